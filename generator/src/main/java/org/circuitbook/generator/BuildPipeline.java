@@ -1,0 +1,136 @@
+package org.circuitbook.generator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.circuitbook.generator.content.Chapter;
+import org.circuitbook.generator.content.Content;
+import org.circuitbook.generator.content.ContentLoader;
+import org.circuitbook.generator.diagnostics.BuildException;
+import org.circuitbook.generator.diagnostics.Diagnostic;
+import org.circuitbook.generator.markdown.DirectiveBlock;
+import org.circuitbook.generator.markdown.DirectiveChecker;
+import org.circuitbook.generator.markdown.Markdown;
+import org.circuitbook.generator.markdown.ParsedChapter;
+import org.circuitbook.generator.output.SiteWriter;
+import org.circuitbook.generator.render.PageRenderer;
+import org.circuitbook.generator.training.ModelCache;
+import org.circuitbook.generator.training.TrainedSet;
+
+/**
+ * The whole build, one stage after another, in the order they run: load, check, train, render, write.
+ * Each stage logs one timed line; a stage that finds problems reports all of them and stops the build
+ * before anything is written.
+ */
+public final class BuildPipeline {
+    /** Where the build reads, writes and caches. */
+    public record Options(Path root, Path out, Path cache) {
+        public static Options defaults(Path root) {
+            return new Options(root, root.resolve("site"), root.resolve(".cache"));
+        }
+    }
+
+    /** What a successful build produced. */
+    public record Result(int chapters, int files, List<TrainedSet> models) {
+    }
+
+    private static final String BUNDLE = "/org/circuitbook/widgets/bundle/widgets.js";
+    private static final String ASSETS = "/org/circuitbook/generator/assets/";
+
+    private final Options options;
+    private final Consumer<String> log;
+
+    public BuildPipeline(Options options, Consumer<String> log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    public Result run() {
+        Content content = stage("load", () -> ContentLoader.load(options.root()),
+                c -> count(c.chapters().size(), "chapter") + ", " + count(c.models().size(), "model spec"));
+
+        List<ParsedChapter> parsed = stage("check", () -> {
+            Markdown parser = Markdown.forParsing();
+            List<ParsedChapter> chapters = new ArrayList<>();
+            for (Chapter chapter : content.chapters()) {
+                chapters.add(new ParsedChapter(chapter, parser.parse(chapter.body())));
+            }
+            DirectiveChecker.check(chapters, content.models());
+            return chapters;
+        }, c -> "directives, widgets and models resolve");
+
+        List<TrainedSet> trained = stage("train",
+                () -> new ModelCache(options.cache(), line -> log.accept("  " + line))
+                        .trainAll(List.copyOf(content.models().values())),
+                t -> count(t.size(), "model spec") + " ready");
+
+        Map<String, byte[]> files = stage("render", () -> {
+            Map<String, TrainedSet> byName = new LinkedHashMap<>();
+            trained.forEach(t -> byName.put(t.spec().name(), t));
+            Markdown markdown = new Markdown(widget -> figureAttributes(widget, byName));
+            Map<String, byte[]> out = new LinkedHashMap<>(new PageRenderer(content.config(), markdown).render(parsed));
+            out.put("assets/widgets.js", resource(BUNDLE));
+            out.put("assets/style.css", resource(ASSETS + "style.css"));
+            out.put("favicon.svg", resource(ASSETS + "favicon.svg"));
+            for (TrainedSet set : trained) {
+                for (int i = 0; i < set.models().size(); i++) {
+                    out.put(set.urls().get(i), set.models().get(i).bytes());
+                }
+            }
+            return out;
+        }, f -> count(f.size(), "file"));
+
+        stage("write", () -> {
+            SiteWriter.write(options.out(), files);
+            return options.out();
+        }, out -> "site written to " + out);
+        return new Result(parsed.size(), files.size(), trained);
+    }
+
+    private <T> T stage(String name, Supplier<T> work, java.util.function.Function<T, String> summary) {
+        long start = System.nanoTime();
+        T result = work.get();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        log.accept(String.format(java.util.Locale.ROOT, "%-6s %s in %d ms", name, summary.apply(result), ms));
+        return result;
+    }
+
+    private static Map<String, String> figureAttributes(DirectiveBlock widget, Map<String, TrainedSet> trained) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        String model = widget.options().get("model").value();
+        attrs.put("model", model);
+        attrs.put("weights", String.join(" ", trained.get(model).urls()));
+        DirectiveBlock.Option sparsity = widget.options().get("sparsity");
+        if (sparsity != null) {
+            attrs.put("sparsity", sparsity.value());
+        }
+        DirectiveBlock.Option height = widget.options().get("height");
+        if (height != null) {
+            attrs.put("height", height.value());
+        }
+        return attrs;
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = BuildPipeline.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new BuildException(Diagnostic.file(path, "render", "missing from the generator's class path",
+                        "rebuild with 'mvn -q -DskipTests install' so the widgets bundle is compiled"));
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

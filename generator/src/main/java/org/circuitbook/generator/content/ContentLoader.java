@@ -1,0 +1,156 @@
+package org.circuitbook.generator.content;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.circuitbook.generator.config.SiteConfig;
+import org.circuitbook.generator.config.YamlMap;
+import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.generator.training.ModelSpec;
+
+/**
+ * The load stage: reads {@code content/site.yaml}, {@code content/chapters/*.md} (in file-name order)
+ * and {@code content/models/*.yaml}. Paths in diagnostics are relative to the project root.
+ */
+public final class ContentLoader {
+    public static final String STAGE = "load";
+
+    private ContentLoader() {
+    }
+
+    public static Content load(Path root) {
+        Problems problems = new Problems(STAGE);
+        Path content = root.resolve("content");
+        if (!Files.isDirectory(content)) {
+            problems.add(org.circuitbook.generator.diagnostics.Diagnostic.file(display(root, content), STAGE,
+                    "no content directory", "run circuitbook from the project root, or pass --root DIR"));
+            problems.throwIfAny();
+        }
+        Path siteFile = content.resolve(SiteConfig.FILE);
+        SiteConfig config;
+        if (Files.isRegularFile(siteFile)) {
+            config = SiteConfig.parse(display(root, siteFile), read(siteFile), problems);
+        } else {
+            problems.add(org.circuitbook.generator.diagnostics.Diagnostic.file(display(root, siteFile), STAGE,
+                    "missing site configuration", "create it with at least 'title: ...'"));
+            config = new SiteConfig("", "", "en");
+        }
+
+        List<Chapter> chapters = new ArrayList<>();
+        Map<String, String> slugs = new LinkedHashMap<>();
+        for (Path file : list(content.resolve("chapters"), ".md")) {
+            String path = display(root, file);
+            Chapter chapter = parseChapter(path, read(file), problems);
+            if (chapter == null) {
+                continue;
+            }
+            String previous = slugs.putIfAbsent(chapter.slug(), path);
+            if (previous != null) {
+                problems.add(path, 1, 1, "two chapters would both be written to " + chapter.outputFile(),
+                        "rename this file or " + previous);
+            } else if (!chapter.frontMatter().draft()) {
+                chapters.add(chapter);
+            }
+        }
+
+        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        for (Path file : list(content.resolve("models"), ".yaml")) {
+            String name = stem(file);
+            ModelSpec spec = ModelSpec.parse(name, display(root, file), read(file), problems);
+            if (spec != null) {
+                models.put(name, spec);
+            }
+        }
+        problems.throwIfAny();
+        return new Content(root, config, List.copyOf(chapters), models);
+    }
+
+    /** Splits the front matter off a chapter; the body keeps blank lines in its place. */
+    static Chapter parseChapter(String path, String text, Problems problems) {
+        String[] lines = text.split("\n", -1);
+        if (lines.length == 0 || !lines[0].strip().equals("---")) {
+            problems.add(path, 1, 1, "missing front matter",
+                    "start the chapter with a '---' line, 'title: ...', and another '---' line");
+            return null;
+        }
+        int end = -1;
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].strip().equals("---")) {
+                end = i;
+                break;
+            }
+        }
+        if (end < 0) {
+            problems.add(path, 1, 1, "front matter is never closed", "add a '---' line after the front matter");
+            return null;
+        }
+        StringBuilder yaml = new StringBuilder();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0 && i < end) {
+                yaml.append(lines[i]).append('\n');
+            }
+            if (i > end) {
+                body.append(lines[i]);
+            }
+            if (i < lines.length - 1) {
+                body.append('\n');
+            }
+        }
+        YamlMap map = YamlMap.parse(path, yaml.toString(), 2, problems);
+        if (map == null) {
+            return null;
+        }
+        FrontMatter frontMatter = FrontMatter.from(map);
+        return new Chapter(path, slug(stem(Path.of(path))), frontMatter, body.toString());
+    }
+
+    /** "01-superposition" -> "superposition": a numeric prefix only orders chapters. */
+    static String slug(String stem) {
+        int i = 0;
+        while (i < stem.length() && Character.isDigit(stem.charAt(i))) {
+            i++;
+        }
+        if (i > 0 && i < stem.length() - 1 && (stem.charAt(i) == '-' || stem.charAt(i) == '_')) {
+            return stem.substring(i + 1);
+        }
+        return stem;
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? name : name.substring(0, dot);
+    }
+
+    private static List<Path> list(Path dir, String extension) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(extension) && Files.isRegularFile(f))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String display(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+}

@@ -1,0 +1,115 @@
+package org.circuitbook.generator.markdown;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import com.vladsch.flexmark.util.ast.Node;
+import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.generator.training.ModelSpec;
+import org.circuitbook.generator.training.ToySuperpositionTrainer;
+import org.circuitbook.widgets.widget.WidgetRegistry;
+
+/**
+ * The check stage for directives: every directive is known and closed, every widget exists, its options
+ * are ones it accepts, and the model it names exists, is of the kind it runs and was trained for the
+ * values it asks for. Runs before training, so a typo fails in milliseconds, not after minutes.
+ */
+public final class DirectiveChecker {
+    public static final String STAGE = "check";
+    static final List<String> DIRECTIVES = List.of("widget");
+
+    private DirectiveChecker() {
+    }
+
+    public static void check(List<ParsedChapter> chapters, Map<String, ModelSpec> models) {
+        Problems problems = new Problems(STAGE);
+        for (ParsedChapter parsed : chapters) {
+            for (Node node : parsed.document().getDescendants()) {
+                if (node instanceof DirectiveBlock directive) {
+                    checkDirective(parsed.chapter().path(), directive, models, problems);
+                }
+            }
+        }
+        problems.throwIfAny();
+    }
+
+    private static void checkDirective(String path, DirectiveBlock d, Map<String, ModelSpec> models, Problems problems) {
+        if (!d.closed()) {
+            problems.add(path, d.line(), d.column(), "directive {" + d.name() + "} is never closed",
+                    "end it with a line of " + d.fence());
+        }
+        if (!DIRECTIVES.contains(d.name())) {
+            problems.add(path, d.line(), d.column(), "unknown directive \"" + d.name() + "\"",
+                    "known: " + String.join(", ", DIRECTIVES));
+            return;
+        }
+        checkWidget(path, d, models, problems);
+    }
+
+    private static void checkWidget(String path, DirectiveBlock d, Map<String, ModelSpec> models, Problems problems) {
+        String known = String.join(", ", WidgetRegistry.names());
+        if (d.argument().isEmpty()) {
+            problems.add(path, d.line(), d.column(), "widget directive names no widget",
+                    "write :::{widget} NAME; known: " + known);
+            return;
+        }
+        WidgetRegistry.WidgetInfo widget = WidgetRegistry.get(d.argument());
+        if (widget == null) {
+            problems.add(path, d.line(), d.column(), "unknown widget \"" + d.argument() + "\"", "known: " + known);
+            return;
+        }
+        for (Map.Entry<String, DirectiveBlock.Option> o : d.options().entrySet()) {
+            if (!widget.options().contains(o.getKey())) {
+                problems.add(path, o.getValue().line(), o.getValue().column(), "unknown option \"" + o.getKey()
+                        + "\" for widget " + widget.name(), "known: " + String.join(", ", new TreeSet<>(widget.options())));
+            }
+        }
+        DirectiveBlock.Option modelOption = d.options().get("model");
+        List<String> candidates = models.values().stream().filter(m -> m.kind().equals(widget.modelKind()))
+                .map(ModelSpec::name).toList();
+        if (modelOption == null) {
+            problems.add(path, d.line(), d.column(), "widget " + widget.name() + " needs a :model: option",
+                    candidates.isEmpty() ? "add a " + widget.modelKind() + " spec under content/models/"
+                            : "models it can run: " + String.join(", ", candidates));
+            return;
+        }
+        ModelSpec model = models.get(modelOption.value());
+        if (model == null) {
+            problems.add(path, modelOption.line(), modelOption.column(), "unknown model \"" + modelOption.value() + "\"",
+                    "known: " + String.join(", ", new TreeSet<>(models.keySet())));
+            return;
+        }
+        if (!model.kind().equals(widget.modelKind())) {
+            problems.add(path, modelOption.line(), modelOption.column(), "model \"" + model.name() + "\" is a "
+                    + model.kind() + " model, but widget " + widget.name() + " runs " + widget.modelKind() + " models",
+                    candidates.isEmpty() ? null : "models it can run: " + String.join(", ", candidates));
+        }
+        DirectiveBlock.Option sparsity = d.options().get("sparsity");
+        if (sparsity != null && model.kind().equals(widget.modelKind())) {
+            try {
+                double s = Double.parseDouble(sparsity.value());
+                if (!model.instances().contains(s)) {
+                    problems.add(path, sparsity.line(), sparsity.column(), "model " + model.name()
+                            + " was not trained at sparsity " + sparsity.value(), "trained: " + String.join(", ",
+                            model.instances().stream().map(ToySuperpositionTrainer::label).toList()));
+                }
+            } catch (NumberFormatException e) {
+                problems.add(path, sparsity.line(), sparsity.column(), "sparsity must be a number, got \""
+                        + sparsity.value() + "\"", null);
+            }
+        }
+        DirectiveBlock.Option height = d.options().get("height");
+        if (height != null && !isPositiveInt(height.value())) {
+            problems.add(path, height.line(), height.column(), "height must be a whole number of pixels, got \""
+                    + height.value() + "\"", "e.g. :height: 420");
+        }
+    }
+
+    private static boolean isPositiveInt(String s) {
+        try {
+            return Integer.parseInt(s) > 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

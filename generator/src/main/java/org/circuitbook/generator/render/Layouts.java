@@ -1,0 +1,31 @@
+package org.circuitbook.generator.render;
+
+import java.io.StringWriter;
+import java.util.Map;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheFactory;
+
+/**
+ * The Mustache layouts bundled with the generator ({@code base}, {@code chapter}, {@code index}).
+ * Views are plain maps built by {@link PageRenderer}, which sets every key a template uses.
+ */
+final class Layouts {
+    private final MustacheFactory factory = new DefaultMustacheFactory("org/circuitbook/generator/templates");
+    private final Mustache chapter = factory.compile("chapter.mustache");
+    private final Mustache index = factory.compile("index.mustache");
+
+    String chapter(Map<String, Object> view) {
+        return run(chapter, view);
+    }
+
+    String index(Map<String, Object> view) {
+        return run(index, view);
+    }
+
+    private static String run(Mustache template, Map<String, Object> view) {
+        StringWriter out = new StringWriter();
+        template.execute(out, view);
+        return out.toString();
+    }
+}

@@ -1,0 +1,51 @@
+package org.circuitbook.generator.training;
+
+import java.util.List;
+import java.util.Set;
+import org.circuitbook.generator.config.YamlMap;
+import org.circuitbook.generator.diagnostics.Problems;
+
+/**
+ * A model spec, {@code content/models/NAME.yaml}: which model to train, on what data, how. The spec's
+ * name is its file name; widgets refer to it as {@code :model: NAME}.
+ *
+ * <p>Only {@code kind: toy-superposition} exists so far; its sections and defaults are documented on
+ * {@link ToySuperpositionSpec}.
+ *
+ * @param canonical every resolved setting (defaults included) in a fixed order: what the cache key hashes,
+ *                  so reformatting a spec or adding a comment does not retrain it
+ */
+public record ModelSpec(String name, String path, String kind, ToySuperpositionSpec toy, String canonical) {
+    public static final Set<String> KINDS = Set.of(ToySuperpositionSpec.KIND);
+    private static final Set<String> SECTIONS = Set.of("model", "data", "trainer");
+
+    /** Parses a spec file, recording problems; returns null when it cannot be used. */
+    public static ModelSpec parse(String name, String path, String text, Problems problems) {
+        YamlMap yaml = YamlMap.parse(path, text, 1, problems);
+        if (yaml == null) {
+            return null;
+        }
+        yaml.checkKeys(SECTIONS, "a model spec");
+        YamlMap model = yaml.map("model");
+        if (!yaml.has("model")) {
+            yaml.error("model", "missing required section \"model\"", "a spec starts with 'model:' and 'kind: "
+                    + ToySuperpositionSpec.KIND + "' under it");
+            return null;
+        }
+        String kind = model.requireString("kind", "known kinds: " + String.join(", ", KINDS));
+        if (kind == null) {
+            return null;
+        }
+        if (!KINDS.contains(kind)) {
+            model.error("kind", "unknown model kind \"" + kind + "\"", "known kinds: " + String.join(", ", KINDS));
+            return null;
+        }
+        ToySuperpositionSpec toy = ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"));
+        return new ModelSpec(name, path, kind, toy, kind + "\n" + toy.canonical());
+    }
+
+    /** The sparsities this spec trains one model for. */
+    public List<Double> instances() {
+        return toy.sparsities();
+    }
+}

@@ -1,0 +1,261 @@
+package org.circuitbook.generator.training;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.tensor.Ops;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains the toy model of superposition (Elhage et al. 2022) with ND4J SameDiff, one model per sparsity.
+ *
+ * <p>Data: each of the {@code n_features} inputs is 0 with probability S (the sparsity) and otherwise
+ * uniform in [0, 1]; the target is the input itself. Loss: the importance-weighted squared error
+ * {@code mean_batch,features(I_i (x_i - x'_i)^2)}, with I_i = decay^i, as in the paper's code. Adam.
+ *
+ * <p>After training, the widgets module's pure-Java forward pass runs on the exported weights and is
+ * compared with ND4J's output on a fixed batch: the browser runs the same classes, so a mismatch above
+ * {@link #PARITY_TOLERANCE} means the published weights do not reproduce the trained model, and fails
+ * the build.
+ */
+public final class ToySuperpositionTrainer {
+    /** Bump when training changes in a way that changes the weights: it is part of the cache key. */
+    public static final String VERSION = "toy-superposition/1";
+    public static final float PARITY_TOLERANCE = 1e-5f;
+    /** How many loss values the metrics record over training. */
+    private static final int CURVE_POINTS = 20;
+    private static final int EVAL_BATCH = 4096;
+    private static final int PARITY_BATCH = 64;
+
+    private ToySuperpositionTrainer() {
+    }
+
+    /** A failed parity check or training run. */
+    public static final class TrainingFailure extends RuntimeException {
+        public TrainingFailure(String message) {
+            super(message);
+        }
+    }
+
+    /** Trains every sparsity of {@code spec}; returns one weights file per sparsity. */
+    public static List<TrainedModel> train(ModelSpec spec) {
+        ToySuperpositionSpec toy = spec.toy();
+        List<TrainedModel> out = new ArrayList<>();
+        for (int i = 0; i < toy.sparsities().size(); i++) {
+            double sparsity = toy.sparsities().get(i);
+            out.add(trainOne(spec, toy, sparsity, toy.seed() * 1000 + i));
+        }
+        return out;
+    }
+
+    /** "sparsity-0.9.safetensors" for sparsity 0.9. */
+    public static String fileName(double sparsity) {
+        return "sparsity-" + label(sparsity) + ".safetensors";
+    }
+
+    public static String label(double sparsity) {
+        return BigDecimal.valueOf(sparsity).stripTrailingZeros().toPlainString();
+    }
+
+    private static TrainedModel trainOne(ModelSpec spec, ToySuperpositionSpec toy, double sparsity, long seed) {
+        int n = toy.nFeatures();
+        int d = toy.dHidden();
+        Nd4j.getRandom().setSeed(seed);
+
+        // Graph: x [batch, n] -> h = x W^T [batch, d] -> x' = ReLU(h W + b_final) [batch, n]
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("input", DataType.FLOAT, -1, n);
+        SDVariable target = sd.placeHolder("label", DataType.FLOAT, -1, n);
+        double std = Math.sqrt(2.0 / (n + d)); // Xavier normal, as the paper's code initialises W
+        SDVariable w = sd.var(ToyModel.W, Nd4j.randn(DataType.FLOAT, d, n).muli(std));
+        SDVariable b = sd.var(ToyModel.B_FINAL, Nd4j.zeros(DataType.FLOAT, n));
+        SDVariable h = x.mmul(sd.transpose(w));
+        SDVariable xPrime = sd.nn.relu("output", sd.nn.biasAdd(h.mmul(w), b, true), 0);
+        float[] importance = new float[n];
+        for (int i = 0; i < n; i++) {
+            importance[i] = toy.importance(i);
+        }
+        SDVariable weight = sd.constant("importance", Nd4j.create(importance, new long[] {1, n}, DataType.FLOAT));
+        SDVariable err = xPrime.sub(target);
+        SDVariable loss = err.mul(err).mul(weight).mean("loss");
+        sd.setLossVariables(loss);
+        sd.setTrainingConfig(new TrainingConfig.Builder()
+                .updater(new Adam(toy.learningRate()))
+                .dataSetFeatureMapping("input")
+                .dataSetLabelMapping("label")
+                .build());
+
+        Random data = new Random(seed);
+        INDArray eval = batch(new Random(seed ^ 0x5EEDL), EVAL_BATCH, n, sparsity);
+        List<Object> curve = new ArrayList<>();
+        curve.add(List.of(0L, evalLoss(sd, eval)));
+        int done = 0;
+        for (int point = 1; point <= CURVE_POINTS; point++) {
+            int until = (int) ((long) toy.steps() * point / CURVE_POINTS);
+            if (until > done) {
+                sd.fit(new SyntheticBatches(data, until - done, toy.batchSize(), n, sparsity), 1);
+                done = until;
+                curve.add(List.of((long) done, evalLoss(sd, eval)));
+            }
+        }
+
+        Tensor wTrained = export(w.getArr(), d, n);
+        Tensor bTrained = export(b.getArr(), n);
+        ToyModel model = new ToyModel(wTrained, bTrained);
+        double finalLoss = evalLoss(sd, eval);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("final_loss", finalLoss);
+        metrics.put("loss_curve", curve);
+        metrics.put("feature_norms", toList(model.featureNorms()));
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "circuitbook/1");
+        meta.put("model_kind", ToySuperpositionSpec.KIND);
+        meta.put("spec_name", spec.name());
+        meta.put("spec", Json.write(specJson(toy)));
+        meta.put("sparsity", label(sparsity));
+        meta.put("trainer", VERSION);
+        meta.put("metrics", Json.write(metrics));
+        byte[] bytes = new SafeTensors(model.tensors(), meta).toBytes();
+
+        checkParity(spec, sd, SafeTensors.fromBytes(bytes), n, sparsity, seed);
+        return new TrainedModel(fileName(sparsity), bytes);
+    }
+
+    /**
+     * Runs ND4J's graph and the widgets' {@link ToyModel} (loaded back from the bytes that will be
+     * published) on the same fixed batch; throws when they differ by more than the tolerance.
+     */
+    static float checkParity(ModelSpec spec, SameDiff sd, SafeTensors published, int n, double sparsity, long seed) {
+        // half the batch dense, half sparse, so every feature and the ReLU boundary are exercised
+        INDArray batch = Nd4j.vstack(batch(new Random(seed + 7), PARITY_BATCH / 2, n, 0.0),
+                batch(new Random(seed + 8), PARITY_BATCH / 2, n, sparsity));
+        INDArray expected = sd.output(Map.of("input", batch), "output").get("output");
+        Tensor input = Tensor.of(batch.castTo(DataType.FLOAT).dup('c').data().asFloat(), PARITY_BATCH, n);
+        Tensor actual = ToyModel.fromWeights(published).forward(input);
+        float diff = Ops.maxAbsDiff(export(expected, PARITY_BATCH, n), actual);
+        if (!(diff <= PARITY_TOLERANCE)) {
+            throw new TrainingFailure("parity check failed for sparsity " + label(sparsity)
+                    + ": the widgets' forward pass differs from ND4J's by " + diff + " (tolerance "
+                    + PARITY_TOLERANCE + ")");
+        }
+        return diff;
+    }
+
+    private static double evalLoss(SameDiff sd, INDArray eval) {
+        return sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
+    }
+
+    /** A batch of synthetic inputs: each feature 0 with probability {@code sparsity}, else U[0, 1]. */
+    static INDArray batch(Random random, int size, int n, double sparsity) {
+        float[] values = new float[size * n];
+        for (int i = 0; i < values.length; i++) {
+            float u = random.nextFloat();
+            float v = random.nextFloat();
+            values[i] = v < sparsity ? 0f : u;
+        }
+        return Nd4j.create(values, new long[] {size, n}, DataType.FLOAT);
+    }
+
+    /** An INDArray's values in row-major order; dup('c') so views and transposes export correctly. */
+    private static Tensor export(INDArray array, int... shape) {
+        return Tensor.of(array.castTo(DataType.FLOAT).dup('c').data().asFloat(), shape);
+    }
+
+    private static List<Object> toList(Tensor t) {
+        List<Object> out = new ArrayList<>();
+        for (float f : t.data()) {
+            out.add((double) f);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> specJson(ToySuperpositionSpec toy) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n_features", toy.nFeatures());
+        m.put("d_hidden", toy.dHidden());
+        m.put("importance_decay", toy.importanceDecay());
+        m.put("sparsities", new ArrayList<Object>(toy.sparsities()));
+        m.put("steps", toy.steps());
+        m.put("batch_size", toy.batchSize());
+        m.put("learning_rate", toy.learningRate());
+        m.put("seed", toy.seed());
+        return m;
+    }
+
+    /** {@code steps} fresh batches, generated on demand from a seeded {@link Random}. */
+    private static final class SyntheticBatches implements MultiDataSetIterator {
+        private final Random random;
+        private final int steps;
+        private final int batchSize;
+        private final int n;
+        private final double sparsity;
+        private int served;
+
+        SyntheticBatches(Random random, int steps, int batchSize, int n, double sparsity) {
+            this.random = random;
+            this.steps = steps;
+            this.batchSize = batchSize;
+            this.n = n;
+            this.sparsity = sparsity;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return served < steps;
+        }
+
+        @Override
+        public MultiDataSet next() {
+            served++;
+            INDArray x = batch(random, batchSize, n, sparsity);
+            return new org.nd4j.linalg.dataset.MultiDataSet(x, x);
+        }
+
+        @Override
+        public MultiDataSet next(int num) {
+            return next();
+        }
+
+        @Override
+        public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
+            throw new UnsupportedOperationException("no preprocessing");
+        }
+
+        @Override
+        public MultiDataSetPreProcessor getPreProcessor() {
+            return null;
+        }
+
+        @Override
+        public boolean resetSupported() {
+            return false;
+        }
+
+        @Override
+        public boolean asyncSupported() {
+            return false; // keeps the data order, and so the weights, deterministic
+        }
+
+        @Override
+        public void reset() {
+            throw new UnsupportedOperationException("fresh data every step; create a new iterator");
+        }
+    }
+}

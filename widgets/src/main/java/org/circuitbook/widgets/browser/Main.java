@@ -1,0 +1,43 @@
+package org.circuitbook.widgets.browser;
+
+import java.util.Map;
+import org.teavm.jso.dom.html.HTMLDocument;
+import org.teavm.jso.dom.html.HTMLElement;
+import org.teavm.jso.dom.xml.NodeList;
+
+/**
+ * Entry point of the widgets bundle: mounts every {@code <figure data-widget="NAME">} on the page.
+ * The page calls {@code main([])} once, after the figures are in the DOM.
+ */
+public final class Main {
+    /** How each widget name is mounted; the names match {@code WidgetRegistry} (a test checks it). */
+    static final Map<String, Mounter> MOUNTERS = Map.of(
+            "superposition", SuperpositionMount::mount);
+
+    /** Builds a widget's DOM inside its figure. */
+    interface Mounter {
+        void mount(HTMLElement figure);
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        NodeList<? extends HTMLElement> figures = HTMLDocument.current().querySelectorAll("figure[data-widget]");
+        for (int i = 0; i < figures.getLength(); i++) {
+            mount(figures.item(i));
+        }
+    }
+
+    private static void mount(HTMLElement figure) {
+        String name = figure.getAttribute("data-widget");
+        Mounter mounter = MOUNTERS.get(name);
+        if (mounter == null) {
+            Dom.showError(figure, "This page asks for a widget called \"" + name
+                    + "\", which this version of the widgets bundle does not have.");
+            return;
+        }
+        figure.setAttribute("data-state", "loading");
+        mounter.mount(figure);
+    }
+}

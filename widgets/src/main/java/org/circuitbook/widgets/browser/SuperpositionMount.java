@@ -1,0 +1,162 @@
+package org.circuitbook.widgets.browser;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.Fmt;
+import org.circuitbook.widgets.widget.SuperpositionView;
+import org.teavm.jso.dom.html.HTMLCanvasElement;
+import org.teavm.jso.dom.html.HTMLElement;
+import org.teavm.jso.dom.html.HTMLInputElement;
+import org.teavm.jso.typedarrays.Int8Array;
+
+/**
+ * The superposition widget: a sparsity slider over the toy models the build trained, redrawing the
+ * feature directions and W^T W of the selected one.
+ *
+ * <p>The figure carries {@code data-weights}: space-separated URLs of one safetensors file per trained
+ * model; each file's metadata says the sparsity it was trained at. {@code data-sparsity} picks the
+ * model shown first (default: the sparsest).
+ */
+final class SuperpositionMount {
+    private static int counter;
+
+    /** One trained model and the sparsity it was trained at. */
+    private record Trained(double sparsity, ToyModel model) {
+    }
+
+    private final HTMLElement figure;
+    private final List<String> urls;
+    private final List<Trained> trained = new ArrayList<>();
+    private HTMLInputElement slider;
+    private HTMLElement readout;
+    private HTMLCanvasElement canvas;
+    private CanvasPainter painter;
+
+    private SuperpositionMount(HTMLElement figure, List<String> urls) {
+        this.figure = figure;
+        this.urls = urls;
+    }
+
+    static void mount(HTMLElement figure) {
+        List<String> urls = splitSpaces(figure.getAttribute("data-weights"));
+        if (urls.isEmpty()) {
+            Dom.showError(figure, "superposition widget: the figure lists no weights (data-weights is empty).");
+            return;
+        }
+        new SuperpositionMount(figure, urls).load(0);
+    }
+
+    /** Fetches weight files one after another, then builds the controls. */
+    private void load(int index) {
+        if (index == urls.size()) {
+            trained.sort(Comparator.comparingDouble(Trained::sparsity));
+            build();
+            return;
+        }
+        String url = urls.get(index);
+        Dom.fetchBytes(url).then(buffer -> {
+            SafeTensors weights = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
+            String sparsity = weights.metadata().get("sparsity");
+            if (sparsity == null) {
+                throw new IllegalArgumentException(url + " has no \"sparsity\" in its metadata");
+            }
+            trained.add(new Trained(Double.parseDouble(sparsity), ToyModel.fromWeights(weights)));
+            load(index + 1);
+            return null;
+        }).catchError(error -> {
+            Dom.showError(figure, "Could not load the model weights (" + Dom.describe(error) + ").");
+            return null;
+        });
+    }
+
+    private void build() {
+        String id = "superposition-" + (++counter);
+        HTMLElement live = Dom.create("div", "widget-live");
+        HTMLElement controls = Dom.create("div", "widget-controls");
+        HTMLElement label = Dom.create("label", null);
+        label.setAttribute("for", id);
+        label.setTextContent("Sparsity");
+        slider = Dom.create("input", null).cast();
+        slider.setType("range");
+        slider.setAttribute("id", id);
+        slider.setAttribute("min", "0");
+        slider.setAttribute("max", Integer.toString(trained.size() - 1));
+        slider.setAttribute("step", "1");
+        slider.setValue(Integer.toString(initialIndex()));
+        readout = Dom.create("output", null);
+        readout.setAttribute("for", id);
+        readout.setAttribute("aria-live", "polite");
+        controls.appendChild(label);
+        controls.appendChild(slider);
+        controls.appendChild(readout);
+
+        canvas = Dom.create("canvas", "widget-canvas").cast();
+        canvas.setAttribute("role", "img");
+        painter = new CanvasPainter(canvas, SuperpositionView.WIDTH, SuperpositionView.HEIGHT);
+        live.appendChild(controls);
+        live.appendChild(canvas);
+
+        HTMLElement caption = figure.querySelector("figcaption");
+        HTMLElement fallback = figure.querySelector(".widget-fallback");
+        if (fallback != null) {
+            fallback.setAttribute("hidden", "");
+        }
+        figure.insertBefore(live, caption);
+        slider.addEventListener("input", event -> redraw());
+        redraw();
+        figure.setAttribute("data-state", "ready");
+    }
+
+    private int initialIndex() {
+        String wanted = figure.getAttribute("data-sparsity");
+        int best = trained.size() - 1;
+        if (wanted != null && !wanted.isEmpty()) {
+            double target = Double.parseDouble(wanted);
+            for (int i = 0; i < trained.size(); i++) {
+                if (Math.abs(trained.get(i).sparsity() - target)
+                        < Math.abs(trained.get(best).sparsity() - target)) {
+                    best = i;
+                }
+            }
+        }
+        return best;
+    }
+
+    private void redraw() {
+        Trained t = trained.get(Integer.parseInt(slider.getValue()));
+        String s = Fmt.fixed(t.sparsity(), 2);
+        readout.setTextContent(s);
+        slider.setAttribute("aria-valuetext", "sparsity " + s);
+        int n = t.model().nFeatures();
+        int represented = 0;
+        for (int i = 0; i < n; i++) {
+            if (t.model().featureNorms().get(i) > 0.5) {
+                represented++;
+            }
+        }
+        canvas.setAttribute("aria-label", "Toy model trained at sparsity " + s + ": " + represented + " of " + n
+                + " features have a direction of length above 0.5 in " + t.model().dHidden() + " dimensions.");
+        SuperpositionView.paint(painter, t.model(), t.sparsity());
+    }
+
+    private static List<String> splitSpaces(String text) {
+        List<String> parts = new ArrayList<>();
+        if (text == null) {
+            return parts;
+        }
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean space = i == text.length() || text.charAt(i) == ' ';
+            if (space && start >= 0) {
+                parts.add(text.substring(start, i));
+                start = -1;
+            } else if (!space && start < 0) {
+                start = i;
+            }
+        }
+        return parts;
+    }
+}

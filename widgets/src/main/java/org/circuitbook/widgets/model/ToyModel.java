@@ -1,0 +1,85 @@
+package org.circuitbook.widgets.model;
+
+import java.util.Map;
+import org.circuitbook.widgets.tensor.Ops;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.SafeTensors;
+
+/**
+ * The toy model of superposition: Elhage et al. (2022), "Toy Models of Superposition", section 2.
+ *
+ * <p>{@code n_features} sparse input features are squeezed into {@code d_hidden} dimensions by a matrix
+ * {@code W} and read back out through its transpose, a bias and a ReLU:
+ *
+ * <pre>
+ *   h  = W x                 (d_hidden)
+ *   x' = ReLU(W^T h + b)     (n_features)
+ * </pre>
+ *
+ * Column {@code i} of {@code W} is the direction feature {@code i} is given in the hidden space; when
+ * there are more features than dimensions, features sharing the space is superposition.
+ */
+public final class ToyModel {
+    /** Tensor names in the weights file. */
+    public static final String W = "W";
+    public static final String B_FINAL = "b_final";
+
+    private final Tensor w;      // [d_hidden, n_features]
+    private final Tensor bFinal; // [n_features]
+
+    public ToyModel(Tensor w, Tensor bFinal) {
+        if (w.rank() != 2) {
+            throw new IllegalArgumentException("W must be [d_hidden, n_features], got " + w);
+        }
+        if (bFinal.rank() != 1 || bFinal.dim(0) != w.dim(1)) {
+            throw new IllegalArgumentException("b_final must be [n_features] = [" + w.dim(1) + "], got " + bFinal);
+        }
+        this.w = w;
+        this.bFinal = bFinal;
+    }
+
+    /** Reads {@code W} and {@code b_final} from a weights file. */
+    public static ToyModel fromWeights(SafeTensors weights) {
+        return new ToyModel(weights.tensor(W), weights.tensor(B_FINAL));
+    }
+
+    /** The tensors to store, under their weights-file names. */
+    public Map<String, Tensor> tensors() {
+        return Map.of(W, w, B_FINAL, bFinal);
+    }
+
+    public int nFeatures() {
+        return w.dim(1);
+    }
+
+    public int dHidden() {
+        return w.dim(0);
+    }
+
+    /** {@code W}: [d_hidden, n_features]. */
+    public Tensor W() {
+        return w;
+    }
+
+    /** {@code b_final}: [n_features]. */
+    public Tensor b_final() {
+        return bFinal;
+    }
+
+    /** x' = ReLU(x W^T W + b) for a batch of inputs: [batch, n_features] -> [batch, n_features]. */
+    public Tensor forward(Tensor x) {
+        Tensor h = Ops.matmul(x, Ops.transpose(w));   // [batch, n_features] x [n_features, d_hidden]
+        Tensor out = Ops.matmul(h, w);                // [batch, d_hidden] x [d_hidden, n_features]
+        return Ops.relu(Ops.addBias(out, bFinal));    // [batch, n_features]
+    }
+
+    /** W^T W: how much each feature's direction overlaps every other's: [n_features, n_features]. */
+    public Tensor gram() {
+        return Ops.matmul(Ops.transpose(w), w);
+    }
+
+    /** ||W_i||, the length of each feature's direction: [n_features]. Near 1: represented; near 0: dropped. */
+    public Tensor featureNorms() {
+        return Ops.columnNorms(w);
+    }
+}

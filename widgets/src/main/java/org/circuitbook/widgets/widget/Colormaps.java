@@ -1,0 +1,38 @@
+package org.circuitbook.widgets.widget;
+
+/** The colour scales the widgets share, so the same quantity looks the same in every figure. */
+public final class Colormaps {
+    private Colormaps() {
+    }
+
+    /**
+     * Diverging blue-white-red for signed values: -1 is blue, 0 white, +1 red (clamped), as interpretability
+     * papers draw W^T W and attention-weight matrices.
+     */
+    public static String diverging(double t) {
+        double v = Math.max(-1, Math.min(1, t));
+        if (v >= 0) {
+            return Fmt.rgb(1 - 0.2 * v, 1 - 0.8 * v, 1 - 0.8 * v);
+        }
+        return Fmt.rgb(1 + 0.8 * v, 1 + 0.65 * v, 1 + 0.1 * v);
+    }
+
+    /**
+     * A sequential yellow-to-purple scale for feature importance, as Elhage et al. (2022) colour features:
+     * 1 (most important) is dark purple, 0 light yellow.
+     */
+    public static String importance(double t) {
+        double v = Math.max(0, Math.min(1, t));
+        // interpolate between #fde725 (viridis yellow) and #440154 (viridis purple) through #21918c (teal)
+        if (v < 0.5) {
+            double s = v / 0.5;
+            return Fmt.rgb(lerp(0xfd, 0x21, s), lerp(0xe7, 0x91, s), lerp(0x25, 0x8c, s));
+        }
+        double s = (v - 0.5) / 0.5;
+        return Fmt.rgb(lerp(0x21, 0x44, s), lerp(0x91, 0x01, s), lerp(0x8c, 0x54, s));
+    }
+
+    private static double lerp(int a, int b, double s) {
+        return (a + (b - a) * s) / 255.0;
+    }
+}

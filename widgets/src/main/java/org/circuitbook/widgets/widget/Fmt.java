@@ -1,0 +1,48 @@
+package org.circuitbook.widgets.widget;
+
+/**
+ * Number and colour formatting for widget labels. {@code String.format} pulls a large part of the
+ * class library (and regex) into the browser bundle, so these are written out by hand.
+ */
+public final class Fmt {
+    private Fmt() {
+    }
+
+    /** {@code value} rounded to {@code digits} decimals, e.g. fixed(0.987, 2) = "0.99", fixed(-0.004, 2) = "0.00". */
+    public static String fixed(double value, int digits) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        long scale = 1;
+        for (int i = 0; i < digits; i++) {
+            scale *= 10;
+        }
+        long scaled = Math.round(Math.abs(value) * scale);
+        boolean negative = value < 0 && scaled != 0;
+        StringBuilder sb = new StringBuilder();
+        if (negative) {
+            sb.append('-');
+        }
+        sb.append(scaled / scale);
+        if (digits > 0) {
+            sb.append('.');
+            String frac = Long.toString(scaled % scale);
+            for (int i = frac.length(); i < digits; i++) {
+                sb.append('0');
+            }
+            sb.append(frac);
+        }
+        return sb.toString();
+    }
+
+    /** "#rrggbb" for channel values in [0, 1] (clamped). */
+    public static String rgb(double r, double g, double b) {
+        return "#" + hex2(r) + hex2(g) + hex2(b);
+    }
+
+    private static String hex2(double channel) {
+        int v = (int) Math.round(Math.max(0, Math.min(1, channel)) * 255);
+        String digits = "0123456789abcdef";
+        return "" + digits.charAt(v >> 4) + digits.charAt(v & 15);
+    }
+}

@@ -1,0 +1,105 @@
+package org.circuitbook.widgets.widget;
+
+import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.tensor.Tensor;
+
+/**
+ * Draws one trained toy model of superposition (Elhage et al. 2022, figures 2-3): on the left the
+ * columns of {@code W} as arrows in the 2-D hidden space, on the right the {@code W^T W} matrix as a
+ * heatmap. Features are coloured by importance, darkest the most important.
+ */
+public final class SuperpositionView {
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 330;
+
+    private static final String INK = "#222222";
+    private static final String MUTED = "#777777";
+    private static final String GRID = "#dddddd";
+
+    private SuperpositionView() {
+    }
+
+    /** Paints {@code model} (trained at {@code sparsity}) onto a WIDTH x HEIGHT surface. */
+    public static void paint(Painter p, ToyModel model, double sparsity) {
+        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
+        paintDirections(p, model, 10, 30, 300, 290);
+        paintGram(p, model, 330, 30, 300, 290);
+        p.text("sparsity S = " + Fmt.fixed(sparsity, 2) + "   (1 - S = probability a feature is active)",
+                WIDTH / 2.0, HEIGHT - 8, MUTED, 12, "center");
+    }
+
+    private static void paintDirections(Painter p, ToyModel model, double x, double y, double w, double h) {
+        p.text("Feature directions: columns of W", x + w / 2, y - 14, INK, 14, "center");
+        double cx = x + w / 2;
+        double cy = y + h / 2 - 6;
+        if (model.dHidden() != 2) {
+            p.text("d_hidden = " + model.dHidden() + ": directions are drawn for d_hidden = 2",
+                    cx, cy, MUTED, 12, "center");
+            return;
+        }
+        Tensor W = model.W();
+        int n = model.nFeatures();
+        double maxNorm = 1;
+        Tensor norms = model.featureNorms();
+        for (int i = 0; i < n; i++) {
+            maxNorm = Math.max(maxNorm, norms.get(i));
+        }
+        double scale = (Math.min(w, h) / 2 - 22) / maxNorm;
+        p.line(cx - scale * maxNorm, cy, cx + scale * maxNorm, cy, GRID, 1);
+        p.line(cx, cy - scale * maxNorm, cx, cy + scale * maxNorm, GRID, 1);
+        p.circle(cx, cy, scale, GRID, 1);
+        p.text("|W_i| = 1", cx + scale * 0.72, cy - scale * 0.72 - 8, MUTED, 10, "left");
+        for (int i = 0; i < n; i++) {
+            String color = featureColor(i, n);
+            double tx = cx + scale * W.get(0, i);
+            double ty = cy - scale * W.get(1, i); // screen y grows downwards
+            p.line(cx, cy, tx, ty, color, 3);
+            p.fillCircle(tx, ty, 4, color);
+            double len = Math.hypot(tx - cx, ty - cy);
+            double lx = len < 1e-6 ? cx + 10 : tx + 12 * (tx - cx) / len;
+            double ly = len < 1e-6 ? cy - 10 - 10 * i : ty + 12 * (ty - cy) / len;
+            p.text("" + (i + 1), lx, ly, INK, 12, "center");
+        }
+    }
+
+    private static void paintGram(Painter p, ToyModel model, double x, double y, double w, double h) {
+        p.text("W\u1d40W: feature overlaps", x + w / 2, y - 14, INK, 14, "center");
+        Tensor gram = model.gram();
+        int n = model.nFeatures();
+        double range = 1;
+        for (float v : gram.data()) {
+            range = Math.max(range, Math.abs(v));
+        }
+        double size = Math.min(w - 70, h - 40);
+        double cell = size / n;
+        double gx = x + 22;
+        double gy = y + 10;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double v = gram.get(i, j);
+                p.fillRect(gx + j * cell, gy + i * cell, cell - 1, cell - 1, Colormaps.diverging(v / range));
+                if (cell >= 28) {
+                    String ink = Math.abs(v / range) > 0.6 ? "#ffffff" : INK;
+                    p.text(Fmt.fixed(v, 2), gx + (j + 0.5) * cell, gy + (i + 0.5) * cell, ink, 10, "center");
+                }
+            }
+            p.fillRect(gx - 16, gy + i * cell + cell / 2 - 5, 10, 10, featureColor(i, n));
+            p.fillRect(gx + i * cell + cell / 2 - 5, gy + size + 4, 10, 10, featureColor(i, n));
+        }
+        // colour bar
+        double bx = gx + size + 14;
+        int steps = 40;
+        for (int k = 0; k < steps; k++) {
+            double t = 1 - 2.0 * k / (steps - 1);
+            p.fillRect(bx, gy + k * size / steps, 12, size / steps + 0.5, Colormaps.diverging(t));
+        }
+        p.text(Fmt.fixed(range, 1), bx + 16, gy + 4, MUTED, 10, "left");
+        p.text("0", bx + 16, gy + size / 2, MUTED, 10, "left");
+        p.text("-" + Fmt.fixed(range, 1), bx + 16, gy + size - 4, MUTED, 10, "left");
+    }
+
+    /** Feature {@code i} of {@code n}: the first (most important) is darkest. */
+    public static String featureColor(int i, int n) {
+        return Colormaps.importance(n <= 1 ? 1 : 1 - (double) i / (n - 1));
+    }
+}

@@ -1,0 +1,42 @@
+package org.circuitbook.widgets.widget;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Every widget the book can mount, with the options its directive accepts and the kind of model it
+ * runs. The generator validates {@code :::{widget} NAME} blocks against this list at build time; the
+ * browser front end keeps a mount function for each name. An explicit map, because TeaVM has no
+ * reflection or ServiceLoader.
+ */
+public final class WidgetRegistry {
+    /** A widget: its directive name, the model kind it needs, and its allowed {@code :key:} options. */
+    public record WidgetInfo(String name, String modelKind, Set<String> options, String description) {
+    }
+
+    private static final Map<String, WidgetInfo> WIDGETS = new TreeMap<>();
+
+    static {
+        add(new WidgetInfo("superposition", "toy-superposition", Set.of("model", "height", "sparsity"),
+                "feature directions and W^T W of the toy model of superposition, one model per sparsity"));
+    }
+
+    private WidgetRegistry() {
+    }
+
+    private static void add(WidgetInfo info) {
+        WIDGETS.put(info.name(), info);
+    }
+
+    /** The widget called {@code name}, or null. */
+    public static WidgetInfo get(String name) {
+        return WIDGETS.get(name);
+    }
+
+    /** All widget names, sorted. */
+    public static List<String> names() {
+        return List.copyOf(WIDGETS.keySet());
+    }
+}
