@@ -76,9 +76,51 @@ public final class ToySuperpositionTrainer {
     private static TrainedModel trainOne(ModelSpec spec, ToySuperpositionSpec toy, double sparsity, long seed) {
         int n = toy.nFeatures();
         int d = toy.dHidden();
-        Nd4j.getRandom().setSeed(seed);
+        SameDiff sd = graph(toy, seed);
+        Random data = new Random(seed);
+        INDArray eval = batch(new Random(seed ^ 0x5EEDL), EVAL_BATCH, n, sparsity);
+        List<Object> curve = new ArrayList<>();
+        curve.add(List.of(0L, evalLoss(sd, eval)));
+        int done = 0;
+        for (int point = 1; point <= CURVE_POINTS; point++) {
+            int until = (int) ((long) toy.steps() * point / CURVE_POINTS);
+            if (until > done) {
+                sd.fit(new SyntheticBatches(data, until - done, toy.batchSize(), n, sparsity), 1);
+                done = until;
+                curve.add(List.of((long) done, evalLoss(sd, eval)));
+            }
+        }
 
-        // Graph: x [batch, n] -> h = x W^T [batch, d] -> x' = ReLU(h W + b_final) [batch, n]
+        ToyModel model = weightsOf(sd, n, d);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("final_loss", evalLoss(sd, eval));
+        metrics.put("loss_curve", curve);
+        metrics.put("feature_norms", toList(model.featureNorms()));
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "circuitbook/1");
+        meta.put("model_kind", ToySuperpositionSpec.KIND);
+        meta.put("spec_name", spec.name());
+        meta.put("spec", Json.write(specJson(toy)));
+        meta.put("sparsity", label(sparsity));
+        meta.put("trainer", VERSION);
+        meta.put("metrics", Json.write(metrics));
+        byte[] bytes = new SafeTensors(model.tensors(), meta).toBytes();
+
+        checkParity(sd, SafeTensors.fromBytes(bytes), n, sparsity, seed);
+        return new TrainedModel(fileName(sparsity), bytes);
+    }
+
+    /**
+     * The training graph, initialised from {@code seed}: placeholders {@code input} and {@code label}
+     * [batch, n_features], variables {@code W} [d_hidden, n_features] and {@code b_final} [n_features],
+     * the model's output {@code output} and the scalar {@code loss}.
+     */
+    static SameDiff graph(ToySuperpositionSpec toy, long seed) {
+        int n = toy.nFeatures();
+        int d = toy.dHidden();
+        Nd4j.getRandom().setSeed(seed);
+        // x [batch, n] -> h = x W^T [batch, d] -> x' = ReLU(h W + b_final) [batch, n]
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("input", DataType.FLOAT, -1, n);
         SDVariable target = sd.placeHolder("label", DataType.FLOAT, -1, n);
@@ -100,49 +142,20 @@ public final class ToySuperpositionTrainer {
                 .dataSetFeatureMapping("input")
                 .dataSetLabelMapping("label")
                 .build());
+        return sd;
+    }
 
-        Random data = new Random(seed);
-        INDArray eval = batch(new Random(seed ^ 0x5EEDL), EVAL_BATCH, n, sparsity);
-        List<Object> curve = new ArrayList<>();
-        curve.add(List.of(0L, evalLoss(sd, eval)));
-        int done = 0;
-        for (int point = 1; point <= CURVE_POINTS; point++) {
-            int until = (int) ((long) toy.steps() * point / CURVE_POINTS);
-            if (until > done) {
-                sd.fit(new SyntheticBatches(data, until - done, toy.batchSize(), n, sparsity), 1);
-                done = until;
-                curve.add(List.of((long) done, evalLoss(sd, eval)));
-            }
-        }
-
-        Tensor wTrained = export(w.getArr(), d, n);
-        Tensor bTrained = export(b.getArr(), n);
-        ToyModel model = new ToyModel(wTrained, bTrained);
-        double finalLoss = evalLoss(sd, eval);
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("final_loss", finalLoss);
-        metrics.put("loss_curve", curve);
-        metrics.put("feature_norms", toList(model.featureNorms()));
-
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "circuitbook/1");
-        meta.put("model_kind", ToySuperpositionSpec.KIND);
-        meta.put("spec_name", spec.name());
-        meta.put("spec", Json.write(specJson(toy)));
-        meta.put("sparsity", label(sparsity));
-        meta.put("trainer", VERSION);
-        meta.put("metrics", Json.write(metrics));
-        byte[] bytes = new SafeTensors(model.tensors(), meta).toBytes();
-
-        checkParity(spec, sd, SafeTensors.fromBytes(bytes), n, sparsity, seed);
-        return new TrainedModel(fileName(sparsity), bytes);
+    /** The current values of the graph's weights, as the widgets' model. */
+    static ToyModel weightsOf(SameDiff sd, int n, int d) {
+        return new ToyModel(export(sd.getVariable(ToyModel.W).getArr(), d, n),
+                export(sd.getVariable(ToyModel.B_FINAL).getArr(), n));
     }
 
     /**
      * Runs ND4J's graph and the widgets' {@link ToyModel} (loaded back from the bytes that will be
      * published) on the same fixed batch; throws when they differ by more than the tolerance.
      */
-    static float checkParity(ModelSpec spec, SameDiff sd, SafeTensors published, int n, double sparsity, long seed) {
+    static float checkParity(SameDiff sd, SafeTensors published, int n, double sparsity, long seed) {
         // half the batch dense, half sparse, so every feature and the ReLU boundary are exercised
         INDArray batch = Nd4j.vstack(batch(new Random(seed + 7), PARITY_BATCH / 2, n, 0.0),
                 batch(new Random(seed + 8), PARITY_BATCH / 2, n, sparsity));

@@ -1,0 +1,91 @@
+package org.circuitbook.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Building the one-widget fixture site")
+class BuildFixtureSiteTest {
+    static final Path FIXTURE = Path.of("src/test/resources/sites/one-widget");
+    static FixtureSite site;
+
+    @BeforeAll
+    static void build(@TempDir Path work) {
+        site = FixtureSite.copyOf(FIXTURE, work);
+        site.build();
+    }
+
+    @Test
+    @DisplayName("writes exactly the pages, assets and weights of the book")
+    void fileList() {
+        assertEquals(List.of("assets/style.css", "assets/widgets.js", "favicon.svg", "index.html",
+                "models/toy/sparsity-0.9.safetensors", "models/toy/sparsity-0.safetensors", "second.html",
+                "toy.html"), site.siteFiles());
+    }
+
+    @Test
+    @DisplayName("renders the chapter, its table and its widget figure exactly as expected")
+    void chapterPage() {
+        Golden.assertMatches(FIXTURE.resolve("expected/toy.html"), site.read("toy.html"));
+    }
+
+    @Test
+    @DisplayName("renders the landing page with the chapters in file order")
+    void landingPage() {
+        Golden.assertMatches(FIXTURE.resolve("expected/index.html"), site.read("index.html"));
+    }
+
+    @Test
+    @DisplayName("pages without widgets do not load the widgets bundle")
+    void noBundleWithoutWidgets() {
+        assertTrue(!site.read("second.html").contains("widgets.js"));
+        assertTrue(site.read("toy.html").contains("<script src=\"assets/widgets.js\"></script>"));
+    }
+
+    @Test
+    @DisplayName("published weights carry the spec and the training metrics in __metadata__")
+    void weightsMetadata() throws Exception {
+        SafeTensors file = SafeTensors.fromBytes(Files.readAllBytes(site.site().resolve("models/toy/sparsity-0.9.safetensors")));
+        Map<String, String> meta = file.metadata();
+        assertEquals("toy-superposition", meta.get("model_kind"));
+        assertEquals("toy", meta.get("spec_name"));
+        assertEquals("0.9", meta.get("sparsity"));
+        Map<?, ?> spec = (Map<?, ?>) Json.parse(meta.get("spec"));
+        assertEquals(200L, spec.get("steps"));
+        assertEquals(64L, spec.get("batch_size"));
+        Map<?, ?> metrics = (Map<?, ?>) Json.parse(meta.get("metrics"));
+        List<?> curve = (List<?>) metrics.get("loss_curve");
+        assertEquals(21, curve.size(), "the initial loss and 20 points during training");
+        double first = ((Number) ((List<?>) curve.get(0)).get(1)).doubleValue();
+        double last = ((Number) metrics.get("final_loss")).doubleValue();
+        assertTrue(last < first, "training lowered the loss: " + first + " -> " + last);
+        assertEquals(List.of(2, 5), List.of(file.tensor("W").shape()[0], file.tensor("W").shape()[1]));
+    }
+
+    @Test
+    @DisplayName("the widgets bundle is the one TeaVM compiled, with its main entry point")
+    void bundle() {
+        String js = site.read("assets/widgets.js");
+        assertTrue(js.length() > 10_000, "bundle has " + js.length() + " characters");
+        assertTrue(js.contains("main"), "bundle exports main");
+    }
+
+    @Test
+    @DisplayName("each stage logs one timed line, in execution order")
+    void stageLog() {
+        List<String> stages = site.log.stream().filter(l -> !l.startsWith(" ")).map(l -> l.split(" ")[0]).toList();
+        assertEquals(List.of("load", "check", "train", "render", "write"), stages);
+        assertTrue(site.log.stream().anyMatch(l -> l.matches("  train toy \\[missing\\] 2 models, .* \\(trained, parity checked\\)")),
+                String.join("\n", site.log));
+    }
+}

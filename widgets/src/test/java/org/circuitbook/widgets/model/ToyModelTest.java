@@ -1,0 +1,70 @@
+package org.circuitbook.widgets.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ToyModelTest {
+    // W = [[1, 0, 0.6], [0, 1, 0.8]]: features 0 and 1 on the axes, feature 2 a unit vector between them
+    private final ToyModel model = new ToyModel(
+            Tensor.of(new float[] {1, 0, 0.6f, 0, 1, 0.8f}, 2, 3),
+            Tensor.of(new float[] {0, -0.5f, 0.1f}, 3));
+
+    @Test
+    @DisplayName("forward computes ReLU(x W^T W + b) for a batch, checked by hand")
+    void forwardByHand() {
+        // x = [1, 0, 0]: h = (1, 0); W^T h = (1, 0, 0.6); + b = (1, -0.5, 0.7); ReLU -> (1, 0, 0.7)
+        // x = [0, 0, 1]: h = (0.6, 0.8); W^T h = (0.6, 0.8, 1.0); + b = (0.6, 0.3, 1.1)
+        Tensor x = Tensor.of(new float[] {1, 0, 0, 0, 0, 1}, 2, 3);
+        Tensor out = model.forward(x);
+        assertArrayEquals(new int[] {2, 3}, out.shape());
+        float[] expected = {1, 0, 0.7f, 0.6f, 0.3f, 1.1f};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], out.data()[i], 1e-6, "element " + i);
+        }
+    }
+
+    @Test
+    @DisplayName("gram is W^T W: the overlaps between feature directions")
+    void gram() {
+        Tensor g = model.gram();
+        assertArrayEquals(new int[] {3, 3}, g.shape());
+        assertEquals(1f, g.get(0, 0), 1e-6);
+        assertEquals(0f, g.get(0, 1), 1e-6);
+        assertEquals(0.6f, g.get(0, 2), 1e-6);
+        assertEquals(0.8f, g.get(2, 1), 1e-6);
+        assertEquals(1f, g.get(2, 2), 1e-6);
+    }
+
+    @Test
+    @DisplayName("feature norms are the column lengths of W")
+    void norms() {
+        assertArrayEquals(new float[] {1, 1, 1}, model.featureNorms().data(), 1e-6f);
+        assertEquals(3, model.nFeatures());
+        assertEquals(2, model.dHidden());
+    }
+
+    @Test
+    @DisplayName("the model round-trips through a weights file under the names W and b_final")
+    void weightsRoundTrip() {
+        SafeTensors file = SafeTensors.fromBytes(new SafeTensors(model.tensors(), Map.of()).toBytes());
+        assertEquals(java.util.Set.of("W", "b_final"), file.tensors().keySet());
+        ToyModel loaded = ToyModel.fromWeights(file);
+        assertEquals(model.W(), loaded.W());
+        assertEquals(model.b_final(), loaded.b_final());
+    }
+
+    @Test
+    @DisplayName("mismatched b_final is rejected with the expected shape")
+    void shapesChecked() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ToyModel(Tensor.zeros(2, 3), Tensor.zeros(2)));
+        assertEquals("b_final must be [n_features] = [3], got Tensor[2]", e.getMessage());
+    }
+}
