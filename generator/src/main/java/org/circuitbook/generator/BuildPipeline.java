@@ -67,7 +67,7 @@ public final class BuildPipeline {
         }, c -> "directives, widgets and models resolve");
 
         List<TrainedSet> trained = stage("train",
-                () -> new ModelCache(options.cache(), line -> log.accept("  " + line))
+                () -> new ModelCache(options.cache(), options.root(), line -> log.accept("  " + line))
                         .trainAll(List.copyOf(content.models().values())),
                 t -> count(t.size(), "model spec") + " ready");
 

@@ -35,12 +35,18 @@ public final class YamlMap {
     private final int lineOffset;
     private final Map<String, Entry> entries;
     private final Problems problems;
+    /** Where problems about absent keys are reported: the section's own key, or the top of the file. */
+    private final int anchorLine;
+    private final int anchorColumn;
 
-    private YamlMap(String path, int lineOffset, Map<String, Entry> entries, Problems problems) {
+    private YamlMap(String path, int lineOffset, Map<String, Entry> entries, Problems problems, int anchorLine,
+                    int anchorColumn) {
         this.path = path;
         this.lineOffset = lineOffset;
         this.entries = entries;
         this.problems = problems;
+        this.anchorLine = anchorLine;
+        this.anchorColumn = anchorColumn;
     }
 
     /**
@@ -64,17 +70,18 @@ public final class YamlMap {
             return null;
         }
         if (root == null) {
-            return new YamlMap(path, firstLine - 1, new LinkedHashMap<>(), problems);
+            return new YamlMap(path, firstLine - 1, new LinkedHashMap<>(), problems, firstLine, 1);
         }
         if (!(root instanceof MappingNode mapping)) {
             problems.add(path, firstLine + root.getStartMark().getLine(), root.getStartMark().getColumn() + 1,
                     "expected 'key: value' pairs, found a " + kind(root), null);
             return null;
         }
-        return fromNode(path, firstLine - 1, mapping, problems);
+        return fromNode(path, firstLine - 1, mapping, problems, firstLine, 1);
     }
 
-    private static YamlMap fromNode(String path, int lineOffset, MappingNode mapping, Problems problems) {
+    private static YamlMap fromNode(String path, int lineOffset, MappingNode mapping, Problems problems,
+                                    int anchorLine, int anchorColumn) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             Node keyNode = tuple.getKeyNode();
@@ -91,7 +98,7 @@ public final class YamlMap {
             }
             entries.put(scalar.getValue(), new Entry(line, column, tuple.getValueNode()));
         }
-        return new YamlMap(path, lineOffset, entries, problems);
+        return new YamlMap(path, lineOffset, entries, problems, anchorLine, anchorColumn);
     }
 
     public String path() {
@@ -128,11 +135,11 @@ public final class YamlMap {
         }
     }
 
-    /** Records an error at {@code key} (or the top of the file when absent). */
+    /** Records an error at {@code key} (or, when absent, at this section's key or the top of the file). */
     public void error(String key, String message, String hint) {
         Entry e = entries.get(key);
         if (e == null) {
-            problems.add(path, lineOffset + 1, 1, message, hint);
+            problems.add(path, anchorLine, anchorColumn, message, hint);
         } else {
             problems.add(path, e.keyLine(), e.keyColumn(), message, hint);
         }
@@ -211,13 +218,13 @@ public final class YamlMap {
     public YamlMap map(String key) {
         Entry e = entries.get(key);
         if (e == null) {
-            return new YamlMap(path, lineOffset, new LinkedHashMap<>(), problems);
+            return new YamlMap(path, lineOffset, new LinkedHashMap<>(), problems, anchorLine, anchorColumn);
         }
         if (!(e.value() instanceof MappingNode mapping)) {
             valueError(e.value(), "expected 'key: value' pairs under \"" + key + "\", found a " + kind(e.value()));
-            return new YamlMap(path, lineOffset, new LinkedHashMap<>(), problems);
+            return new YamlMap(path, lineOffset, new LinkedHashMap<>(), problems, e.keyLine(), e.keyColumn());
         }
-        return fromNode(path, lineOffset, mapping, problems);
+        return fromNode(path, lineOffset, mapping, problems, e.keyLine(), e.keyColumn());
     }
 
     private ScalarNode scalar(String key, String expected) {

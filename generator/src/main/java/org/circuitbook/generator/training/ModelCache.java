@@ -1,8 +1,6 @@
 package org.circuitbook.generator.training;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -19,8 +17,6 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.circuitbook.generator.diagnostics.Diagnostic;
 import org.circuitbook.generator.diagnostics.Problems;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The train stage, run as a data loader: each spec's trained weights are cached outside {@code site/}
@@ -37,10 +33,13 @@ public final class ModelCache {
     private static final String COMPLETE = "complete";
 
     private final Path cacheDir;
+    private final Path root;
     private final Consumer<String> log;
 
-    public ModelCache(Path cacheDir, Consumer<String> log) {
+    /** Caches under {@code cacheDir}; spec paths are relative to the project {@code root}. */
+    public ModelCache(Path cacheDir, Path root, Consumer<String> log) {
         this.cacheDir = cacheDir;
+        this.root = root;
         this.log = log;
     }
 
@@ -51,9 +50,9 @@ public final class ModelCache {
         for (ModelSpec spec : specs) {
             try {
                 out.add(trainOrLoad(spec));
-            } catch (RuntimeException | LinkageError e) {
-                // ND4J reports a missing native backend as an Error from a static initialiser
-                String reason = e instanceof ToySuperpositionTrainer.TrainingFailure ? e.getMessage() : String.valueOf(e);
+            } catch (RuntimeException e) {
+                String reason = e instanceof ToySuperpositionTrainer.TrainingFailure ? e.getMessage().lines().findFirst()
+                        .orElse("") : String.valueOf(e);
                 problems.add(Diagnostic.file(spec.path(), STAGE, "training " + spec.name() + " failed: " + reason,
                         "the full reason is in " + errorMarker(spec)));
                 writeQuietly(errorMarker(spec), stackTrace(e));
@@ -84,14 +83,11 @@ public final class ModelCache {
             status = "fresh";
         } else {
             status = hasOtherEntries(specDir, entry) ? "stale" : "missing";
-            List<TrainedModel> models = trainQuietly(spec);
             Path tmp = specDir.resolve(entry.getFileName() + ".tmp-" + ProcessHandle.current().pid());
             try {
                 deleteTree(tmp);
                 Files.createDirectories(tmp);
-                for (TrainedModel m : models) {
-                    Files.write(tmp.resolve(m.fileName()), m.bytes());
-                }
+                train(spec, tmp);
                 Files.writeString(tmp.resolve(COMPLETE), spec.canonical() + "trainer=" + ToySuperpositionTrainer.VERSION
                         + "\n");
                 deleteTree(entry);
@@ -100,6 +96,12 @@ public final class ModelCache {
                 removeOtherEntries(specDir, entry);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write the model cache " + entry, e);
+            } finally {
+                try {
+                    deleteTree(tmp); // gone after a successful rename; a failed run leaves nothing half-written
+                } catch (IOException ignored) {
+                    // a leftover temp dir is replaced by the next build
+                }
             }
         }
         TrainedSet set = TrainedSet.read(spec, entry);
@@ -110,21 +112,27 @@ public final class ModelCache {
         return set;
     }
 
-    /**
-     * Trains with one native thread (fastest for these small models, and polite on shared 2-core
-     * machines) and with SameDiff's per-op println silenced.
-     */
-    private static List<TrainedModel> trainQuietly(ModelSpec spec) {
-        Nd4j.getExecutioner(); // loads the CPU backend before its native settings are touched
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-        Nd4j.factory().blas().setMaxThreads(1);
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+    /** Trains {@code spec} into {@code out} in a child JVM (see {@link TrainerProcess} for why). */
+    private void train(ModelSpec spec, Path out) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(TrainerProcess.command(root.resolve(spec.path()), spec, out));
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.to(out.resolve("trainer.log").toFile()));
+        Process process = builder.start();
+        int status;
         try {
-            return ToySuperpositionTrainer.train(spec);
-        } finally {
-            System.setOut(stdout);
+            status = process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training " + spec.name());
         }
+        if (status != 0) {
+            List<String> lines = Files.readAllLines(out.resolve("trainer.log"));
+            String reason = lines.isEmpty() ? "the trainer exited with status " + status : lines.get(lines.size() - 1);
+            throw new ToySuperpositionTrainer.TrainingFailure(reason + "\n" + String.join("\n", lines));
+        }
+        Files.delete(out.resolve("trainer.log"));
     }
 
     private Path errorMarker(ModelSpec spec) {

@@ -20,19 +20,21 @@ import org.circuitbook.generator.config.YamlMap;
  *   batch_size: 1024       # fresh samples per step (default 1024)
  *   learning_rate: 0.001   # Adam learning rate (default 0.001)
  *   seed: 0                # seeds the initial weights and the data (default 0)
+ *   restarts: 4            # initialisations tried per sparsity; each trains a fifth of the steps, then
+ *                          # only the lowest-loss one trains on, escaping local minima (default 4)
  * </pre>
  */
 public record ToySuperpositionSpec(int nFeatures, int dHidden, double importanceDecay, List<Double> sparsities,
-                                   int steps, int batchSize, double learningRate, long seed) {
+                                   int steps, int batchSize, double learningRate, long seed, int restarts) {
     public static final String KIND = "toy-superposition";
 
     static ToySuperpositionSpec from(YamlMap model, YamlMap data, YamlMap trainer) {
         model.checkKeys(Set.of("kind", "n_features", "d_hidden"), "the model section");
         data.checkKeys(Set.of("importance_decay", "sparsities"), "the data section");
-        trainer.checkKeys(Set.of("steps", "batch_size", "learning_rate", "seed"), "the trainer section");
+        trainer.checkKeys(Set.of("steps", "batch_size", "learning_rate", "seed", "restarts"), "the trainer section");
 
-        int n = positive(model, "n_features", model.integer("n_features", 0), true);
-        int d = positive(model, "d_hidden", model.integer("d_hidden", 0), true);
+        int n = positive(model, "n_features", null);
+        int d = positive(model, "d_hidden", null);
         double decay = data.number("importance_decay", 1.0);
         if (decay <= 0 || decay > 1) {
             data.error("importance_decay", "importance_decay must be in (0, 1], got " + decay, null);
@@ -53,20 +55,28 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, double importance
         if (sparsities.size() != sparsities.stream().distinct().count()) {
             data.error("sparsities", "sparsities are listed twice", "list each sparsity once");
         }
-        int steps = positive(trainer, "steps", trainer.integer("steps", 5000), false);
-        int batch = positive(trainer, "batch_size", trainer.integer("batch_size", 1024), false);
+        int steps = positive(trainer, "steps", 5000);
+        int batch = positive(trainer, "batch_size", 1024);
         double lr = trainer.number("learning_rate", 1e-3);
         if (lr <= 0) {
             trainer.error("learning_rate", "learning_rate must be positive, got " + lr, null);
         }
         long seed = trainer.integer("seed", 0);
-        return new ToySuperpositionSpec(n, d, decay, List.copyOf(sparsities), steps, batch, lr, seed);
+        int restarts = positive(trainer, "restarts", 4);
+        return new ToySuperpositionSpec(n, d, decay, List.copyOf(sparsities), steps, batch, lr, seed, restarts);
     }
 
-    private static int positive(YamlMap yaml, String key, int value, boolean required) {
-        if (required && !yaml.has(key)) {
-            yaml.error(key, "missing required key \"" + key + "\"", null);
-        } else if (value <= 0) {
+    /** A positive integer; {@code fallback} null means the key is required. Each problem is reported once. */
+    private static int positive(YamlMap yaml, String key, Integer fallback) {
+        if (!yaml.has(key)) {
+            if (fallback == null) {
+                yaml.error(key, "missing required key \"" + key + "\"", null);
+                return 0;
+            }
+            return fallback;
+        }
+        int value = yaml.integer(key, Integer.MIN_VALUE);
+        if (value != Integer.MIN_VALUE && value <= 0) {
             yaml.error(key, key + " must be a positive whole number, got " + value, null);
         }
         return value;
@@ -80,6 +90,6 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, double importance
     String canonical() {
         return "n_features=" + nFeatures + "\nd_hidden=" + dHidden + "\nimportance_decay=" + importanceDecay
                 + "\nsparsities=" + sparsities + "\nsteps=" + steps + "\nbatch_size=" + batchSize
-                + "\nlearning_rate=" + learningRate + "\nseed=" + seed + "\n";
+                + "\nlearning_rate=" + learningRate + "\nseed=" + seed + "\nrestarts=" + restarts + "\n";
     }
 }

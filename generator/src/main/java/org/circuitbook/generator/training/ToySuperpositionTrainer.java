@@ -36,10 +36,12 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public final class ToySuperpositionTrainer {
     /** Bump when training changes in a way that changes the weights: it is part of the cache key. */
-    public static final String VERSION = "toy-superposition/1";
+    public static final String VERSION = "toy-superposition/3";
     public static final float PARITY_TOLERANCE = 1e-5f;
     /** How many loss values the metrics record over training. */
     private static final int CURVE_POINTS = 20;
+    /** Restarts compete for the first PILOT_POINTS of CURVE_POINTS (a fifth of the steps). */
+    private static final int PILOT_POINTS = 4;
     private static final int EVAL_BATCH = 4096;
     private static final int PARITY_BATCH = 64;
 
@@ -76,25 +78,45 @@ public final class ToySuperpositionTrainer {
     private static TrainedModel trainOne(ModelSpec spec, ToySuperpositionSpec toy, double sparsity, long seed) {
         int n = toy.nFeatures();
         int d = toy.dHidden();
-        SameDiff sd = graph(toy, seed);
-        Random data = new Random(seed);
         INDArray eval = batch(new Random(seed ^ 0x5EEDL), EVAL_BATCH, n, sparsity);
-        List<Object> curve = new ArrayList<>();
-        curve.add(List.of(0L, evalLoss(sd, eval)));
+        // Several initialisations train for the pilot; only the lowest-loss one trains on (local minima are
+        // common in this model: Elhage et al. train many instances).
+        List<Run> runs = new ArrayList<>();
+        for (int r = 0; r < toy.restarts(); r++) {
+            Run run = new Run(graph(toy, seed * 31 + r), new Random(seed * 31 + r + 1));
+            run.curve.add(List.of(0L, evalLoss(run.sd, eval)));
+            runs.add(run);
+        }
+        List<Object> pilotLosses = new ArrayList<>();
         int done = 0;
         for (int point = 1; point <= CURVE_POINTS; point++) {
             int until = (int) ((long) toy.steps() * point / CURVE_POINTS);
             if (until > done) {
-                sd.fit(new SyntheticBatches(data, until - done, toy.batchSize(), n, sparsity), 1);
+                for (Run run : runs) {
+                    run.sd.fit(new SyntheticBatches(run.data, until - done, toy.batchSize(), n, sparsity), 1);
+                    run.curve.add(List.of((long) until, evalLoss(run.sd, eval)));
+                }
                 done = until;
-                curve.add(List.of((long) done, evalLoss(sd, eval)));
+            }
+            if (point == PILOT_POINTS) {
+                Run best = runs.get(0);
+                for (Run run : runs) {
+                    pilotLosses.add(run.lastLoss());
+                    if (run.lastLoss() < best.lastLoss()) {
+                        best = run;
+                    }
+                }
+                runs = List.of(best);
             }
         }
+        SameDiff sd = runs.get(0).sd;
+        List<Object> curve = runs.get(0).curve;
 
         ToyModel model = weightsOf(sd, n, d);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("final_loss", evalLoss(sd, eval));
         metrics.put("loss_curve", curve);
+        metrics.put("pilot_losses", pilotLosses);
         metrics.put("feature_norms", toList(model.featureNorms()));
 
         Map<String, String> meta = new LinkedHashMap<>();
@@ -119,13 +141,19 @@ public final class ToySuperpositionTrainer {
     static SameDiff graph(ToySuperpositionSpec toy, long seed) {
         int n = toy.nFeatures();
         int d = toy.dHidden();
-        Nd4j.getRandom().setSeed(seed);
         // x [batch, n] -> h = x W^T [batch, d] -> x' = ReLU(h W + b_final) [batch, n]
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("input", DataType.FLOAT, -1, n);
         SDVariable target = sd.placeHolder("label", DataType.FLOAT, -1, n);
-        double std = Math.sqrt(2.0 / (n + d)); // Xavier normal, as the paper's code initialises W
-        SDVariable w = sd.var(ToyModel.W, Nd4j.randn(DataType.FLOAT, d, n).muli(std));
+        // Xavier normal, as the paper's code initialises W. Drawn from java.util.Random, not ND4J's global
+        // generator, which ignores setSeed on its first use in a JVM and so made the first model irreproducible.
+        Random init = new Random(seed);
+        double std = Math.sqrt(2.0 / (n + d));
+        float[] w0 = new float[d * n];
+        for (int i = 0; i < w0.length; i++) {
+            w0[i] = (float) (init.nextGaussian() * std);
+        }
+        SDVariable w = sd.var(ToyModel.W, Nd4j.create(w0, new long[] {d, n}, DataType.FLOAT));
         SDVariable b = sd.var(ToyModel.B_FINAL, Nd4j.zeros(DataType.FLOAT, n));
         SDVariable h = x.mmul(sd.transpose(w));
         SDVariable xPrime = sd.nn.relu("output", sd.nn.biasAdd(h.mmul(w), b, true), 0);
@@ -209,7 +237,24 @@ public final class ToySuperpositionTrainer {
         m.put("batch_size", toy.batchSize());
         m.put("learning_rate", toy.learningRate());
         m.put("seed", toy.seed());
+        m.put("restarts", toy.restarts());
         return m;
+    }
+
+    /** One training run: its graph, its data stream and its loss curve so far. */
+    private static final class Run {
+        final SameDiff sd;
+        final Random data;
+        final List<Object> curve = new ArrayList<>();
+
+        Run(SameDiff sd, Random data) {
+            this.sd = sd;
+            this.data = data;
+        }
+
+        double lastLoss() {
+            return (Double) ((List<?>) curve.get(curve.size() - 1)).get(1);
+        }
     }
 
     /** {@code steps} fresh batches, generated on demand from a seeded {@link Random}. */

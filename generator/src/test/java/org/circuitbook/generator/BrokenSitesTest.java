@@ -1,0 +1,217 @@
+package org.circuitbook.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Broken inputs: each must fail with exactly these messages at exactly these positions, and must leave
+ * the previous site/ as it was.
+ */
+@DisplayName("A broken site")
+class BrokenSitesTest {
+    @TempDir
+    Path root;
+
+    private static final String SITE = "-- content/site.yaml --\ntitle: Broken\n";
+    private static final String SPEC = "-- content/models/toy.yaml --\n" + FixtureSite.TINY_SPEC;
+
+    /** Builds {@code files} over a previous site and returns the errors; checks site/ was not touched. */
+    private List<String> errors(String files) throws IOException {
+        FixtureSite site = FixtureSite.write(root, files);
+        Path previous = site.site().resolve("index.html");
+        Files.createDirectories(previous.getParent());
+        Files.writeString(previous, "previous build");
+        List<String> errors = site.buildErrors();
+        assertEquals("previous build", Files.readString(previous), "the previous site was left as it was");
+        try (Stream<Path> s = Files.list(root)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("site.")).toList(), "no half-written site directories remain");
+        }
+        assertEquals(List.of("index.html"), site.siteFiles());
+        return errors;
+    }
+
+    @Test
+    @DisplayName("with a misspelt widget name fails at the directive, listing the known widgets")
+    void unknownWidget() throws IOException {
+        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: superposition)"),
+                errors(SITE + SPEC + """
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+
+                        :::{widget} superpositon
+                        :model: toy
+                        :::
+                        """));
+    }
+
+    @Test
+    @DisplayName("with an unknown model, option and directive reports all three at once")
+    void severalProblems() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:5:1: check: unknown option \"colour\" for widget superposition (known: height, model, sparsity)",
+                "content/chapters/01-a.md:6:1: check: unknown model \"toy2\" (known: toy)",
+                "content/chapters/01-a.md:9:3: check: unknown directive \"notee\" (known: widget)"),
+                errors(SITE + SPEC + """
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        ::::{widget} superposition
+                        :colour: red
+                        :model: toy2
+                        ::::
+
+                          :::{notee}
+                          Careful.
+                          :::
+                        """));
+    }
+
+    @Test
+    @DisplayName("with a directive that is never closed points at its opening fence")
+    void unclosedDirective() throws IOException {
+        assertEquals(List.of("content/chapters/01-a.md:4:1: check: directive {widget} is never closed (end it with a line of :::)"),
+                errors(SITE + SPEC + """
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        :::{widget} superposition
+                        :model: toy
+                        The caption goes on and on.
+                        """));
+    }
+
+    @Test
+    @DisplayName("with a widget but no model, or a sparsity that was not trained")
+    void widgetOptions() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:4:1: check: widget superposition needs a :model: option (models it can run: toy)",
+                "content/chapters/01-a.md:9:1: check: model toy was not trained at sparsity 0.5 (trained: 0, 0.9)",
+                "content/chapters/01-a.md:10:1: check: height must be a whole number of pixels, got \"tall\" (e.g. :height: 420)"),
+                errors(SITE + SPEC + """
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        :::{widget} superposition
+                        :::
+
+                        :::{widget} superposition
+                        :model: toy
+                        :sparsity: 0.5
+                        :height: tall
+                        :::
+                        """));
+    }
+
+    @Test
+    @DisplayName("with invalid front matter YAML reports the file line of the problem")
+    void badFrontMatterYaml() throws IOException {
+        assertEquals(List.of("content/chapters/01-a.md:3:12: load: invalid YAML: mapping values are not allowed here"
+                        + " (check the indentation and that every 'key: value' pair has a space after the colon)"),
+                errors(SITE + """
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        subtitle: b: c
+                        ---
+                        """));
+    }
+
+    @Test
+    @DisplayName("with unknown front matter keys names each one and the known keys")
+    void unknownFrontMatterKey() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:2:1: load: unknown key \"titel\" in front matter (known keys: draft, subtitle, summary, title)",
+                "content/chapters/01-a.md:2:1: load: missing required key \"title\" (every chapter needs 'title: ...' in its front matter)"),
+                errors(SITE + """
+                        -- content/chapters/01-a.md --
+                        ---
+                        titel: A
+                        ---
+                        """));
+    }
+
+    @Test
+    @DisplayName("without front matter, or with front matter never closed")
+    void frontMatterMissing() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:1:1: load: missing front matter (start the chapter with a '---' line, 'title: ...', and another '---' line)",
+                "content/chapters/02-b.md:1:1: load: front matter is never closed (add a '---' line after the front matter)"),
+                errors(SITE + """
+                        -- content/chapters/01-a.md --
+                        # Just a heading
+                        -- content/chapters/02-b.md --
+                        ---
+                        title: B
+                        """));
+    }
+
+    @Test
+    @DisplayName("with a broken model spec reports every bad key and value")
+    void badSpec() throws IOException {
+        assertEquals(List.of(
+                "content/models/toy.yaml:3:3: load: unknown key \"n_feature\" in the model section (known keys: d_hidden, kind, n_features)",
+                "content/models/toy.yaml:8:3: load: unknown key \"stpes\" in the trainer section (known keys: batch_size, learning_rate, restarts, seed, steps)",
+                "content/models/toy.yaml:1:1: load: missing required key \"n_features\"",
+                "content/models/toy.yaml:4:13: load: expected a whole number for \"d_hidden\", got \"two\"",
+                "content/models/toy.yaml:6:3: load: every sparsity must be in [0, 1), got 1.5"),
+                errors(SITE + """
+                        -- content/models/toy.yaml --
+                        model:
+                          kind: toy-superposition
+                          n_feature: 5
+                          d_hidden: two
+                        data:
+                          sparsities: [0, 1.5]
+                        trainer:
+                          stpes: 10
+                        """));
+    }
+
+    @Test
+    @DisplayName("with an unknown model kind lists the kinds there are")
+    void unknownKind() throws IOException {
+        assertEquals(List.of("content/models/toy.yaml:2:3: load: unknown model kind \"toy-superpositon\" (known kinds: toy-superposition)"),
+                errors(SITE + """
+                        -- content/models/toy.yaml --
+                        model:
+                          kind: toy-superpositon
+                        """));
+    }
+
+    @Test
+    @DisplayName("without site.yaml says what to create")
+    void missingSiteConfig() throws IOException {
+        assertEquals(List.of("content/site.yaml: load: missing site configuration (create it with at least 'title: ...')"),
+                errors("""
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        """));
+    }
+
+    @Test
+    @DisplayName("with an unknown site.yaml key rejects it")
+    void unknownSiteKey() throws IOException {
+        assertEquals(List.of("content/site.yaml:2:1: load: unknown key \"theme\" in site.yaml (known keys: language, subtitle, title)"),
+                errors("""
+                        -- content/site.yaml --
+                        title: T
+                        theme: dark
+                        """));
+    }
+}

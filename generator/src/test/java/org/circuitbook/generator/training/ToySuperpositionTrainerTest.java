@@ -1,0 +1,103 @@
+package org.circuitbook.generator.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * The toy model trained by ND4J reproduces Elhage et al. (2022), figure 3, at a test-sized budget: dense
+ * features get two orthogonal directions for the two most important features; sparse features are
+ * all represented, as a regular pentagon.
+ */
+@DisplayName("The toy model of superposition")
+class ToySuperpositionTrainerTest {
+    static List<ToyModel> trained = new ArrayList<>();
+
+    @BeforeAll
+    static void train() {
+        // dense features settle slowly (features 1 and 2 compete); sparse ones need restarts to find the pentagon
+        for (ModelSpec spec : List.of(spec(5000, 256, "[0]", 4), spec(2000, 1024, "[0.9]", 16))) {
+            for (TrainedModel m : ToySuperpositionTrainer.train(spec)) {
+                trained.add(ToyModel.fromWeights(SafeTensors.fromBytes(m.bytes())));
+            }
+        }
+    }
+
+    static ModelSpec spec(int steps, int batch, String sparsities, int restarts) {
+        var problems = new org.circuitbook.generator.diagnostics.Problems("load");
+        ModelSpec spec = ModelSpec.parse("toy", "toy.yaml", """
+                model: {kind: toy-superposition, n_features: 5, d_hidden: 2}
+                data: {importance_decay: 0.9, sparsities: %s}
+                trainer: {steps: %d, batch_size: %d, restarts: %d}
+                """.formatted(sparsities, steps, batch, restarts), problems);
+        problems.throwIfAny();
+        return spec;
+    }
+
+    @Test
+    @DisplayName("with dense features (S = 0) represents only the two most important, orthogonally")
+    void denseKeepsTwo() {
+        ToyModel dense = trained.get(0);
+        Tensor norms = dense.featureNorms();
+        assertTrue(norms.get(0) > 0.9 && norms.get(1) > 0.9, "features 0 and 1 represented: " + norms(dense));
+        for (int i = 2; i < 5; i++) {
+            assertTrue(norms.get(i) < 0.2, "feature " + i + " dropped: " + norms(dense));
+        }
+        assertEquals(0, dense.gram().get(0, 1), 0.1, "the two directions are orthogonal");
+    }
+
+    @Test
+    @DisplayName("with sparse features (S = 0.9) represents all five as a pentagon, 72 degrees apart")
+    void sparsePentagon() {
+        ToyModel sparse = trained.get(1);
+        Tensor norms = sparse.featureNorms();
+        for (int i = 0; i < 5; i++) {
+            assertTrue(norms.get(i) > 0.9, "feature " + i + " represented: " + norms(sparse));
+        }
+        List<Double> angles = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            angles.add(Math.toDegrees(Math.atan2(sparse.W().get(1, i), sparse.W().get(0, i))));
+        }
+        Collections.sort(angles);
+        for (int i = 0; i < 5; i++) {
+            double gap = i < 4 ? angles.get(i + 1) - angles.get(i) : angles.get(0) + 360 - angles.get(4);
+            assertEquals(72, gap, 8, "angles " + angles);
+        }
+    }
+
+    @Test
+    @DisplayName("the parity check passes on the real weights and catches a 1e-3 change to W")
+    void parity() {
+        ToySuperpositionSpec toy = spec(10, 16, "[0.5]", 1).toy();
+        SameDiff sd = ToySuperpositionTrainer.graph(toy, 3);
+        ToyModel model = ToySuperpositionTrainer.weightsOf(sd, 5, 2);
+        float diff = ToySuperpositionTrainer.checkParity(sd, new SafeTensors(model.tensors(), Map.of()), 5, 0.5, 3);
+        assertTrue(diff <= ToySuperpositionTrainer.PARITY_TOLERANCE, "diff " + diff);
+
+        float[] w = model.W().data().clone();
+        w[0] += 1e-3f;
+        Map<String, Tensor> tampered = new LinkedHashMap<>(model.tensors());
+        tampered.put(ToyModel.W, Tensor.of(w, 2, 5));
+        var failure = assertThrows(ToySuperpositionTrainer.TrainingFailure.class,
+                () -> ToySuperpositionTrainer.checkParity(sd, new SafeTensors(tampered, Map.of()), 5, 0.5, 3));
+        assertTrue(failure.getMessage().startsWith("parity check failed for sparsity 0.5: the widgets' forward pass"
+                + " differs from ND4J's by "), failure.getMessage());
+    }
+
+    private static String norms(ToyModel m) {
+        return java.util.Arrays.toString(m.featureNorms().data());
+    }
+}
