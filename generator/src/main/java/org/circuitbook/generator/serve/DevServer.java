@@ -41,6 +41,11 @@ public final class DevServer implements AutoCloseable {
         return dev;
     }
 
+    /** The directory being served. */
+    public Path root() {
+        return root;
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

@@ -18,7 +18,7 @@ import org.teavm.jso.typedarrays.Int8Array;
  *
  * <p>The figure carries {@code data-weights}: space-separated URLs of one safetensors file per trained
  * model; each file's metadata says the sparsity it was trained at. {@code data-sparsity} picks the
- * model shown first (default: the sparsest).
+ * model shown first (default: the sparsest); {@code data-height} caps the drawing's height in CSS pixels.
  */
 final class SuperpositionMount {
     private static int counter;
@@ -96,6 +96,12 @@ final class SuperpositionMount {
         canvas = Dom.create("canvas", "widget-canvas").cast();
         canvas.setAttribute("role", "img");
         painter = new CanvasPainter(canvas, SuperpositionView.WIDTH, SuperpositionView.HEIGHT);
+        String height = figure.getAttribute("data-height");
+        if (height != null && !height.isEmpty()) {
+            // :height: caps the drawing's height; the width follows from its aspect ratio
+            double maxWidth = Integer.parseInt(height) * (double) SuperpositionView.WIDTH / SuperpositionView.HEIGHT;
+            canvas.getStyle().setProperty("max-width", Math.round(maxWidth) + "px");
+        }
         live.appendChild(controls);
         live.appendChild(canvas);
 

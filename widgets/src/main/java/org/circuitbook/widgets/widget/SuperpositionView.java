@@ -48,7 +48,7 @@ public final class SuperpositionView {
         p.line(cx - scale * maxNorm, cy, cx + scale * maxNorm, cy, GRID, 1);
         p.line(cx, cy - scale * maxNorm, cx, cy + scale * maxNorm, GRID, 1);
         p.circle(cx, cy, scale, GRID, 1);
-        p.text("|W_i| = 1", cx + scale * 0.72, cy - scale * 0.72 - 8, MUTED, 10, "left");
+        p.text("circle: length 1", x + 4, y + 6, MUTED, 10, "left");
         for (int i = 0; i < n; i++) {
             String color = featureColor(i, n);
             double tx = cx + scale * W.get(0, i);
@@ -58,7 +58,7 @@ public final class SuperpositionView {
             double len = Math.hypot(tx - cx, ty - cy);
             double lx = len < 1e-6 ? cx + 10 : tx + 12 * (tx - cx) / len;
             double ly = len < 1e-6 ? cy - 10 - 10 * i : ty + 12 * (ty - cy) / len;
-            p.text("" + (i + 1), lx, ly, INK, 12, "center");
+            p.text(Integer.toString(i), lx, ly, INK, 12, "center");
         }
     }
 
@@ -70,9 +70,9 @@ public final class SuperpositionView {
         for (float v : gram.data()) {
             range = Math.max(range, Math.abs(v));
         }
-        double size = Math.min(w - 70, h - 40);
+        double size = Math.min(w - 80, h - 46);
         double cell = size / n;
-        double gx = x + 22;
+        double gx = x + 32;
         double gy = y + 10;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -83,8 +83,10 @@ public final class SuperpositionView {
                     p.text(Fmt.fixed(v, 2), gx + (j + 0.5) * cell, gy + (i + 0.5) * cell, ink, 10, "center");
                 }
             }
-            p.fillRect(gx - 16, gy + i * cell + cell / 2 - 5, 10, 10, featureColor(i, n));
+            p.fillRect(gx - 14, gy + i * cell + cell / 2 - 5, 10, 10, featureColor(i, n));
+            p.text(Integer.toString(i), gx - 18, gy + (i + 0.5) * cell, INK, 11, "right");
             p.fillRect(gx + i * cell + cell / 2 - 5, gy + size + 4, 10, 10, featureColor(i, n));
+            p.text(Integer.toString(i), gx + (i + 0.5) * cell, gy + size + 22, INK, 11, "center");
         }
         // colour bar
         double bx = gx + size + 14;
@@ -98,7 +100,7 @@ public final class SuperpositionView {
         p.text("-" + Fmt.fixed(range, 1), bx + 16, gy + size - 4, MUTED, 10, "left");
     }
 
-    /** Feature {@code i} of {@code n}: the first (most important) is darkest. */
+    /** Feature {@code i} of {@code n} (numbered from 0, as in the maths): the first, most important, is darkest. */
     public static String featureColor(int i, int n) {
         return Colormaps.importance(n <= 1 ? 1 : 1 - (double) i / (n - 1));
     }

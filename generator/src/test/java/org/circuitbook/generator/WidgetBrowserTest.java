@@ -1,0 +1,146 @@
+package org.circuitbook.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.circuitbook.generator.serve.DevServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The built chapter in real headless Chromium: the TeaVM bundle mounts the widget, fetches the trained
+ * weights, and redraws when the reader moves the slider with the keyboard, with nothing on the console.
+ * Needs Debian's chromium and chromium-driver (see .ci/run); the driver path is set explicitly, so
+ * Selenium never tries to download one.
+ */
+@DisplayName("The superposition widget in headless Chromium")
+class WidgetBrowserTest {
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    static DevServer server;
+    static ChromeDriver driver;
+
+    @BeforeAll
+    static void start(@TempDir Path work) throws Exception {
+        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
+            throw new IllegalStateException("browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+                    + ": apt-get install -y chromium chromium-driver (as .ci/run does)");
+        }
+        FixtureSite site = FixtureSite.copyOf(BuildFixtureSiteTest.FIXTURE, work);
+        site.build();
+        server = DevServer.start(site.site(), 0);
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1200,900",
+                "--user-data-dir=" + Files.createDirectories(work.resolve("chromium-profile")));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        // record uncaught errors and rejections from the very first script on
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.__errors = [];"
+                        + "window.addEventListener('error', e => window.__errors.push(String(e.message)));"
+                        + "window.addEventListener('unhandledrejection', e => window.__errors.push(String(e.reason)));"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private String canvasPixels() {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "return document.querySelector('figure[data-widget] canvas').toDataURL();");
+    }
+
+    @Test
+    @DisplayName("mounts, redraws when the slider moves by keyboard, and logs no errors")
+    void mountsAndResponds() {
+        driver.get(server.url() + "toy.html");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+        wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+
+        WebElement slider = figure.findElement(By.cssSelector("input[type=range]"));
+        WebElement readout = figure.findElement(By.cssSelector("output"));
+        WebElement label = figure.findElement(By.cssSelector("label"));
+        assertEquals("Sparsity", label.getText());
+        assertEquals(slider.getAttribute("id"), label.getAttribute("for"), "the slider is labelled");
+        assertEquals("0.90", readout.getText(), "starts at the :sparsity: the chapter asked for");
+        assertTrue(figure.findElement(By.cssSelector(".widget-fallback")).getAttribute("hidden") != null,
+                "the static fallback is hidden once the live figure is up");
+        String before = canvasPixels();
+        String ariaBefore = figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label");
+        assertTrue(ariaBefore.startsWith("Toy model trained at sparsity 0.90: "), ariaBefore);
+
+        slider.sendKeys(Keys.ARROW_LEFT);
+        wait.until(d -> readout.getText().equals("0.00"));
+        String after = canvasPixels();
+        assertNotEquals(before, after, "the canvas was redrawn for the other model");
+        assertTrue(figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label")
+                .startsWith("Toy model trained at sparsity 0.00: "));
+
+        slider.sendKeys(Keys.ARROW_RIGHT);
+        wait.until(d -> readout.getText().equals("0.90"));
+        assertEquals(before, canvasPixels(), "moving back redraws the first model exactly");
+
+        List<?> pageErrors = (List<?>) ((JavascriptExecutor) driver).executeScript("return window.__errors;");
+        assertEquals(List.of(), pageErrors, "no uncaught errors");
+        List<String> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).toList();
+        assertEquals(List.of(), severe, "no console errors or warnings");
+    }
+
+    @Test
+    @DisplayName("reports a missing weights file in the figure and on the console, instead of failing silently")
+    void missingWeights() throws Exception {
+        // a page whose figure points at weights that do not exist
+        String html = "<!DOCTYPE html><html lang=en><head><link rel=icon href=favicon.svg><title>t</title></head><body>"
+                + "<figure data-widget=superposition data-weights='models/nope.safetensors'></figure>"
+                + "<script src='assets/widgets.js'></script><script>main([]);</script></body></html>";
+        Files.writeString(server.root().resolve("broken.html"), html);
+        driver.get(server.url() + "broken.html");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = driver.findElement(By.cssSelector("figure"));
+        wait.until(d -> "error".equals(figure.getAttribute("data-state")));
+        assertEquals("Could not load the model weights (HTTP 404 fetching models/nope.safetensors).",
+                figure.findElement(By.cssSelector(".widget-error")).getText());
+        assertTrue(driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .anyMatch(e -> e.getMessage().contains("circuitbook widget: Could not load the model weights")));
+    }
+}
