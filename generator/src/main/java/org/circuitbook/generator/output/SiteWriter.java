@@ -2,13 +2,9 @@ package org.circuitbook.generator.output;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The write stage: writes the whole site into a fresh sibling directory, then swaps it in for the old
@@ -28,7 +24,7 @@ public final class SiteWriter {
         Path old = parent.resolve(target.getFileName() + ".old-" + pid);
         try {
             Files.createDirectories(parent);
-            deleteTree(fresh);
+            FileTrees.deleteTree(fresh);
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 Path file = fresh.resolve(f.getKey()).normalize();
                 if (!file.startsWith(fresh)) {
@@ -37,15 +33,15 @@ public final class SiteWriter {
                 Files.createDirectories(file.getParent());
                 Files.write(file, f.getValue());
             }
-            deleteTree(old);
+            FileTrees.deleteTree(old);
             if (Files.exists(target)) {
-                move(target, old);
+                FileTrees.rename(target, old);
             }
-            move(fresh, target);
-            deleteTree(old);
+            FileTrees.rename(fresh, target);
+            FileTrees.deleteTree(old);
         } catch (IOException e) {
             try {
-                deleteTree(fresh);
+                FileTrees.deleteTree(fresh);
             } catch (IOException ignored) {
                 // best effort; the original error matters more
             }
@@ -53,22 +49,5 @@ public final class SiteWriter {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -3,20 +3,18 @@ package org.circuitbook.generator.training;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.circuitbook.generator.diagnostics.Diagnostic;
 import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.generator.output.FileTrees;
 
 /**
  * The train stage, run as a data loader: each spec's trained weights are cached outside {@code site/}
@@ -85,20 +83,20 @@ public final class ModelCache {
             status = hasOtherEntries(specDir, entry) ? "stale" : "missing";
             Path tmp = specDir.resolve(entry.getFileName() + ".tmp-" + ProcessHandle.current().pid());
             try {
-                deleteTree(tmp);
+                FileTrees.deleteTree(tmp);
                 Files.createDirectories(tmp);
                 train(spec, tmp);
                 Files.writeString(tmp.resolve(COMPLETE), spec.canonical() + "trainer=" + ToySuperpositionTrainer.VERSION
                         + "\n");
-                deleteTree(entry);
-                move(tmp, entry);
+                FileTrees.deleteTree(entry);
+                FileTrees.rename(tmp, entry);
                 Files.deleteIfExists(errorMarker(spec));
                 removeOtherEntries(specDir, entry);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write the model cache " + entry, e);
             } finally {
                 try {
-                    deleteTree(tmp); // gone after a successful rename; a failed run leaves nothing half-written
+                    FileTrees.deleteTree(tmp); // gone after a successful rename; a failed run leaves nothing half-written
                 } catch (IOException ignored) {
                     // a leftover temp dir is replaced by the next build
                 }
@@ -154,30 +152,13 @@ public final class ModelCache {
         try (Stream<Path> s = Files.list(specDir)) {
             for (Path p : s.toList()) {
                 if (!p.equals(keep) && Files.isDirectory(p)) {
-                    deleteTree(p);
+                    FileTrees.deleteTree(p);
                 }
             }
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 
     private static void writeQuietly(Path file, String text) {
         try {

@@ -1,5 +1,7 @@
 package org.circuitbook.generator.training;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,9 +61,15 @@ public final class ToySuperpositionTrainer {
     public static List<TrainedModel> train(ModelSpec spec) {
         ToySuperpositionSpec toy = spec.toy();
         List<TrainedModel> out = new ArrayList<>();
-        for (int i = 0; i < toy.sparsities().size(); i++) {
-            double sparsity = toy.sparsities().get(i);
-            out.add(trainOne(spec, toy, sparsity, toy.seed() * 1000 + i));
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
+        try {
+            for (int i = 0; i < toy.sparsities().size(); i++) {
+                double sparsity = toy.sparsities().get(i);
+                out.add(trainOne(spec, toy, sparsity, toy.seed() * 1000 + i));
+            }
+        } finally {
+            System.setOut(stdout);
         }
         return out;
     }

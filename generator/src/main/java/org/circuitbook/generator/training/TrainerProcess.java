@@ -1,8 +1,6 @@
 package org.circuitbook.generator.training;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +34,6 @@ public final class TrainerProcess {
             System.exit(1);
         }
         Path out = Path.of(args[3]);
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
         try {
             Nd4j.getExecutioner();
             for (TrainedModel m : ToySuperpositionTrainer.train(spec)) {
@@ -47,8 +43,6 @@ public final class TrainerProcess {
             e.printStackTrace();
             System.err.println(e instanceof ToySuperpositionTrainer.TrainingFailure ? e.getMessage() : String.valueOf(e));
             System.exit(1);
-        } finally {
-            System.setOut(stdout);
         }
         System.exit(0);
     }
