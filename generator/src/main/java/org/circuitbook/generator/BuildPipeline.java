@@ -16,8 +16,12 @@ import org.circuitbook.generator.content.ContentLoader;
 import org.circuitbook.generator.diagnostics.BuildException;
 import org.circuitbook.generator.diagnostics.Diagnostic;
 import org.circuitbook.generator.markdown.DirectiveBlock;
-import org.circuitbook.generator.markdown.DirectiveChecker;
+import org.circuitbook.generator.markdown.BookChecker;
+import org.circuitbook.generator.markdown.CheckedBook;
+import org.circuitbook.generator.markdown.Citations;
 import org.circuitbook.generator.markdown.Markdown;
+import org.circuitbook.generator.math.CachedTypesetter;
+import org.circuitbook.generator.math.KatexAssets;
 import org.circuitbook.generator.markdown.ParsedChapter;
 import org.circuitbook.generator.output.SiteWriter;
 import org.circuitbook.generator.render.PageRenderer;
@@ -56,15 +60,17 @@ public final class BuildPipeline {
         Content content = stage("load", () -> ContentLoader.load(options.root()),
                 c -> count(c.chapters().size(), "chapter") + ", " + count(c.models().size(), "model spec"));
 
-        List<ParsedChapter> parsed = stage("check", () -> {
-            Markdown parser = Markdown.forParsing();
+        Markdown markdown = new Markdown();
+        Citations citations = Bibliographies.load(content);
+        CheckedBook book = stage("check", () -> {
             List<ParsedChapter> chapters = new ArrayList<>();
             for (Chapter chapter : content.chapters()) {
-                chapters.add(new ParsedChapter(chapter, parser.parse(chapter.body())));
+                chapters.add(new ParsedChapter(chapter, markdown.parse(chapter.body())));
             }
-            DirectiveChecker.check(chapters, content.models());
-            return chapters;
-        }, c -> "directives, widgets and models resolve");
+            try (CachedTypesetter math = new CachedTypesetter(options.cache().resolve("math.bin"))) {
+                return new BookChecker(content.contentDir(), content.models(), citations, math).check(chapters);
+            }
+        }, b -> "references, citations, math and widgets resolve");
 
         List<TrainedSet> trained = stage("train",
                 () -> new ModelCache(options.cache(), options.root(), line -> log.accept("  " + line))
@@ -74,11 +80,19 @@ public final class BuildPipeline {
         Map<String, byte[]> files = stage("render", () -> {
             Map<String, TrainedSet> byName = new LinkedHashMap<>();
             trained.forEach(t -> byName.put(t.spec().name(), t));
-            Markdown markdown = new Markdown(widget -> figureAttributes(widget, byName));
-            Map<String, byte[]> out = new LinkedHashMap<>(new PageRenderer(content.config(), markdown).render(parsed));
+            PageRenderer pages = new PageRenderer(content.config(), markdown, citations,
+                    widget -> figureAttributes(widget, byName));
+            Map<String, byte[]> out = new LinkedHashMap<>(pages.render(book));
             out.put("assets/widgets.js", resource(BUNDLE));
             out.put("assets/style.css", resource(ASSETS + "style.css"));
+            out.put("assets/highlight.css", resource("/org/circuitbook/generator/highlight/highlight.css"));
             out.put("favicon.svg", resource(ASSETS + "favicon.svg"));
+            if (!book.math().isEmpty()) {
+                KatexAssets.files().forEach((path, bytes) -> out.put("assets/" + path, bytes));
+            }
+            for (String asset : book.assets()) {
+                out.put(asset, readContent(content, asset));
+            }
             for (TrainedSet set : trained) {
                 for (int i = 0; i < set.models().size(); i++) {
                     out.put(set.urls().get(i), set.models().get(i).bytes());
@@ -91,7 +105,7 @@ public final class BuildPipeline {
             SiteWriter.write(options.out(), files);
             return options.out();
         }, out -> "site written to " + out);
-        return new Result(parsed.size(), files.size(), trained);
+        return new Result(book.chapters().size(), files.size(), trained);
     }
 
     private <T> T stage(String name, Supplier<T> work, java.util.function.Function<T, String> summary) {
@@ -116,6 +130,14 @@ public final class BuildPipeline {
             attrs.put("height", height.value());
         }
         return attrs;
+    }
+
+    private static byte[] readContent(Content content, String relative) {
+        try {
+            return java.nio.file.Files.readAllBytes(content.contentDir().resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] resource(String path) {

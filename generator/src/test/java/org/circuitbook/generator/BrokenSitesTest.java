@@ -59,9 +59,9 @@ class BrokenSitesTest {
     @DisplayName("with an unknown model, option and directive reports all three at once")
     void severalProblems() throws IOException {
         assertEquals(List.of(
-                "content/chapters/01-a.md:5:1: check: unknown option \"colour\" for widget superposition (known: height, model, sparsity)",
+                "content/chapters/01-a.md:5:1: check: unknown option \"colour\" for widget superposition (known: height, label, model, name, sparsity)",
                 "content/chapters/01-a.md:6:1: check: unknown model \"toy2\" (known: toy)",
-                "content/chapters/01-a.md:9:3: check: unknown directive \"notee\" (known: widget)"),
+                "content/chapters/01-a.md:9:3: check: unknown directive \"notee\" (did you mean \"note\"?)"),
                 errors(SITE + SPEC + """
                         -- content/chapters/01-a.md --
                         ---
@@ -134,7 +134,7 @@ class BrokenSitesTest {
     @DisplayName("with unknown front matter keys names each one and the known keys")
     void unknownFrontMatterKey() throws IOException {
         assertEquals(List.of(
-                "content/chapters/01-a.md:2:1: load: unknown key \"titel\" in front matter (known keys: draft, subtitle, summary, title)",
+                "content/chapters/01-a.md:2:1: load: unknown key \"titel\" in front matter (known keys: authors, date, draft, subtitle, summary, title)",
                 "content/chapters/01-a.md:2:1: load: missing required key \"title\" (every chapter needs 'title: ...' in its front matter)"),
                 errors(SITE + """
                         -- content/chapters/01-a.md --

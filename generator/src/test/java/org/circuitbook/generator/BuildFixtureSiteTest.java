@@ -28,7 +28,7 @@ class BuildFixtureSiteTest {
     @Test
     @DisplayName("writes exactly the pages, assets and weights of the book")
     void fileList() {
-        assertEquals(List.of("assets/style.css", "assets/widgets.js", "favicon.svg", "index.html",
+        assertEquals(List.of("assets/highlight.css", "assets/style.css", "assets/widgets.js", "favicon.svg", "index.html",
                 "models/toy/sparsity-0.9.safetensors", "models/toy/sparsity-0.safetensors", "second.html",
                 "toy.html"), site.siteFiles());
     }

@@ -214,6 +214,31 @@ public final class YamlMap {
         return out;
     }
 
+    /**
+     * A list whose items are single values (as String) or mappings (as YamlMap); null when absent or
+     * malformed (recorded). A single value stands for a list of one.
+     */
+    public List<Object> items(String key) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return null;
+        }
+        List<Node> nodes = e.value() instanceof SequenceNode seq ? seq.getValue() : List.of(e.value());
+        List<Object> out = new ArrayList<>();
+        for (Node item : nodes) {
+            if (item instanceof ScalarNode scalar) {
+                out.add(scalar.getValue());
+            } else if (item instanceof MappingNode mapping) {
+                int line = lineOffset + item.getStartMark().getLine() + 1;
+                out.add(fromNode(path, lineOffset, mapping, problems, line, item.getStartMark().getColumn() + 1));
+            } else {
+                valueError(item, "expected a value or 'key: value' pairs in \"" + key + "\", found a " + kind(item));
+                return null;
+            }
+        }
+        return out;
+    }
+
     /** A nested mapping; an empty one when absent. */
     public YamlMap map(String key) {
         Entry e = entries.get(key);

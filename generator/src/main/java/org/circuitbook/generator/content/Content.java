@@ -6,6 +6,16 @@ import java.util.Map;
 import org.circuitbook.generator.config.SiteConfig;
 import org.circuitbook.generator.training.ModelSpec;
 
-/** Everything the build read from {@code content/}, before anything is checked or rendered. */
-public record Content(Path root, SiteConfig config, List<Chapter> chapters, Map<String, ModelSpec> models) {
+/**
+ * Everything the build read from {@code content/}, before anything is checked or rendered.
+ *
+ * @param bibliography the text of {@code content/references.bib}, or "" when there is none
+ */
+public record Content(Path root, SiteConfig config, List<Chapter> chapters, Map<String, ModelSpec> models,
+                      String bibliography) {
+    public static final String BIBLIOGRAPHY = "content/references.bib";
+
+    public Path contentDir() {
+        return root.resolve("content");
+    }
 }

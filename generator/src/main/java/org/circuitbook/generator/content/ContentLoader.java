@@ -68,8 +68,10 @@ public final class ContentLoader {
                 models.put(name, spec);
             }
         }
+        Path bib = root.resolve(Content.BIBLIOGRAPHY);
+        String bibliography = Files.isRegularFile(bib) ? read(bib) : "";
         problems.throwIfAny();
-        return new Content(root, config, List.copyOf(chapters), models);
+        return new Content(root, config, List.copyOf(chapters), models, bibliography);
     }
 
     /** Splits the front matter off a chapter; the body keeps blank lines in its place. */
@@ -109,11 +111,11 @@ public final class ContentLoader {
             return null;
         }
         FrontMatter frontMatter = FrontMatter.from(map);
-        return new Chapter(path, slug(stem(Path.of(path))), frontMatter, body.toString());
+        return new Chapter(path, slugOf(stem(Path.of(path))), frontMatter, body.toString());
     }
 
     /** "01-superposition" -> "superposition": a numeric prefix only orders chapters. */
-    static String slug(String stem) {
+    public static String slugOf(String stem) {
         int i = 0;
         while (i < stem.length() && Character.isDigit(stem.charAt(i))) {
             i++;

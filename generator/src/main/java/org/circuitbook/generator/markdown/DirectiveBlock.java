@@ -23,6 +23,8 @@ public final class DirectiveBlock extends Block {
     private final int column;
     private final Map<String, Option> options = new LinkedHashMap<>();
     private boolean closed;
+    private final StringBuilder rawBody = new StringBuilder();
+    private final java.util.List<Integer> rawLineOffsets = new java.util.ArrayList<>();
 
     DirectiveBlock(String name, String argument, char fenceChar, int fenceLength, int line, int column) {
         this.name = name;
@@ -74,6 +76,26 @@ public final class DirectiveBlock extends Block {
 
     void markClosed() {
         closed = true;
+    }
+
+    void addRawLine(BasedSequence line) {
+        if (!rawLineOffsets.isEmpty()) {
+            rawBody.append('\n');
+        }
+        rawLineOffsets.add(line.getStartOffset());
+        rawBody.append(line);
+    }
+
+    /** For raw-body directives ({@code math}): the body text, blank lines at the ends removed. */
+    public String rawBody() {
+        return rawBody.toString().strip();
+    }
+
+    /** Maps an offset within {@link #rawBody()} to a document offset. */
+    public int rawDocumentOffset(int offset) {
+        String text = rawBody.toString();
+        int lead = text.length() - text.stripLeading().length();
+        return MystNodes.documentOffset(text, rawLineOffsets, lead + offset, getStartOffset());
     }
 
     @Override

@@ -22,11 +22,16 @@ import com.vladsch.flexmark.util.sequence.BasedSequence;
  * fence is shorter than the outer one's, so only the inner one closes.
  */
 final class DirectiveParser extends AbstractBlockParser {
+    /** Directives whose body is raw text (TeX), not Markdown. */
+    static final Set<String> RAW_BODY = Set.of("math");
+
     private final DirectiveBlock block;
+    private final boolean raw;
     private boolean readingOptions = true;
 
     private DirectiveParser(DirectiveBlock block) {
         this.block = block;
+        this.raw = RAW_BODY.contains(block.name());
     }
 
     @Override
@@ -36,12 +41,12 @@ final class DirectiveParser extends AbstractBlockParser {
 
     @Override
     public boolean isContainer() {
-        return true;
+        return !raw;
     }
 
     @Override
     public boolean canContain(ParserState state, BlockParser blockParser, Block child) {
-        return true;
+        return !raw;
     }
 
     @Override
@@ -69,6 +74,10 @@ final class DirectiveParser extends AbstractBlockParser {
                 }
             }
             readingOptions = false;
+        }
+        if (raw) {
+            block.addRawLine(line.subSequence(state.getIndex()).trimEOL());
+            return BlockContinue.atIndex(state.getLineEndIndex());
         }
         return BlockContinue.atIndex(state.getIndex());
     }

@@ -1,0 +1,248 @@
+package org.circuitbook.generator.markdown;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import com.vladsch.flexmark.ast.Image;
+import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.util.ast.Node;
+import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.generator.training.ModelSpec;
+
+/**
+ * The check stage: everything a chapter refers to must exist before anything is trained or written.
+ * Directives and their options, widgets and their models, labels and cross-references, citation keys,
+ * TeX (typeset here, so an error points at the formula), images and internal links. All problems are
+ * collected and reported together.
+ */
+public final class BookChecker {
+    public static final String STAGE = "check";
+    static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t");
+
+    private final Path contentDir;
+    private final Map<String, ModelSpec> models;
+    private final Citations citations;
+    private final MathTypesetter math;
+
+    public BookChecker(Path contentDir, Map<String, ModelSpec> models, Citations citations, MathTypesetter math) {
+        this.contentDir = contentDir;
+        this.models = models;
+        this.citations = citations;
+        this.math = math;
+    }
+
+    public CheckedBook check(List<ParsedChapter> chapters) {
+        Problems problems = new Problems(STAGE);
+        BookIndex index = BookIndex.build(chapters, problems);
+        CheckedBook book = CheckedBook.empty(chapters, index);
+        for (ParsedChapter parsed : chapters) {
+            checkChapter(parsed, book, problems);
+        }
+        problems.throwIfAny();
+        return book;
+    }
+
+    private void checkChapter(ParsedChapter parsed, CheckedBook book, Problems problems) {
+        String path = parsed.chapter().path();
+        String page = parsed.chapter().outputFile();
+        SourceMap map = new SourceMap(parsed.chapter().body());
+        for (Node node : parsed.document().getDescendants()) {
+            int offset = node.getStartOffset();
+            if (node instanceof DirectiveBlock d) {
+                checkDirective(path, d, book, problems);
+                if (!d.closed() || Directives.get(d.name()) == null) {
+                    continue;
+                }
+                if (Directives.get(d.name()).kind() == Directives.Kind.MATH) {
+                    typeset(path, map, d, d.rawBody(), true, d::rawDocumentOffset, book, problems);
+                } else if (Directives.get(d.name()).kind() == Directives.Kind.FIGURE) {
+                    checkFile(path, d.line(), d.column(), d.argument(), "image", book, problems);
+                }
+            } else if (node instanceof MystNodes.MathBlock m) {
+                if (!m.closed) {
+                    problems.add(path, m.line, m.column, "display math opened with $$ is never closed", "end it with $$");
+                } else if (m.badLabel) {
+                    problems.add(path, m.line, m.column, "text after the closing $$ is not a label",
+                            "write a label in parentheses, e.g. $$ E = mc^2 $$ (eq-energy)");
+                } else {
+                    typeset(path, map, m, m.tex, true, m::documentOffset, book, problems);
+                }
+            } else if (node instanceof MystNodes.InlineMath m) {
+                typeset(path, map, m, m.tex, m.getChars().startsWith("$$"), o -> m.texOffset + o, book, problems);
+            } else if (node instanceof MystNodes.Role r) {
+                checkRole(path, map, page, r, book, problems);
+            } else if (node instanceof MystNodes.Citation c) {
+                for (MystNodes.CiteItem item : c.items) {
+                    checkKey(path, map, item.key(), item.offset(), problems);
+                }
+            } else if (node instanceof Image img) {
+                checkFile(path, map.line(offset), map.column(offset), img.getUrl().toString(), "image", book, problems);
+            } else if (node instanceof Link link) {
+                checkLink(path, map, page, link, book, problems);
+            }
+        }
+    }
+
+    private void checkDirective(String path, DirectiveBlock d, CheckedBook book, Problems problems) {
+        if (!d.closed()) {
+            problems.add(path, d.line(), d.column(), "directive {" + d.name() + "} is never closed",
+                    "end it with a line of " + d.fence());
+        }
+        Directives.Spec spec = Directives.get(d.name());
+        if (spec == null) {
+            problems.add(path, d.line(), d.column(), "unknown directive \"" + d.name() + "\"",
+                    hint(d.name(), Directives.names()));
+            return;
+        }
+        if (spec.kind() == Directives.Kind.WIDGET) {
+            WidgetChecks.check(path, d, models, problems);
+            return;
+        }
+        for (Map.Entry<String, DirectiveBlock.Option> o : d.options().entrySet()) {
+            if (!spec.options().contains(o.getKey())) {
+                problems.add(path, o.getValue().line(), o.getValue().column(), "unknown option \"" + o.getKey()
+                        + "\" for directive " + d.name(), "known: " + String.join(", ", new TreeSet<>(spec.options())));
+            }
+        }
+        if (spec.needsArgument() && d.argument().isEmpty()) {
+            problems.add(path, d.line(), d.column(), "directive " + d.name() + " needs an argument", spec.argumentHint());
+        }
+        DirectiveBlock.Option cls = d.options().get("class");
+        if (spec.kind() == Directives.Kind.ADMONITION && cls != null && !cls.value().equals("dropdown")) {
+            problems.add(path, cls.line(), cls.column(), "unknown class \"" + cls.value() + "\" for directive "
+                    + d.name(), "known: dropdown");
+        }
+        if (spec.kind() == Directives.Kind.FIGURE && !d.options().containsKey("alt")) {
+            problems.add(path, d.line(), d.column(), "figure has no :alt: text",
+                    "describe the image for readers who cannot see it, e.g. :alt: A plot of loss against steps");
+        }
+    }
+
+    private void typeset(String path, SourceMap map, Node node, String tex, boolean display,
+                         java.util.function.IntUnaryOperator toDocument, CheckedBook book, Problems problems) {
+        try {
+            book.math().put(node, math.typeset(tex, display));
+        } catch (MathTypesetter.TexError e) {
+            int offset = toDocument.applyAsInt(Math.max(0, e.position()));
+            problems.add(path, map.line(offset), map.column(offset), "TeX error: " + e.getMessage(),
+                    "KaTeX supports most of LaTeX's math mode; see katex.org/docs/supported");
+        }
+    }
+
+    private void checkRole(String path, SourceMap map, String page, MystNodes.Role r, CheckedBook book, Problems problems) {
+        int line = map.line(r.getStartOffset());
+        int column = map.column(r.getStartOffset());
+        switch (r.name) {
+            case "math" -> typeset(path, map, r, r.content, false, o -> r.contentOffset + o, book, problems);
+            case "cite", "cite:p", "cite:t" -> {
+                int at = r.contentOffset;
+                for (String key : r.content.split(",")) {
+                    checkKey(path, map, key.strip(), at + key.indexOf(key.strip()), problems);
+                    at += key.length() + 1;
+                }
+            }
+            case "ref", "numref", "eq" -> {
+                RoleTarget t = RoleTarget.parse(r.content);
+                BookIndex.Target target = book.index().target(t.label());
+                if (target == null) {
+                    problems.add(path, line, column, "unknown label \"" + t.label() + "\"", hint(t.label(), book.index().labels()));
+                } else if (r.name.equals("eq") && target.kind() != BookIndex.Kind.EQUATION) {
+                    problems.add(path, line, column, "{eq} refers to \"" + t.label() + "\", which is a "
+                            + target.kind().word.toLowerCase() + ", not an equation", "use {ref} or {numref}");
+                } else if (r.name.equals("numref") && target.number().isEmpty()) {
+                    problems.add(path, line, column, "{numref} refers to \"" + t.label() + "\", which has no number",
+                            "use {ref}");
+                } else if (target.kind() == BookIndex.Kind.SECTION && target.title().isEmpty() && t.text() == null) {
+                    problems.add(path, line, column, "label \"" + t.label() + "\" has no title to show",
+                            "give the reference its own text: {ref}`some text <" + t.label() + ">`");
+                }
+            }
+            default -> problems.add(path, line, column, "unknown role \"" + r.name + "\"", "known: " + String.join(", ", ROLES));
+        }
+    }
+
+    private void checkKey(String path, SourceMap map, String key, int offset, Problems problems) {
+        if (!citations.has(key)) {
+            problems.add(path, map.line(offset), map.column(offset), "unknown citation key \"" + key + "\"",
+                    citations.keys().isEmpty() ? "add it to content/references.bib" : hint(key, citations.keys()));
+        }
+    }
+
+    private void checkLink(String path, SourceMap map, String page, Link link, CheckedBook book, Problems problems) {
+        String url = link.getUrl().toString();
+        int line = map.line(link.getStartOffset());
+        int column = map.column(link.getStartOffset());
+        if (url.isEmpty() || Links.isExternal(url)) {
+            return;
+        }
+        Links.Resolved r = Links.resolve(url, page, book.index());
+        if (r.page() == null) {
+            checkFile(path, line, column, r.file(), "linked file", book, problems);
+        } else if (!book.index().hasPage(r.page())) {
+            problems.add(path, line, column, "broken link \"" + url + "\": no page " + r.page(), "pages are written as SLUG.html"
+                    + " for chapters/NN-SLUG.md; you can also link to the .md file");
+        } else if (r.anchor() != null && !book.index().hasAnchor(r.page(), r.anchor())) {
+            problems.add(path, line, column, "broken link \"" + url + "\": no anchor #" + r.anchor() + " in " + r.page(),
+                    "link to a heading's id or a :label:");
+        } else if (link.getText().isBlank() && r.anchor() != null && book.index().target(r.anchor()) == null) {
+            problems.add(path, line, column, "empty link text for #" + r.anchor() + ", which is not a label",
+                    "give the link text, or point it at a :label:");
+        }
+    }
+
+    private void checkFile(String path, int line, int column, String file, String what, CheckedBook book, Problems problems) {
+        if (file.isEmpty() || Links.isExternal(file)) {
+            return;
+        }
+        String rel = Links.contentRelative(file);
+        Path resolved = contentDir.resolve(rel).normalize();
+        if (!resolved.startsWith(contentDir) || !Files.isRegularFile(resolved)) {
+            problems.add(path, line, column, what + " not found: " + file, "paths are relative to content/, e.g. images/plot.png");
+        } else {
+            book.assets().add(rel);
+        }
+    }
+
+    /** "did you mean ..." from the closest known names. */
+    static String hint(String wrong, java.util.Collection<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(wrong, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        if (best != null && bestDistance <= Math.max(2, wrong.length() / 3)) {
+            return "did you mean \"" + best + "\"?";
+        }
+        if (known.isEmpty()) {
+            return "there are none yet";
+        }
+        List<String> sorted = known.stream().sorted().toList();
+        return "known: " + String.join(", ", sorted.subList(0, Math.min(8, sorted.size())))
+                + (sorted.size() > 8 ? ", ... (" + sorted.size() + " in all)" : "");
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,221 @@
+package org.circuitbook.generator.markdown;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import com.vladsch.flexmark.ast.Heading;
+import com.vladsch.flexmark.util.ast.Node;
+import com.vladsch.flexmark.util.ast.TextCollectingVisitor;
+import org.circuitbook.generator.diagnostics.Problems;
+
+/**
+ * Everything one page needs to know about the others: chapter numbers, the number of every figure,
+ * table and labelled equation ("Figure 3.2" is the second figure of chapter 3), every label and where
+ * it points, and every anchor on every page. Built once all chapters are parsed, before any is
+ * rendered, because a reference may point forwards or into another chapter.
+ */
+public final class BookIndex {
+    public enum Kind {
+        FIGURE("Figure"), TABLE("Table"), EQUATION("Equation"), SECTION("Section");
+
+        public final String word;
+
+        Kind(String word) {
+            this.word = word;
+        }
+    }
+
+    /** Where a label points, and what a reference to it says. */
+    public record Target(String label, Kind kind, String page, String anchor, String number, String title,
+                         String path, int line) {
+        public String href(String fromPage) {
+            return (page.equals(fromPage) ? "" : page) + "#" + anchor;
+        }
+
+        /** "Figure 3.2", "Equation (3.1)", or a section's title. */
+        public String text() {
+            return switch (kind) {
+                case SECTION -> title;
+                case EQUATION -> "Equation (" + number + ")";
+                default -> kind.word + " " + number;
+            };
+        }
+    }
+
+    private final Map<String, Target> labels = new LinkedHashMap<>();
+    private final Map<String, Set<String>> anchors = new HashMap<>();
+    private final Map<Node, String> ids = new IdentityHashMap<>();
+    private final Map<Node, String> numbers = new IdentityHashMap<>();
+    private final Map<String, Integer> chapterNumbers = new HashMap<>();
+
+    /** The landing page, which every book has besides its chapters. */
+    public static final String LANDING = "index.html";
+
+    public static BookIndex build(List<ParsedChapter> chapters, Problems problems) {
+        BookIndex index = new BookIndex();
+        index.anchors.put(LANDING, new HashSet<>());
+        for (int c = 0; c < chapters.size(); c++) {
+            index.indexChapter(chapters.get(c), c + 1, problems);
+        }
+        return index;
+    }
+
+    private void indexChapter(ParsedChapter parsed, int chapterNumber, Problems problems) {
+        String page = parsed.chapter().outputFile();
+        chapterNumbers.put(page, chapterNumber);
+        Set<String> pageAnchors = anchors.computeIfAbsent(page, p -> new HashSet<>());
+        SourceMap map = new SourceMap(parsed.chapter().body());
+        int figures = 0;
+        int tables = 0;
+        int equations = 0;
+        MystNodes.Target pendingTarget = null;
+        for (Node node : parsed.document().getDescendants()) {
+            String label = null;
+            Kind kind = null;
+            String title = "";
+            int line = map.line(node.getStartOffset());
+            if (node instanceof MystNodes.Target t) {
+                if (pendingTarget != null) {
+                    register(pendingTarget.label, Kind.SECTION, page, pendingTarget.label, "", "", parsed, pendingTarget.line, problems);
+                    pageAnchors.add(pendingTarget.label);
+                    ids.put(pendingTarget, pendingTarget.label);
+                }
+                pendingTarget = t;
+                continue;
+            }
+            if (node instanceof Heading h) {
+                String text = new TextCollectingVisitor().collectAndGetText(h).strip();
+                String id = pendingTarget != null ? pendingTarget.label : unique(slug(text), pageAnchors);
+                ids.put(h, id);
+                pageAnchors.add(id);
+                if (pendingTarget != null) {
+                    register(id, Kind.SECTION, page, id, "", text, parsed, pendingTarget.line, problems);
+                    pendingTarget = null;
+                }
+                continue;
+            }
+            if (node instanceof DirectiveBlock d && Directives.get(d.name()) != null) {
+                Directives.Kind k = Directives.get(d.name()).kind();
+                if (k == Directives.Kind.FIGURE || k == Directives.Kind.WIDGET) {
+                    kind = Kind.FIGURE;
+                    numbers.put(d, chapterNumber + "." + (++figures));
+                } else if (k == Directives.Kind.TABLE) {
+                    kind = Kind.TABLE;
+                    numbers.put(d, chapterNumber + "." + (++tables));
+                } else if (k == Directives.Kind.MATH && Directives.label(d) != null) {
+                    kind = Kind.EQUATION;
+                    numbers.put(d, chapterNumber + "." + (++equations));
+                }
+                label = Directives.label(d);
+                title = caption(d);
+                line = d.line();
+            } else if (node instanceof MystNodes.MathBlock m && m.label != null) {
+                kind = Kind.EQUATION;
+                label = m.label;
+                numbers.put(m, chapterNumber + "." + (++equations));
+                line = m.line;
+            }
+            if (pendingTarget != null && !(node instanceof com.vladsch.flexmark.util.ast.Document)) {
+                // a (label)= before something that is not a heading names that block's position
+                register(pendingTarget.label, Kind.SECTION, page, pendingTarget.label, "", title, parsed, pendingTarget.line, problems);
+                pageAnchors.add(pendingTarget.label);
+                ids.put(pendingTarget, pendingTarget.label); // rendered as an anchor where the target stands
+                pendingTarget = null;
+            }
+            if (label != null && kind != null) {
+                ids.put(node, label);
+                pageAnchors.add(label);
+                register(label, kind, page, label, numbers.get(node), title, parsed, line, problems);
+            }
+        }
+        if (pendingTarget != null) {
+            problems.add(parsed.chapter().path(), pendingTarget.line, pendingTarget.column, "target (" + pendingTarget.label
+                    + ")= is not followed by anything to label", "put it on the line before a heading");
+        }
+    }
+
+    private void register(String label, Kind kind, String page, String anchor, String number, String title,
+                          ParsedChapter parsed, int line, Problems problems) {
+        Target previous = labels.get(label);
+        if (previous != null) {
+            problems.add(parsed.chapter().path(), line, 1, "duplicate label \"" + label + "\"",
+                    "already used at " + previous.path() + ":" + previous.line() + "; labels are unique across the book");
+            return;
+        }
+        labels.put(label, new Target(label, kind, page, anchor, number, title, parsed.chapter().path(), line));
+    }
+
+    /** The text of a directive's body, without markup, for hover previews. */
+    static String caption(DirectiveBlock d) {
+        String text = new TextCollectingVisitor().collectAndGetText(d).strip().replaceAll("\\s+", " ");
+        return text.length() > 300 ? text.substring(0, 297) + "..." : text;
+    }
+
+    static String slug(String text) {
+        StringBuilder sb = new StringBuilder();
+        boolean dash = false;
+        for (char c : text.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            if (Character.isLetterOrDigit(c)) {
+                sb.append(c);
+                dash = false;
+            } else if (!dash && sb.length() > 0) {
+                sb.append('-');
+                dash = true;
+            }
+        }
+        String s = sb.toString();
+        s = s.endsWith("-") ? s.substring(0, s.length() - 1) : s;
+        return s.isEmpty() ? "section" : s;
+    }
+
+    private static String unique(String id, Set<String> taken) {
+        if (!taken.contains(id)) {
+            return id;
+        }
+        int i = 1;
+        while (taken.contains(id + "-" + i)) {
+            i++;
+        }
+        return id + "-" + i;
+    }
+
+    public Target target(String label) {
+        return labels.get(label);
+    }
+
+    public Set<String> labels() {
+        return labels.keySet();
+    }
+
+    /** The id given to a heading, figure, table or equation node, or null. */
+    public String id(Node node) {
+        return ids.get(node);
+    }
+
+    /** "3.2" for a numbered figure, table or equation node, or null. */
+    public String number(Node node) {
+        return numbers.get(node);
+    }
+
+    public boolean hasPage(String page) {
+        return anchors.containsKey(page);
+    }
+
+    public boolean hasAnchor(String page, String anchor) {
+        Set<String> a = anchors.get(page);
+        return a != null && a.contains(anchor);
+    }
+
+    /** Records an anchor the renderer adds itself (footnotes, references). */
+    public void addAnchor(String page, String anchor) {
+        anchors.computeIfAbsent(page, p -> new HashSet<>()).add(anchor);
+    }
+
+    public int chapterNumber(String page) {
+        return chapterNumbers.getOrDefault(page, 0);
+    }
+}

@@ -1,0 +1,18 @@
+package org.circuitbook.generator.markdown;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import com.vladsch.flexmark.util.ast.Node;
+
+/**
+ * What the check stage established, for the render stage: the index of labels and numbers, every
+ * formula already typeset, and the content files (images, downloads) pages refer to.
+ */
+public record CheckedBook(List<ParsedChapter> chapters, BookIndex index, Map<Node, String> math, Set<String> assets) {
+    static CheckedBook empty(List<ParsedChapter> chapters, BookIndex index) {
+        return new CheckedBook(chapters, index, new IdentityHashMap<>(), new TreeSet<>());
+    }
+}

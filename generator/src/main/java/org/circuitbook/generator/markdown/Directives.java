@@ -1,0 +1,65 @@
+package org.circuitbook.generator.markdown;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.circuitbook.widgets.widget.WidgetRegistry;
+
+/**
+ * Every directive the book understands, with the options each accepts. One table, checked by the
+ * check stage and read by the renderer, so a directive cannot be half-supported.
+ */
+public final class Directives {
+    /** What a directive is and what it accepts. */
+    public enum Kind { FIGURE, TABLE, ADMONITION, MARGIN, MATH, WIDGET }
+
+    public record Spec(String name, Kind kind, Set<String> options, boolean needsArgument, String argumentHint) {
+    }
+
+    public static final Set<String> ADMONITIONS = Set.of("note", "hint", "tip", "important", "warning", "caution",
+            "seealso", "danger", "attention", "error");
+
+    private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
+
+    static {
+        add(new Spec("figure", Kind.FIGURE, Set.of("label", "name", "alt", "width", "align", "class"), true,
+                "the image path, e.g. ```{figure} images/residual-stream.png"));
+        add(new Spec("table", Kind.TABLE, Set.of("label", "name", "align", "class"), false, null));
+        for (String a : ADMONITIONS) {
+            add(new Spec(a, Kind.ADMONITION, Set.of("class", "label", "name"), false, null));
+        }
+        add(new Spec("admonition", Kind.ADMONITION, Set.of("class", "label", "name"), true,
+                "a title, e.g. :::{admonition} A title"));
+        add(new Spec("margin", Kind.MARGIN, Set.of("class"), false, null));
+        add(new Spec("aside", Kind.MARGIN, Set.of("class"), false, null));
+        add(new Spec("math", Kind.MATH, Set.of("label", "name"), false, null));
+        Set<String> widgetOptions = new TreeSet<>(Set.of("label", "name"));
+        for (String w : WidgetRegistry.names()) {
+            widgetOptions.addAll(WidgetRegistry.get(w).options());
+        }
+        add(new Spec("widget", Kind.WIDGET, widgetOptions, true, "the widget name"));
+    }
+
+    private Directives() {
+    }
+
+    private static void add(Spec spec) {
+        SPECS.put(spec.name(), spec);
+    }
+
+    /** The directive called {@code name}, or null. */
+    public static Spec get(String name) {
+        return SPECS.get(name);
+    }
+
+    public static Set<String> names() {
+        return new TreeSet<>(SPECS.keySet());
+    }
+
+    /** The label of a directive: {@code :label:} or MyST's older {@code :name:}. */
+    public static String label(DirectiveBlock d) {
+        DirectiveBlock.Option o = d.options().containsKey("label") ? d.options().get("label") : d.options().get("name");
+        return o == null || o.value().isEmpty() ? null : o.value();
+    }
+}

@@ -1,0 +1,288 @@
+package org.circuitbook.generator.markdown;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import com.vladsch.flexmark.ast.FencedCodeBlock;
+import com.vladsch.flexmark.ast.Heading;
+import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.ext.footnotes.Footnote;
+import com.vladsch.flexmark.html.HtmlWriter;
+import com.vladsch.flexmark.html.renderer.NodeRenderer;
+import com.vladsch.flexmark.html.renderer.NodeRendererContext;
+import com.vladsch.flexmark.html.renderer.NodeRenderingHandler;
+import com.vladsch.flexmark.util.ast.Node;
+import com.vladsch.flexmark.util.ast.TextCollectingVisitor;
+import org.circuitbook.generator.highlight.CodeHighlighter;
+
+/**
+ * Renders the MyST dialect to finished HTML: directives, math (already typeset by the check stage),
+ * citations with hover cards, numbered cross-references with previews, headings with anchors,
+ * highlighted code, and footnotes as sidenotes. The check stage has validated everything, so a
+ * missing label here is a bug, not an author error.
+ */
+final class MystRenderer implements NodeRenderer {
+    @Override
+    public Set<NodeRenderingHandler<?>> getNodeRenderingHandlers() {
+        return Set.of(
+                new NodeRenderingHandler<>(DirectiveBlock.class, this::directive),
+                new NodeRenderingHandler<>(MystNodes.MathBlock.class, this::mathBlock),
+                new NodeRenderingHandler<>(MystNodes.InlineMath.class, (n, c, h) -> h.raw(math(n, c))),
+                new NodeRenderingHandler<>(MystNodes.Role.class, this::role),
+                new NodeRenderingHandler<>(MystNodes.Citation.class, this::citation),
+                new NodeRenderingHandler<>(MystNodes.Target.class, this::target),
+                new NodeRenderingHandler<>(Heading.class, this::heading),
+                new NodeRenderingHandler<>(Link.class, this::link),
+                new NodeRenderingHandler<>(FencedCodeBlock.class, this::code),
+                new NodeRenderingHandler<>(Footnote.class, this::footnote));
+    }
+
+    private static RenderContext ctx(NodeRendererContext c) {
+        return RenderContext.of(c.getDocument());
+    }
+
+    private static String math(Node node, NodeRendererContext c) {
+        String html = ctx(c).book.math().get(node);
+        if (html == null) {
+            throw new IllegalStateException("formula at offset " + node.getStartOffset() + " was not typeset");
+        }
+        return html;
+    }
+
+    private static String idAttr(String id) {
+        return id == null ? "" : " id=\"" + Html.escape(id) + "\"";
+    }
+
+    private void directive(DirectiveBlock d, NodeRendererContext c, HtmlWriter html) {
+        RenderContext ctx = ctx(c);
+        Directives.Spec spec = Directives.get(d.name());
+        String id = ctx.book.index().id(d);
+        String number = ctx.book.index().number(d);
+        html.line();
+        switch (spec.kind()) {
+            case FIGURE -> {
+                StringBuilder img = new StringBuilder("<img src=\"").append(Html.escape(Links.contentRelative(d.argument())))
+                        .append("\" alt=\"").append(Html.escape(option(d, "alt"))).append("\" loading=\"lazy\"");
+                if (d.options().containsKey("width")) {
+                    img.append(" style=\"width: ").append(Html.escape(option(d, "width"))).append("\"");
+                }
+                img.append('>');
+                String align = d.options().containsKey("align") ? " align-" + Html.escape(option(d, "align")) : "";
+                html.raw("<figure class=\"figure" + align + "\"" + idAttr(id) + ">").line().raw(img.toString()).line();
+                caption(d, c, html, "Figure " + number);
+                html.raw("</figure>").line();
+            }
+            case TABLE -> {
+                html.raw("<figure class=\"table-figure\"" + idAttr(id) + ">").line();
+                html.raw("<figcaption><span class=\"caption-number\">Table " + number + "</span>"
+                        + (d.argument().isEmpty() ? "" : " " + Html.escape(d.argument())) + "</figcaption>").line();
+                c.renderChildren(d);
+                html.raw("</figure>").line();
+            }
+            case ADMONITION -> {
+                String title = d.argument().isEmpty() ? defaultTitle(d.name()) : d.argument();
+                String cls = "admonition " + d.name();
+                if ("dropdown".equals(option(d, "class"))) {
+                    html.raw("<details class=\"" + cls + "\"" + idAttr(id) + "><summary class=\"admonition-title\">"
+                            + Html.escape(title) + "</summary>").line();
+                    c.renderChildren(d);
+                    html.raw("</details>").line();
+                } else {
+                    html.raw("<aside class=\"" + cls + "\"" + idAttr(id) + " role=\"note\"><p class=\"admonition-title\">"
+                            + Html.escape(title) + "</p>").line();
+                    c.renderChildren(d);
+                    html.raw("</aside>").line();
+                }
+            }
+            case MARGIN -> {
+                html.raw("<aside class=\"margin\">").line();
+                c.renderChildren(d);
+                html.raw("</aside>").line();
+            }
+            case MATH -> displayMath(html, id, math(d, c), number);
+            case WIDGET -> widget(d, c, html, ctx, id, number);
+        }
+    }
+
+    private static String option(DirectiveBlock d, String key) {
+        DirectiveBlock.Option o = d.options().get(key);
+        return o == null ? "" : o.value();
+    }
+
+    private static String defaultTitle(String name) {
+        return switch (name) {
+            case "seealso" -> "See also";
+            default -> Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        };
+    }
+
+    private static void caption(DirectiveBlock d, NodeRendererContext c, HtmlWriter html, String label) {
+        html.raw("<figcaption>").line();
+        html.raw("<span class=\"caption-number\">" + label + "</span>").line();
+        c.renderChildren(d);
+        html.raw("</figcaption>").line();
+    }
+
+    private void widget(DirectiveBlock d, NodeRendererContext c, HtmlWriter html, RenderContext ctx, String id, String number) {
+        StringBuilder open = new StringBuilder("<figure class=\"widget\"").append(idAttr(id))
+                .append(" data-widget=\"").append(Html.escape(d.argument())).append('"');
+        for (Map.Entry<String, String> a : ctx.widgets.attributes(d).entrySet()) {
+            open.append(" data-").append(a.getKey()).append("=\"").append(Html.escape(a.getValue())).append('"');
+        }
+        html.raw(open.append('>').toString()).line();
+        html.raw("<div class=\"widget-fallback\"><p>This figure runs a trained model in your browser."
+                + " It appears here once the page's script has loaded; it needs JavaScript.</p></div>").line();
+        caption(d, c, html, "Figure " + number);
+        html.raw("</figure>").line();
+    }
+
+    private void mathBlock(MystNodes.MathBlock m, NodeRendererContext c, HtmlWriter html) {
+        html.line();
+        displayMath(html, ctx(c).book.index().id(m), math(m, c), ctx(c).book.index().number(m));
+    }
+
+    private static void displayMath(HtmlWriter html, String id, String typeset, String number) {
+        html.raw("<div class=\"math-block\"" + idAttr(id) + ">" + typeset
+                + (number == null ? "" : "<span class=\"eq-number\">(" + number + ")</span>") + "</div>").line();
+    }
+
+    private void role(MystNodes.Role r, NodeRendererContext c, HtmlWriter html) {
+        RenderContext ctx = ctx(c);
+        switch (r.name) {
+            case "math" -> html.raw(math(r, c));
+            case "cite", "cite:p", "cite:t" -> {
+                List<MystNodes.CiteItem> items = java.util.Arrays.stream(r.content.split(","))
+                        .map(k -> new MystNodes.CiteItem(k.strip(), null, r.contentOffset)).toList();
+                cite(html, ctx, items, r.name.equals("cite:t"));
+            }
+            default -> {
+                RoleTarget t = RoleTarget.parse(r.content);
+                BookIndex.Target target = ctx.book.index().target(t.label());
+                String text;
+                if (t.text() != null) {
+                    text = Html.escape(r.name.equals("numref") ? t.text().replace("%s", target.number()) : t.text());
+                } else if (r.name.equals("eq")) {
+                    text = "(" + target.number() + ")";
+                } else {
+                    text = Html.escape(target.text());
+                }
+                xref(html, ctx, target, text);
+            }
+        }
+    }
+
+    /** A cross-reference: a link and, for focus or hover, a card previewing the target. */
+    private static void xref(HtmlWriter html, RenderContext ctx, BookIndex.Target target, String textHtml) {
+        String preview = target.kind() == BookIndex.Kind.EQUATION ? equationPreview(ctx, target) : Html.escape(target.title());
+        html.raw("<span class=\"xref\"><a href=\"" + Html.escape(target.href(ctx.page)) + "\">" + textHtml + "</a>");
+        if (!preview.isEmpty()) {
+            html.raw("<span class=\"xref-card\" role=\"tooltip\"><strong>" + Html.escape(target.text()) + "</strong> "
+                    + preview + "</span>");
+        }
+        html.raw("</span>");
+    }
+
+    private static String equationPreview(RenderContext ctx, BookIndex.Target target) {
+        for (ParsedChapter p : ctx.book.chapters()) {
+            if (!p.chapter().outputFile().equals(target.page())) {
+                continue;
+            }
+            for (Node n : p.document().getDescendants()) {
+                if (target.label().equals(ctx.book.index().id(n)) && ctx.book.math().containsKey(n)) {
+                    return ctx.book.math().get(n);
+                }
+            }
+        }
+        return "";
+    }
+
+    private void citation(MystNodes.Citation cite, NodeRendererContext c, HtmlWriter html) {
+        cite(html, ctx(c), cite.items, cite.narrative);
+    }
+
+    private static void cite(HtmlWriter html, RenderContext ctx, List<MystNodes.CiteItem> items, boolean narrative) {
+        items.forEach(i -> ctx.cited.add(i.key()));
+        String text = narrative && items.size() == 1 ? ctx.citations.narrative(items.get(0)) : ctx.citations.parenthetical(items);
+        StringBuilder card = new StringBuilder();
+        for (MystNodes.CiteItem item : items) {
+            card.append("<span class=\"cite-entry\">").append(ctx.citations.reference(item.key())).append("</span>");
+        }
+        html.raw("<span class=\"cite\"><a href=\"#ref-" + Html.escape(items.get(0).key()) + "\">" + text
+                + "</a><span class=\"cite-card\" role=\"tooltip\">" + card + "</span></span>");
+    }
+
+    private void target(MystNodes.Target t, NodeRendererContext c, HtmlWriter html) {
+        String id = ctx(c).book.index().id(t);
+        if (id != null) {
+            html.raw("<span class=\"target\"" + idAttr(id) + "></span>").line();
+        }
+    }
+
+    private void heading(Heading h, NodeRendererContext c, HtmlWriter html) {
+        String id = ctx(c).book.index().id(h);
+        html.line().raw("<h" + h.getLevel() + idAttr(id) + ">");
+        c.renderChildren(h);
+        if (id != null) {
+            html.raw(" <a class=\"heading-anchor\" href=\"#" + Html.escape(id) + "\" aria-label=\"Link to this section\">#</a>");
+        }
+        html.raw("</h" + h.getLevel() + ">").line();
+    }
+
+    private void link(Link link, NodeRendererContext c, HtmlWriter html) {
+        RenderContext ctx = ctx(c);
+        String url = link.getUrl().toString();
+        if (url.isEmpty() || Links.isExternal(url)) {
+            c.delegateRender();
+            return;
+        }
+        Links.Resolved r = Links.resolve(url, ctx.page, ctx.book.index());
+        BookIndex.Target target = r.anchor() == null ? null : ctx.book.index().target(r.anchor());
+        if (r.page() != null && link.getText().isBlank() && target != null) {
+            xref(html, ctx, target, Html.escape(target.text())); // [](#label)
+            return;
+        }
+        String href = r.page() == null ? r.file() : (r.page().equals(ctx.page) ? "" : r.page())
+                + (r.anchor() == null ? "" : "#" + r.anchor());
+        String title = link.getTitle().isEmpty() ? "" : " title=\"" + Html.escape(link.getTitle().toString()) + "\"";
+        html.raw("<a href=\"" + Html.escape(href.isEmpty() ? "#" : href) + "\"" + title + ">");
+        c.renderChildren(link);
+        html.raw("</a>");
+    }
+
+    private void code(FencedCodeBlock block, NodeRendererContext c, HtmlWriter html) {
+        String info = block.getInfo().toString().strip();
+        int cut = 0;
+        while (cut < info.length() && info.charAt(cut) != ' ' && info.charAt(cut) != '{') {
+            cut++;
+        }
+        String language = info.substring(0, cut);
+        String code = block.getContentChars().normalizeEOL();
+        html.line().raw("<pre class=\"code\"" + (language.isEmpty() ? "" : " data-lang=\"" + Html.escape(language) + "\"")
+                + "><code" + (language.isEmpty() ? "" : " class=\"language-" + Html.escape(language) + "\"") + ">");
+        html.raw(CodeHighlighter.highlight(code, language));
+        html.raw("</code></pre>").line();
+    }
+
+    /**
+     * A footnote reference renders twice: a sidenote shown in the margin on wide screens, and the
+     * usual numbered link to the endnotes that narrow screens and print show instead.
+     */
+    private void footnote(Footnote f, NodeRendererContext c, HtmlWriter html) {
+        if (f.getFootnoteBlock() == null) {
+            c.delegateRender();
+            return;
+        }
+        int n = f.getFootnoteBlock().getFootnoteOrdinal();
+        NodeRendererContext sub = c.getSubContext(false);
+        sub.renderChildren(f.getFootnoteBlock());
+        String body = sub.getHtmlWriter().toString(-1, -1).strip()
+                .replace("<p>", "").replace("</p>", " ").strip();
+        html.raw("<sup class=\"footnote-ref\"><a id=\"fnref-" + n + "\" href=\"#fn-" + n + "\">" + n + "</a></sup>"
+                + "<span class=\"sidenote\" role=\"note\"><span class=\"sidenote-number\">" + n + "</span> " + body + "</span>");
+    }
+
+    /** Plain text of a node, for attributes. */
+    static String text(Node node) {
+        return new TextCollectingVisitor().collectAndGetText(node);
+    }
+}
