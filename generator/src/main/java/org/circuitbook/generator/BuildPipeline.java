@@ -59,9 +59,9 @@ public final class BuildPipeline {
     public Result run() {
         Content content = stage("load", () -> ContentLoader.load(options.root()),
                 c -> count(c.chapters().size(), "chapter") + ", " + count(c.models().size(), "model spec"));
+        Citations citations = Bibliographies.load(content);
 
         Markdown markdown = new Markdown();
-        Citations citations = Bibliographies.load(content);
         CheckedBook book = stage("check", () -> {
             List<ParsedChapter> chapters = new ArrayList<>();
             for (Chapter chapter : content.chapters()) {

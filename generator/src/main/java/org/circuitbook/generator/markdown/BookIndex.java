@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import com.vladsch.flexmark.ast.Heading;
 import com.vladsch.flexmark.util.ast.Node;
-import com.vladsch.flexmark.util.ast.TextCollectingVisitor;
 import org.circuitbook.generator.diagnostics.Problems;
 
 /**
@@ -88,7 +87,7 @@ public final class BookIndex {
                 continue;
             }
             if (node instanceof Heading h) {
-                String text = new TextCollectingVisitor().collectAndGetText(h).strip();
+                String text = PlainText.of(h).strip();
                 String id = pendingTarget != null ? pendingTarget.label : unique(slug(text), pageAnchors);
                 ids.put(h, id);
                 pageAnchors.add(id);
@@ -111,7 +110,7 @@ public final class BookIndex {
                     numbers.put(d, chapterNumber + "." + (++equations));
                 }
                 label = Directives.label(d);
-                title = caption(d);
+                title = k == Directives.Kind.TABLE ? d.argument() : caption(d);
                 line = d.line();
             } else if (node instanceof MystNodes.MathBlock m && m.label != null) {
                 kind = Kind.EQUATION;
@@ -151,7 +150,7 @@ public final class BookIndex {
 
     /** The text of a directive's body, without markup, for hover previews. */
     static String caption(DirectiveBlock d) {
-        String text = new TextCollectingVisitor().collectAndGetText(d).strip().replaceAll("\\s+", " ");
+        String text = PlainText.of(d);
         return text.length() > 300 ? text.substring(0, 297) + "..." : text;
     }
 

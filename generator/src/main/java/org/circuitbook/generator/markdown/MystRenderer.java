@@ -12,7 +12,6 @@ import com.vladsch.flexmark.html.renderer.NodeRenderer;
 import com.vladsch.flexmark.html.renderer.NodeRendererContext;
 import com.vladsch.flexmark.html.renderer.NodeRenderingHandler;
 import com.vladsch.flexmark.util.ast.Node;
-import com.vladsch.flexmark.util.ast.TextCollectingVisitor;
 import org.circuitbook.generator.highlight.CodeHighlighter;
 
 /**
@@ -173,7 +172,11 @@ final class MystRenderer implements NodeRenderer {
 
     /** A cross-reference: a link and, for focus or hover, a card previewing the target. */
     private static void xref(HtmlWriter html, RenderContext ctx, BookIndex.Target target, String textHtml) {
-        String preview = target.kind() == BookIndex.Kind.EQUATION ? equationPreview(ctx, target) : Html.escape(target.title());
+        String preview = switch (target.kind()) {
+            case EQUATION -> equationPreview(ctx, target);
+            case SECTION -> ""; // the link text already is the section's title
+            default -> Html.escape(target.title());
+        };
         html.raw("<span class=\"xref\"><a href=\"" + Html.escape(target.href(ctx.page)) + "\">" + textHtml + "</a>");
         if (!preview.isEmpty()) {
             html.raw("<span class=\"xref-card\" role=\"tooltip\"><strong>" + Html.escape(target.text()) + "</strong> "
@@ -259,7 +262,9 @@ final class MystRenderer implements NodeRenderer {
         String code = block.getContentChars().normalizeEOL();
         html.line().raw("<pre class=\"code\"" + (language.isEmpty() ? "" : " data-lang=\"" + Html.escape(language) + "\"")
                 + "><code" + (language.isEmpty() ? "" : " class=\"language-" + Html.escape(language) + "\"") + ">");
-        html.raw(CodeHighlighter.highlight(code, language));
+        html.openPre();
+        html.rawPre(CodeHighlighter.highlight(code, language));
+        html.closePre();
         html.raw("</code></pre>").line();
     }
 
@@ -273,8 +278,15 @@ final class MystRenderer implements NodeRenderer {
             return;
         }
         int n = f.getFootnoteBlock().getFootnoteOrdinal();
+        RenderContext ctx = ctx(c);
+        String ref = "<sup class=\"footnote-ref\"><a href=\"#fn-" + n + "\">" + n + "</a></sup>";
+        if (!ctx.openSidenotes.add(n)) {
+            html.raw(ref); // the note refers to itself: link, do not recurse
+            return;
+        }
         NodeRendererContext sub = c.getSubContext(false);
         sub.renderChildren(f.getFootnoteBlock());
+        ctx.openSidenotes.remove(n);
         String body = sub.getHtmlWriter().toString(-1, -1).strip()
                 .replace("<p>", "").replace("</p>", " ").strip();
         html.raw("<sup class=\"footnote-ref\"><a id=\"fnref-" + n + "\" href=\"#fn-" + n + "\">" + n + "</a></sup>"
@@ -283,6 +295,6 @@ final class MystRenderer implements NodeRenderer {
 
     /** Plain text of a node, for attributes. */
     static String text(Node node) {
-        return new TextCollectingVisitor().collectAndGetText(node);
+        return PlainText.of(node);
     }
 }

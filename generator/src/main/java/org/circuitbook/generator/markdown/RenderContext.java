@@ -15,6 +15,8 @@ public final class RenderContext {
     final WidgetFigures widgets;
     /** Keys cited so far, in order: the chapter's References section lists exactly these. */
     final Set<String> cited = new LinkedHashSet<>();
+    /** Footnotes whose sidenote is being rendered: a note that refers to itself must not recurse. */
+    final Set<Integer> openSidenotes = new java.util.HashSet<>();
 
     public RenderContext(String page, CheckedBook book, Citations citations, WidgetFigures widgets) {
         this.page = page;

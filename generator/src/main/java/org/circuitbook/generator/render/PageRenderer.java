@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import com.vladsch.flexmark.ast.Heading;
 import com.vladsch.flexmark.util.ast.Node;
-import com.vladsch.flexmark.util.ast.TextCollectingVisitor;
 import org.circuitbook.generator.config.SiteConfig;
 import org.circuitbook.generator.content.FrontMatter;
 import org.circuitbook.generator.markdown.CheckedBook;
@@ -17,6 +16,7 @@ import org.circuitbook.generator.markdown.DirectiveBlock;
 import org.circuitbook.generator.markdown.Html;
 import org.circuitbook.generator.markdown.Markdown;
 import org.circuitbook.generator.markdown.ParsedChapter;
+import org.circuitbook.generator.markdown.PlainText;
 import org.circuitbook.generator.markdown.RenderContext;
 import org.circuitbook.generator.markdown.WidgetFigures;
 
@@ -53,9 +53,12 @@ public final class PageRenderer {
             view.put("subtitle", fm.subtitle());
             view.put("chapterNumber", i + 1);
             view.put("authors", authors(fm));
+            view.put("hasAuthors", !fm.authors().isEmpty());
             view.put("date", fm.dateText());
             view.put("isoDate", fm.date() == null ? "" : fm.date().toString());
-            view.put("toc", toc(parsed, book));
+            List<Map<String, Object>> toc = toc(parsed, book);
+            view.put("toc", toc);
+            view.put("hasToc", !toc.isEmpty());
             view.put("body", body);
             view.put("hasMath", !book.math().isEmpty() && hasMath(parsed, book));
             view.put("hasWidgets", hasWidgets(parsed));
@@ -109,7 +112,7 @@ public final class PageRenderer {
             if (node instanceof Heading h && (h.getLevel() == 2 || h.getLevel() == 3) && book.index().id(h) != null) {
                 Map<String, Object> entry = new HashMap<>();
                 entry.put("id", book.index().id(h));
-                entry.put("title", new TextCollectingVisitor().collectAndGetText(h).strip());
+                entry.put("title", PlainText.of(h).strip());
                 entry.put("level", h.getLevel());
                 out.add(entry);
             }

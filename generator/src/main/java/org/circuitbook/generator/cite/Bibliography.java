@@ -1,0 +1,187 @@
+package org.circuitbook.generator.cite;
+
+import de.undercouch.citeproc.csl.CSLItemData;
+import de.undercouch.citeproc.csl.CSLItemDataBuilder;
+import org.jbibtex.BibTeXEntry;
+import org.jbibtex.Key;
+import org.jbibtex.Value;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A parsed {@code .bib} file and its APA (7th edition, author-date) rendering as HTML fragments.
+ *
+ * <p>Keys are matched case-insensitively, as BibTeX does; {@link #keys()} keeps the file's spelling.
+ * Unknown keys passed to the formatting methods throw {@link IllegalArgumentException}: check
+ * {@link #has} first and report the problem with the page's position.
+ *
+ * <p>Thread-safety: immutable after {@link #parse}; all methods may be called from any number of
+ * threads. The formatter (style and locale load: 0.4-1 s in a cold JVM) is created on the
+ * first formatting call;
+ * all results are memoized for the life of this object.
+ */
+public final class Bibliography {
+    private final String displayPath;
+    private final Map<String, String> canonical; // lower-case key -> key as written
+    private final Map<String, Integer> lines;
+    private final Map<String, CSLItemData> items; // key as written -> CSL data, file order
+    private volatile ApaFormatter formatter;
+
+    private Bibliography(String displayPath, Map<String, String> canonical, Map<String, Integer> lines,
+                         Map<String, CSLItemData> items) {
+        this.displayPath = displayPath;
+        this.canonical = canonical;
+        this.lines = lines;
+        this.items = items;
+    }
+
+    /**
+     * Parses BibTeX text. Every problem (syntax errors, duplicate keys, entries without title,
+     * author/editor or year) goes to {@code problems}, sorted by position; a broken entry is
+     * skipped and parsing goes on with the next one. Entries that only miss fields are kept.
+     *
+     * @param displayPath the file's path as shown to the author (kept for messages)
+     */
+    public static Bibliography parse(String displayPath, String bibText, Consumer<BibProblem> problems) {
+        String text = bibText.startsWith("\uFEFF") ? bibText.substring(1) : bibText;
+        List<BibProblem> found = new ArrayList<>();
+        Map<String, BibParser.Parsed> parsed = BibParser.parse(text, found::add);
+        Map<String, String> canonical = new HashMap<>();
+        Map<String, Integer> lines = new HashMap<>();
+        Map<String, CSLItemData> items = new LinkedHashMap<>();
+        CslItems converter = new CslItems();
+        for (BibParser.Parsed p : parsed.values()) {
+            BibTeXEntry e = p.entry();
+            String key = e.getKey().getValue();
+            checkFields(p, found);
+            canonical.put(key.toLowerCase(Locale.ROOT), key);
+            lines.put(key, p.line());
+            items.put(key, converter.toItem(e));
+        }
+        assignYearSuffixes(items);
+        found.sort(Comparator.comparingInt(BibProblem::line).thenComparingInt(BibProblem::column));
+        found.forEach(problems);
+        return new Bibliography(displayPath, canonical, lines, Collections.unmodifiableMap(items));
+    }
+
+    public String displayPath() {
+        return displayPath;
+    }
+
+    public boolean has(String key) {
+        return key != null && canonical.containsKey(key.toLowerCase(Locale.ROOT));
+    }
+
+    /** The keys as written in the file, in file order. */
+    public Set<String> keys() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(items.keySet()));
+    }
+
+    /** The 1-based line of the entry's '@', or -1 for an unknown key. */
+    public int line(String key) {
+        return has(key) ? lines.get(canonical.get(key.toLowerCase(Locale.ROOT))) : -1;
+    }
+
+    /** Parenthetical citation, e.g. {@code (Elhage et al., 2022; Olah et al., 2020, p. 3)}. */
+    public String citation(List<CiteItem> cites) {
+        if (cites.isEmpty()) {
+            throw new IllegalArgumentException("A citation needs at least one key");
+        }
+        List<CiteItem> resolved = cites.stream().map(c -> new CiteItem(resolve(c.key()), c.locator())).toList();
+        return formatter().citation(resolved);
+    }
+
+    /** Narrative citation, e.g. {@code Elhage et al. (2022)}; {@code locator} may be null. */
+    public String narrative(String key, String locator) {
+        return formatter().narrative(resolve(key), locator == null || locator.isBlank() ? null : locator);
+    }
+
+    /** The full reference-list entry as an HTML fragment (no wrapping element), with its link. */
+    public String reference(String key) {
+        return formatter().reference(resolve(key));
+    }
+
+    /** Reference entries for {@code keys} (duplicates dropped), in the style's order. */
+    public List<String> references(Collection<String> keys) {
+        return formatter().references(keys.stream().map(this::resolve).toList());
+    }
+
+    private String resolve(String key) {
+        String k = key == null ? null : canonical.get(key.toLowerCase(Locale.ROOT));
+        if (k == null) {
+            throw new IllegalArgumentException("Unknown citation key '" + key + "' in " + displayPath);
+        }
+        return k;
+    }
+
+    private ApaFormatter formatter() {
+        ApaFormatter f = formatter;
+        if (f == null) {
+            synchronized (this) {
+                f = formatter;
+                if (f == null) {
+                    formatter = f = new ApaFormatter(items);
+                }
+            }
+        }
+        return f;
+    }
+
+    private static void checkFields(BibParser.Parsed p, List<BibProblem> found) {
+        String key = p.entry().getKey().getValue();
+        if (blank(p.entry(), "title")) {
+            found.add(new BibProblem(p.line(), p.column(), "Entry '" + key + "' has no title", "Add title = {...}."));
+        }
+        if (blank(p.entry(), "author") && blank(p.entry(), "editor")) {
+            found.add(new BibProblem(p.line(), p.column(), "Entry '" + key + "' has no author or editor",
+                    "Add author = {Last, First and Last, First}."));
+        }
+        if (blank(p.entry(), "year") && blank(p.entry(), "date")) {
+            found.add(new BibProblem(p.line(), p.column(), "Entry '" + key + "' has no year",
+                    "Add year = {...}; without it APA prints \"n.d.\"."));
+        }
+    }
+
+    private static boolean blank(BibTeXEntry e, String field) {
+        Value v = e.getField(new Key(field));
+        return v == null || v.toUserString().replaceAll("[{}\\s]", "").isEmpty();
+    }
+
+    /**
+     * APA 9.47: works by the same authors in the same year get "a", "b", ... ordered by title.
+     * citeproc-java does no disambiguation itself, so the suffix goes into the item data.
+     */
+    private static void assignYearSuffixes(Map<String, CSLItemData> items) {
+        Map<String, List<CSLItemData>> groups = new LinkedHashMap<>();
+        for (CSLItemData d : items.values()) {
+            List<String> fam = ApaFormatter.families(d);
+            String year = ApaFormatter.year(d);
+            if (!fam.isEmpty() && year != null) {
+                groups.computeIfAbsent(String.join("\u0001", fam) + "\u0002" + year, g -> new ArrayList<>()).add(d);
+            }
+        }
+        for (List<CSLItemData> group : groups.values()) {
+            if (group.size() < 2) {
+                continue;
+            }
+            group.sort(Comparator.comparing((CSLItemData d) -> Objects.toString(d.getTitle(), "").toLowerCase(Locale.ROOT))
+                    .thenComparing(CSLItemData::getId));
+            for (int i = 0; i < group.size(); i++) {
+                String suffix = i < 26 ? String.valueOf((char) ('a' + i)) : "a" + (char) ('a' + i - 26);
+                items.put(group.get(i).getId(), new CSLItemDataBuilder(group.get(i)).yearSuffix(suffix).build());
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.circuitbook.generator.cite;
+
+import de.undercouch.citeproc.bibtex.BibTeXConverter;
+import de.undercouch.citeproc.csl.CSLItemData;
+import de.undercouch.citeproc.csl.CSLItemDataBuilder;
+import de.undercouch.citeproc.csl.CSLType;
+import org.jbibtex.BibTeXEntry;
+import org.jbibtex.Key;
+import org.jbibtex.LaTeXParser;
+import org.jbibtex.LaTeXPrinter;
+import org.jbibtex.StringValue;
+import org.jbibtex.Value;
+
+import java.io.StringReader;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a BibTeX entry into CSL item data: citeproc-java's {@link BibTeXConverter} does most of
+ * it, this class fixes what it gets wrong for the entries a book about circuits cites.
+ * Not thread-safe (the LaTeX parsers keep state); use one per parse.
+ */
+final class CslItems {
+    /** Fields that hold identifiers, never LaTeX text: "--" or "~" in them must survive. */
+    private static final Set<String> RAW_FIELDS = Set.of("url", "doi", "eprint", "howpublished");
+    private static final Set<String> NAME_FIELDS = Set.of("author", "editor");
+    private static final Set<String> PREPRINT_TYPES = Set.of("misc", "unpublished", "online", "article");
+    /** Google Scholar style: journal = {arXiv preprint arXiv:1911.10500}. */
+    private static final Pattern ARXIV_TEXT = Pattern.compile(
+            "(?i)arxiv(?:\\s+preprint)?\\s*(?:arxiv)?\\s*:?\\s*(\\d{4}\\.\\d{4,5}(?:v\\d+)?|[a-z.-]+/\\d{7}(?:v\\d+)?)");
+    private static final Pattern ARXIV_URL = Pattern.compile("(?i)arxiv\\.org/(?:abs|pdf)/([^\\s}]+?)(?:\\.pdf)?(?=[\\s}]|$)");
+    private static final Pattern URL_MACRO = Pattern.compile("\\\\(?:url|href)\\s*\\{([^}]*)}");
+    private static final Pattern DOI_PREFIX = Pattern.compile("(?i)^(?:https?://(?:dx\\.)?doi\\.org/|doi:\\s*)");
+
+    private final BibTeXConverter converter = new BibTeXConverter();
+    private final LaTeXPrinter printer = new LaTeXPrinter();
+    private final LaTeXParser latex;
+
+    CslItems() {
+        try {
+            latex = new LaTeXParser();
+        } catch (org.jbibtex.ParseException e) {
+            throw new IllegalStateException(e); // the no-arg constructor never throws
+        }
+    }
+
+    CSLItemData toItem(BibTeXEntry entry) {
+        Map<String, String> raw = new HashMap<>();
+        BibTeXEntry clean = new BibTeXEntry(entry.getType(), entry.getKey());
+        for (Map.Entry<Key, Value> f : entry.getFields().entrySet()) {
+            String name = f.getKey().getValue().toLowerCase(Locale.ROOT);
+            String value = f.getValue().toUserString();
+            raw.put(name, value);
+            if (!RAW_FIELDS.contains(name)) {
+                // jbibtex's LaTeX parser rejects bare ~ $ & _ ^ # %, and the converter then keeps
+                // the whole field as raw LaTeX; escaping them first keeps accents etc. working
+                clean.addField(f.getKey(), new StringValue(sanitize(value, NAME_FIELDS.contains(name)),
+                        StringValue.Style.BRACED));
+            }
+        }
+        CSLItemData base = converter.toItemData(clean);
+        CSLItemDataBuilder b = new CSLItemDataBuilder(base);
+        String type = entry.getType().getValue().toLowerCase(Locale.ROOT);
+        String how = raw.get("howpublished");
+        boolean howIsUrl = how != null && (URL_MACRO.matcher(how).find() || how.trim().matches("(?i)(https?://|www\\.).*"));
+        String url = cleanUrl(raw.get("url"));
+        if (url == null && howIsUrl) {
+            url = cleanUrl(how);
+        }
+        String doi = cleanUrl(raw.get("doi"));
+        doi = doi == null ? null : DOI_PREFIX.matcher(doi).replaceFirst("");
+        b.URL(url).DOI(doi);
+
+        if (base.getType() == CSLType.ARTICLE_JOURNAL) {
+            // BibTeX "number" of an @article is the issue; the converter maps it to CSL "number",
+            // which APA renders as "Article 3"
+            String issue = base.getIssue() != null ? base.getIssue() : base.getNumber();
+            String number = base.getIssue() != null ? base.getNumber() : null;
+            // An e-locator such as "e00024.001" is an article number (APA: "Article e00024.001"),
+            // and citeproc-java's page formatting truncates it at the dot
+            String pages = raw.get("pages");
+            if (number == null && pages != null && !pages.matches(".*[-\u2013,].*") && !pages.trim().matches("\\d+")) {
+                number = text(pages);
+                b.page(null).numberOfPages(null);
+            }
+            b.issue(issue).number(number);
+        }
+
+        String arxiv = arxivId(raw);
+        if (arxiv != null) {
+            String journal = raw.getOrDefault("journal", "");
+            boolean preprint = PREPRINT_TYPES.contains(type)
+                    && (!type.equals("article") || journal.isEmpty() || ARXIV_TEXT.matcher(journal).find());
+            if (preprint) { // APA 7: Title (arXiv:ID). arXiv. URL
+                b.type(CSLType.ARTICLE).containerTitle(null).number("arXiv:" + arxiv).publisher("arXiv");
+            }
+            if (url == null && doi == null) {
+                b.URL("https://arxiv.org/abs/" + arxiv);
+            }
+        } else if (how != null && !howIsUrl && base.getPublisher() == null && base.getContainerTitle() == null) {
+            b.publisher(text(how)); // e.g. howpublished = {Transformer Circuits Thread}
+        }
+        return b.build();
+    }
+
+    private static String arxivId(Map<String, String> raw) {
+        String prefix = raw.getOrDefault("archiveprefix", raw.getOrDefault("eprinttype", ""));
+        String eprint = raw.get("eprint");
+        if (eprint != null && prefix.trim().equalsIgnoreCase("arxiv")) {
+            return eprint.trim().replaceFirst("(?i)^arxiv:", "");
+        }
+        for (String field : new String[] {"journal", "note", "howpublished", "url"}) {
+            String v = raw.get(field);
+            Matcher m = v == null ? null : ARXIV_TEXT.matcher(v);
+            if (m != null && m.find()) {
+                return m.group(1);
+            }
+            if (v != null && (m = ARXIV_URL.matcher(v)).find()) {
+                return m.group(1);
+            }
+        }
+        return null;
+    }
+
+    /** LaTeX to Unicode for a field the converter does not map (howpublished, pages). */
+    String text(String value) {
+        try {
+            return printer.print(latex.parse(new StringReader(sanitize(value, false)))).replaceAll("\\s+", " ").trim();
+        } catch (org.jbibtex.ParseException | org.jbibtex.TokenMgrException e) {
+            return value.replaceAll("[{}]", "").trim();
+        }
+    }
+
+    /** Escapes the characters jbibtex's LaTeX parser cannot read; keeps existing escapes. */
+    static String sanitize(String s, boolean names) {
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                out.append(c).append(s.charAt(++i));
+                continue;
+            }
+            switch (c) {
+                case '~' -> out.append(names ? ' ' : '\u00a0'); // a tie is a non-breaking space
+                case '$' -> { } // math delimiters: keep the content, drop the dollars
+                case '&', '_', '#', '%' -> out.append('\\').append(c);
+                case '^' -> out.append("\\textasciicircum{}");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Strips \\url{...}, braces and LaTeX escapes from an identifier field. */
+    static String cleanUrl(String v) {
+        if (v == null) {
+            return null;
+        }
+        Matcher m = URL_MACRO.matcher(v);
+        String s = m.find() ? m.group(1) : v;
+        s = s.replace("\\textasciitilde", "~").replaceAll("\\\\([_%#&~$])", "$1").replaceAll("[{}\\s]", "");
+        return s.isEmpty() ? null : s;
+    }
+}
