@@ -39,9 +39,13 @@ final class Bibliographies {
             return bib.keys();
         }
 
+        /** APA lists the works in one citation in reference-list order: by author, then year. */
         @Override
         public String parenthetical(List<MystNodes.CiteItem> items) {
-            return bib.citation(items.stream().map(i -> new CiteItem(i.key(), i.locator())).toList());
+            List<String> order = sorted(items.stream().map(MystNodes.CiteItem::key).distinct().toList());
+            return bib.citation(items.stream()
+                    .sorted(java.util.Comparator.comparingInt(i -> order.indexOf(i.key())))
+                    .map(i -> new CiteItem(i.key(), i.locator())).toList());
         }
 
         @Override

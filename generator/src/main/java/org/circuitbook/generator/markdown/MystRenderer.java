@@ -203,8 +203,12 @@ final class MystRenderer implements NodeRenderer {
         cite(html, ctx(c), cite.items, cite.narrative);
     }
 
-    private static void cite(HtmlWriter html, RenderContext ctx, List<MystNodes.CiteItem> items, boolean narrative) {
-        items.forEach(i -> ctx.cited.add(i.key()));
+    private static void cite(HtmlWriter html, RenderContext ctx, List<MystNodes.CiteItem> written, boolean narrative) {
+        written.forEach(i -> ctx.cited.add(i.key()));
+        // the text lists works in the style's order; the link and the card follow it
+        List<String> order = ctx.citations.sorted(written.stream().map(MystNodes.CiteItem::key).distinct().toList());
+        List<MystNodes.CiteItem> items = written.stream()
+                .sorted(java.util.Comparator.comparingInt(i -> order.indexOf(i.key()))).toList();
         String text = narrative && items.size() == 1 ? ctx.citations.narrative(items.get(0)) : ctx.citations.parenthetical(items);
         StringBuilder card = new StringBuilder();
         for (MystNodes.CiteItem item : items) {
