@@ -35,9 +35,14 @@ import org.circuitbook.generator.training.TrainedSet;
  */
 public final class BuildPipeline {
     /** Where the build reads, writes and caches. */
-    public record Options(Path root, Path out, Path cache) {
+    /**
+     * Where the build reads, writes and caches; {@code retrain} names specs to train even if cached;
+     * {@code trainers} is how many specs may train at once (one process each).
+     */
+    public record Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers) {
         public static Options defaults(Path root) {
-            return new Options(root, root.resolve("site"), root.resolve(".cache"));
+            return new Options(root, root.resolve("site"), root.resolve(".cache"), java.util.Set.of(),
+                    Math.min(2, Runtime.getRuntime().availableProcessors()));
         }
     }
 
@@ -73,7 +78,8 @@ public final class BuildPipeline {
         }, b -> "references, citations, math and widgets resolve");
 
         List<TrainedSet> trained = stage("train",
-                () -> new ModelCache(options.cache(), options.root(), line -> log.accept("  " + line))
+                () -> new ModelCache(options.cache(), options.root(), options.retrain(), options.trainers(),
+                        line -> log.accept("  " + line))
                         .trainAll(List.copyOf(content.models().values())),
                 t -> count(t.size(), "model spec") + " ready");
 

@@ -163,7 +163,7 @@ class BrokenSitesTest {
     @DisplayName("with a broken model spec reports every bad key and value")
     void badSpec() throws IOException {
         assertEquals(List.of(
-                "content/models/toy.yaml:3:3: load: unknown key \"n_feature\" in the model section (known keys: d_hidden, kind, n_features)",
+                "content/models/toy.yaml:3:3: load: unknown key \"n_feature\" in the model section (known keys: d_hidden, kind, n_features, output)",
                 "content/models/toy.yaml:8:3: load: unknown key \"stpes\" in the trainer section (known keys: batch_size, learning_rate, restarts, seed, steps)",
                 "content/models/toy.yaml:1:1: load: missing required key \"n_features\"",
                 "content/models/toy.yaml:4:13: load: expected a whole number for \"d_hidden\", got \"two\"",

@@ -75,4 +75,49 @@ class CachingTest {
         assertArrayEquals(Files.readAllBytes(a.resolve("site/models/toy/sparsity-0.safetensors")),
                 Files.readAllBytes(b.resolve("site/models/toy/sparsity-0.safetensors")));
     }
+
+    @Test
+    @DisplayName("a cached weights file that no longer matches its checksum is detected and retrained")
+    void corruptEntryRetrains(@TempDir Path root) throws Exception {
+        FixtureSite.write(root, SITE).build();
+        Path entry;
+        try (var entries = Files.list(root.resolve(".cache/models/toy"))) {
+            entry = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Path weights = entry.resolve("sparsity-0.9.safetensors");
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[bytes.length - 1] ^= 1; // flip one bit of the last weight
+        Files.write(weights, bytes);
+        FixtureSite again = FixtureSite.write(root, "");
+        again.build();
+        assertTrue(trainLines(again).get(0).startsWith("  train toy [corrupt] 2 models"), trainLines(again).toString());
+        assertTrue(!java.util.Arrays.equals(bytes, Files.readAllBytes(again.site().resolve("models/toy/sparsity-0.9.safetensors"))));
+    }
+
+    @Test
+    @DisplayName("--retrain NAME trains a cached spec again; an unknown name is an error")
+    void retrain(@TempDir Path root) {
+        FixtureSite.write(root, SITE).build();
+        FixtureSite again = FixtureSite.write(root, "");
+        new BuildPipeline(new BuildPipeline.Options(root, root.resolve("site"), root.resolve(".cache"),
+                java.util.Set.of("toy"), 1), again.log::add).run();
+        assertTrue(trainLines(again).get(0).startsWith("  train toy [forced] 2 models"), trainLines(again).toString());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.circuitbook.generator.diagnostics.BuildException.class,
+                () -> new BuildPipeline(new BuildPipeline.Options(root, root.resolve("site"), root.resolve(".cache"),
+                        java.util.Set.of("toi"), 1), line -> { }).run());
+        assertEquals(List.of("--retrain toi: train: no model spec is called \"toi\" (known: toy)"),
+                e.diagnostics().stream().map(Object::toString).toList());
+    }
+
+    @Test
+    @DisplayName("a trained model that contradicts the spec's verify section fails the build, cached or not")
+    void verifyFailsTheBuild(@TempDir Path root) {
+        FixtureSite site = FixtureSite.write(root, SITE + "verify:\n  represented_features: {0: 5}\n");
+        List<String> errors = site.buildErrors();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("content/models/toy.yaml: train: verify toy at sparsity 0: "), errors.get(0));
+        assertTrue(errors.get(0).contains(" the spec expects 5 (norms ["), errors.get(0));
+        assertEquals(List.of(), site.siteFiles(), "nothing was written");
+        assertEquals(1, site.buildErrors().size(), "the cached model is verified again on the next build");
+    }
 }

@@ -27,6 +27,7 @@ public final class FixtureSite {
             trainer:
               steps: 200
               batch_size: 64
+              restarts: 1
             """;
 
     public final Path root;

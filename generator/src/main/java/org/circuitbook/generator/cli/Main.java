@@ -27,6 +27,7 @@ public final class Main {
               --out DIR     where to write the site (default: ROOT/site)
               --cache DIR   where trained models are cached (default: ROOT/.cache)
               --port N      serve: the port (default: 8000)
+              --retrain NAME  train model spec NAME even if it is cached (repeatable)
             """;
 
     private Main() {
@@ -47,6 +48,7 @@ public final class Main {
         Path outDir = null;
         Path cache = null;
         int port = 8000;
+        java.util.Set<String> retrain = new java.util.TreeSet<>();
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length || !flag.startsWith("--")) {
@@ -59,6 +61,7 @@ public final class Main {
                 case "--root" -> root = Path.of(value).toAbsolutePath();
                 case "--out" -> outDir = Path.of(value).toAbsolutePath();
                 case "--cache" -> cache = Path.of(value).toAbsolutePath();
+                case "--retrain" -> retrain.add(value);
                 case "--port" -> {
                     try {
                         port = Integer.parseInt(value);
@@ -81,7 +84,8 @@ public final class Main {
         }
         BuildPipeline.Options defaults = BuildPipeline.Options.defaults(root);
         BuildPipeline.Options options = new BuildPipeline.Options(root,
-                outDir != null ? outDir : defaults.out(), cache != null ? cache : defaults.cache());
+                outDir != null ? outDir : defaults.out(), cache != null ? cache : defaults.cache(), retrain,
+                defaults.trainers());
 
         long start = System.nanoTime();
         try {

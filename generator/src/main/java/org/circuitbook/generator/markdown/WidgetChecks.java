@@ -64,10 +64,10 @@ final class WidgetChecks {
         if (sparsity != null && model.kind().equals(widget.modelKind())) {
             try {
                 double s = Double.parseDouble(sparsity.value());
-                if (!model.instances().contains(s)) {
+                if (!model.toy().sparsities().contains(s)) {
                     problems.add(path, sparsity.line(), sparsity.column(), "model " + model.name()
                             + " was not trained at sparsity " + sparsity.value(), "trained: " + String.join(", ",
-                            model.instances().stream().map(ToySuperpositionTrainer::label).toList()));
+                            model.toy().sparsities().stream().map(ToySuperpositionTrainer::label).toList()));
                 }
             } catch (NumberFormatException e) {
                 problems.add(path, sparsity.line(), sparsity.column(), "sparsity must be a number, got \""

@@ -9,7 +9,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.circuitbook.generator.diagnostics.Diagnostic;
@@ -18,42 +26,97 @@ import org.circuitbook.generator.output.FileTrees;
 
 /**
  * The train stage, run as a data loader: each spec's trained weights are cached outside {@code site/}
- * under {@code CACHE/models/NAME/KEY/}, KEY a hash of the resolved spec and the trainer version.
+ * under {@code CACHE/models/NAME/KEY/}, KEY a hash of the resolved spec and the trainer version, with a
+ * manifest holding each file's SHA-256.
  *
- * <p>A spec whose entry exists is not trained again ({@code [fresh]}); otherwise it is trained into a
- * temporary directory that is renamed into place when complete ({@code [missing]}, or {@code [stale]}
- * when an entry for an older spec or trainer was replaced). A failure leaves {@code KEY.error} holding
- * the reason and fails the build. One status line per spec:
- * {@code train superposition-5x2 [fresh] 4 models, 1.1 kB in 3 ms}.
+ * <p>An entry whose files match their checksums is used as it is ({@code [fresh]}). Otherwise the spec is
+ * trained ({@code [missing]}; {@code [stale]} when an entry for an older spec or trainer was replaced;
+ * {@code [corrupt]} when a cached file no longer matches its checksum; {@code [forced]} for
+ * {@code --retrain NAME}) in a child JVM, into a temporary directory renamed into place when complete.
+ * Independent specs train in parallel, one process per core. A failure leaves {@code KEY.error} holding
+ * the reason. Every build then checks the weights against the spec's {@code verify} section. One status
+ * line per spec: {@code train superposition-5x2 [fresh] 4 models, 1.1 kB in 3 ms}.
  */
 public final class ModelCache {
     public static final String STAGE = "train";
-    private static final String COMPLETE = "complete";
+    private static final String MANIFEST = "complete";
 
     private final Path cacheDir;
     private final Path root;
+    private final Set<String> retrain;
+    private final int parallelism;
     private final Consumer<String> log;
 
     /** Caches under {@code cacheDir}; spec paths are relative to the project {@code root}. */
-    public ModelCache(Path cacheDir, Path root, Consumer<String> log) {
+    public ModelCache(Path cacheDir, Path root, Set<String> retrain, int parallelism, Consumer<String> log) {
         this.cacheDir = cacheDir;
         this.root = root;
+        this.retrain = retrain;
+        this.parallelism = Math.max(1, parallelism);
         this.log = log;
     }
 
     /** Trains (or loads) every spec; all failures are collected, then reported together. */
     public List<TrainedSet> trainAll(List<ModelSpec> specs) {
         Problems problems = new Problems(STAGE);
+        Set<String> names = new TreeSet<>(specs.stream().map(ModelSpec::name).toList());
+        for (String r : retrain) {
+            if (!names.contains(r)) {
+                problems.add(Diagnostic.file("--retrain " + r, STAGE, "no model spec is called \"" + r + "\"",
+                        "known: " + String.join(", ", names)));
+            }
+        }
+        problems.throwIfAny();
+
+        Map<ModelSpec, String> status = new LinkedHashMap<>();
+        for (ModelSpec spec : specs) {
+            status.put(spec, status(spec));
+        }
+        Map<ModelSpec, Future<Long>> training = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        try {
+            for (ModelSpec spec : specs) {
+                if (!status.get(spec).equals("fresh")) {
+                    training.put(spec, pool.submit(() -> trainIntoCache(spec)));
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+
         List<TrainedSet> out = new ArrayList<>();
         for (ModelSpec spec : specs) {
+            long start = System.nanoTime();
+            long trainedMs = 0;
             try {
-                out.add(trainOrLoad(spec));
-            } catch (RuntimeException e) {
-                String reason = e instanceof ToySuperpositionTrainer.TrainingFailure ? e.getMessage().lines().findFirst()
-                        .orElse("") : String.valueOf(e);
+                if (training.containsKey(spec)) {
+                    trainedMs = training.get(spec).get();
+                }
+                TrainedSet set = TrainedSet.read(spec, entry(spec));
+                List<String> failures = spec.settings().verify(set.models());
+                for (String f : failures) {
+                    problems.add(Diagnostic.file(spec.path(), STAGE, "verify " + spec.name() + " " + f,
+                            "the trained model does not show what the spec's verify section (and the book) says"));
+                }
+                out.add(set);
+                long ms = trainedMs + (System.nanoTime() - start) / 1_000_000;
+                String s = status.get(spec);
+                int checks = spec.settings().expectations();
+                log.accept("train " + spec.name() + " [" + s + "] " + set.models().size() + " models, "
+                        + kilobytes(set.totalBytes()) + " in " + duration(ms)
+                        + (s.equals("fresh") ? " (cached, nothing trained" : " (trained, parity checked")
+                        + (checks == 0 ? "" : failures.isEmpty() ? "; " + checks + " expectations hold" : "; VERIFY FAILED")
+                        + ")");
+            } catch (ExecutionException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                String reason = cause instanceof ToySuperpositionTrainer.TrainingFailure
+                        ? cause.getMessage().lines().findFirst().orElse("") : String.valueOf(cause);
                 problems.add(Diagnostic.file(spec.path(), STAGE, "training " + spec.name() + " failed: " + reason,
                         "the full reason is in " + errorMarker(spec)));
-                writeQuietly(errorMarker(spec), stackTrace(e));
+                writeQuietly(errorMarker(spec), stackTrace(cause));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while training " + spec.name());
             }
         }
         problems.throwIfAny();
@@ -62,72 +125,90 @@ public final class ModelCache {
 
     /** The cache key: the first 16 hex digits of SHA-256 over the resolved spec and the trainer version. */
     public static String key(ModelSpec spec) {
+        return sha256((spec.canonical() + "\ntrainer=" + spec.settings().trainerVersion())
+                .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    private Path entry(ModelSpec spec) {
+        return cacheDir.resolve("models").resolve(spec.name()).resolve(key(spec));
+    }
+
+    /** fresh, forced, corrupt, stale or missing. */
+    private String status(ModelSpec spec) {
+        Path entry = entry(spec);
+        if (retrain.contains(spec.name())) {
+            return "forced";
+        }
+        if (Files.isRegularFile(entry.resolve(MANIFEST))) {
+            return intact(entry) ? "fresh" : "corrupt";
+        }
+        return hasOtherEntries(entry.getParent(), entry) ? "stale" : "missing";
+    }
+
+    /** Every file the manifest lists exists and matches its SHA-256. */
+    private static boolean intact(Path entry) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((spec.canonical() + "\ntrainer=" + ToySuperpositionTrainer.VERSION)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            for (String line : Files.readAllLines(entry.resolve(MANIFEST))) {
+                if (!line.startsWith("sha256 ")) {
+                    continue;
+                }
+                String[] parts = line.split(" ", 3);
+                Path file = entry.resolve(parts[2]);
+                if (!Files.isRegularFile(file) || !sha256(Files.readAllBytes(file)).equals(parts[1])) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
-    private TrainedSet trainOrLoad(ModelSpec spec) {
+    /** Trains {@code spec} in a child JVM into a temp directory, then renames it into place; returns ms. */
+    private long trainIntoCache(ModelSpec spec) throws IOException {
         long start = System.nanoTime();
-        Path specDir = cacheDir.resolve("models").resolve(spec.name());
-        Path entry = specDir.resolve(key(spec));
-        String status;
-        if (Files.isRegularFile(entry.resolve(COMPLETE))) {
-            status = "fresh";
-        } else {
-            status = hasOtherEntries(specDir, entry) ? "stale" : "missing";
-            Path tmp = specDir.resolve(entry.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-            try {
-                FileTrees.deleteTree(tmp);
-                Files.createDirectories(tmp);
-                train(spec, tmp);
-                Files.writeString(tmp.resolve(COMPLETE), spec.canonical() + "trainer=" + ToySuperpositionTrainer.VERSION
-                        + "\n");
-                FileTrees.deleteTree(entry);
-                FileTrees.rename(tmp, entry);
-                Files.deleteIfExists(errorMarker(spec));
-                removeOtherEntries(specDir, entry);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not write the model cache " + entry, e);
-            } finally {
-                try {
-                    FileTrees.deleteTree(tmp); // gone after a successful rename; a failed run leaves nothing half-written
-                } catch (IOException ignored) {
-                    // a leftover temp dir is replaced by the next build
-                }
+        Path entry = entry(spec);
+        Path specDir = entry.getParent();
+        Path tmp = specDir.resolve(entry.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        try {
+            FileTrees.deleteTree(tmp);
+            Files.createDirectories(tmp);
+            runTrainer(spec, tmp);
+            StringBuilder manifest = new StringBuilder(spec.canonical())
+                    .append("trainer=").append(spec.settings().trainerVersion()).append('\n');
+            for (String name : spec.settings().fileNames()) {
+                manifest.append("sha256 ").append(sha256(Files.readAllBytes(tmp.resolve(name)))).append(' ')
+                        .append(name).append('\n');
             }
+            Files.writeString(tmp.resolve(MANIFEST), manifest);
+            FileTrees.deleteTree(entry);
+            FileTrees.rename(tmp, entry);
+            Files.deleteIfExists(errorMarker(spec));
+            removeOtherEntries(specDir, entry);
+        } finally {
+            FileTrees.deleteTree(tmp); // gone after a successful rename; a failed run leaves nothing half-written
         }
-        TrainedSet set = TrainedSet.read(spec, entry);
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        log.accept("train " + spec.name() + " [" + status + "] " + set.models().size() + " models, "
-                + kilobytes(set.totalBytes()) + " in " + duration(ms)
-                + ("fresh".equals(status) ? " (cached, nothing trained)" : " (trained, parity checked)"));
-        return set;
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /** Trains {@code spec} into {@code out} in a child JVM (see {@link TrainerProcess} for why). */
-    private void train(ModelSpec spec, Path out) throws IOException {
+    private void runTrainer(ModelSpec spec, Path out) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(TrainerProcess.command(root.resolve(spec.path()), spec, out));
         builder.environment().put("OMP_NUM_THREADS", "1");
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.to(out.resolve("trainer.log").toFile()));
         Process process = builder.start();
-        int status;
+        int exit;
         try {
-            status = process.waitFor();
+            exit = process.waitFor();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while training " + spec.name());
         }
-        if (status != 0) {
+        if (exit != 0) {
             List<String> lines = Files.readAllLines(out.resolve("trainer.log"));
-            String reason = lines.isEmpty() ? "the trainer exited with status " + status : lines.get(lines.size() - 1);
+            String reason = lines.isEmpty() ? "the trainer exited with status " + exit : lines.get(lines.size() - 1);
             throw new ToySuperpositionTrainer.TrainingFailure(reason + "\n" + String.join("\n", lines));
         }
         Files.delete(out.resolve("trainer.log"));
@@ -158,7 +239,13 @@ public final class ModelCache {
         }
     }
 
-
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static void writeQuietly(Path file, String text) {
         try {

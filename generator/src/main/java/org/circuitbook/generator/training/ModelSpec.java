@@ -15,9 +15,9 @@ import org.circuitbook.generator.diagnostics.Problems;
  * @param canonical every resolved setting (defaults included) in a fixed order: what the cache key hashes,
  *                  so reformatting a spec or adding a comment does not retrain it
  */
-public record ModelSpec(String name, String path, String kind, ToySuperpositionSpec toy, String canonical) {
+public record ModelSpec(String name, String path, String kind, KindSpec settings, String canonical) {
     public static final Set<String> KINDS = Set.of(ToySuperpositionSpec.KIND);
-    private static final Set<String> SECTIONS = Set.of("model", "data", "trainer");
+    private static final Set<String> SECTIONS = Set.of("model", "data", "trainer", "verify");
 
     /** Parses a spec file, recording problems; returns null when it cannot be used. */
     public static ModelSpec parse(String name, String path, String text, Problems problems) {
@@ -40,12 +40,12 @@ public record ModelSpec(String name, String path, String kind, ToySuperpositionS
             model.error("kind", "unknown model kind \"" + kind + "\"", "known kinds: " + String.join(", ", KINDS));
             return null;
         }
-        ToySuperpositionSpec toy = ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"));
-        return new ModelSpec(name, path, kind, toy, kind + "\n" + toy.canonical());
+        KindSpec settings = ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
+        return new ModelSpec(name, path, kind, settings, kind + "\n" + settings.canonical());
     }
 
-    /** The sparsities this spec trains one model for. */
-    public List<Double> instances() {
-        return toy.sparsities();
+    /** The toy-superposition settings; only call after checking the kind. */
+    public ToySuperpositionSpec toy() {
+        return (ToySuperpositionSpec) settings;
     }
 }

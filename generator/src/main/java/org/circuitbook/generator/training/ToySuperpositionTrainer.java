@@ -38,7 +38,7 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public final class ToySuperpositionTrainer {
     /** Bump when training changes in a way that changes the weights: it is part of the cache key. */
-    public static final String VERSION = "toy-superposition/3";
+    public static final String VERSION = "toy-superposition/4";
     public static final float PARITY_TOLERANCE = 1e-5f;
     /** How many loss values the metrics record over training. */
     private static final int CURVE_POINTS = 20;
@@ -120,12 +120,13 @@ public final class ToySuperpositionTrainer {
         SameDiff sd = runs.get(0).sd;
         List<Object> curve = runs.get(0).curve;
 
-        ToyModel model = weightsOf(sd, n, d);
+        ToyModel model = weightsOf(sd, n, d, toy.relu());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("final_loss", evalLoss(sd, eval));
         metrics.put("loss_curve", curve);
         metrics.put("pilot_losses", pilotLosses);
         metrics.put("feature_norms", toList(model.featureNorms()));
+        metrics.put("feature_dimensionality", toList(model.featureDimensionality()));
 
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "circuitbook/1");
@@ -133,6 +134,7 @@ public final class ToySuperpositionTrainer {
         meta.put("spec_name", spec.name());
         meta.put("spec", Json.write(specJson(toy)));
         meta.put("sparsity", label(sparsity));
+        meta.put(ToyModel.OUTPUT, toy.relu() ? "relu" : "linear");
         meta.put("trainer", VERSION);
         meta.put("metrics", Json.write(metrics));
         byte[] bytes = new SafeTensors(model.tensors(), meta).toBytes();
@@ -164,7 +166,8 @@ public final class ToySuperpositionTrainer {
         SDVariable w = sd.var(ToyModel.W, Nd4j.create(w0, new long[] {d, n}, DataType.FLOAT));
         SDVariable b = sd.var(ToyModel.B_FINAL, Nd4j.zeros(DataType.FLOAT, n));
         SDVariable h = x.mmul(sd.transpose(w));
-        SDVariable xPrime = sd.nn.relu("output", sd.nn.biasAdd(h.mmul(w), b, true), 0);
+        SDVariable preActivation = sd.nn.biasAdd(h.mmul(w), b, true);
+        SDVariable xPrime = toy.relu() ? sd.nn.relu("output", preActivation, 0) : sd.identity("output", preActivation);
         float[] importance = new float[n];
         for (int i = 0; i < n; i++) {
             importance[i] = toy.importance(i);
@@ -182,9 +185,9 @@ public final class ToySuperpositionTrainer {
     }
 
     /** The current values of the graph's weights, as the widgets' model. */
-    static ToyModel weightsOf(SameDiff sd, int n, int d) {
+    static ToyModel weightsOf(SameDiff sd, int n, int d, boolean relu) {
         return new ToyModel(export(sd.getVariable(ToyModel.W).getArr(), d, n),
-                export(sd.getVariable(ToyModel.B_FINAL).getArr(), n));
+                export(sd.getVariable(ToyModel.B_FINAL).getArr(), n), relu);
     }
 
     /**
@@ -239,6 +242,7 @@ public final class ToySuperpositionTrainer {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n_features", toy.nFeatures());
         m.put("d_hidden", toy.dHidden());
+        m.put("output", toy.relu() ? "relu" : "linear");
         m.put("importance_decay", toy.importanceDecay());
         m.put("sparsities", new ArrayList<Object>(toy.sparsities()));
         m.put("steps", toy.steps());

@@ -22,11 +22,10 @@ public record TrainedSet(ModelSpec spec, List<TrainedModel> models) {
         }
         // publish in the spec's order, not the file system's
         List<TrainedModel> ordered = new ArrayList<>();
-        for (double s : spec.instances()) {
-            String name = ToySuperpositionTrainer.fileName(s);
+        for (String name : spec.settings().fileNames()) {
             models.stream().filter(m -> m.fileName().equals(name)).findFirst().ifPresent(ordered::add);
         }
-        if (ordered.size() != spec.instances().size()) {
+        if (ordered.size() != spec.settings().fileNames().size()) {
             throw new IllegalStateException("cache entry " + entry + " is incomplete; delete it to retrain");
         }
         return new TrainedSet(spec, List.copyOf(ordered));

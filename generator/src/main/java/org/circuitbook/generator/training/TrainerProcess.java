@@ -36,7 +36,7 @@ public final class TrainerProcess {
         Path out = Path.of(args[3]);
         try {
             Nd4j.getExecutioner();
-            for (TrainedModel m : ToySuperpositionTrainer.train(spec)) {
+            for (TrainedModel m : spec.settings().train(spec)) {
                 Files.write(out.resolve(m.fileName()), m.bytes());
             }
         } catch (RuntimeException | LinkageError e) {

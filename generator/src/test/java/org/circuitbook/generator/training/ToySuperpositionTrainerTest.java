@@ -83,7 +83,7 @@ class ToySuperpositionTrainerTest {
     void parity() {
         ToySuperpositionSpec toy = spec(10, 16, "[0.5]", 1).toy();
         SameDiff sd = ToySuperpositionTrainer.graph(toy, 3);
-        ToyModel model = ToySuperpositionTrainer.weightsOf(sd, 5, 2);
+        ToyModel model = ToySuperpositionTrainer.weightsOf(sd, 5, 2, true);
         float diff = ToySuperpositionTrainer.checkParity(sd, new SafeTensors(model.tensors(), Map.of()), 5, 0.5, 3);
         assertTrue(diff <= ToySuperpositionTrainer.PARITY_TOLERANCE, "diff " + diff);
 

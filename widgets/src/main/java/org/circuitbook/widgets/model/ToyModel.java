@@ -24,10 +24,19 @@ public final class ToyModel {
     public static final String W = "W";
     public static final String B_FINAL = "b_final";
 
+    /** Metadata key naming the output nonlinearity: "relu" (the default) or "linear". */
+    public static final String OUTPUT = "output";
+
     private final Tensor w;      // [d_hidden, n_features]
     private final Tensor bFinal; // [n_features]
+    private final boolean relu;
 
     public ToyModel(Tensor w, Tensor bFinal) {
+        this(w, bFinal, true);
+    }
+
+    /** {@code relu} false gives the paper's linear comparison model, x' = W^T W x + b. */
+    public ToyModel(Tensor w, Tensor bFinal, boolean relu) {
         if (w.rank() != 2) {
             throw new IllegalArgumentException("W must be [d_hidden, n_features], got " + w);
         }
@@ -36,11 +45,18 @@ public final class ToyModel {
         }
         this.w = w;
         this.bFinal = bFinal;
+        this.relu = relu;
     }
 
     /** Reads {@code W} and {@code b_final} from a weights file. */
     public static ToyModel fromWeights(SafeTensors weights) {
-        return new ToyModel(weights.tensor(W), weights.tensor(B_FINAL));
+        String output = weights.metadata().get(OUTPUT);
+        return new ToyModel(weights.tensor(W), weights.tensor(B_FINAL), !"linear".equals(output));
+    }
+
+    /** True for x' = ReLU(W^T W x + b), false for the linear model. */
+    public boolean relu() {
+        return relu;
     }
 
     /** The tensors to store, under their weights-file names. */
@@ -70,12 +86,38 @@ public final class ToyModel {
     public Tensor forward(Tensor x) {
         Tensor h = Ops.matmul(x, Ops.transpose(w));   // [batch, n_features] x [n_features, d_hidden]
         Tensor out = Ops.matmul(h, w);                // [batch, d_hidden] x [d_hidden, n_features]
-        return Ops.relu(Ops.addBias(out, bFinal));    // [batch, n_features]
+        Tensor biased = Ops.addBias(out, bFinal);     // [batch, n_features]
+        return relu ? Ops.relu(biased) : biased;
     }
 
     /** W^T W: how much each feature's direction overlaps every other's: [n_features, n_features]. */
     public Tensor gram() {
         return Ops.matmul(Ops.transpose(w), w);
+    }
+
+    /**
+     * Each feature's dimensionality (Elhage et al. 2022, "Feature Dimensionality"):
+     * D_i = ||W_i||^2 / sum_j (W^_i . W_j)^2, with W^_i the unit vector along W_i. A feature with a
+     * dimension to itself has D_i = 1; two features sharing one dimension as an antipodal pair have 1/2
+     * each; a dropped feature has 0. Returns [n_features].
+     */
+    public Tensor featureDimensionality() {
+        Tensor g = gram();                       // [n_features, n_features]: W_i . W_j
+        int n = nFeatures();
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            double normSq = g.get(i, i);
+            if (normSq < 1e-12) {
+                continue;                        // a dropped feature has no direction: dimensionality 0
+            }
+            double interference = 0;
+            for (int j = 0; j < n; j++) {
+                double proj = g.get(i, j);       // W_i . W_j = ||W_i|| (W^_i . W_j)
+                interference += proj * proj / normSq;
+            }
+            out[i] = (float) (normSq / interference);
+        }
+        return Tensor.of(out, n);
     }
 
     /** ||W_i||, the length of each feature's direction: [n_features]. Near 1: represented; near 0: dropped. */

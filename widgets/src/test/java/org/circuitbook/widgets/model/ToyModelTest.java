@@ -67,4 +67,23 @@ class ToyModelTest {
                 () -> new ToyModel(Tensor.zeros(2, 3), Tensor.zeros(2)));
         assertEquals("b_final must be [n_features] = [3], got Tensor[2]", e.getMessage());
     }
+
+    @Test
+    @DisplayName("feature dimensionality is 1 for an orthogonal feature, 1/2 for an antipodal pair, 0 when dropped")
+    void dimensionality() {
+        // feature 0 on the x axis alone; features 1 and 2 an antipodal pair on the y axis; feature 3 dropped
+        ToyModel m = new ToyModel(Tensor.of(new float[] {1, 0, 0, 0, 0, 1, -1, 0}, 2, 4), Tensor.zeros(4));
+        assertArrayEquals(new float[] {1f, 0.5f, 0.5f, 0f}, m.featureDimensionality().data(), 1e-6f);
+    }
+
+    @Test
+    @DisplayName("the linear variant skips the ReLU, and the weights file says which one it is")
+    void linearVariant() {
+        ToyModel linear = new ToyModel(Tensor.of(new float[] {1, 0}, 1, 2), Tensor.of(new float[] {-1, 0}, 2), false);
+        Tensor out = linear.forward(Tensor.of(new float[] {0.5f, 0}, 1, 2));
+        assertArrayEquals(new float[] {-0.5f, 0}, out.data(), 1e-6f);
+        SafeTensors file = SafeTensors.fromBytes(new SafeTensors(linear.tensors(), Map.of(ToyModel.OUTPUT, "linear")).toBytes());
+        assertEquals(false, ToyModel.fromWeights(file).relu());
+        assertEquals(true, ToyModel.fromWeights(new SafeTensors(linear.tensors(), Map.of())).relu());
+    }
 }

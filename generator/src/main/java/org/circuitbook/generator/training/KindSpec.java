@@ -1,0 +1,30 @@
+package org.circuitbook.generator.training;
+
+import java.util.List;
+
+/**
+ * The kind-specific part of a model spec: how to train it and what it produces. One implementation per
+ * model kind; {@link ModelSpec} dispatches on {@code model.kind}.
+ */
+public sealed interface KindSpec permits ToySuperpositionSpec {
+    /** Every resolved setting in a fixed order: part of the cache key. */
+    String canonical();
+
+    /** The trainer's version: part of the cache key, bumped when training changes the weights. */
+    String trainerVersion();
+
+    /** The weight files a trained spec consists of, in publishing order. */
+    List<String> fileNames();
+
+    /** Trains every model of the spec (in this JVM; the cache runs it in a child process). */
+    List<TrainedModel> train(ModelSpec spec);
+
+    /**
+     * Checks the trained models against the spec's {@code verify} section; returns one sentence per
+     * failed expectation (empty when all hold). Runs on every build, cached or not.
+     */
+    List<String> verify(List<TrainedModel> models);
+
+    /** How many expectations the spec's verify section states. */
+    int expectations();
+}
