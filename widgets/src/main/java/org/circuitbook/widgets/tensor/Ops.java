@@ -79,6 +79,96 @@ public final class Ops {
         return Tensor.of(out, a.shape());
     }
 
+    /** Elementwise sum of two tensors of the same shape: [...] + [...] -> [...]. The residual stream's add. */
+    public static Tensor add(Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException("add: shapes differ: " + Arrays.toString(a.shape())
+                    + " vs " + Arrays.toString(b.shape()));
+        }
+        float[] x = a.data();
+        float[] y = b.data();
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] + y[i];
+        }
+        return Tensor.of(out, a.shape());
+    }
+
+    /**
+     * Softmax along the last axis: [..., n] -> [..., n]. Each row's max is subtracted first so exp never
+     * overflows. A row that is all -infinity (every key masked) gives NaN in the textbook formula;
+     * TransformerLens replaces that NaN by 0, and so does this.
+     */
+    public static Tensor softmax(Tensor a) {
+        int n = a.dim(-1);
+        float[] x = a.data();
+        float[] out = new float[x.length];
+        for (int row = 0; row < x.length; row += n) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, x[row + j]);
+            }
+            if (max == Float.NEGATIVE_INFINITY) {
+                continue; // the whole row is masked: zeros
+            }
+            float sum = 0f;
+            for (int j = 0; j < n; j++) {
+                out[row + j] = (float) Math.exp(x[row + j] - max);
+                sum += out[row + j];
+            }
+            for (int j = 0; j < n; j++) {
+                out[row + j] /= sum;
+            }
+        }
+        return Tensor.of(out, a.shape());
+    }
+
+    /**
+     * GELU as PyTorch's {@code F.gelu} computes it (TransformerLens {@code act_fn: "gelu"}):
+     * x Φ(x) = x/2 (1 + erf(x / sqrt 2)), elementwise; any shape.
+     */
+    public static Tensor gelu(Tensor a) {
+        float[] x = a.data();
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) (0.5 * x[i] * (1.0 + erf(x[i] / Math.sqrt(2.0))));
+        }
+        return Tensor.of(out, a.shape());
+    }
+
+    /**
+     * GELU's tanh approximation, TransformerLens {@code act_fn: "gelu_new"} (GPT-2's):
+     * x/2 (1 + tanh(sqrt(2/π) (x + 0.044715 x³))), elementwise; any shape.
+     */
+    public static Tensor geluNew(Tensor a) {
+        float[] x = a.data();
+        float[] out = new float[x.length];
+        double c = Math.sqrt(2.0 / Math.PI);
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            out[i] = (float) (0.5 * v * (1.0 + Math.tanh(c * (v + 0.044715 * v * v * v))));
+        }
+        return Tensor.of(out, a.shape());
+    }
+
+    /**
+     * The error function, to double precision (Java's Math has none). Uses the series
+     * erf(x) = 2/sqrt(π) e^(-x²) Σ_n 2^n x^(2n+1) / (1·3·…·(2n+1)), whose terms are all of one sign,
+     * so nothing cancels; beyond |x| = 6, erf is ±1 to within 1e-17.
+     */
+    static double erf(double x) {
+        if (Math.abs(x) >= 6.0) {
+            return x > 0 ? 1.0 : -1.0;
+        }
+        double term = x;
+        double sum = x;
+        for (int n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+            term *= 2.0 * x * x / (2 * n + 1);
+            sum += term;
+        }
+        return 2.0 / Math.sqrt(Math.PI) * Math.exp(-x * x) * sum;
+    }
+
     /** The L2 norm of each column of a matrix: [m, n] -> [n]. */
     public static Tensor columnNorms(Tensor a) {
         a.requireRank(2);

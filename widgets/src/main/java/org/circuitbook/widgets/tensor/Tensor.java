@@ -78,10 +78,32 @@ public final class Tensor {
         return data[i * shape[1] + j];
     }
 
+    /** Element {@code [i, j, k]} of a rank-3 tensor. */
+    public float get(int i, int j, int k) {
+        requireRank(3);
+        return data[(i * shape[1] + j) * shape[2] + k];
+    }
+
     /** Sets element {@code [i, j]} of a rank-2 tensor. */
     public void set(int i, int j, float value) {
         requireRank(2);
         data[i * shape[1] + j] = value;
+    }
+
+    /**
+     * Entry {@code i} along the first axis, like {@code t[i]} in NumPy: [n, a, b, ...] -> [a, b, ...], copied.
+     * Picks one head's matrix out of a weight stacked over heads, e.g. {@code W_Q[h]}.
+     */
+    public Tensor index(int i) {
+        if (shape.length == 0 || i < 0 || i >= shape[0]) {
+            throw new IllegalArgumentException("index " + i + " is outside the first axis of shape "
+                    + Arrays.toString(shape));
+        }
+        int[] rest = Arrays.copyOfRange(shape, 1, shape.length);
+        int size = sizeOf(rest);
+        float[] out = new float[size];
+        System.arraycopy(data, i * size, out, 0, size);
+        return new Tensor(out, rest);
     }
 
     /** The same data viewed with another shape of equal size (shares the array). */

@@ -68,6 +68,72 @@ class OpsTest {
     }
 
     @Test
+    @DisplayName("add sums elementwise and names both shapes when they differ")
+    void add() {
+        assertArrayEquals(new float[] {11, 22, 33, 44}, Ops.add(m(2, 2, 1, 2, 3, 4), m(2, 2, 10, 20, 30, 40)).data());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Ops.add(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
+        assertEquals("add: shapes differ: [2, 3] vs [3, 2]", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("softmax normalizes each row of the last axis, checked against hand-computed values")
+    void softmaxKnownValues() {
+        // e^1, e^2, e^3 over their sum; the second row is the first shifted by 1000, which must not overflow
+        Tensor s = Ops.softmax(m(2, 3, 1, 2, 3, 1001, 1002, 1003));
+        float[] expected = {0.09003057f, 0.24472847f, 0.66524096f};
+        for (int row = 0; row < 2; row++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals(expected[j], s.get(row, j), 1e-7, "row " + row + ", column " + j);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("softmax gives masked (-infinity) entries exactly 0, and an all-masked row zeros, not NaN")
+    void softmaxMasked() {
+        float inf = Float.NEGATIVE_INFINITY;
+        Tensor s = Ops.softmax(Tensor.of(new float[] {0.5f, inf, inf, inf, inf, inf}, 1, 2, 3));
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 0}, s.data());
+    }
+
+    @Test
+    @DisplayName("erf matches tabulated values to double precision")
+    void erf() {
+        double[][] table = {{0, 0}, {0.1, 0.1124629160182849}, {0.5, 0.5204998778130465},
+            {1, 0.8427007929497149}, {2, 0.9953222650189527}, {3, 0.9999779095030014},
+            {4, 0.9999999845827421}, {5.5, 0.9999999999999927}, {-1.5, -0.9661051464753108}, {9, 1}};
+        for (double[] row : table) {
+            assertEquals(row[1], Ops.erf(row[0]), 1e-15, "erf(" + row[0] + ")");
+        }
+    }
+
+    @Test
+    @DisplayName("gelu is x Φ(x) with the exact erf, and gelu_new its tanh approximation, as TransformerLens computes them")
+    void gelu() {
+        // reference values from Python: 0.5*x*(1+math.erf(x/sqrt 2)) and 0.5*x*(1+tanh(sqrt(2/pi)*(x+0.044715x^3)))
+        Tensor x = Tensor.of(new float[] {-3, -1, -0.5f, 0, 0.5f, 1, 3}, 7);
+        float[] exact = {-0.00404969409f, -0.158655254f, -0.154268769f, 0, 0.345731231f, 0.841344746f, 2.99595031f};
+        float[] tanh = {-0.00363739208f, -0.158808009f, -0.154285990f, 0, 0.345714010f, 0.841191991f, 2.99636261f};
+        assertArrayEquals(exact, Ops.gelu(x).data(), 1e-7f);
+        assertArrayEquals(tanh, Ops.geluNew(x).data(), 1e-7f);
+    }
+
+    @Test
+    @DisplayName("index picks one entry of the first axis as a copy, like W_Q[h]")
+    void index() {
+        Tensor t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2);
+        Tensor second = t.index(1);
+        assertArrayEquals(new int[] {2, 2}, second.shape());
+        assertArrayEquals(new float[] {5, 6, 7, 8}, second.data());
+        assertEquals(7f, t.get(1, 1, 0));
+        second.data()[0] = 0;
+        assertEquals(5f, t.get(1, 0, 0), "a copy: the original is untouched");
+        assertEquals("index 2 is outside the first axis of shape [2, 2, 2]",
+                assertThrows(IllegalArgumentException.class, () -> t.index(2)).getMessage());
+    }
+
+    @Test
     @DisplayName("a tensor refuses data that does not fit its shape")
     void shapeChecked() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
