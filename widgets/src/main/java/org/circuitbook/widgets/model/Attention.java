@@ -1,0 +1,149 @@
+package org.circuitbook.widgets.model;
+
+import static org.circuitbook.widgets.model.HookedTransformer.hooked;
+
+import java.util.Map;
+import org.circuitbook.widgets.tensor.Ops;
+import org.circuitbook.widgets.tensor.Tensor;
+
+/**
+ * One layer of causal multi-head attention, as TransformerLens's {@code Attention} computes it for one
+ * sequence: Vaswani et al. (2017), "Attention Is All You Need", section 3.2, in the notation of Elhage et
+ * al. (2021), "A Mathematical Framework for Transformer Circuits", section "Attention Heads are
+ * Independent and Additive": each head reads the residual stream, moves information between positions by
+ * its pattern, and writes its result back through its own slice of W_O; the layer's output is the sum.
+ *
+ * <pre>
+ *   q, k, v  = x W_Q[h] + b_Q[h], ...                 [pos, n_heads, d_head]
+ *   scores   = q k^T / sqrt(d_head), -inf above diag   [n_heads, q_pos, k_pos]
+ *   pattern  = softmax over k_pos                      [n_heads, q_pos, k_pos]
+ *   z        = pattern v                               [pos, n_heads, d_head]
+ *   out      = Σ_h z[h] W_O[h] + b_O                   [pos, d_model]
+ * </pre>
+ */
+final class Attention {
+    private final Tensor W_Q; // [n_heads, d_model, d_head]
+    private final Tensor W_K; // [n_heads, d_model, d_head]
+    private final Tensor W_V; // [n_heads, d_model, d_head]
+    private final Tensor W_O; // [n_heads, d_head, d_model]
+    private final Tensor b_Q; // [n_heads, d_head]
+    private final Tensor b_K; // [n_heads, d_head]
+    private final Tensor b_V; // [n_heads, d_head]
+    private final Tensor b_O; // [d_model]
+
+    /** Takes {@code <prefix>W_Q}, ... from weights already checked against the config. */
+    Attention(Map<String, Tensor> weights, String prefix) {
+        W_Q = weights.get(prefix + "W_Q");
+        W_K = weights.get(prefix + "W_K");
+        W_V = weights.get(prefix + "W_V");
+        W_O = weights.get(prefix + "W_O");
+        b_Q = weights.get(prefix + "b_Q");
+        b_K = weights.get(prefix + "b_K");
+        b_V = weights.get(prefix + "b_V");
+        b_O = weights.get(prefix + "b_O");
+    }
+
+    /** x [pos, d_model] -> attention output [pos, d_model]; hook names start with {@code prefix}. */
+    Tensor forward(Tensor x, String prefix, Hook hook) {
+        Tensor q = hooked(hook, prefix + "hook_q", project(x, W_Q, b_Q));              // [pos, n_heads, d_head]
+        Tensor k = hooked(hook, prefix + "hook_k", project(x, W_K, b_K));              // [pos, n_heads, d_head]
+        Tensor v = hooked(hook, prefix + "hook_v", project(x, W_V, b_V));              // [pos, n_heads, d_head]
+        Tensor scores = hooked(hook, prefix + "hook_attn_scores", causalScores(q, k)); // [n_heads, q_pos, k_pos]
+        Tensor pattern = hooked(hook, prefix + "hook_pattern", Ops.softmax(scores));   // [n_heads, q_pos, k_pos]
+        Tensor z = hooked(hook, prefix + "hook_z", mix(pattern, v));                   // [pos, n_heads, d_head]
+        return output(z);                                                              // [pos, d_model]
+    }
+
+    /** x W[h] + b[h] for every head: [pos, d_model] x [n_heads, d_model, d_head] -> [pos, n_heads, d_head]. */
+    private static Tensor project(Tensor x, Tensor w, Tensor b) {
+        int pos = x.dim(0);
+        int dModel = x.dim(1);
+        int nHeads = w.dim(0);
+        int dHead = w.dim(2);
+        float[] out = new float[pos * nHeads * dHead];
+        for (int p = 0; p < pos; p++) {
+            for (int h = 0; h < nHeads; h++) {
+                for (int e = 0; e < dHead; e++) {
+                    float sum = 0f;
+                    for (int m = 0; m < dModel; m++) {
+                        sum += x.get(p, m) * w.get(h, m, e);
+                    }
+                    out[(p * nHeads + h) * dHead + e] = sum + b.get(h, e);
+                }
+            }
+        }
+        return Tensor.of(out, pos, nHeads, dHead);
+    }
+
+    /**
+     * q·k / sqrt(d_head) where the key is not after the query, -infinity where it is (TransformerLens's
+     * {@code IGNORE}, so softmax gives it exactly 0): [pos, n_heads, d_head] x2 -> [n_heads, q_pos, k_pos].
+     */
+    private static Tensor causalScores(Tensor q, Tensor k) {
+        int pos = q.dim(0);
+        int nHeads = q.dim(1);
+        int dHead = q.dim(2);
+        float scale = (float) Math.sqrt(dHead); // TransformerLens's attn_scale: it divides by it
+        float[] out = new float[nHeads * pos * pos];
+        for (int h = 0; h < nHeads; h++) {
+            for (int i = 0; i < pos; i++) {
+                for (int j = 0; j < pos; j++) {
+                    float score = Float.NEGATIVE_INFINITY;
+                    if (j <= i) {
+                        float dot = 0f;
+                        for (int e = 0; e < dHead; e++) {
+                            dot += q.get(i, h, e) * k.get(j, h, e);
+                        }
+                        score = dot / scale;
+                    }
+                    out[(h * pos + i) * pos + j] = score;
+                }
+            }
+        }
+        return Tensor.of(out, nHeads, pos, pos);
+    }
+
+    /**
+     * Each query position's pattern-weighted sum of values, over all keys (a patched pattern may put
+     * weight anywhere): [n_heads, q_pos, k_pos] x [pos, n_heads, d_head] -> [pos, n_heads, d_head].
+     */
+    private static Tensor mix(Tensor pattern, Tensor v) {
+        int pos = v.dim(0);
+        int nHeads = v.dim(1);
+        int dHead = v.dim(2);
+        float[] out = new float[pos * nHeads * dHead];
+        for (int i = 0; i < pos; i++) {
+            for (int h = 0; h < nHeads; h++) {
+                for (int e = 0; e < dHead; e++) {
+                    float sum = 0f;
+                    for (int j = 0; j < pos; j++) {
+                        sum += pattern.get(h, i, j) * v.get(j, h, e);
+                    }
+                    out[(i * nHeads + h) * dHead + e] = sum;
+                }
+            }
+        }
+        return Tensor.of(out, pos, nHeads, dHead);
+    }
+
+    /** Σ_h z[:, h] W_O[h] + b_O: [pos, n_heads, d_head] x [n_heads, d_head, d_model] -> [pos, d_model]. */
+    private Tensor output(Tensor z) {
+        int pos = z.dim(0);
+        int nHeads = z.dim(1);
+        int dHead = z.dim(2);
+        int dModel = W_O.dim(2);
+        float[] out = new float[pos * dModel];
+        for (int p = 0; p < pos; p++) {
+            for (int m = 0; m < dModel; m++) {
+                float sum = 0f;
+                for (int h = 0; h < nHeads; h++) {
+                    for (int e = 0; e < dHead; e++) {
+                        sum += z.get(p, h, e) * W_O.get(h, e, m);
+                    }
+                }
+                out[p * dModel + m] = sum + b_O.get(m);
+            }
+        }
+        return Tensor.of(out, pos, dModel);
+    }
+}

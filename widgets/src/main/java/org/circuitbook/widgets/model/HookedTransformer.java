@@ -1,0 +1,275 @@
+package org.circuitbook.widgets.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.tensor.Ops;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.SafeTensors;
+
+/**
+ * A GPT-style decoder-only transformer without LayerNorm, computed as TransformerLens's
+ * {@code HookedTransformer} computes it: the architecture of Elhage et al. (2021), "A Mathematical
+ * Framework for Transformer Circuits", section "Transformer Overview", where every layer reads from and
+ * adds into one residual stream.
+ *
+ * <pre>
+ *   resid = W_E[tokens] + W_pos[0..pos)                                  [pos, d_model]
+ *   per block:  resid += Attention(resid);  resid += MLP(resid)           [pos, d_model]
+ *   logits = resid W_U + b_U                                              [pos, d_vocab_out]
+ * </pre>
+ *
+ * <p>Weights are TransformerLens {@code state_dict} names and shapes ({@link #parameterShapes}), so
+ * a file written by {@link #toWeights()} loads into TransformerLens and back. Every intermediate value
+ * passes through a {@link Hook} under its TransformerLens name; for one sequence (no batch axis):
+ * <pre>
+ *   hook_embed, hook_pos_embed                    [pos, d_model]
+ *   blocks.{l}.hook_resid_pre                     [pos, d_model]
+ *   blocks.{l}.attn.hook_q, hook_k, hook_v        [pos, n_heads, d_head]
+ *   blocks.{l}.attn.hook_attn_scores              [n_heads, q_pos, k_pos]  (-infinity above the diagonal)
+ *   blocks.{l}.attn.hook_pattern                  [n_heads, q_pos, k_pos]
+ *   blocks.{l}.attn.hook_z                        [pos, n_heads, d_head]
+ *   blocks.{l}.hook_attn_out                      [pos, d_model]
+ *   blocks.{l}.hook_resid_mid                     [pos, d_model]  (not when attn_only)
+ *   blocks.{l}.mlp.hook_pre, hook_post            [pos, d_mlp]    (not when attn_only)
+ *   blocks.{l}.hook_mlp_out                       [pos, d_model]  (not when attn_only)
+ *   blocks.{l}.hook_resid_post                    [pos, d_model]
+ * </pre>
+ * Arithmetic is float32, like the rest of the widgets' model code and like TransformerLens's default.
+ */
+public final class HookedTransformer {
+    /** The {@code __metadata__} key under which the weights file stores the config as JSON. */
+    public static final String CONFIG_KEY = "config";
+
+    private final TransformerConfig cfg;
+    private final Map<String, Tensor> weights; // in parameterShapes order
+    private final List<Attention> attn = new ArrayList<>();
+    private final List<Mlp> mlp = new ArrayList<>();
+
+    /**
+     * A model from its config and weights under TransformerLens names. Every parameter must be present
+     * with its exact shape and nothing else may be: all problems are reported at once, each naming the
+     * tensor with its expected and actual shape.
+     */
+    public HookedTransformer(TransformerConfig cfg, Map<String, Tensor> weights) {
+        this.cfg = cfg;
+        Map<String, int[]> expected = parameterShapes(cfg);
+        List<String> problems = new ArrayList<>();
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
+            Tensor t = weights.get(e.getKey());
+            String want = Arrays.toString(e.getValue());
+            if (t == null) {
+                problems.add("missing tensor \"" + e.getKey() + "\" (expected shape " + want + ")");
+            } else if (!Arrays.equals(t.shape(), e.getValue())) {
+                problems.add("tensor \"" + e.getKey() + "\" has shape " + Arrays.toString(t.shape())
+                        + ", expected " + want);
+            }
+            ordered.put(e.getKey(), t);
+        }
+        for (String name : weights.keySet()) {
+            if (!expected.containsKey(name)) {
+                problems.add("unexpected tensor \"" + name + "\" (not a parameter of this config)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("transformer weights do not match the config ("
+                    + problems.size() + (problems.size() == 1 ? " problem): " : " problems): ")
+                    + String.join("; ", problems));
+        }
+        this.weights = Collections.unmodifiableMap(ordered);
+        for (int l = 0; l < cfg.n_layers(); l++) {
+            attn.add(new Attention(this.weights, "blocks." + l + ".attn."));
+            if (!cfg.attn_only()) {
+                mlp.add(new Mlp(this.weights, "blocks." + l + ".mlp.", cfg.act_fn()));
+            }
+        }
+    }
+
+    /** Reads a model from a weights file: the config from {@code __metadata__["config"]}, then the tensors. */
+    public static HookedTransformer fromWeights(SafeTensors weights) {
+        String json = weights.metadata().get(CONFIG_KEY);
+        if (json == null) {
+            throw new IllegalArgumentException("transformer weights have no \"" + CONFIG_KEY + "\" in "
+                    + SafeTensors.METADATA_KEY + " (the HookedTransformerConfig, as JSON)");
+        }
+        return new HookedTransformer(TransformerConfig.fromJson(json), weights.tensors());
+    }
+
+    /**
+     * The parameters a config needs, by TransformerLens {@code state_dict} name, with their shapes, in
+     * the order the forward pass uses them. A trainer creates exactly these; {@link #HookedTransformer}
+     * checks a file against them.
+     */
+    public static Map<String, int[]> parameterShapes(TransformerConfig cfg) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        shapes.put("embed.W_E", new int[] {cfg.d_vocab(), cfg.d_model()});
+        shapes.put("pos_embed.W_pos", new int[] {cfg.n_ctx(), cfg.d_model()});
+        for (int l = 0; l < cfg.n_layers(); l++) {
+            String a = "blocks." + l + ".attn.";
+            shapes.put(a + "W_Q", new int[] {cfg.n_heads(), cfg.d_model(), cfg.d_head()});
+            shapes.put(a + "W_K", new int[] {cfg.n_heads(), cfg.d_model(), cfg.d_head()});
+            shapes.put(a + "W_V", new int[] {cfg.n_heads(), cfg.d_model(), cfg.d_head()});
+            shapes.put(a + "W_O", new int[] {cfg.n_heads(), cfg.d_head(), cfg.d_model()});
+            shapes.put(a + "b_Q", new int[] {cfg.n_heads(), cfg.d_head()});
+            shapes.put(a + "b_K", new int[] {cfg.n_heads(), cfg.d_head()});
+            shapes.put(a + "b_V", new int[] {cfg.n_heads(), cfg.d_head()});
+            shapes.put(a + "b_O", new int[] {cfg.d_model()});
+            if (!cfg.attn_only()) {
+                String m = "blocks." + l + ".mlp.";
+                shapes.put(m + "W_in", new int[] {cfg.d_model(), cfg.d_mlp()});
+                shapes.put(m + "b_in", new int[] {cfg.d_mlp()});
+                shapes.put(m + "W_out", new int[] {cfg.d_mlp(), cfg.d_model()});
+                shapes.put(m + "b_out", new int[] {cfg.d_model()});
+            }
+        }
+        shapes.put("unembed.W_U", new int[] {cfg.d_model(), cfg.d_vocab_out()});
+        shapes.put("unembed.b_U", new int[] {cfg.d_vocab_out()});
+        return shapes;
+    }
+
+    public TransformerConfig cfg() {
+        return cfg;
+    }
+
+    /** The weights under their TransformerLens names, in {@link #parameterShapes} order (read-only map). */
+    public Map<String, Tensor> tensors() {
+        return weights;
+    }
+
+    /** A weights file holding {@link #tensors()} and the config under {@link #CONFIG_KEY}. */
+    public SafeTensors toWeights() {
+        return new SafeTensors(weights, Map.of(CONFIG_KEY, cfg.toJson()));
+    }
+
+    /** The weight called {@code name}; throws naming the ones the model has. */
+    public Tensor tensor(String name) {
+        Tensor t = weights.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no weight \"" + name + "\" in this model (has: "
+                    + String.join(", ", weights.keySet()) + ")");
+        }
+        return t;
+    }
+
+    /** {@code embed.W_E}: [d_vocab, d_model]. */
+    public Tensor W_E() {
+        return weights.get("embed.W_E");
+    }
+
+    /** {@code pos_embed.W_pos}: [n_ctx, d_model]. */
+    public Tensor W_pos() {
+        return weights.get("pos_embed.W_pos");
+    }
+
+    /** {@code blocks.{layer}.attn.W_Q}: [n_heads, d_model, d_head]. */
+    public Tensor W_Q(int layer) {
+        return tensor("blocks." + layer + ".attn.W_Q");
+    }
+
+    /** {@code blocks.{layer}.attn.W_K}: [n_heads, d_model, d_head]. */
+    public Tensor W_K(int layer) {
+        return tensor("blocks." + layer + ".attn.W_K");
+    }
+
+    /** {@code blocks.{layer}.attn.W_V}: [n_heads, d_model, d_head]. */
+    public Tensor W_V(int layer) {
+        return tensor("blocks." + layer + ".attn.W_V");
+    }
+
+    /** {@code blocks.{layer}.attn.W_O}: [n_heads, d_head, d_model]. */
+    public Tensor W_O(int layer) {
+        return tensor("blocks." + layer + ".attn.W_O");
+    }
+
+    /** {@code unembed.W_U}: [d_model, d_vocab_out]. */
+    public Tensor W_U() {
+        return weights.get("unembed.W_U");
+    }
+
+    /** {@code unembed.b_U}: [d_vocab_out]. */
+    public Tensor b_U() {
+        return weights.get("unembed.b_U");
+    }
+
+    /** The logits for one sequence of token ids: [pos] -> [pos, d_vocab_out]. */
+    public Tensor forward(int[] tokens) {
+        return forward(tokens, Hook.IDENTITY);
+    }
+
+    /**
+     * The logits for one sequence, every intermediate value passed through {@code hook} under its
+     * TransformerLens name, the run continuing with what the hook returns: [pos] -> [pos, d_vocab_out].
+     */
+    public Tensor forward(int[] tokens, Hook hook) {
+        checkTokens(tokens);
+        int pos = tokens.length;
+        int dModel = cfg.d_model();
+        Tensor wE = W_E();
+        Tensor wPos = W_pos();
+        float[] embed = new float[pos * dModel];
+        float[] posEmbed = new float[pos * dModel];
+        for (int p = 0; p < pos; p++) {
+            for (int m = 0; m < dModel; m++) {
+                embed[p * dModel + m] = wE.get(tokens[p], m);   // row tokens[p] of W_E
+                posEmbed[p * dModel + m] = wPos.get(p, m);      // row p of W_pos
+            }
+        }
+        Tensor resid = Ops.add(
+                hooked(hook, "hook_embed", Tensor.of(embed, pos, dModel)),         // [pos, d_model]
+                hooked(hook, "hook_pos_embed", Tensor.of(posEmbed, pos, dModel))); // [pos, d_model]
+        for (int l = 0; l < cfg.n_layers(); l++) {
+            String block = "blocks." + l + ".";
+            resid = hooked(hook, block + "hook_resid_pre", resid);                           // [pos, d_model]
+            Tensor attnOut = hooked(hook, block + "hook_attn_out",
+                    attn.get(l).forward(resid, block + "attn.", hook));                     // [pos, d_model]
+            if (cfg.attn_only()) {
+                resid = hooked(hook, block + "hook_resid_post", Ops.add(resid, attnOut));   // [pos, d_model]
+                continue;
+            }
+            Tensor residMid = hooked(hook, block + "hook_resid_mid", Ops.add(resid, attnOut)); // [pos, d_model]
+            Tensor mlpOut = hooked(hook, block + "hook_mlp_out",
+                    mlp.get(l).forward(residMid, block + "mlp.", hook));                    // [pos, d_model]
+            resid = hooked(hook, block + "hook_resid_post", Ops.add(residMid, mlpOut));     // [pos, d_model]
+        }
+        return Ops.addBias(Ops.matmul(resid, W_U()), b_U()); // [pos, d_model] x [d_model, d_vocab_out]
+    }
+
+    /** Runs one sequence and returns every activation by hook name, as TransformerLens's run_with_cache. */
+    public ActivationCache runWithCache(int[] tokens) {
+        return runWithCache(tokens, Hook.IDENTITY);
+    }
+
+    /** Runs with {@code hook} (a patch) and caches each activation as the run continued with it. */
+    public ActivationCache runWithCache(int[] tokens, Hook hook) {
+        ActivationCache cache = new ActivationCache();
+        forward(tokens, hook.andThen(cache));
+        return cache;
+    }
+
+    /** Passes {@code value} through the hook at {@code name}; the hook must keep the shape. */
+    static Tensor hooked(Hook hook, String name, Tensor value) {
+        Tensor out = hook.apply(name, value);
+        if (out == null || !Arrays.equals(out.shape(), value.shape())) {
+            throw new IllegalArgumentException("hook at " + name + " returned " + out + ", expected shape "
+                    + Arrays.toString(value.shape()));
+        }
+        return out;
+    }
+
+    private void checkTokens(int[] tokens) {
+        if (tokens.length == 0 || tokens.length > cfg.n_ctx()) {
+            throw new IllegalArgumentException("a sequence needs 1 to n_ctx = " + cfg.n_ctx() + " tokens, got "
+                    + tokens.length);
+        }
+        for (int p = 0; p < tokens.length; p++) {
+            if (tokens[p] < 0 || tokens[p] >= cfg.d_vocab()) {
+                throw new IllegalArgumentException("token " + tokens[p] + " at position " + p
+                        + " is outside the vocabulary [0, " + cfg.d_vocab() + ")");
+            }
+        }
+    }
+}
