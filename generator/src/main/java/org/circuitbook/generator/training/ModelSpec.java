@@ -9,14 +9,14 @@ import org.circuitbook.generator.diagnostics.Problems;
  * A model spec, {@code content/models/NAME.yaml}: which model to train, on what data, how. The spec's
  * name is its file name; widgets refer to it as {@code :model: NAME}.
  *
- * <p>Only {@code kind: toy-superposition} exists so far; its sections and defaults are documented on
- * {@link ToySuperpositionSpec}.
+ * <p>Kinds: {@code toy-superposition} (sections and defaults documented on {@link ToySuperpositionSpec}) and
+ * {@code sae-toy} ({@link SaeToySpec}).
  *
  * @param canonical every resolved setting (defaults included) in a fixed order: what the cache key hashes,
  *                  so reformatting a spec or adding a comment does not retrain it
  */
 public record ModelSpec(String name, String path, String kind, KindSpec settings, String canonical) {
-    public static final Set<String> KINDS = Set.of(ToySuperpositionSpec.KIND);
+    public static final Set<String> KINDS = new java.util.TreeSet<>(Set.of(ToySuperpositionSpec.KIND, SaeToySpec.KIND));
     private static final Set<String> SECTIONS = Set.of("model", "data", "trainer", "verify");
 
     /** Parses a spec file, recording problems; returns null when it cannot be used. */
@@ -40,7 +40,10 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
             model.error("kind", "unknown model kind \"" + kind + "\"", "known kinds: " + String.join(", ", KINDS));
             return null;
         }
-        KindSpec settings = ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
+        KindSpec settings = switch (kind) {
+            case SaeToySpec.KIND -> SaeToySpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml, yaml.items("verify"));
+            default -> ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
+        };
         return new ModelSpec(name, path, kind, settings, kind + "\n" + settings.canonical());
     }
 

@@ -18,9 +18,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
@@ -101,7 +98,8 @@ public final class ToySuperpositionTrainer {
             int until = (int) ((long) toy.steps() * point / CURVE_POINTS);
             if (until > done) {
                 for (Run run : runs) {
-                    run.sd.fit(new SyntheticBatches(run.data, until - done, toy.batchSize(), n, sparsity), 1);
+                    Random data = run.data;
+                    run.sd.fit(new Batches(until - done, () -> batch(data, toy.batchSize(), n, sparsity)), 1);
                     run.curve.add(List.of((long) until, evalLoss(run.sd, eval)));
                 }
                 done = until;
@@ -266,66 +264,6 @@ public final class ToySuperpositionTrainer {
 
         double lastLoss() {
             return (Double) ((List<?>) curve.get(curve.size() - 1)).get(1);
-        }
-    }
-
-    /** {@code steps} fresh batches, generated on demand from a seeded {@link Random}. */
-    private static final class SyntheticBatches implements MultiDataSetIterator {
-        private final Random random;
-        private final int steps;
-        private final int batchSize;
-        private final int n;
-        private final double sparsity;
-        private int served;
-
-        SyntheticBatches(Random random, int steps, int batchSize, int n, double sparsity) {
-            this.random = random;
-            this.steps = steps;
-            this.batchSize = batchSize;
-            this.n = n;
-            this.sparsity = sparsity;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return served < steps;
-        }
-
-        @Override
-        public MultiDataSet next() {
-            served++;
-            INDArray x = batch(random, batchSize, n, sparsity);
-            return new org.nd4j.linalg.dataset.MultiDataSet(x, x);
-        }
-
-        @Override
-        public MultiDataSet next(int num) {
-            return next();
-        }
-
-        @Override
-        public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-            throw new UnsupportedOperationException("no preprocessing");
-        }
-
-        @Override
-        public MultiDataSetPreProcessor getPreProcessor() {
-            return null;
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return false;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false; // keeps the data order, and so the weights, deterministic
-        }
-
-        @Override
-        public void reset() {
-            throw new UnsupportedOperationException("fresh data every step; create a new iterator");
         }
     }
 }

@@ -69,6 +69,16 @@ public final class Ops {
         return Tensor.of(out, a.shape());
     }
 
+    /** {@code a * factor}, elementwise; any shape. */
+    public static Tensor scale(Tensor a, float factor) {
+        float[] x = a.data();
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * factor;
+        }
+        return Tensor.of(out, a.shape());
+    }
+
     /** max(x, 0), elementwise; any shape. */
     public static Tensor relu(Tensor a) {
         float[] x = a.data();

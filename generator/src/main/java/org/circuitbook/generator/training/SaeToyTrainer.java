@@ -1,0 +1,231 @@
+package org.circuitbook.generator.training;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.circuitbook.widgets.model.SparseAutoencoder;
+import org.circuitbook.widgets.tensor.Ops;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains sparse autoencoders on toy activations with ND4J SameDiff (Sharkey et al. 2022).
+ *
+ * <p>Data: {@code n_features} ground-truth directions, random unit vectors in {@code d_in} dimensions;
+ * each sample activates each feature with probability p, with a coefficient uniform in [0, 1], and sums
+ * them: the features are in superposition whenever n_features > d_in. Loss: squared reconstruction error
+ * plus lambda times the L1 norm of the latents weighted by their decoder norms (Anthropic's 2024
+ * update to Bricken et al. 2023, which removes the need to renormalise W_dec). Adam.
+ *
+ * <p>Metrics per SAE: MMCS to the true features, normalised reconstruction error, L0, and the fraction
+ * of dead latents (never active on 4,096 fresh samples). The widgets' pure-Java forward pass is compared
+ * with ND4J's on a fixed batch: above 1e-5 the build fails.
+ */
+final class SaeToyTrainer {
+    static final String VERSION = "sae-toy/1";
+    static final String GROUND_TRUTH = "ground-truth.safetensors";
+    static final float PARITY_TOLERANCE = 1e-5f;
+    private static final int EVAL_BATCH = 4096;
+
+    private SaeToyTrainer() {
+    }
+
+    static String fileName(int dSae, double l1) {
+        return "sae-d" + dSae + "-l1-" + BigDecimal.valueOf(l1).stripTrailingZeros().toPlainString() + ".safetensors";
+    }
+
+    static List<TrainedModel> train(String specName, SaeToySpec spec) {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
+        try {
+            Tensor features = groundTruth(spec);
+            List<TrainedModel> out = new ArrayList<>();
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("format", "circuitbook/1");
+            meta.put("model_kind", SaeToySpec.KIND);
+            meta.put("spec_name", specName);
+            meta.put("spec", spec.canonical());
+            out.add(new TrainedModel(GROUND_TRUTH, new SafeTensors(Map.of("features", features), meta).toBytes()));
+            int index = 0;
+            for (int size : spec.dSae()) {
+                for (double l1 : spec.l1Coefficients()) {
+                    out.add(trainOne(specName, spec, features, size, l1, spec.seed() * 1000 + (index++)));
+                }
+            }
+            return out;
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    /** Ground-truth features: [n_features, d_in], each row a random unit vector. */
+    static Tensor groundTruth(SaeToySpec spec) {
+        Random random = new Random(spec.seed() ^ 0xFEA7L);
+        float[] f = new float[spec.nFeatures() * spec.dIn()];
+        for (int i = 0; i < spec.nFeatures(); i++) {
+            double norm = 0;
+            for (int k = 0; k < spec.dIn(); k++) {
+                double v = random.nextGaussian();
+                f[i * spec.dIn() + k] = (float) v;
+                norm += v * v;
+            }
+            for (int k = 0; k < spec.dIn(); k++) {
+                f[i * spec.dIn() + k] /= (float) Math.sqrt(norm);
+            }
+        }
+        return Tensor.of(f, spec.nFeatures(), spec.dIn());
+    }
+
+    /** A batch of activations: [size, d_in] = coefficients [size, n_features] x features. */
+    static INDArray batch(Random random, int size, SaeToySpec spec, Tensor features) {
+        float[] c = new float[size * spec.nFeatures()];
+        for (int i = 0; i < c.length; i++) {
+            float u = random.nextFloat();
+            float v = random.nextFloat();
+            c[i] = v < spec.featureProbability() ? u : 0f;
+        }
+        Tensor x = Ops.matmul(Tensor.of(c, size, spec.nFeatures()), features);
+        return Nd4j.create(x.data(), new long[] {size, spec.dIn()}, DataType.FLOAT);
+    }
+
+    private static TrainedModel trainOne(String specName, SaeToySpec spec, Tensor features, int dSae, double l1, long seed) {
+        int dIn = spec.dIn();
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("input", DataType.FLOAT, -1, dIn);
+        SDVariable target = sd.placeHolder("label", DataType.FLOAT, -1, dIn);
+        Random init = new Random(seed);
+        float[] dec = new float[dSae * dIn];           // W_dec rows: random unit directions
+        for (int j = 0; j < dSae; j++) {
+            double norm = 0;
+            for (int k = 0; k < dIn; k++) {
+                dec[j * dIn + k] = (float) init.nextGaussian();
+                norm += dec[j * dIn + k] * dec[j * dIn + k];
+            }
+            for (int k = 0; k < dIn; k++) {
+                dec[j * dIn + k] /= (float) Math.sqrt(norm);
+            }
+        }
+        INDArray wDec0 = Nd4j.create(dec, new long[] {dSae, dIn}, DataType.FLOAT);
+        SDVariable wEnc = sd.var(SparseAutoencoder.W_ENC, wDec0.transpose().dup('c'));   // [d_in, d_sae]: tied at init
+        SDVariable bEnc = sd.var(SparseAutoencoder.B_ENC, Nd4j.zeros(DataType.FLOAT, dSae));
+        SDVariable wDec = sd.var(SparseAutoencoder.W_DEC, wDec0);                        // [d_sae, d_in]
+        SDVariable bDec = sd.var(SparseAutoencoder.B_DEC, Nd4j.zeros(DataType.FLOAT, dIn));
+        SDVariable centred = sd.nn.biasAdd(x, bDec.neg(), true);                          // [batch, d_in]
+        SDVariable f = sd.nn.relu("latents", sd.nn.biasAdd(centred.mmul(wEnc), bEnc, true), 0); // [batch, d_sae]
+        SDVariable xHat = sd.nn.biasAdd("output", f.mmul(wDec), bDec, true);              // [batch, d_in]
+        SDVariable err = xHat.sub(target);
+        SDVariable mse = err.mul(err).sum(1).mean();
+        SDVariable decNorms = sd.math.sqrt(wDec.mul(wDec).sum(1));                        // [d_sae]
+        SDVariable sparsity = f.mmul(sd.reshape(decNorms, dSae, 1)).mean();               // mean_b sum_j f_j |W_dec,j|
+        SDVariable loss = mse.add("loss", sparsity.mul(l1));
+        sd.setLossVariables(loss);
+        sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Adam(spec.learningRate()))
+                .dataSetFeatureMapping("input").dataSetLabelMapping("label").build());
+
+        Random data = new Random(seed + 1);
+        sd.fit(new Batches(spec.steps(), () -> batch(data, spec.batchSize(), spec, features)), 1);
+
+        SparseAutoencoder sae = new SparseAutoencoder(export(wEnc.getArr(), dIn, dSae), export(bEnc.getArr(), dSae),
+                export(wDec.getArr(), dSae, dIn), export(bDec.getArr(), dIn));
+        INDArray eval = batch(new Random(seed ^ 0x5EEDL), EVAL_BATCH, spec, features);
+        Tensor evalX = export(eval, EVAL_BATCH, dIn);
+        Map<String, Object> metrics = metrics(sae, features, evalX);
+        metrics.put("final_loss", sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0));
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "circuitbook/1");
+        meta.put("model_kind", SaeToySpec.KIND);
+        meta.put("spec_name", specName);
+        meta.put("d_in", Integer.toString(dIn));
+        meta.put("d_sae", Integer.toString(dSae));
+        meta.put("l1_coefficient", BigDecimal.valueOf(l1).stripTrailingZeros().toPlainString());
+        meta.put("trainer", VERSION);
+        meta.put("metrics", Json.write(metrics));
+        byte[] bytes = new SafeTensors(sae.tensors(), meta).toBytes();
+
+        // parity: the published weights, run by the widgets' code, against ND4J on the same batch
+        INDArray parityBatch = batch(new Random(seed + 7), 64, spec, features);
+        Tensor expected = export(sd.output(Map.of("input", parityBatch), "output").get("output"), 64, dIn);
+        Tensor actual = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(bytes)).forward(export(parityBatch, 64, dIn));
+        float diff = Ops.maxAbsDiff(expected, actual);
+        if (!(diff <= PARITY_TOLERANCE)) {
+            throw new ToySuperpositionTrainer.TrainingFailure("parity check failed for " + fileName(dSae, l1)
+                    + ": the widgets' forward pass differs from ND4J's by " + diff + " (tolerance " + PARITY_TOLERANCE + ")");
+        }
+        return new TrainedModel(fileName(dSae, l1), bytes);
+    }
+
+    /** MMCS, normalised reconstruction error, L0 and dead fraction on an evaluation batch. */
+    static Map<String, Object> metrics(SparseAutoencoder sae, Tensor features, Tensor x) {
+        Tensor f = sae.encode(x);
+        Tensor xHat = sae.decode(f);
+        int batch = x.dim(0);
+        double err = 0;
+        double energy = 0;
+        for (int i = 0; i < x.size(); i++) {
+            double d = x.data()[i] - xHat.data()[i];
+            err += d * d;
+            energy += x.data()[i] * x.data()[i];
+        }
+        long active = 0;
+        boolean[] alive = new boolean[sae.dSae()];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < sae.dSae(); j++) {
+                if (f.get(b, j) > 0) {
+                    active++;
+                    alive[j] = true;
+                }
+            }
+        }
+        int dead = 0;
+        for (boolean a : alive) {
+            dead += a ? 0 : 1;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mmcs", sae.mmcs(features));
+        m.put("normalised_reconstruction_error", energy == 0 ? 0.0 : err / energy);
+        m.put("l0", (double) active / batch);
+        m.put("dead_fraction", (double) dead / sae.dSae());
+        return m;
+    }
+
+    static List<String> verify(SaeToySpec spec, List<TrainedModel> models) {
+        List<String> failures = new ArrayList<>();
+        for (SaeToySpec.Expectation e : spec.checks()) {
+            String name = fileName(e.dSae(), e.l1());
+            TrainedModel model = models.stream().filter(m -> m.fileName().equals(name)).findFirst().orElse(null);
+            if (model == null) {
+                continue;
+            }
+            Map<?, ?> metrics = (Map<?, ?>) Json.parse(SafeTensors.fromBytes(model.bytes()).metadata().get("metrics"));
+            double mmcs = ((Number) metrics.get("mmcs")).doubleValue();
+            double dead = ((Number) metrics.get("dead_fraction")).doubleValue();
+            if (!Double.isNaN(e.mmcsAtLeast()) && mmcs < e.mmcsAtLeast()) {
+                failures.add(name + ": MMCS " + String.format(java.util.Locale.ROOT, "%.3f", mmcs)
+                        + " is below the expected " + e.mmcsAtLeast());
+            }
+            if (!Double.isNaN(e.deadFractionAtMost()) && dead > e.deadFractionAtMost()) {
+                failures.add(name + ": " + String.format(java.util.Locale.ROOT, "%.2f", dead)
+                        + " of latents are dead, more than the expected " + e.deadFractionAtMost());
+            }
+        }
+        return failures;
+    }
+
+    private static Tensor export(INDArray array, int... shape) {
+        return Tensor.of(array.castTo(DataType.FLOAT).dup('c').data().asFloat(), shape);
+    }
+}

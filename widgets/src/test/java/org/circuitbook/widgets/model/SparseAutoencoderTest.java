@@ -1,0 +1,49 @@
+package org.circuitbook.widgets.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class SparseAutoencoderTest {
+    // d_in 2, d_sae 3: latents along +x, +y and -x; b_dec shifts inputs by (0.5, 0)
+    private final SparseAutoencoder sae = new SparseAutoencoder(
+            Tensor.of(new float[] {1, 0, -1, 0, 1, 0}, 2, 3),
+            Tensor.of(new float[] {-0.1f, 0, 0}, 3),
+            Tensor.of(new float[] {1, 0, 0, 1, -1, 0}, 3, 2),
+            Tensor.of(new float[] {0.5f, 0}, 2));
+
+    @Test
+    @DisplayName("encode is ReLU((x - b_dec) W_enc + b_enc) and decode is f W_dec + b_dec, checked by hand")
+    void byHand() {
+        // x = (1.5, 2): x - b_dec = (1, 2); f = ReLU((1, 2, -1) + (-0.1, 0, 0)) = (0.9, 2, 0)
+        Tensor f = sae.encode(Tensor.of(new float[] {1.5f, 2}, 1, 2));
+        assertArrayEquals(new float[] {0.9f, 2, 0}, f.data(), 1e-6f);
+        // x_hat = 0.9 (1, 0) + 2 (0, 1) + (0.5, 0) = (1.4, 2)
+        assertArrayEquals(new float[] {1.4f, 2}, sae.decode(f).data(), 1e-6f);
+    }
+
+    @Test
+    @DisplayName("MMCS is 1 when every true feature has a dictionary direction, lower when one is missing")
+    void mmcs() {
+        assertEquals(1.0, sae.mmcs(Tensor.of(new float[] {2, 0, 0, 3}, 2, 2)), 1e-9);
+        // a diagonal feature is 45 degrees from every direction: its best cosine is cos 45
+        assertEquals((1 + Math.sqrt(0.5)) / 2, sae.mmcs(Tensor.of(new float[] {1, 0, 1, 1}, 2, 2)), 1e-6);
+    }
+
+    @Test
+    @DisplayName("round-trips through a weights file under SAELens' names, and checks shapes")
+    void weights() {
+        SafeTensors file = SafeTensors.fromBytes(new SafeTensors(sae.tensors(), Map.of()).toBytes());
+        assertEquals(java.util.Set.of("W_enc", "b_enc", "W_dec", "b_dec"), file.tensors().keySet());
+        assertEquals(sae.W_dec(), SparseAutoencoder.fromWeights(file).W_dec());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparseAutoencoder(
+                Tensor.zeros(2, 3), Tensor.zeros(3), Tensor.zeros(2, 3), Tensor.zeros(2)));
+        assertEquals("W_dec must be [d_sae, d_in] = [3, 2], got Tensor[2, 3]", e.getMessage());
+    }
+}
