@@ -2,7 +2,6 @@ package org.circuitbook.generator.markdown;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import com.vladsch.flexmark.parser.block.AbstractBlockParser;
 import com.vladsch.flexmark.parser.block.AbstractBlockParserFactory;
 import com.vladsch.flexmark.parser.block.BlockContinue;
@@ -106,7 +105,7 @@ final class MystBlockParsers {
             block.setCharsFromContent();
         }
 
-        static final class Factory implements CustomBlockParserFactory {
+        static final class Factory implements CustomBlockParserFactory, NoDependencies {
             @Override
             public BlockParserFactory apply(DataHolder options) {
                 return new AbstractBlockParserFactory(options) {
@@ -132,20 +131,6 @@ final class MystBlockParsers {
                 };
             }
 
-            @Override
-            public Set<Class<?>> getAfterDependents() {
-                return null;
-            }
-
-            @Override
-            public Set<Class<?>> getBeforeDependents() {
-                return null;
-            }
-
-            @Override
-            public boolean affectsGlobalScope() {
-                return false;
-            }
         }
     }
 
@@ -171,7 +156,7 @@ final class MystBlockParsers {
         public void closeBlock(ParserState state) {
         }
 
-        static final class Factory implements CustomBlockParserFactory {
+        static final class Factory implements CustomBlockParserFactory, NoDependencies {
             @Override
             public BlockParserFactory apply(DataHolder options) {
                 return new AbstractBlockParserFactory(options) {
@@ -194,20 +179,6 @@ final class MystBlockParsers {
                 };
             }
 
-            @Override
-            public Set<Class<?>> getAfterDependents() {
-                return null;
-            }
-
-            @Override
-            public Set<Class<?>> getBeforeDependents() {
-                return null;
-            }
-
-            @Override
-            public boolean affectsGlobalScope() {
-                return false;
-            }
         }
     }
 }

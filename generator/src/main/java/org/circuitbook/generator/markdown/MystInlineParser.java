@@ -2,7 +2,6 @@ package org.circuitbook.generator.markdown;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import com.vladsch.flexmark.parser.InlineParser;
 import com.vladsch.flexmark.parser.InlineParserExtension;
 import com.vladsch.flexmark.parser.InlineParserExtensionFactory;
@@ -186,7 +185,7 @@ final class MystInlineParser implements InlineParserExtension {
         return true;
     }
 
-    static final class Factory implements InlineParserExtensionFactory {
+    static final class Factory implements InlineParserExtensionFactory, NoDependencies {
         @Override
         public CharSequence getCharacters() {
             return "${@[";
@@ -197,19 +196,5 @@ final class MystInlineParser implements InlineParserExtension {
             return new MystInlineParser(parser);
         }
 
-        @Override
-        public Set<Class<?>> getAfterDependents() {
-            return null;
-        }
-
-        @Override
-        public Set<Class<?>> getBeforeDependents() {
-            return null;
-        }
-
-        @Override
-        public boolean affectsGlobalScope() {
-            return false;
-        }
     }
 }

@@ -86,12 +86,12 @@ public final class ModelCache {
 
         List<TrainedSet> out = new ArrayList<>();
         for (ModelSpec spec : specs) {
-            long start = System.nanoTime();
             long trainedMs = 0;
             try {
                 if (training.containsKey(spec)) {
-                    trainedMs = training.get(spec).get();
+                    trainedMs = training.get(spec).get(); // this spec's own training time, not the wait for it
                 }
+                long start = System.nanoTime();
                 TrainedSet set = TrainedSet.read(spec, entry(spec));
                 List<String> failures = spec.settings().verify(set.models());
                 for (String f : failures) {
