@@ -9,14 +9,15 @@ import org.circuitbook.generator.diagnostics.Problems;
  * A model spec, {@code content/models/NAME.yaml}: which model to train, on what data, how. The spec's
  * name is its file name; widgets refer to it as {@code :model: NAME}.
  *
- * <p>Kinds: {@code toy-superposition} (sections and defaults documented on {@link ToySuperpositionSpec}) and
- * {@code sae-toy} ({@link SaeToySpec}).
+ * <p>Kinds: {@code toy-superposition} (sections and defaults documented on {@link ToySuperpositionSpec}),
+ * {@code sae-toy} ({@link SaeToySpec}) and {@code modular-addition} ({@link ModularAdditionSpec}).
  *
  * @param canonical every resolved setting (defaults included) in a fixed order: what the cache key hashes,
  *                  so reformatting a spec or adding a comment does not retrain it
  */
 public record ModelSpec(String name, String path, String kind, KindSpec settings, String canonical) {
-    public static final Set<String> KINDS = new java.util.TreeSet<>(Set.of(ToySuperpositionSpec.KIND, SaeToySpec.KIND));
+    public static final Set<String> KINDS = new java.util.TreeSet<>(Set.of(ToySuperpositionSpec.KIND, SaeToySpec.KIND,
+            ModularAdditionSpec.KIND));
     private static final Set<String> SECTIONS = Set.of("model", "data", "trainer", "verify");
 
     /** Parses a spec file, recording problems; returns null when it cannot be used. */
@@ -42,6 +43,7 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
         }
         KindSpec settings = switch (kind) {
             case SaeToySpec.KIND -> SaeToySpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml, yaml.items("verify"));
+            case ModularAdditionSpec.KIND -> ModularAdditionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
             default -> ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
         };
         return new ModelSpec(name, path, kind, settings, kind + "\n" + settings.canonical());

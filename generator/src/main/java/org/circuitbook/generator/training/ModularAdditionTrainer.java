@@ -1,0 +1,528 @@
+package org.circuitbook.generator.training;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.TransformerConfig;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains the one-layer modular-addition transformer of Nanda et al. (2023) with ND4J SameDiff, full batch.
+ *
+ * <p>The graph holds exactly TransformerLens's parameters ({@link HookedTransformer#parameterShapes}) under
+ * their names and shapes, initialised as TransformerLens's {@code init_weights} does ("gpt2": every W normal
+ * with std 0.8 / sqrt(d_model), biases zero), so the exported tensors load into {@link HookedTransformer}
+ * unchanged. It computes only what the loss needs: the residual stream at the last position, whose query
+ * attends to all three positions (the causal mask removes nothing there), scores scaled by 1/sqrt(d_head).
+ * Tokens enter one-hot times W_E and W_pos rows are picked with constant one-hot masks (STACK-FACTS: SameDiff's
+ * gather and get break training). Loss: softmax cross-entropy on the train split. AdamW as PyTorch's: Adam
+ * with betas (0.9, 0.98) and decoupled weight decay.
+ *
+ * <p>Per checkpoint (and at the end) the metrics record train and test loss and accuracy, the norm of each
+ * Fourier frequency of W_E[:p] (constant, then k = 1..p/2: cos and sin of 2 pi k x / p together), and the
+ * paper's excluded loss (train split, the key frequencies' cos/sin(w_k (a + b)) components removed from the
+ * logits) and restricted loss (all pairs, only those components and the mean kept); the key frequencies are
+ * the 5 with the largest W_E norm at the end.
+ *
+ * <p>Parity: the final weights, read back from the published bytes and run by the widgets' HookedTransformer
+ * on all p^2 inputs, must give ND4J's logits within {@link #parityTolerance}, else the build fails.
+ */
+final class ModularAdditionTrainer {
+    static final String VERSION = "modular-addition/1";
+    static final String FINAL = "final.safetensors";
+    static final int KEY_FREQUENCIES = 5;
+    /**
+     * Parity tolerance relative to the logits' scale: |diff| <= 2e-6 * max(1, max |logit|). Both sides are
+     * float32 sums of up to d_mlp = 512 products, in different orders; float32's relative rounding is 6e-8,
+     * and accumulated over such sums it stays well under 2e-6 of the largest logit. A grokked model's logits
+     * reach tens, so an absolute 1e-5 (the toy models') would fail on rounding alone, while a real mismatch
+     * (a transposed weight, a wrong scale) shows as differences of the order of the logits themselves.
+     */
+    static final double PARITY_RELATIVE_TOLERANCE = 2e-6;
+
+    private ModularAdditionTrainer() {
+    }
+
+    static String checkpointName(int step) {
+        return "checkpoint-" + step + ".safetensors";
+    }
+
+    /** The HookedTransformerConfig of the spec's model. */
+    static TransformerConfig config(ModularAdditionSpec spec) {
+        return new TransformerConfig(1, spec.dModel(), spec.dHead(), spec.nHeads(), spec.dMlp(), spec.p() + 1,
+                spec.p(), 3, "relu", false, null, "standard");
+    }
+
+    /** The pairs, as a * p + b, split into train (first) and test: all p^2 shuffled by the data seed. */
+    record Split(int[] train, int[] test) {
+    }
+
+    static Split split(ModularAdditionSpec spec) {
+        int p = spec.p();
+        List<Integer> pairs = new ArrayList<>();
+        for (int i = 0; i < p * p; i++) {
+            pairs.add(i);
+        }
+        Collections.shuffle(pairs, new Random(spec.dataSeed()));
+        int n = ModularAdditionSpec.trainSize(p, spec.trainFraction());
+        int[] train = pairs.subList(0, n).stream().mapToInt(Integer::intValue).toArray();
+        int[] test = pairs.subList(n, p * p).stream().mapToInt(Integer::intValue).toArray();
+        return new Split(train, test);
+    }
+
+    /** The input tokens {@code a b =} of pair {@code a * p + b}. */
+    static int[] tokens(int pair, int p) {
+        return new int[] {pair / p, pair % p, p};
+    }
+
+    /** One-hot rows [pairs, d_vocab] of the token at {@code position} of each pair. */
+    private static INDArray oneHot(int[] pairs, int p, int position) {
+        int vocab = p + 1;
+        float[] x = new float[pairs.length * vocab];
+        for (int i = 0; i < pairs.length; i++) {
+            x[i * vocab + tokens(pairs[i], p)[position]] = 1f;
+        }
+        return Nd4j.create(x, new long[] {pairs.length, vocab}, DataType.FLOAT);
+    }
+
+    private static INDArray labels(int[] pairs, int p) {
+        float[] y = new float[pairs.length * p];
+        for (int i = 0; i < pairs.length; i++) {
+            y[i * p + (pairs[i] / p + pairs[i] % p) % p] = 1f;
+        }
+        return Nd4j.create(y, new long[] {pairs.length, p}, DataType.FLOAT);
+    }
+
+    static List<TrainedModel> train(String specName, ModularAdditionSpec spec) {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
+        try {
+            return trainQuietly(specName, spec);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private static List<TrainedModel> trainQuietly(String specName, ModularAdditionSpec spec) {
+        int p = spec.p();
+        TransformerConfig cfg = config(spec);
+        Split split = split(spec);
+        SameDiff sd = graph(spec, cfg);
+        int[] all = new int[p * p];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        Map<String, INDArray> allInputs = Map.of("tok0", oneHot(all, p, 0), "tok1", oneHot(all, p, 1),
+                "tok2", oneHot(all, p, 2));
+        INDArray[] trainFeatures = {oneHot(split.train(), p, 0), oneHot(split.train(), p, 1), oneHot(split.train(), p, 2)};
+        INDArray trainLabels = labels(split.train(), p);
+
+        List<Snapshot> snapshots = new ArrayList<>();
+        int[] points = java.util.stream.IntStream.concat(java.util.Arrays.stream(spec.checkpointSteps()),
+                java.util.stream.IntStream.of(spec.steps())).toArray();
+        int done = 0;
+        for (int step : points) {
+            if (step > done) {
+                sd.fit(new FullBatch(step - done, trainFeatures, trainLabels), 1);
+                done = step;
+            }
+            float[] logits = sd.output(allInputs, "logits").get("logits").castTo(DataType.FLOAT).dup('c').data().asFloat();
+            snapshots.add(new Snapshot(step, weights(sd, cfg), logits));
+        }
+
+        Snapshot last = snapshots.get(snapshots.size() - 1);
+        double[] finalNorms = fourierNorms(last.weights().get("embed.W_E"), p);
+        int[] keys = keyFrequencies(finalNorms);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Snapshot s : snapshots) {
+            rows.add(row(s, split, p, keys));
+        }
+        Map<String, Object> finalRow = rows.get(rows.size() - 1);
+        Map<String, Object> metrics = new LinkedHashMap<>(finalRow);
+        metrics.put("key_frequencies", java.util.Arrays.stream(keys).boxed().toList());
+        metrics.put("key_frequencies_norm_fraction", keyShare(finalNorms, keys));
+        metrics.put("train_size", split.train().length);
+        metrics.put("test_size", split.test().length);
+        metrics.put("checkpoints", rows.subList(0, rows.size() - 1));
+
+        List<TrainedModel> out = new ArrayList<>();
+        byte[] finalBytes = file(specName, spec, cfg, last, metrics);
+        parity(finalBytes, last.logits(), p);
+        out.add(new TrainedModel(FINAL, finalBytes));
+        for (int i = 0; i < snapshots.size() - 1; i++) {
+            Map<String, Object> own = new LinkedHashMap<>(rows.get(i));
+            own.put("key_frequencies", metrics.get("key_frequencies"));
+            out.add(new TrainedModel(checkpointName(snapshots.get(i).step()),
+                    file(specName, spec, cfg, snapshots.get(i), own)));
+        }
+        return out;
+    }
+
+    /** The weights and the logits on all p^2 inputs at one step. */
+    private record Snapshot(int step, Map<String, Tensor> weights, float[] logits) {
+    }
+
+    private static byte[] file(String specName, ModularAdditionSpec spec, TransformerConfig cfg, Snapshot s,
+                               Map<String, Object> metrics) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "circuitbook/1");
+        meta.put("model_kind", ModularAdditionSpec.KIND);
+        meta.put("spec_name", specName);
+        meta.put("spec", spec.canonical());
+        meta.put("trainer", VERSION);
+        meta.put("step", Integer.toString(s.step()));
+        meta.put(HookedTransformer.CONFIG_KEY, cfg.toJson());
+        meta.put("metrics", Json.write(metrics));
+        return new SafeTensors(new HookedTransformer(cfg, s.weights()).tensors(), meta).toBytes();
+    }
+
+    private static SameDiff graph(ModularAdditionSpec spec, TransformerConfig cfg) {
+        int p = spec.p();
+        int vocab = p + 1;
+        int d = spec.dModel();
+        int h = spec.nHeads();
+        int e = spec.dHead();
+        int he = h * e;
+        SameDiff sd = SameDiff.create();
+        SDVariable[] tok = new SDVariable[3];
+        for (int i = 0; i < 3; i++) {
+            tok[i] = sd.placeHolder("tok" + i, DataType.FLOAT, -1, vocab);
+        }
+        SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, p);
+        Random init = new Random(spec.seed());
+        double std = 0.8 / Math.sqrt(d); // TransformerLens's initializer_range default
+        Map<String, SDVariable> w = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
+            String name = param.getKey();
+            int[] shape = param.getValue();
+            boolean bias = name.substring(name.lastIndexOf('.') + 1).startsWith("b_");
+            int size = 1;
+            for (int s : shape) {
+                size *= s;
+            }
+            float[] values = new float[size];
+            if (!bias) {
+                for (int i = 0; i < size; i++) {
+                    values[i] = (float) (init.nextGaussian() * std);
+                }
+            }
+            long[] longShape = java.util.Arrays.stream(shape).asLongStream().toArray();
+            w.put(name, sd.var(name, Nd4j.create(values, longShape, DataType.FLOAT)));
+        }
+        String a = "blocks.0.attn.";
+        String m = "blocks.0.mlp.";
+        SDVariable[] x = new SDVariable[3];                                     // resid_pre, [batch, d_model]
+        for (int i = 0; i < 3; i++) {
+            float[] mask = new float[3];
+            mask[i] = 1f;
+            SDVariable posRow = sd.reshape(sd.constant(Nd4j.create(mask, new long[] {1, 3}, DataType.FLOAT))
+                    .mmul(w.get("pos_embed.W_pos")), d);                        // W_pos[i], [d_model]
+            x[i] = sd.nn.biasAdd(tok[i].mmul(w.get("embed.W_E")), posRow, true);
+        }
+        // heads side by side: [d_model, n_heads * d_head], column h * d_head + j
+        SDVariable wq = sd.reshape(sd.permute(w.get(a + "W_Q"), 1, 0, 2), d, he);
+        SDVariable wk = sd.reshape(sd.permute(w.get(a + "W_K"), 1, 0, 2), d, he);
+        SDVariable wv = sd.reshape(sd.permute(w.get(a + "W_V"), 1, 0, 2), d, he);
+        SDVariable bq = sd.reshape(w.get(a + "b_Q"), he);
+        SDVariable bk = sd.reshape(w.get(a + "b_K"), he);
+        SDVariable bv = sd.reshape(w.get(a + "b_V"), he);
+        SDVariable q = sd.nn.biasAdd(x[2].mmul(wq), bq, true);                  // query at the last position
+        SDVariable[] scores = new SDVariable[3];
+        SDVariable[] values = new SDVariable[3];
+        for (int i = 0; i < 3; i++) {
+            SDVariable k = sd.nn.biasAdd(x[i].mmul(wk), bk, true);
+            scores[i] = sd.reshape(sd.reshape(q.mul(k), -1, h, e).sum(2).div(Math.sqrt(e)), -1, h, 1); // [batch, h, 1]
+            values[i] = sd.reshape(sd.nn.biasAdd(x[i].mmul(wv), bv, true), -1, h, 1, e);              // [batch, h, 1, e]
+        }
+        SDVariable pattern = sd.nn.softmax(sd.concat(2, scores), 2);           // [batch, h, 3]
+        SDVariable z = sd.reshape(pattern, -1, h, 3, 1).mul(sd.concat(2, values)).sum(2); // [batch, h, e]
+        SDVariable attnOut = sd.nn.biasAdd(sd.reshape(z, -1, he).mmul(sd.reshape(w.get(a + "W_O"), he, d)),
+                w.get(a + "b_O"), true);
+        SDVariable mid = x[2].add(attnOut);
+        SDVariable pre = sd.nn.biasAdd(mid.mmul(w.get(m + "W_in")), w.get(m + "b_in"), true);
+        SDVariable post = sd.nn.relu(pre, 0);
+        SDVariable resid = mid.add(sd.nn.biasAdd(post.mmul(w.get(m + "W_out")), w.get(m + "b_out"), true));
+        SDVariable logits = sd.nn.biasAdd("logits", resid.mmul(w.get("unembed.W_U")), w.get("unembed.b_U"), true);
+        SDVariable loss = sd.loss.softmaxCrossEntropy("loss", label, logits, null);
+        sd.setLossVariables(loss);
+        sd.setTrainingConfig(new TrainingConfig.Builder()
+                .updater(new Adam(spec.learningRate(), 0.9, 0.98, 1e-8))
+                .weightDecay(spec.weightDecay(), true)
+                .dataSetFeatureMapping("tok0", "tok1", "tok2").dataSetLabelMapping("label").build());
+        return sd;
+    }
+
+    /** The current weights under their TransformerLens names, in parameterShapes order. */
+    private static Map<String, Tensor> weights(SameDiff sd, TransformerConfig cfg) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
+            INDArray arr = sd.getVariable(param.getKey()).getArr();
+            out.put(param.getKey(), Tensor.of(arr.castTo(DataType.FLOAT).dup('c').data().asFloat(), param.getValue()));
+        }
+        return out;
+    }
+
+    /**
+     * The norm of each Fourier frequency of W_E[:p] (the number tokens' embeddings, as functions of x in
+     * Z_p): index 0 the constant, index k the cos and sin of 2 pi k x / p together, for k = 1..floor(p/2)
+     * (at k = p/2, for even p, the cosine alone). The basis is orthonormal, so the squares sum to |W_E[:p]|^2.
+     */
+    static double[] fourierNorms(Tensor wE, int p) {
+        int d = wE.dim(1);
+        int frequencies = p / 2;
+        double[] squares = new double[frequencies + 1];
+        for (int k = 0; k <= frequencies; k++) {
+            boolean alone = k == 0 || 2 * k == p;
+            for (int phase = 0; phase < (alone ? 1 : 2); phase++) {
+                double scale = alone ? Math.sqrt(1.0 / p) : Math.sqrt(2.0 / p);
+                for (int j = 0; j < d; j++) {
+                    double c = 0;
+                    for (int xi = 0; xi < p; xi++) {
+                        double angle = 2 * Math.PI * k * xi / p;
+                        c += scale * (phase == 0 ? Math.cos(angle) : Math.sin(angle)) * wE.get(xi, j);
+                    }
+                    squares[k] += c * c;
+                }
+            }
+        }
+        double[] norms = new double[squares.length];
+        for (int k = 0; k < norms.length; k++) {
+            norms[k] = Math.sqrt(squares[k]);
+        }
+        return norms;
+    }
+
+    /** The KEY_FREQUENCIES non-constant frequencies with the largest norms, largest first. */
+    static int[] keyFrequencies(double[] norms) {
+        return java.util.stream.IntStream.range(1, norms.length).boxed()
+                .sorted((i, j) -> Double.compare(norms[j], norms[i]))
+                .limit(KEY_FREQUENCIES).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The share of the squared Fourier norm (constant included) in the key frequencies. */
+    static double keyShare(double[] norms, int[] keys) {
+        double total = 0;
+        for (double n : norms) {
+            total += n * n;
+        }
+        double kept = 0;
+        for (int k : keys) {
+            kept += norms[k] * norms[k];
+        }
+        return total == 0 ? 0 : kept / total;
+    }
+
+    private static Map<String, Object> row(Snapshot s, Split split, int p, int[] keys) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("step", s.step());
+        double[] train = lossAndAccuracy(s.logits(), split.train(), p);
+        double[] test = lossAndAccuracy(s.logits(), split.test(), p);
+        r.put("train_loss", train[0]);
+        r.put("train_accuracy", train[1]);
+        r.put("test_loss", test[0]);
+        r.put("test_accuracy", test[1]);
+        List<Object> norms = new ArrayList<>();
+        for (double n : fourierNorms(s.weights().get("embed.W_E"), p)) {
+            norms.add(n);
+        }
+        r.put("fourier_norms", norms);
+        float[][] parts = keyFrequencyParts(s.logits(), p, keys);
+        float[] excluded = s.logits().clone();
+        for (int i = 0; i < excluded.length; i++) {
+            excluded[i] -= parts[1][i];
+        }
+        float[] restricted = new float[excluded.length];
+        for (int i = 0; i < restricted.length; i++) {
+            restricted[i] = parts[0][i] + parts[1][i];
+        }
+        int[] all = java.util.stream.IntStream.range(0, p * p).toArray();
+        r.put("excluded_loss", lossAndAccuracy(excluded, split.train(), p)[0]);
+        r.put("restricted_loss", lossAndAccuracy(restricted, all, p)[0]);
+        return r;
+    }
+
+    /**
+     * The logits' parts, over all p^2 inputs and for each output c: [0] the mean over inputs, [1] the
+     * projection onto cos(w_k (a + b)) and sin(w_k (a + b)) for the key frequencies, w_k = 2 pi k / p.
+     */
+    private static float[][] keyFrequencyParts(float[] logits, int p, int[] keys) {
+        int n = p * p;
+        float[] mean = new float[logits.length];
+        float[] key = new float[logits.length];
+        for (int c = 0; c < p; c++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += logits[i * p + c];
+            }
+            for (int i = 0; i < n; i++) {
+                mean[i * p + c] = (float) (sum / n);
+            }
+        }
+        for (int k : keys) {
+            for (int phase = 0; phase < (2 * k == p ? 1 : 2); phase++) {
+                double[] dir = new double[n];
+                double norm2 = 0;
+                for (int i = 0; i < n; i++) {
+                    double angle = 2 * Math.PI * k * ((i / p + i % p) % p) / p;
+                    dir[i] = phase == 0 ? Math.cos(angle) : Math.sin(angle);
+                    norm2 += dir[i] * dir[i];
+                }
+                for (int c = 0; c < p; c++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) {
+                        dot += dir[i] * logits[i * p + c];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        key[i * p + c] += (float) (dot / norm2 * dir[i]);
+                    }
+                }
+            }
+        }
+        return new float[][] {mean, key};
+    }
+
+    /** Mean cross-entropy (double precision) and accuracy of the logits rows of {@code pairs}. */
+    static double[] lossAndAccuracy(float[] logits, int[] pairs, int p) {
+        double loss = 0;
+        int correct = 0;
+        for (int pair : pairs) {
+            int answer = (pair / p + pair % p) % p;
+            int best = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < p; c++) {
+                double v = logits[pair * p + c];
+                if (v > max) {
+                    max = v;
+                    best = c;
+                }
+            }
+            double sum = 0;
+            for (int c = 0; c < p; c++) {
+                sum += Math.exp(logits[pair * p + c] - max);
+            }
+            loss += Math.log(sum) + max - logits[pair * p + answer];
+            correct += best == answer ? 1 : 0;
+        }
+        return new double[] {loss / pairs.length, (double) correct / pairs.length};
+    }
+
+    /** The published weights, run by the widgets' HookedTransformer on all p^2 inputs, against ND4J's logits. */
+    static double parity(byte[] bytes, float[] expected, int p) {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(bytes));
+        double maxDiff = 0;
+        double scale = 1;
+        for (int pair = 0; pair < p * p; pair++) {
+            Tensor logits = model.forward(tokens(pair, p));
+            for (int c = 0; c < p; c++) {
+                float want = expected[pair * p + c];
+                maxDiff = Math.max(maxDiff, Math.abs(logits.get(2, c) - want));
+                scale = Math.max(scale, Math.abs(want));
+            }
+        }
+        double tolerance = PARITY_RELATIVE_TOLERANCE * scale;
+        if (!(maxDiff <= tolerance)) {
+            throw new ToySuperpositionTrainer.TrainingFailure("parity check failed for " + FINAL
+                    + ": the widgets' HookedTransformer differs from ND4J's logits by " + maxDiff + " (tolerance "
+                    + tolerance + " = " + PARITY_RELATIVE_TOLERANCE + " x max |logit| " + scale + ")");
+        }
+        if (System.getenv("CIRCUITBOOK_PARITY_REPORT") != null) {
+            System.err.println("parity: max |diff| " + maxDiff + ", max |logit| " + scale);
+        }
+        return maxDiff;
+    }
+
+    static List<String> verify(ModularAdditionSpec spec, List<TrainedModel> models) {
+        List<String> failures = new ArrayList<>();
+        TrainedModel model = models.stream().filter(m -> m.fileName().equals(FINAL)).findFirst().orElse(null);
+        if (model == null || spec.expectations() == 0) {
+            return failures;
+        }
+        Map<?, ?> metrics = (Map<?, ?>) Json.parse(SafeTensors.fromBytes(model.bytes()).metadata().get("metrics"));
+        double accuracy = ((Number) metrics.get("test_accuracy")).doubleValue();
+        double share = ((Number) metrics.get("key_frequencies_norm_fraction")).doubleValue();
+        if (!Double.isNaN(spec.testAccuracyAtLeast()) && accuracy < spec.testAccuracyAtLeast()) {
+            failures.add(FINAL + ": test accuracy " + String.format(Locale.ROOT, "%.4f", accuracy)
+                    + " is below the expected " + spec.testAccuracyAtLeast());
+        }
+        if (!Double.isNaN(spec.keyFrequenciesNormFractionAtLeast()) && share < spec.keyFrequenciesNormFractionAtLeast()) {
+            failures.add(FINAL + ": the top " + KEY_FREQUENCIES + " frequencies hold "
+                    + String.format(Locale.ROOT, "%.3f", share) + " of W_E's squared Fourier norm, below the expected "
+                    + spec.keyFrequenciesNormFractionAtLeast());
+        }
+        return failures;
+    }
+
+    /** The same full training batch, {@code steps} times: one SameDiff session for many steps. */
+    private static final class FullBatch implements MultiDataSetIterator {
+        private final int steps;
+        private final INDArray[] features;
+        private final INDArray labels;
+        private int served;
+
+        FullBatch(int steps, INDArray[] features, INDArray labels) {
+            this.steps = steps;
+            this.features = features;
+            this.labels = labels;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return served < steps;
+        }
+
+        @Override
+        public MultiDataSet next() {
+            served++;
+            return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {labels});
+        }
+
+        @Override
+        public MultiDataSet next(int num) {
+            return next();
+        }
+
+        @Override
+        public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
+            throw new UnsupportedOperationException("no preprocessing");
+        }
+
+        @Override
+        public MultiDataSetPreProcessor getPreProcessor() {
+            return null;
+        }
+
+        @Override
+        public boolean resetSupported() {
+            return false;
+        }
+
+        @Override
+        public boolean asyncSupported() {
+            return false;
+        }
+
+        @Override
+        public void reset() {
+            throw new UnsupportedOperationException("create a new iterator");
+        }
+    }
+}
