@@ -29,8 +29,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * Trains the one-layer modular-addition transformer of Nanda et al. (2023) with ND4J SameDiff, full batch.
  *
  * <p>The graph holds exactly TransformerLens's parameters ({@link HookedTransformer#parameterShapes}) under
- * their names and shapes, initialised as TransformerLens's {@code init_weights} does ("gpt2": every W normal
- * with std 0.8 / sqrt(d_model), biases zero), so the exported tensors load into {@link HookedTransformer}
+ * their names and shapes, initialised as in the paper's code (every matrix normal with std 1/sqrt(d_model),
+ * W_U with std 1/sqrt(d_vocab), biases zero), so the exported tensors load into {@link HookedTransformer}
  * unchanged. It computes only what the loss needs: the residual stream at the last position, whose query
  * attends to all three positions (the causal mask removes nothing there), scores scaled by 1/sqrt(d_head).
  * Tokens enter one-hot times W_E and W_pos rows are picked with constant one-hot masks (STACK-FACTS: SameDiff's
@@ -209,7 +209,7 @@ final class ModularAdditionTrainer {
         }
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, p);
         Random init = new Random(spec.seed());
-        double std = 0.8 / Math.sqrt(d); // TransformerLens's initializer_range default
+        // Nanda et al.'s initialisation: N(0, 1/d_model) for every matrix, N(0, 1/d_vocab) for W_U, biases zero
         Map<String, SDVariable> w = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
             String name = param.getKey();
@@ -220,6 +220,7 @@ final class ModularAdditionTrainer {
                 size *= s;
             }
             float[] values = new float[size];
+            double std = name.equals("unembed.W_U") ? 1 / Math.sqrt(vocab) : 1 / Math.sqrt(d);
             if (!bias) {
                 for (int i = 0; i < size; i++) {
                     values[i] = (float) (init.nextGaussian() * std);
