@@ -197,7 +197,15 @@ public final class BookChecker {
             return;
         }
         String rel = Links.contentRelative(file);
-        Path resolved = contentDir.resolve(rel).normalize();
+        Path resolved;
+        try {
+            resolved = contentDir.resolve(rel).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            // e.g. non-ASCII names when the JVM runs with a non-UTF-8 locale (found by the fuzz test)
+            problems.add(path, line, column, what + " path cannot be used on this system: " + file,
+                    "use plain ASCII file names, or run the build with a UTF-8 locale (LANG=C.UTF-8)");
+            return;
+        }
         if (!resolved.startsWith(contentDir) || !Files.isRegularFile(resolved)) {
             problems.add(path, line, column, what + " not found: " + file, "paths are relative to content/, e.g. images/plot.png");
         } else {

@@ -64,6 +64,12 @@ class MarkdownFuzzTest {
         return Arbitraries.oneOf(assembled, noise, mutated);
     }
 
+    /** Found by fuzzing: under a non-UTF-8 locale such a path used to throw InvalidPathException. */
+    @net.jqwik.api.Example
+    void nonAsciiLinkTargetsGiveDiagnostics() {
+        renderingNeverFailsWithAnythingButDiagnostics("[x](é ü 中 🙂.png) ![y](images/中.svg)");
+    }
+
     @Property(tries = 3000)
     void renderingNeverFailsWithAnythingButDiagnostics(@ForAll("documents") String body) {
         Chapter chapter = new Chapter("content/chapters/01-fuzz.md", "fuzz",
