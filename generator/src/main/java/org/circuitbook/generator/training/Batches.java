@@ -7,18 +7,31 @@ import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
- * {@code steps} fresh batches for an autoencoding model (input = label), drawn on demand. SameDiff's
+ * {@code steps} batches drawn on demand, for SameDiff's {@code fit}. SameDiff's
  * {@code fit} over an iterator keeps one session for many steps, where {@code fit} per batch would build a
  * new one each time (STACK-FACTS: memory grows to GBs).
  */
 final class Batches implements MultiDataSetIterator {
-    private final Supplier<INDArray> next;
+    private final Supplier<MultiDataSet> next;
     private final int steps;
     private int served;
 
-    Batches(int steps, Supplier<INDArray> next) {
+    private Batches(int steps, Supplier<MultiDataSet> next) {
         this.steps = steps;
         this.next = next;
+    }
+
+    /** Fresh inputs for an autoencoding model: each batch is both the input and the label. */
+    static Batches autoencoding(int steps, Supplier<INDArray> inputs) {
+        return new Batches(steps, () -> {
+            INDArray x = inputs.get();
+            return new org.nd4j.linalg.dataset.MultiDataSet(x, x);
+        });
+    }
+
+    /** The same full batch every step (full-batch training). */
+    static Batches repeating(int steps, MultiDataSet batch) {
+        return new Batches(steps, () -> batch);
     }
 
     @Override
@@ -29,8 +42,7 @@ final class Batches implements MultiDataSetIterator {
     @Override
     public MultiDataSet next() {
         served++;
-        INDArray x = next.get();
-        return new org.nd4j.linalg.dataset.MultiDataSet(x, x);
+        return next.get();
     }
 
     @Override

@@ -19,9 +19,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
@@ -142,7 +139,8 @@ final class ModularAdditionTrainer {
         int done = 0;
         for (int step : points) {
             if (step > done) {
-                sd.fit(new FullBatch(step - done, trainFeatures, trainLabels), 1);
+                sd.fit(Batches.repeating(step - done,
+                        new org.nd4j.linalg.dataset.MultiDataSet(trainFeatures, new INDArray[] {trainLabels})), 1);
                 done = step;
             }
             float[] logits = sd.output(allInputs, "logits").get("logits").castTo(DataType.FLOAT).dup('c').data().asFloat();
@@ -470,60 +468,5 @@ final class ModularAdditionTrainer {
                     + spec.keyFrequenciesNormFractionAtLeast());
         }
         return failures;
-    }
-
-    /** The same full training batch, {@code steps} times: one SameDiff session for many steps. */
-    private static final class FullBatch implements MultiDataSetIterator {
-        private final int steps;
-        private final INDArray[] features;
-        private final INDArray labels;
-        private int served;
-
-        FullBatch(int steps, INDArray[] features, INDArray labels) {
-            this.steps = steps;
-            this.features = features;
-            this.labels = labels;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return served < steps;
-        }
-
-        @Override
-        public MultiDataSet next() {
-            served++;
-            return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {labels});
-        }
-
-        @Override
-        public MultiDataSet next(int num) {
-            return next();
-        }
-
-        @Override
-        public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-            throw new UnsupportedOperationException("no preprocessing");
-        }
-
-        @Override
-        public MultiDataSetPreProcessor getPreProcessor() {
-            return null;
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return false;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false;
-        }
-
-        @Override
-        public void reset() {
-            throw new UnsupportedOperationException("create a new iterator");
-        }
     }
 }

@@ -136,7 +136,7 @@ final class SaeToyTrainer {
                 .dataSetFeatureMapping("input").dataSetLabelMapping("label").build());
 
         Random data = new Random(seed + 1);
-        sd.fit(new Batches(spec.steps(), () -> batch(data, spec.batchSize(), spec, features)), 1);
+        sd.fit(Batches.autoencoding(spec.steps(), () -> batch(data, spec.batchSize(), spec, features)), 1);
 
         SparseAutoencoder sae = new SparseAutoencoder(export(wEnc.getArr(), dIn, dSae), export(bEnc.getArr(), dSae),
                 export(wDec.getArr(), dSae, dIn), export(bDec.getArr(), dIn));

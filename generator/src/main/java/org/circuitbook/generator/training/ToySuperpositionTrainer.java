@@ -99,7 +99,7 @@ public final class ToySuperpositionTrainer {
             if (until > done) {
                 for (Run run : runs) {
                     Random data = run.data;
-                    run.sd.fit(new Batches(until - done, () -> batch(data, toy.batchSize(), n, sparsity)), 1);
+                    run.sd.fit(Batches.autoencoding(until - done, () -> batch(data, toy.batchSize(), n, sparsity)), 1);
                     run.curve.add(List.of((long) until, evalLoss(run.sd, eval)));
                 }
                 done = until;
