@@ -116,4 +116,35 @@ class InductionHeadsTest {
         // the previous-token head's QK matrix matches position p's query with position p - 1's key
         assertEquals(SHARP, Circuits.QK(model, 0, 0).get(POS + 3, POS + 2));
     }
+
+    @Test
+    @DisplayName("HeadScores: on a repeated sequence the hand-built heads score near 1 for their own job and low for the other")
+    void headScores() {
+        HookedTransformer model = model();
+        int[] repeated = {1, 2, 3, 1, 2, 3}; // period 3
+        ActivationCache cache = model.runWithCache(repeated);
+        double[][] previous = HeadScores.previousToken(model, cache);
+        double[][] induction = HeadScores.induction(model, cache, 3);
+        assertTrue(previous[0][0] > 0.9, "layer 0 previous-token score " + previous[0][0]);
+        // positions 4 and 5 score ~1; at 3 the key at 0 also "follows" a 1 (position 0 attends to itself in
+        // layer 0, as there is no BOS token), so it splits evenly: (0.5 + 1 + 1) / 3 = 0.83
+        assertEquals(2.5 / 3, induction[1][0], 0.01, "layer 1 induction score");
+        assertTrue(induction[0][0] < 0.1, "layer 0 is no induction head: " + induction[0][0]);
+        assertTrue(previous[1][0] < 0.2, "layer 1 is no previous-token head: " + previous[1][0]);
+        double[] losses = HeadScores.tokenLosses(model.forward(repeated), repeated);
+        assertEquals(5, losses.length);
+        for (int t = 3; t < 5; t++) {
+            assertTrue(losses[t] < losses[0], "the repeat is predicted: loss " + losses[t] + " at " + t
+                    + " against " + losses[0] + " at 0");
+        }
+    }
+
+    @Test
+    @DisplayName("HeadScores.tokenLosses is the cross-entropy of each next token, in nats")
+    void tokenLosses() {
+        Tensor logits = Tensor.of(new float[] {0, 0, 0, (float) Math.log(3), 0, 0}, 2, 3);
+        double[] losses = HeadScores.tokenLosses(logits, new int[] {0, 1, 0});
+        assertEquals(Math.log(3), losses[0], 1e-6);      // uniform over 3
+        assertEquals(-Math.log(0.6), losses[1], 1e-6);   // softmax(log 3, 0, 0)[0] = 3/5
+    }
 }
