@@ -184,7 +184,7 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with an unknown model kind lists the kinds there are")
     void unknownKind() throws IOException {
-        assertEquals(List.of("content/models/toy.yaml:2:3: load: unknown model kind \"toy-superpositon\" (known kinds: modular-addition, sae-toy, toy-superposition)"),
+        assertEquals(List.of("content/models/toy.yaml:2:3: load: unknown model kind \"toy-superpositon\" (known kinds: attention-only, modular-addition, sae-toy, toy-superposition)"),
                 errors(SITE + """
                         -- content/models/toy.yaml --
                         model:

@@ -29,6 +29,11 @@ final class Batches implements MultiDataSetIterator {
         });
     }
 
+    /** A batch made fresh each step (inputs and labels together). */
+    static Batches generated(int steps, Supplier<MultiDataSet> batches) {
+        return new Batches(steps, batches);
+    }
+
     /** The same full batch every step (full-batch training). */
     static Batches repeating(int steps, MultiDataSet batch) {
         return new Batches(steps, () -> batch);

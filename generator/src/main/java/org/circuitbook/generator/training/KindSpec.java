@@ -6,7 +6,8 @@ import java.util.List;
  * The kind-specific part of a model spec: how to train it and what it produces. One implementation per
  * model kind; {@link ModelSpec} dispatches on {@code model.kind}.
  */
-public sealed interface KindSpec permits ToySuperpositionSpec, SaeToySpec, ModularAdditionSpec {
+public sealed interface KindSpec permits ToySuperpositionSpec, SaeToySpec, ModularAdditionSpec,
+        AttentionOnlySpec {
     /** Every resolved setting in a fixed order: part of the cache key. */
     String canonical();
 

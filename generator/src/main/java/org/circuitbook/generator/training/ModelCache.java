@@ -105,7 +105,7 @@ public final class ModelCache {
                 log.accept("train " + spec.name() + " [" + s + "] " + set.models().size() + " models, "
                         + kilobytes(set.totalBytes()) + " in " + duration(ms)
                         + (s.equals("fresh") ? " (cached, nothing trained" : " (trained, parity checked")
-                        + (checks == 0 ? "" : failures.isEmpty() ? "; " + checks + " expectations hold" : "; VERIFY FAILED")
+                        + (checks == 0 ? "" : failures.isEmpty() ? "; " + checks + (checks == 1 ? " expectation holds" : " expectations hold") : "; VERIFY FAILED")
                         + ")");
             } catch (ExecutionException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;

@@ -10,14 +10,15 @@ import org.circuitbook.generator.diagnostics.Problems;
  * name is its file name; widgets refer to it as {@code :model: NAME}.
  *
  * <p>Kinds: {@code toy-superposition} (sections and defaults documented on {@link ToySuperpositionSpec}),
- * {@code sae-toy} ({@link SaeToySpec}) and {@code modular-addition} ({@link ModularAdditionSpec}).
+ * {@code sae-toy} ({@link SaeToySpec}), {@code modular-addition} ({@link ModularAdditionSpec}) and
+ * {@code attention-only} ({@link AttentionOnlySpec}).
  *
  * @param canonical every resolved setting (defaults included) in a fixed order: what the cache key hashes,
  *                  so reformatting a spec or adding a comment does not retrain it
  */
 public record ModelSpec(String name, String path, String kind, KindSpec settings, String canonical) {
     public static final Set<String> KINDS = new java.util.TreeSet<>(Set.of(ToySuperpositionSpec.KIND, SaeToySpec.KIND,
-            ModularAdditionSpec.KIND));
+            ModularAdditionSpec.KIND, AttentionOnlySpec.KIND));
     private static final Set<String> SECTIONS = Set.of("model", "data", "trainer", "verify");
 
     /** Parses a spec file, recording problems; returns null when it cannot be used. */
@@ -43,6 +44,7 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
         }
         KindSpec settings = switch (kind) {
             case SaeToySpec.KIND -> SaeToySpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml, yaml.items("verify"));
+            case AttentionOnlySpec.KIND -> AttentionOnlySpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
             case ModularAdditionSpec.KIND -> ModularAdditionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
             default -> ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
         };

@@ -1,0 +1,520 @@
+package org.circuitbook.generator.training;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.ActivationCache;
+import org.circuitbook.widgets.model.Circuits;
+import org.circuitbook.widgets.model.HeadScores;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.TransformerConfig;
+import org.circuitbook.widgets.tensor.Ops;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains an attention-only transformer ({@link AttentionOnlySpec}) on the {@link SyntheticLanguage} with ND4J
+ * SameDiff: next-token prediction at every position of {@code n_ctx + 1}-token sequences, a fresh batch
+ * each step, Adam with betas (0.9, 0.98) and optional decoupled weight decay.
+ *
+ * <p>The graph holds exactly TransformerLens's parameters under their names and shapes, initialised as
+ * TransformerLens initialises them (every matrix normal with std 0.8 / sqrt(d_model), biases zero). Tokens
+ * enter one-hot times W_E (STACK-FACTS: SameDiff's gather breaks training); heads are computed side by side
+ * as [batch * n_heads, pos, d_head] batched matrix products, scores scaled by 1/sqrt(d_head) and masked
+ * causally with TransformerLens's -100000 above the diagonal.
+ *
+ * <p>Metrics, per checkpoint and at the end, are computed by the widgets' {@link HookedTransformer} on the
+ * published weights, so a widget that recomputes them gets the same numbers:
+ * <ul>
+ *   <li>{@code loss}: mean next-token loss on {@value #EVAL_SEQUENCES} held-out sequences of the language;
+ *   <li>on {@value #PROBE_SEQUENCES} repeated random sequences (n_ctx / 2 uniform tokens, twice): the mean
+ *       loss in the first half and in the repeat, and each head's previous-token and induction scores
+ *       ({@link HeadScores});
+ *   <li>the direct path W_E W_U + b_U read as a bigram table: how often its top entry is the language's
+ *       likeliest successor ({@code bigram_top1_agreement}), and its mean KL divergence from the true table;
+ *   <li>for each layer-0 head, the share of tokens whose row of the full OV circuit W_E W_V W_O W_U peaks
+ *       on the token itself ({@code copying_fractions}), and the same for the heads' summed circuits
+ *       ({@code layer0_copying_fraction}): the copying skip-trigrams "A ... B -> A" of section
+ *       "One-Layer Attention-Only Transformers".
+ * </ul>
+ *
+ * <p>Parity: the final weights, read back from the published bytes and run by the widgets' model on
+ * {@value #PARITY_SEQUENCES} sequences, must give ND4J's logits within 1e-5 times their scale.
+ */
+final class AttentionOnlyTrainer {
+    static final String VERSION = "attention-only/2";
+    static final String FINAL = ModularAdditionTrainer.FINAL;
+    static final int EVAL_SEQUENCES = 128;
+    static final int PROBE_SEQUENCES = 64;
+    static final int PARITY_SEQUENCES = 8;
+    static final double PARITY_RELATIVE_TOLERANCE = 1e-5;
+    /** TransformerLens's IGNORE value for masked attention scores. */
+    static final float MASK = -100000f;
+    private static final long EVAL_SALT = 0x5eed_e7a1L;
+    private static final long PROBE_SALT = 0x5eed_9b0bL;
+
+    private AttentionOnlyTrainer() {
+    }
+
+    static String checkpointName(int step) {
+        return ModularAdditionTrainer.checkpointName(step);
+    }
+
+    /** The HookedTransformerConfig of the spec's model: attn_only, no LayerNorm, d_vocab_out = d_vocab. */
+    static TransformerConfig config(AttentionOnlySpec spec) {
+        int vocab = spec.language().vocab();
+        return new TransformerConfig(spec.nLayers(), spec.dModel(), spec.dHead(), spec.nHeads(), 0, vocab, vocab,
+                spec.nCtx(), null, true, null, "standard");
+    }
+
+    static List<TrainedModel> train(String specName, AttentionOnlySpec spec) {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
+        try {
+            return trainQuietly(specName, spec);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private static List<TrainedModel> trainQuietly(String specName, AttentionOnlySpec spec) {
+        TransformerConfig cfg = config(spec);
+        SyntheticLanguage language = new SyntheticLanguage(spec.language());
+        Probes probes = probes(spec, language);
+        SameDiff sd = graph(spec, cfg);
+        Random data = new Random(spec.seed() * 31 + 7);
+        List<Snapshot> snapshots = new ArrayList<>();
+        int[] points = java.util.stream.IntStream.concat(java.util.Arrays.stream(spec.checkpointSteps()),
+                java.util.stream.IntStream.of(spec.steps())).toArray();
+        int done = 0;
+        for (int step : points) {
+            if (step > done) {
+                sd.fit(Batches.generated(step - done, () -> batch(language, data, spec.batchSize(), spec.nCtx())), 1);
+                done = step;
+            }
+            snapshots.add(new Snapshot(step, weights(sd, cfg)));
+        }
+        Snapshot last = snapshots.get(snapshots.size() - 1);
+        int[][] parityInputs = java.util.Arrays.copyOf(probes.eval(), PARITY_SEQUENCES);
+        INDArray[] parityFeatures = oneHot(parityInputs, cfg.d_vocab(), spec.nCtx());
+        float[] ndLogits = sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits")
+                .castTo(DataType.FLOAT).dup('c').data().asFloat();
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Snapshot s : snapshots) {
+            rows.add(row(s, cfg, probes));
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>(rows.get(rows.size() - 1));
+        HookedTransformer finalModel = new HookedTransformer(cfg, last.weights());
+        double[] direct = directPathAsBigrams(finalModel, language);
+        metrics.put("bigram_top1_agreement", direct[0]);
+        metrics.put("bigram_kl", direct[1]);
+        if (cfg.n_layers() >= 1) {
+            double[] copying = copyingFractions(finalModel);
+            metrics.put("copying_fractions", list(java.util.Arrays.copyOf(copying, cfg.n_heads())));
+            metrics.put("layer0_copying_fraction", copying[cfg.n_heads()]);
+        }
+        metrics.put("checkpoints", rows.subList(0, rows.size() - 1));
+
+        List<TrainedModel> out = new ArrayList<>();
+        byte[] finalBytes = file(specName, spec, cfg, last, metrics);
+        parity(finalBytes, parityInputs, ndLogits, spec.nCtx());
+        out.add(new TrainedModel(FINAL, finalBytes));
+        for (int i = 0; i < snapshots.size() - 1; i++) {
+            out.add(new TrainedModel(checkpointName(snapshots.get(i).step()),
+                    file(specName, spec, cfg, snapshots.get(i), rows.get(i))));
+        }
+        return out;
+    }
+
+    /** The fixed sequences metrics are measured on: held-out language, and repeated random tokens. */
+    record Probes(int[][] eval, int[][] repeated) {
+    }
+
+    static Probes probes(AttentionOnlySpec spec, SyntheticLanguage language) {
+        Random evalRandom = new Random(spec.language().seed() ^ EVAL_SALT);
+        int[][] eval = new int[EVAL_SEQUENCES][];
+        for (int i = 0; i < eval.length; i++) {
+            eval[i] = language.sample(evalRandom, spec.nCtx() + 1);
+        }
+        Random probeRandom = new Random(spec.language().seed() ^ PROBE_SALT);
+        int[][] repeated = new int[PROBE_SEQUENCES][];
+        for (int i = 0; i < repeated.length; i++) {
+            repeated[i] = SyntheticLanguage.repeatedRandom(probeRandom, language.vocab(), spec.nCtx() / 2);
+        }
+        return new Probes(eval, repeated);
+    }
+
+    private record Snapshot(int step, Map<String, Tensor> weights) {
+    }
+
+    /** One-hot inputs [n * n_ctx, vocab] (tokens 0..n_ctx-1) and labels (tokens 1..n_ctx) of each sequence. */
+    private static INDArray[] oneHot(int[][] sequences, int vocab, int nCtx) {
+        float[] x = new float[sequences.length * nCtx * vocab];
+        float[] y = new float[sequences.length * nCtx * vocab];
+        for (int s = 0; s < sequences.length; s++) {
+            for (int t = 0; t < nCtx; t++) {
+                int row = s * nCtx + t;
+                x[row * vocab + sequences[s][t]] = 1f;
+                y[row * vocab + sequences[s][t + 1]] = 1f;
+            }
+        }
+        long[] shape = {(long) sequences.length * nCtx, vocab};
+        return new INDArray[] {Nd4j.create(x, shape, DataType.FLOAT), Nd4j.create(y, shape, DataType.FLOAT)};
+    }
+
+    private static org.nd4j.linalg.dataset.api.MultiDataSet batch(SyntheticLanguage language, Random random, int size,
+                                                                  int nCtx) {
+        int[][] sequences = new int[size][];
+        for (int i = 0; i < size; i++) {
+            sequences[i] = language.sample(random, nCtx + 1);
+        }
+        INDArray[] xy = oneHot(sequences, language.vocab(), nCtx);
+        return new org.nd4j.linalg.dataset.MultiDataSet(xy[0], xy[1]);
+    }
+
+    private static SameDiff graph(AttentionOnlySpec spec, TransformerConfig cfg) {
+        int vocab = cfg.d_vocab();
+        int d = cfg.d_model();
+        int h = cfg.n_heads();
+        int e = cfg.d_head();
+        int he = h * e;
+        int t = cfg.n_ctx();
+        SameDiff sd = SameDiff.create();
+        SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, vocab);   // [batch * pos, vocab]
+        SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, vocab);
+        Random init = new Random(spec.seed());
+        double std = 0.8 / Math.sqrt(d); // TransformerLens's default initializer_range
+        Map<String, SDVariable> w = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
+            String name = param.getKey();
+            int[] shape = param.getValue();
+            boolean bias = name.substring(name.lastIndexOf('.') + 1).startsWith("b_");
+            int size = 1;
+            for (int s : shape) {
+                size *= s;
+            }
+            float[] values = new float[size];
+            if (!bias) {
+                for (int i = 0; i < size; i++) {
+                    values[i] = (float) (init.nextGaussian() * std);
+                }
+            }
+            long[] longShape = java.util.Arrays.stream(shape).asLongStream().toArray();
+            w.put(name, sd.var(name, Nd4j.create(values, longShape, DataType.FLOAT)));
+        }
+        // resid = W_E[tokens] + W_pos, as [batch, pos * d_model] plus the flattened W_pos, then [batch * pos, d]
+        SDVariable embed = sd.reshape(tokens.mmul(w.get("embed.W_E")), -1, (long) t * d);
+        SDVariable resid = sd.reshape(sd.nn.biasAdd(embed, sd.reshape(w.get("pos_embed.W_pos"), (long) t * d), true), -1, d);
+        float[] mask = new float[t * t];
+        for (int q = 0; q < t; q++) {
+            for (int k = q + 1; k < t; k++) {
+                mask[q * t + k] = MASK;
+            }
+        }
+        SDVariable causal = sd.constant(Nd4j.create(mask, new long[] {(long) t * t}, DataType.FLOAT));
+        for (int l = 0; l < cfg.n_layers(); l++) {
+            String a = "blocks." + l + ".attn.";
+            SDVariable q = heads(sd, resid, w.get(a + "W_Q"), w.get(a + "b_Q"), d, h, e, t);  // [batch * h, pos, e]
+            SDVariable k = heads(sd, resid, w.get(a + "W_K"), w.get(a + "b_K"), d, h, e, t);
+            SDVariable v = heads(sd, resid, w.get(a + "W_V"), w.get(a + "b_V"), d, h, e, t);
+            SDVariable scores = sd.mmul(q, k, false, true, false).div(Math.sqrt(e));        // [batch * h, q, k]
+            SDVariable masked = sd.reshape(sd.nn.biasAdd(sd.reshape(scores, -1, (long) t * t), causal, true), -1, t, t);
+            SDVariable pattern = sd.nn.softmax(masked, 2);
+            SDVariable z = sd.mmul(pattern, v);                                              // [batch * h, pos, e]
+            SDVariable zFlat = sd.reshape(sd.permute(sd.reshape(z, -1, h, t, e), 0, 2, 1, 3), -1, he); // [batch * pos, h * e]
+            SDVariable attnOut = sd.nn.biasAdd(zFlat.mmul(sd.reshape(w.get(a + "W_O"), he, d)), w.get(a + "b_O"), true);
+            resid = resid.add(attnOut);
+        }
+        SDVariable logits = sd.nn.biasAdd("logits", resid.mmul(w.get("unembed.W_U")), w.get("unembed.b_U"), true);
+        SDVariable loss = sd.loss.softmaxCrossEntropy("loss", label, logits, null);
+        sd.setLossVariables(loss);
+        sd.setTrainingConfig(new TrainingConfig.Builder()
+                .updater(new Adam(spec.learningRate(), 0.9, 0.98, 1e-8))
+                .weightDecay(spec.weightDecay(), true)
+                .dataSetFeatureMapping("tokens").dataSetLabelMapping("label").build());
+        return sd;
+    }
+
+    /** One projection for all heads, [batch * pos, d] -> [batch * n_heads, pos, d_head]. */
+    private static SDVariable heads(SameDiff sd, SDVariable resid, SDVariable weight, SDVariable bias, int d, int h,
+                                    int e, int t) {
+        SDVariable flat = sd.reshape(sd.permute(weight, 1, 0, 2), d, (long) h * e);      // [d, h * e]
+        SDVariable projected = sd.nn.biasAdd(resid.mmul(flat), sd.reshape(bias, (long) h * e), true);
+        return sd.reshape(sd.permute(sd.reshape(projected, -1, t, h, e), 0, 2, 1, 3), -1, t, e);
+    }
+
+    /** The current weights under their TransformerLens names, in parameterShapes order. */
+    private static Map<String, Tensor> weights(SameDiff sd, TransformerConfig cfg) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
+            INDArray arr = sd.getVariable(param.getKey()).getArr();
+            out.put(param.getKey(), Tensor.of(arr.castTo(DataType.FLOAT).dup('c').data().asFloat(), param.getValue()));
+        }
+        return out;
+    }
+
+    /** The metrics of one snapshot, measured by the widgets' model on the probes. */
+    private static Map<String, Object> row(Snapshot s, TransformerConfig cfg, Probes probes) {
+        HookedTransformer model = new HookedTransformer(cfg, s.weights());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("step", s.step());
+        double loss = 0;
+        int count = 0;
+        for (int[] seq : probes.eval()) {
+            for (double l : HeadScores.tokenLosses(model.forward(java.util.Arrays.copyOf(seq, cfg.n_ctx())), seq)) {
+                loss += l;
+                count++;
+            }
+        }
+        r.put("loss", loss / count);
+        int half = probes.repeated()[0].length / 2;
+        double first = 0;
+        double second = 0;
+        double[][] previous = new double[cfg.n_layers()][cfg.n_heads()];
+        double[][] induction = new double[cfg.n_layers()][cfg.n_heads()];
+        for (int[] seq : probes.repeated()) {
+            ActivationCache cache = new ActivationCache();
+            double[] losses = HeadScores.tokenLosses(model.forward(seq, cache), seq);
+            for (int t = 0; t < half - 1; t++) {
+                first += losses[t];
+            }
+            for (int t = half; t < losses.length; t++) {
+                second += losses[t];
+            }
+            if (cfg.n_layers() > 0) {
+                accumulate(previous, HeadScores.previousToken(model, cache));
+                accumulate(induction, HeadScores.induction(model, cache, half));
+            }
+        }
+        int n = probes.repeated().length;
+        r.put("repeated_first_half_loss", first / (n * (half - 1)));
+        r.put("repeated_second_half_loss", second / (n * (2 * half - 1 - half)));
+        r.put("previous_token_scores", matrix(previous, n));
+        r.put("induction_scores", matrix(induction, n));
+        return r;
+    }
+
+    private static void accumulate(double[][] into, double[][] add) {
+        for (int i = 0; i < into.length; i++) {
+            for (int j = 0; j < into[i].length; j++) {
+                into[i][j] += add[i][j];
+            }
+        }
+    }
+
+    private static List<Object> matrix(double[][] sums, int n) {
+        List<Object> rows = new ArrayList<>();
+        for (double[] row : sums) {
+            List<Object> cells = new ArrayList<>();
+            for (double v : row) {
+                cells.add(v / n);
+            }
+            rows.add(cells);
+        }
+        return rows;
+    }
+
+    private static List<Object> list(double[] values) {
+        List<Object> out = new ArrayList<>();
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    /**
+     * The direct path W_E W_U + b_U read as a bigram table: [0] the share of tokens whose top entry is the
+     * language's likeliest successor, [1] the mean KL(true || softmax(row)) in nats.
+     */
+    static double[] directPathAsBigrams(HookedTransformer model, SyntheticLanguage language) {
+        Tensor table = Ops.addBias(Circuits.directPath(model), model.b_U()); // [vocab, vocab]
+        double[][] truth = language.bigram();
+        int vocab = truth.length;
+        int agree = 0;
+        double kl = 0;
+        for (int a = 0; a < vocab; a++) {
+            int best = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int b = 0; b < vocab; b++) {
+                if (table.get(a, b) > max) {
+                    max = table.get(a, b);
+                    best = b;
+                }
+            }
+            agree += best == language.likeliestNext(a) ? 1 : 0;
+            double sum = 0;
+            for (int b = 0; b < vocab; b++) {
+                sum += Math.exp(table.get(a, b) - max);
+            }
+            double logZ = Math.log(sum) + max;
+            for (int b = 0; b < vocab; b++) {
+                kl += truth[a][b] * (Math.log(truth[a][b]) - (table.get(a, b) - logZ));
+            }
+        }
+        return new double[] {(double) agree / vocab, kl / vocab};
+    }
+
+    /**
+     * For each layer-0 head, then for the heads' summed circuits: the share of tokens whose row of the full
+     * OV circuit W_E W_V W_O W_U peaks on the token itself. Heads tend to split the vocabulary between them
+     * (each copies its own subset), so the sum is the layer's verdict: [n_heads + 1].
+     */
+    static double[] copyingFractions(HookedTransformer model) {
+        int heads = model.cfg().n_heads();
+        double[] out = new double[heads + 1];
+        Tensor sum = null;
+        for (int h = 0; h < heads; h++) {
+            Tensor ov = Circuits.fullOV(model, 0, h); // [vocab, vocab]
+            out[h] = diagonalPeaks(ov);
+            sum = sum == null ? ov : Ops.add(sum, ov);
+        }
+        out[heads] = diagonalPeaks(sum);
+        return out;
+    }
+
+    private static double diagonalPeaks(Tensor m) {
+        int n = m.dim(0);
+        int self = 0;
+        for (int a = 0; a < n; a++) {
+            int best = 0;
+            for (int b = 1; b < m.dim(1); b++) {
+                if (m.get(a, b) > m.get(a, best)) {
+                    best = b;
+                }
+            }
+            self += best == a ? 1 : 0;
+        }
+        return (double) self / n;
+    }
+
+    private static byte[] file(String specName, AttentionOnlySpec spec, TransformerConfig cfg, Snapshot s,
+                               Map<String, Object> metrics) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "circuitbook/1");
+        meta.put("model_kind", AttentionOnlySpec.KIND);
+        meta.put("spec_name", specName);
+        meta.put("spec", spec.canonical());
+        meta.put("trainer", VERSION);
+        meta.put("seed", Long.toString(spec.seed()));
+        meta.put("step", Integer.toString(s.step()));
+        meta.put(HookedTransformer.CONFIG_KEY, cfg.toJson());
+        meta.put("language", languageJson(spec.language()));
+        meta.put("metrics", Json.write(metrics));
+        return new SafeTensors(new HookedTransformer(cfg, s.weights()).tensors(), meta).toBytes();
+    }
+
+    /** The language's settings (enough to regenerate it) and its token names. */
+    static String languageJson(SyntheticLanguage.Settings l) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("vocab", l.vocab());
+        map.put("successors", l.successors());
+        map.put("noise", l.noise());
+        map.put("repeat_probability", l.repeatProbability());
+        map.put("segment_min", l.segmentMin());
+        map.put("segment_max", l.segmentMax());
+        map.put("seed", l.seed());
+        List<Object> names = new ArrayList<>();
+        for (int i = 0; i < l.vocab(); i++) {
+            names.add(SyntheticLanguage.tokenName(i));
+        }
+        map.put("token_names", names);
+        return Json.write(map);
+    }
+
+    /** The published weights, run by the widgets' HookedTransformer, against ND4J's logits. */
+    static double parity(byte[] bytes, int[][] sequences, float[] expected, int nCtx) {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(bytes));
+        int vocab = model.cfg().d_vocab_out();
+        double maxDiff = 0;
+        double scale = 1;
+        for (int s = 0; s < sequences.length; s++) {
+            Tensor logits = model.forward(java.util.Arrays.copyOf(sequences[s], nCtx));
+            for (int t = 0; t < nCtx; t++) {
+                for (int c = 0; c < vocab; c++) {
+                    float want = expected[(s * nCtx + t) * vocab + c];
+                    maxDiff = Math.max(maxDiff, Math.abs(logits.get(t, c) - want));
+                    scale = Math.max(scale, Math.abs(want));
+                }
+            }
+        }
+        double tolerance = PARITY_RELATIVE_TOLERANCE * scale;
+        if (!(maxDiff <= tolerance)) {
+            throw new ToySuperpositionTrainer.TrainingFailure("parity check failed for " + FINAL
+                    + ": the widgets' HookedTransformer differs from ND4J's logits by " + maxDiff + " (tolerance "
+                    + tolerance + " = " + PARITY_RELATIVE_TOLERANCE + " x max |logit| " + scale + ")");
+        }
+        if (System.getenv("CIRCUITBOOK_PARITY_REPORT") != null) {
+            System.err.println("parity: max |diff| " + maxDiff + ", max |logit| " + scale);
+        }
+        return maxDiff;
+    }
+
+    static List<String> verify(AttentionOnlySpec spec, List<TrainedModel> models) {
+        List<String> failures = new ArrayList<>();
+        TrainedModel model = models.stream().filter(m -> m.fileName().equals(FINAL)).findFirst().orElse(null);
+        if (model == null || spec.expectations() == 0) {
+            return failures;
+        }
+        Map<?, ?> metrics = (Map<?, ?>) Json.parse(SafeTensors.fromBytes(model.bytes()).metadata().get("metrics"));
+        atLeast(failures, spec.bigramTop1AgreementAtLeast(), number(metrics, "bigram_top1_agreement"),
+                "the direct path W_E W_U + b_U picks the likeliest successor for a share");
+        if (spec.nLayers() >= 1) {
+            atLeast(failures, spec.copyingFractionAtLeast(), number(metrics, "layer0_copying_fraction"),
+                    "the layer-0 heads' summed full OV circuit maps to itself a share of tokens");
+        }
+        if (spec.nLayers() >= 2) {
+            List<?> previous = (List<?>) metrics.get("previous_token_scores");
+            atLeast(failures, spec.previousTokenScoreAtLeast(), max((List<?>) previous.get(0)),
+                    "the best previous-token score in layer 0 is");
+            List<?> induction = (List<?>) metrics.get("induction_scores");
+            double best = 0;
+            for (int l = 1; l < induction.size(); l++) {
+                best = Math.max(best, max((List<?>) induction.get(l)));
+            }
+            atLeast(failures, spec.inductionScoreAtLeast(), best, "the best induction score after layer 0 is");
+        }
+        double first = number(metrics, "repeated_first_half_loss");
+        double second = number(metrics, "repeated_second_half_loss");
+        if (!Double.isNaN(spec.repeatedLossRatioAtMost()) && !(second / first <= spec.repeatedLossRatioAtMost())) {
+            failures.add(FINAL + ": on repeated random tokens the loss in the repeat ("
+                    + String.format(Locale.ROOT, "%.3f", second) + ") is " + String.format(Locale.ROOT, "%.3f", second / first)
+                    + " of the first half's (" + String.format(Locale.ROOT, "%.3f", first) + "), above the expected "
+                    + spec.repeatedLossRatioAtMost());
+        }
+        return failures;
+    }
+
+    private static void atLeast(List<String> failures, double expected, double actual, String what) {
+        if (!Double.isNaN(expected) && !(actual >= expected)) {
+            failures.add(FINAL + ": " + what + " " + String.format(Locale.ROOT, "%.3f", actual)
+                    + ", below the expected " + expected);
+        }
+    }
+
+    private static double number(Map<?, ?> map, String key) {
+        return ((Number) map.get(key)).doubleValue();
+    }
+
+    private static double max(List<?> values) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (Object v : values) {
+            best = Math.max(best, ((Number) v).doubleValue());
+        }
+        return best;
+    }
+}

@@ -1,0 +1,205 @@
+package org.circuitbook.generator.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.generator.diagnostics.BuildException;
+import org.circuitbook.generator.diagnostics.Diagnostic;
+import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.TransformerConfig;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The attention-only transformers at test-sized budgets: a small two-layer model on a 16-token language
+ * whose sequences repeat a random "name", trained until its induction circuit forms, and a zero-layer model
+ * trained twice to show it learns the bigram table and is bit-reproducible.
+ */
+@DisplayName("Attention-only transformers")
+class AttentionOnlyTrainerTest {
+    static final String LANGUAGE = "data: {vocab: 16, successors: 3, repeat_probability: 1.0, segment_min: 4, segment_max: 8, seed: 1}\n";
+    static final String TWO_LAYERS = "model: {kind: attention-only, n_layers: 2, d_model: 32, n_heads: 2, d_head: 16, n_ctx: 16}\n"
+            + LANGUAGE + "trainer: {steps: 1200, batch_size: 32, learning_rate: 0.01, checkpoints: 4}\n"
+            + "verify: {repeated_loss_ratio_at_most: 0.5, previous_token_score_at_least: 0.4, induction_score_at_least: 0.5}\n";
+    static final String ZERO_LAYERS = "model: {kind: attention-only, n_layers: 0, d_model: 32, n_ctx: 16}\n" + LANGUAGE
+            + "trainer: {steps: 300, batch_size: 32, learning_rate: 0.01}\nverify: {bigram_top1_agreement_at_least: 0.9}\n";
+    static AttentionOnlySpec spec;
+    static List<TrainedModel> trained;
+    static Map<?, ?> metrics;
+
+    @BeforeAll
+    static void train() {
+        ModelSpec parsed = parse(TWO_LAYERS);
+        spec = (AttentionOnlySpec) parsed.settings();
+        trained = spec.train(parsed);
+        metrics = metrics(trained.get(0));
+    }
+
+    static ModelSpec parse(String yaml) {
+        Problems problems = new Problems("load");
+        ModelSpec parsed = ModelSpec.parse("ao", "ao.yaml", yaml, problems);
+        problems.throwIfAny();
+        return parsed;
+    }
+
+    static Map<?, ?> metrics(TrainedModel model) {
+        return (Map<?, ?>) Json.parse(SafeTensors.fromBytes(model.bytes()).metadata().get("metrics"));
+    }
+
+    static double number(Object map, String key) {
+        return ((Number) ((Map<?, ?>) map).get(key)).doubleValue();
+    }
+
+    static double cell(Map<?, ?> map, String key, int layer, int head) {
+        return ((Number) ((List<?>) ((List<?>) map.get(key)).get(layer)).get(head)).doubleValue();
+    }
+
+    @Test
+    @DisplayName("publishes final.safetensors, then a checkpoint per evenly spaced step, in TransformerLens names and shapes")
+    void files() {
+        assertEquals(List.of("final.safetensors", "checkpoint-0.safetensors", "checkpoint-300.safetensors",
+                "checkpoint-600.safetensors", "checkpoint-900.safetensors"), trained.stream().map(TrainedModel::fileName).toList());
+        assertEquals(spec.fileNames(), trained.stream().map(TrainedModel::fileName).toList());
+        SafeTensors file = SafeTensors.fromBytes(trained.get(0).bytes());
+        assertEquals(List.of(2, 16, 32), List.of(file.tensor("blocks.1.attn.W_Q").shape()[0],
+                file.tensor("embed.W_E").shape()[0], file.tensor("embed.W_E").shape()[1]));
+        assertArrayEquals(new int[] {2, 16, 32}, file.tensor("blocks.0.attn.W_O").shape());
+        assertArrayEquals(new int[] {32, 16}, file.tensor("unembed.W_U").shape());
+        assertTrue(file.tensors().keySet().stream().noneMatch(k -> k.contains("mlp")), "attn_only: no MLP tensors");
+        TransformerConfig cfg = TransformerConfig.fromJson(file.metadata().get("config"));
+        assertEquals(new TransformerConfig(2, 32, 16, 2, 0, 16, 16, 16, null, true, null, "standard"), cfg);
+        Map<?, ?> language = (Map<?, ?>) Json.parse(file.metadata().get("language"));
+        assertEquals(16, ((Number) language.get("vocab")).intValue());
+        assertEquals("ba", ((List<?>) language.get("token_names")).get(0));
+        assertEquals("0", file.metadata().get("seed"));
+        assertEquals("1200", file.metadata().get("step"));
+        assertEquals(4, ((List<?>) metrics.get("checkpoints")).size());
+    }
+
+    @Test
+    @DisplayName("forms an induction circuit: the repeat's loss falls below half the first half's, with a previous-token and an induction head")
+    void induction() {
+        double first = number(metrics, "repeated_first_half_loss");
+        double second = number(metrics, "repeated_second_half_loss");
+        assertTrue(second < 0.5 * first, "repeat " + second + " vs first half " + first);
+        double previous = Math.max(cell(metrics, "previous_token_scores", 0, 0), cell(metrics, "previous_token_scores", 0, 1));
+        double induction = Math.max(cell(metrics, "induction_scores", 1, 0), cell(metrics, "induction_scores", 1, 1));
+        assertTrue(previous > 0.4, "layer-0 previous-token score " + previous);
+        assertTrue(induction > 0.5, "layer-1 induction score " + induction);
+        Map<?, ?> start = (Map<?, ?>) ((List<?>) metrics.get("checkpoints")).get(0);
+        assertTrue(number(start, "repeated_second_half_loss") > 0.9 * number(start, "repeated_first_half_loss"),
+                "at step 0 the repeat is no easier: " + start);
+        assertEquals(List.of(), spec.verify(trained));
+        assertEquals(3, spec.expectations());
+    }
+
+    @Test
+    @DisplayName("its metrics are what the widgets' HookedTransformer measures on the published weights")
+    void metricsReproduce() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        SyntheticLanguage language = new SyntheticLanguage(spec.language());
+        AttentionOnlyTrainer.Probes probes = AttentionOnlyTrainer.probes(spec, language);
+        double[] direct = AttentionOnlyTrainer.directPathAsBigrams(model, language);
+        assertEquals(number(metrics, "bigram_top1_agreement"), direct[0]);
+        assertEquals(number(metrics, "bigram_kl"), direct[1]);
+        double[] copying = AttentionOnlyTrainer.copyingFractions(model);
+        assertEquals(number(metrics, "layer0_copying_fraction"), copying[2]);
+        assertEquals(16, probes.repeated()[0].length);
+        assertEquals(17, probes.eval()[0].length);
+    }
+
+    @Test
+    @DisplayName("the parity check passes on the model's own logits and fails the build on a mismatch")
+    void parity() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        int[][] sequences = AttentionOnlyTrainer.probes(spec, new SyntheticLanguage(spec.language())).eval();
+        int[][] two = Arrays.copyOf(sequences, 2);
+        float[] logits = new float[2 * 16 * 16];
+        for (int s = 0; s < 2; s++) {
+            Tensor out = model.forward(Arrays.copyOf(two[s], 16));
+            System.arraycopy(out.data(), 0, logits, s * 256, 256);
+        }
+        assertEquals(0.0, AttentionOnlyTrainer.parity(trained.get(0).bytes(), two, logits, 16));
+        logits[300] += 0.001f;
+        var failure = assertThrows(ToySuperpositionTrainer.TrainingFailure.class,
+                () -> AttentionOnlyTrainer.parity(trained.get(0).bytes(), two, logits, 16));
+        assertTrue(failure.getMessage().startsWith("parity check failed for final.safetensors: the widgets' "
+                + "HookedTransformer differs from ND4J's logits by 9.99"), failure.getMessage());
+    }
+
+    @Test
+    @DisplayName("a zero-layer model learns the bigram table into W_E W_U, bit-identically on a second run")
+    void zeroLayerBigrams() {
+        ModelSpec parsed = parse(ZERO_LAYERS);
+        List<TrainedModel> once = parsed.settings().train(parsed);
+        List<TrainedModel> twice = parsed.settings().train(parsed);
+        assertEquals(List.of("final.safetensors"), once.stream().map(TrainedModel::fileName).toList());
+        assertArrayEquals(once.get(0).bytes(), twice.get(0).bytes());
+        Map<?, ?> m = metrics(once.get(0));
+        assertTrue(number(m, "bigram_top1_agreement") >= 0.9, m.toString());
+        assertEquals(List.of(), parsed.settings().verify(once));
+        assertEquals(List.of(), m.get("induction_scores"));
+    }
+
+    @Test
+    @DisplayName("a verify expectation the model misses is reported with its numbers")
+    void verifyFailure() {
+        AttentionOnlySpec strict = (AttentionOnlySpec) parse(TWO_LAYERS.replace(
+                "verify: {repeated_loss_ratio_at_most: 0.5, previous_token_score_at_least: 0.4, induction_score_at_least: 0.5}",
+                "verify: {repeated_loss_ratio_at_most: 0.001, induction_score_at_least: 1.0}")).settings();
+        List<String> failures = strict.verify(trained);
+        assertEquals(2, failures.size(), failures.toString());
+        assertTrue(failures.get(0).matches("final\\.safetensors: the best induction score after layer 0 is 0\\.\\d{3}, "
+                + "below the expected 1\\.0"), failures.get(0));
+        assertTrue(failures.get(1).matches("final\\.safetensors: on repeated random tokens the loss in the repeat "
+                + "\\(\\d\\.\\d{3}\\) is 0\\.\\d{3} of the first half's \\(\\d\\.\\d{3}\\), above the expected 0\\.001"),
+                failures.get(1));
+    }
+
+    static List<String> errors(String yaml) {
+        Problems problems = new Problems("load");
+        ModelSpec.parse("ao", "ao.yaml", yaml, problems);
+        var e = assertThrows(BuildException.class, problems::throwIfAny);
+        return e.diagnostics().stream().map(Diagnostic::toString).toList();
+    }
+
+    @Test
+    @DisplayName("reports a missing n_layers, an unknown key and a check the model cannot have, with their places")
+    void specErrors() {
+        assertEquals(List.of("ao.yaml:1:1: load: missing required key \"n_layers\" (0 (a bigram model), 1 (skip-trigrams) or 2 (induction heads))"),
+                errors("model: {kind: attention-only}\n"));
+        assertEquals(List.of(
+                "ao.yaml:5:3: load: unknown key \"vocabulary\" in the data section (known keys: noise, repeat_probability, "
+                        + "seed, segment_max, segment_min, successors, vocab)",
+                "ao.yaml:7:3: load: induction_score_at_least needs n_layers >= 2, the model has 1"),
+                errors("""
+                        model:
+                          kind: attention-only
+                          n_layers: 1
+                        data:
+                          vocabulary: 10
+                        verify:
+                          induction_score_at_least: 0.5
+                        """));
+    }
+
+    @Test
+    @DisplayName("defaults: d_model 64, 4 heads of 16, n_ctx 32, a 48-token language, 1,500 Adam steps of 64 sequences")
+    void defaults() {
+        AttentionOnlySpec d = (AttentionOnlySpec) parse("model: {kind: attention-only, n_layers: 2}\n").settings();
+        assertEquals(List.of(64, 4, 16, 32, 48, 1500, 64, 0), List.of(d.dModel(), d.nHeads(), d.dHead(), d.nCtx(),
+                d.language().vocab(), d.steps(), d.batchSize(), d.checkpoints()));
+        assertEquals(0, d.expectations());
+    }
+}
