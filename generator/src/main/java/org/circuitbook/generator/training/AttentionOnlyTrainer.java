@@ -41,6 +41,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * published weights, so a widget that recomputes them gets the same numbers:
  * <ul>
  *   <li>{@code loss}: mean next-token loss on {@value #EVAL_SEQUENCES} held-out sequences of the language;
+ *   <li>(final file only) {@code loss_per_step}: the training batch's loss at every step;
  *   <li>on {@value #PROBE_SEQUENCES} repeated random sequences (n_ctx / 2 uniform tokens, twice): the mean
  *       loss in the first half and in the repeat, and each head's previous-token and induction scores
  *       ({@link HeadScores});
@@ -52,11 +53,12 @@ import org.nd4j.linalg.learning.config.Adam;
  *       "One-Layer Attention-Only Transformers".
  * </ul>
  *
- * <p>Parity: the final weights, read back from the published bytes and run by the widgets' model on
- * {@value #PARITY_SEQUENCES} sequences, must give ND4J's logits within 1e-5 times their scale.
+ * <p>Parity: every published file (the final weights and each checkpoint), read back from its bytes and run
+ * by the widgets' model on {@value #PARITY_SEQUENCES} sequences, must give ND4J's logits at that step within
+ * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/2";
+    static final String VERSION = "attention-only/4";
     static final String FINAL = ModularAdditionTrainer.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = 64;
@@ -96,7 +98,11 @@ final class AttentionOnlyTrainer {
         SyntheticLanguage language = new SyntheticLanguage(spec.language());
         Probes probes = probes(spec, language);
         SameDiff sd = graph(spec, cfg);
+        StepLosses stepLosses = new StepLosses("logits");
+        sd.setListeners(stepLosses);
         Random data = new Random(spec.seed() * 31 + 7);
+        int[][] parityInputs = java.util.Arrays.copyOf(probes.eval(), PARITY_SEQUENCES);
+        INDArray[] parityFeatures = oneHot(parityInputs, cfg.d_vocab(), spec.nCtx());
         List<Snapshot> snapshots = new ArrayList<>();
         int[] points = java.util.stream.IntStream.concat(java.util.Arrays.stream(spec.checkpointSteps()),
                 java.util.stream.IntStream.of(spec.steps())).toArray();
@@ -106,13 +112,11 @@ final class AttentionOnlyTrainer {
                 sd.fit(Batches.generated(step - done, () -> batch(language, data, spec.batchSize(), spec.nCtx())), 1);
                 done = step;
             }
-            snapshots.add(new Snapshot(step, weights(sd, cfg)));
+            float[] ndLogits = sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits")
+                    .castTo(DataType.FLOAT).dup('c').data().asFloat();
+            snapshots.add(new Snapshot(step, weights(sd, cfg), ndLogits));
         }
         Snapshot last = snapshots.get(snapshots.size() - 1);
-        int[][] parityInputs = java.util.Arrays.copyOf(probes.eval(), PARITY_SEQUENCES);
-        INDArray[] parityFeatures = oneHot(parityInputs, cfg.d_vocab(), spec.nCtx());
-        float[] ndLogits = sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits")
-                .castTo(DataType.FLOAT).dup('c').data().asFloat();
 
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Snapshot s : snapshots) {
@@ -128,15 +132,18 @@ final class AttentionOnlyTrainer {
             metrics.put("copying_fractions", list(java.util.Arrays.copyOf(copying, cfg.n_heads())));
             metrics.put("layer0_copying_fraction", copying[cfg.n_heads()]);
         }
+        metrics.put("loss_per_step", stepLosses.values());
         metrics.put("checkpoints", rows.subList(0, rows.size() - 1));
 
         List<TrainedModel> out = new ArrayList<>();
         byte[] finalBytes = file(specName, spec, cfg, last, metrics);
-        parity(finalBytes, parityInputs, ndLogits, spec.nCtx());
+        parity(FINAL, finalBytes, parityInputs, last.ndLogits(), spec.nCtx());
         out.add(new TrainedModel(FINAL, finalBytes));
         for (int i = 0; i < snapshots.size() - 1; i++) {
-            out.add(new TrainedModel(checkpointName(snapshots.get(i).step()),
-                    file(specName, spec, cfg, snapshots.get(i), rows.get(i))));
+            String name = checkpointName(snapshots.get(i).step());
+            byte[] bytes = file(specName, spec, cfg, snapshots.get(i), rows.get(i));
+            parity(name, bytes, parityInputs, snapshots.get(i).ndLogits(), spec.nCtx());
+            out.add(new TrainedModel(name, bytes));
         }
         return out;
     }
@@ -159,7 +166,8 @@ final class AttentionOnlyTrainer {
         return new Probes(eval, repeated);
     }
 
-    private record Snapshot(int step, Map<String, Tensor> weights) {
+    /** The weights at one step, and ND4J's logits for the parity sequences at that step. */
+    private record Snapshot(int step, Map<String, Tensor> weights, float[] ndLogits) {
     }
 
     /** One-hot inputs [n * n_ctx, vocab] (tokens 0..n_ctx-1) and labels (tokens 1..n_ctx) of each sequence. */
@@ -437,7 +445,7 @@ final class AttentionOnlyTrainer {
     }
 
     /** The published weights, run by the widgets' HookedTransformer, against ND4J's logits. */
-    static double parity(byte[] bytes, int[][] sequences, float[] expected, int nCtx) {
+    static double parity(String fileName, byte[] bytes, int[][] sequences, float[] expected, int nCtx) {
         HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(bytes));
         int vocab = model.cfg().d_vocab_out();
         double maxDiff = 0;
@@ -454,12 +462,12 @@ final class AttentionOnlyTrainer {
         }
         double tolerance = PARITY_RELATIVE_TOLERANCE * scale;
         if (!(maxDiff <= tolerance)) {
-            throw new ToySuperpositionTrainer.TrainingFailure("parity check failed for " + FINAL
+            throw new ToySuperpositionTrainer.TrainingFailure("parity check failed for " + fileName
                     + ": the widgets' HookedTransformer differs from ND4J's logits by " + maxDiff + " (tolerance "
                     + tolerance + " = " + PARITY_RELATIVE_TOLERANCE + " x max |logit| " + scale + ")");
         }
         if (System.getenv("CIRCUITBOOK_PARITY_REPORT") != null) {
-            System.err.println("parity: max |diff| " + maxDiff + ", max |logit| " + scale);
+            System.err.println("parity " + fileName + ": max |diff| " + maxDiff + ", max |logit| " + scale);
         }
         return maxDiff;
     }

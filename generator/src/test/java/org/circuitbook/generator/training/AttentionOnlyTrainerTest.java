@@ -85,6 +85,10 @@ class AttentionOnlyTrainerTest {
         assertEquals("0", file.metadata().get("seed"));
         assertEquals("1200", file.metadata().get("step"));
         assertEquals(4, ((List<?>) metrics.get("checkpoints")).size());
+        List<?> perStep = (List<?>) metrics.get("loss_per_step");
+        assertEquals(1200, perStep.size());
+        assertTrue(((Number) perStep.get(0)).doubleValue() > ((Number) perStep.get(1199)).doubleValue() + 0.5,
+                "the training loss falls: " + perStep.get(0) + " -> " + perStep.get(1199));
     }
 
     @Test
@@ -130,10 +134,10 @@ class AttentionOnlyTrainerTest {
             Tensor out = model.forward(Arrays.copyOf(two[s], 16));
             System.arraycopy(out.data(), 0, logits, s * 256, 256);
         }
-        assertEquals(0.0, AttentionOnlyTrainer.parity(trained.get(0).bytes(), two, logits, 16));
+        assertEquals(0.0, AttentionOnlyTrainer.parity("final.safetensors", trained.get(0).bytes(), two, logits, 16));
         logits[300] += 0.001f;
         var failure = assertThrows(ToySuperpositionTrainer.TrainingFailure.class,
-                () -> AttentionOnlyTrainer.parity(trained.get(0).bytes(), two, logits, 16));
+                () -> AttentionOnlyTrainer.parity("final.safetensors", trained.get(0).bytes(), two, logits, 16));
         assertTrue(failure.getMessage().startsWith("parity check failed for final.safetensors: the widgets' "
                 + "HookedTransformer differs from ND4J's logits by 9.99"), failure.getMessage());
     }

@@ -67,6 +67,10 @@ class ModularAdditionTrainerTest {
                 trained.stream().map(TrainedModel::fileName).toList());
         assertEquals(spec.fileNames(), trained.stream().map(TrainedModel::fileName).toList());
         assertEquals("500", SafeTensors.fromBytes(trained.get(0).bytes()).metadata().get("step"));
+        List<?> perStep = (List<?>) metrics.get("train_loss_per_step");
+        assertEquals(500, perStep.size());
+        assertEquals(number(((List<?>) metrics.get("checkpoints")).get(0) instanceof Map<?, ?> m ? m : Map.of(), "train_loss"),
+                ((Number) perStep.get(0)).doubleValue(), 1e-4, "step 1's loss is the loss at the step-0 checkpoint");
         for (int i = 1; i < trained.size(); i++) {
             SafeTensors checkpoint = SafeTensors.fromBytes(trained.get(i).bytes());
             int step = Integer.parseInt(checkpoint.metadata().get("step"));
