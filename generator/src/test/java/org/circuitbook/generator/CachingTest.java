@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.generator.training.ModelCache;
+import org.circuitbook.generator.training.ModelSpec;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,5 +122,30 @@ class CachingTest {
         assertTrue(errors.get(0).contains(" the spec expects 5 (norms ["), errors.get(0));
         assertEquals(List.of(), site.siteFiles(), "nothing was written");
         assertEquals(1, site.buildErrors().size(), "the cached model is verified again on the next build");
+    }
+
+    @Test
+    @DisplayName("independent specs train at the same time, each in its own process, up to the cache's parallelism")
+    void parallelTraining(@TempDir Path root) throws Exception {
+        List<ModelSpec> specs = new java.util.ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            String path = "content/models/" + name + ".yaml";
+            String text = FixtureSite.TINY_SPEC + "  seed: " + specs.size() + "\n";
+            Files.createDirectories(root.resolve("content/models"));
+            Files.writeString(root.resolve(path), text);
+            Problems problems = new Problems("load");
+            specs.add(ModelSpec.parse(name, path, text, problems));
+            problems.throwIfAny();
+        }
+        List<String> log = new java.util.ArrayList<>();
+        ModelCache two = new ModelCache(root.resolve(".cache-2"), root, java.util.Set.of(), 2, log::add);
+        two.trainAll(specs);
+        assertEquals(2, two.peakParallelTrainers(), "both specs trained at once: " + log);
+        ModelCache one = new ModelCache(root.resolve(".cache-1"), root, java.util.Set.of(), 1, log::add);
+        one.trainAll(specs);
+        assertEquals(1, one.peakParallelTrainers(), "one at a time: " + log);
+        assertArrayEquals(Files.readAllBytes(root.resolve(".cache-2/models/a/" + ModelCache.key(specs.get(0)) + "/sparsity-0.9.safetensors")),
+                Files.readAllBytes(root.resolve(".cache-1/models/a/" + ModelCache.key(specs.get(0)) + "/sparsity-0.9.safetensors")),
+                "training next to another process gives the same weights as training alone");
     }
 }

@@ -217,4 +217,11 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
         }
         return n;
     }
+
+    @Override
+    public double cost() {
+        double perToken = 2.0 * language.vocab() * dModel
+                + nLayers * (4.0 * dModel * nHeads * dHead + 2.0 * nCtx * nHeads * dHead);
+        return 3.0 * steps * batchSize * nCtx * perToken;
+    }
 }

@@ -28,4 +28,10 @@ public sealed interface KindSpec permits ToySuperpositionSpec, SaeToySpec, Modul
 
     /** How many expectations the spec's verify section states. */
     int expectations();
+
+    /**
+     * A rough count of the multiply-adds training takes (forward and backward), only to start the longest
+     * specs first so that two cores finish together; not a promise of time.
+     */
+    double cost();
 }

@@ -45,6 +45,8 @@ public final class ModelCache {
     private final Path root;
     private final Set<String> retrain;
     private final int parallelism;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
     private final Consumer<String> log;
 
     /** Caches under {@code cacheDir}; spec paths are relative to the project {@code root}. */
@@ -75,7 +77,10 @@ public final class ModelCache {
         Map<ModelSpec, Future<Long>> training = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
         try {
-            for (ModelSpec spec : specs) {
+            // the costliest first, so that the last ones to start are short and both cores finish together
+            List<ModelSpec> byCost = new ArrayList<>(specs);
+            byCost.sort(java.util.Comparator.comparingDouble((ModelSpec s) -> -s.settings().cost()));
+            for (ModelSpec spec : byCost) {
                 if (!status.get(spec).equals("fresh")) {
                     training.put(spec, pool.submit(() -> trainIntoCache(spec)));
                 }
@@ -121,6 +126,11 @@ public final class ModelCache {
         }
         problems.throwIfAny();
         return out;
+    }
+
+    /** The most trainer processes that have run at once, over this cache's lifetime. */
+    public int peakParallelTrainers() {
+        return peak.get();
     }
 
     /** The cache key: the first 16 hex digits of SHA-256 over the resolved spec and the trainer version. */
@@ -199,12 +209,15 @@ public final class ModelCache {
         builder.redirectOutput(ProcessBuilder.Redirect.to(out.resolve("trainer.log").toFile()));
         Process process = builder.start();
         int exit;
+        peak.accumulateAndGet(running.incrementAndGet(), Math::max);
         try {
             exit = process.waitFor();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while training " + spec.name());
+        } finally {
+            running.decrementAndGet();
         }
         if (exit != 0) {
             List<String> lines = Files.readAllLines(out.resolve("trainer.log"));

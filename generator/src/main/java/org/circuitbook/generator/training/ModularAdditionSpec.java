@@ -152,4 +152,11 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
     public int expectations() {
         return (Double.isNaN(testAccuracyAtLeast) ? 0 : 1) + (Double.isNaN(keyFrequenciesNormFractionAtLeast) ? 0 : 1);
     }
+
+    @Override
+    public double cost() {
+        double rows = trainSize(p, trainFraction);
+        double perRow = 3 * (p + 1) * dModel + 4.0 * 3 * dModel * nHeads * dHead + 2.0 * dModel * dMlp + dModel * p;
+        return 3.0 * steps * rows * perRow;
+    }
 }

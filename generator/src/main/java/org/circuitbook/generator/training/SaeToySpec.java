@@ -25,7 +25,8 @@ import org.circuitbook.generator.config.YamlMap;
  *   learning_rate: 0.001          # (default 0.001)
  *   seed: 0                       # seeds the features, the data and the initial weights (default 0)
  * verify:                         # checked on every build
- *   - {d_sae: 64, l1_coefficient: 0.01, mmcs_at_least: 0.9, dead_fraction_at_most: 0.2}
+ *   - {d_sae: 64, l1_coefficient: 0.01, mmcs_at_least: 0.9, dead_fraction_at_most: 0.2,
+ *      reconstruction_error_at_most: 0.25}   # |x - x_hat|^2 / |x|^2 over a fresh batch
  * </pre>
  */
 public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nFeatures, int dIn,
@@ -34,7 +35,11 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
     public static final String KIND = "sae-toy";
 
     /** What one trained SAE must achieve; NaN means "not checked". */
-    public record Expectation(int dSae, double l1, double mmcsAtLeast, double deadFractionAtMost) {
+    public record Expectation(int dSae, double l1, double mmcsAtLeast, double deadFractionAtMost,
+                              double reconstructionErrorAtMost) {
+        public Expectation(int dSae, double l1, double mmcsAtLeast, double deadFractionAtMost) {
+            this(dSae, l1, mmcsAtLeast, deadFractionAtMost, Double.NaN);
+        }
     }
 
     static SaeToySpec from(YamlMap model, YamlMap data, YamlMap trainer, YamlMap verifySection, List<Object> verify) {
@@ -82,7 +87,8 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
                     verifySection.error("verify", "each verify entry is a mapping like {d_sae: 64, l1_coefficient: 0.01, mmcs_at_least: 0.9}", null);
                     continue;
                 }
-                e.checkKeys(Set.of("d_sae", "l1_coefficient", "mmcs_at_least", "dead_fraction_at_most"), "a verify entry");
+                e.checkKeys(Set.of("d_sae", "l1_coefficient", "mmcs_at_least", "dead_fraction_at_most",
+                        "reconstruction_error_at_most"), "a verify entry");
                 int size = e.integer("d_sae", -1);
                 double coefficient = e.number("l1_coefficient", Double.NaN);
                 if (!sizes.contains(size) || !l1.contains(coefficient)) {
@@ -90,7 +96,7 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
                             "trained: d_sae " + sizes + " x l1 " + l1);
                 }
                 expectations.add(new Expectation(size, coefficient, e.number("mmcs_at_least", Double.NaN),
-                        e.number("dead_fraction_at_most", Double.NaN)));
+                        e.number("dead_fraction_at_most", Double.NaN), e.number("reconstruction_error_at_most", Double.NaN)));
             }
         }
         return new SaeToySpec(List.copyOf(sizes), List.copyOf(l1), n, d, p, positive(trainer, "steps", 3000),
@@ -142,6 +148,12 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
 
     @Override
     public int expectations() {
-        return checks.size();
+        return checks.stream().mapToInt(e -> (Double.isNaN(e.mmcsAtLeast()) ? 0 : 1) + (Double.isNaN(e.deadFractionAtMost()) ? 0 : 1)
+                + (Double.isNaN(e.reconstructionErrorAtMost()) ? 0 : 1)).sum();
+    }
+
+    @Override
+    public double cost() {
+        return 3.0 * dSae.stream().mapToDouble(d -> (double) steps * batchSize * 2 * dIn * d).sum() * l1Coefficients.size();
     }
 }

@@ -221,6 +221,11 @@ final class SaeToyTrainer {
                 failures.add(name + ": " + String.format(java.util.Locale.ROOT, "%.2f", dead)
                         + " of latents are dead, more than the expected " + e.deadFractionAtMost());
             }
+            double error = ((Number) metrics.get("normalised_reconstruction_error")).doubleValue();
+            if (!Double.isNaN(e.reconstructionErrorAtMost()) && !(error <= e.reconstructionErrorAtMost())) {
+                failures.add(name + ": normalised reconstruction error " + String.format(java.util.Locale.ROOT, "%.3f", error)
+                        + " is above the expected " + e.reconstructionErrorAtMost());
+            }
         }
         return failures;
     }

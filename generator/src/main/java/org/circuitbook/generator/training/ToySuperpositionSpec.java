@@ -175,4 +175,10 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, boolean relu, dou
     public List<String> verify(List<TrainedModel> models) {
         return ToySuperpositionVerifier.verify(this, models);
     }
+
+    @Override
+    public double cost() {
+        double perStep = 3.0 * batchSize * 2 * nFeatures * dHidden;
+        return sparsities.size() * steps * perStep * (0.8 + 0.2 * restarts);
+    }
 }
