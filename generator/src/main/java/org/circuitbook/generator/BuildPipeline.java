@@ -27,6 +27,8 @@ import org.circuitbook.generator.output.SiteWriter;
 import org.circuitbook.generator.render.PageRenderer;
 import org.circuitbook.generator.training.ModelCache;
 import org.circuitbook.generator.training.TrainedSet;
+import org.circuitbook.generator.markdown.WidgetFigures;
+import org.circuitbook.generator.render.StaticWidgets;
 
 /**
  * The whole build, one stage after another, in the order they run: load, check, train, render, write.
@@ -86,8 +88,17 @@ public final class BuildPipeline {
         Map<String, byte[]> files = stage("render", () -> {
             Map<String, TrainedSet> byName = new LinkedHashMap<>();
             trained.forEach(t -> byName.put(t.spec().name(), t));
-            PageRenderer pages = new PageRenderer(content.config(), markdown, citations,
-                    widget -> figureAttributes(widget, byName));
+            PageRenderer pages = new PageRenderer(content.config(), markdown, citations, new WidgetFigures() {
+                @Override
+                public Map<String, String> attributes(DirectiveBlock widget) {
+                    return figureAttributes(widget, byName);
+                }
+
+                @Override
+                public Fallback fallback(DirectiveBlock widget) {
+                    return StaticWidgets.fallback(widget, byName);
+                }
+            });
             Map<String, byte[]> out = new LinkedHashMap<>(pages.render(book));
             out.put("assets/widgets.js", resource(BUNDLE));
             out.put("assets/style.css", resource(ASSETS + "style.css"));

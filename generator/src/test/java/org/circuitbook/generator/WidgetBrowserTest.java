@@ -107,6 +107,9 @@ class WidgetBrowserTest {
         String before = canvasPixels();
         String ariaBefore = figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label");
         assertTrue(ariaBefore.startsWith("Toy model trained at sparsity 0.90: "), ariaBefore);
+        String svgTitle = (String) ((JavascriptExecutor) driver).executeScript(
+                "return document.querySelector('.widget-fallback svg title').textContent;");
+        assertEquals(ariaBefore, svgTitle, "the build-time drawing shows the state the live figure starts in");
 
         slider.sendKeys(Keys.ARROW_LEFT);
         wait.until(d -> readout.getText().equals("0.00"));
@@ -124,6 +127,26 @@ class WidgetBrowserTest {
         List<String> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).toList();
         assertEquals(List.of(), severe, "no console errors or warnings");
+    }
+
+    @Test
+    @DisplayName("without JavaScript the figure shows the build-time drawing of the trained model and its description")
+    void staticFallbackWithoutJavaScript() {
+        driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", true));
+        try {
+            driver.get(server.url() + "toy.html");
+            WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+            WebElement svg = figure.findElement(By.cssSelector(".widget-fallback svg"));
+            assertTrue(svg.isDisplayed(), "the fallback drawing is visible");
+            assertTrue(svg.getSize().getWidth() > 300, "drawn at a readable size: " + svg.getSize());
+            assertTrue(svg.findElements(By.cssSelector("line")).size() > 5, "the feature arrows are drawn");
+            String description = figure.findElement(By.cssSelector(".widget-description")).getText();
+            assertTrue(description.startsWith("Toy model trained at sparsity 0.90: "), description);
+            assertEquals(null, figure.getAttribute("data-state"), "nothing mounted");
+            assertTrue(figure.findElements(By.cssSelector("canvas")).isEmpty());
+        } finally {
+            driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", false));
+        }
     }
 
     @Test

@@ -129,8 +129,15 @@ final class MystRenderer implements NodeRenderer {
             open.append(" data-").append(a.getKey()).append("=\"").append(Html.escape(a.getValue())).append('"');
         }
         html.raw(open.append('>').toString()).line();
-        html.raw("<div class=\"widget-fallback\"><p>This figure runs a trained model in your browser."
-                + " It appears here once the page's script has loaded; it needs JavaScript.</p></div>").line();
+        WidgetFigures.Fallback fallback = ctx.widgets.fallback(d);
+        if (fallback == null) {
+            html.raw("<div class=\"widget-fallback\"><p>This figure runs a trained model in your browser."
+                    + " It appears here once the page's script has loaded; it needs JavaScript.</p></div>").line();
+        } else {
+            html.raw("<div class=\"widget-fallback\">" + fallback.svg() + "<p class=\"widget-description\">"
+                    + Html.escape(fallback.description()) + " <span class=\"widget-note\">(A static view of the"
+                    + " trained model: with JavaScript, this figure runs it live.)</span></p></div>").line();
+        }
         caption(d, c, html, "Figure " + number);
         html.raw("</figure>").line();
     }

@@ -5,10 +5,22 @@ import java.util.Map;
 /**
  * What the renderer needs to know about a widget directive that only later stages know: the
  * {@code data-*} attributes of its figure (for example the URLs of the weights the train stage
- * published).
+ * published), and its static fallback drawn from the trained model.
  */
 @FunctionalInterface
 public interface WidgetFigures {
     /** The figure's attributes, in order, without the {@code data-} prefix. */
     Map<String, String> attributes(DirectiveBlock widget);
+
+    /**
+     * The widget's initial state drawn at build time, for readers without JavaScript, for print and for the
+     * moment before the bundle loads; null when the widget has none.
+     */
+    default Fallback fallback(DirectiveBlock widget) {
+        return null;
+    }
+
+    /** A static drawing ({@code <svg>}) and its text description. */
+    record Fallback(String svg, String description) {
+    }
 }

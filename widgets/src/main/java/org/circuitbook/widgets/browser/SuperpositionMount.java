@@ -117,18 +117,11 @@ final class SuperpositionMount {
     }
 
     private int initialIndex() {
-        String wanted = figure.getAttribute("data-sparsity");
-        int best = trained.size() - 1;
-        if (wanted != null && !wanted.isEmpty()) {
-            double target = Double.parseDouble(wanted);
-            for (int i = 0; i < trained.size(); i++) {
-                if (Math.abs(trained.get(i).sparsity() - target)
-                        < Math.abs(trained.get(best).sparsity() - target)) {
-                    best = i;
-                }
-            }
+        double[] sparsities = new double[trained.size()];
+        for (int i = 0; i < sparsities.length; i++) {
+            sparsities[i] = trained.get(i).sparsity();
         }
-        return best;
+        return SuperpositionView.initialIndex(sparsities, figure.getAttribute("data-sparsity"));
     }
 
     private void redraw() {
@@ -136,15 +129,7 @@ final class SuperpositionMount {
         String s = Fmt.fixed(t.sparsity(), 2);
         readout.setTextContent(s);
         slider.setAttribute("aria-valuetext", "sparsity " + s);
-        int n = t.model().nFeatures();
-        int represented = 0;
-        for (int i = 0; i < n; i++) {
-            if (t.model().featureNorms().get(i) > 0.5) {
-                represented++;
-            }
-        }
-        canvas.setAttribute("aria-label", "Toy model trained at sparsity " + s + ": " + represented + " of " + n
-                + " features have a direction of length above 0.5 in " + t.model().dHidden() + " dimensions.");
+        canvas.setAttribute("aria-label", SuperpositionView.describe(t.model(), t.sparsity()));
         SuperpositionView.paint(painter, t.model(), t.sparsity());
     }
 

@@ -100,6 +100,43 @@ public final class SuperpositionView {
         p.text("-" + Fmt.fixed(range, 1), bx + 16, gy + size - 4, MUTED, 10, "left");
     }
 
+    /**
+     * A text alternative for the drawing of {@code model} at {@code sparsity}: how many features it represents
+     * (|W_i| > 0.5) in how many dimensions, and which ones.
+     */
+    public static String describe(ToyModel model, double sparsity) {
+        int n = model.nFeatures();
+        Tensor norms = model.featureNorms();
+        StringBuilder which = new StringBuilder();
+        int represented = 0;
+        for (int i = 0; i < n; i++) {
+            if (norms.get(i) > 0.5) {
+                which.append(represented == 0 ? "" : ", ").append(i);
+                represented++;
+            }
+        }
+        return "Toy model trained at sparsity " + Fmt.fixed(sparsity, 2) + ": " + represented + " of " + n
+                + " features have a direction of length above 0.5 in " + model.dHidden() + " dimensions"
+                + (represented == 0 ? "." : " (features " + which + ").");
+    }
+
+    /**
+     * Which of the models, trained at {@code sparsities} (ascending), a figure shows first: the one nearest
+     * to {@code wanted} (a number as text), or the sparsest when {@code wanted} is null or empty.
+     */
+    public static int initialIndex(double[] sparsities, String wanted) {
+        int best = sparsities.length - 1;
+        if (wanted != null && !wanted.isEmpty()) {
+            double target = Double.parseDouble(wanted);
+            for (int i = 0; i < sparsities.length; i++) {
+                if (Math.abs(sparsities[i] - target) < Math.abs(sparsities[best] - target)) {
+                    best = i;
+                }
+            }
+        }
+        return best;
+    }
+
     /** Feature {@code i} of {@code n} (numbered from 0, as in the maths): the first, most important, is darkest. */
     public static String featureColor(int i, int n) {
         return Colormaps.importance(n <= 1 ? 1 : 1 - (double) i / (n - 1));

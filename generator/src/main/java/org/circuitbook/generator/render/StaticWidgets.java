@@ -1,0 +1,56 @@
+package org.circuitbook.generator.render;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.generator.markdown.DirectiveBlock;
+import org.circuitbook.generator.markdown.WidgetFigures;
+import org.circuitbook.generator.training.TrainedModel;
+import org.circuitbook.generator.training.TrainedSet;
+import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.SuperpositionView;
+import org.circuitbook.widgets.widget.SvgPainter;
+
+/**
+ * Draws each widget's initial state at build time with the widgets' own drawing code (through
+ * {@link SvgPainter}) and the trained model the page will load: the figure a reader sees without
+ * JavaScript, in print, and before the bundle has mounted the live widget over it.
+ */
+public final class StaticWidgets {
+    private StaticWidgets() {
+    }
+
+    /** The fallback of {@code widget}, or null for a widget that has no static drawing yet. */
+    public static WidgetFigures.Fallback fallback(DirectiveBlock widget, Map<String, TrainedSet> trained) {
+        DirectiveBlock.Option model = widget.options().get("model");
+        TrainedSet set = model == null ? null : trained.get(model.value());
+        if (set == null) {
+            return null;
+        }
+        return switch (widget.argument()) {
+            case "superposition" -> superposition(widget, set);
+            default -> null;
+        };
+    }
+
+    private record Toy(double sparsity, ToyModel model) {
+    }
+
+    private static WidgetFigures.Fallback superposition(DirectiveBlock widget, TrainedSet set) {
+        List<Toy> toys = new ArrayList<>();
+        for (TrainedModel m : set.models()) {
+            SafeTensors weights = SafeTensors.fromBytes(m.bytes());
+            toys.add(new Toy(Double.parseDouble(weights.metadata().get("sparsity")), ToyModel.fromWeights(weights)));
+        }
+        toys.sort(Comparator.comparingDouble(Toy::sparsity));
+        double[] sparsities = toys.stream().mapToDouble(Toy::sparsity).toArray();
+        DirectiveBlock.Option wanted = widget.options().get("sparsity");
+        Toy shown = toys.get(SuperpositionView.initialIndex(sparsities, wanted == null ? null : wanted.value()));
+        SvgPainter svg = new SvgPainter(SuperpositionView.WIDTH, SuperpositionView.HEIGHT);
+        SuperpositionView.paint(svg, shown.model(), shown.sparsity());
+        String description = SuperpositionView.describe(shown.model(), shown.sparsity());
+        return new WidgetFigures.Fallback(svg.toSvg(description), description);
+    }
+}

@@ -1,0 +1,47 @@
+package org.circuitbook.widgets.widget;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("SvgPainter")
+class SvgPainterTest {
+    @Test
+    @DisplayName("writes each primitive as one SVG element, numbers to two decimals, text escaped")
+    void primitives() {
+        SvgPainter p = new SvgPainter(100, 50);
+        p.fillRect(0, 0.5, 10.25, 3.333, "#fff");
+        p.line(1, 2, 3.1, -4.006, "red", 2);
+        p.circle(5, 5, 1, "#000", 0.5);
+        p.fillCircle(5, 5, 2, "blue");
+        p.text("a < b & \"c\"", 50, 25, "#222", 12, "center");
+        assertEquals("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 50\" role=\"img\" "
+                + "font-family=\"system-ui, sans-serif\"><title>W&lt;sup&gt;</title>"
+                + "<rect x=\"0\" y=\"0.5\" width=\"10.25\" height=\"3.33\" fill=\"#fff\"/>"
+                + "<line x1=\"1\" y1=\"2\" x2=\"3.1\" y2=\"-4.01\" stroke=\"red\" stroke-width=\"2\"/>"
+                + "<circle cx=\"5\" cy=\"5\" r=\"1\" fill=\"none\" stroke=\"#000\" stroke-width=\"0.5\"/>"
+                + "<circle cx=\"5\" cy=\"5\" r=\"2\" fill=\"blue\"/>"
+                + "<text x=\"50\" y=\"25\" fill=\"#222\" font-size=\"12\" text-anchor=\"middle\" "
+                + "dominant-baseline=\"central\">a &lt; b &amp; &quot;c&quot;</text></svg>", p.toSvg("W<sup>"));
+    }
+
+    @Test
+    @DisplayName("draws the superposition view as the canvas would, and its description names the represented features")
+    void superpositionView() {
+        // two features along the axes, a third not represented
+        ToyModel model = new ToyModel(Tensor.of(new float[] {1, 0, 0.1f, 0, 1, 0}, 2, 3), Tensor.zeros(3), true);
+        SvgPainter p = new SvgPainter(SuperpositionView.WIDTH, SuperpositionView.HEIGHT);
+        SuperpositionView.paint(p, model, 0.5);
+        String description = SuperpositionView.describe(model, 0.5);
+        assertEquals("Toy model trained at sparsity 0.50: 2 of 3 features have a direction of length above 0.5 in 2 "
+                + "dimensions (features 0, 1).", description);
+        String svg = p.toSvg(description);
+        assertTrue(svg.contains("<text") && svg.contains("Feature directions: columns of W"), svg);
+        assertEquals(6, SuperpositionView.initialIndex(new double[] {0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}, null));
+        assertEquals(4, SuperpositionView.initialIndex(new double[] {0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}, "0.9"));
+    }
+}
