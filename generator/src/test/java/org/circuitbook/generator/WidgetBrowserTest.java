@@ -93,6 +93,7 @@ class WidgetBrowserTest {
         driver.get(server.url() + "toy.html");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
         wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
         assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
 
@@ -113,6 +114,8 @@ class WidgetBrowserTest {
 
         slider.sendKeys(Keys.ARROW_LEFT);
         wait.until(d -> readout.getText().equals("0.00"));
+        assertTrue(driver.getCurrentUrl().endsWith("toy.html#widget-1:sparsity=0.00"),
+                "the setting is in the URL fragment: " + driver.getCurrentUrl());
         String after = canvasPixels();
         assertNotEquals(before, after, "the canvas was redrawn for the other model");
         assertTrue(figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label")
@@ -127,6 +130,36 @@ class WidgetBrowserTest {
         List<String> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).toList();
         assertEquals(List.of(), severe, "no console errors or warnings");
+    }
+
+    @Test
+    @DisplayName("a link with a figure's state in its fragment opens the figure in that state")
+    void sharedState() {
+        driver.get("about:blank");
+        driver.get(server.url() + "toy.html#widget-1:sparsity=0.00");
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "ready".equals(figure.getAttribute("data-state")));
+        assertEquals("0.00", figure.findElement(By.cssSelector("output")).getText());
+        assertTrue(figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label")
+                .startsWith("Toy model trained at sparsity 0.00: "));
+    }
+
+    @Test
+    @DisplayName("a figure far below the fold waits, and mounts when scrolled near")
+    void lazyMount() throws Exception {
+        String figure = Files.readString(server.root().resolve("toy.html"));
+        int start = figure.indexOf("<figure class=\"widget\"");
+        int end = figure.indexOf("</figure>", start) + "</figure>".length();
+        String html = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><link rel=icon href=favicon.svg>"
+                + "<title>t</title></head><body><div style='height:5000px'>spacer</div>" + figure.substring(start, end)
+                + "<script src='assets/widgets.js'></script><script>main([]);</script></body></html>";
+        Files.writeString(server.root().resolve("lazy.html"), html);
+        driver.get(server.url() + "lazy.html");
+        WebElement fig = driver.findElement(By.cssSelector("figure[data-widget]"));
+        Thread.sleep(500); // give a wrongly eager mount time to start fetching
+        assertEquals("waiting", fig.getAttribute("data-state"), "nothing is fetched for a figure out of sight");
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", fig);
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "ready".equals(fig.getAttribute("data-state")));
     }
 
     @Test

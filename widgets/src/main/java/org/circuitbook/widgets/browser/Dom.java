@@ -1,6 +1,8 @@
 package org.circuitbook.widgets.browser;
 
 import org.teavm.jso.JSBody;
+import org.teavm.jso.JSFunctor;
+import org.teavm.jso.JSObject;
 import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.dom.html.HTMLDocument;
 import org.teavm.jso.dom.html.HTMLElement;
@@ -30,6 +32,36 @@ final class Dom {
 
     @JSBody(params = "message", script = "console.error(message);")
     static native void consoleError(String message);
+
+    /** A callback JavaScript can call. */
+    @JSFunctor
+    interface Callback extends JSObject {
+        void run();
+    }
+
+    /**
+     * Calls {@code callback} once, when {@code element} comes within 300 px of the viewport (at once where
+     * the browser has no IntersectionObserver): widgets load their weights and mount only when needed.
+     */
+    @JSBody(params = {"element", "callback"}, script = "if (!('IntersectionObserver' in window)) { callback(); return; }"
+            + " var observer = new IntersectionObserver(function (entries) {"
+            + "   for (var i = 0; i < entries.length; i++) {"
+            + "     if (entries[i].isIntersecting) { observer.disconnect(); callback(); return; } } },"
+            + " { rootMargin: '300px 0px' });"
+            + " observer.observe(element);")
+    static native void whenNear(HTMLElement element, Callback callback);
+
+    /** The page's fragment without the '#', decoded ("" when there is none). */
+    @JSBody(script = "try { return decodeURIComponent(location.hash.replace(/^#/, '')); }"
+            + " catch (e) { return location.hash.replace(/^#/, ''); }")
+    static native String fragment();
+
+    /** Replaces the page's fragment without scrolling or adding a history entry. */
+    @JSBody(params = "fragment", script = "history.replaceState(history.state, '', '#' + fragment);")
+    static native void replaceFragment(String fragment);
+
+    @JSBody(params = "element", script = "element.scrollIntoView({ block: 'center' });")
+    static native void scrollIntoView(HTMLElement element);
 
     /** Replaces a widget's live part with a readable error, and reports it on the console. */
     static void showError(HTMLElement figure, String message) {

@@ -6,8 +6,9 @@ import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.dom.xml.NodeList;
 
 /**
- * Entry point of the widgets bundle: mounts every {@code <figure data-widget="NAME">} on the page.
- * The page calls {@code main([])} once, after the figures are in the DOM.
+ * Entry point of the widgets bundle: mounts every {@code <figure data-widget="NAME">} on the page when it
+ * comes near the viewport (its {@code data-state} goes waiting, loading, ready or error). The page calls
+ * {@code main([])} once, after the figures are in the DOM.
  */
 public final class Main {
     /** How each widget name is mounted; the names match {@code WidgetRegistry} (a test checks it). */
@@ -25,7 +26,17 @@ public final class Main {
     public static void main(String[] args) {
         NodeList<? extends HTMLElement> figures = HTMLDocument.current().querySelectorAll("figure[data-widget]");
         for (int i = 0; i < figures.getLength(); i++) {
-            mount(figures.item(i));
+            HTMLElement figure = figures.item(i);
+            if (figure.getAttribute("id") == null || figure.getAttribute("id").isEmpty()) {
+                figure.setAttribute("id", "widget-" + (i + 1)); // a name for its state in the URL fragment
+            }
+            figure.setAttribute("data-state", "waiting");
+            if (WidgetState.forFigure(figure.getAttribute("id")) != null) {
+                mount(figure); // a shared link to this figure: mount it now and bring it into view
+                Dom.scrollIntoView(figure);
+            } else {
+                Dom.whenNear(figure, () -> mount(figure));
+            }
         }
     }
 

@@ -18,7 +18,9 @@ import org.teavm.jso.typedarrays.Int8Array;
  *
  * <p>The figure carries {@code data-weights}: space-separated URLs of one safetensors file per trained
  * model; each file's metadata says the sparsity it was trained at. {@code data-sparsity} picks the
- * model shown first (default: the sparsest); {@code data-height} caps the drawing's height in CSS pixels.
+ * model shown first (default: the sparsest), unless the URL fragment carries this figure's state
+ * ({@code #ID:sparsity=0.50}, written whenever the slider moves); {@code data-height} caps the drawing's
+ * height in CSS pixels.
  */
 final class SuperpositionMount {
     private static int counter;
@@ -111,7 +113,11 @@ final class SuperpositionMount {
             fallback.setAttribute("hidden", "");
         }
         figure.insertBefore(live, caption);
-        slider.addEventListener("input", event -> redraw());
+        slider.addEventListener("input", event -> {
+            redraw();
+            WidgetState.save(figure.getAttribute("id"), "sparsity="
+                    + Fmt.fixed(trained.get(Integer.parseInt(slider.getValue())).sparsity(), 2));
+        });
         redraw();
         figure.setAttribute("data-state", "ready");
     }
@@ -121,7 +127,8 @@ final class SuperpositionMount {
         for (int i = 0; i < sparsities.length; i++) {
             sparsities[i] = trained.get(i).sparsity();
         }
-        return SuperpositionView.initialIndex(sparsities, figure.getAttribute("data-sparsity"));
+        String shared = WidgetState.value(WidgetState.forFigure(figure.getAttribute("id")), "sparsity");
+        return SuperpositionView.initialIndex(sparsities, shared != null ? shared : figure.getAttribute("data-sparsity"));
     }
 
     private void redraw() {

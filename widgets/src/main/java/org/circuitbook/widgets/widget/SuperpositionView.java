@@ -122,12 +122,17 @@ public final class SuperpositionView {
 
     /**
      * Which of the models, trained at {@code sparsities} (ascending), a figure shows first: the one nearest
-     * to {@code wanted} (a number as text), or the sparsest when {@code wanted} is null or empty.
+     * to {@code wanted} (a number as text), or the sparsest when {@code wanted} is null or not a number.
      */
     public static int initialIndex(double[] sparsities, String wanted) {
         int best = sparsities.length - 1;
-        if (wanted != null && !wanted.isEmpty()) {
-            double target = Double.parseDouble(wanted);
+        double target;
+        try {
+            target = wanted == null ? Double.NaN : Double.parseDouble(wanted);
+        } catch (NumberFormatException e) {
+            target = Double.NaN; // a mangled link: show the default
+        }
+        if (!Double.isNaN(target)) {
             for (int i = 0; i < sparsities.length; i++) {
                 if (Math.abs(sparsities[i] - target) < Math.abs(sparsities[best] - target)) {
                     best = i;

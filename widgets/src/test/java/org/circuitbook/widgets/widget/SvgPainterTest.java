@@ -43,5 +43,6 @@ class SvgPainterTest {
         assertTrue(svg.contains("<text") && svg.contains("Feature directions: columns of W"), svg);
         assertEquals(6, SuperpositionView.initialIndex(new double[] {0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}, null));
         assertEquals(4, SuperpositionView.initialIndex(new double[] {0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}, "0.9"));
+        assertEquals(6, SuperpositionView.initialIndex(new double[] {0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}, "abc"));
     }
 }
