@@ -138,13 +138,11 @@ public final class BuildPipeline {
         String model = widget.options().get("model").value();
         attrs.put("model", model);
         attrs.put("weights", String.join(" ", trained.get(model).urls()));
-        DirectiveBlock.Option sparsity = widget.options().get("sparsity");
-        if (sparsity != null) {
-            attrs.put("sparsity", sparsity.value());
-        }
-        DirectiveBlock.Option height = widget.options().get("height");
-        if (height != null) {
-            attrs.put("height", height.value());
+        for (String key : List.of("sparsity", "view", "head", "height")) {
+            DirectiveBlock.Option option = widget.options().get(key);
+            if (option != null) {
+                attrs.put(key, option.value());
+            }
         }
         return attrs;
     }

@@ -42,7 +42,7 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with a misspelt widget name fails at the directive, listing the known widgets")
     void unknownWidget() throws IOException {
-        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: superposition)"),
+        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: circuits, superposition)"),
                 errors(SITE + SPEC + """
                         -- content/chapters/01-a.md --
                         ---
@@ -112,6 +112,39 @@ class BrokenSitesTest {
                         :model: toy
                         :sparsity: 0.5
                         :height: tall
+                        :::
+                        """));
+    }
+
+    @Test
+    @DisplayName("with a circuits view or head the model does not have, and a superposition option on circuits")
+    void circuitsOptions() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:6:1: check: model bigrams has no attention layer, so no ov circuit (a zero-layer model has only the bigram view)",
+                "content/chapters/01-a.md:7:1: check: model bigrams has no head \"0\" (a zero-layer model has no heads)",
+                "content/chapters/01-a.md:14:1: check: unknown option \"sparsity\" for widget circuits (known: head, height, label, model, name, view)",
+                "content/chapters/01-a.md:12:1: check: unknown view \"vo\" for widget circuits (known: bigram, ov, qk)",
+                "content/chapters/01-a.md:13:1: check: model heads has no head \"4\" (heads of layer 0: 0 to 3)"),
+                errors(SITE + """
+                        -- content/models/bigrams.yaml --
+                        model: {kind: attention-only, n_layers: 0}
+                        -- content/models/heads.yaml --
+                        model: {kind: attention-only, n_layers: 1}
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        :::{widget} circuits
+                        :model: bigrams
+                        :view: ov
+                        :head: 0
+                        :::
+
+                        :::{widget} circuits
+                        :model: heads
+                        :view: vo
+                        :head: 4
+                        :sparsity: 0.9
                         :::
                         """));
     }

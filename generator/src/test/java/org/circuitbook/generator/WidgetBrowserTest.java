@@ -45,14 +45,21 @@ class WidgetBrowserTest {
 
     @BeforeAll
     static void start(@TempDir Path work) throws Exception {
+        FixtureSite site = FixtureSite.copyOf(BuildFixtureSiteTest.FIXTURE, work);
+        site.build();
+        server = DevServer.start(site.site(), 0);
+        driver = chromium(work);
+    }
+
+    /**
+     * Headless Debian Chromium through the system chromedriver (nothing is downloaded), logging the browser
+     * console, with every page's uncaught errors and rejections collected in {@code window.__errors}.
+     */
+    static ChromeDriver chromium(Path work) throws java.io.IOException {
         if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
             throw new IllegalStateException("browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": apt-get install -y chromium chromium-driver (as .ci/run does)");
         }
-        FixtureSite site = FixtureSite.copyOf(BuildFixtureSiteTest.FIXTURE, work);
-        site.build();
-        server = DevServer.start(site.site(), 0);
-
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -64,12 +71,24 @@ class WidgetBrowserTest {
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        ChromeDriver chrome = new ChromeDriver(service, options);
         // record uncaught errors and rejections from the very first script on
-        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+        chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
                 "window.__errors = [];"
                         + "window.addEventListener('error', e => window.__errors.push(String(e.message)));"
                         + "window.addEventListener('unhandledrejection', e => window.__errors.push(String(e.reason)));"));
+        return chrome;
+    }
+
+    /** Uncaught page errors, and console messages at warning level or above, since the last call. */
+    static List<String> problems(ChromeDriver chrome) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Object e : (List<?>) ((JavascriptExecutor) chrome).executeScript("return window.__errors || [];")) {
+            out.add("uncaught: " + e);
+        }
+        chrome.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).forEach(out::add);
+        return out;
     }
 
     @AfterAll

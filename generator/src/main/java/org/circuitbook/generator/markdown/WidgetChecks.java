@@ -1,5 +1,8 @@
 package org.circuitbook.generator.markdown;
 
+import org.circuitbook.generator.training.AttentionOnlySpec;
+import org.circuitbook.widgets.widget.CircuitsView;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +63,11 @@ final class WidgetChecks {
                     + model.kind() + " model, but widget " + widget.name() + " runs " + widget.modelKind() + " models",
                     candidates.isEmpty() ? null : "models it can run: " + String.join(", ", candidates));
         }
+        if (model.kind().equals(widget.modelKind()) && widget.name().equals("circuits")) {
+            checkCircuits(path, d, model, problems);
+        }
         DirectiveBlock.Option sparsity = d.options().get("sparsity");
-        if (sparsity != null && model.kind().equals(widget.modelKind())) {
+        if (sparsity != null && model.kind().equals(widget.modelKind()) && widget.options().contains("sparsity")) {
             try {
                 double s = Double.parseDouble(sparsity.value());
                 if (!model.toy().sparsities().contains(s)) {
@@ -78,6 +84,33 @@ final class WidgetChecks {
         if (height != null && !isPositiveInt(height.value())) {
             problems.add(path, height.line(), height.column(), "height must be a whole number of pixels, got \""
                     + height.value() + "\"", "e.g. :height: 420");
+        }
+    }
+
+    /** The circuits widget's :view: and :head: against the model's layers and heads. */
+    private static void checkCircuits(String path, DirectiveBlock d, ModelSpec model, Problems problems) {
+        AttentionOnlySpec spec = (AttentionOnlySpec) model.settings();
+        DirectiveBlock.Option view = d.options().get("view");
+        if (view != null && !CircuitsView.VIEWS.contains(view.value())) {
+            problems.add(path, view.line(), view.column(), "unknown view \"" + view.value() + "\" for widget circuits",
+                    "known: " + String.join(", ", CircuitsView.VIEWS));
+        } else if (view != null && !view.value().equals("bigram") && spec.nLayers() < 1) {
+            problems.add(path, view.line(), view.column(), "model " + model.name() + " has no attention layer, so no "
+                    + view.value() + " circuit", "a zero-layer model has only the bigram view");
+        }
+        DirectiveBlock.Option head = d.options().get("head");
+        if (head != null) {
+            int h = -1;
+            try {
+                h = Integer.parseInt(head.value());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            if (h < 0 || h >= spec.nHeads() || spec.nLayers() < 1) {
+                problems.add(path, head.line(), head.column(), "model " + model.name() + " has no head \"" + head.value()
+                        + "\"", spec.nLayers() < 1 ? "a zero-layer model has no heads"
+                        : "heads of layer 0: 0 to " + (spec.nHeads() - 1));
+            }
         }
     }
 

@@ -8,7 +8,10 @@ import org.circuitbook.generator.markdown.DirectiveBlock;
 import org.circuitbook.generator.markdown.WidgetFigures;
 import org.circuitbook.generator.training.TrainedModel;
 import org.circuitbook.generator.training.TrainedSet;
+import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.widget.CircuitsView;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.SuperpositionView;
 import org.circuitbook.widgets.widget.SvgPainter;
@@ -31,8 +34,30 @@ public final class StaticWidgets {
         }
         return switch (widget.argument()) {
             case "superposition" -> superposition(widget, set);
+            case "circuits" -> circuits(widget, set);
             default -> null;
         };
+    }
+
+    private static WidgetFigures.Fallback circuits(DirectiveBlock widget, TrainedSet set) {
+        TrainedModel last = set.models().stream().filter(m -> m.fileName().equals("final.safetensors")).findFirst()
+                .orElse(null);
+        if (last == null) {
+            return null;
+        }
+        SafeTensors file = SafeTensors.fromBytes(last.bytes());
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        String lang = file.metadata().get("language");
+        DirectiveBlock.Option view = widget.options().get("view");
+        DirectiveBlock.Option head = widget.options().get("head");
+        String v = view == null ? "bigram" : view.value();
+        int h = v.equals("bigram") ? -1 : head == null ? 0 : Integer.parseInt(head.value());
+        CircuitsView.Circuit circuit = CircuitsView.circuit(model, v, h,
+                lang == null ? null : SyntheticLanguage.fromJson(lang));
+        SvgPainter svg = new SvgPainter(CircuitsView.WIDTH, CircuitsView.HEIGHT);
+        CircuitsView.paint(svg, circuit, -1, -1);
+        String description = CircuitsView.describe(circuit);
+        return new WidgetFigures.Fallback(svg.toSvg(description), description);
     }
 
     private record Toy(double sparsity, ToyModel model) {

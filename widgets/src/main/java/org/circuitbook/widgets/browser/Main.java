@@ -13,7 +13,8 @@ import org.teavm.jso.dom.xml.NodeList;
 public final class Main {
     /** How each widget name is mounted; the names match {@code WidgetRegistry} (a test checks it). */
     static final Map<String, Mounter> MOUNTERS = Map.of(
-            "superposition", SuperpositionMount::mount);
+            "superposition", SuperpositionMount::mount,
+            "circuits", CircuitsMount::mount);
 
     /** Builds a widget's DOM inside its figure. */
     interface Mounter {

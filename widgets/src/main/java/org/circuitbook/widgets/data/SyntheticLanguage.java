@@ -99,6 +99,25 @@ public final class SyntheticLanguage {
         }
     }
 
+    /**
+     * The language a weights file was trained on, from its {@code __metadata__["language"]} JSON (the
+     * settings the build wrote next to the token names).
+     */
+    public static SyntheticLanguage fromJson(String json) {
+        java.util.Map<?, ?> m = (java.util.Map<?, ?>) org.circuitbook.widgets.weights.Json.parse(json);
+        return new SyntheticLanguage(new Settings(number(m, "vocab").intValue(), number(m, "successors").intValue(),
+                number(m, "noise").doubleValue(), number(m, "repeat_probability").doubleValue(),
+                number(m, "segment_min").intValue(), number(m, "segment_max").intValue(), number(m, "seed").longValue()));
+    }
+
+    private static Number number(java.util.Map<?, ?> map, String key) {
+        Object v = map.get(key);
+        if (!(v instanceof Number)) {
+            throw new IllegalArgumentException("language metadata has no number \"" + key + "\"");
+        }
+        return (Number) v;
+    }
+
     public Settings settings() {
         return settings;
     }

@@ -21,6 +21,8 @@ public final class WidgetRegistry {
     static {
         add(new WidgetInfo("superposition", "toy-superposition", Set.of("model", "height", "sparsity"),
                 "feature directions and W^T W of the toy model of superposition, one model per sparsity"));
+        add(new WidgetInfo("circuits", "attention-only", Set.of("model", "height", "view", "head"),
+                "the bigram table and each head's OV and QK circuits of a zero- or one-layer attention-only model"));
     }
 
     private WidgetRegistry() {

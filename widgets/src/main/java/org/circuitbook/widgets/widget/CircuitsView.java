@@ -1,0 +1,216 @@
+package org.circuitbook.widgets.widget;
+
+import java.util.List;
+import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.Circuits;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.tensor.Ops;
+import org.circuitbook.widgets.tensor.Tensor;
+
+/**
+ * The circuits widget's drawing: one token-by-token table of a zero- or one-layer attention-only model
+ * (Elhage et al. 2021, "A Mathematical Framework for Transformer Circuits") as a heatmap with a cursor cell
+ * whose value is read out in words.
+ * <ul>
+ *   <li>{@code bigram}: the direct path W_E W_U + b_U, the logits each current token (row) gives each next
+ *       token (column) through the residual stream alone: the bigram table (section "Zero-Layer
+ *       Transformers");
+ *   <li>{@code ov}: a layer-0 head's full OV circuit W_E W_V W_O W_U: if the head attends to a token (row),
+ *       how much it raises each next-token logit (column);
+ *   <li>{@code qk}: its full QK circuit W_E W_Q W_K^T W_E^T / sqrt(d_head): how strongly a query token (row)
+ *       attends to a key token (column), positions aside. Together, OV and QK are the skip-trigrams
+ *       "key ... query -> output" (section "One-Layer Attention-Only Transformers").
+ * </ul>
+ */
+public final class CircuitsView {
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 640;
+    public static final List<String> VIEWS = List.of("bigram", "ov", "qk");
+
+    private static final String INK = "#222222";
+    private static final String MUTED = "#666666";
+    private static final double GRID_X = 62;
+    private static final double GRID_Y = 70;
+    private static final double GRID_SIZE = 500;
+
+    private CircuitsView() {
+    }
+
+    /** One table: its title, what rows and columns are, the values [vocab, vocab] and the token names. */
+    public record Circuit(String view, int head, String title, String rows, String columns, Tensor values,
+                         String[] names, double[][] truth) {
+        public int size() {
+            return values.dim(0);
+        }
+    }
+
+    /**
+     * The table {@code view} ({@link #VIEWS}) of {@code model}, head {@code head} of layer 0 for ov and qk.
+     * {@code language} (may be null) supplies the true bigram probabilities for the bigram view's readout.
+     */
+    public static Circuit circuit(HookedTransformer model, String view, int head, SyntheticLanguage language) {
+        int vocab = model.cfg().d_vocab();
+        String[] names = new String[vocab];
+        for (int i = 0; i < vocab; i++) {
+            names[i] = SyntheticLanguage.tokenName(i);
+        }
+        switch (view) {
+            case "bigram":
+                return new Circuit(view, -1, "Direct path W_E W_U + b_U: the bigram table", "current token",
+                        "next token", Ops.addBias(Circuits.directPath(model), model.b_U()), names,
+                        language == null ? null : language.bigram());
+            case "ov":
+                checkHead(model, head);
+                return new Circuit(view, head, "Head 0." + head + " full OV circuit: what attending to a token writes",
+                        "attended token", "next-token logit", Circuits.fullOV(model, 0, head), names, null);
+            case "qk":
+                checkHead(model, head);
+                return new Circuit(view, head, "Head 0." + head + " full QK circuit: which tokens it attends to",
+                        "query token", "key token", Ops.scale(Circuits.fullQK(model, 0, head),
+                        (float) (1 / Math.sqrt(model.cfg().d_head()))), names, null);
+            default:
+                throw new IllegalArgumentException("unknown circuits view \"" + view + "\" (known: bigram, ov, qk)");
+        }
+    }
+
+    private static void checkHead(HookedTransformer model, int head) {
+        if (model.cfg().n_layers() < 1) {
+            throw new IllegalArgumentException("a zero-layer model has no heads: only the bigram view");
+        }
+        if (head < 0 || head >= model.cfg().n_heads()) {
+            throw new IllegalArgumentException("head " + head + " is not in [0, " + model.cfg().n_heads() + ")");
+        }
+    }
+
+    /** The cell size in pixels for a vocabulary of {@code n}. */
+    private static double cell(int n) {
+        return GRID_SIZE / n;
+    }
+
+    /** The cell under the point (x, y) of the drawing, as {row, column}, or null outside the table. */
+    public static int[] cellAt(Circuit c, double x, double y) {
+        double cell = cell(c.size());
+        int col = (int) Math.floor((x - GRID_X) / cell);
+        int row = (int) Math.floor((y - GRID_Y) / cell);
+        if (x < GRID_X || y < GRID_Y || row >= c.size() || col >= c.size()) {
+            return null;
+        }
+        return new int[] {row, col};
+    }
+
+    /** The largest absolute value in the table: the colour scale's end. */
+    public static double range(Circuit c) {
+        double range = 1e-9;
+        for (float v : c.values().data()) {
+            range = Math.max(range, Math.abs(v));
+        }
+        return range;
+    }
+
+    /** Paints the table with the cursor on (row, col) (-1: none). */
+    public static void paint(Painter p, Circuit c, int row, int col) {
+        int n = c.size();
+        double cell = cell(n);
+        double range = range(c);
+        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
+        p.text(c.title(), WIDTH / 2.0, 14, INK, 14, "center");
+        p.text("rows: " + c.rows() + "   columns: " + c.columns(), WIDTH / 2.0, 32, MUTED, 11, "center");
+        int font = (int) Math.max(6, Math.min(10, Math.floor(cell * 0.8)));
+        for (int i = 0; i < n; i++) {
+            boolean rowOn = i == row;
+            boolean colOn = i == col;
+            p.text(c.names()[i], GRID_X - 4, GRID_Y + (i + 0.5) * cell, rowOn ? INK : MUTED, font, "right");
+            // column names alternate between two lines so that neighbours do not collide
+            double labelY = GRID_Y - 8 - (i % 2) * 10;
+            p.text(c.names()[i], GRID_X + (i + 0.5) * cell, labelY, colOn ? INK : MUTED, font, "center");
+            for (int j = 0; j < n; j++) {
+                p.fillRect(GRID_X + j * cell, GRID_Y + i * cell, cell + 0.3, cell + 0.3,
+                        Colormaps.diverging(c.values().get(i, j) / range));
+            }
+        }
+        if (row >= 0 && col >= 0) {
+            double x = GRID_X + col * cell;
+            double y = GRID_Y + row * cell;
+            p.line(x, y, x + cell, y, INK, 2);
+            p.line(x + cell, y, x + cell, y + cell, INK, 2);
+            p.line(x + cell, y + cell, x, y + cell, INK, 2);
+            p.line(x, y + cell, x, y, INK, 2);
+        }
+        double bx = GRID_X + GRID_SIZE + 14;
+        int steps = 50;
+        for (int k = 0; k < steps; k++) {
+            double t = 1 - 2.0 * k / (steps - 1);
+            p.fillRect(bx, GRID_Y + k * GRID_SIZE / steps, 12, GRID_SIZE / steps + 0.5, Colormaps.diverging(t));
+        }
+        p.text(Fmt.fixed(range, 1), bx + 16, GRID_Y + 4, MUTED, 10, "left");
+        p.text("0", bx + 16, GRID_Y + GRID_SIZE / 2, MUTED, 10, "left");
+        p.text("-" + Fmt.fixed(range, 1), bx + 16, GRID_Y + GRID_SIZE - 4, MUTED, 10, "left");
+        String text = row >= 0 && col >= 0 ? readout(c, row, col) : "Point at a cell, or focus the table and use the arrow keys.";
+        p.text(text, WIDTH / 2.0, GRID_Y + GRID_SIZE + 24, INK, 12, "center");
+    }
+
+    /** What cell (row, col) says, in words. */
+    public static String readout(Circuit c, int row, int col) {
+        String a = c.names()[row];
+        String b = c.names()[col];
+        double v = c.values().get(row, col);
+        switch (c.view()) {
+            case "bigram": {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < c.size(); j++) {
+                    max = Math.max(max, c.values().get(row, j));
+                }
+                double sum = 0;
+                for (int j = 0; j < c.size(); j++) {
+                    sum += Math.exp(c.values().get(row, j) - max);
+                }
+                double probability = Math.exp(v - max) / sum;
+                return "after \"" + a + "\": logit " + Fmt.fixed(v, 2) + " for \"" + b + "\", probability "
+                        + Fmt.fixed(probability, 3) + (c.truth() == null ? "" : " (language: "
+                        + Fmt.fixed(c.truth()[row][col], 3) + ")");
+            }
+            case "ov":
+                return "attending to \"" + a + "\" raises the logit of \"" + b + "\" by " + Fmt.fixed(v, 2)
+                        + (row == col ? " (copying)" : "");
+            default:
+                return "query \"" + a + "\" scores key \"" + b + "\" at " + Fmt.fixed(v, 2);
+        }
+    }
+
+    /** A text alternative for the whole table: what it is and its most telling statistic. */
+    public static String describe(Circuit c) {
+        int n = c.size();
+        int diagonal = 0;
+        int truthTop = 0;
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                if (c.values().get(i, j) > c.values().get(i, best)) {
+                    best = j;
+                }
+            }
+            diagonal += best == i ? 1 : 0;
+            if (c.truth() != null) {
+                int likeliest = 0;
+                for (int j = 1; j < n; j++) {
+                    if (c.truth()[i][j] > c.truth()[i][likeliest]) {
+                        likeliest = j;
+                    }
+                }
+                truthTop += best == likeliest ? 1 : 0;
+            }
+        }
+        String base = c.title() + ", a " + n + " by " + n + " heatmap (rows: " + c.rows() + "; columns: " + c.columns()
+                + "; red positive, blue negative, up to " + Fmt.fixed(range(c), 1) + ").";
+        switch (c.view()) {
+            case "bigram":
+                return base + (c.truth() == null ? "" : " Its largest entry in each row is the language's likeliest next "
+                        + "token for " + truthTop + " of " + n + " tokens.");
+            case "ov":
+                return base + " Its largest entry in a row is the attended token itself for " + diagonal + " of " + n
+                        + " tokens.";
+            default:
+                return base + " A query token attends most to itself for " + diagonal + " of " + n + " tokens.";
+        }
+    }
+}
