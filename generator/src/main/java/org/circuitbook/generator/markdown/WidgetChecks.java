@@ -66,6 +66,11 @@ final class WidgetChecks {
         if (model.kind().equals(widget.modelKind()) && widget.name().equals("circuits")) {
             checkCircuits(path, d, model, problems);
         }
+        if (model.kind().equals(widget.modelKind()) && widget.name().equals("attention-patterns")
+                && ((AttentionOnlySpec) model.settings()).nLayers() < 1) {
+            problems.add(path, modelOption.line(), modelOption.column(), "model " + model.name()
+                    + " has no attention layer to show", "attention-patterns needs n_layers >= 1");
+        }
         DirectiveBlock.Option sparsity = d.options().get("sparsity");
         if (sparsity != null && model.kind().equals(widget.modelKind()) && widget.options().contains("sparsity")) {
             try {

@@ -11,6 +11,7 @@ import org.circuitbook.generator.training.TrainedSet;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.CircuitsView;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.SuperpositionView;
@@ -35,8 +36,30 @@ public final class StaticWidgets {
         return switch (widget.argument()) {
             case "superposition" -> superposition(widget, set);
             case "circuits" -> circuits(widget, set);
+            case "attention-patterns" -> attention(set);
             default -> null;
         };
+    }
+
+    /** The final model on the sequence the live widget starts with: n_ctx / 2 random tokens, repeated. */
+    private static WidgetFigures.Fallback attention(TrainedSet set) {
+        TrainedModel last = set.models().stream().filter(m -> m.fileName().equals("final.safetensors")).findFirst()
+                .orElse(null);
+        if (last == null) {
+            return null;
+        }
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(last.bytes()));
+        int vocab = model.cfg().d_vocab();
+        int[] tokens = SyntheticLanguage.repeatedRandom(new org.circuitbook.widgets.data.Lcg(0), vocab, model.cfg().n_ctx() / 2);
+        AttentionView.Run run = AttentionView.run(model, tokens, null);
+        String[] names = new String[vocab];
+        for (int i = 0; i < vocab; i++) {
+            names[i] = SyntheticLanguage.tokenName(i);
+        }
+        SvgPainter svg = new SvgPainter(AttentionView.WIDTH, AttentionView.HEIGHT);
+        AttentionView.paint(svg, run, names);
+        String description = AttentionView.describe(run);
+        return new WidgetFigures.Fallback(svg.toSvg(description), description);
     }
 
     private static WidgetFigures.Fallback circuits(DirectiveBlock widget, TrainedSet set) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.ActivationCache;
 import org.circuitbook.widgets.model.Circuits;
@@ -100,7 +101,7 @@ final class AttentionOnlyTrainer {
         SameDiff sd = graph(spec, cfg);
         StepLosses stepLosses = new StepLosses("logits");
         sd.setListeners(stepLosses);
-        Random data = new Random(spec.seed() * 31 + 7);
+        Lcg data = new Lcg(spec.seed() * 31 + 7);
         int[][] parityInputs = java.util.Arrays.copyOf(probes.eval(), PARITY_SEQUENCES);
         INDArray[] parityFeatures = oneHot(parityInputs, cfg.d_vocab(), spec.nCtx());
         List<Snapshot> snapshots = new ArrayList<>();
@@ -153,12 +154,12 @@ final class AttentionOnlyTrainer {
     }
 
     static Probes probes(AttentionOnlySpec spec, SyntheticLanguage language) {
-        Random evalRandom = new Random(spec.language().seed() ^ EVAL_SALT);
+        Lcg evalRandom = new Lcg(spec.language().seed() ^ EVAL_SALT);
         int[][] eval = new int[EVAL_SEQUENCES][];
         for (int i = 0; i < eval.length; i++) {
             eval[i] = language.sample(evalRandom, spec.nCtx() + 1);
         }
-        Random probeRandom = new Random(spec.language().seed() ^ PROBE_SALT);
+        Lcg probeRandom = new Lcg(spec.language().seed() ^ PROBE_SALT);
         int[][] repeated = new int[PROBE_SEQUENCES][];
         for (int i = 0; i < repeated.length; i++) {
             repeated[i] = SyntheticLanguage.repeatedRandom(probeRandom, language.vocab(), spec.nCtx() / 2);
@@ -185,7 +186,7 @@ final class AttentionOnlyTrainer {
         return new INDArray[] {Nd4j.create(x, shape, DataType.FLOAT), Nd4j.create(y, shape, DataType.FLOAT)};
     }
 
-    private static org.nd4j.linalg.dataset.api.MultiDataSet batch(SyntheticLanguage language, Random random, int size,
+    private static org.nd4j.linalg.dataset.api.MultiDataSet batch(SyntheticLanguage language, Lcg random, int size,
                                                                   int nCtx) {
         int[][] sequences = new int[size][];
         for (int i = 0; i < size; i++) {

@@ -14,7 +14,8 @@ public final class Main {
     /** How each widget name is mounted; the names match {@code WidgetRegistry} (a test checks it). */
     static final Map<String, Mounter> MOUNTERS = Map.of(
             "superposition", SuperpositionMount::mount,
-            "circuits", CircuitsMount::mount);
+            "circuits", CircuitsMount::mount,
+            "attention-patterns", AttentionMount::mount);
 
     /** Builds a widget's DOM inside its figure. */
     interface Mounter {

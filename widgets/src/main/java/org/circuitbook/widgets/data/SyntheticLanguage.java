@@ -1,7 +1,5 @@
 package org.circuitbook.widgets.data;
 
-import java.util.Random;
-
 /**
  * A small synthetic language with real bigram structure and repeated segments: the data of the book's
  * attention-only transformers (zero, one and two layers), as in Elhage et al. (2021), "A Mathematical
@@ -10,7 +8,7 @@ import java.util.Random;
  * (Olsson et al. 2022, "In-context Learning and Induction Heads") that complete repeated text.
  *
  * <p>The language is fixed by its settings alone, so the build and a widget in the browser regenerate the
- * same one:
+ * same one (randomness comes from {@link Lcg}, which gives the same numbers on the JVM and under TeaVM):
  * <ul>
  *   <li><b>Bigrams.</b> Each token has {@code successors} preferred next tokens (distinct, never itself),
  *       drawn by the seed, with probabilities halving down the list (1/2, 1/4, ... renormalised); a share
@@ -67,7 +65,7 @@ public final class SyntheticLanguage {
     public SyntheticLanguage(Settings settings) {
         this.settings = settings;
         int v = settings.vocab();
-        Random random = new Random(settings.seed());
+        Lcg random = new Lcg(settings.seed());
         bigram = new double[v][v];
         cumulative = new double[v][v];
         double weightSum = 0;
@@ -147,7 +145,7 @@ public final class SyntheticLanguage {
     }
 
     /** A sequence of {@code length} tokens, drawn with {@code random}: a bigram walk, maybe with a repeated name. */
-    public int[] sample(Random random, int length) {
+    public int[] sample(Lcg random, int length) {
         int[] tokens = new int[length];
         tokens[0] = random.nextInt(vocab());
         walk(random, tokens, 1);
@@ -166,7 +164,7 @@ public final class SyntheticLanguage {
         return tokens;
     }
 
-    private void walk(Random random, int[] tokens, int start) {
+    private void walk(Lcg random, int[] tokens, int start) {
         for (int t = start; t < tokens.length; t++) {
             double u = random.nextDouble();
             double[] row = cumulative[tokens[t - 1]];
@@ -183,7 +181,7 @@ public final class SyntheticLanguage {
      * (Olsson et al. 2022). A model that has learnt to complete repeats predicts the second half far better
      * than the first, which no statistics can predict.
      */
-    public static int[] repeatedRandom(Random random, int vocab, int half) {
+    public static int[] repeatedRandom(Lcg random, int vocab, int half) {
         int[] tokens = new int[2 * half];
         for (int t = 0; t < half; t++) {
             tokens[t] = random.nextInt(vocab);

@@ -32,6 +32,15 @@ public final class Colormaps {
         return Fmt.rgb(lerp(0x21, 0x44, s), lerp(0x91, 0x01, s), lerp(0x8c, 0x54, s));
     }
 
+    /**
+     * A sequential white-to-dark-blue scale for values in [0, 1] such as attention weights: lightness falls
+     * monotonically, so the order reads the same in greyscale and for colour-blind readers.
+     */
+    public static String sequential(double t) {
+        double v = Math.max(0, Math.min(1, t));
+        return Fmt.rgb(lerp(0xff, 0x08, v), lerp(0xff, 0x30, v), lerp(0xff, 0x6b, v));
+    }
+
     private static double lerp(int a, int b, double s) {
         return (a + (b - a) * s) / 255.0;
     }

@@ -21,6 +21,9 @@ public final class WidgetRegistry {
     static {
         add(new WidgetInfo("superposition", "toy-superposition", Set.of("model", "height", "sparsity"),
                 "feature directions and W^T W of the toy model of superposition, one model per sparsity"));
+        add(new WidgetInfo("attention-patterns", "attention-only", Set.of("model", "height"),
+                "every head's attention pattern, scores and per-token loss on a sequence the reader types or "
+                        + "generates, with head ablation and a scrubber over the training checkpoints"));
         add(new WidgetInfo("circuits", "attention-only", Set.of("model", "height", "view", "head"),
                 "the bigram table and each head's OV and QK circuits of a zero- or one-layer attention-only model"));
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class SyntheticLanguageTest {
         SyntheticLanguage a = new SyntheticLanguage(SETTINGS);
         SyntheticLanguage b = new SyntheticLanguage(SETTINGS);
         assertArrayEquals(a.bigram(), b.bigram());
-        assertArrayEquals(a.sample(new Random(3), 33), b.sample(new Random(3), 33));
+        assertArrayEquals(a.sample(new Lcg(3), 33), b.sample(new Lcg(3), 33));
         SyntheticLanguage other = new SyntheticLanguage(new SyntheticLanguage.Settings(48, 4, 0.05, 1.0, 8, 16, 1));
         assertNotEquals(a.likeliestNext(0) * 1000 + a.likeliestNext(1), other.likeliestNext(0) * 1000 + other.likeliestNext(1));
     }
@@ -50,7 +49,7 @@ class SyntheticLanguageTest {
     @DisplayName("with repeat probability 1 every sequence holds a segment of 8 to 16 tokens twice; with 0, none is forced")
     void repeats() {
         SyntheticLanguage language = new SyntheticLanguage(SETTINGS);
-        Random random = new Random(7);
+        Lcg random = new Lcg(7);
         for (int i = 0; i < 200; i++) {
             int[] seq = language.sample(random, 33);
             assertEquals(33, seq.length);
@@ -86,7 +85,7 @@ class SyntheticLanguageTest {
     @DisplayName("a bigram walk follows the table: the likeliest successor of a token comes next about 0.51 of the time")
     void walkFollowsTable() {
         SyntheticLanguage language = new SyntheticLanguage(new SyntheticLanguage.Settings(48, 4, 0.05, 0.0, 8, 16, 0));
-        Random random = new Random(11);
+        Lcg random = new Lcg(11);
         int hits = 0;
         int total = 0;
         for (int i = 0; i < 2000; i++) {
@@ -103,7 +102,7 @@ class SyntheticLanguageTest {
     @Test
     @DisplayName("repeatedRandom: n uniformly random tokens, then the same n again")
     void repeatedRandom() {
-        int[] seq = SyntheticLanguage.repeatedRandom(new Random(1), 48, 16);
+        int[] seq = SyntheticLanguage.repeatedRandom(new Lcg(1), 48, 16);
         assertEquals(32, seq.length);
         for (int t = 16; t < 32; t++) {
             assertEquals(seq[t - 16], seq[t]);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * current token (6..10), the previous token (11..15, written by layer 0) and the output (16..20, written by
  * layer 1 and read by W_U). Token 0 is a beginning-of-sequence marker.
  */
-class InductionHeadsTest {
+public class InductionHeadsTest {
     private static final int POS = 0;
     private static final int TOK = 6;
     private static final int PREV = 11;
@@ -28,7 +28,8 @@ class InductionHeadsTest {
     private static final float SHARP = 20; // query scale: scores of 20/sqrt(6) ≈ 8.2 against 0
     private static final int[] TOKENS = {0, 1, 2, 3, 1}; // BOS A B C A: the last A should predict B (token 2)
 
-    private static HookedTransformer model() {
+    /** The hand-built two-layer induction circuit (also used by the widget tests). */
+    public static HookedTransformer model() {
         TransformerConfig cfg = new TransformerConfig(2, 21, 6, 1, 0, VOCAB, VOCAB, 6, null, true, null, "standard");
         Map<String, Tensor> w = TransformerFixtures.zeros(cfg);
         for (int t = 0; t < VOCAB; t++) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.circuitbook.generator.serve.DevServer;
+import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.widget.Fmt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -23,9 +25,12 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The circuits widget on a tiny one-layer attention-only model, in real headless Chromium. */
-@DisplayName("Circuits widget in headless Chromium")
-class CircuitsWidgetBrowserTest {
+/**
+ * The transformer widgets on tiny attention-only models, in real headless Chromium: circuits on a one-layer
+ * model, attention-patterns on a two-layer one with checkpoints.
+ */
+@DisplayName("Transformer widgets in headless Chromium")
+class TransformerWidgetsBrowserTest {
     static final String SITE = """
             -- content/site.yaml --
             title: Circuits
@@ -42,6 +47,21 @@ class CircuitsWidgetBrowserTest {
             :label: fig-circuits
             The OV circuit of head 0.1.
             :::
+            -- content/chapters/02-attention.md --
+            ---
+            title: Attention
+            ---
+            # Attention
+
+            :::{widget} attention-patterns
+            :model: tiny2
+            :label: fig-attention
+            Every head of a two-layer model.
+            :::
+            -- content/models/tiny2.yaml --
+            model: {kind: attention-only, n_layers: 2, d_model: 16, n_heads: 2, d_head: 8, n_ctx: 8}
+            data: {vocab: 12, successors: 2, repeat_probability: 1.0, segment_min: 2, segment_max: 4}
+            trainer: {steps: 40, batch_size: 16, learning_rate: 0.01, checkpoints: 2}
             -- content/models/tiny.yaml --
             model: {kind: attention-only, n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, n_ctx: 8}
             data: {vocab: 12, successors: 2, repeat_probability: 1.0, segment_min: 2, segment_max: 4}
@@ -112,7 +132,17 @@ class CircuitsWidgetBrowserTest {
         wait.until(d -> canvas.getAttribute("aria-label").startsWith("Direct path W_E W_U + b_U"));
         assertNotEquals(ov, pixels(), "the bigram table is drawn");
         assertTrue(readout.getText().startsWith("after \"ba\": logit "), readout.getText());
-        assertTrue(readout.getText().contains("(language: "), "the true bigram probability is shown: " + readout.getText());
+        // the browser regenerates the language from its settings: the same table as the JVM's
+        double truth = new SyntheticLanguage(new SyntheticLanguage.Settings(12, 2, 0.05, 1.0, 2, 4, 0)).bigram()[0][0];
+        assertTrue(readout.getText().endsWith("(language: " + Fmt.fixed(truth, 3) + ")"), readout.getText());
+        table.selectByValue("bigram"); // unchanged; now a cell with a preferred successor
+        canvas.sendKeys(Keys.END);
+        int likeliest = new SyntheticLanguage(new SyntheticLanguage.Settings(12, 2, 0.05, 1.0, 2, 4, 0)).likeliestNext(0);
+        for (int i = 11; i > likeliest; i--) {
+            canvas.sendKeys(Keys.ARROW_LEFT);
+        }
+        double top = new SyntheticLanguage(new SyntheticLanguage.Settings(12, 2, 0.05, 1.0, 2, 4, 0)).bigram()[0][likeliest];
+        wait.until(d -> readout.getText().endsWith("(language: " + Fmt.fixed(top, 3) + ")"));
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 
@@ -129,5 +159,51 @@ class CircuitsWidgetBrowserTest {
         } finally {
             driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", false));
         }
+    }
+
+    @Test
+    @DisplayName("attention-patterns: runs the model on a repeated sequence, ablates a head, takes typed tokens, scrubs checkpoints")
+    void attentionPatterns() {
+        driver.get("about:blank");
+        driver.get(server.url() + "attention.html");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=attention-patterns]"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
+        wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        String aria = canvas.getAttribute("aria-label");
+        assertTrue(aria.startsWith("Attention patterns of 2 layers on 8 tokens; mean loss "), aria);
+        assertTrue(aria.contains("The sequence repeats with period 4; strongest induction head: "), aria);
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                "the build-time drawing shows the same first state");
+        WebElement tokens = figure.findElement(By.cssSelector("input[type=text]"));
+        assertEquals(8, tokens.getAttribute("value").split(" ").length);
+
+        String clean = pixels();
+        new Select(figure.findElement(By.cssSelector("select"))).selectByValue("1.0");
+        wait.until(d -> canvas.getAttribute("aria-label").contains("With head 1.0 ablated the mean loss is "));
+        assertNotEquals(clean, pixels(), "the ablated run is drawn");
+        assertTrue(driver.getCurrentUrl().contains("#fig-attention:step=40&ablate=1.0&tokens="), driver.getCurrentUrl());
+
+        tokens.clear();
+        tokens.sendKeys("ba be bi ba be bi", Keys.ENTER);
+        wait.until(d -> canvas.getAttribute("aria-label").contains("on 6 tokens"));
+        assertTrue(canvas.getAttribute("aria-label").contains("repeats with period 3"), canvas.getAttribute("aria-label"));
+        tokens.clear();
+        tokens.sendKeys("ba zz", Keys.ENTER);
+        wait.until(d -> figure.findElement(By.cssSelector(".widget-message")).getText()
+                .equals("\"zz\" is not a token (tokens: ba to fe)"));
+
+        WebElement step = figure.findElement(By.cssSelector("input[type=range]"));
+        WebElement stepOut = figure.findElement(By.cssSelector("output"));
+        assertEquals("40 (final)", stepOut.getText());
+        String before = pixels();
+        step.sendKeys(Keys.HOME);
+        wait.until(d -> stepOut.getText().equals("0") && "ready".equals(figure.getAttribute("data-state")));
+        wait.until(d -> !before.equals(pixels()));
+        assertTrue(canvas.getAttribute("aria-label").contains("on 6 tokens"), "the typed tokens stay: "
+                + canvas.getAttribute("aria-label"));
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 }

@@ -1,0 +1,45 @@
+package org.circuitbook.widgets.data;
+
+/**
+ * The pseudo-random generator specified by {@code java.util.Random}'s documentation (a 48-bit linear
+ * congruential generator: multiplier 0x5DEECE66D, increment 11), for the methods the synthetic language
+ * needs. Given the same seed it returns exactly what {@code java.util.Random} returns on the JVM, and,
+ * unlike TeaVM's {@code java.util.Random} (which ignores seeds and calls {@code Math.random()}), it does
+ * the same in the browser: the build and a widget regenerate the same language and the same sequences.
+ */
+public final class Lcg {
+    private static final long MULTIPLIER = 0x5DEECE66DL;
+    private static final long MASK = (1L << 48) - 1;
+    private long state;
+
+    public Lcg(long seed) {
+        state = (seed ^ MULTIPLIER) & MASK;
+    }
+
+    private int next(int bits) {
+        state = (state * MULTIPLIER + 0xBL) & MASK;
+        return (int) (state >>> (48 - bits));
+    }
+
+    /** Uniform in [0, bound), as {@code java.util.Random.nextInt(int)}. */
+    public int nextInt(int bound) {
+        if (bound <= 0) {
+            throw new IllegalArgumentException("bound must be positive, got " + bound);
+        }
+        if ((bound & -bound) == bound) { // a power of two: the high bits
+            return (int) ((bound * (long) next(31)) >> 31);
+        }
+        int bits;
+        int value;
+        do {
+            bits = next(31);
+            value = bits % bound;
+        } while (bits - value + (bound - 1) < 0); // reject the uneven tail
+        return value;
+    }
+
+    /** Uniform in [0, 1) with 53 random bits, as {@code java.util.Random.nextDouble()}. */
+    public double nextDouble() {
+        return (((long) next(26) << 27) + next(27)) * 0x1.0p-53;
+    }
+}
