@@ -58,6 +58,21 @@ class TransformerWidgetsBrowserTest {
             :label: fig-attention
             Every head of a two-layer model.
             :::
+            -- content/chapters/03-grokking.md --
+            ---
+            title: Grokking
+            ---
+            # Grokking
+
+            :::{widget} grokking
+            :model: add
+            :label: fig-grokking
+            The training run.
+            :::
+            -- content/models/add.yaml --
+            model: {kind: modular-addition, p: 11, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
+            data: {train_fraction: 0.5}
+            trainer: {steps: 60, learning_rate: 0.01, checkpoints: 3}
             -- content/models/tiny2.yaml --
             model: {kind: attention-only, n_layers: 2, d_model: 16, n_heads: 2, d_head: 8, n_ctx: 8}
             data: {vocab: 12, successors: 2, repeat_probability: 1.0, segment_min: 2, segment_max: 4}
@@ -204,6 +219,37 @@ class TransformerWidgetsBrowserTest {
         wait.until(d -> !before.equals(pixels()));
         assertTrue(canvas.getAttribute("aria-label").contains("on 6 tokens"), "the typed tokens stay: "
                 + canvas.getAttribute("aria-label"));
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("grokking: draws the recorded run at once, scrubs to a checkpoint (fetched on demand), and recomputes a + b")
+    void grokking() {
+        driver.get("about:blank");
+        driver.get(server.url() + "grokking.html");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=grokking]"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
+        wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        String aria = canvas.getAttribute("aria-label");
+        assertTrue(aria.startsWith("Training run of the modular-addition transformer (p = 11), at step 60 of 60: "), aria);
+        assertTrue(aria.contains("For 1 + 8 the model predicts "), aria);
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                "the build-time drawing shows the same first state");
+
+        String last = pixels();
+        WebElement step = figure.findElement(By.cssSelector("input[type=range]"));
+        step.sendKeys(Keys.HOME);
+        wait.until(d -> canvas.getAttribute("aria-label").contains("at step 0 of 60")
+                && canvas.getAttribute("aria-label").contains("For 1 + 8 the model predicts"));
+        assertNotEquals(last, pixels());
+        WebElement a = figure.findElement(By.cssSelector("input[type=number]"));
+        a.clear();
+        a.sendKeys("3");
+        wait.until(d -> canvas.getAttribute("aria-label").contains("For 3 + 8 the model predicts"));
+        assertTrue(driver.getCurrentUrl().endsWith("#fig-grokking:step=0&a=3&b=8"), driver.getCurrentUrl());
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 }

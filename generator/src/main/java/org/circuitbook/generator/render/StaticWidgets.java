@@ -13,6 +13,7 @@ import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.ToyModel;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.CircuitsView;
+import org.circuitbook.widgets.widget.GrokkingView;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.SuperpositionView;
 import org.circuitbook.widgets.widget.SvgPainter;
@@ -37,8 +38,29 @@ public final class StaticWidgets {
             case "superposition" -> superposition(widget, set);
             case "circuits" -> circuits(widget, set);
             case "attention-patterns" -> attention(set);
+            case "grokking" -> grokking(set);
             default -> null;
         };
+    }
+
+    /** The final step of the run, with the logits for the live widget's first a and b (12 + 30). */
+    private static WidgetFigures.Fallback grokking(TrainedSet set) {
+        TrainedModel last = set.models().stream().filter(m -> m.fileName().equals("final.safetensors")).findFirst()
+                .orElse(null);
+        if (last == null) {
+            return null;
+        }
+        SafeTensors file = SafeTensors.fromBytes(last.bytes());
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        int p = model.cfg().d_vocab_out();
+        GrokkingView.Run run = GrokkingView.fromMetrics(
+                (java.util.Map<?, ?>) org.circuitbook.widgets.weights.Json.parse(file.metadata().get("metrics")), p);
+        int at = run.size() - 1;
+        double[] logits = GrokkingView.logits(model, 12 % p, 30 % p, p);
+        SvgPainter svg = new SvgPainter(GrokkingView.WIDTH, GrokkingView.HEIGHT);
+        GrokkingView.paint(svg, run, at, 12 % p, 30 % p, logits);
+        String description = GrokkingView.describe(run, at, 12 % p, 30 % p, logits);
+        return new WidgetFigures.Fallback(svg.toSvg(description), description);
     }
 
     /** The final model on the sequence the live widget starts with: n_ctx / 2 random tokens, repeated. */

@@ -15,7 +15,8 @@ public final class Main {
     static final Map<String, Mounter> MOUNTERS = Map.of(
             "superposition", SuperpositionMount::mount,
             "circuits", CircuitsMount::mount,
-            "attention-patterns", AttentionMount::mount);
+            "attention-patterns", AttentionMount::mount,
+            "grokking", GrokkingMount::mount);
 
     /** Builds a widget's DOM inside its figure. */
     interface Mounter {

@@ -24,6 +24,9 @@ public final class WidgetRegistry {
         add(new WidgetInfo("attention-patterns", "attention-only", Set.of("model", "height"),
                 "every head's attention pattern, scores and per-token loss on a sequence the reader types or "
                         + "generates, with head ablation and a scrubber over the training checkpoints"));
+        add(new WidgetInfo("grokking", "modular-addition", Set.of("model", "height"),
+                "a scrubber over the modular-addition checkpoints: loss curves and phases, the Fourier spectrum of "
+                        + "W_E, and the logits for a + b at that step"));
         add(new WidgetInfo("circuits", "attention-only", Set.of("model", "height", "view", "head"),
                 "the bigram table and each head's OV and QK circuits of a zero- or one-layer attention-only model"));
     }

@@ -1,0 +1,289 @@
+package org.circuitbook.widgets.widget;
+
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.tensor.Tensor;
+
+/**
+ * The grokking widget's drawing (Nanda et al. 2023, "Progress measures for grokking via mechanistic
+ * interpretability"): the training run of the modular-addition transformer read from the metrics the build
+ * recorded, with a cursor on one checkpoint.
+ * <ul>
+ *   <li>loss curves (log scale): train loss at every step, train and test loss, excluded and restricted
+ *       loss at each checkpoint, and the three phases shaded (a heuristic on the recorded accuracies:
+ *       memorisation until train accuracy first reaches 0.99, circuit formation until test accuracy first
+ *       reaches 0.5, cleanup after);
+ *   <li>the Fourier spectrum of W_E at the cursor (norm per frequency; the final key frequencies marked);
+ *   <li>for inputs a and b, the model's logits over c at that checkpoint (the answer marked) and the
+ *       strongest frequencies of that logit vector.
+ * </ul>
+ */
+public final class GrokkingView {
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 600;
+    private static final String INK = "#222222";
+    private static final String MUTED = "#666666";
+    private static final String TRAIN = "#3b6fb6";
+    private static final String TEST = "#d1495b";
+    private static final String EXCLUDED = "#8a5a00";
+    private static final String RESTRICTED = "#2a8a4a";
+    private static final double LEFT = 48;
+    private static final double PLOT_W = WIDTH - LEFT - 16;
+
+    private GrokkingView() {
+    }
+
+    /** The recorded run: one row per checkpoint (final last), the per-step train loss, the key frequencies. */
+    public record Run(int p, List<Map<?, ?>> rows, double[] perStep, int[] keys) {
+        public int size() {
+            return rows.size();
+        }
+
+        public int step(int i) {
+            return number(rows.get(i), "step").intValue();
+        }
+
+        public double value(int i, String key) {
+            return number(rows.get(i), key).doubleValue();
+        }
+
+        /** The checkpoint index where memorisation ends (train accuracy first >= 0.99), or the last. */
+        public int memorised() {
+            return first("train_accuracy", 0.99);
+        }
+
+        /** The checkpoint index where cleanup starts (test accuracy first >= 0.5), or the last. */
+        public int generalising() {
+            return first("test_accuracy", 0.5);
+        }
+
+        private int first(String key, double at) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (value(i, key) >= at) {
+                    return i;
+                }
+            }
+            return rows.size() - 1;
+        }
+    }
+
+    /** The run recorded in a final modular-addition file's metrics (a parsed JSON object). */
+    public static Run fromMetrics(Map<?, ?> metrics, int p) {
+        List<Map<?, ?>> rows = new java.util.ArrayList<>();
+        for (Object row : (List<?>) metrics.get("checkpoints")) {
+            rows.add((Map<?, ?>) row);
+        }
+        rows.add(metrics);
+        List<?> steps = (List<?>) metrics.get("train_loss_per_step");
+        double[] perStep = new double[steps == null ? 0 : steps.size()];
+        for (int i = 0; i < perStep.length; i++) {
+            perStep[i] = ((Number) steps.get(i)).doubleValue();
+        }
+        List<?> keys = (List<?>) metrics.get("key_frequencies");
+        int[] k = new int[keys == null ? 0 : keys.size()];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = ((Number) keys.get(i)).intValue();
+        }
+        return new Run(p, rows, perStep, k);
+    }
+
+    private static Number number(Map<?, ?> map, String key) {
+        Object v = map.get(key);
+        if (!(v instanceof Number)) {
+            throw new IllegalArgumentException("grokking metrics have no number \"" + key + "\"");
+        }
+        return (Number) v;
+    }
+
+    /** The logits over c of {@code model} for "a b =": [p]. */
+    public static double[] logits(HookedTransformer model, int a, int b, int p) {
+        Tensor out = model.forward(new int[] {a, b, p});
+        double[] l = new double[p];
+        for (int c = 0; c < p; c++) {
+            l[c] = out.get(2, c);
+        }
+        return l;
+    }
+
+    /** The norm of each frequency k = 0..p/2 of a vector over Z_p (cos and sin together), orthonormal basis. */
+    public static double[] spectrum(double[] v) {
+        int p = v.length;
+        double[] out = new double[p / 2 + 1];
+        for (int k = 0; k < out.length; k++) {
+            double c = 0;
+            double s = 0;
+            for (int x = 0; x < p; x++) {
+                c += v[x] * Math.cos(2 * Math.PI * k * x / p);
+                s += v[x] * Math.sin(2 * Math.PI * k * x / p);
+            }
+            boolean alone = k == 0 || 2 * k == p;
+            out[k] = alone ? Math.abs(c) / Math.sqrt(p) : Math.sqrt(2.0 / p) * Math.hypot(c, s);
+        }
+        return out;
+    }
+
+    /** Paints the run with the cursor on checkpoint {@code at}; {@code logits} may be null (not loaded). */
+    public static void paint(Painter g, Run run, int at, int a, int b, double[] logits) {
+        g.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
+        paintCurves(g, run, at, 10, 220);
+        paintSpectrum(g, run, at, 262, 140);
+        paintLogits(g, run, a, b, logits, 440, 130);
+    }
+
+    private static double logY(double loss, double top, double h) {
+        double lo = Math.log10(1e-4);
+        double hi = Math.log10(30);
+        double v = Math.log10(Math.max(1e-4, Math.min(30, loss)));
+        return top + h * (hi - v) / (hi - lo);
+    }
+
+    private static void paintCurves(Painter g, Run run, int at, double top, double h) {
+        int last = run.step(run.size() - 1);
+        double x0 = LEFT;
+        int mem = run.memorised();
+        int gen = run.generalising();
+        double xm = x0 + PLOT_W * run.step(mem) / last;
+        double xg = x0 + PLOT_W * run.step(gen) / last;
+        g.fillRect(x0, top + 14, xm - x0, h, "#f3f0ff");
+        g.fillRect(xm, top + 14, xg - xm, h, "#fff7e6");
+        g.fillRect(xg, top + 14, x0 + PLOT_W - xg, h, "#ecf8ef");
+        g.text("memorisation", (x0 + xm) / 2, top + 22, MUTED, 9, "center");
+        g.text("circuit formation", (xm + xg) / 2, top + 22, MUTED, 9, "center");
+        g.text("cleanup", (xg + x0 + PLOT_W) / 2, top + 22, MUTED, 9, "center");
+        g.text("Loss (log scale) over training: train, test, excluded, restricted", WIDTH / 2.0, top + 4, INK, 12, "center");
+        double pt = top + 14;
+        for (double tick : new double[] {10, 1, 0.1, 0.01, 0.001, 0.0001}) {
+            double y = logY(tick, pt, h);
+            g.line(x0 - 3, y, x0, y, MUTED, 1);
+            g.text(tick >= 1 ? Fmt.fixed(tick, 0) : tick >= 0.01 ? Fmt.fixed(tick, 2) : tick >= 0.001 ? "0.001" : "1e-4",
+                    x0 - 5, y, MUTED, 9, "right");
+        }
+        int stride = Math.max(1, run.perStep().length / 300); // at most ~300 segments: the plot is ~570 px wide
+        for (int s = stride; s < run.perStep().length; s += stride) {
+            g.line(x0 + PLOT_W * (s - stride + 1) / last, logY(run.perStep()[s - stride], pt, h),
+                    x0 + PLOT_W * (s + 1) / last, logY(run.perStep()[s], pt, h), "#9db7de", 1);
+        }
+        String[] keys = {"train_loss", "test_loss", "excluded_loss", "restricted_loss"};
+        String[] colours = {TRAIN, TEST, EXCLUDED, RESTRICTED};
+        for (int k = 0; k < keys.length; k++) {
+            for (int i = 1; i < run.size(); i++) {
+                g.line(x0 + PLOT_W * run.step(i - 1) / last, logY(run.value(i - 1, keys[k]), pt, h),
+                        x0 + PLOT_W * run.step(i) / last, logY(run.value(i, keys[k]), pt, h), colours[k], 2);
+            }
+        }
+        double cx = x0 + PLOT_W * run.step(at) / last;
+        g.line(cx, pt, cx, pt + h, INK, 1.5);
+        g.line(x0, pt + h, x0 + PLOT_W, pt + h, MUTED, 1);
+        g.text("step " + run.step(at) + ": train " + Fmt.fixed(run.value(at, "train_loss"), 3) + " / test "
+                + Fmt.fixed(run.value(at, "test_loss"), 3) + " loss; accuracy train "
+                + Fmt.fixed(run.value(at, "train_accuracy"), 3) + " / test " + Fmt.fixed(run.value(at, "test_accuracy"), 3),
+                WIDTH / 2.0, pt + h + 12, INK, 11, "center");
+        double ly = pt + h + 28;
+        String[] names = {"train", "test", "excluded", "restricted"};
+        for (int k = 0; k < names.length; k++) {
+            double lx = LEFT + 60 + k * 130;
+            g.line(lx, ly, lx + 18, ly, colours[k], 3);
+            g.text(names[k], lx + 22, ly, MUTED, 10, "left");
+        }
+    }
+
+    private static void paintSpectrum(Painter g, Run run, int at, double top, double h) {
+        List<?> norms = (List<?>) run.rows().get(at).get("fourier_norms");
+        g.text("Fourier spectrum of W_E at step " + run.step(at) + " (norm per frequency k; key frequencies dark)",
+                WIDTH / 2.0, top, INK, 12, "center");
+        double max = 1e-9;
+        for (Object n : norms) {
+            max = Math.max(max, ((Number) n).doubleValue());
+        }
+        double bar = PLOT_W / norms.size();
+        double base = top + 12 + h;
+        for (int k = 0; k < norms.size(); k++) {
+            double v = ((Number) norms.get(k)).doubleValue() / max * h;
+            boolean key = false;
+            for (int kk : run.keys()) {
+                key |= kk == k;
+            }
+            g.fillRect(LEFT + k * bar + 1, base - v, bar - 2, v, key ? "#08306b" : "#9ecae1");
+            if (key || k % 5 == 0) {
+                g.text(Integer.toString(k), LEFT + (k + 0.5) * bar, base + 8, key ? INK : MUTED, 9, "center");
+            }
+        }
+        g.line(LEFT, base, LEFT + PLOT_W, base, MUTED, 1);
+    }
+
+    private static void paintLogits(Painter g, Run run, int a, int b, double[] logits, double top, double h) {
+        int p = run.p();
+        int answer = (a + b) % p;
+        if (logits == null) {
+            g.text("Loading this checkpoint's weights for the logits of " + a + " + " + b + " ...", WIDTH / 2.0,
+                    top + h / 2, MUTED, 12, "center");
+            return;
+        }
+        int best = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < p; c++) {
+            if (logits[c] > logits[best]) {
+                best = c;
+            }
+            max = Math.max(max, logits[c]);
+            min = Math.min(min, logits[c]);
+        }
+        g.text("Logits for " + a + " + " + b + " (mod " + p + "): predicts " + best + (best == answer ? " (correct)"
+                : ", answer " + answer) + "; strongest frequencies " + topFrequencies(logits, 3), WIDTH / 2.0, top,
+                INK, 12, "center");
+        double range = Math.max(1e-9, Math.max(Math.abs(max), Math.abs(min)));
+        double bar = PLOT_W / p;
+        double mid = top + 12 + h / 2;
+        for (int c = 0; c < p; c++) {
+            double v = logits[c] / range * h / 2;
+            String colour = c == answer ? TEST : "#9db7de";
+            g.fillRect(LEFT + c * bar + 0.5, v >= 0 ? mid - v : mid, Math.max(1, bar - 1), Math.abs(v), colour);
+        }
+        g.line(LEFT, mid, LEFT + PLOT_W, mid, MUTED, 1);
+        g.text(Fmt.fixed(range, 1), LEFT - 4, mid - h / 2, MUTED, 9, "right");
+        g.text("-" + Fmt.fixed(range, 1), LEFT - 4, mid + h / 2, MUTED, 9, "right");
+        g.text("c = 0 ... " + (p - 1) + " (red: the answer)", WIDTH / 2.0, mid + h / 2 + 10, MUTED, 10, "center");
+    }
+
+    /** The {@code n} non-constant frequencies with the largest norm in {@code v}, as "k1, k2, k3". */
+    public static String topFrequencies(double[] v, int n) {
+        double[] s = spectrum(v);
+        StringBuilder out = new StringBuilder();
+        boolean[] used = new boolean[s.length];
+        for (int i = 0; i < n; i++) {
+            int best = -1;
+            for (int k = 1; k < s.length; k++) {
+                if (!used[k] && (best < 0 || s[k] > s[best])) {
+                    best = k;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            used[best] = true;
+            out.append(i == 0 ? "" : ", ").append(best);
+        }
+        return out.toString();
+    }
+
+    /** A text alternative for the figure at checkpoint {@code at}. */
+    public static String describe(Run run, int at, int a, int b, double[] logits) {
+        String s = "Training run of the modular-addition transformer (p = " + run.p() + "), at step " + run.step(at)
+                + " of " + run.step(run.size() - 1) + ": train accuracy " + Fmt.fixed(run.value(at, "train_accuracy"), 3)
+                + ", test accuracy " + Fmt.fixed(run.value(at, "test_accuracy"), 3) + ", test loss "
+                + Fmt.fixed(run.value(at, "test_loss"), 3) + ". Memorisation ends at step " + run.step(run.memorised())
+                + " and cleanup starts at step " + run.step(run.generalising()) + ".";
+        if (logits != null) {
+            int best = 0;
+            for (int c = 1; c < logits.length; c++) {
+                if (logits[c] > logits[best]) {
+                    best = c;
+                }
+            }
+            s += " For " + a + " + " + b + " the model predicts " + best + " (answer " + (a + b) % run.p() + ").";
+        }
+        return s;
+    }
+}
