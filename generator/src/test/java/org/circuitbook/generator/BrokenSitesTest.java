@@ -42,7 +42,7 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with a misspelt widget name fails at the directive, listing the known widgets")
     void unknownWidget() throws IOException {
-        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: circuits, superposition)"),
+        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: attention-patterns, circuits, grokking, superposition)"),
                 errors(SITE + SPEC + """
                         -- content/chapters/01-a.md --
                         ---
