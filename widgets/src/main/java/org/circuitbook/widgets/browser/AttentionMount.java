@@ -61,7 +61,7 @@ final class AttentionMount {
         String weights = figure.getAttribute("data-weights");
         String last = null;
         List<long[]> checkpoints = new ArrayList<>();
-        for (String u : weights == null ? new String[0] : weights.split(" ")) {
+        for (String u : org.circuitbook.widgets.widget.Fmt.split(weights, ' ')) {
             String file = u.substring(u.lastIndexOf('/') + 1);
             if (file.equals("final.safetensors")) {
                 last = u;

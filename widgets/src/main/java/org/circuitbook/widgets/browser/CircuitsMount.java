@@ -44,7 +44,7 @@ final class CircuitsMount {
     static void mount(HTMLElement figure) {
         String url = null;
         String weights = figure.getAttribute("data-weights");
-        for (String u : weights == null ? new String[0] : weights.split(" ")) {
+        for (String u : org.circuitbook.widgets.widget.Fmt.split(weights, ' ')) {
             if (u.endsWith("/final.safetensors") || u.equals("final.safetensors")) {
                 url = u;
             }

@@ -48,7 +48,7 @@ final class GrokkingMount {
         List<long[]> checkpoints = new ArrayList<>();
         List<String> found = new ArrayList<>();
         String weights = figure.getAttribute("data-weights");
-        for (String u : weights == null ? new String[0] : weights.split(" ")) {
+        for (String u : org.circuitbook.widgets.widget.Fmt.split(weights, ' ')) {
             String file = u.substring(u.lastIndexOf('/') + 1);
             if (file.equals("final.safetensors")) {
                 last = u;

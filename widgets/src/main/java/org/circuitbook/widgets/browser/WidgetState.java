@@ -21,7 +21,7 @@ final class WidgetState {
         if (state == null) {
             return null;
         }
-        for (String pair : state.split("&")) {
+        for (String pair : org.circuitbook.widgets.widget.Fmt.split(state, '&')) {
             int eq = pair.indexOf('=');
             if (eq > 0 && pair.substring(0, eq).equals(key)) {
                 return pair.substring(eq + 1);

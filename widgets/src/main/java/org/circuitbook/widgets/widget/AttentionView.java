@@ -214,7 +214,7 @@ public final class AttentionView {
 
     /** Token ids from names separated by spaces; throws naming the first unknown word. */
     public static int[] parse(String text, int vocab) {
-        String[] words = text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+");
+        String[] words = Fmt.split(text, ' ').toArray(new String[0]);
         int[] out = new int[words.length];
         for (int i = 0; i < words.length; i++) {
             out[i] = -1;

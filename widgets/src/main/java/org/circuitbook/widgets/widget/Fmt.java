@@ -45,4 +45,30 @@ public final class Fmt {
         String digits = "0123456789abcdef";
         return "" + digits.charAt(v >> 4) + digits.charAt(v & 15);
     }
+
+    /**
+     * The non-empty pieces of {@code text} between separators: whitespace when {@code separator} is ' ',
+     * else that character. Written out because {@code String.split} takes a regular expression, and under
+     * TeaVM that pulls a regex engine into the bundle.
+     */
+    public static java.util.List<String> split(String text, char separator) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (text == null) {
+            return parts;
+        }
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : separator;
+            boolean sep = separator == ' ' ? Character.isWhitespace(c) || i == text.length() : c == separator || i == text.length();
+            if (sep) {
+                if (start >= 0) {
+                    parts.add(text.substring(start, i));
+                    start = -1;
+                }
+            } else if (start < 0) {
+                start = i;
+            }
+        }
+        return parts;
+    }
 }
