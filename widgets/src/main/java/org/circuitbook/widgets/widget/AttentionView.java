@@ -115,7 +115,7 @@ public final class AttentionView {
     /** Paints every head's pattern, its scores, and the per-position losses (clean, and ablated when set). */
     public static void paint(Painter p, Run run, String[] names) {
         p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
-        p.text("Attention patterns (row: query position, column: key position). Select a head to ablate it.",
+        p.text("Attention patterns of every head (row: query position, column: key position)",
                 WIDTH / 2.0, 14, INK, 12, "center");
         int pos = run.tokens().length;
         for (int l = 0; l < run.patterns().length; l++) {
@@ -124,10 +124,13 @@ public final class AttentionView {
                 double[] c = panel(l, h);
                 double cell = PANEL / pos;
                 boolean off = run.ablated() != null && run.ablated()[0] == l && run.ablated()[1] == h;
+                p.fillRect(c[0], c[1], PANEL, PANEL, Colormaps.sequential(0));
                 for (int q = 0; q < pos; q++) {
-                    for (int k = 0; k < pos; k++) {
-                        double v = k > q ? 0 : pattern.get(h, q, k);
-                        p.fillRect(c[0] + k * cell, c[1] + q * cell, cell + 0.3, cell + 0.3, Colormaps.sequential(v));
+                    for (int k = 0; k <= q; k++) { // above the diagonal the pattern is 0 (causal mask)
+                        double v = pattern.get(h, q, k);
+                        if (v >= 0.01) { // lighter cells are indistinguishable from the background
+                            p.fillRect(c[0] + k * cell, c[1] + q * cell, cell + 0.3, cell + 0.3, Colormaps.sequential(v));
+                        }
                     }
                 }
                 String label = "head " + l + "." + h + (off ? " (ablated)" : "");

@@ -116,6 +116,7 @@ public final class CircuitsView {
         p.text(c.title(), WIDTH / 2.0, 14, INK, 14, "center");
         p.text("rows: " + c.rows() + "   columns: " + c.columns(), WIDTH / 2.0, 32, MUTED, 11, "center");
         int font = (int) Math.max(6, Math.min(10, Math.floor(cell * 0.8)));
+        p.fillRect(GRID_X, GRID_Y, n * cell, n * cell, Colormaps.diverging(0));
         for (int i = 0; i < n; i++) {
             boolean rowOn = i == row;
             boolean colOn = i == col;
@@ -124,8 +125,10 @@ public final class CircuitsView {
             double labelY = GRID_Y - 8 - (i % 2) * 10;
             p.text(c.names()[i], GRID_X + (i + 0.5) * cell, labelY, colOn ? INK : MUTED, font, "center");
             for (int j = 0; j < n; j++) {
-                p.fillRect(GRID_X + j * cell, GRID_Y + i * cell, cell + 0.3, cell + 0.3,
-                        Colormaps.diverging(c.values().get(i, j) / range));
+                double t = c.values().get(i, j) / range;
+                if (Math.abs(t) >= 0.01) { // nearer 0 the colour is the white background
+                    p.fillRect(GRID_X + j * cell, GRID_Y + i * cell, cell + 0.3, cell + 0.3, Colormaps.diverging(t));
+                }
             }
         }
         if (row >= 0 && col >= 0) {
@@ -145,8 +148,9 @@ public final class CircuitsView {
         p.text(Fmt.fixed(range, 1), bx + 16, GRID_Y + 4, MUTED, 10, "left");
         p.text("0", bx + 16, GRID_Y + GRID_SIZE / 2, MUTED, 10, "left");
         p.text("-" + Fmt.fixed(range, 1), bx + 16, GRID_Y + GRID_SIZE - 4, MUTED, 10, "left");
-        String text = row >= 0 && col >= 0 ? readout(c, row, col) : "Point at a cell, or focus the table and use the arrow keys.";
-        p.text(text, WIDTH / 2.0, GRID_Y + GRID_SIZE + 24, INK, 12, "center");
+        if (row >= 0 && col >= 0) { // (the live figure's hint on how to move the cursor is in the page)
+            p.text(readout(c, row, col), WIDTH / 2.0, GRID_Y + GRID_SIZE + 24, INK, 12, "center");
+        }
     }
 
     /** What cell (row, col) says, in words. */

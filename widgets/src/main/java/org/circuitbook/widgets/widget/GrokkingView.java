@@ -127,8 +127,8 @@ public final class GrokkingView {
     public static void paint(Painter g, Run run, int at, int a, int b, double[] logits) {
         g.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
         paintCurves(g, run, at, 10, 220);
-        paintSpectrum(g, run, at, 262, 140);
-        paintLogits(g, run, a, b, logits, 440, 130);
+        paintSpectrum(g, run, at, 300, 118);
+        paintLogits(g, run, a, b, logits, 462, 110);
     }
 
     private static double logY(double loss, double top, double h) {
@@ -148,9 +148,14 @@ public final class GrokkingView {
         g.fillRect(x0, top + 14, xm - x0, h, "#f3f0ff");
         g.fillRect(xm, top + 14, xg - xm, h, "#fff7e6");
         g.fillRect(xg, top + 14, x0 + PLOT_W - xg, h, "#ecf8ef");
-        g.text("memorisation", (x0 + xm) / 2, top + 22, MUTED, 9, "center");
-        g.text("circuit formation", (xm + xg) / 2, top + 22, MUTED, 9, "center");
-        g.text("cleanup", (xg + x0 + PLOT_W) / 2, top + 22, MUTED, 9, "center");
+        String[] phases = {"memorisation", "circuit formation", "cleanup"};
+        double[] from = {x0, xm, xg};
+        double[] to = {xm, xg, x0 + PLOT_W};
+        for (int i = 0; i < phases.length; i++) {
+            if (to[i] - from[i] > 6.0 * phases[i].length()) { // only where the label fits
+                g.text(phases[i], (from[i] + to[i]) / 2, top + 22, MUTED, 9, "center");
+            }
+        }
         g.text("Loss (log scale) over training: train, test, excluded, restricted", WIDTH / 2.0, top + 4, INK, 12, "center");
         double pt = top + 14;
         for (double tick : new double[] {10, 1, 0.1, 0.01, 0.001, 0.0001}) {
