@@ -34,4 +34,13 @@ public sealed interface KindSpec permits ToySuperpositionSpec, SaeToySpec, Modul
      * specs first so that two cores finish together; not a promise of time.
      */
     double cost();
+
+    /** Checkpoint steps evenly spaced from step 0: {@code floor(steps * i / checkpoints)} for i in [0, checkpoints). */
+    static int[] evenlySpaced(int steps, int checkpoints) {
+        int[] out = new int[checkpoints];
+        for (int i = 0; i < checkpoints; i++) {
+            out[i] = (int) ((long) steps * i / checkpoints);
+        }
+        return out;
+    }
 }

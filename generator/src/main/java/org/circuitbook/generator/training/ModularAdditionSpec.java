@@ -108,11 +108,7 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
 
     /** The steps at which checkpoints are taken: {@code floor(steps * i / checkpoints)} for i in [0, checkpoints). */
     public int[] checkpointSteps() {
-        int[] out = new int[checkpoints];
-        for (int i = 0; i < checkpoints; i++) {
-            out[i] = (int) ((long) steps * i / checkpoints);
-        }
-        return out;
+        return KindSpec.evenlySpaced(steps, checkpoints);
     }
 
     @Override

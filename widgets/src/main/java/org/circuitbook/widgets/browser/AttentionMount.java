@@ -9,6 +9,7 @@ import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.AttentionView;
+import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLButtonElement;
 import org.teavm.jso.dom.html.HTMLCanvasElement;
@@ -58,33 +59,15 @@ final class AttentionMount {
 
     static void mount(HTMLElement figure) {
         AttentionMount m = new AttentionMount(figure);
-        String weights = figure.getAttribute("data-weights");
-        String last = null;
-        List<long[]> checkpoints = new ArrayList<>();
-        for (String u : org.circuitbook.widgets.widget.Fmt.split(weights, ' ')) {
-            String file = u.substring(u.lastIndexOf('/') + 1);
-            if (file.equals("final.safetensors")) {
-                last = u;
-            } else if (file.startsWith("checkpoint-") && file.endsWith(".safetensors")) {
-                checkpoints.add(new long[] {Long.parseLong(file.substring(11, file.length() - 12)), m.urls.size()});
-                m.urls.add(u);
-            }
-        }
-        if (last == null) {
+        WeightFiles files = WeightFiles.parse(figure.getAttribute("data-weights"));
+        if (files == null) {
             Dom.showError(figure, "attention-patterns widget: the figure lists no final.safetensors in data-weights.");
             return;
         }
-        List<String> sorted = new ArrayList<>();
-        checkpoints.sort((a, b) -> Long.compare(a[0], b[0]));
-        for (long[] c : checkpoints) {
-            sorted.add(m.urls.get((int) c[1]));
-            m.steps.add((int) c[0]);
-        }
-        m.urls.clear();
-        m.urls.addAll(sorted);
-        m.urls.add(last);
+        m.urls.addAll(files.urls());
+        m.steps.addAll(files.checkpointSteps());
         m.current = m.urls.size() - 1;
-        String finalUrl = last;
+        String finalUrl = files.finalUrl();
         Dom.fetchBytes(finalUrl).then(buffer -> {
             SafeTensors file = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
             HookedTransformer model = HookedTransformer.fromWeights(file);

@@ -4,6 +4,7 @@ import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.CircuitsView;
+import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLCanvasElement;
@@ -42,17 +43,12 @@ final class CircuitsMount {
     }
 
     static void mount(HTMLElement figure) {
-        String url = null;
-        String weights = figure.getAttribute("data-weights");
-        for (String u : org.circuitbook.widgets.widget.Fmt.split(weights, ' ')) {
-            if (u.endsWith("/final.safetensors") || u.equals("final.safetensors")) {
-                url = u;
-            }
-        }
-        if (url == null) {
+        WeightFiles files = WeightFiles.parse(figure.getAttribute("data-weights"));
+        if (files == null) {
             Dom.showError(figure, "circuits widget: the figure lists no final.safetensors in data-weights.");
             return;
         }
+        String url = files.finalUrl();
         CircuitsMount m = new CircuitsMount(figure);
         String source = url;
         Dom.fetchBytes(url).then(buffer -> {

@@ -8,6 +8,7 @@ import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.GrokkingView;
+import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.dom.html.HTMLCanvasElement;
 import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.dom.html.HTMLInputElement;
@@ -44,29 +45,13 @@ final class GrokkingMount {
 
     static void mount(HTMLElement figure) {
         GrokkingMount m = new GrokkingMount(figure);
-        String last = null;
-        List<long[]> checkpoints = new ArrayList<>();
-        List<String> found = new ArrayList<>();
-        String weights = figure.getAttribute("data-weights");
-        for (String u : org.circuitbook.widgets.widget.Fmt.split(weights, ' ')) {
-            String file = u.substring(u.lastIndexOf('/') + 1);
-            if (file.equals("final.safetensors")) {
-                last = u;
-            } else if (file.startsWith("checkpoint-") && file.endsWith(".safetensors")) {
-                checkpoints.add(new long[] {Long.parseLong(file.substring(11, file.length() - 12)), found.size()});
-                found.add(u);
-            }
-        }
-        if (last == null) {
+        WeightFiles files = WeightFiles.parse(figure.getAttribute("data-weights"));
+        if (files == null) {
             Dom.showError(figure, "grokking widget: the figure lists no final.safetensors in data-weights.");
             return;
         }
-        checkpoints.sort((x, y) -> Long.compare(x[0], y[0]));
-        for (long[] c : checkpoints) {
-            m.urls.add(found.get((int) c[1]));
-        }
-        m.urls.add(last);
-        String finalUrl = last;
+        m.urls.addAll(files.urls());
+        String finalUrl = files.finalUrl();
         Dom.fetchBytes(finalUrl).then(buffer -> {
             SafeTensors file = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
             HookedTransformer model = HookedTransformer.fromWeights(file);
