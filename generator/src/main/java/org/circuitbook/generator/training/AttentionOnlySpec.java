@@ -1,6 +1,5 @@
 package org.circuitbook.generator.training;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.circuitbook.generator.config.YamlMap;
@@ -72,25 +71,25 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
                 model.error("n_layers", "n_layers must be in [0, " + MAX_LAYERS + "], got " + layers, null);
             }
         }
-        int dModel = positive(model, "d_model", 64);
-        int nHeads = positive(model, "n_heads", 4);
-        int dHead = positive(model, "d_head", 16);
-        int nCtx = positive(model, "n_ctx", 32);
+        int dModel = SpecValues.positive(model, "d_model", 64);
+        int nHeads = SpecValues.positive(model, "n_heads", 4);
+        int dHead = SpecValues.positive(model, "d_head", 16);
+        int nCtx = SpecValues.positive(model, "n_ctx", 32);
         if (nCtx < 4) {
             model.error("n_ctx", "n_ctx must be at least 4, got " + nCtx, "the induction probe repeats n_ctx / 2 tokens");
         }
-        int vocab = positive(data, "vocab", 48);
+        int vocab = SpecValues.positive(data, "vocab", 48);
         if (vocab < 2) {
             data.error("vocab", "vocab must be at least 2, got " + vocab, null);
         }
-        int successors = positive(data, "successors", 4);
+        int successors = SpecValues.positive(data, "successors", 4);
         if (vocab >= 2 && successors >= vocab) {
             data.error("successors", "successors must be below vocab (" + vocab + "), got " + successors, null);
         }
         double noise = unit(data, "noise", 0.05);
         double repeat = unit(data, "repeat_probability", 0.5);
-        int segmentMin = positive(data, "segment_min", 4);
-        int segmentMax = positive(data, "segment_max", 16);
+        int segmentMin = SpecValues.positive(data, "segment_min", 4);
+        int segmentMax = SpecValues.positive(data, "segment_max", 16);
         if (segmentMax < segmentMin) {
             data.error("segment_max", "segment_max (" + segmentMax + ") is below segment_min (" + segmentMin + ")", null);
         } else if (repeat > 0 && segmentMin > nCtx / 2) {
@@ -102,8 +101,8 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
             language = new SyntheticLanguage.Settings(vocab, successors, noise, repeat, segmentMin, segmentMax,
                     data.integer("seed", 0));
         }
-        int steps = positive(trainer, "steps", 1500);
-        int batch = positive(trainer, "batch_size", 64);
+        int steps = SpecValues.positive(trainer, "steps", 1500);
+        int batch = SpecValues.positive(trainer, "batch_size", 64);
         double lr = trainer.number("learning_rate", 1e-3);
         if (!(lr > 0)) {
             trainer.error("learning_rate", "learning_rate must be positive, got " + lr, null);
@@ -117,10 +116,10 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
             trainer.error("checkpoints", "checkpoints must be in [0, steps = " + steps + "], got " + checkpoints,
                     "checkpoints are taken at distinct steps, from step 0");
         }
-        double agreement = unitOrNaN(verify, "bigram_top1_agreement_at_least");
-        double copying = unitOrNaN(verify, "copying_fraction_at_least");
-        double previous = unitOrNaN(verify, "previous_token_score_at_least");
-        double induction = unitOrNaN(verify, "induction_score_at_least");
+        double agreement = SpecValues.fractionOrNaN(verify, "bigram_top1_agreement_at_least");
+        double copying = SpecValues.fractionOrNaN(verify, "copying_fraction_at_least");
+        double previous = SpecValues.fractionOrNaN(verify, "previous_token_score_at_least");
+        double induction = SpecValues.fractionOrNaN(verify, "induction_score_at_least");
         double ratio = verify.number("repeated_loss_ratio_at_most", Double.NaN);
         if (verify.has("repeated_loss_ratio_at_most") && !(ratio > 0)) {
             verify.error("repeated_loss_ratio_at_most", "repeated_loss_ratio_at_most must be positive, got " + ratio, null);
@@ -138,27 +137,11 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
         }
     }
 
-    private static int positive(YamlMap yaml, String key, int fallback) {
-        int v = yaml.integer(key, fallback);
-        if (v <= 0) {
-            yaml.error(key, key + " must be a positive whole number, got " + v, null);
-        }
-        return v;
-    }
-
     private static double unit(YamlMap yaml, String key, double fallback) {
         double v = yaml.number(key, fallback);
         if (!(v >= 0 && v <= 1)) {
             yaml.error(key, key + " must be in [0, 1], got " + v, null);
             return -1;
-        }
-        return v;
-    }
-
-    private static double unitOrNaN(YamlMap yaml, String key) {
-        double v = yaml.number(key, Double.NaN);
-        if (yaml.has(key) && !(v >= 0 && v <= 1)) {
-            yaml.error(key, key + " must be in [0, 1], got " + v, null);
         }
         return v;
     }
@@ -187,11 +170,7 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
     /** The final model first, then one file per checkpoint in step order. */
     @Override
     public List<String> fileNames() {
-        List<String> names = new ArrayList<>(List.of(AttentionOnlyTrainer.FINAL));
-        for (int step : checkpointSteps()) {
-            names.add(AttentionOnlyTrainer.checkpointName(step));
-        }
-        return names;
+        return SpecValues.finalAndCheckpoints(checkpointSteps());
     }
 
     @Override

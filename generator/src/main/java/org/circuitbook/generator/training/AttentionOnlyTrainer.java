@@ -461,25 +461,15 @@ final class AttentionOnlyTrainer {
                 }
             }
         }
-        double tolerance = PARITY_RELATIVE_TOLERANCE * scale;
-        if (!(maxDiff <= tolerance)) {
-            throw new ToySuperpositionTrainer.TrainingFailure("parity check failed for " + fileName
-                    + ": the widgets' HookedTransformer differs from ND4J's logits by " + maxDiff + " (tolerance "
-                    + tolerance + " = " + PARITY_RELATIVE_TOLERANCE + " x max |logit| " + scale + ")");
-        }
-        if (System.getenv("CIRCUITBOOK_PARITY_REPORT") != null) {
-            System.err.println("parity " + fileName + ": max |diff| " + maxDiff + ", max |logit| " + scale);
-        }
-        return maxDiff;
+        return TransformerChecks.requireParity(fileName, maxDiff, scale, PARITY_RELATIVE_TOLERANCE);
     }
 
     static List<String> verify(AttentionOnlySpec spec, List<TrainedModel> models) {
         List<String> failures = new ArrayList<>();
-        TrainedModel model = models.stream().filter(m -> m.fileName().equals(FINAL)).findFirst().orElse(null);
-        if (model == null || spec.expectations() == 0) {
+        Map<?, ?> metrics = TransformerChecks.metricsOf(models, FINAL);
+        if (metrics == null || spec.expectations() == 0) {
             return failures;
         }
-        Map<?, ?> metrics = (Map<?, ?>) Json.parse(SafeTensors.fromBytes(model.bytes()).metadata().get("metrics"));
         atLeast(failures, spec.bigramTop1AgreementAtLeast(), number(metrics, "bigram_top1_agreement"),
                 "the direct path W_E W_U + b_U picks the likeliest successor for a share");
         if (spec.nLayers() >= 1) {

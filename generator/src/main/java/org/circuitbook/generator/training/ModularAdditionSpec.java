@@ -1,6 +1,5 @@
 package org.circuitbook.generator.training;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.circuitbook.generator.config.YamlMap;
@@ -54,10 +53,10 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
                 model.error("p", "p must be at least 3, got " + p, "the paper uses p = 113; p = 59 trains in about two minutes");
             }
         }
-        int dModel = positive(model, "d_model", 128);
-        int nHeads = positive(model, "n_heads", 4);
-        int dHead = positive(model, "d_head", 32);
-        int dMlp = positive(model, "d_mlp", 512);
+        int dModel = SpecValues.positive(model, "d_model", 128);
+        int nHeads = SpecValues.positive(model, "n_heads", 4);
+        int dHead = SpecValues.positive(model, "d_head", 32);
+        int dMlp = SpecValues.positive(model, "d_mlp", 512);
         double fraction = data.number("train_fraction", 0.3);
         if (!(fraction > 0 && fraction < 1)) {
             data.error("train_fraction", "train_fraction must be in (0, 1), got " + fraction, null);
@@ -65,7 +64,7 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
             data.error("train_fraction", "train_fraction " + fraction + " leaves the train or the test split of the "
                     + p * p + " pairs empty", null);
         }
-        int steps = positive(trainer, "steps", 3000);
+        int steps = SpecValues.positive(trainer, "steps", 3000);
         double lr = trainer.number("learning_rate", 3e-3);
         if (!(lr > 0)) {
             trainer.error("learning_rate", "learning_rate must be positive, got " + lr, null);
@@ -74,13 +73,13 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
         if (!(wd >= 0)) {
             trainer.error("weight_decay", "weight_decay cannot be negative, got " + wd, null);
         }
-        int checkpoints = positive(trainer, "checkpoints", 40);
+        int checkpoints = SpecValues.positive(trainer, "checkpoints", 40);
         if (checkpoints > steps) {
             trainer.error("checkpoints", "checkpoints (" + checkpoints + ") cannot exceed steps (" + steps + ")",
                     "checkpoints are taken at distinct steps, from step 0");
         }
-        double accuracy = fractionOrNaN(verify, "test_accuracy_at_least");
-        double keyShare = fractionOrNaN(verify, "key_frequencies_norm_fraction_at_least");
+        double accuracy = SpecValues.fractionOrNaN(verify, "test_accuracy_at_least");
+        double keyShare = SpecValues.fractionOrNaN(verify, "key_frequencies_norm_fraction_at_least");
         return new ModularAdditionSpec(p, dModel, nHeads, dHead, dMlp, fraction, data.integer("seed", 0), steps, lr, wd,
                 checkpoints, trainer.integer("seed", 0), accuracy, keyShare);
     }
@@ -88,22 +87,6 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
     /** How many of the p^2 pairs are trained on. */
     static int trainSize(int p, double fraction) {
         return (int) Math.floor(fraction * p * p);
-    }
-
-    private static int positive(YamlMap yaml, String key, int fallback) {
-        int v = yaml.integer(key, fallback);
-        if (v <= 0) {
-            yaml.error(key, key + " must be a positive whole number, got " + v, null);
-        }
-        return v;
-    }
-
-    private static double fractionOrNaN(YamlMap yaml, String key) {
-        double v = yaml.number(key, Double.NaN);
-        if (yaml.has(key) && !(v >= 0 && v <= 1)) {
-            yaml.error(key, key + " must be in [0, 1], got " + v, null);
-        }
-        return v;
     }
 
     /** The steps at which checkpoints are taken: {@code floor(steps * i / checkpoints)} for i in [0, checkpoints). */
@@ -127,11 +110,7 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
     /** The final model first, then one file per checkpoint in step order. */
     @Override
     public List<String> fileNames() {
-        List<String> names = new ArrayList<>(List.of(ModularAdditionTrainer.FINAL));
-        for (int step : checkpointSteps()) {
-            names.add(ModularAdditionTrainer.checkpointName(step));
-        }
-        return names;
+        return SpecValues.finalAndCheckpoints(checkpointSteps());
     }
 
     @Override

@@ -99,17 +99,9 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
                         e.number("dead_fraction_at_most", Double.NaN), e.number("reconstruction_error_at_most", Double.NaN)));
             }
         }
-        return new SaeToySpec(List.copyOf(sizes), List.copyOf(l1), n, d, p, positive(trainer, "steps", 3000),
-                positive(trainer, "batch_size", 1024), trainer.number("learning_rate", 1e-3), trainer.integer("seed", 0),
+        return new SaeToySpec(List.copyOf(sizes), List.copyOf(l1), n, d, p, SpecValues.positive(trainer, "steps", 3000),
+                SpecValues.positive(trainer, "batch_size", 1024), trainer.number("learning_rate", 1e-3), trainer.integer("seed", 0),
                 List.copyOf(expectations));
-    }
-
-    private static int positive(YamlMap yaml, String key, int fallback) {
-        int v = yaml.integer(key, fallback);
-        if (v <= 0) {
-            yaml.error(key, key + " must be a positive whole number, got " + v, null);
-        }
-        return v;
     }
 
     @Override

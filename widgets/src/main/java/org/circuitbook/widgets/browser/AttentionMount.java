@@ -93,7 +93,7 @@ final class AttentionMount {
         input.setType("text");
         input.setAttribute("id", "attention-tokens-" + id);
         input.setAttribute("spellcheck", "false");
-        row1.appendChild(label("attention-tokens-" + id, "Tokens"));
+        row1.appendChild(Dom.label("attention-tokens-" + id, "Tokens"));
         row1.appendChild(input);
         HTMLButtonElement repeat = button("Repeat a random sequence");
         HTMLButtonElement sample = button("Sample the language");
@@ -109,7 +109,7 @@ final class AttentionMount {
         slider.setAttribute("step", "1");
         stepOut = Dom.create("output", null);
         stepOut.setAttribute("for", "attention-step-" + id);
-        row2.appendChild(label("attention-step-" + id, "Training step"));
+        row2.appendChild(Dom.label("attention-step-" + id, "Training step"));
         row2.appendChild(slider);
         row2.appendChild(stepOut);
         ablate = Dom.create("select", null).cast();
@@ -121,7 +121,7 @@ final class AttentionMount {
                 option(l + "." + h, "head " + l + "." + h);
             }
         }
-        row2.appendChild(label("attention-ablate-" + id, "Ablate"));
+        row2.appendChild(Dom.label("attention-ablate-" + id, "Ablate"));
         row2.appendChild(ablate);
 
         message = Dom.create("p", "widget-message");
@@ -135,12 +135,7 @@ final class AttentionMount {
         live.appendChild(canvas);
 
         restore();
-        HTMLElement caption = figure.querySelector("figcaption");
-        HTMLElement fallback = figure.querySelector(".widget-fallback");
-        if (fallback != null) {
-            fallback.setAttribute("hidden", "");
-        }
-        figure.insertBefore(live, caption);
+        Dom.showLive(figure, live);
         input.addEventListener("change", e -> readTokens());
         repeat.addEventListener("click", e -> {
             tokens = SyntheticLanguage.repeatedRandom(random, vocab, nCtx / 2);
@@ -171,13 +166,6 @@ final class AttentionMount {
         canvas.addEventListener("click", e -> click((MouseEvent) e));
         update();
         figure.setAttribute("data-state", "ready");
-    }
-
-    private HTMLElement label(String forId, String text) {
-        HTMLElement label = Dom.create("label", null);
-        label.setAttribute("for", forId);
-        label.setTextContent(text);
-        return label;
     }
 
     private HTMLButtonElement button(String text) {

@@ -68,9 +68,7 @@ final class CircuitsMount {
         String id = "circuits-" + (++counter);
         HTMLElement live = Dom.create("div", "widget-live");
         HTMLElement controls = Dom.create("div", "widget-controls");
-        HTMLElement label = Dom.create("label", null);
-        label.setAttribute("for", id);
-        label.setTextContent("Table");
+        HTMLElement label = Dom.label(id, "Table");
         select = Dom.create("select", null).cast();
         select.setAttribute("id", id);
         addOption("bigram", "Direct path: the bigram table");
@@ -118,12 +116,7 @@ final class CircuitsMount {
             }
         }
 
-        HTMLElement caption = figure.querySelector("figcaption");
-        HTMLElement fallback = figure.querySelector(".widget-fallback");
-        if (fallback != null) {
-            fallback.setAttribute("hidden", "");
-        }
-        figure.insertBefore(live, caption);
+        Dom.showLive(figure, live);
         select.addEventListener("change", event -> {
             choose(select.getValue());
             save();

@@ -63,6 +63,23 @@ final class Dom {
     @JSBody(params = "element", script = "element.scrollIntoView({ block: 'center' });")
     static native void scrollIntoView(HTMLElement element);
 
+    /** A {@code <label for=forId>} with {@code text}. */
+    static HTMLElement label(String forId, String text) {
+        HTMLElement label = create("label", null);
+        label.setAttribute("for", forId);
+        label.setTextContent(text);
+        return label;
+    }
+
+    /** Puts a widget's live part in its figure, above the caption, and hides the static fallback. */
+    static void showLive(HTMLElement figure, HTMLElement live) {
+        HTMLElement fallback = figure.querySelector(".widget-fallback");
+        if (fallback != null) {
+            fallback.setAttribute("hidden", "");
+        }
+        figure.insertBefore(live, figure.querySelector("figcaption"));
+    }
+
     /** Replaces a widget's live part with a readable error, and reports it on the console. */
     static void showError(HTMLElement figure, String message) {
         figure.setAttribute("data-state", "error");

@@ -79,14 +79,14 @@ final class GrokkingMount {
         slider.setAttribute("step", "1");
         stepOut = Dom.create("output", null);
         stepOut.setAttribute("for", "grokking-step-" + id);
-        controls.appendChild(label("grokking-step-" + id, "Training step"));
+        controls.appendChild(Dom.label("grokking-step-" + id, "Training step"));
         controls.appendChild(slider);
         controls.appendChild(stepOut);
         inputA = number("grokking-a-" + id);
         inputB = number("grokking-b-" + id);
-        controls.appendChild(label("grokking-a-" + id, "a"));
+        controls.appendChild(Dom.label("grokking-a-" + id, "a"));
         controls.appendChild(inputA);
-        controls.appendChild(label("grokking-b-" + id, "b"));
+        controls.appendChild(Dom.label("grokking-b-" + id, "b"));
         controls.appendChild(inputB);
         canvas = Dom.create("canvas", "widget-canvas").cast();
         canvas.setAttribute("role", "img");
@@ -109,12 +109,7 @@ final class GrokkingMount {
         inputA.setValue(Integer.toString(a));
         inputB.setValue(Integer.toString(b));
 
-        HTMLElement caption = figure.querySelector("figcaption");
-        HTMLElement fallback = figure.querySelector(".widget-fallback");
-        if (fallback != null) {
-            fallback.setAttribute("hidden", "");
-        }
-        figure.insertBefore(live, caption);
+        Dom.showLive(figure, live);
         slider.addEventListener("input", e -> {
             at = Integer.parseInt(slider.getValue());
             touched = true;
@@ -141,13 +136,6 @@ final class GrokkingMount {
         } catch (RuntimeException e) {
             return fallback;
         }
-    }
-
-    private HTMLElement label(String forId, String text) {
-        HTMLElement label = Dom.create("label", null);
-        label.setAttribute("for", forId);
-        label.setTextContent(text);
-        return label;
     }
 
     private HTMLInputElement number(String id) {

@@ -78,9 +78,7 @@ final class SuperpositionMount {
         String id = "superposition-" + (++counter);
         HTMLElement live = Dom.create("div", "widget-live");
         HTMLElement controls = Dom.create("div", "widget-controls");
-        HTMLElement label = Dom.create("label", null);
-        label.setAttribute("for", id);
-        label.setTextContent("Sparsity");
+        HTMLElement label = Dom.label(id, "Sparsity");
         slider = Dom.create("input", null).cast();
         slider.setType("range");
         slider.setAttribute("id", id);
@@ -107,12 +105,7 @@ final class SuperpositionMount {
         live.appendChild(controls);
         live.appendChild(canvas);
 
-        HTMLElement caption = figure.querySelector("figcaption");
-        HTMLElement fallback = figure.querySelector(".widget-fallback");
-        if (fallback != null) {
-            fallback.setAttribute("hidden", "");
-        }
-        figure.insertBefore(live, caption);
+        Dom.showLive(figure, live);
         slider.addEventListener("input", event -> {
             redraw();
             WidgetState.save(figure.getAttribute("id"), "sparsity="
