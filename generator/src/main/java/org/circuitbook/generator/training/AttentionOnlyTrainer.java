@@ -115,7 +115,7 @@ final class AttentionOnlyTrainer {
             }
             float[] ndLogits = sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits")
                     .castTo(DataType.FLOAT).dup('c').data().asFloat();
-            snapshots.add(new Snapshot(step, weights(sd, cfg), ndLogits));
+            snapshots.add(new Snapshot(step, Transformers.weights(sd, cfg), ndLogits));
         }
         Snapshot last = snapshots.get(snapshots.size() - 1);
 
@@ -208,24 +208,7 @@ final class AttentionOnlyTrainer {
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, vocab);
         Random init = new Random(spec.seed());
         double std = 0.8 / Math.sqrt(d); // TransformerLens's default initializer_range
-        Map<String, SDVariable> w = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
-            String name = param.getKey();
-            int[] shape = param.getValue();
-            boolean bias = name.substring(name.lastIndexOf('.') + 1).startsWith("b_");
-            int size = 1;
-            for (int s : shape) {
-                size *= s;
-            }
-            float[] values = new float[size];
-            if (!bias) {
-                for (int i = 0; i < size; i++) {
-                    values[i] = (float) (init.nextGaussian() * std);
-                }
-            }
-            long[] longShape = java.util.Arrays.stream(shape).asLongStream().toArray();
-            w.put(name, sd.var(name, Nd4j.create(values, longShape, DataType.FLOAT)));
-        }
+        Map<String, SDVariable> w = Transformers.parameters(sd, cfg, init, name -> std);
         // resid = W_E[tokens] + W_pos, as [batch, pos * d_model] plus the flattened W_pos, then [batch * pos, d]
         SDVariable embed = sd.reshape(tokens.mmul(w.get("embed.W_E")), -1, (long) t * d);
         SDVariable resid = sd.reshape(sd.nn.biasAdd(embed, sd.reshape(w.get("pos_embed.W_pos"), (long) t * d), true), -1, d);
@@ -265,16 +248,6 @@ final class AttentionOnlyTrainer {
         SDVariable flat = sd.reshape(sd.permute(weight, 1, 0, 2), d, (long) h * e);      // [d, h * e]
         SDVariable projected = sd.nn.biasAdd(resid.mmul(flat), sd.reshape(bias, (long) h * e), true);
         return sd.reshape(sd.permute(sd.reshape(projected, -1, t, h, e), 0, 2, 1, 3), -1, t, e);
-    }
-
-    /** The current weights under their TransformerLens names, in parameterShapes order. */
-    private static Map<String, Tensor> weights(SameDiff sd, TransformerConfig cfg) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
-            INDArray arr = sd.getVariable(param.getKey()).getArr();
-            out.put(param.getKey(), Tensor.of(arr.castTo(DataType.FLOAT).dup('c').data().asFloat(), param.getValue()));
-        }
-        return out;
     }
 
     /** The metrics of one snapshot, measured by the widgets' model on the probes. */
@@ -461,12 +434,12 @@ final class AttentionOnlyTrainer {
                 }
             }
         }
-        return TransformerChecks.requireParity(fileName, maxDiff, scale, PARITY_RELATIVE_TOLERANCE);
+        return Transformers.requireParity(fileName, maxDiff, scale, PARITY_RELATIVE_TOLERANCE);
     }
 
     static List<String> verify(AttentionOnlySpec spec, List<TrainedModel> models) {
         List<String> failures = new ArrayList<>();
-        Map<?, ?> metrics = TransformerChecks.metricsOf(models, FINAL);
+        Map<?, ?> metrics = Transformers.metricsOf(models, FINAL);
         if (metrics == null || spec.expectations() == 0) {
             return failures;
         }

@@ -151,7 +151,7 @@ final class ModularAdditionTrainer {
                 done = step;
             }
             float[] logits = sd.output(allInputs, "logits").get("logits").castTo(DataType.FLOAT).dup('c').data().asFloat();
-            snapshots.add(new Snapshot(step, weights(sd, cfg), logits));
+            snapshots.add(new Snapshot(step, Transformers.weights(sd, cfg), logits));
         }
 
         Snapshot last = snapshots.get(snapshots.size() - 1);
@@ -218,25 +218,8 @@ final class ModularAdditionTrainer {
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, p);
         Random init = new Random(spec.seed());
         // Nanda et al.'s initialisation: N(0, 1/d_model) for every matrix, N(0, 1/d_vocab) for W_U, biases zero
-        Map<String, SDVariable> w = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
-            String name = param.getKey();
-            int[] shape = param.getValue();
-            boolean bias = name.substring(name.lastIndexOf('.') + 1).startsWith("b_");
-            int size = 1;
-            for (int s : shape) {
-                size *= s;
-            }
-            float[] values = new float[size];
-            double std = name.equals("unembed.W_U") ? 1 / Math.sqrt(vocab) : 1 / Math.sqrt(d);
-            if (!bias) {
-                for (int i = 0; i < size; i++) {
-                    values[i] = (float) (init.nextGaussian() * std);
-                }
-            }
-            long[] longShape = java.util.Arrays.stream(shape).asLongStream().toArray();
-            w.put(name, sd.var(name, Nd4j.create(values, longShape, DataType.FLOAT)));
-        }
+        Map<String, SDVariable> w = Transformers.parameters(sd, cfg, init,
+                name -> name.equals("unembed.W_U") ? 1 / Math.sqrt(vocab) : 1 / Math.sqrt(d));
         String a = "blocks.0.attn.";
         String m = "blocks.0.mlp.";
         SDVariable[] x = new SDVariable[3];                                     // resid_pre, [batch, d_model]
@@ -278,16 +261,6 @@ final class ModularAdditionTrainer {
                 .weightDecay(spec.weightDecay(), true)
                 .dataSetFeatureMapping("tok0", "tok1", "tok2").dataSetLabelMapping("label").build());
         return sd;
-    }
-
-    /** The current weights under their TransformerLens names, in parameterShapes order. */
-    private static Map<String, Tensor> weights(SameDiff sd, TransformerConfig cfg) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
-            INDArray arr = sd.getVariable(param.getKey()).getArr();
-            out.put(param.getKey(), Tensor.of(arr.castTo(DataType.FLOAT).dup('c').data().asFloat(), param.getValue()));
-        }
-        return out;
     }
 
     /**
@@ -456,12 +429,12 @@ final class ModularAdditionTrainer {
                 scale = Math.max(scale, Math.abs(want));
             }
         }
-        return TransformerChecks.requireParity(fileName, maxDiff, scale, PARITY_RELATIVE_TOLERANCE);
+        return Transformers.requireParity(fileName, maxDiff, scale, PARITY_RELATIVE_TOLERANCE);
     }
 
     static List<String> verify(ModularAdditionSpec spec, List<TrainedModel> models) {
         List<String> failures = new ArrayList<>();
-        Map<?, ?> metrics = TransformerChecks.metricsOf(models, FINAL);
+        Map<?, ?> metrics = Transformers.metricsOf(models, FINAL);
         if (metrics == null || spec.expectations() == 0) {
             return failures;
         }
