@@ -42,7 +42,7 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with a misspelt widget name fails at the directive, listing the known widgets")
     void unknownWidget() throws IOException {
-        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: attention-patterns, circuits, grokking, superposition)"),
+        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: activation-patching, attention-patterns, circuits, grokking, superposition)"),
                 errors(SITE + SPEC + """
                         -- content/chapters/01-a.md --
                         ---
@@ -145,6 +145,34 @@ class BrokenSitesTest {
                         :view: vo
                         :head: 4
                         :sparsity: 0.9
+                        :::
+                        """));
+    }
+
+    @Test
+    @DisplayName("with an activation-patching widget on a zero-layer model, or an unknown view or metric, says which")
+    void patchingOptions() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:5:1: check: model bigrams has no attention layer to patch (activation-patching needs n_layers >= 1)",
+                "content/chapters/01-a.md:10:1: check: unknown view \"mlp\" for widget activation-patching (known: resid, attn, heads)",
+                "content/chapters/01-a.md:11:1: check: unknown metric \"loss\" for widget activation-patching (known: logit-diff, probability)"),
+                errors(SITE + """
+                        -- content/models/bigrams.yaml --
+                        model: {kind: attention-only, n_layers: 0}
+                        -- content/models/heads.yaml --
+                        model: {kind: attention-only, n_layers: 1}
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        :::{widget} activation-patching
+                        :model: bigrams
+                        :::
+
+                        :::{widget} activation-patching
+                        :model: heads
+                        :view: mlp
+                        :metric: loss
                         :::
                         """));
     }

@@ -27,7 +27,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The transformer widgets on tiny attention-only models, in real headless Chromium: circuits on a one-layer
- * model, attention-patterns on a two-layer one with checkpoints.
+ * model, attention-patterns and activation-patching on a two-layer one with checkpoints, grokking on a tiny
+ * modular-addition run.
  */
 @DisplayName("Transformer widgets in headless Chromium")
 class TransformerWidgetsBrowserTest {
@@ -68,6 +69,17 @@ class TransformerWidgetsBrowserTest {
             :model: add
             :label: fig-grokking
             The training run.
+            :::
+            -- content/chapters/04-patching.md --
+            ---
+            title: Patching
+            ---
+            # Patching
+
+            :::{widget} activation-patching
+            :model: tiny2
+            :label: fig-patching
+            Patching the two-layer model.
             :::
             -- content/models/add.yaml --
             model: {kind: modular-addition, p: 11, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
@@ -250,6 +262,60 @@ class TransformerWidgetsBrowserTest {
         a.sendKeys("3");
         wait.until(d -> canvas.getAttribute("aria-label").contains("For 3 + 8 the model predicts"));
         assertTrue(driver.getCurrentUrl().endsWith("#fig-grokking:step=0&a=3&b=8"), driver.getCurrentUrl());
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("activation-patching: fills the heatmap frame by frame, switches experiment and metric, reads cells by "
+            + "keyboard, refuses mismatched prompts, and restores a shared link")
+    void activationPatching() {
+        driver.get("about:blank");
+        driver.get(server.url() + "patching.html");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=activation-patching]"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
+        wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        // the default induction prompt on n_ctx 8: 4 distinct tokens, then the first 3 again; 3 rows x 7 positions
+        wait.until(d -> "21/21".equals(canvas.getAttribute("data-progress")));
+        String aria = canvas.getAttribute("aria-label");
+        assertTrue(aria.startsWith("Activation patching heatmap, residual stream, by layer and position: 3 rows by 7 "
+                + "positions."), aria);
+        assertTrue(aria.contains("Most restored in each row: resid_pre 0 at position 3 ("), "the corrupted position "
+                + "restores the clean run exactly: " + aria);
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                "the build-time drawing shows the same first state");
+        List<WebElement> inputs = figure.findElements(By.cssSelector("input[type=text]"));
+        assertEquals(7, inputs.get(0).getAttribute("value").split(" ").length);
+
+        String resid = pixels();
+        new Select(figure.findElement(By.cssSelector("select[id^=patching-view]"))).selectByValue("heads");
+        wait.until(d -> "4/4".equals(canvas.getAttribute("data-progress")));
+        assertNotEquals(resid, pixels(), "the head experiment is drawn");
+        new Select(figure.findElement(By.cssSelector("select[id^=patching-metric]"))).selectByValue("probability");
+        wait.until(d -> canvas.getAttribute("aria-label").contains("share of the probability of the clean answer"));
+        WebElement readout = figure.findElement(By.cssSelector("output"));
+        canvas.sendKeys(Keys.ARROW_RIGHT); // focus puts the cursor on (0, 0); then head 0.1
+        wait.until(d -> readout.getText().startsWith("Patching head 0.1 (its output at every position) from the clean run"));
+        String url = driver.getCurrentUrl();
+        assertTrue(url.contains("#fig-patching:view=heads&metric=probability&clean="), url);
+        assertTrue(url.endsWith("&cell=0.1"), url);
+
+        inputs.get(1).clear();
+        inputs.get(1).sendKeys("ba be", Keys.ENTER);
+        wait.until(d -> figure.findElement(By.cssSelector(".widget-message")).getText()
+                .equals("the clean and corrupted prompts must have the same number of tokens (7 and 2)"));
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+
+        String shared = readout.getText();
+        driver.get("about:blank");
+        driver.get(url); // a shared link: the figure mounts at once with the same experiment and cell
+        WebElement again = driver.findElement(By.cssSelector("figure[data-widget=activation-patching]"));
+        wait.until(d -> "4/4".equals(again.findElement(By.cssSelector("canvas")).getAttribute("data-progress")));
+        assertEquals("heads", new Select(again.findElement(By.cssSelector("select[id^=patching-view]")))
+                .getFirstSelectedOption().getAttribute("value"));
+        assertEquals(shared, again.findElement(By.cssSelector("output")).getText());
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 }

@@ -1,6 +1,7 @@
 package org.circuitbook.generator.markdown;
 
 import org.circuitbook.generator.training.AttentionOnlySpec;
+import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.widget.CircuitsView;
 
 import java.util.List;
@@ -66,10 +67,16 @@ final class WidgetChecks {
         if (model.kind().equals(widget.modelKind()) && widget.name().equals("circuits")) {
             checkCircuits(path, d, model, problems);
         }
-        if (model.kind().equals(widget.modelKind()) && widget.name().equals("attention-patterns")
+        if (model.kind().equals(widget.modelKind()) && (widget.name().equals("attention-patterns")
+                || widget.name().equals("activation-patching"))
                 && ((AttentionOnlySpec) model.settings()).nLayers() < 1) {
             problems.add(path, modelOption.line(), modelOption.column(), "model " + model.name()
-                    + " has no attention layer to show", "attention-patterns needs n_layers >= 1");
+                    + " has no attention layer to " + (widget.name().equals("attention-patterns") ? "show" : "patch"),
+                    widget.name() + " needs n_layers >= 1");
+        }
+        if (widget.name().equals("activation-patching")) {
+            checkChoice(path, d, "view", ActivationPatching.VIEWS, widget.name(), problems);
+            checkChoice(path, d, "metric", ActivationPatching.METRICS, widget.name(), problems);
         }
         DirectiveBlock.Option sparsity = d.options().get("sparsity");
         if (sparsity != null && model.kind().equals(widget.modelKind()) && widget.options().contains("sparsity")) {
@@ -89,6 +96,16 @@ final class WidgetChecks {
         if (height != null && !isPositiveInt(height.value())) {
             problems.add(path, height.line(), height.column(), "height must be a whole number of pixels, got \""
                     + height.value() + "\"", "e.g. :height: 420");
+        }
+    }
+
+    /** An option whose value must be one of {@code known}. */
+    private static void checkChoice(String path, DirectiveBlock d, String key, List<String> known, String widget,
+                                    Problems problems) {
+        DirectiveBlock.Option option = d.options().get(key);
+        if (option != null && !known.contains(option.value())) {
+            problems.add(path, option.line(), option.column(), "unknown " + key + " \"" + option.value()
+                    + "\" for widget " + widget, "known: " + String.join(", ", known));
         }
     }
 

@@ -9,11 +9,13 @@ import org.circuitbook.generator.markdown.WidgetFigures;
 import org.circuitbook.generator.training.TrainedModel;
 import org.circuitbook.generator.training.TrainedSet;
 import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.ToyModel;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.CircuitsView;
 import org.circuitbook.widgets.widget.GrokkingView;
+import org.circuitbook.widgets.widget.PatchingView;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.SuperpositionView;
 import org.circuitbook.widgets.widget.SvgPainter;
@@ -39,18 +41,17 @@ public final class StaticWidgets {
             case "circuits" -> circuits(widget, set);
             case "attention-patterns" -> attention(set);
             case "grokking" -> grokking(set);
+            case "activation-patching" -> patching(widget, set);
             default -> null;
         };
     }
 
     /** The final step of the run, with the logits for the live widget's first a and b (12 + 30). */
     private static WidgetFigures.Fallback grokking(TrainedSet set) {
-        TrainedModel last = set.models().stream().filter(m -> m.fileName().equals("final.safetensors")).findFirst()
-                .orElse(null);
-        if (last == null) {
+        SafeTensors file = finalFile(set);
+        if (file == null) {
             return null;
         }
-        SafeTensors file = SafeTensors.fromBytes(last.bytes());
         HookedTransformer model = HookedTransformer.fromWeights(file);
         int p = model.cfg().d_vocab_out();
         GrokkingView.Run run = GrokkingView.fromMetrics(
@@ -65,32 +66,51 @@ public final class StaticWidgets {
 
     /** The final model on the sequence the live widget starts with: n_ctx / 2 random tokens, repeated. */
     private static WidgetFigures.Fallback attention(TrainedSet set) {
-        TrainedModel last = set.models().stream().filter(m -> m.fileName().equals("final.safetensors")).findFirst()
-                .orElse(null);
-        if (last == null) {
+        SafeTensors file = finalFile(set);
+        if (file == null) {
             return null;
         }
-        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(last.bytes()));
+        HookedTransformer model = HookedTransformer.fromWeights(file);
         int vocab = model.cfg().d_vocab();
         int[] tokens = SyntheticLanguage.repeatedRandom(new org.circuitbook.widgets.data.Lcg(0), vocab, model.cfg().n_ctx() / 2);
         AttentionView.Run run = AttentionView.run(model, tokens, null);
-        String[] names = new String[vocab];
-        for (int i = 0; i < vocab; i++) {
-            names[i] = SyntheticLanguage.tokenName(i);
-        }
+        String[] names = SyntheticLanguage.tokenNames(vocab);
         SvgPainter svg = new SvgPainter(AttentionView.WIDTH, AttentionView.HEIGHT);
         AttentionView.paint(svg, run, names);
         String description = AttentionView.describe(run);
         return new WidgetFigures.Fallback(svg.toSvg(description), description);
     }
 
-    private static WidgetFigures.Fallback circuits(DirectiveBlock widget, TrainedSet set) {
-        TrainedModel last = set.models().stream().filter(m -> m.fileName().equals("final.safetensors")).findFirst()
-                .orElse(null);
-        if (last == null) {
+    /** The spec's {@code final.safetensors}, or null when it has none. */
+    private static SafeTensors finalFile(TrainedSet set) {
+        return set.models().stream().filter(m -> m.fileName().equals("final.safetensors")).findFirst()
+                .map(m -> SafeTensors.fromBytes(m.bytes())).orElse(null);
+    }
+
+    /** The experiment the live widget starts with, computed to the end. */
+    private static WidgetFigures.Fallback patching(DirectiveBlock widget, TrainedSet set) {
+        SafeTensors file = finalFile(set);
+        if (file == null) {
             return null;
         }
-        SafeTensors file = SafeTensors.fromBytes(last.bytes());
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        DirectiveBlock.Option view = widget.options().get("view");
+        DirectiveBlock.Option metric = widget.options().get("metric");
+        ActivationPatching.Experiment e = ActivationPatching.run(model, PatchingView.defaultPrompts(model),
+                view == null ? ActivationPatching.VIEWS.get(0) : view.value(),
+                metric == null ? ActivationPatching.METRICS.get(0) : metric.value());
+        String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
+        SvgPainter svg = new SvgPainter(PatchingView.WIDTH, PatchingView.HEIGHT);
+        PatchingView.paint(svg, e, names, -1, -1);
+        String description = PatchingView.describe(e, names);
+        return new WidgetFigures.Fallback(svg.toSvg(description), description);
+    }
+
+    private static WidgetFigures.Fallback circuits(DirectiveBlock widget, TrainedSet set) {
+        SafeTensors file = finalFile(set);
+        if (file == null) {
+            return null;
+        }
         HookedTransformer model = HookedTransformer.fromWeights(file);
         String lang = file.metadata().get("language");
         DirectiveBlock.Option view = widget.options().get("view");

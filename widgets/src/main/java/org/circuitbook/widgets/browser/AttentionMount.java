@@ -271,10 +271,7 @@ final class AttentionMount {
             return;
         }
         run = AttentionView.run(model, tokens, ablated);
-        String[] names = new String[vocab];
-        for (int i = 0; i < vocab; i++) {
-            names[i] = SyntheticLanguage.tokenName(i);
-        }
+        String[] names = SyntheticLanguage.tokenNames(vocab);
         AttentionView.paint(painter, run, names);
         canvas.setAttribute("aria-label", AttentionView.describe(run));
         StringBuilder joined = new StringBuilder();

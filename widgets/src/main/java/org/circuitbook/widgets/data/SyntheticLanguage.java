@@ -190,6 +190,15 @@ public final class SyntheticLanguage {
         return tokens;
     }
 
+    /** The names of tokens 0 to {@code vocab - 1}, by id. */
+    public static String[] tokenNames(int vocab) {
+        String[] names = new String[vocab];
+        for (int i = 0; i < vocab; i++) {
+            names[i] = tokenName(i);
+        }
+        return names;
+    }
+
     /**
      * The name of token {@code id}: a consonant-vowel syllable ("ba", "be", ... "zu": 70 of them), with a
      * second syllable after the first 70 ({@code id} 70 is "baba").

@@ -61,14 +61,19 @@ final class Attention {
         int nHeads = w.dim(0);
         int dHead = w.dim(2);
         float[] out = new float[pos * nHeads * dHead];
+        float[] xs = x.data();
+        float[] ws = w.data();
+        float[] bs = b.data();
+        // the same products summed in the same order as x.get(p, m) * w.get(h, m, e), on the raw arrays
         for (int p = 0; p < pos; p++) {
             for (int h = 0; h < nHeads; h++) {
                 for (int e = 0; e < dHead; e++) {
                     float sum = 0f;
+                    int wAt = h * dModel * dHead + e;
                     for (int m = 0; m < dModel; m++) {
-                        sum += x.get(p, m) * w.get(h, m, e);
+                        sum += xs[p * dModel + m] * ws[wAt + m * dHead];
                     }
-                    out[(p * nHeads + h) * dHead + e] = sum + b.get(h, e);
+                    out[(p * nHeads + h) * dHead + e] = sum + bs[h * dHead + e];
                 }
             }
         }
@@ -85,14 +90,18 @@ final class Attention {
         int dHead = q.dim(2);
         float scale = (float) Math.sqrt(dHead); // TransformerLens's attn_scale: it divides by it
         float[] out = new float[nHeads * pos * pos];
+        float[] qs = q.data();
+        float[] ks = k.data();
         for (int h = 0; h < nHeads; h++) {
             for (int i = 0; i < pos; i++) {
                 for (int j = 0; j < pos; j++) {
                     float score = Float.NEGATIVE_INFINITY;
                     if (j <= i) {
                         float dot = 0f;
+                        int qAt = (i * nHeads + h) * dHead;
+                        int kAt = (j * nHeads + h) * dHead;
                         for (int e = 0; e < dHead; e++) {
-                            dot += q.get(i, h, e) * k.get(j, h, e);
+                            dot += qs[qAt + e] * ks[kAt + e];
                         }
                         score = dot / scale;
                     }
@@ -112,12 +121,15 @@ final class Attention {
         int nHeads = v.dim(1);
         int dHead = v.dim(2);
         float[] out = new float[pos * nHeads * dHead];
+        float[] ps = pattern.data();
+        float[] vs = v.data();
         for (int i = 0; i < pos; i++) {
             for (int h = 0; h < nHeads; h++) {
                 for (int e = 0; e < dHead; e++) {
                     float sum = 0f;
+                    int pAt = (h * pos + i) * pos;
                     for (int j = 0; j < pos; j++) {
-                        sum += pattern.get(h, i, j) * v.get(j, h, e);
+                        sum += ps[pAt + j] * vs[(j * nHeads + h) * dHead + e];
                     }
                     out[(i * nHeads + h) * dHead + e] = sum;
                 }
@@ -133,15 +145,18 @@ final class Attention {
         int dHead = z.dim(2);
         int dModel = W_O.dim(2);
         float[] out = new float[pos * dModel];
+        float[] zs = z.data();
+        float[] ws = W_O.data();
+        float[] bs = b_O.data();
         for (int p = 0; p < pos; p++) {
             for (int m = 0; m < dModel; m++) {
                 float sum = 0f;
                 for (int h = 0; h < nHeads; h++) {
                     for (int e = 0; e < dHead; e++) {
-                        sum += z.get(p, h, e) * W_O.get(h, e, m);
+                        sum += zs[(p * nHeads + h) * dHead + e] * ws[(h * dHead + e) * dModel + m];
                     }
                 }
-                out[p * dModel + m] = sum + b_O.get(m);
+                out[p * dModel + m] = sum + bs[m];
             }
         }
         return Tensor.of(out, pos, dModel);

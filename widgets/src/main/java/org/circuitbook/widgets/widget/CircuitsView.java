@@ -50,10 +50,7 @@ public final class CircuitsView {
      */
     public static Circuit circuit(HookedTransformer model, String view, int head, SyntheticLanguage language) {
         int vocab = model.cfg().d_vocab();
-        String[] names = new String[vocab];
-        for (int i = 0; i < vocab; i++) {
-            names[i] = SyntheticLanguage.tokenName(i);
-        }
+        String[] names = SyntheticLanguage.tokenNames(vocab);
         switch (view) {
             case "bigram":
                 return new Circuit(view, -1, "Direct path W_E W_U + b_U: the bigram table", "current token",

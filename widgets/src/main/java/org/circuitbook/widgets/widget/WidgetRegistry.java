@@ -29,6 +29,9 @@ public final class WidgetRegistry {
                         + "W_E, and the logits for a + b at that step"));
         add(new WidgetInfo("circuits", "attention-only", Set.of("model", "height", "view", "head"),
                 "the bigram table and each head's OV and QK circuits of a zero- or one-layer attention-only model"));
+        add(new WidgetInfo("activation-patching", "attention-only", Set.of("model", "height", "view", "metric"),
+                "clean and corrupted prompts, and what patching each clean activation (residual stream or attention "
+                        + "output by layer and position, or each head) into the corrupted run restores"));
     }
 
     private WidgetRegistry() {

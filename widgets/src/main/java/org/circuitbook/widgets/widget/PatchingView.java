@@ -1,0 +1,209 @@
+package org.circuitbook.widgets.widget;
+
+import org.circuitbook.widgets.data.Lcg;
+import org.circuitbook.widgets.model.ActivationPatching;
+import org.circuitbook.widgets.model.HookedTransformer;
+
+/**
+ * The activation-patching widget's drawing: the heatmap of an {@link ActivationPatching.Experiment}, each
+ * cell coloured by the share of the clean-corrupted gap that patching that activation closes (red: restores
+ * the clean answer, blue: pushes further towards the corrupted one), with a cursor cell read out in words.
+ * Cells not yet computed are grey, so a page can draw the experiment while it fills in.
+ */
+public final class PatchingView {
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 340;
+
+    private static final String INK = "#222222";
+    private static final String MUTED = "#666666";
+    private static final String PENDING = "#e4e4e4";
+    private static final double GRID_X = 96;
+    private static final double GRID_Y = 62;
+    private static final double GRID_W = 480;
+    private static final double GRID_H = 190;
+
+    private PatchingView() {
+    }
+
+    /** The prompts the widget starts with: the induction task on distinct tokens, cut half way through. */
+    public static ActivationPatching.Prompts defaultPrompts(HookedTransformer model) {
+        int half = Math.min(10, model.cfg().n_ctx() / 2);
+        return ActivationPatching.inductionPrompts(new Lcg(0), model.cfg().d_vocab(), half, half / 2);
+    }
+
+    /** Titles of the views, for the drawing and the page's select. */
+    public static String viewTitle(String view) {
+        return switch (view) {
+            case "resid" -> "Residual stream, by layer and position";
+            case "attn" -> "Attention output, by layer and position";
+            default -> "Each head's output (all positions)";
+        };
+    }
+
+    /** The metric's name, for the drawing and the page's select. */
+    public static String metricTitle(String metric) {
+        return metric.equals("probability") ? "probability of the clean answer" : "logit difference";
+    }
+
+    private static double cellW(ActivationPatching.Experiment e) {
+        return Math.min(GRID_W / e.cols(), 72);
+    }
+
+    private static double cellH(ActivationPatching.Experiment e) {
+        return Math.min(GRID_H / e.rows(), 56);
+    }
+
+    /** The cell under (x, y) of the drawing, as {row, column}, or null outside the grid. */
+    public static int[] cellAt(ActivationPatching.Experiment e, double x, double y) {
+        int col = (int) Math.floor((x - GRID_X) / cellW(e));
+        int row = (int) Math.floor((y - GRID_Y) / cellH(e));
+        if (x < GRID_X || y < GRID_Y || row >= e.rows() || col >= e.cols()) {
+            return null;
+        }
+        return new int[] {row, col};
+    }
+
+    /** Paints the experiment with the cursor on (row, col) (-1: none); token names by id. */
+    public static void paint(Painter p, ActivationPatching.Experiment e, String[] names, int row, int col) {
+        ActivationPatching.Prompts prompts = e.prompts();
+        double cw = cellW(e);
+        double ch = cellH(e);
+        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
+        p.text("Activation patching: " + viewTitle(e.view()), WIDTH / 2.0, 14, INK, 14, "center");
+        p.text(metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
+                + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2),
+                WIDTH / 2.0, 34, MUTED, 11, "center");
+        int font = (int) Math.max(7, Math.min(11, Math.floor(cw * 0.4)));
+        int[] diff = prompts.differences();
+        for (int r = 0; r < e.rows(); r++) {
+            p.text(e.rowLabel(r), GRID_X - 6, GRID_Y + (r + 0.5) * ch, r == row ? INK : MUTED, 11, "right");
+            for (int c = 0; c < e.cols(); c++) {
+                double t = e.recovered(r, c);
+                double x = GRID_X + c * cw;
+                double y = GRID_Y + r * ch;
+                p.fillRect(x, y, cw - 1, ch - 1, Double.isNaN(t) ? PENDING : Colormaps.diverging(t));
+                if (!Double.isNaN(t) && cw >= 26) {
+                    p.text(Fmt.fixed(t, cw >= 40 ? 2 : 1), x + cw / 2, y + ch / 2,
+                            Math.abs(t) > 0.6 ? "#ffffff" : INK, font, "center");
+                }
+            }
+        }
+        double labelY = GRID_Y + e.rows() * ch + 12;
+        for (int c = 0; c < e.cols(); c++) {
+            double x = GRID_X + (c + 0.5) * cw;
+            boolean on = c == col;
+            if (e.view().equals("heads")) {
+                p.text("head " + c, x, labelY, on ? INK : MUTED, 11, "center");
+                continue;
+            }
+            boolean differs = contains(diff, c);
+            p.text(names[prompts.clean()[c]], x, labelY, on || differs ? INK : MUTED, font, "center");
+            if (differs) {
+                p.text(names[prompts.corrupted()[c]], x, labelY + 13, "#2166ac", font, "center");
+            }
+        }
+        if (!e.view().equals("heads")) {
+            p.text("clean", GRID_X - 6, labelY, MUTED, 10, "right");
+            if (diff.length > 0) {
+                p.text("corrupted", GRID_X - 6, labelY + 13, "#2166ac", 10, "right");
+            }
+        }
+        if (row >= 0 && col >= 0 && row < e.rows() && col < e.cols()) {
+            double x = GRID_X + col * cw;
+            double y = GRID_Y + row * ch;
+            p.line(x, y, x + cw - 1, y, INK, 2);
+            p.line(x + cw - 1, y, x + cw - 1, y + ch - 1, INK, 2);
+            p.line(x + cw - 1, y + ch - 1, x, y + ch - 1, INK, 2);
+            p.line(x, y + ch - 1, x, y, INK, 2);
+        }
+        double bx = GRID_X + GRID_W + 20;
+        int steps = 40;
+        for (int k = 0; k < steps; k++) {
+            double t = 1 - 2.0 * k / (steps - 1);
+            p.fillRect(bx, GRID_Y + k * GRID_H / steps, 12, GRID_H / steps + 0.5, Colormaps.diverging(t));
+        }
+        p.text("1", bx + 16, GRID_Y + 4, MUTED, 10, "left");
+        p.text("0", bx + 16, GRID_Y + GRID_H / 2, MUTED, 10, "left");
+        p.text("-1", bx + 16, GRID_Y + GRID_H - 4, MUTED, 10, "left");
+        p.text("share of the gap restored", WIDTH / 2.0, HEIGHT - 48, MUTED, 10, "center");
+        if (!e.done()) {
+            p.text("computing " + e.computed() + " of " + e.cells() + " patched runs", WIDTH / 2.0, HEIGHT - 30, MUTED,
+                    11, "center");
+        } else if (row >= 0 && col >= 0) {
+            p.text(shortReadout(e, names, row, col), WIDTH / 2.0, HEIGHT - 30, INK, 11, "center");
+        }
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String answers(ActivationPatching.Experiment e, String[] names) {
+        String a = "\"" + names[e.prompts().answer()] + "\"";
+        return e.metric().equals("probability") ? "(" + a + ")"
+                : "(" + a + " minus \"" + names[e.prompts().wrong()] + "\")";
+    }
+
+    /** What patching (row, col) is, in words: "resid_pre 1 at position 6 (\"ka\")" or "head 1.2". */
+    public static String where(ActivationPatching.Experiment e, String[] names, int row, int col) {
+        if (e.view().equals("heads")) {
+            return "head " + row + "." + col + " (its output at every position)";
+        }
+        int[] clean = e.prompts().clean();
+        int[] corrupted = e.prompts().corrupted();
+        String token = clean[col] == corrupted[col] ? "\"" + names[clean[col]] + "\""
+                : "\"" + names[clean[col]] + "\" / corrupted \"" + names[corrupted[col]] + "\"";
+        return e.rowLabel(row) + " at position " + col + " (" + token + ")";
+    }
+
+    private static String shortReadout(ActivationPatching.Experiment e, String[] names, int row, int col) {
+        return where(e, names, row, col) + ": " + Fmt.fixed(e.value(row, col), 2) + ", "
+                + Fmt.fixed(100 * e.recovered(row, col), 0) + "% restored";
+    }
+
+    /** What cell (row, col) says, in words. */
+    public static String readout(ActivationPatching.Experiment e, String[] names, int row, int col) {
+        double v = e.value(row, col);
+        if (Double.isNaN(v)) {
+            return "Patching " + where(e, names, row, col) + ": not computed yet.";
+        }
+        return "Patching " + where(e, names, row, col) + " from the clean run into the corrupted run gives a "
+                + metricTitle(e.metric()) + " of " + Fmt.fixed(v, 2) + ": " + Fmt.fixed(100 * e.recovered(row, col), 0)
+                + "% of the way from corrupted (" + Fmt.fixed(e.corruptedValue(), 2) + ") to clean ("
+                + Fmt.fixed(e.cleanValue(), 2) + ").";
+    }
+
+    /** A text alternative: what the heatmap shows and, once computed, where patching restores most. */
+    public static String describe(ActivationPatching.Experiment e, String[] names) {
+        StringBuilder s = new StringBuilder("Activation patching heatmap, " + viewTitle(e.view()).toLowerCase()
+                + ": " + (e.view().equals("heads") ? count(e.rows(), "layer") + " by " + count(e.cols(), "head")
+                : count(e.rows(), "row") + " by " + count(e.cols(), "position"))
+                + ". Each cell is the share of the " + metricTitle(e.metric()) + " " + answers(e, names)
+                + " restored by patching that clean activation into the corrupted run (clean "
+                + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2) + ").");
+        if (!e.done()) {
+            return s.append(" Computing: ").append(e.computed()).append(" of ").append(e.cells())
+                    .append(" patched runs done.").toString();
+        }
+        for (int r = 0; r < e.rows(); r++) {
+            int best = 0;
+            for (int c = 1; c < e.cols(); c++) {
+                if (e.recovered(r, c) > e.recovered(r, best)) {
+                    best = c;
+                }
+            }
+            s.append(r == 0 ? " Most restored in each row: " : "; ").append(where(e, names, r, best)).append(" ")
+                    .append(Fmt.fixed(e.recovered(r, best), 2));
+        }
+        return s.append(".").toString();
+    }
+}

@@ -1,0 +1,66 @@
+package org.circuitbook.widgets.widget;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.ActivationPatching;
+import org.circuitbook.widgets.model.InductionHeadsTest;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The activation-patching widget's drawing and words, on the hand-built induction circuit. */
+@DisplayName("Patching view")
+class PatchingViewTest {
+    private static final String[] NAMES = SyntheticLanguage.tokenNames(5);
+    private static final ActivationPatching.Prompts PROMPTS =
+            new ActivationPatching.Prompts(new int[] {0, 1, 2, 3, 1}, new int[] {0, 1, 4, 3, 1}, 2, 4);
+
+    @Test
+    @DisplayName("describes the heatmap while it fills in and, once done, where patching restores most in each row")
+    void describe() {
+        ActivationPatching.Experiment e = ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "resid", "logit-diff");
+        String intro = "Activation patching heatmap, residual stream, by layer and position: 3 rows by 5 positions. Each "
+                + "cell is the share of the logit difference (\"bi\" minus \"bu\") restored by patching that clean "
+                + "activation into the corrupted run (clean 1.00, corrupted -1.00).";
+        assertEquals(intro + " Computing: 0 of 15 patched runs done.", PatchingView.describe(e, NAMES));
+        while (!e.done()) {
+            e.computeNext();
+        }
+        assertEquals(intro + " Most restored in each row: resid_pre 0 at position 2 (\"bi\" / corrupted \"bu\") 1.00; "
+                + "resid_pre 1 at position 2 (\"bi\" / corrupted \"bu\") 1.00; resid_post 1 at position 4 (\"be\") 1.00.",
+                PatchingView.describe(e, NAMES));
+        assertEquals("Patching resid_pre 1 at position 2 (\"bi\" / corrupted \"bu\") from the clean run into the corrupted "
+                + "run gives a logit difference of 1.00: 100% of the way from corrupted (-1.00) to clean (1.00).",
+                PatchingView.readout(e, NAMES, 1, 2));
+        ActivationPatching.Experiment h = ActivationPatching.run(InductionHeadsTest.model(), PROMPTS, "heads", "probability");
+        assertEquals("Activation patching heatmap, each head's output (all positions): 2 layers by 1 head. Each cell is "
+                + "the share of the probability of the clean answer (\"bi\") restored by patching that clean activation "
+                + "into the corrupted run (clean 0.40, corrupted 0.15). Most restored in each row: head 0.0 (its output at "
+                + "every position) 0.00; head 1.0 (its output at every position) 1.00.", PatchingView.describe(h, NAMES));
+    }
+
+    @Test
+    @DisplayName("maps drawing coordinates to cells and draws pending cells grey, computed ones in colour")
+    void cellsAndDrawing() {
+        ActivationPatching.Experiment e = ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "resid", "logit-diff");
+        // 5 columns of 72 px (the cap) from x = 96; 3 rows of 56 px from y = 62
+        assertArrayEquals(new int[] {0, 0}, PatchingView.cellAt(e, 97, 63));
+        assertArrayEquals(new int[] {2, 4}, PatchingView.cellAt(e, 96 + 4 * 72 + 1, 62 + 2 * 56 + 1));
+        assertNull(PatchingView.cellAt(e, 95, 63));
+        assertNull(PatchingView.cellAt(e, 96 + 5 * 72 + 1, 63));
+        SvgPainter pending = new SvgPainter(PatchingView.WIDTH, PatchingView.HEIGHT);
+        PatchingView.paint(pending, e, NAMES, -1, -1);
+        assertTrue(pending.toSvg("x").contains("computing 0 of 15 patched runs"));
+        while (!e.done()) {
+            e.computeNext();
+        }
+        SvgPainter done = new SvgPainter(PatchingView.WIDTH, PatchingView.HEIGHT);
+        PatchingView.paint(done, e, NAMES, 0, 2);
+        String svg = done.toSvg("x");
+        assertTrue(svg.contains(Colormaps.diverging(1)), "a fully restoring cell is drawn in the scale's red");
+        assertTrue(svg.contains(">1.00<"), "and labelled with its share");
+    }
+}
