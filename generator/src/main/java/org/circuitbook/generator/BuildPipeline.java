@@ -87,11 +87,15 @@ public final class BuildPipeline {
 
         Map<String, byte[]> files = stage("render", () -> {
             Map<String, TrainedSet> byName = new LinkedHashMap<>();
-            trained.forEach(t -> byName.put(t.spec().name(), t));
+            Map<String, List<TrainedSet.PublishedFile>> published = new LinkedHashMap<>();
+            trained.forEach(t -> {
+                byName.put(t.spec().name(), t);
+                published.put(t.spec().name(), t.published());
+            });
             PageRenderer pages = new PageRenderer(content.config(), markdown, citations, new WidgetFigures() {
                 @Override
                 public Map<String, String> attributes(DirectiveBlock widget) {
-                    return figureAttributes(widget, byName);
+                    return figureAttributes(widget, published);
                 }
 
                 @Override
@@ -110,11 +114,12 @@ public final class BuildPipeline {
             for (String asset : book.assets()) {
                 out.put(asset, readContent(content, asset));
             }
-            for (TrainedSet set : trained) {
-                for (int i = 0; i < set.models().size(); i++) {
-                    out.put(set.urls().get(i), set.models().get(i).bytes());
+            published.forEach((name, list) -> {
+                for (TrainedSet.PublishedFile f : list) {
+                    out.put(f.url(), f.bytes());
                 }
-            }
+                out.put("models/" + name + "/index.json", index(list));
+            });
             return out;
         }, f -> count(f.size(), "file"));
 
@@ -133,11 +138,33 @@ public final class BuildPipeline {
         return result;
     }
 
-    private static Map<String, String> figureAttributes(DirectiveBlock widget, Map<String, TrainedSet> trained) {
+    /**
+     * {@code models/NAME/index.json}: each file's training name, its content-hashed URL (relative to the
+     * folder), SHA-256 and size, for readers who download the weights rather than read them in a widget.
+     */
+    private static byte[] index(List<TrainedSet.PublishedFile> files) {
+        List<Object> entries = new ArrayList<>();
+        for (TrainedSet.PublishedFile f : files) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", f.fileName());
+            e.put("url", f.url().substring(f.url().lastIndexOf('/') + 1));
+            e.put("sha256", f.sha256Hex());
+            e.put("bytes", (long) f.bytes().length);
+            entries.add(e);
+        }
+        return (org.circuitbook.widgets.weights.Json.write(Map.of("files", entries)) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> figureAttributes(DirectiveBlock widget,
+                                                        Map<String, List<TrainedSet.PublishedFile>> published) {
         Map<String, String> attrs = new LinkedHashMap<>();
         String model = widget.options().get("model").value();
         attrs.put("model", model);
-        attrs.put("weights", String.join(" ", trained.get(model).urls()));
+        // the files' URLs and, in the same order, their SHA-256 for fetch()'s integrity check
+        attrs.put("weights", String.join(" ", published.get(model).stream().map(TrainedSet.PublishedFile::url).toList()));
+        attrs.put("integrity", String.join(" ",
+                published.get(model).stream().map(TrainedSet.PublishedFile::integrity).toList()));
         for (String key : List.of("sparsity", "view", "head", "metric", "height")) {
             DirectiveBlock.Option option = widget.options().get(key);
             if (option != null) {

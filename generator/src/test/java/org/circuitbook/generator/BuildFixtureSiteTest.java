@@ -31,14 +31,44 @@ class BuildFixtureSiteTest {
         List<String> fonts = site.siteFiles().stream().filter(f -> f.startsWith("assets/katex/fonts/")).toList();
         assertEquals(20, fonts.size(), "KaTeX's woff2 fonts are served from the site itself: " + fonts);
         assertEquals(List.of("assets/highlight.css", "assets/katex/katex.min.css", "assets/style.css", "assets/widgets.js", "favicon.svg", "index.html",
-                "models/toy/sparsity-0.9.safetensors", "models/toy/sparsity-0.safetensors", "second.html",
-                "toy.html"), site.siteFiles().stream().filter(f -> !fonts.contains(f)).toList());
+                "models/toy/index.json", "models/toy/sparsity-0.9.HASH.safetensors", "models/toy/sparsity-0.HASH.safetensors",
+                "second.html", "toy.html"), site.siteFiles().stream().filter(f -> !fonts.contains(f))
+                .map(f -> f.replaceAll("\\.[0-9a-f]{12}\\.safetensors$", ".HASH.safetensors")).toList());
     }
 
     @Test
-    @DisplayName("renders the chapter, its table and its widget figure exactly as expected")
+    @DisplayName("renders the chapter, its table and its widget figure exactly as expected (content hashes aside)")
     void chapterPage() {
-        Golden.assertMatches(FIXTURE.resolve("expected/toy.html"), site.read("toy.html"));
+        // the hashes depend on the trained weights' last bits; weightsAreContentHashed checks them
+        Golden.assertMatches(FIXTURE.resolve("expected/toy.html"), site.read("toy.html")
+                .replaceAll("\\.[0-9a-f]{12}\\.safetensors", ".HASH.safetensors")
+                .replaceAll("sha256-[A-Za-z0-9+/]{43}=", "sha256-SUM"));
+    }
+
+    @Test
+    @DisplayName("publishes each weights file under its content hash, listed in index.json and in the figure with its SHA-256")
+    void weightsAreContentHashed() throws Exception {
+        String page = site.read("toy.html");
+        Map<?, ?> index = (Map<?, ?>) Json.parse(site.read("models/toy/index.json"));
+        List<?> files = (List<?>) index.get("files");
+        assertEquals(List.of("sparsity-0.safetensors", "sparsity-0.9.safetensors"),
+                files.stream().map(f -> ((Map<?, ?>) f).get("name")).toList());
+        List<String> urls = new java.util.ArrayList<>();
+        List<String> sums = new java.util.ArrayList<>();
+        for (Object o : files) {
+            Map<?, ?> f = (Map<?, ?>) o;
+            byte[] bytes = Files.readAllBytes(site.site().resolve("models/toy/" + f.get("url")));
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+            String hex = java.util.HexFormat.of().formatHex(digest);
+            assertEquals(hex, f.get("sha256"));
+            assertEquals((long) bytes.length, f.get("bytes"));
+            String name = (String) f.get("name");
+            assertEquals(name.replace(".safetensors", "." + hex.substring(0, 12) + ".safetensors"), f.get("url"));
+            urls.add("models/toy/" + f.get("url"));
+            sums.add("sha256-" + java.util.Base64.getEncoder().encodeToString(digest));
+        }
+        assertTrue(page.contains("data-weights=\"" + String.join(" ", urls) + "\" data-integrity=\""
+                + String.join(" ", sums) + "\""), "the figure lists the files and their SHA-256 in the same order");
     }
 
     @Test
@@ -57,7 +87,7 @@ class BuildFixtureSiteTest {
     @Test
     @DisplayName("published weights carry the spec and the training metrics in __metadata__")
     void weightsMetadata() throws Exception {
-        SafeTensors file = SafeTensors.fromBytes(Files.readAllBytes(site.site().resolve("models/toy/sparsity-0.9.safetensors")));
+        SafeTensors file = SafeTensors.fromBytes(Files.readAllBytes(site.weights("toy", "sparsity-0.9.safetensors")));
         Map<String, String> meta = file.metadata();
         assertEquals("toy-superposition", meta.get("model_kind"));
         assertEquals("toy", meta.get("spec_name"));

@@ -38,7 +38,7 @@ class CachingTest {
     void secondBuildIsCached(@TempDir Path root) throws Exception {
         FixtureSite first = FixtureSite.write(root, SITE);
         first.build();
-        byte[] weights = Files.readAllBytes(first.site().resolve("models/toy/sparsity-0.9.safetensors"));
+        byte[] weights = Files.readAllBytes(first.weights("toy", "sparsity-0.9.safetensors"));
         assertTrue(trainLines(first).get(0).startsWith("  train toy [missing] 2 models, "), trainLines(first).toString());
 
         FixtureSite second = FixtureSite.write(root, "");
@@ -47,7 +47,7 @@ class CachingTest {
         assertEquals(1, lines.size());
         assertTrue(lines.get(0).matches("  train toy \\[fresh\\] 2 models, \\d+\\.\\d kB in \\d+ ms \\(cached, nothing trained\\)"),
                 lines.get(0));
-        assertArrayEquals(weights, Files.readAllBytes(second.site().resolve("models/toy/sparsity-0.9.safetensors")));
+        assertArrayEquals(weights, Files.readAllBytes(second.weights("toy", "sparsity-0.9.safetensors")));
         assertTrue(Files.isDirectory(root.resolve(".cache/models/toy")), "the cache lives in .cache/, not site/");
     }
 
@@ -73,10 +73,15 @@ class CachingTest {
     @Test
     @DisplayName("training is deterministic: two fresh caches give byte-identical weights")
     void deterministic(@TempDir Path a, @TempDir Path b) throws Exception {
-        FixtureSite.write(a, SITE).build();
-        FixtureSite.write(b, SITE).build();
-        assertArrayEquals(Files.readAllBytes(a.resolve("site/models/toy/sparsity-0.safetensors")),
-                Files.readAllBytes(b.resolve("site/models/toy/sparsity-0.safetensors")));
+        FixtureSite first = FixtureSite.write(a, SITE);
+        first.build();
+        FixtureSite second = FixtureSite.write(b, SITE);
+        second.build();
+        assertEquals(first.site().relativize(first.weights("toy", "sparsity-0.safetensors")).toString(),
+                second.site().relativize(second.weights("toy", "sparsity-0.safetensors")).toString(),
+                "the same content-hashed name");
+        assertArrayEquals(Files.readAllBytes(first.weights("toy", "sparsity-0.safetensors")),
+                Files.readAllBytes(second.weights("toy", "sparsity-0.safetensors")));
     }
 
     @Test
@@ -94,7 +99,7 @@ class CachingTest {
         FixtureSite again = FixtureSite.write(root, "");
         again.build();
         assertTrue(trainLines(again).get(0).startsWith("  train toy [corrupt] 2 models"), trainLines(again).toString());
-        assertTrue(!java.util.Arrays.equals(bytes, Files.readAllBytes(again.site().resolve("models/toy/sparsity-0.9.safetensors"))));
+        assertTrue(!java.util.Arrays.equals(bytes, Files.readAllBytes(again.weights("toy", "sparsity-0.9.safetensors"))));
     }
 
     @Test

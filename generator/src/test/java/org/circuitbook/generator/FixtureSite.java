@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.circuitbook.generator.diagnostics.BuildException;
 
@@ -106,6 +107,21 @@ public final class FixtureSite {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The published, content-hashed weights file that was called {@code name} in training, found through
+     * {@code models/MODEL/index.json}.
+     */
+    public Path weights(String model, String name) {
+        Map<?, ?> index = (Map<?, ?>) org.circuitbook.widgets.weights.Json.parse(read("models/" + model + "/index.json"));
+        for (Object o : (List<?>) index.get("files")) {
+            Map<?, ?> file = (Map<?, ?>) o;
+            if (name.equals(file.get("name"))) {
+                return site().resolve("models/" + model + "/" + file.get("url"));
+            }
+        }
+        throw new AssertionError("models/" + model + "/index.json lists no " + name + ": " + index);
     }
 
     /** Every file under site/, relative and sorted. */

@@ -218,4 +218,29 @@ class WidgetBrowserTest {
         assertTrue(driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .anyMatch(e -> e.getMessage().contains("circuitbook widget: Could not load the model weights")));
     }
+
+    @Test
+    @DisplayName("refuses a weights file whose bytes do not match the SHA-256 the page gives for it")
+    void tamperedWeights() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-weights=\"([^ \"]+)[^\"]*\" data-integrity=\"([^ \"]+)")
+                .matcher(Files.readString(server.root().resolve("toy.html")));
+        assertTrue(m.find());
+        byte[] bytes = Files.readAllBytes(server.root().resolve(m.group(1)));
+        bytes[bytes.length - 1] ^= 1; // one bit of the last weight
+        Files.write(server.root().resolve("models/toy/tampered.safetensors"), bytes);
+        String html = "<!DOCTYPE html><html lang=en><head><link rel=icon href=favicon.svg><title>t</title></head><body>"
+                + "<figure data-widget=superposition data-weights='models/toy/tampered.safetensors' data-integrity='"
+                + m.group(2) + "'></figure><script src='assets/widgets.js'></script><script>main([]);</script></body></html>";
+        Files.writeString(server.root().resolve("tampered.html"), html);
+        driver.get(server.url() + "tampered.html");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = driver.findElement(By.cssSelector("figure"));
+        wait.until(d -> "error".equals(figure.getAttribute("data-state")));
+        assertEquals("Could not load the model weights (could not fetch models/toy/tampered.safetensors: a network error, "
+                + "or its contents do not match the SHA-256 checksum in the page).",
+                figure.findElement(By.cssSelector(".widget-error")).getText());
+        assertTrue(driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .anyMatch(e -> e.getMessage().contains("Failed to find a valid digest in the 'integrity' attribute")),
+                "Chromium itself reports the integrity failure");
+    }
 }

@@ -35,8 +35,37 @@ public record TrainedSet(ModelSpec spec, List<TrainedModel> models) {
         return models.stream().mapToLong(m -> m.bytes().length).sum();
     }
 
-    /** Site-relative URLs of the weight files, e.g. {@code models/superposition-5x2/sparsity-0.9.safetensors}. */
-    public List<String> urls() {
-        return models.stream().map(m -> "models/" + spec.name() + "/" + m.fileName()).toList();
+    /**
+     * The files as the site publishes them, in the spec's order: each under a content-hashed name
+     * ({@code models/superposition-5x2/sparsity-0.9.3fa9c2e1b04d.safetensors}), so a browser may cache it for
+     * good and a new training run gets a new URL, with its SHA-256 for the page to check the download against.
+     */
+    public List<PublishedFile> published() {
+        return models.stream().map(m -> PublishedFile.of("models/" + spec.name() + "/", m)).toList();
+    }
+
+    /** One published weights file: its site-relative URL, the name it had in training, its SHA-256 and bytes. */
+    public record PublishedFile(String url, String fileName, byte[] sha256, byte[] bytes) {
+        static PublishedFile of(String folder, TrainedModel model) {
+            byte[] digest;
+            try {
+                digest = java.security.MessageDigest.getInstance("SHA-256").digest(model.bytes());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+            String hex = java.util.HexFormat.of().formatHex(digest);
+            String stem = model.fileName().substring(0, model.fileName().length() - ".safetensors".length());
+            return new PublishedFile(folder + stem + "." + hex.substring(0, 12) + ".safetensors", model.fileName(),
+                    digest, model.bytes());
+        }
+
+        /** The Subresource Integrity value a page gives {@code fetch}: {@code sha256-BASE64}. */
+        public String integrity() {
+            return "sha256-" + java.util.Base64.getEncoder().encodeToString(sha256);
+        }
+
+        public String sha256Hex() {
+            return java.util.HexFormat.of().formatHex(sha256);
+        }
     }
 }

@@ -68,7 +68,7 @@ final class AttentionMount {
         m.steps.addAll(files.checkpointSteps());
         m.current = m.urls.size() - 1;
         String finalUrl = files.finalUrl();
-        Dom.fetchBytes(finalUrl).then(buffer -> {
+        Dom.fetchWeights(figure, finalUrl).then(buffer -> {
             SafeTensors file = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
             HookedTransformer model = HookedTransformer.fromWeights(file);
             m.steps.add(Integer.parseInt(file.metadata().getOrDefault("step", "0")));
@@ -257,7 +257,7 @@ final class AttentionMount {
         HookedTransformer model = loaded.get(index);
         if (model == null) {
             figure.setAttribute("data-state", "loading");
-            Dom.fetchBytes(urls.get(index)).then(buffer -> {
+            Dom.fetchWeights(figure, urls.get(index)).then(buffer -> {
                 loaded.put(index, HookedTransformer.fromWeights(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray())));
                 figure.setAttribute("data-state", "ready");
                 if (current == index) {

@@ -51,7 +51,7 @@ final class CircuitsMount {
         String url = files.finalUrl();
         CircuitsMount m = new CircuitsMount(figure);
         String source = url;
-        Dom.fetchBytes(url).then(buffer -> {
+        Dom.fetchWeights(figure, url).then(buffer -> {
             SafeTensors file = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
             m.model = HookedTransformer.fromWeights(file);
             String lang = file.metadata().get("language");

@@ -7,6 +7,7 @@ import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.dom.html.HTMLDocument;
 import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.typedarrays.ArrayBuffer;
+import org.circuitbook.widgets.widget.Fmt;
 
 /** Small DOM and network helpers shared by the widget mounts. */
 final class Dom {
@@ -21,11 +22,31 @@ final class Dom {
         return el;
     }
 
-    /** Fetches {@code url} (relative to the page) as bytes; rejects with an Error on HTTP failure. */
-    @JSBody(params = "url", script = "return fetch(url).then(function (r) {"
-            + " if (!r.ok) { throw new Error('HTTP ' + r.status + ' fetching ' + url); }"
-            + " return r.arrayBuffer(); });")
-    static native JSPromise<ArrayBuffer> fetchBytes(String url);
+    /**
+     * Fetches the weights file {@code url} (relative to the page), one of those the figure lists in
+     * {@code data-weights}, and has the browser check it against the SHA-256 the figure gives for it in
+     * {@code data-integrity} (Subresource Integrity: a file whose bytes differ is rejected, never used).
+     * Rejects with an Error that names the URL on an HTTP error, a network error or a checksum mismatch.
+     */
+    static JSPromise<ArrayBuffer> fetchWeights(HTMLElement figure, String url) {
+        java.util.List<String> urls = Fmt.split(attribute(figure, "data-weights"), ' ');
+        java.util.List<String> sums = Fmt.split(attribute(figure, "data-integrity"), ' ');
+        int i = urls.indexOf(url);
+        return fetchBytes(url, i >= 0 && i < sums.size() ? sums.get(i) : "");
+    }
+
+    private static String attribute(HTMLElement element, String name) {
+        String value = element.getAttribute(name);
+        return value == null ? "" : value;
+    }
+
+    @JSBody(params = {"url", "integrity"}, script = "return fetch(url, integrity ? { integrity: integrity } : {})"
+            + ".then(function (r) {"
+            + "   if (!r.ok) { throw new Error('HTTP ' + r.status + ' fetching ' + url); }"
+            + "   return r.arrayBuffer(); },"
+            + " function () { throw new Error('could not fetch ' + url + (integrity ? ': a network error, or its'"
+            + "   + ' contents do not match the SHA-256 checksum in the page' : ': a network error')); });")
+    private static native JSPromise<ArrayBuffer> fetchBytes(String url, String integrity);
 
     @JSBody(params = "error", script = "return String(error && error.message ? error.message : error);")
     static native String describe(Object error);

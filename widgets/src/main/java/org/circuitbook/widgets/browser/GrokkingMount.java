@@ -52,7 +52,7 @@ final class GrokkingMount {
         }
         m.urls.addAll(files.urls());
         String finalUrl = files.finalUrl();
-        Dom.fetchBytes(finalUrl).then(buffer -> {
+        Dom.fetchWeights(figure, finalUrl).then(buffer -> {
             SafeTensors file = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
             HookedTransformer model = HookedTransformer.fromWeights(file);
             m.p = model.cfg().d_vocab_out();
@@ -160,7 +160,7 @@ final class GrokkingMount {
         }
         if (model == null) {
             figure.setAttribute("data-state", "loading");
-            Dom.fetchBytes(urls.get(index)).then(buffer -> {
+            Dom.fetchWeights(figure, urls.get(index)).then(buffer -> {
                 loaded.put(index, HookedTransformer.fromWeights(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray())));
                 figure.setAttribute("data-state", "ready");
                 if (at == index) {

@@ -70,7 +70,7 @@ final class PatchingMount {
         }
         String url = files.finalUrl();
         PatchingMount m = new PatchingMount(figure);
-        Dom.fetchBytes(url).then(buffer -> {
+        Dom.fetchWeights(figure, url).then(buffer -> {
             m.model = HookedTransformer.fromWeights(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray()));
             m.build();
             return null;

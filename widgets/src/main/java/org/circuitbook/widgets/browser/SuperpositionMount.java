@@ -59,7 +59,7 @@ final class SuperpositionMount {
             return;
         }
         String url = urls.get(index);
-        Dom.fetchBytes(url).then(buffer -> {
+        Dom.fetchWeights(figure, url).then(buffer -> {
             SafeTensors weights = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
             String sparsity = weights.metadata().get("sparsity");
             if (sparsity == null) {

@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * A figure's {@code data-weights} for a spec with checkpoints: the URLs of {@code checkpoint-STEP.safetensors}
  * in step order, then {@code final.safetensors} last, as the widgets that scrub through training need them.
+ * Published names carry a content hash before the extension ({@code final.3fa9c2e1b04d.safetensors}).
  */
 public final class WeightFiles {
     private final List<String> urls;
@@ -22,7 +23,7 @@ public final class WeightFiles {
         List<int[]> order = new ArrayList<>(); // {step, index in found}
         List<String> found = new ArrayList<>();
         for (String u : Fmt.split(weights, ' ')) {
-            String file = u.substring(u.lastIndexOf('/') + 1);
+            String file = fileName(u);
             if (file.equals("final.safetensors")) {
                 last = u;
             } else if (file.startsWith("checkpoint-") && file.endsWith(".safetensors")) {
@@ -42,6 +43,34 @@ public final class WeightFiles {
         }
         urls.add(last);
         return new WeightFiles(urls, steps);
+    }
+
+    /**
+     * The name a published file had in training, without its content hash:
+     * {@code checkpoint-100.safetensors} for {@code models/x/checkpoint-100.3fa9c2e1b04d.safetensors}.
+     */
+    public static String fileName(String url) {
+        String file = url.substring(url.lastIndexOf('/') + 1);
+        String suffix = ".safetensors";
+        if (!file.endsWith(suffix)) {
+            return file;
+        }
+        String stem = file.substring(0, file.length() - suffix.length());
+        int dot = stem.lastIndexOf('.');
+        return dot >= 0 && isHash(stem.substring(dot + 1)) ? stem.substring(0, dot) + suffix : file;
+    }
+
+    private static boolean isHash(String s) {
+        if (s.length() != 12) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Checkpoints in step order, then the final model. */

@@ -22,4 +22,19 @@ class WeightFilesTest {
         assertNull(WeightFiles.parse(null));
         assertEquals(List.of("final.safetensors"), WeightFiles.parse("final.safetensors").urls());
     }
+
+    @Test
+    @DisplayName("reads published, content-hashed names as the names they had in training")
+    void hashedNames() {
+        assertEquals("checkpoint-100.safetensors", WeightFiles.fileName("models/x/checkpoint-100.3fa9c2e1b04d.safetensors"));
+        assertEquals("sparsity-0.9.safetensors", WeightFiles.fileName("models/x/sparsity-0.9.0123456789ab.safetensors"));
+        assertEquals("sparsity-0.9.safetensors", WeightFiles.fileName("sparsity-0.9.safetensors"), "no hash");
+        assertEquals("a.3FA9C2E1B04D.safetensors", WeightFiles.fileName("a.3FA9C2E1B04D.safetensors"), "not ours: upper case");
+        assertEquals("a.3fa9c2e1b0.safetensors", WeightFiles.fileName("a.3fa9c2e1b0.safetensors"), "not ours: 10 digits");
+        WeightFiles files = WeightFiles.parse("models/m/final.00000000000a.safetensors models/m/checkpoint-20.00000000000b.safetensors"
+                + " models/m/checkpoint-5.00000000000c.safetensors");
+        assertEquals(List.of("models/m/checkpoint-5.00000000000c.safetensors", "models/m/checkpoint-20.00000000000b.safetensors",
+                "models/m/final.00000000000a.safetensors"), files.urls());
+        assertEquals(List.of(5, 20), files.checkpointSteps());
+    }
 }
