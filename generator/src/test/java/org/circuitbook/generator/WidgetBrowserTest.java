@@ -152,6 +152,59 @@ class WidgetBrowserTest {
     }
 
     @Test
+    @DisplayName("trains a fresh model in the page, redrawing as it learns; restarts on a new sparsity; pauses off screen")
+    void trainsLive() {
+        driver.get("about:blank");
+        driver.get(server.url() + "toy.html");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+        JavascriptExecutor js = driver;
+        js.executeScript("arguments[0].scrollIntoView();", figure);
+        wait.until(d -> "ready".equals(figure.getAttribute("data-state")));
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        WebElement button = figure.findElement(By.cssSelector("button[aria-pressed]"));
+        assertEquals("Train a fresh model here", button.getText());
+        button.click();
+        assertEquals("true", button.getAttribute("aria-pressed"));
+        wait.until(d -> canvas.getAttribute("data-steps") != null && Integer.parseInt(canvas.getAttribute("data-steps")) >= 50);
+        String early = canvasPixels();
+        wait.until(d -> "3000".equals(canvas.getAttribute("data-steps")));
+        assertNotEquals(early, canvasPixels(), "the drawing follows the training");
+        String aria = canvas.getAttribute("aria-label");
+        // the chapter's figure starts at S = 0.9: the live model trains there too, and superposes 4 or 5 features
+        assertTrue(aria.matches("Trained live in this page, step 3000 of 3000, loss 0\\.\\d{4}\\. Toy model trained at "
+                + "sparsity 0\\.90: [45] of 5 features have a direction of length above 0\\.5 in 2 dimensions.*"), aria);
+        assertTrue(driver.getCurrentUrl().endsWith("#widget-1:sparsity=0.90&live=1&s=0.9&decay=0.9&shape=5x2"),
+                driver.getCurrentUrl());
+
+        WebElement live = figure.findElement(By.cssSelector("input[id$=live-sparsity]"));
+        live.sendKeys(Keys.HOME); // dense features: a fresh run, which keeps only the two most important
+        wait.until(d -> canvas.getAttribute("aria-label").contains("sparsity 0.00")
+                && "3000".equals(canvas.getAttribute("data-steps")));
+        assertTrue(canvas.getAttribute("aria-label").contains(": 2 of 5 features have a direction of length above 0.5 "
+                + "in 2 dimensions (features 0, 1)."), canvas.getAttribute("aria-label"));
+
+        // off screen, training pauses; back on screen, it goes on
+        new org.openqa.selenium.support.ui.Select(figure.findElement(By.cssSelector("select[id$=live-shape]")))
+                .selectByValue("8x2");
+        wait.until(d -> Integer.parseInt(canvas.getAttribute("data-steps")) > 0);
+        js.executeScript("arguments[0].style.position = 'fixed'; arguments[0].style.top = '-5000px';", figure);
+        wait.until(d -> figure.findElement(By.cssSelector("output.widget-readout")).getAttribute("textContent")
+                .endsWith("(paused off screen)"));
+        String paused = canvas.getAttribute("data-steps");
+        js.executeScript("return new Promise(r => setTimeout(r, 500));");
+        assertEquals(paused, canvas.getAttribute("data-steps"), "no training while off screen");
+        js.executeScript("arguments[0].style.position = ''; arguments[0].style.top = ''; arguments[0].scrollIntoView();", figure);
+        wait.until(d -> "3000".equals(canvas.getAttribute("data-steps")));
+        assertTrue(canvas.getAttribute("aria-label").contains("of 8 features"), canvas.getAttribute("aria-label"));
+
+        button.click();
+        assertEquals("false", button.getAttribute("aria-pressed"));
+        assertTrue(canvas.getAttribute("aria-label").startsWith("Toy model trained at sparsity 0.90: "), "the build's model again");
+        assertEquals(List.of(), problems(driver));
+    }
+
+    @Test
     @DisplayName("a link with a figure's state in its fragment opens the figure in that state")
     void sharedState() {
         driver.get("about:blank");

@@ -72,6 +72,21 @@ final class Dom {
             + " observer.observe(element);")
     static native void whenNear(HTMLElement element, Callback callback);
 
+    /** Called with true when an element comes on screen and false when it leaves. */
+    @JSFunctor
+    interface VisibilityCallback extends JSObject {
+        void changed(boolean visible);
+    }
+
+    /**
+     * Calls {@code callback} whenever {@code element} enters or leaves the viewport, so that a widget can pause
+     * its animation or training while no one can see it (never, where the browser has no IntersectionObserver).
+     */
+    @JSBody(params = {"element", "callback"}, script = "if (!('IntersectionObserver' in window)) { return; }"
+            + " new IntersectionObserver(function (entries) {"
+            + "   callback(entries[entries.length - 1].isIntersecting); }).observe(element);")
+    static native void whenVisibilityChanges(HTMLElement element, VisibilityCallback callback);
+
     /** The page's fragment without the '#', decoded ("" when there is none). */
     @JSBody(script = "try { return decodeURIComponent(location.hash.replace(/^#/, '')); }"
             + " catch (e) { return location.hash.replace(/^#/, ''); }")

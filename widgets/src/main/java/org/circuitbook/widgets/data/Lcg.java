@@ -38,6 +38,28 @@ public final class Lcg {
         return value;
     }
 
+    private double nextGaussian = Double.NaN; // the polar method makes two at a time
+
+    /** Standard normal, by the polar method, as {@code java.util.Random.nextGaussian()}. */
+    public double nextGaussian() {
+        if (!Double.isNaN(nextGaussian)) {
+            double g = nextGaussian;
+            nextGaussian = Double.NaN;
+            return g;
+        }
+        double v1;
+        double v2;
+        double s;
+        do {
+            v1 = 2 * nextDouble() - 1;
+            v2 = 2 * nextDouble() - 1;
+            s = v1 * v1 + v2 * v2;
+        } while (s >= 1 || s == 0);
+        double multiplier = StrictMath.sqrt(-2 * StrictMath.log(s) / s);
+        nextGaussian = v2 * multiplier;
+        return v1 * multiplier;
+    }
+
     /** Uniform in [0, 1) with 53 random bits, as {@code java.util.Random.nextDouble()}. */
     public double nextDouble() {
         return (((long) next(26) << 27) + next(27)) * 0x1.0p-53;
