@@ -168,7 +168,7 @@ final class SuperpositionMount {
         liveButton.setAttribute("aria-pressed", "false");
         liveButton.setTextContent("Train a fresh model here");
         row.appendChild(liveButton);
-        liveSparsity = range(row, id + "-live-sparsity", "Sparsity", "0", "0.99", "0.01");
+        liveSparsity = range(row, id + "-live-sparsity", "Its sparsity", "0", "0.99", "0.01");
         liveSparsityOut = output(row, id + "-live-sparsity");
         liveDecay = range(row, id + "-live-decay", "Importance decay", "0.5", "1", "0.01");
         liveDecayOut = output(row, id + "-live-decay");

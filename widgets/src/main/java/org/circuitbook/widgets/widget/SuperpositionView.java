@@ -10,7 +10,7 @@ import org.circuitbook.widgets.tensor.Tensor;
  */
 public final class SuperpositionView {
     public static final int WIDTH = 640;
-    public static final int HEIGHT = 330;
+    public static final int HEIGHT = 450;
 
     private static final String INK = "#222222";
     private static final String MUTED = "#777777";
@@ -24,6 +24,7 @@ public final class SuperpositionView {
         p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
         paintDirections(p, model, 10, 30, 300, 290);
         paintGram(p, model, 330, 30, 300, 290);
+        paintFeatures(p, model, 40, 364, 580, 52);
         p.text("sparsity S = " + Fmt.fixed(sparsity, 2) + "   (1 - S = probability a feature is active)",
                 WIDTH / 2.0, HEIGHT - 8, MUTED, 12, "center");
     }
@@ -59,6 +60,32 @@ public final class SuperpositionView {
             double lx = len < 1e-6 ? cx + 10 : tx + 12 * (tx - cx) / len;
             double ly = len < 1e-6 ? cy - 10 - 10 * i : ty + 12 * (ty - cy) / len;
             p.text(Integer.toString(i), lx, ly, INK, 12, "center");
+        }
+    }
+
+    /**
+     * Per feature: its norm ||W_i|| as a bar in its colour and its dimensionality D_i (Elhage et al. 2022,
+     * "Feature Dimensionality") as a dark tick on the same 0-1 scale.
+     */
+    private static void paintFeatures(Painter p, ToyModel model, double x, double y, double w, double h) {
+        int n = model.nFeatures();
+        Tensor norms = model.featureNorms();
+        Tensor dims = model.featureDimensionality();
+        p.text("Per feature: norm \u2016W\u1d62\u2016 (bar) and dimensionality D\u1d62 (black tick), 0 to 1",
+                x + w / 2, y - 14, INK, 12, "center");
+        double slot = w / n;
+        double bar = Math.min(36, slot * 0.7);
+        p.line(x, y + h, x + w, y + h, GRID, 1);
+        p.line(x, y, x + w, y, GRID, 1);
+        p.text("1", x - 6, y, MUTED, 10, "right");
+        p.text("0", x - 6, y + h, MUTED, 10, "right");
+        for (int i = 0; i < n; i++) {
+            double cx = x + (i + 0.5) * slot;
+            double norm = Math.min(1.2, norms.get(i));
+            p.fillRect(cx - bar / 2, y + h - norm * h, bar, norm * h, featureColor(i, n));
+            double dy = y + h - Math.min(1, dims.get(i)) * h;
+            p.line(cx - bar / 2 - 2, dy, cx + bar / 2 + 2, dy, INK, 2.5);
+            p.text(Integer.toString(i), cx, y + h + 10, INK, 10, "center");
         }
     }
 
