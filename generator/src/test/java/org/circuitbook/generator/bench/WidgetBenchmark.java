@@ -348,14 +348,14 @@ class WidgetBenchmark {
         section("Forward pass per model", "Per forward pass, in this browser: the widgets' Java code compiled by TeaVM "
                 + "(as in the book's bundle) against the same computation in the peer runtime, on the same weights and "
                 + "input, in interleaved samples of >= 10 ms each (" + SAMPLES + " per runtime). ratio = TeaVM p50 / "
-                + "peer p50 (above 1: TeaVM is slower). max |diff| = largest difference between the two outputs "
-                + "(max |out| is the largest output). Page: widgets/bench/forward.html.");
+                + "peer p50 (above 1: TeaVM is slower). max abs diff = largest difference between the two outputs "
+                + "(max abs out: the largest output). Page: widgets/bench/forward.html.");
         if (result.get("error") != null) {
             line("");
             line("The forward-pass page failed: " + result.get("error"));
             return;
         }
-        table(List.of("model", "input", "runtime", "p50 ms", "p95 ms", "ratio", "max |diff|", "max |out|", "outputs agree"));
+        table(List.of("model", "input", "runtime", "p50 ms", "p95 ms", "ratio", "max abs diff", "max abs out", "outputs agree"));
         Map<?, ?> peer = (Map<?, ?>) result.get("peer");
         for (Object o : (List<?>) result.get("models")) {
             Map<?, ?> m = (Map<?, ?>) o;
