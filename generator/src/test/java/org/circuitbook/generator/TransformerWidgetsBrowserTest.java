@@ -318,4 +318,29 @@ class TransformerWidgetsBrowserTest {
         assertEquals(shared, again.findElement(By.cssSelector("output")).getText());
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
+
+    @Test
+    @DisplayName("the widget benchmark's driver finds and fires every control of each widget (no times checked)")
+    void benchmarkDriver() {
+        Map<String, List<String>> expected = Map.of(
+                "circuits.html", List.of("baseline (no-op)", "select Table", "arrow keys canvas", "pointer move canvas"),
+                "attention.html", List.of("baseline (no-op)", "text Tokens", "button Repeat a random sequence",
+                        "button Sample the language", "slider Training step", "select Ablate"),
+                "grokking.html", List.of("baseline (no-op)", "slider Training step", "number a", "number b"));
+        for (String page : List.of("circuits.html", "attention.html", "grokking.html")) {
+            driver.get("about:blank");
+            driver.get(server.url() + page);
+            WebElement figure = driver.findElement(By.cssSelector("figure[data-widget]"));
+            ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
+            new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "ready".equals(figure.getAttribute("data-state")));
+            List<Map<?, ?>> controls = org.circuitbook.generator.bench.WidgetDriver.drive(driver, figure, 2, 1);
+            assertEquals(expected.get(page), controls.stream().map(c -> c.get("kind") + " " + c.get("control")).toList(), page);
+            for (Map<?, ?> c : controls) {
+                assertEquals(null, c.get("error"), page + " " + c);
+                assertEquals(2, ((List<?>) c.get("frame")).size() + ((Number) c.get("fetches")).intValue(), page + " " + c);
+            }
+            assertEquals("ready", figure.getAttribute("data-state"), page);
+        }
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
 }

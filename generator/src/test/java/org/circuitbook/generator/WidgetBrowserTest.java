@@ -36,7 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Selenium never tries to download one.
  */
 @DisplayName("The superposition widget in headless Chromium")
-class WidgetBrowserTest {
+public class WidgetBrowserTest {
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
@@ -53,9 +53,10 @@ class WidgetBrowserTest {
 
     /**
      * Headless Debian Chromium through the system chromedriver (nothing is downloaded), logging the browser
-     * console, with every page's uncaught errors and rejections collected in {@code window.__errors}.
+     * console, with every page's uncaught errors and rejections collected in {@code window.__errors};
+     * {@code extraArguments} go to Chromium too (the widget benchmark sets the device pixel ratio).
      */
-    static ChromeDriver chromium(Path work) throws java.io.IOException {
+    public static ChromeDriver chromium(Path work, String... extraArguments) throws java.io.IOException {
         if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
             throw new IllegalStateException("browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": apt-get install -y chromium chromium-driver (as .ci/run does)");
@@ -66,6 +67,7 @@ class WidgetBrowserTest {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1200,900",
                 "--user-data-dir=" + Files.createDirectories(work.resolve("chromium-profile")));
+        options.addArguments(extraArguments);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -81,7 +83,7 @@ class WidgetBrowserTest {
     }
 
     /** Uncaught page errors, and console messages at warning level or above, since the last call. */
-    static List<String> problems(ChromeDriver chrome) {
+    public static List<String> problems(ChromeDriver chrome) {
         List<String> out = new java.util.ArrayList<>();
         for (Object e : (List<?>) ((JavascriptExecutor) chrome).executeScript("return window.__errors || [];")) {
             out.add("uncaught: " + e);

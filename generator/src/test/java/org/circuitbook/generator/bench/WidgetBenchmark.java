@@ -1,0 +1,569 @@
+package org.circuitbook.generator.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.circuitbook.generator.BuildPipeline;
+import org.circuitbook.generator.WidgetBrowserTest;
+import org.circuitbook.generator.serve.DevServer;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.widget.WidgetRegistry;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Not a test (surefire's default pattern does not match the name): the widget benchmark, a rerunnable timing
+ * harness in headless Chromium. Run it with {@code bench/run} (see the README's "Benchmarks"); it prints its
+ * tables and writes them to {@code generator/target/bench/results.md}. It never asserts a time.
+ *
+ * <ol>
+ *   <li>Builds the real book (content/, the trained models in .cache/) into {@code target/bench/book}, and a
+ *       page per widget of {@link #WIDGETS} on the book's own models into {@code target/bench/widgets}.</li>
+ *   <li>Input to redraw: on every page, scrolls each widget figure into view, waits for it to mount, and fires
+ *       real DOM events at each of its controls ({@code bench/page/interact.js} finds them), timing the handler
+ *       (recompute and redraw are synchronous) and the whole frame that shows the result. Verdict: p95 of the
+ *       frame within 16.7 ms (one frame at 60 Hz).</li>
+ *   <li>Forward pass per model ({@link #MODELS}): the benchmark page {@code bench/page/forward.html} runs the
+ *       widgets' own Java forward pass (TeaVM, {@code mvn -Pbench}) and the same computation in TensorFlow.js
+ *       (CPU and WebAssembly backends, installed from npm into {@code target/bench-peer}, served only here),
+ *       checks that the outputs agree, and reports TeaVM time / peer time from interleaved samples.</li>
+ *   <li>First load: each book page's HTML with the CSS and JS it links, raw and gzipped (weights, fonts and
+ *       images excluded: weights load when a figure nears the viewport, fonts only where math needs them).</li>
+ * </ol>
+ *
+ * System properties: {@code bench.events} (timed events per control, default 50), {@code bench.samples}
+ * (forward-pass samples, default 21), {@code bench.scale} (device pixel ratio, default 1; 2 for a phone or
+ * retina screen's canvas size), {@code bench.peer=false} (skip the peer runtime).
+ */
+class WidgetBenchmark {
+    /** One widget on the benchmark's own pages: the directive options that pick the book's trained model. */
+    record WidgetCase(String widget, String options) {
+    }
+
+    /**
+     * Every widget, each on a page of its own, with the model the book uses for it. A widget without an entry
+     * here is still measured wherever a chapter holds it; the harness names registered widgets it could not
+     * measure anywhere.
+     */
+    static final List<WidgetCase> WIDGETS = List.of(
+            new WidgetCase("superposition", ":model: superposition-5x2\n:sparsity: 0.9"),
+            new WidgetCase("circuits", ":model: attn-only-1l\n:view: ov\n:head: 0"),
+            new WidgetCase("attention-patterns", ":model: attn-only-2l"),
+            new WidgetCase("grokking", ":model: modular-addition-p59"),
+            new WidgetCase("activation-patching", ":model: attn-only-2l"));
+
+    /** Weights files (under the site's models/) whose forward pass is timed, TeaVM against the peer. */
+    static final List<String> MODELS = List.of(
+            "attn-only-2l/final.safetensors",
+            "attn-only-1l/final.safetensors",
+            "modular-addition-p59/final.safetensors",
+            "superposition-5x2/sparsity-0.9.safetensors",
+            "superposition-20x5/sparsity-0.9.safetensors",
+            "sae-toy/sae-d128-l1-0.3.safetensors");
+
+    static final double FRAME_MS = 1000.0 / 60;
+
+    static final int EVENTS = Integer.getInteger("bench.events", 50);
+    static final int WARMUP = Integer.getInteger("bench.warmup", 10);
+    static final int SAMPLES = Integer.getInteger("bench.samples", 21);
+    static final String SCALE = System.getProperty("bench.scale", "1");
+    static final boolean PEER = !"false".equals(System.getProperty("bench.peer"));
+
+    private final StringBuilder report = new StringBuilder();
+    private List<String[]> rows;
+
+    @Test
+    void run() throws Exception {
+        Path repo = repoRoot();
+        Path out = repo.resolve("generator/target/bench");
+        Files.createDirectories(out);
+        Path bookDir = out.resolve("book");
+        Path widgetsDir = out.resolve("widgets");
+
+        long start = System.nanoTime();
+        build(repo, bookDir);
+        Path widgetRoot = out.resolve("widgets-src");
+        writeWidgetPages(repo, widgetRoot);
+        build(widgetRoot, widgetsDir, repo.resolve(".cache"));
+        String peer = PEER ? installPeer(repo, repo.resolve("generator/target/bench-peer")) : "skipped (-Dbench.peer=false)";
+        boolean peerReady = peer.startsWith("TensorFlow.js");
+        writeForwardPage(repo, widgetsDir.resolve("bench"), peerReady);
+        System.out.printf(Locale.ROOT, "sites built in %.1f s; peer runtime: %s%n", (System.nanoTime() - start) / 1e9, peer);
+
+        header(peer);
+        try (DevServer server = DevServer.start(out, 0)) { // book/ and widgets/ side by side
+            Path profile = out.resolve("chromium");
+            deleteTree(profile); // a fresh profile: nothing cached from an earlier run
+            ChromeDriver chrome = WidgetBrowserTest.chromium(profile, "--force-device-scale-factor=" + SCALE);
+            try {
+                chrome.manage().timeouts().scriptTimeout(Duration.ofMinutes(5));
+                String base = server.url();
+                interactions(chrome, base, bookDir, widgetsDir);
+                forward(chrome, base);
+                firstLoad(chrome, base, bookDir);
+                List<String> problems = WidgetBrowserTest.problems(chrome);
+                if (!problems.isEmpty()) {
+                    line("");
+                    line("Browser console problems during the run:");
+                    problems.forEach(p -> line("- " + p));
+                }
+            } finally {
+                chrome.quit();
+            }
+        }
+        line("");
+        line("Load average (1, 5, 15 min) at the end: " + loadAverage() + ".");
+        Files.writeString(out.resolve("results.md"), report.toString());
+        System.out.println();
+        System.out.println("written to " + repo.relativize(out.resolve("results.md")));
+    }
+
+    // ---- building ----
+
+    private static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !(Files.isRegularFile(dir.resolve("content/site.yaml"))
+                && Files.isRegularFile(dir.resolve("bench/page/forward.html")))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("run from inside the repository (no content/site.yaml and bench/ above "
+                    + Path.of("").toAbsolutePath() + ")");
+        }
+        return dir;
+    }
+
+    private static void build(Path root, Path site) {
+        build(root, site, root.resolve(".cache"));
+    }
+
+    private static void build(Path root, Path site, Path cache) {
+        List<String> log = new ArrayList<>();
+        BuildPipeline.Options options = new BuildPipeline.Options(root, site, cache, Set.of(),
+                Math.min(2, Runtime.getRuntime().availableProcessors()));
+        new BuildPipeline(options, line -> {
+            log.add(line);
+            if (line.contains("[missing]") || line.contains("[stale]")) {
+                System.out.println(line + "   (training: copy a warm .cache/ to skip this)");
+            }
+        }).run();
+    }
+
+    /** A site of one chapter per widget case, on the book's model specs (so the models come from the cache). */
+    private static void writeWidgetPages(Path repo, Path root) throws IOException {
+        deleteTree(root);
+        Files.createDirectories(root.resolve("content/chapters"));
+        Files.writeString(root.resolve("content/site.yaml"), "title: Widget benchmark\n");
+        try (Stream<Path> specs = Files.list(repo.resolve("content/models"))) {
+            Files.createDirectories(root.resolve("content/models"));
+            for (Path spec : specs.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Files.copy(spec, root.resolve("content/models").resolve(spec.getFileName()));
+            }
+        }
+        int n = 0;
+        for (WidgetCase c : WIDGETS) {
+            n++;
+            Files.writeString(root.resolve(String.format(Locale.ROOT, "content/chapters/%02d-%s.md", n, c.widget())),
+                    "---\ntitle: " + c.widget() + "\n---\n\n# " + c.widget() + "\n\n:::{widget} " + c.widget() + "\n"
+                            + c.options() + "\n:label: fig-" + c.widget() + "\nThe " + c.widget() + " widget.\n:::\n");
+        }
+    }
+
+    /**
+     * Installs the peer runtime (pinned in bench/peer/package.json and package-lock.json) with npm into
+     * {@code dir}, unless it is there already; returns "TensorFlow.js VERSION" or why there is none.
+     */
+    private static String installPeer(Path repo, Path dir) throws IOException, InterruptedException {
+        Path lock = repo.resolve("bench/peer/package-lock.json");
+        Path installed = dir.resolve("package-lock.json");
+        Path core = dir.resolve("node_modules/@tensorflow/tfjs-core/package.json");
+        if (!Files.exists(core) || !Files.exists(installed) || Files.mismatch(lock, installed) != -1) {
+            Files.createDirectories(dir);
+            Files.copy(repo.resolve("bench/peer/package.json"), dir.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(lock, installed, StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("installing the peer runtime: npm ci in " + repo.relativize(dir));
+            Process npm;
+            try {
+                npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline").directory(dir.toFile())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("npm.log").toFile()).start();
+            } catch (IOException e) {
+                return "none (npm is not installed: " + e.getMessage() + ")";
+            }
+            if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                npm.destroy();
+                return "none (npm ci failed; see " + repo.relativize(dir.resolve("npm.log")) + ")";
+            }
+        }
+        Matcher version = Pattern.compile("\"version\":\\s*\"([^\"]+)\"").matcher(Files.readString(core));
+        return "TensorFlow.js " + (version.find() ? version.group(1) : "?") + " (tfjs-core, tfjs-backend-cpu, tfjs-backend-wasm from npm)";
+    }
+
+    /** The forward-pass page, the benchmark's TeaVM build of the widgets' model code, and the peer, under bench/. */
+    private static void writeForwardPage(Path repo, Path dir, boolean peer) throws IOException {
+        Files.createDirectories(dir);
+        for (String f : List.of("forward.html", "forward.js")) {
+            Files.copy(repo.resolve("bench/page").resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path teavm = repo.resolve("widgets/target/bench/forward-benchmark.js");
+        if (!Files.exists(teavm)) {
+            throw new IllegalStateException(teavm + " is missing: build with the bench profile (bench/run does: mvn -Pbench ...)");
+        }
+        Files.copy(teavm, dir.resolve("forward-benchmark.js"), StandardCopyOption.REPLACE_EXISTING);
+        if (peer) {
+            Path modules = repo.resolve("generator/target/bench-peer/node_modules/@tensorflow");
+            Files.createDirectories(dir.resolve("tfjs"));
+            for (String f : List.of("tfjs-core/dist/tf-core.min.js", "tfjs-backend-cpu/dist/tf-backend-cpu.min.js",
+                    "tfjs-backend-wasm/dist/tf-backend-wasm.min.js", "tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
+                    "tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+                    "tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm")) {
+                Path source = modules.resolve(f);
+                Files.copy(source, dir.resolve("tfjs").resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        List<Object> models = new ArrayList<>();
+        for (String m : MODELS) {
+            String published = publishedName(dir.resolveSibling("models"), m);
+            if (published != null) {
+                models.add(Map.of("id", m.replace(".safetensors", "").replace("/final", ""), "url", "../models/" + published));
+            } else {
+                System.out.println("forward pass: no " + m + " in the site, skipped");
+            }
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("peer", peer);
+        config.put("samples", SAMPLES);
+        config.put("models", models);
+        Files.writeString(dir.resolve("models.json"), Json.write(config));
+    }
+
+    // ---- input to redraw ----
+
+    private void interactions(ChromeDriver chrome, String base, Path bookDir, Path widgetsDir) throws IOException {
+        List<String> pages = new ArrayList<>();
+        for (Path page : htmlPages(bookDir)) {
+            pages.add("book/" + page);
+        }
+        for (Path page : htmlPages(widgetsDir)) {
+            pages.add("widgets/" + page);
+        }
+        section("Input to redraw", String.format(Locale.ROOT,
+                "%d timed events per control after %d warm-up ones, each dispatched at the start of a frame; "
+                        + "handler = the event's synchronous handlers (recompute + canvas redraw), frame = until that "
+                        + "frame is rendered. Verdict: frame p95 <= %.1f ms (one frame at 60 Hz). Device pixel ratio %s.",
+                EVENTS, WARMUP, FRAME_MS, SCALE));
+        table(List.of("page", "widget", "control", "n", "handler p50 ms", "p95", "frame p50 ms", "p95", "verdict"));
+        Set<String> measured = new java.util.TreeSet<>();
+        for (String page : pages) {
+            chrome.get(base + page);
+            List<WebElement> figures = chrome.findElements(By.cssSelector("figure[data-widget]"));
+            for (WebElement figure : figures) {
+                String widget = figure.getAttribute("data-widget");
+                String where = page.replace(".html", "") + "#" + figure.getAttribute("id");
+                chrome.executeScript("arguments[0].scrollIntoView({block: 'center'});", figure);
+                try {
+                    new WebDriverWait(chrome, Duration.ofSeconds(60)).until(d -> Set.of("ready", "error")
+                            .contains(String.valueOf(figure.getAttribute("data-state"))));
+                } catch (RuntimeException e) {
+                    row(where, widget, "(did not mount in 60 s)", "", "", "", "", "", "ERROR");
+                    continue;
+                }
+                if (!"ready".equals(figure.getAttribute("data-state"))) {
+                    row(where, widget, "(widget error: " + figure.getText().strip() + ")", "", "", "", "", "", "ERROR");
+                    continue;
+                }
+                List<Map<?, ?>> results;
+                try {
+                    results = WidgetDriver.drive(chrome, figure, EVENTS, WARMUP);
+                } catch (RuntimeException e) {
+                    row(where, widget, "(" + e.getMessage() + ")", "", "", "", "", "", "ERROR");
+                    continue;
+                }
+                for (Map<?, ?> c : results) {
+                    String control = c.get("control") + " (" + c.get("kind") + ")";
+                    long fetches = ((Number) c.get("fetches")).longValue();
+                    if (fetches > 0) {
+                        control += ", " + fetches + " fetching";
+                    }
+                    if (c.get("error") != null) {
+                        row(where, widget, control + ": " + c.get("error"), "", "", "", "", "", "ERROR");
+                        continue;
+                    }
+                    double[] handler = numbers(c.get("handler"));
+                    double[] frame = numbers(c.get("frame"));
+                    if (frame.length == 0) {
+                        row(where, widget, control, "0", "", "", "", "", "no samples");
+                        continue;
+                    }
+                    double p95 = quantile(frame, 0.95);
+                    boolean baseline = "baseline".equals(c.get("kind"));
+                    row(where, widget, control, Integer.toString(frame.length), ms(quantile(handler, 0.5)),
+                            ms(quantile(handler, 0.95)), ms(quantile(frame, 0.5)), ms(p95), baseline ? "(floor)"
+                                    : p95 <= FRAME_MS ? "ok (1 frame)" : "SLOW (" + (int) Math.ceil(p95 / FRAME_MS) + " frames)");
+                    if (!baseline) {
+                        measured.add(widget);
+                    }
+                }
+            }
+        }
+        endTable();
+        List<String> missing = WidgetRegistry.names().stream().filter(w -> !measured.contains(w)).toList();
+        if (!missing.isEmpty()) {
+            line("");
+            line("Not measured (no page holds them: add a WidgetCase to WidgetBenchmark.WIDGETS): "
+                    + String.join(", ", missing));
+        }
+    }
+
+    private static List<Path> htmlPages(Path site) throws IOException {
+        try (Stream<Path> files = Files.list(site)) {
+            return files.filter(p -> p.toString().endsWith(".html")).map(Path::getFileName).sorted().toList();
+        }
+    }
+
+    // ---- forward pass ----
+
+    private void forward(ChromeDriver chrome, String base) {
+        chrome.get(base + "widgets/bench/forward.html");
+        new WebDriverWait(chrome, Duration.ofMinutes(10)).until(d ->
+                Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return !!(window.__bench && window.__bench.done);")));
+        Map<?, ?> result = (Map<?, ?>) Json.parse((String) chrome.executeScript("return JSON.stringify(window.__bench);"));
+        section("Forward pass per model", "Per forward pass, in this browser: the widgets' Java code compiled by TeaVM "
+                + "(as in the book's bundle) against the same computation in the peer runtime, on the same weights and "
+                + "input, in interleaved samples of >= 10 ms each (" + SAMPLES + " per runtime). ratio = TeaVM p50 / "
+                + "peer p50 (above 1: TeaVM is slower). max abs diff = largest difference between the two outputs "
+                + "(max abs out: the largest output). Page: widgets/bench/forward.html.");
+        if (result.get("error") != null) {
+            line("");
+            line("The forward-pass page failed: " + result.get("error"));
+            return;
+        }
+        table(List.of("model", "input", "runtime", "p50 ms", "p95 ms", "ratio", "max abs diff", "max abs out", "outputs agree"));
+        Map<?, ?> peer = (Map<?, ?>) result.get("peer");
+        for (Object o : (List<?>) result.get("models")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            Map<?, ?> java = (Map<?, ?>) m.get("java");
+            double maxOut = ((Number) m.get("maxOutput")).doubleValue();
+            row((String) m.get("id"), (String) m.get("input"), "TeaVM (widgets)", ms3(num(java.get("p50"))),
+                    ms3(num(java.get("p95"))), "", "", String.format(Locale.ROOT, "%.3g", maxOut), "");
+            for (Object p : (List<?>) m.get("peers")) {
+                Map<?, ?> r = (Map<?, ?>) p;
+                double diff = r.get("maxDiff") == null ? Double.POSITIVE_INFINITY : num(r.get("maxDiff"));
+                boolean agree = diff <= 1e-4 * Math.max(1, maxOut);
+                row("", "", "TF.js " + peer.get("version") + " " + ((String) r.get("runtime")).substring(5),
+                        ms3(num(r.get("p50"))), ms3(num(r.get("p95"))),
+                        String.format(Locale.ROOT, "%.2fx", num(r.get("ratio"))),
+                        String.format(Locale.ROOT, "%.1e", diff), "", agree ? "yes" : "NO (over 1e-4 of max |out|)");
+            }
+        }
+        endTable();
+        if (peer == null) {
+            line("");
+            line("No peer runtime in this run, so no ratios (npm is needed once to install it; see above).");
+        }
+    }
+
+    // ---- first-load bytes ----
+
+    private void firstLoad(ChromeDriver chrome, String base, Path bookDir) throws IOException {
+        section("First load per page", "The page's HTML plus every stylesheet and script it links, as built "
+                + "(book/), raw and gzipped (java.util.zip, level 6, each file on its own as a server sends it). "
+                + "Not counted: weights (fetched when a figure nears the viewport), KaTeX fonts (fetched only for the "
+                + "glyphs a page's math uses; 'fonts' shows what Chromium fetched on opening the page), images.");
+        table(List.of("page", "HTML", "CSS", "JS", "total", "total gzip", "fonts at load", "weights at load"));
+        Pattern link = Pattern.compile("<link[^>]*rel=\"stylesheet\"[^>]*href=\"([^\"]+)\"|<script[^>]*src=\"([^\"]+)\"");
+        for (Path page : htmlPages(bookDir)) {
+            byte[] html = Files.readAllBytes(bookDir.resolve(page));
+            long css = 0;
+            long js = 0;
+            long gzip = gzipSize(html);
+            Matcher m = link.matcher(new String(html, StandardCharsets.UTF_8));
+            while (m.find()) {
+                String href = m.group(1) != null ? m.group(1) : m.group(2);
+                byte[] bytes = Files.readAllBytes(bookDir.resolve(href));
+                if (m.group(1) != null) {
+                    css += bytes.length;
+                } else {
+                    js += bytes.length;
+                }
+                gzip += gzipSize(bytes);
+            }
+            chrome.get("about:blank");
+            chrome.get(base + "book/" + page);
+            chrome.executeAsyncScript("var done = arguments[0]; setTimeout(done, 1000);"); // lazy fetches settle
+            List<?> sizes = (List<?>) chrome.executeScript("var f = 0, fb = 0, w = 0, wb = 0;"
+                    + "performance.getEntriesByType('resource').forEach(function (e) {"
+                    + " if (/\\.woff2?$/.test(e.name)) { f++; fb += e.encodedBodySize; }"
+                    + " if (/\\.safetensors$/.test(e.name)) { w++; wb += e.encodedBodySize; } });"
+                    + "return [f, fb, w, wb];");
+            row(page.toString(), kb(html.length), kb(css), kb(js), kb(html.length + css + js), kb(gzip),
+                    sizes.get(0) + " (" + kb(((Number) sizes.get(1)).longValue()) + ")",
+                    sizes.get(2) + " (" + kb(((Number) sizes.get(3)).longValue()) + ")");
+        }
+        endTable();
+    }
+
+    private static long gzipSize(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.size();
+    }
+
+    // ---- statistics and printing ----
+
+    /** The nearest-rank quantile, as the page computes it. */
+    static double quantile(double[] values, double q) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1))];
+    }
+
+    private static double[] numbers(Object list) {
+        return ((List<?>) list).stream().mapToDouble(WidgetBenchmark::num).toArray();
+    }
+
+    private static double num(Object o) {
+        return o == null ? Double.NaN : ((Number) o).doubleValue();
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String ms3(double v) {
+        return v >= 1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String kb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f kB", bytes / 1000.0);
+    }
+
+    private void header(String peer) {
+        line("# Widget benchmark");
+        line("");
+        line(String.format(Locale.ROOT, "Chromium %s (headless), %d CPU cores, Java %s; peer runtime: %s. "
+                        + "Load average (1, 5, 15 min) at the start: %s.", chromiumVersion(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), peer, loadAverage()));
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), so a reader sees how busy the machine was. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + ", " + parts[1] + ", " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String chromiumVersion() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/chromium", "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+)").matcher(out);
+            return m.find() ? m.group(1) : "?";
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
+    }
+
+    private void section(String title, String text) {
+        line("");
+        line("## " + title);
+        line("");
+        line(text);
+        line("");
+    }
+
+    /** Starts a table; rows collect until {@link #endTable}, which prints it with aligned columns. */
+    private void table(List<String> columns) {
+        rows = new ArrayList<>();
+        rows.add(columns.toArray(String[]::new));
+    }
+
+    private void row(String... cells) {
+        rows.add(cells);
+    }
+
+    private void endTable() {
+        int[] width = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        for (int k = 0; k < rows.size(); k++) {
+            StringBuilder b = new StringBuilder("|");
+            for (int i = 0; i < width.length; i++) {
+                String cell = i < rows.get(k).length ? rows.get(k)[i] : "";
+                b.append(' ').append(cell).append(" ".repeat(width[i] - cell.length())).append(" |");
+            }
+            line(b.toString());
+            if (k == 0) {
+                StringBuilder rule = new StringBuilder("|");
+                for (int w : width) {
+                    rule.append("-".repeat(w + 2)).append('|');
+                }
+                line(rule.toString());
+            }
+        }
+    }
+
+    private void line(String text) {
+        System.out.println(text);
+        System.out.flush();
+        report.append(text).append('\n');
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** "NAME/FILE" as published (content-hashed, through models/NAME/index.json), or null when the site lacks it. */
+    private static String publishedName(Path models, String m) throws IOException {
+        String name = m.substring(0, m.indexOf('/'));
+        String file = m.substring(m.indexOf('/') + 1);
+        Path index = models.resolve(name).resolve("index.json");
+        if (!Files.exists(index)) {
+            return null;
+        }
+        for (Object o : (List<?>) ((Map<?, ?>) Json.parse(Files.readString(index))).get("files")) {
+            Map<?, ?> f = (Map<?, ?>) o;
+            if (file.equals(f.get("name"))) {
+                return name + "/" + f.get("url");
+            }
+        }
+        return null;
+    }
+}
