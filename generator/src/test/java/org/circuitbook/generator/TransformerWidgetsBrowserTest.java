@@ -144,7 +144,7 @@ class TransformerWidgetsBrowserTest {
         wait.until(d -> readout.getText().startsWith("attending to \"be\" raises the logit of \"be\" by "));
         assertTrue(readout.getText().endsWith("(copying)"), readout.getText());
         assertNotEquals(before, pixels(), "the cursor is drawn");
-        assertTrue(driver.getCurrentUrl().endsWith("#fig-circuits:view=ov.1&cell=1.1"), driver.getCurrentUrl());
+        wait.until(d -> d.getCurrentUrl().endsWith("#fig-circuits:view=ov.1&cell=1.1"));
 
         // the pointer: the cell under it is read out (cell (0, 0) is at the grid's top-left, (62, 70) in the drawing)
         List<?> rect = (List<?>) ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();"
@@ -211,7 +211,7 @@ class TransformerWidgetsBrowserTest {
         new Select(figure.findElement(By.cssSelector("select"))).selectByValue("1.0");
         wait.until(d -> canvas.getAttribute("aria-label").contains("With head 1.0 ablated the mean loss is "));
         assertNotEquals(clean, pixels(), "the ablated run is drawn");
-        assertTrue(driver.getCurrentUrl().contains("#fig-attention:step=40&ablate=1.0&tokens="), driver.getCurrentUrl());
+        wait.until(d -> d.getCurrentUrl().contains("#fig-attention:step=40&ablate=1.0&tokens="));
 
         tokens.clear();
         tokens.sendKeys("ba be bi ba be bi", Keys.ENTER);
@@ -261,7 +261,7 @@ class TransformerWidgetsBrowserTest {
         a.clear();
         a.sendKeys("3");
         wait.until(d -> canvas.getAttribute("aria-label").contains("For 3 + 8 the model predicts"));
-        assertTrue(driver.getCurrentUrl().endsWith("#fig-grokking:step=0&a=3&b=8"), driver.getCurrentUrl());
+        wait.until(d -> d.getCurrentUrl().endsWith("#fig-grokking:step=0&a=3&b=8"));
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 
@@ -298,9 +298,9 @@ class TransformerWidgetsBrowserTest {
         WebElement readout = figure.findElement(By.cssSelector("output"));
         canvas.sendKeys(Keys.ARROW_RIGHT); // focus puts the cursor on (0, 0); then head 0.1
         wait.until(d -> readout.getText().startsWith("Patching head 0.1 (its output at every position) from the clean run"));
+        wait.until(d -> d.getCurrentUrl().endsWith("&cell=0.1")); // the fragment is written within 100 ms
         String url = driver.getCurrentUrl();
         assertTrue(url.contains("#fig-patching:view=heads&metric=probability&clean="), url);
-        assertTrue(url.endsWith("&cell=0.1"), url);
 
         inputs.get(1).clear();
         inputs.get(1).sendKeys("ba be", Keys.ENTER);

@@ -135,8 +135,7 @@ public class WidgetBrowserTest {
 
         slider.sendKeys(Keys.ARROW_LEFT);
         wait.until(d -> readout.getText().equals("0.00"));
-        assertTrue(driver.getCurrentUrl().endsWith("toy.html#widget-1:sparsity=0.00"),
-                "the setting is in the URL fragment: " + driver.getCurrentUrl());
+        wait.until(d -> d.getCurrentUrl().endsWith("toy.html#widget-1:sparsity=0.00"));
         String after = canvasPixels();
         assertNotEquals(before, after, "the canvas was redrawn for the other model");
         assertTrue(figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label")
@@ -176,8 +175,7 @@ public class WidgetBrowserTest {
         // the chapter's figure starts at S = 0.9: the live model trains there too, and superposes 4 or 5 features
         assertTrue(aria.matches("Trained live in this page, step 3000 of 3000, loss 0\\.\\d{4}\\. Toy model trained at "
                 + "sparsity 0\\.90: [45] of 5 features have a direction of length above 0\\.5 in 2 dimensions.*"), aria);
-        assertTrue(driver.getCurrentUrl().endsWith("#widget-1:sparsity=0.90&live=1&s=0.9&decay=0.9&shape=5x2"),
-                driver.getCurrentUrl());
+        wait.until(d -> d.getCurrentUrl().endsWith("#widget-1:sparsity=0.90&live=1&s=0.9&decay=0.9&shape=5x2"));
 
         WebElement live = figure.findElement(By.cssSelector("input[id$=live-sparsity]"));
         live.sendKeys(Keys.HOME); // dense features: a fresh run, which keeps only the two most important
