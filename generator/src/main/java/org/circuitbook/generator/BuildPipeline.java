@@ -138,7 +138,7 @@ public final class BuildPipeline {
         String model = widget.options().get("model").value();
         attrs.put("model", model);
         attrs.put("weights", String.join(" ", trained.get(model).urls()));
-        for (String key : List.of("sparsity", "view", "head", "height")) {
+        for (String key : List.of("sparsity", "view", "head", "d_sae", "l1", "height")) {
             DirectiveBlock.Option option = widget.options().get(key);
             if (option != null) {
                 attrs.put(key, option.value());

@@ -8,12 +8,15 @@ import org.circuitbook.generator.markdown.DirectiveBlock;
 import org.circuitbook.generator.markdown.WidgetFigures;
 import org.circuitbook.generator.training.TrainedModel;
 import org.circuitbook.generator.training.TrainedSet;
+import org.circuitbook.widgets.data.SparseFeatures;
 import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.ToyModel;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.CircuitsView;
 import org.circuitbook.widgets.widget.GrokkingView;
+import org.circuitbook.widgets.widget.SaeExplorerView;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.SuperpositionView;
 import org.circuitbook.widgets.widget.SvgPainter;
@@ -39,8 +42,33 @@ public final class StaticWidgets {
             case "circuits" -> circuits(widget, set);
             case "attention-patterns" -> attention(set);
             case "grokking" -> grokking(set);
+            case "sae-explorer" -> saeExplorer(widget, set);
             default -> null;
         };
+    }
+
+    /** The SAE the live widget starts with (the chapter's :d_sae: and :l1:, else the middle ones), no latent selected. */
+    private static WidgetFigures.Fallback saeExplorer(DirectiveBlock widget, TrainedSet set) {
+        TrainedModel truth = set.models().stream().filter(m -> m.fileName().equals("ground-truth.safetensors"))
+                .findFirst().orElse(null);
+        List<SaeExplorerView.SaeFile> files = SaeExplorerView.saeFiles(String.join(" ", set.urls()));
+        DirectiveBlock.Option dSae = widget.options().get("d_sae");
+        DirectiveBlock.Option l1 = widget.options().get("l1");
+        SaeExplorerView.SaeFile shown = SaeExplorerView.initial(files, dSae == null ? null : dSae.value(),
+                l1 == null ? null : l1.value());
+        if (truth == null || shown == null) {
+            return null;
+        }
+        SafeTensors truthFile = SafeTensors.fromBytes(truth.bytes());
+        SparseFeatures.Settings settings = SparseFeatures.Settings.fromSpec(truthFile.metadata().get("spec"));
+        byte[] bytes = set.models().get(set.urls().indexOf(shown.url())).bytes();
+        SaeExplorerView.Run run = SaeExplorerView.run(SparseAutoencoder.fromWeights(SafeTensors.fromBytes(bytes)),
+                shown.l1(), truthFile.tensor("features"),
+                settings.evaluationCoefficients(settings.index(shown.dSae(), shown.l1Value())));
+        SvgPainter svg = new SvgPainter(SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
+        SaeExplorerView.paint(svg, run, -1, -1, -1);
+        String description = SaeExplorerView.describe(run, -1);
+        return new WidgetFigures.Fallback(svg.toSvg(description), description);
     }
 
     /** The final step of the run, with the logits for the live widget's first a and b (12 + 30). */

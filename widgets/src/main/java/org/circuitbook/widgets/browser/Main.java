@@ -16,7 +16,8 @@ public final class Main {
             "superposition", SuperpositionMount::mount,
             "circuits", CircuitsMount::mount,
             "attention-patterns", AttentionMount::mount,
-            "grokking", GrokkingMount::mount);
+            "grokking", GrokkingMount::mount,
+            "sae-explorer", SaeExplorerMount::mount);
 
     /** Builds a widget's DOM inside its figure. */
     interface Mounter {

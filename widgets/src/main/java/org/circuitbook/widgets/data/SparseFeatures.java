@@ -89,6 +89,9 @@ public final class SparseFeatures {
 
         /** The seed of the index-th SAE: its initial weights ({@code seed}), batches ({@code seed + 1}). */
         public long saeSeed(int index) {
+            if (index < 0 || index >= dSae.size() * l1Coefficients.size()) {
+                throw new IllegalArgumentException("no SAE " + index + " in d_sae " + dSae + " x l1 " + l1Coefficients);
+            }
             return seed * 1000 + index;
         }
 

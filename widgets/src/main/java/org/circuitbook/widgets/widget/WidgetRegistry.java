@@ -29,6 +29,9 @@ public final class WidgetRegistry {
                         + "W_E, and the logits for a + b at that step"));
         add(new WidgetInfo("circuits", "attention-only", Set.of("model", "height", "view", "head"),
                 "the bigram table and each head's OV and QK circuits of a zero- or one-layer attention-only model"));
+        add(new WidgetInfo("sae-explorer", "sae-toy", Set.of("model", "height", "d_sae", "l1"),
+                "the trained sparse autoencoders by dictionary size and L1 coefficient: decoder-vs-true-feature cosines, "
+                        + "MMCS, reconstruction error, L0, dead latents, and each latent's top-activating inputs"));
     }
 
     private WidgetRegistry() {

@@ -1,6 +1,7 @@
 package org.circuitbook.widgets.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -21,6 +22,8 @@ class SparseFeaturesTest {
         assertEquals(-1, s.index(48, 1.0));
         assertEquals(2005, s.saeSeed(5));
         assertEquals(2005 ^ 0x5EED, s.evaluationSeed(5));
+        assertEquals("no SAE -1 in d_sae [32, 64, 128] x l1 [0.03, 0.3, 1.0]",
+                assertThrows(IllegalArgumentException.class, () -> s.evaluationSeed(-1)).getMessage());
         assertEquals(List.of(SparseFeatures.EVALUATION_BATCH, 64), List.of(s.evaluationCoefficients(5).shape()[0],
                 s.evaluationCoefficients(5).shape()[1]));
 
