@@ -41,10 +41,11 @@ public final class SaeExplorerView {
     /**
      * One trained SAE measured on a batch: its L1 coefficient as labelled, the batch's feature coefficients
      * [batch, n_features], the cosines [d_sae, n_features], the row order (row -> latent), each latent's
-     * best-matching feature, the evaluation and how often each latent fires.
+     * best-matching feature, the evaluation, how often each latent fires, and the heatmap's cell colours in
+     * row order (computed once: thousands of colour strings are the costliest part of a repaint).
      */
     public record Run(String l1, Tensor coefficients, Tensor cos, int[] order, int[] best,
-                      SparseAutoencoder.Evaluation evaluation, int[] fires, double mmcs) {
+                      SparseAutoencoder.Evaluation evaluation, int[] fires, double mmcs, String[] colors) {
         public int dSae() {
             return cos.dim(0);
         }
@@ -146,8 +147,14 @@ public final class SaeExplorerView {
         for (int r = 0; r < dSae; r++) {
             order[r] = latents.get(r);
         }
+        String[] colors = new String[dSae * n];
+        for (int r = 0; r < dSae; r++) {
+            for (int i = 0; i < n; i++) {
+                colors[r * n + i] = Colormaps.diverging(cos[order[r] * n + i]);
+            }
+        }
         return new Run(l1, coefficients, Tensor.of(cos, dSae, n), order, best, evaluation, fires,
-                sae.mmcs(features));
+                sae.mmcs(features), colors);
     }
 
     /** One trained SAE's file among a figure's weights: {@code .../sae-d64-l1-0.3.safetensors}. */
@@ -308,13 +315,7 @@ public final class SaeExplorerView {
         p.text("rows: latents, ordered by best-matching feature   columns: true features   cells: cosine",
                 WIDTH / 2.0, 33, MUTED, 11, "center");
         p.text(metrics(run), WIDTH / 2.0, 51, INK, 12, "center");
-        String[] colors = new String[dSae * n];
-        for (int r = 0; r < dSae; r++) {
-            for (int i = 0; i < n; i++) {
-                colors[r * n + i] = Colormaps.diverging(run.cos().get(run.latentAt(r), i));
-            }
-        }
-        p.cells(GRID_X, GRID_Y, GRID_W, GRID_H, n, colors);
+        p.cells(GRID_X, GRID_Y, GRID_W, GRID_H, n, run.colors());
         for (int r = 0; r < dSae; r++) {
             int j = run.latentAt(r);
             if (run.dead(j)) {
