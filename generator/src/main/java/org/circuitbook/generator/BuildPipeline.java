@@ -165,7 +165,7 @@ public final class BuildPipeline {
         attrs.put("weights", String.join(" ", published.get(model).stream().map(TrainedSet.PublishedFile::url).toList()));
         attrs.put("integrity", String.join(" ",
                 published.get(model).stream().map(TrainedSet.PublishedFile::integrity).toList()));
-        for (String key : List.of("sparsity", "view", "head", "metric", "height")) {
+        for (String key : List.of("sparsity", "view", "head", "metric", "d_sae", "l1", "height")) {
             DirectiveBlock.Option option = widget.options().get(key);
             if (option != null) {
                 attrs.put(key, option.value());

@@ -42,7 +42,7 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with a misspelt widget name fails at the directive, listing the known widgets")
     void unknownWidget() throws IOException {
-        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: activation-patching, attention-patterns, circuits, grokking, superposition)"),
+        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: activation-patching, attention-patterns, circuits, grokking, sae-explorer, superposition)"),
                 errors(SITE + SPEC + """
                         -- content/chapters/01-a.md --
                         ---
@@ -112,6 +112,38 @@ class BrokenSitesTest {
                         :model: toy
                         :sparsity: 0.5
                         :height: tall
+                        :::
+                        """));
+    }
+
+    @Test
+    @DisplayName("with an sae-explorer dictionary size or L1 coefficient that was not trained, or is not a number")
+    void saeExplorerOptions() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:6:1: check: model saes has no SAE with d_sae 12 (trained: 8, 16)",
+                "content/chapters/01-a.md:7:1: check: model saes has no SAE with L1 coefficient 0.5 (trained: 0.1, 1)",
+                "content/chapters/01-a.md:14:1: check: unknown option \"sparsity\" for widget sae-explorer (known: d_sae, height, l1, label, model, name)",
+                "content/chapters/01-a.md:12:1: check: d_sae must be a whole number, got \"many\" (trained: 8, 16)",
+                "content/chapters/01-a.md:13:1: check: l1 must be a number, got \"strong\" (trained: 0.1, 1)"),
+                errors(SITE + """
+                        -- content/models/saes.yaml --
+                        model: {kind: sae-toy, d_sae: [8, 16], l1_coefficients: [0.1, 1.0]}
+                        data: {n_features: 8, d_in: 4}
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        :::{widget} sae-explorer
+                        :model: saes
+                        :d_sae: 12
+                        :l1: 0.5
+                        :::
+
+                        :::{widget} sae-explorer
+                        :model: saes
+                        :d_sae: many
+                        :l1: strong
+                        :sparsity: 0.9
                         :::
                         """));
     }

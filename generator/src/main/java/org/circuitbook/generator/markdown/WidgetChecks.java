@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.generator.training.ModelSpec;
+import org.circuitbook.generator.training.SaeToySpec;
 import org.circuitbook.generator.training.ToySuperpositionTrainer;
 import org.circuitbook.widgets.widget.WidgetRegistry;
 
@@ -66,6 +67,9 @@ final class WidgetChecks {
         }
         if (model.kind().equals(widget.modelKind()) && widget.name().equals("circuits")) {
             checkCircuits(path, d, model, problems);
+        }
+        if (model.kind().equals(widget.modelKind()) && widget.name().equals("sae-explorer")) {
+            checkSaeExplorer(path, d, model, problems);
         }
         if (model.kind().equals(widget.modelKind()) && (widget.name().equals("attention-patterns")
                 || widget.name().equals("activation-patching"))
@@ -132,6 +136,39 @@ final class WidgetChecks {
                 problems.add(path, head.line(), head.column(), "model " + model.name() + " has no head \"" + head.value()
                         + "\"", spec.nLayers() < 1 ? "a zero-layer model has no heads"
                         : "heads of layer 0: 0 to " + (spec.nHeads() - 1));
+            }
+        }
+    }
+
+    /** The sae-explorer widget's :d_sae: and :l1: against the dictionary sizes and L1 coefficients trained. */
+    private static void checkSaeExplorer(String path, DirectiveBlock d, ModelSpec model, Problems problems) {
+        SaeToySpec spec = (SaeToySpec) model.settings();
+        DirectiveBlock.Option size = d.options().get("d_sae");
+        String sizes = String.join(", ", spec.dSae().stream().map(String::valueOf).toList());
+        if (size != null) {
+            int v = -1;
+            try {
+                v = Integer.parseInt(size.value());
+            } catch (NumberFormatException e) {
+                problems.add(path, size.line(), size.column(), "d_sae must be a whole number, got \"" + size.value() + "\"",
+                        "trained: " + sizes);
+            }
+            if (v >= 0 && !spec.dSae().contains(v)) {
+                problems.add(path, size.line(), size.column(), "model " + model.name() + " has no SAE with d_sae "
+                        + size.value(), "trained: " + sizes);
+            }
+        }
+        DirectiveBlock.Option l1 = d.options().get("l1");
+        String coefficients = String.join(", ", spec.l1Coefficients().stream().map(SaeToySpec::label).toList());
+        if (l1 != null) {
+            try {
+                if (!spec.l1Coefficients().contains(Double.parseDouble(l1.value()))) {
+                    problems.add(path, l1.line(), l1.column(), "model " + model.name() + " has no SAE with L1 coefficient "
+                            + l1.value(), "trained: " + coefficients);
+                }
+            } catch (NumberFormatException e) {
+                problems.add(path, l1.line(), l1.column(), "l1 must be a number, got \"" + l1.value() + "\"",
+                        "trained: " + coefficients);
             }
         }
     }

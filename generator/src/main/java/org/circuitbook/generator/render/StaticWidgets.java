@@ -8,14 +8,17 @@ import org.circuitbook.generator.markdown.DirectiveBlock;
 import org.circuitbook.generator.markdown.WidgetFigures;
 import org.circuitbook.generator.training.TrainedModel;
 import org.circuitbook.generator.training.TrainedSet;
+import org.circuitbook.widgets.data.SparseFeatures;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.ActivationPatching;
+import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.ToyModel;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.CircuitsView;
 import org.circuitbook.widgets.widget.GrokkingView;
 import org.circuitbook.widgets.widget.PatchingView;
+import org.circuitbook.widgets.widget.SaeExplorerView;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.SuperpositionView;
 import org.circuitbook.widgets.widget.SvgPainter;
@@ -42,8 +45,34 @@ public final class StaticWidgets {
             case "attention-patterns" -> attention(set);
             case "grokking" -> grokking(set);
             case "activation-patching" -> patching(widget, set);
+            case "sae-explorer" -> saeExplorer(widget, set);
             default -> null;
         };
+    }
+
+    /** The SAE the live widget starts with (the chapter's :d_sae: and :l1:, else the middle ones), no latent selected. */
+    private static WidgetFigures.Fallback saeExplorer(DirectiveBlock widget, TrainedSet set) {
+        TrainedModel truth = set.models().stream().filter(m -> m.fileName().equals("ground-truth.safetensors"))
+                .findFirst().orElse(null);
+        List<String> names = set.models().stream().map(TrainedModel::fileName).toList();
+        List<SaeExplorerView.SaeFile> files = SaeExplorerView.saeFiles(String.join(" ", names));
+        DirectiveBlock.Option dSae = widget.options().get("d_sae");
+        DirectiveBlock.Option l1 = widget.options().get("l1");
+        SaeExplorerView.SaeFile shown = SaeExplorerView.initial(files, dSae == null ? null : dSae.value(),
+                l1 == null ? null : l1.value());
+        if (truth == null || shown == null) {
+            return null;
+        }
+        SafeTensors truthFile = SafeTensors.fromBytes(truth.bytes());
+        SparseFeatures.Settings settings = SparseFeatures.Settings.fromSpec(truthFile.metadata().get("spec"));
+        byte[] bytes = set.models().get(names.indexOf(shown.url())).bytes();
+        SaeExplorerView.Run run = SaeExplorerView.run(SparseAutoencoder.fromWeights(SafeTensors.fromBytes(bytes)),
+                shown.l1(), truthFile.tensor("features"),
+                settings.evaluationCoefficients(settings.index(shown.dSae(), shown.l1Value())));
+        SvgPainter svg = new SvgPainter(SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
+        SaeExplorerView.paint(svg, run, -1, -1, -1);
+        String description = SaeExplorerView.describe(run, -1);
+        return new WidgetFigures.Fallback(svg.toSvg(description), description);
     }
 
     /** The final step of the run, with the logits for the live widget's first a and b (12 + 30). */

@@ -1,9 +1,11 @@
 package org.circuitbook.generator.training;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.circuitbook.generator.config.YamlMap;
+import org.circuitbook.widgets.data.SparseFeatures;
 
 /**
  * Sparse autoencoders on toy activations (Sharkey et al. 2022; Bricken et al. 2023): {@code n_features}
@@ -109,6 +111,16 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
         return "d_sae=" + dSae + "\nl1_coefficients=" + l1Coefficients + "\nn_features=" + nFeatures + "\nd_in=" + dIn
                 + "\nfeature_probability=" + featureProbability + "\nsteps=" + steps + "\nbatch_size=" + batchSize
                 + "\nlearning_rate=" + learningRate + "\nseed=" + seed + "\n";
+    }
+
+    /** An L1 coefficient as file names and labels write it: 1.0 is "1", 0.30 is "0.3". */
+    public static String label(double l1) {
+        return BigDecimal.valueOf(l1).stripTrailingZeros().toPlainString();
+    }
+
+    /** The data settings and seeds, as the widgets read them back from the ground truth's canonical spec. */
+    public SparseFeatures.Settings settings() {
+        return new SparseFeatures.Settings(dSae, l1Coefficients, nFeatures, dIn, featureProbability, seed);
     }
 
     @Override

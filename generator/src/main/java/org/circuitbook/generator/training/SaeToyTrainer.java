@@ -2,12 +2,13 @@ package org.circuitbook.generator.training;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.circuitbook.widgets.data.Lcg;
+import org.circuitbook.widgets.data.SparseFeatures;
 import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.tensor.Ops;
 import org.circuitbook.widgets.tensor.Tensor;
@@ -30,21 +31,22 @@ import org.nd4j.linalg.learning.config.Adam;
  * plus lambda times the L1 norm of the latents weighted by their decoder norms (Anthropic's 2024
  * update to Bricken et al. 2023, which removes the need to renormalise W_dec). Adam.
  *
- * <p>Metrics per SAE: MMCS to the true features, normalised reconstruction error, L0, and the fraction
- * of dead latents (never active on 4,096 fresh samples). The widgets' pure-Java forward pass is compared
+ * <p>The data ({@link SparseFeatures}) is drawn with {@link Lcg}, which the browser runs identically, so the
+ * sae-explorer widget regenerates each SAE's evaluation batch. Metrics per SAE: MMCS to the true features,
+ * normalised reconstruction error, L0, and the fraction of dead latents (never active on the 4,096 inputs of
+ * that evaluation batch). The widgets' pure-Java forward pass is compared
  * with ND4J's on a fixed batch: above 1e-5 the build fails.
  */
 final class SaeToyTrainer {
     static final String VERSION = "sae-toy/1";
     static final String GROUND_TRUTH = "ground-truth.safetensors";
     static final float PARITY_TOLERANCE = 1e-5f;
-    private static final int EVAL_BATCH = 4096;
 
     private SaeToyTrainer() {
     }
 
     static String fileName(int dSae, double l1) {
-        return "sae-d" + dSae + "-l1-" + BigDecimal.valueOf(l1).stripTrailingZeros().toPlainString() + ".safetensors";
+        return "sae-d" + dSae + "-l1-" + SaeToySpec.label(l1) + ".safetensors";
     }
 
     static List<TrainedModel> train(String specName, SaeToySpec spec) {
@@ -59,10 +61,10 @@ final class SaeToyTrainer {
             meta.put("spec_name", specName);
             meta.put("spec", spec.canonical());
             out.add(new TrainedModel(GROUND_TRUTH, new SafeTensors(Map.of("features", features), meta).toBytes()));
-            int index = 0;
+            SparseFeatures.Settings settings = spec.settings();
             for (int size : spec.dSae()) {
                 for (double l1 : spec.l1Coefficients()) {
-                    out.add(trainOne(specName, spec, features, size, l1, spec.seed() * 1000 + (index++)));
+                    out.add(trainOne(specName, spec, features, size, l1, settings, settings.index(size, l1)));
                 }
             }
             return out;
@@ -89,20 +91,17 @@ final class SaeToyTrainer {
         return Tensor.of(f, spec.nFeatures(), spec.dIn());
     }
 
-    /** A batch of activations: [size, d_in] = coefficients [size, n_features] x features. */
-    static INDArray batch(Random random, int size, SaeToySpec spec, Tensor features) {
-        float[] c = new float[size * spec.nFeatures()];
-        for (int i = 0; i < c.length; i++) {
-            float u = random.nextFloat();
-            float v = random.nextFloat();
-            c[i] = v < spec.featureProbability() ? u : 0f;
-        }
-        Tensor x = Ops.matmul(Tensor.of(c, size, spec.nFeatures()), features);
+    /** A batch of activations ({@link SparseFeatures}): [size, d_in] = coefficients [size, n_features] x features. */
+    static INDArray batch(Lcg random, int size, SaeToySpec spec, Tensor features) {
+        Tensor x = SparseFeatures.inputs(SparseFeatures.coefficients(random, size, spec.nFeatures(),
+                spec.featureProbability()), features);
         return Nd4j.create(x.data(), new long[] {size, spec.dIn()}, DataType.FLOAT);
     }
 
-    private static TrainedModel trainOne(String specName, SaeToySpec spec, Tensor features, int dSae, double l1, long seed) {
+    private static TrainedModel trainOne(String specName, SaeToySpec spec, Tensor features, int dSae, double l1,
+                                         SparseFeatures.Settings settings, int index) {
         int dIn = spec.dIn();
+        long seed = settings.saeSeed(index);
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("input", DataType.FLOAT, -1, dIn);
         SDVariable target = sd.placeHolder("label", DataType.FLOAT, -1, dIn);
@@ -135,13 +134,14 @@ final class SaeToyTrainer {
         sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Adam(spec.learningRate()))
                 .dataSetFeatureMapping("input").dataSetLabelMapping("label").build());
 
-        Random data = new Random(seed + 1);
+        Lcg data = new Lcg(seed + 1);
         sd.fit(Batches.autoencoding(spec.steps(), () -> batch(data, spec.batchSize(), spec, features)), 1);
 
         SparseAutoencoder sae = new SparseAutoencoder(export(wEnc.getArr(), dIn, dSae), export(bEnc.getArr(), dSae),
                 export(wDec.getArr(), dSae, dIn), export(bDec.getArr(), dIn));
-        INDArray eval = batch(new Random(seed ^ 0x5EEDL), EVAL_BATCH, spec, features);
-        Tensor evalX = export(eval, EVAL_BATCH, dIn);
+        // the batch the sae-explorer widget regenerates in the browser
+        Tensor evalX = SparseFeatures.inputs(settings.evaluationCoefficients(index), features);
+        INDArray eval = Nd4j.create(evalX.data(), new long[] {SparseFeatures.EVALUATION_BATCH, dIn}, DataType.FLOAT);
         Map<String, Object> metrics = metrics(sae, features, evalX);
         metrics.put("final_loss", sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0));
 
@@ -151,13 +151,13 @@ final class SaeToyTrainer {
         meta.put("spec_name", specName);
         meta.put("d_in", Integer.toString(dIn));
         meta.put("d_sae", Integer.toString(dSae));
-        meta.put("l1_coefficient", BigDecimal.valueOf(l1).stripTrailingZeros().toPlainString());
+        meta.put("l1_coefficient", SaeToySpec.label(l1));
         meta.put("trainer", VERSION);
         meta.put("metrics", Json.write(metrics));
         byte[] bytes = new SafeTensors(sae.tensors(), meta).toBytes();
 
         // parity: the published weights, run by the widgets' code, against ND4J on the same batch
-        INDArray parityBatch = batch(new Random(seed + 7), 64, spec, features);
+        INDArray parityBatch = batch(new Lcg(seed + 7), 64, spec, features);
         Tensor expected = export(sd.output(Map.of("input", parityBatch), "output").get("output"), 64, dIn);
         Tensor actual = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(bytes)).forward(export(parityBatch, 64, dIn));
         float diff = Ops.maxAbsDiff(expected, actual);
@@ -170,35 +170,12 @@ final class SaeToyTrainer {
 
     /** MMCS, normalised reconstruction error, L0 and dead fraction on an evaluation batch. */
     static Map<String, Object> metrics(SparseAutoencoder sae, Tensor features, Tensor x) {
-        Tensor f = sae.encode(x);
-        Tensor xHat = sae.decode(f);
-        int batch = x.dim(0);
-        double err = 0;
-        double energy = 0;
-        for (int i = 0; i < x.size(); i++) {
-            double d = x.data()[i] - xHat.data()[i];
-            err += d * d;
-            energy += x.data()[i] * x.data()[i];
-        }
-        long active = 0;
-        boolean[] alive = new boolean[sae.dSae()];
-        for (int b = 0; b < batch; b++) {
-            for (int j = 0; j < sae.dSae(); j++) {
-                if (f.get(b, j) > 0) {
-                    active++;
-                    alive[j] = true;
-                }
-            }
-        }
-        int dead = 0;
-        for (boolean a : alive) {
-            dead += a ? 0 : 1;
-        }
+        SparseAutoencoder.Evaluation e = sae.evaluate(x);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mmcs", sae.mmcs(features));
-        m.put("normalised_reconstruction_error", energy == 0 ? 0.0 : err / energy);
-        m.put("l0", (double) active / batch);
-        m.put("dead_fraction", (double) dead / sae.dSae());
+        m.put("normalised_reconstruction_error", e.normalisedReconstructionError());
+        m.put("l0", e.l0());
+        m.put("dead_fraction", e.deadFraction());
         return m;
     }
 

@@ -51,7 +51,7 @@ class CliTest {
                 :::
                 """);
         assertEquals(1, run("build", "--root", root.toString()));
-        assertEquals("content/chapters/01-a.md:4:1: check: unknown widget \"nope\" (known: attention-patterns, circuits, grokking, superposition)\n"
+        assertEquals("content/chapters/01-a.md:4:1: check: unknown widget \"nope\" (known: activation-patching, attention-patterns, circuits, grokking, sae-explorer, superposition)\n"
                 + "1 error\n"
                 + "build failed; " + root.resolve("site") + " was left as it was\n", err.toString());
         assertTrue(!Files.exists(root.resolve("site")));

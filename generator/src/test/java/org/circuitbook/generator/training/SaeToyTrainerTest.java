@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.widgets.data.SparseFeatures;
 import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.SaeExplorerView;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,28 @@ class SaeToyTrainerTest {
         Map<?, ?> strong = metrics("sae-d32-l1-0.3.safetensors");
         assertTrue(((Number) weak.get("l0")).doubleValue() > ((Number) strong.get("l0")).doubleValue(), weak + " vs " + strong);
         assertTrue(((Number) weak.get("mmcs")).doubleValue() < ((Number) strong.get("mmcs")).doubleValue(), weak + " vs " + strong);
+    }
+
+    @Test
+    @DisplayName("the sae-explorer widget regenerates each SAE's evaluation batch from the ground truth's spec: its metrics are the build's, exactly")
+    void widgetReproducesTheMetrics() {
+        SafeTensors truth = SafeTensors.fromBytes(trained.get(0).bytes());
+        SparseFeatures.Settings settings = SparseFeatures.Settings.fromSpec(truth.metadata().get("spec"));
+        assertEquals(spec.settings(), settings);
+        List<SaeExplorerView.SaeFile> files = SaeExplorerView.saeFiles(
+                String.join(" ", trained.stream().map(t -> "models/sae/" + t.fileName()).toList()));
+        assertEquals(2, files.size());
+        for (SaeExplorerView.SaeFile file : files) {
+            TrainedModel model = trained.stream().filter(t -> file.url().endsWith("/" + t.fileName())).findFirst().orElseThrow();
+            SaeExplorerView.Run run = SaeExplorerView.run(SparseAutoencoder.fromWeights(SafeTensors.fromBytes(model.bytes())),
+                    file.l1(), truth.tensor("features"), settings.evaluationCoefficients(settings.index(file.dSae(), file.l1Value())));
+            Map<?, ?> m = metrics(model.fileName());
+            assertEquals(((Number) m.get("mmcs")).doubleValue(), run.mmcs(), file.url());
+            assertEquals(((Number) m.get("normalised_reconstruction_error")).doubleValue(),
+                    run.evaluation().normalisedReconstructionError(), file.url());
+            assertEquals(((Number) m.get("l0")).doubleValue(), run.evaluation().l0(), file.url());
+            assertEquals(((Number) m.get("dead_fraction")).doubleValue(), run.evaluation().deadFraction(), file.url());
+        }
     }
 
     @Test

@@ -17,7 +17,8 @@ public final class Main {
             "circuits", CircuitsMount::mount,
             "attention-patterns", AttentionMount::mount,
             "grokking", GrokkingMount::mount,
-            "activation-patching", PatchingMount::mount);
+            "activation-patching", PatchingMount::mount,
+            "sae-explorer", SaeExplorerMount::mount);
 
     /** Builds a widget's DOM inside its figure. */
     interface Mounter {

@@ -2,10 +2,11 @@ package org.circuitbook.widgets.data;
 
 /**
  * The pseudo-random generator specified by {@code java.util.Random}'s documentation (a 48-bit linear
- * congruential generator: multiplier 0x5DEECE66D, increment 11), for the methods the synthetic language
+ * congruential generator: multiplier 0x5DEECE66D, increment 11), for the methods the synthetic data
  * needs. Given the same seed it returns exactly what {@code java.util.Random} returns on the JVM, and,
  * unlike TeaVM's {@code java.util.Random} (which ignores seeds and calls {@code Math.random()}), it does
- * the same in the browser: the build and a widget regenerate the same language and the same sequences.
+ * the same in the browser: the build and a widget regenerate the same language and sequences, and the same SAE evaluation
+ * batches.
  */
 public final class Lcg {
     private static final long MULTIPLIER = 0x5DEECE66DL;
@@ -58,6 +59,11 @@ public final class Lcg {
         double multiplier = StrictMath.sqrt(-2 * StrictMath.log(s) / s);
         nextGaussian = v2 * multiplier;
         return v1 * multiplier;
+    }
+
+    /** Uniform in [0, 1) with 24 random bits, as {@code java.util.Random.nextFloat()}. */
+    public float nextFloat() {
+        return next(24) / (float) (1 << 24);
     }
 
     /** Uniform in [0, 1) with 53 random bits, as {@code java.util.Random.nextDouble()}. */

@@ -86,6 +86,50 @@ public final class SparseAutoencoder {
     }
 
     /**
+     * What an SAE does on a batch {@code x} [batch, d_in]: its latents f [batch, d_sae]; the normalised
+     * reconstruction error |x - x_hat|^2 / |x|^2 summed over the batch; L0, the mean number of active
+     * latents per input; and which latents fired at all (the others are dead).
+     */
+    public record Evaluation(Tensor latents, double normalisedReconstructionError, double l0, boolean[] alive) {
+        public int dead() {
+            int dead = 0;
+            for (boolean a : alive) {
+                dead += a ? 0 : 1;
+            }
+            return dead;
+        }
+
+        public double deadFraction() {
+            return (double) dead() / alive.length;
+        }
+    }
+
+    /** Encodes and decodes {@code x} and measures the result ({@link Evaluation}). */
+    public Evaluation evaluate(Tensor x) {
+        Tensor f = encode(x);
+        Tensor xHat = decode(f);
+        int batch = x.dim(0);
+        double err = 0;
+        double energy = 0;
+        for (int i = 0; i < x.size(); i++) {
+            double d = x.data()[i] - xHat.data()[i];
+            err += d * d;
+            energy += x.data()[i] * x.data()[i];
+        }
+        long active = 0;
+        boolean[] alive = new boolean[dSae()];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < dSae(); j++) {
+                if (f.get(b, j) > 0) {
+                    active++;
+                    alive[j] = true;
+                }
+            }
+        }
+        return new Evaluation(f, energy == 0 ? 0.0 : err / energy, (double) active / batch, alive);
+    }
+
+    /**
      * Mean max cosine similarity (Sharkey et al. 2022): for each ground-truth feature (a row of
      * {@code features}, [n_features, d_in]), the best cosine with any learned dictionary direction (a row
      * of W_dec), averaged over the features. 1 means every true feature was recovered exactly.

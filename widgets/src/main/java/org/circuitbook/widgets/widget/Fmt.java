@@ -40,6 +40,36 @@ public final class Fmt {
         return "#" + hex2(r) + hex2(g) + hex2(b);
     }
 
+    /**
+     * The colours {@code "#rrggbb"} as RGBA bytes, four per colour, opaque; a null colour is transparent black.
+     * Throws IllegalArgumentException for any other form.
+     */
+    public static byte[] rgba(String[] colors) {
+        byte[] out = new byte[colors.length * 4];
+        for (int i = 0; i < colors.length; i++) {
+            String c = colors[i];
+            if (c == null) {
+                continue;
+            }
+            if (c.length() != 7 || c.charAt(0) != '#') {
+                throw new IllegalArgumentException("not a #rrggbb colour: " + c);
+            }
+            for (int k = 0; k < 3; k++) {
+                out[i * 4 + k] = (byte) (hexDigit(c.charAt(1 + 2 * k)) * 16 + hexDigit(c.charAt(2 + 2 * k)));
+            }
+            out[i * 4 + 3] = (byte) 255;
+        }
+        return out;
+    }
+
+    private static int hexDigit(char ch) {
+        int v = Character.digit(ch, 16);
+        if (v < 0) {
+            throw new IllegalArgumentException("not a hex digit: " + ch);
+        }
+        return v;
+    }
+
     private static String hex2(double channel) {
         int v = (int) Math.round(Math.max(0, Math.min(1, channel)) * 255);
         String digits = "0123456789abcdef";

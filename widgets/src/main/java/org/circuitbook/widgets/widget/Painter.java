@@ -18,4 +18,25 @@ public interface Painter {
 
     /** Draws text; {@code align} is "left", "center" or "right", {@code y} is the text's middle. */
     void text(String text, double x, double y, String color, int sizePx, String align);
+
+    /**
+     * Fills a grid of equal cells over the rectangle (x, y, width, height): {@code columns} to a row,
+     * {@code colors.length / columns} rows, colours ({@code "#rrggbb"}) row by row; a null colour leaves its
+     * cell as it was. A heatmap in one call, so that a painter can draw it as one image (a canvas's pixels,
+     * a PNG in an SVG) instead of one rectangle per cell; by default, one rectangle per cell, each overlapping
+     * its neighbours by 0.3 px so that no seams show.
+     */
+    default void cells(double x, double y, double width, double height, int columns, String[] colors) {
+        int rows = colors.length / columns;
+        double cw = width / columns;
+        double rh = height / rows;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                String color = colors[r * columns + c];
+                if (color != null) {
+                    fillRect(x + c * cw, y + r * rh, cw + 0.3, rh + 0.3, color);
+                }
+            }
+        }
+    }
 }

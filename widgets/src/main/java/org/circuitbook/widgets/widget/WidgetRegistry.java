@@ -32,6 +32,9 @@ public final class WidgetRegistry {
         add(new WidgetInfo("activation-patching", "attention-only", Set.of("model", "height", "view", "metric"),
                 "clean and corrupted prompts, and what patching each clean activation (residual stream or attention "
                         + "output by layer and position, or each head) into the corrupted run restores"));
+        add(new WidgetInfo("sae-explorer", "sae-toy", Set.of("model", "height", "d_sae", "l1"),
+                "the trained sparse autoencoders by dictionary size and L1 coefficient: decoder-vs-true-feature cosines, "
+                        + "MMCS, reconstruction error, L0, dead latents, and each latent's top-activating inputs"));
     }
 
     private WidgetRegistry() {

@@ -29,6 +29,19 @@ class SparseAutoencoderTest {
     }
 
     @Test
+    @DisplayName("evaluate measures the normalised reconstruction error, L0 and the dead latents of a batch")
+    void evaluate() {
+        // row 0 as above; row 1 is b_dec itself: no latent fires, and it is reconstructed exactly
+        SparseAutoencoder.Evaluation e = sae.evaluate(Tensor.of(new float[] {1.5f, 2, 0.5f, 0}, 2, 2));
+        assertArrayEquals(new float[] {0.9f, 2, 0, 0, 0, 0}, e.latents().data(), 1e-6f);
+        assertEquals(0.1 * 0.1 / (1.5 * 1.5 + 2 * 2 + 0.5 * 0.5), e.normalisedReconstructionError(), 1e-7);
+        assertEquals(1.0, e.l0());
+        assertArrayEquals(new boolean[] {true, true, false}, e.alive());
+        assertEquals(1, e.dead());
+        assertEquals(1 / 3.0, e.deadFraction());
+    }
+
+    @Test
     @DisplayName("MMCS is 1 when every true feature has a dictionary direction, lower when one is missing")
     void mmcs() {
         assertEquals(1.0, sae.mmcs(Tensor.of(new float[] {2, 0, 0, 3}, 2, 2)), 1e-9);

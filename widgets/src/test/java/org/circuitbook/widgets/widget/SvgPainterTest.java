@@ -30,6 +30,29 @@ class SvgPainterTest {
     }
 
     @Test
+    @DisplayName("draws a grid of cells as one PNG, a pixel per cell, null cells transparent")
+    void cells() throws java.io.IOException {
+        SvgPainter p = new SvgPainter(100, 50);
+        p.cells(10, 20, 30, 8, 3, new String[] {"#ff0000", "#00ff80", null, "#000000", "#ffffff", "#0a0b0c"});
+        String svg = p.toSvg("t");
+        String prefix = "<image x=\"10\" y=\"20\" width=\"30\" height=\"8\" preserveAspectRatio=\"none\" "
+                + "style=\"image-rendering:pixelated\" href=\"data:image/png;base64,";
+        int at = svg.indexOf(prefix);
+        assertTrue(at > 0, svg);
+        String base64 = svg.substring(at + prefix.length(), svg.indexOf('"', at + prefix.length()));
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(
+                new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(base64)));
+        assertEquals(3, png.getWidth());
+        assertEquals(2, png.getHeight());
+        assertEquals(0xffff0000, png.getRGB(0, 0));
+        assertEquals(0xff00ff80, png.getRGB(1, 0));
+        assertEquals(0, png.getRGB(2, 0) >>> 24, "transparent");
+        assertEquals(0xff000000, png.getRGB(0, 1));
+        assertEquals(0xffffffff, png.getRGB(1, 1));
+        assertEquals(0xff0a0b0c, png.getRGB(2, 1));
+    }
+
+    @Test
     @DisplayName("draws the superposition view as the canvas would, and its description names the represented features")
     void superpositionView() {
         // two features along the axes, a third not represented

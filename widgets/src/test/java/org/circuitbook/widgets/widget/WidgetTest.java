@@ -1,6 +1,8 @@
 package org.circuitbook.widgets.widget;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -69,6 +71,9 @@ class WidgetTest {
         assertEquals("-1.50", Fmt.fixed(-1.5, 2));
         assertEquals("3", Fmt.fixed(2.6, 0));
         assertEquals("#ff0080", Fmt.rgb(1, 0, 128 / 255.0));
+        assertArrayEquals(new byte[] {(byte) 255, 0, (byte) 128, (byte) 255, 0, 0, 0, 0, 0x0a, (byte) 0xbc, 0x0d, (byte) 255},
+                Fmt.rgba(new String[] {"#ff0080", null, "#0aBC0d"}));
+        assertThrows(IllegalArgumentException.class, () -> Fmt.rgba(new String[] {"red"}));
     }
 
     @Test

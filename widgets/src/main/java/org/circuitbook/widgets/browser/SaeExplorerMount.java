@@ -1,0 +1,308 @@
+package org.circuitbook.widgets.browser;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.data.SparseFeatures;
+import org.circuitbook.widgets.model.SparseAutoencoder;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.Fmt;
+import org.circuitbook.widgets.widget.SaeExplorerView;
+import org.circuitbook.widgets.widget.WeightFiles;
+import org.teavm.jso.dom.events.KeyboardEvent;
+import org.teavm.jso.dom.events.MouseEvent;
+import org.teavm.jso.dom.html.HTMLCanvasElement;
+import org.teavm.jso.dom.html.HTMLElement;
+import org.teavm.jso.dom.html.HTMLOptionElement;
+import org.teavm.jso.dom.html.HTMLSelectElement;
+import org.teavm.jso.dom.html.TextRectangle;
+import org.teavm.jso.typedarrays.Int8Array;
+
+/**
+ * The sae-explorer widget: two selects pick one of the trained sparse autoencoders by dictionary size and L1
+ * coefficient; the heatmap of its decoder directions against the true features ({@link SaeExplorerView}) is
+ * read out cell by cell under the pointer or the arrow keys, and clicking a row (or moving onto it with the
+ * keys) lists that latent's top-activating inputs.
+ *
+ * <p>The figure's {@code data-weights} lists {@code ground-truth.safetensors} (the true features, and the
+ * spec the data is regenerated from) and one {@code sae-dN-l1-X.safetensors} per SAE; the ground truth and
+ * the first SAE load on mount, the others when the reader picks them (each measured once, on its evaluation
+ * batch, then kept). {@code data-d_sae} and {@code data-l1} pick the first SAE unless the URL fragment holds
+ * this figure's state ({@code #ID:d_sae=64&l1=0.3&latent=17}).
+ */
+final class SaeExplorerMount {
+    private static int counter;
+
+    private final HTMLElement figure;
+    private final List<SaeExplorerView.SaeFile> files;
+    private final Map<String, SaeExplorerView.Run> runs = new HashMap<>();
+    private Tensor features;
+    private SparseFeatures.Settings settings;
+    private SaeExplorerView.SaeFile shown;
+    private SaeExplorerView.Run run;
+    private HTMLSelectElement sizeSelect;
+    private HTMLSelectElement l1Select;
+    private HTMLCanvasElement canvas;
+    private CanvasPainter painter;
+    private HTMLCanvasElement base;        // off-screen: the shown SAE's heatmap (SaeExplorerView.paintBase)
+    private CanvasPainter basePainter;
+    private SaeExplorerView.Run baseOf;    // the run the off-screen layer holds
+    private HTMLElement readout;
+    private HTMLElement summary;
+    private HTMLElement list;
+    private int row = -1;
+    private int col = -1;
+    private int selected = -1;
+    private String wanted; // the url of the SAE last asked for: a slower earlier fetch must not win
+
+    private SaeExplorerMount(HTMLElement figure, List<SaeExplorerView.SaeFile> files) {
+        this.figure = figure;
+        this.files = files;
+    }
+
+    static void mount(HTMLElement figure) {
+        String weights = figure.getAttribute("data-weights");
+        List<SaeExplorerView.SaeFile> files = SaeExplorerView.saeFiles(weights);
+        String truthUrl = null;
+        for (String url : Fmt.split(weights, ' ')) {
+            if (WeightFiles.fileName(url).equals("ground-truth.safetensors")) {
+                truthUrl = url;
+            }
+        }
+        if (truthUrl == null || files.isEmpty()) {
+            Dom.showError(figure, "sae-explorer widget: the figure lists no ground-truth.safetensors or no SAE files in data-weights.");
+            return;
+        }
+        SaeExplorerMount m = new SaeExplorerMount(figure, files);
+        String state = WidgetState.forFigure(figure.getAttribute("id"));
+        String size = WidgetState.value(state, "d_sae");
+        String l1 = WidgetState.value(state, "l1");
+        SaeExplorerView.SaeFile first = SaeExplorerView.initial(files, size != null ? size : figure.getAttribute("data-d_sae"),
+                l1 != null ? l1 : figure.getAttribute("data-l1"));
+        String source = truthUrl;
+        Dom.fetchWeights(figure, truthUrl).then(buffer -> {
+            SafeTensors truth = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
+            m.features = truth.tensor("features");
+            m.settings = SparseFeatures.Settings.fromSpec(truth.metadata().get("spec"));
+            m.show(first, () -> m.build(WidgetState.value(state, "latent")));
+            return null;
+        }).catchError(error -> {
+            Dom.showError(figure, "Could not load the ground truth (" + Dom.describe(error) + " from " + source + ").");
+            return null;
+        });
+    }
+
+    /** Makes {@code file} the SAE shown, fetching and measuring it first if needed, then runs {@code then}. */
+    private void show(SaeExplorerView.SaeFile file, Runnable then) {
+        wanted = file.url();
+        SaeExplorerView.Run cached = runs.get(file.url());
+        if (cached != null) {
+            shown = file;
+            run = cached;
+            then.run();
+            figure.setAttribute("data-state", "ready"); // (an earlier pick may still be loading: it is dropped)
+            return;
+        }
+        figure.setAttribute("data-state", "loading");
+        Dom.fetchWeights(figure, file.url()).then(buffer -> {
+            SparseAutoencoder sae = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray()));
+            int index = settings.index(file.dSae(), file.l1Value());
+            runs.put(file.url(), SaeExplorerView.run(sae, file.l1(), features, settings.evaluationCoefficients(index)));
+            if (file.url().equals(wanted)) {
+                shown = file;
+                run = runs.get(file.url());
+                then.run();
+                figure.setAttribute("data-state", "ready");
+            }
+            return null;
+        }).catchError(error -> {
+            Dom.showError(figure, "Could not load the SAE (" + Dom.describe(error) + " from " + file.url() + ").");
+            return null;
+        });
+    }
+
+    private void build(String latent) {
+        int id = ++counter;
+        String sizeId = "sae-size-" + id;
+        String l1Id = "sae-l1-" + id;
+        HTMLElement live = Dom.create("div", "widget-live");
+        HTMLElement controls = Dom.create("div", "widget-controls");
+        sizeSelect = Dom.create("select", null).cast();
+        sizeSelect.setAttribute("id", sizeId);
+        for (int size : SaeExplorerView.sizes(files)) {
+            addOption(sizeSelect, Integer.toString(size), size + " latents");
+        }
+        l1Select = Dom.create("select", null).cast();
+        l1Select.setAttribute("id", l1Id);
+        for (String l1 : SaeExplorerView.coefficients(files)) {
+            addOption(l1Select, l1, l1);
+        }
+        controls.appendChild(Dom.label(sizeId, "Dictionary size"));
+        controls.appendChild(sizeSelect);
+        controls.appendChild(Dom.label(l1Id, "L1 coefficient"));
+        controls.appendChild(l1Select);
+
+        canvas = Dom.create("canvas", "widget-canvas").cast();
+        canvas.setAttribute("role", "img");
+        canvas.setTabIndex(0);
+        painter = new CanvasPainter(canvas, SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
+        base = Dom.create("canvas", null).cast();
+        basePainter = new CanvasPainter(base, SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
+        String height = figure.getAttribute("data-height");
+        if (height != null && !height.isEmpty()) {
+            double maxWidth = Integer.parseInt(height) * (double) SaeExplorerView.WIDTH / SaeExplorerView.HEIGHT;
+            canvas.getStyle().setProperty("max-width", Math.round(maxWidth) + "px");
+        }
+        readout = Dom.create("output", "widget-readout");
+        readout.setAttribute("aria-live", "polite");
+        readout.setAttribute("for", sizeId + " " + l1Id);
+        HTMLElement latentPanel = Dom.create("div", "widget-latent");
+        summary = Dom.create("p", "widget-latent-summary");
+        summary.setAttribute("aria-live", "polite");
+        list = Dom.create("ol", "widget-list");
+        latentPanel.appendChild(summary);
+        latentPanel.appendChild(list);
+        live.appendChild(controls);
+        live.appendChild(canvas);
+        live.appendChild(readout);
+        live.appendChild(latentPanel);
+
+        sizeSelect.setValue(Integer.toString(shown.dSae()));
+        l1Select.setValue(shown.l1());
+        if (latent != null) {
+            try {
+                int j = Integer.parseInt(latent);
+                if (j >= 0 && j < run.dSae()) {
+                    selected = j;
+                    row = run.rowOf(j);
+                    col = run.best()[j];
+                }
+            } catch (NumberFormatException e) {
+                // a mangled link: nothing selected
+            }
+        }
+
+        Dom.showLive(figure, live);
+        sizeSelect.addEventListener("change", event -> choose());
+        l1Select.addEventListener("change", event -> choose());
+        canvas.addEventListener("pointermove", event -> point((MouseEvent) event, false));
+        canvas.addEventListener("pointerdown", event -> point((MouseEvent) event, true));
+        canvas.addEventListener("keydown", event -> key((KeyboardEvent) event));
+        canvas.addEventListener("focus", event -> {
+            if (row < 0) {
+                row = 0;
+                col = run.best()[run.latentAt(0)];
+                redraw();
+            }
+        });
+        redraw();
+        figure.setAttribute("data-state", "ready");
+    }
+
+    private static void addOption(HTMLSelectElement select, String value, String text) {
+        HTMLOptionElement option = Dom.create("option", null).cast();
+        option.setValue(value);
+        option.setTextContent(text);
+        select.appendChild(option);
+    }
+
+    /** The selects changed: show that SAE (the cursor and selection reset: its latents are different ones). */
+    private void choose() {
+        SaeExplorerView.SaeFile file = SaeExplorerView.find(files, Integer.parseInt(sizeSelect.getValue()), l1Select.getValue());
+        if (file == null) {
+            return;
+        }
+        show(file, () -> {
+            row = -1;
+            col = -1;
+            selected = -1;
+            redraw();
+            save();
+        });
+    }
+
+    private void point(MouseEvent event, boolean select) {
+        TextRectangle rect = canvas.getBoundingClientRect();
+        double x = (event.getClientX() - rect.getLeft()) * SaeExplorerView.WIDTH / (double) rect.getWidth();
+        double y = (event.getClientY() - rect.getTop()) * SaeExplorerView.HEIGHT / (double) rect.getHeight();
+        int[] cell = SaeExplorerView.cellAt(run, x, y);
+        if (cell == null) {
+            return;
+        }
+        if (select) {
+            selected = run.latentAt(cell[0]);
+        } else if (cell[0] == row && cell[1] == col) {
+            return;
+        }
+        row = cell[0];
+        col = cell[1];
+        redraw();
+        if (select) {
+            save();
+        }
+    }
+
+    private void key(KeyboardEvent event) {
+        int r = Math.max(row, 0);
+        int c = Math.max(col, 0);
+        switch (event.getKey()) {
+            case "ArrowUp" -> r = Math.max(0, r - 1);
+            case "ArrowDown" -> r = Math.min(run.dSae() - 1, r + 1);
+            case "ArrowLeft" -> c = Math.max(0, c - 1);
+            case "ArrowRight" -> c = Math.min(run.nFeatures() - 1, c + 1);
+            case "PageUp" -> r = Math.max(0, r - 8);
+            case "PageDown" -> r = Math.min(run.dSae() - 1, r + 8);
+            case "Home" -> c = 0;
+            case "End" -> c = run.nFeatures() - 1;
+            case "Enter", " " -> {
+            }
+            default -> {
+                return;
+            }
+        }
+        event.preventDefault();
+        row = r;
+        col = c;
+        selected = run.latentAt(r); // the keyboard's row is the latent it lists
+        redraw();
+        save();
+    }
+
+    private void save() {
+        WidgetState.save(figure.getAttribute("id"), "d_sae=" + shown.dSae() + "&l1=" + shown.l1()
+                + (selected >= 0 ? "&latent=" + selected : ""));
+    }
+
+    /** Repaints the overlay (cursor, selection) over the SAE's heatmap, which is painted once per SAE shown. */
+    private void redraw() {
+        if (baseOf != run) {
+            SaeExplorerView.paintBase(basePainter, run);
+            baseOf = run;
+        }
+        painter.copy(base);
+        SaeExplorerView.paintOverlay(painter, run, row, col, selected);
+        canvas.setAttribute("aria-label", SaeExplorerView.describe(run, selected));
+        readout.setTextContent(row >= 0 && col >= 0 ? SaeExplorerView.readout(run, row, col)
+                : "Point at a cell to read its cosine; click a row, or focus the heatmap and use the arrow keys, to list "
+                        + "that latent's top-activating inputs.");
+        list.setInnerHTML("");
+        if (selected < 0) {
+            summary.setTextContent("");
+            list.setAttribute("hidden", "");
+            return;
+        }
+        summary.setTextContent(SaeExplorerView.latentSummary(run, selected));
+        List<String> lines = SaeExplorerView.topLines(run, selected);
+        for (String line : lines) {
+            HTMLElement item = Dom.create("li", null);
+            item.setTextContent(line);
+            list.appendChild(item);
+        }
+        if (lines.isEmpty()) {
+            list.setAttribute("hidden", "");
+        } else {
+            list.removeAttribute("hidden");
+        }
+    }
+}

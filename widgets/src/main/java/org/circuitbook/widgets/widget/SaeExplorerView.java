@@ -1,0 +1,484 @@
+package org.circuitbook.widgets.widget;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.circuitbook.widgets.data.SparseFeatures;
+import org.circuitbook.widgets.model.SparseAutoencoder;
+import org.circuitbook.widgets.tensor.Tensor;
+
+/**
+ * The sae-explorer widget's drawing and read-outs: how well one trained sparse autoencoder recovered the toy
+ * data's ground-truth features (Sharkey et al. 2022, "Taking features out of superposition with sparse
+ * autoencoders"; Bricken et al. 2023, "Towards Monosemanticity").
+ * <ul>
+ *   <li>a heatmap of the cosine between each latent's decoder direction (a row of W_dec) and each true
+ *       feature: latents as rows, ordered by their best-matching feature (then by that cosine), so that
+ *       recovered features line up on a staircase diagonal; dead latents last, marked;
+ *   <li>MMCS (the mean over true features of the best cosine with any latent), the normalised reconstruction
+ *       error, L0 and the dead latents, measured on the SAE's evaluation batch, the inputs the build measured
+ *       it on ({@link SparseFeatures.Settings#evaluationCoefficients});
+ *   <li>for one latent, its top-activating inputs from that batch, each described by its active true
+ *       features and their coefficients.
+ * </ul>
+ */
+public final class SaeExplorerView {
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 600;
+    /** How many top-activating inputs a latent lists. */
+    public static final int TOP = 8;
+
+    private static final String INK = "#222222";
+    private static final String MUTED = "#666666";
+    private static final String DEAD = "#555555";
+    private static final double GRID_X = 92;
+    private static final double GRID_Y = 84;
+    private static final double GRID_W = 448;
+    private static final double GRID_H = 448;
+
+    private SaeExplorerView() {
+    }
+
+    /**
+     * One trained SAE measured on a batch: its L1 coefficient as labelled, the batch's feature coefficients
+     * [batch, n_features], the cosines [d_sae, n_features], the row order (row -> latent), each latent's
+     * best-matching feature, the evaluation, how often each latent fires, and the heatmap's cell colours in
+     * row order (computed once: thousands of colour strings are the costliest part of a repaint).
+     */
+    public record Run(String l1, Tensor coefficients, Tensor cos, int[] order, int[] best,
+                      SparseAutoencoder.Evaluation evaluation, int[] fires, double mmcs, String[] colors) {
+        public int dSae() {
+            return cos.dim(0);
+        }
+
+        public int nFeatures() {
+            return cos.dim(1);
+        }
+
+        public int batch() {
+            return coefficients.dim(0);
+        }
+
+        /** The latent drawn in row {@code row}. */
+        public int latentAt(int row) {
+            return order[row];
+        }
+
+        /** The row latent {@code latent} is drawn in. */
+        public int rowOf(int latent) {
+            for (int r = 0; r < order.length; r++) {
+                if (order[r] == latent) {
+                    return r;
+                }
+            }
+            return -1;
+        }
+
+        public boolean dead(int latent) {
+            return !evaluation.alive()[latent];
+        }
+
+        /** How many true features have a latent with cosine at least {@code at}. */
+        public int recovered(double at) {
+            int n = 0;
+            for (int i = 0; i < nFeatures(); i++) {
+                double bestCos = -1;
+                for (int j = 0; j < dSae(); j++) {
+                    bestCos = Math.max(bestCos, cos.get(j, i));
+                }
+                n += bestCos >= at ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Runs {@code sae} (trained at L1 coefficient {@code l1}) on the inputs that {@code coefficients}
+     * [batch, n_features] make of {@code features} [n_features, d_in], and lays out its cosine matrix.
+     */
+    public static Run run(SparseAutoencoder sae, String l1, Tensor features, Tensor coefficients) {
+        int n = features.dim(0);
+        int d = features.dim(1);
+        int dSae = sae.dSae();
+        Tensor wDec = sae.W_dec();
+        float[] cos = new float[dSae * n];
+        int[] best = new int[dSae];
+        for (int j = 0; j < dSae; j++) {
+            double nd = 0;
+            for (int k = 0; k < d; k++) {
+                nd += wDec.get(j, k) * (double) wDec.get(j, k);
+            }
+            for (int i = 0; i < n; i++) {
+                double dot = 0;
+                double nf = 0;
+                for (int k = 0; k < d; k++) {
+                    dot += features.get(i, k) * (double) wDec.get(j, k);
+                    nf += features.get(i, k) * (double) features.get(i, k);
+                }
+                cos[j * n + i] = nf > 0 && nd > 0 ? (float) (dot / Math.sqrt(nf * nd)) : 0f;
+                if (cos[j * n + i] > cos[j * n + best[j]]) {
+                    best[j] = i;
+                }
+            }
+        }
+        SparseAutoencoder.Evaluation evaluation = sae.evaluate(SparseFeatures.inputs(coefficients, features));
+        int[] fires = new int[dSae];
+        Tensor f = evaluation.latents();
+        for (int b = 0; b < f.dim(0); b++) {
+            for (int j = 0; j < dSae; j++) {
+                fires[j] += f.get(b, j) > 0 ? 1 : 0;
+            }
+        }
+        List<Integer> latents = new ArrayList<>();
+        for (int j = 0; j < dSae; j++) {
+            latents.add(j);
+        }
+        boolean[] alive = evaluation.alive();
+        latents.sort((a, b) -> {
+            if (alive[a] != alive[b]) {
+                return alive[a] ? -1 : 1; // dead latents last
+            }
+            if (best[a] != best[b]) {
+                return Integer.compare(best[a], best[b]);
+            }
+            int byCos = Float.compare(cos[b * n + best[b]], cos[a * n + best[a]]);
+            return byCos != 0 ? byCos : Integer.compare(a, b);
+        });
+        int[] order = new int[dSae];
+        for (int r = 0; r < dSae; r++) {
+            order[r] = latents.get(r);
+        }
+        String[] colors = new String[dSae * n];
+        for (int r = 0; r < dSae; r++) {
+            for (int i = 0; i < n; i++) {
+                colors[r * n + i] = Colormaps.diverging(cos[order[r] * n + i]);
+            }
+        }
+        return new Run(l1, coefficients, Tensor.of(cos, dSae, n), order, best, evaluation, fires,
+                sae.mmcs(features), colors);
+    }
+
+    /** One trained SAE's file among a figure's weights: {@code .../sae-d64-l1-0.3.safetensors}. */
+    public record SaeFile(int dSae, String l1, String url) {
+        public double l1Value() {
+            return Double.parseDouble(l1);
+        }
+    }
+
+    /** The SAE files among the space-separated URLs of a figure's {@code data-weights}, in their order. */
+    public static List<SaeFile> saeFiles(String weights) {
+        List<SaeFile> out = new ArrayList<>();
+        for (String url : Fmt.split(weights, ' ')) {
+            String file = WeightFiles.fileName(url);
+            int l1 = file.indexOf("-l1-");
+            if (file.startsWith("sae-d") && l1 > 5 && file.endsWith(".safetensors")) {
+                try {
+                    String label = file.substring(l1 + 4, file.length() - ".safetensors".length());
+                    Double.parseDouble(label);
+                    out.add(new SaeFile(Integer.parseInt(file.substring(5, l1)), label, url));
+                } catch (NumberFormatException e) {
+                    // not one of ours
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The SAE shown first: the one with d_sae {@code dSae} and L1 coefficient {@code l1} where given (the URL
+     * fragment's or the chapter's choice) and trained, else the middle dictionary size and the middle L1
+     * coefficient. Null when there is no SAE file.
+     */
+    public static SaeFile initial(List<SaeFile> files, String dSae, String l1) {
+        List<Integer> sizes = sizes(files);
+        List<String> coefficients = coefficients(files);
+        if (sizes.isEmpty()) {
+            return null;
+        }
+        int size = sizes.get((sizes.size() - 1) / 2);
+        String coefficient = coefficients.get((coefficients.size() - 1) / 2);
+        for (SaeFile f : files) {
+            if (dSae != null && Integer.toString(f.dSae()).equals(dSae.trim())) {
+                size = f.dSae();
+            }
+            if (l1 != null && sameNumber(f.l1(), l1)) {
+                coefficient = f.l1();
+            }
+        }
+        return find(files, size, coefficient);
+    }
+
+    /** The file of the SAE (dSae, l1), or null. */
+    public static SaeFile find(List<SaeFile> files, int dSae, String l1) {
+        for (SaeFile f : files) {
+            if (f.dSae() == dSae && sameNumber(f.l1(), l1)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameNumber(String a, String b) {
+        try {
+            return Double.parseDouble(a.trim()) == Double.parseDouble(b.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The dictionary sizes among the files, ascending. */
+    public static List<Integer> sizes(List<SaeFile> files) {
+        List<Integer> sizes = new ArrayList<>();
+        for (SaeFile f : files) {
+            if (!sizes.contains(f.dSae())) {
+                sizes.add(f.dSae());
+            }
+        }
+        sizes.sort(Integer::compare);
+        return sizes;
+    }
+
+    /** The L1 coefficients among the files, as labelled, ascending. */
+    public static List<String> coefficients(List<SaeFile> files) {
+        List<String> out = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        for (SaeFile f : files) {
+            if (!values.contains(f.l1Value())) {
+                values.add(f.l1Value());
+                out.add(f.l1());
+            }
+        }
+        out.sort((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)));
+        return out;
+    }
+
+    private static double rowHeight(Run run) {
+        return GRID_H / run.dSae();
+    }
+
+    private static double colWidth(Run run) {
+        return GRID_W / run.nFeatures();
+    }
+
+    /** The cell under the point (x, y) of the drawing, as {row, feature}, or null outside the heatmap. */
+    public static int[] cellAt(Run run, double x, double y) {
+        if (x < GRID_X || y < GRID_Y || x >= GRID_X + GRID_W || y >= GRID_Y + GRID_H) {
+            return null;
+        }
+        int row = (int) Math.floor((y - GRID_Y) / rowHeight(run));
+        int col = (int) Math.floor((x - GRID_X) / colWidth(run));
+        return new int[] {Math.min(row, run.dSae() - 1), Math.min(col, run.nFeatures() - 1)};
+    }
+
+    /** The latents' name in labels: "L17". */
+    public static String latentName(int latent) {
+        return "L" + latent;
+    }
+
+    /** A true feature's name in labels: "f12". */
+    public static String featureName(int feature) {
+        return "f" + feature;
+    }
+
+    private static String title(Run run) {
+        return "SAE with " + run.dSae() + " latents, L1 coefficient " + run.l1() + ": decoder directions vs the "
+                + run.nFeatures() + " true features";
+    }
+
+    /** The metrics line: MMCS, reconstruction error, L0 and dead latents on the evaluation batch. */
+    public static String metrics(Run run) {
+        SparseAutoencoder.Evaluation e = run.evaluation();
+        return "MMCS " + Fmt.fixed(run.mmcs(), 3) + "   reconstruction error " + Fmt.fixed(e.normalisedReconstructionError(), 3)
+                + "   L0 " + Fmt.fixed(e.l0(), 2) + "   dead latents " + e.dead() + " of " + run.dSae();
+    }
+
+    /**
+     * Paints the heatmap with the cursor on (row, feature) (-1: none) and latent {@code selected}'s row
+     * outlined (-1: none): {@link #paintBase} then {@link #paintOverlay}.
+     */
+    public static void paint(Painter p, Run run, int row, int col, int selected) {
+        paintBase(p, run);
+        paintOverlay(p, run, row, col, selected);
+    }
+
+    /**
+     * Everything that does not move with the cursor or the selection: titles, metrics, the cells, the dead
+     * latents' marks, the axis labels and the colour bar. The browser paints it once per SAE and copies it
+     * under each {@link #paintOverlay}, so that moving the cursor does not repaint thousands of cells.
+     */
+    public static void paintBase(Painter p, Run run) {
+        int dSae = run.dSae();
+        int n = run.nFeatures();
+        double rh = rowHeight(run);
+        double cw = colWidth(run);
+        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
+        p.text(title(run), WIDTH / 2.0, 14, INK, 14, "center");
+        p.text("rows: latents, ordered by best-matching feature   columns: true features   cells: cosine",
+                WIDTH / 2.0, 33, MUTED, 11, "center");
+        p.text(metrics(run), WIDTH / 2.0, 51, INK, 12, "center");
+        p.cells(GRID_X, GRID_Y, GRID_W, GRID_H, n, run.colors());
+        for (int r = 0; r < dSae; r++) {
+            int j = run.latentAt(r);
+            if (run.dead(j)) {
+                p.fillRect(GRID_X - 9, GRID_Y + r * rh, 6, rh + 0.3, DEAD);
+            }
+            if (rh >= 9) {
+                p.text(latentName(j), GRID_X - 12, GRID_Y + (r + 0.5) * rh, MUTED, rowFont(run), "right");
+            }
+        }
+        for (int i = 0; i < n; i += 8) {
+            p.text(featureName(i), GRID_X + (i + 0.5) * cw, GRID_Y - 8, MUTED, 9, "center");
+        }
+        double bx = GRID_X + GRID_W + 16;
+        int steps = 50;
+        for (int k = 0; k < steps; k++) {
+            double t = 1 - 2.0 * k / (steps - 1);
+            p.fillRect(bx, GRID_Y + k * GRID_H / steps, 12, GRID_H / steps + 0.5, Colormaps.diverging(t));
+        }
+        p.text("cosine 1", bx + 16, GRID_Y + 4, MUTED, 10, "left");
+        p.text("0", bx + 16, GRID_Y + GRID_H / 2, MUTED, 10, "left");
+        p.text("-1", bx + 16, GRID_Y + GRID_H - 4, MUTED, 10, "left");
+        if (run.evaluation().dead() > 0) {
+            double y = GRID_Y + GRID_H + 44;
+            p.fillRect(GRID_X - 9, y - 5, 6, 10, DEAD);
+            p.text("dead latent: never active on the " + run.batch() + " evaluation inputs", GRID_X + 2, y, MUTED, 11, "left");
+        }
+    }
+
+    private static int rowFont(Run run) {
+        return (int) Math.max(7, Math.min(10, Math.floor(rowHeight(run) * 0.8)));
+    }
+
+    /** What moves: the cursor's and the selected latent's labels and outlines, and the cursor's read-out. */
+    public static void paintOverlay(Painter p, Run run, int row, int col, int selected) {
+        double rh = rowHeight(run);
+        double cw = colWidth(run);
+        int selectedRow = selected >= 0 ? run.rowOf(selected) : -1;
+        for (int r : new int[] {selectedRow, row}) {
+            if (r >= 0) { // its label in ink, on white over the base's grey one
+                double y = GRID_Y + (r + 0.5) * rh;
+                p.fillRect(GRID_X - 46, y - Math.min(6, rh / 2), 34, Math.min(12, rh), "#ffffff");
+                p.text(latentName(run.latentAt(r)), GRID_X - 12, y, INK, rh >= 9 ? rowFont(run) : 10, "right");
+            }
+        }
+        if (col >= 0) { // the column labels again, the cursor's in ink, those it would overlap left out
+            p.fillRect(GRID_X - 12, GRID_Y - 15, GRID_W + 24, 14, "#ffffff");
+            for (int i = 0; i < run.nFeatures(); i += 8) {
+                if (Math.abs(i - col) * cw >= 22) {
+                    p.text(featureName(i), GRID_X + (i + 0.5) * cw, GRID_Y - 8, MUTED, 9, "center");
+                }
+            }
+            p.text(featureName(col), GRID_X + (col + 0.5) * cw, GRID_Y - 8, INK, 9, "center");
+        }
+        if (selectedRow >= 0) {
+            box(p, GRID_X - 1, GRID_Y + selectedRow * rh - 1, GRID_W + 2, rh + 2, INK, 1.5);
+        }
+        if (row >= 0 && col >= 0) {
+            box(p, GRID_X + col * cw, GRID_Y + row * rh, cw, rh, INK, 2);
+            p.text(readout(run, row, col), WIDTH / 2.0, GRID_Y + GRID_H + 22, INK, 12, "center");
+        }
+    }
+
+    private static void box(Painter p, double x, double y, double w, double h, String color, double width) {
+        p.line(x, y, x + w, y, color, width);
+        p.line(x + w, y, x + w, y + h, color, width);
+        p.line(x + w, y + h, x, y + h, color, width);
+        p.line(x, y + h, x, y, color, width);
+    }
+
+    /** What cell (row, feature) says, in words. */
+    public static String readout(Run run, int row, int feature) {
+        int j = run.latentAt(row);
+        String out = "latent " + j + " and feature " + featureName(feature) + ": cosine "
+                + Fmt.fixed(run.cos().get(j, feature), 2);
+        if (run.best()[j] == feature) {
+            out += " (its best match)";
+        }
+        return run.dead(j) ? out + "; latent " + j + " is dead" : out;
+    }
+
+    /** The inputs of the batch on which {@code latent} fires most, strongest first (at most {@link #TOP}). */
+    public static int[] topActivating(Run run, int latent) {
+        Tensor f = run.evaluation().latents();
+        int[] top = new int[TOP];
+        int count = 0;
+        for (int b = 0; b < f.dim(0); b++) {
+            float v = f.get(b, latent);
+            if (v <= 0 || (count == TOP && v <= f.get(top[TOP - 1], latent))) {
+                continue;
+            }
+            int at = count < TOP ? count++ : TOP - 1;
+            while (at > 0 && f.get(top[at - 1], latent) < v) { // stable: earlier inputs first on ties
+                top[at] = top[at - 1];
+                at--;
+            }
+            top[at] = b;
+        }
+        int[] out = new int[count];
+        System.arraycopy(top, 0, out, 0, count);
+        return out;
+    }
+
+    /** Input {@code b}'s active true features, largest coefficient first: "f12 0.83, f40 0.31". */
+    public static String describeInput(Run run, int b) {
+        int n = run.nFeatures();
+        List<Integer> active = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (run.coefficients().get(b, i) > 0) {
+                active.add(i);
+            }
+        }
+        if (active.isEmpty()) {
+            return "no feature active";
+        }
+        active.sort((x, y) -> Float.compare(run.coefficients().get(b, y), run.coefficients().get(b, x)));
+        StringBuilder sb = new StringBuilder();
+        for (int i : active) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(featureName(i)).append(' ')
+                    .append(Fmt.fixed(run.coefficients().get(b, i), 2));
+        }
+        return sb.toString();
+    }
+
+    /** One line per top-activating input of {@code latent}: "1.072 on f12 0.83, f40 0.31". */
+    public static List<String> topLines(Run run, int latent) {
+        List<String> lines = new ArrayList<>();
+        for (int b : topActivating(run, latent)) {
+            lines.add(Fmt.fixed(run.evaluation().latents().get(b, latent), 3) + " on " + describeInput(run, b));
+        }
+        return lines;
+    }
+
+    /** What latent {@code latent} is: its best-matching feature and cosine, and how often it fires. */
+    public static String latentSummary(Run run, int latent) {
+        int f = run.best()[latent];
+        String match = featureName(f) + " (cosine " + Fmt.fixed(run.cos().get(latent, f), 2) + ")";
+        if (run.dead(latent)) {
+            return "Latent " + latent + " is dead: it fires on none of the " + run.batch()
+                    + " evaluation inputs. Its decoder direction is closest to " + match + ".";
+        }
+        return "Latent " + latent + " best matches " + match + " and fires on " + run.fires()[latent] + " of "
+                + run.batch() + " inputs. Its strongest activations, with the inputs' true features:";
+    }
+
+    /** A text alternative for the figure: what it shows, its metrics and, if one is selected, a latent. */
+    public static String describe(Run run, int selected) {
+        SparseAutoencoder.Evaluation e = run.evaluation();
+        int diagonal = 0;
+        for (int j = 0; j < run.dSae(); j++) {
+            diagonal += !run.dead(j) && run.cos().get(j, run.best()[j]) >= 0.9 ? 1 : 0;
+        }
+        String out = title(run) + ", a " + run.dSae() + " by " + run.nFeatures() + " heatmap of cosines (rows: latents "
+                + "ordered by best-matching feature; columns: true features; red positive, blue negative). "
+                + run.recovered(0.9) + " of " + run.nFeatures() + " features have a latent at cosine 0.9 or more, and "
+                + diagonal + " of " + run.dSae() + " latents match a feature that closely. MMCS "
+                + Fmt.fixed(run.mmcs(), 3) + ", normalised reconstruction error "
+                + Fmt.fixed(e.normalisedReconstructionError(), 3) + ", L0 " + Fmt.fixed(e.l0(), 2) + " active latents per input, "
+                + e.dead() + " of " + run.dSae() + " latents dead on " + run.batch() + " evaluation inputs.";
+        if (selected < 0) {
+            return out;
+        }
+        out += " " + latentSummary(run, selected);
+        List<String> lines = topLines(run, selected);
+        return lines.isEmpty() ? out : out + " " + String.join("; ", lines) + ".";
+    }
+}

@@ -1,0 +1,41 @@
+package org.circuitbook.widgets.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("SparseFeatures")
+class SparseFeaturesTest {
+    @Test
+    @DisplayName("reads the settings from the ground truth's canonical spec, and draws the coefficients java.util.Random would")
+    void data() {
+        SparseFeatures.Settings s = SparseFeatures.Settings.fromSpec("d_sae=[32, 64, 128]\nl1_coefficients=[0.03, 0.3, 1.0]\n"
+                + "n_features=64\nd_in=16\nfeature_probability=0.03\nsteps=2000\nbatch_size=1024\nlearning_rate=0.003\nseed=2\n");
+        assertEquals(new SparseFeatures.Settings(List.of(32, 64, 128), List.of(0.03, 0.3, 1.0), 64, 16, 0.03, 2), s);
+        assertEquals(5, s.index(64, 1.0));
+        assertEquals(-1, s.index(48, 1.0));
+        assertEquals(2005, s.saeSeed(5));
+        assertEquals(2005 ^ 0x5EED, s.evaluationSeed(5));
+        assertEquals("no SAE -1 in d_sae [32, 64, 128] x l1 [0.03, 0.3, 1.0]",
+                assertThrows(IllegalArgumentException.class, () -> s.evaluationSeed(-1)).getMessage());
+        assertEquals(List.of(SparseFeatures.EVALUATION_BATCH, 64), List.of(s.evaluationCoefficients(5).shape()[0],
+                s.evaluationCoefficients(5).shape()[1]));
+
+        Tensor c = SparseFeatures.coefficients(new Lcg(7), 100, 10, 0.2);
+        Random jdk = new Random(7);
+        int active = 0;
+        for (float v : c.data()) {
+            float u = jdk.nextFloat();
+            float w = jdk.nextFloat();
+            assertEquals(w < 0.2 ? u : 0f, v);
+            active += v > 0 ? 1 : 0;
+        }
+        assertTrue(active > 150 && active < 250, active + " of 1000 active at p = 0.2");
+    }
+}
