@@ -125,14 +125,16 @@ public final class AttentionView {
                 double cell = PANEL / pos;
                 boolean off = run.ablated() != null && run.ablated()[0] == l && run.ablated()[1] == h;
                 p.fillRect(c[0], c[1], PANEL, PANEL, Colormaps.sequential(0));
+                String[] colors = new String[pos * pos]; // one image per panel: null cells keep the background
                 for (int q = 0; q < pos; q++) {
                     for (int k = 0; k <= q; k++) { // above the diagonal the pattern is 0 (causal mask)
                         double v = pattern.get(h, q, k);
                         if (v >= 0.01) { // lighter cells are indistinguishable from the background
-                            p.fillRect(c[0] + k * cell, c[1] + q * cell, cell + 0.3, cell + 0.3, Colormaps.sequential(v));
+                            colors[q * pos + k] = Colormaps.sequential(v);
                         }
                     }
                 }
+                p.cells(c[0], c[1], PANEL, PANEL, pos, colors);
                 String label = "head " + l + "." + h + (off ? " (ablated)" : "");
                 p.text(label, c[0] + PANEL / 2, c[1] - 8, off ? "#b00020" : INK, 11, "center");
                 String scores = "prev " + Fmt.fixed(run.previous()[l][h], 2)

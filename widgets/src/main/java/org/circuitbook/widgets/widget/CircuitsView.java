@@ -114,6 +114,7 @@ public final class CircuitsView {
         p.text("rows: " + c.rows() + "   columns: " + c.columns(), WIDTH / 2.0, 32, MUTED, 11, "center");
         int font = (int) Math.max(6, Math.min(10, Math.floor(cell * 0.8)));
         p.fillRect(GRID_X, GRID_Y, n * cell, n * cell, Colormaps.diverging(0));
+        String[] colors = new String[n * n]; // one image: null cells keep the background
         for (int i = 0; i < n; i++) {
             boolean rowOn = i == row;
             boolean colOn = i == col;
@@ -124,10 +125,11 @@ public final class CircuitsView {
             for (int j = 0; j < n; j++) {
                 double t = c.values().get(i, j) / range;
                 if (Math.abs(t) >= 0.01) { // nearer 0 the colour is the white background
-                    p.fillRect(GRID_X + j * cell, GRID_Y + i * cell, cell + 0.3, cell + 0.3, Colormaps.diverging(t));
+                    colors[i * n + j] = Colormaps.diverging(t);
                 }
             }
         }
+        p.cells(GRID_X, GRID_Y, n * cell, n * cell, n, colors);
         if (row >= 0 && col >= 0) {
             double x = GRID_X + col * cell;
             double y = GRID_Y + row * cell;
