@@ -30,6 +30,8 @@ public final class SaeExplorerView {
     private static final String INK = "#222222";
     private static final String MUTED = "#666666";
     private static final String DEAD = "#555555";
+    /** Between items on one line (a dot: an SVG collapses runs of spaces). */
+    private static final String SEP = "  \u00b7  ";
     private static final double GRID_X = 92;
     private static final double GRID_Y = 84;
     private static final double GRID_W = 448;
@@ -287,8 +289,8 @@ public final class SaeExplorerView {
     /** The metrics line: MMCS, reconstruction error, L0 and dead latents on the evaluation batch. */
     public static String metrics(Run run) {
         SparseAutoencoder.Evaluation e = run.evaluation();
-        return "MMCS " + Fmt.fixed(run.mmcs(), 3) + "   reconstruction error " + Fmt.fixed(e.normalisedReconstructionError(), 3)
-                + "   L0 " + Fmt.fixed(e.l0(), 2) + "   dead latents " + e.dead() + " of " + run.dSae();
+        return "MMCS " + Fmt.fixed(run.mmcs(), 3) + SEP + "reconstruction error " + Fmt.fixed(e.normalisedReconstructionError(), 3)
+                + SEP + "L0 " + Fmt.fixed(e.l0(), 2) + SEP + "dead latents " + e.dead() + " of " + run.dSae();
     }
 
     /**
@@ -312,7 +314,7 @@ public final class SaeExplorerView {
         double cw = colWidth(run);
         p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
         p.text(title(run), WIDTH / 2.0, 14, INK, 14, "center");
-        p.text("rows: latents, ordered by best-matching feature   columns: true features   cells: cosine",
+        p.text("rows: latents, ordered by best-matching feature" + SEP + "columns: true features" + SEP + "cells: cosine",
                 WIDTH / 2.0, 33, MUTED, 11, "center");
         p.text(metrics(run), WIDTH / 2.0, 51, INK, 12, "center");
         p.cells(GRID_X, GRID_Y, GRID_W, GRID_H, n, run.colors());

@@ -65,7 +65,7 @@ class SaeExplorerViewTest {
         assertEquals(1.2, run.evaluation().l0(), 1e-12); // 1 + 2 + 1 + 2 + 0 active latents over 5 inputs
         assertEquals(0, run.evaluation().dead());
         assertArrayEquals(new int[] {3, 1, 2}, run.fires());
-        assertEquals("MMCS 1.000   reconstruction error 0.000   L0 1.20   dead latents 0 of 3", SaeExplorerView.metrics(run));
+        assertEquals("MMCS 1.000  \u00b7  reconstruction error 0.000  \u00b7  L0 1.20  \u00b7  dead latents 0 of 3", SaeExplorerView.metrics(run));
     }
 
     @Test
@@ -87,7 +87,7 @@ class SaeExplorerViewTest {
         String drawn = svg.toSvg("t");
         assertTrue(drawn.contains(">dead latent: never active on the 5 evaluation inputs</text>"), drawn);
         assertTrue(drawn.contains(">latent 3 and feature f1: cosine 0.80 (its best match); latent 3 is dead</text>"), drawn);
-        assertTrue(drawn.contains(">MMCS 1.000   reconstruction error 0.000   L0 1.20   dead latents 1 of 4</text>"), drawn);
+        assertTrue(drawn.contains(">MMCS 1.000  \u00b7  reconstruction error 0.000  \u00b7  L0 1.20  \u00b7  dead latents 1 of 4</text>"), drawn);
         assertTrue(drawn.contains("fill=\"#555555\""), "the dead latent's mark");
     }
 
