@@ -70,7 +70,8 @@ class WidgetBenchmark {
             new WidgetCase("circuits", ":model: attn-only-1l\n:view: ov\n:head: 0"),
             new WidgetCase("attention-patterns", ":model: attn-only-2l"),
             new WidgetCase("grokking", ":model: modular-addition-p59"),
-            new WidgetCase("activation-patching", ":model: attn-only-2l"));
+            new WidgetCase("activation-patching", ":model: attn-only-2l"),
+            new WidgetCase("sae-explorer", ":model: sae-toy"));
 
     /** Weights files (under the site's models/) whose forward pass is timed, TeaVM against the peer. */
     static final List<String> MODELS = List.of(

@@ -111,7 +111,7 @@ public final class CircuitsView {
         double range = range(c);
         p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
         p.text(c.title(), WIDTH / 2.0, 14, INK, 14, "center");
-        p.text("rows: " + c.rows() + "   columns: " + c.columns(), WIDTH / 2.0, 32, MUTED, 11, "center");
+        p.text("rows: " + c.rows() + " · columns: " + c.columns(), WIDTH / 2.0, 32, MUTED, 11, "center");
         int font = (int) Math.max(6, Math.min(10, Math.floor(cell * 0.8)));
         p.fillRect(GRID_X, GRID_Y, n * cell, n * cell, Colormaps.diverging(0));
         String[] colors = new String[n * n]; // one image: null cells keep the background
