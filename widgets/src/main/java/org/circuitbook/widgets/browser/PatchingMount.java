@@ -26,7 +26,7 @@ import org.teavm.jso.typedarrays.Int8Array;
  * {@link ActivationPatching#inductionPrompts}) run through an attention-only transformer, and the heatmap of
  * what patching each clean activation into the corrupted run restores ({@link PatchingView}): residual stream
  * or attention output by layer and position, or each head. The patched runs are spread over animation
- * frames (about 8 ms of work per frame), so the page stays responsive while the grid fills in. A cell is
+ * frames (about 5 ms of work per frame), so the page stays responsive while the grid fills in. A cell is
  * read out by pointer, touch or the arrow keys on the focused heatmap.
  *
  * <p>{@code data-view} and {@code data-metric} pick the first experiment; the fragment
@@ -34,7 +34,7 @@ import org.teavm.jso.typedarrays.Int8Array;
  * shared state. The canvas's {@code data-progress} says how many patched runs are done ("12/48").
  */
 final class PatchingMount {
-    private static final double BUDGET_MS = 8;
+    private static final double BUDGET_MS = 5; // with the drawing, within one 16.7 ms frame
     private static int counter;
 
     private final HTMLElement figure;

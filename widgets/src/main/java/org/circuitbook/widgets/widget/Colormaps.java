@@ -10,7 +10,21 @@ public final class Colormaps {
      * papers draw W^T W and attention-weight matrices.
      */
     public static String diverging(double t) {
-        double v = Math.max(-1, Math.min(1, t));
+        // quantised to 511 levels and cached: a heatmap asks for thousands of colours per frame
+        double c = Double.isNaN(t) ? 0 : Math.max(-1, Math.min(1, t));
+        int level = (int) Math.round((c + 1) * 255);
+        String cached = DIVERGING[level];
+        if (cached == null) {
+            cached = divergingExact(level / 255.0 - 1);
+            DIVERGING[level] = cached;
+        }
+        return cached;
+    }
+
+    private static final String[] DIVERGING = new String[511];
+    private static final String[] SEQUENTIAL = new String[256];
+
+    private static String divergingExact(double v) {
         if (v >= 0) {
             return Fmt.rgb(1 - 0.2 * v, 1 - 0.8 * v, 1 - 0.8 * v);
         }
@@ -37,8 +51,14 @@ public final class Colormaps {
      * monotonically, so the order reads the same in greyscale and for colour-blind readers.
      */
     public static String sequential(double t) {
-        double v = Math.max(0, Math.min(1, t));
-        return Fmt.rgb(lerp(0xff, 0x08, v), lerp(0xff, 0x30, v), lerp(0xff, 0x6b, v));
+        int level = (int) Math.round((Double.isNaN(t) ? 0 : Math.max(0, Math.min(1, t))) * 255);
+        String cached = SEQUENTIAL[level];
+        if (cached == null) {
+            double v = level / 255.0;
+            cached = Fmt.rgb(lerp(0xff, 0x08, v), lerp(0xff, 0x30, v), lerp(0xff, 0x6b, v));
+            SEQUENTIAL[level] = cached;
+        }
+        return cached;
     }
 
     private static double lerp(int a, int b, double s) {
