@@ -7,7 +7,6 @@ import java.util.Map;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.HookedTransformer;
-import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.dom.events.MouseEvent;
@@ -18,7 +17,6 @@ import org.teavm.jso.dom.html.HTMLInputElement;
 import org.teavm.jso.dom.html.HTMLOptionElement;
 import org.teavm.jso.dom.html.HTMLSelectElement;
 import org.teavm.jso.dom.html.TextRectangle;
-import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * The attention-patterns widget: an attention-only transformer run on a token sequence the reader types or
@@ -68,8 +66,7 @@ final class AttentionMount {
         m.steps.addAll(files.checkpointSteps());
         m.current = m.urls.size() - 1;
         String finalUrl = files.finalUrl();
-        Dom.fetchWeights(figure, finalUrl).then(buffer -> {
-            SafeTensors file = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
+        Dom.loadWeights(figure, finalUrl, "the model weights", file -> {
             HookedTransformer model = HookedTransformer.fromWeights(file);
             m.steps.add(Integer.parseInt(file.metadata().getOrDefault("step", "0")));
             m.loaded.put(m.urls.size() - 1, model);
@@ -78,10 +75,6 @@ final class AttentionMount {
             m.vocab = model.cfg().d_vocab();
             m.nCtx = model.cfg().n_ctx();
             m.build();
-            return null;
-        }).catchError(error -> {
-            Dom.showError(figure, "Could not load the model weights (" + Dom.describe(error) + " from " + finalUrl + ").");
-            return null;
         });
     }
 
@@ -257,16 +250,12 @@ final class AttentionMount {
         HookedTransformer model = loaded.get(index);
         if (model == null) {
             figure.setAttribute("data-state", "loading");
-            Dom.fetchWeights(figure, urls.get(index)).then(buffer -> {
-                loaded.put(index, HookedTransformer.fromWeights(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray())));
+            Dom.loadWeights(figure, urls.get(index), "a checkpoint", file -> {
+                loaded.put(index, HookedTransformer.fromWeights(file));
                 figure.setAttribute("data-state", "ready");
                 if (current == index) {
                     update();
                 }
-                return null;
-            }).catchError(error -> {
-                Dom.showError(figure, "Could not load checkpoint " + urls.get(index) + " (" + Dom.describe(error) + ").");
-                return null;
             });
             return;
         }

@@ -2,7 +2,6 @@ package org.circuitbook.widgets.browser;
 
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.HookedTransformer;
-import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.CircuitsView;
 import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.dom.events.KeyboardEvent;
@@ -12,7 +11,6 @@ import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.dom.html.HTMLOptionElement;
 import org.teavm.jso.dom.html.HTMLSelectElement;
 import org.teavm.jso.dom.html.TextRectangle;
-import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * The circuits widget: the bigram table of a zero- or one-layer attention-only model and, for a one-layer
@@ -50,17 +48,11 @@ final class CircuitsMount {
         }
         String url = files.finalUrl();
         CircuitsMount m = new CircuitsMount(figure);
-        String source = url;
-        Dom.fetchWeights(figure, url).then(buffer -> {
-            SafeTensors file = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
+        Dom.loadWeights(figure, url, "the model weights", file -> {
             m.model = HookedTransformer.fromWeights(file);
             String lang = file.metadata().get("language");
             m.language = lang == null ? null : SyntheticLanguage.fromJson(lang);
             m.build();
-            return null;
-        }).catchError(error -> {
-            Dom.showError(figure, "Could not load the model weights (" + Dom.describe(error) + " from " + source + ").");
-            return null;
         });
     }
 

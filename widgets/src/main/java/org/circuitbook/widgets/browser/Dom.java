@@ -6,7 +6,10 @@ import org.teavm.jso.JSObject;
 import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.dom.html.HTMLDocument;
 import org.teavm.jso.dom.html.HTMLElement;
+import java.util.function.Consumer;
+import org.circuitbook.widgets.weights.SafeTensors;
 import org.teavm.jso.typedarrays.ArrayBuffer;
+import org.teavm.jso.typedarrays.Int8Array;
 import org.circuitbook.widgets.widget.Fmt;
 
 /** Small DOM and network helpers shared by the widget mounts. */
@@ -33,6 +36,22 @@ final class Dom {
         java.util.List<String> sums = Fmt.split(attribute(figure, "data-integrity"), ' ');
         int i = urls.indexOf(url);
         return fetchBytes(url, i >= 0 && i < sums.size() ? sums.get(i) : "");
+    }
+
+    /**
+     * Fetches the weights file {@code url} as {@link #fetchWeights} does, parses it and hands it to
+     * {@code then}; if the fetch, the checksum, the parse or {@code then} fails, shows
+     * "Could not load WHAT (REASON)." in the figure and on the console.
+     */
+    static void loadWeights(HTMLElement figure, String url, String what, Consumer<SafeTensors> then) {
+        fetchWeights(figure, url).then(buffer -> {
+            then.accept(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray()));
+            return null;
+        }).catchError(error -> {
+            String reason = describe(error);
+            showError(figure, "Could not load " + what + " (" + reason + (reason.contains(url) ? "" : " in " + url) + ").");
+            return null;
+        });
     }
 
     private static String attribute(HTMLElement element, String name) {

@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.weights.Json;
-import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.GrokkingView;
 import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.dom.html.HTMLCanvasElement;
 import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.dom.html.HTMLInputElement;
-import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * The grokking widget: a scrubber over the modular-addition transformer's training checkpoints, drawing the
@@ -52,18 +50,13 @@ final class GrokkingMount {
         }
         m.urls.addAll(files.urls());
         String finalUrl = files.finalUrl();
-        Dom.fetchWeights(figure, finalUrl).then(buffer -> {
-            SafeTensors file = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
+        Dom.loadWeights(figure, finalUrl, "the model weights", file -> {
             HookedTransformer model = HookedTransformer.fromWeights(file);
             m.p = model.cfg().d_vocab_out();
             m.run = GrokkingView.fromMetrics((Map<?, ?>) Json.parse(file.metadata().get("metrics")), m.p);
             m.loaded.put(m.urls.size() - 1, model);
             m.at = m.urls.size() - 1;
             m.build();
-            return null;
-        }).catchError(error -> {
-            Dom.showError(figure, "Could not load the model weights (" + Dom.describe(error) + " from " + finalUrl + ").");
-            return null;
         });
     }
 
@@ -160,16 +153,12 @@ final class GrokkingMount {
         }
         if (model == null) {
             figure.setAttribute("data-state", "loading");
-            Dom.fetchWeights(figure, urls.get(index)).then(buffer -> {
-                loaded.put(index, HookedTransformer.fromWeights(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray())));
+            Dom.loadWeights(figure, urls.get(index), "a checkpoint", file -> {
+                loaded.put(index, HookedTransformer.fromWeights(file));
                 figure.setAttribute("data-state", "ready");
                 if (at == index) {
                     update();
                 }
-                return null;
-            }).catchError(error -> {
-                Dom.showError(figure, "Could not load checkpoint " + urls.get(index) + " (" + Dom.describe(error) + ").");
-                return null;
             });
         }
     }

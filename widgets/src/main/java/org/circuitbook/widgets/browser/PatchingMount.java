@@ -4,7 +4,6 @@ import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.model.HookedTransformer;
-import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.PatchingView;
 import org.circuitbook.widgets.widget.WeightFiles;
@@ -19,7 +18,6 @@ import org.teavm.jso.dom.html.HTMLInputElement;
 import org.teavm.jso.dom.html.HTMLOptionElement;
 import org.teavm.jso.dom.html.HTMLSelectElement;
 import org.teavm.jso.dom.html.TextRectangle;
-import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * The activation-patching widget: a clean and a corrupted prompt (editable; by default the induction task of
@@ -70,13 +68,9 @@ final class PatchingMount {
         }
         String url = files.finalUrl();
         PatchingMount m = new PatchingMount(figure);
-        Dom.fetchWeights(figure, url).then(buffer -> {
-            m.model = HookedTransformer.fromWeights(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray()));
+        Dom.loadWeights(figure, url, "the model weights", file -> {
+            m.model = HookedTransformer.fromWeights(file);
             m.build();
-            return null;
-        }).catchError(error -> {
-            Dom.showError(figure, "Could not load the model weights (" + Dom.describe(error) + " from " + url + ").");
-            return null;
         });
     }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.circuitbook.widgets.data.SparseFeatures;
 import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.tensor.Tensor;
-import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.Fmt;
 import org.circuitbook.widgets.widget.SaeExplorerView;
 import org.circuitbook.widgets.widget.WeightFiles;
@@ -17,7 +16,6 @@ import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.dom.html.HTMLOptionElement;
 import org.teavm.jso.dom.html.HTMLSelectElement;
 import org.teavm.jso.dom.html.TextRectangle;
-import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * The sae-explorer widget: two selects pick one of the trained sparse autoencoders by dictionary size and L1
@@ -80,16 +78,10 @@ final class SaeExplorerMount {
         String l1 = WidgetState.value(state, "l1");
         SaeExplorerView.SaeFile first = SaeExplorerView.initial(files, size != null ? size : figure.getAttribute("data-d_sae"),
                 l1 != null ? l1 : figure.getAttribute("data-l1"));
-        String source = truthUrl;
-        Dom.fetchWeights(figure, truthUrl).then(buffer -> {
-            SafeTensors truth = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
+        Dom.loadWeights(figure, truthUrl, "the ground truth", truth -> {
             m.features = truth.tensor("features");
             m.settings = SparseFeatures.Settings.fromSpec(truth.metadata().get("spec"));
             m.show(first, () -> m.build(WidgetState.value(state, "latent")));
-            return null;
-        }).catchError(error -> {
-            Dom.showError(figure, "Could not load the ground truth (" + Dom.describe(error) + " from " + source + ").");
-            return null;
         });
     }
 
@@ -105,8 +97,8 @@ final class SaeExplorerMount {
             return;
         }
         figure.setAttribute("data-state", "loading");
-        Dom.fetchWeights(figure, file.url()).then(buffer -> {
-            SparseAutoencoder sae = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray()));
+        Dom.loadWeights(figure, file.url(), "the SAE", weights -> {
+            SparseAutoencoder sae = SparseAutoencoder.fromWeights(weights);
             int index = settings.index(file.dSae(), file.l1Value());
             runs.put(file.url(), SaeExplorerView.run(sae, file.l1(), features, settings.evaluationCoefficients(index)));
             if (file.url().equals(wanted)) {
@@ -115,10 +107,6 @@ final class SaeExplorerMount {
                 then.run();
                 figure.setAttribute("data-state", "ready");
             }
-            return null;
-        }).catchError(error -> {
-            Dom.showError(figure, "Could not load the SAE (" + Dom.describe(error) + " from " + file.url() + ").");
-            return null;
         });
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import org.circuitbook.widgets.model.ToyModel;
 import org.circuitbook.widgets.model.ToyTraining;
 import org.circuitbook.widgets.weights.Json;
-import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.Fmt;
 import org.circuitbook.widgets.widget.SuperpositionView;
 import org.teavm.jso.browser.Performance;
@@ -17,7 +16,6 @@ import org.teavm.jso.dom.html.HTMLOptionElement;
 import org.teavm.jso.dom.html.HTMLSelectElement;
 import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.dom.html.HTMLInputElement;
-import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * The superposition widget: a sparsity slider over the toy models the build trained, redrawing the
@@ -88,8 +86,7 @@ final class SuperpositionMount {
             return;
         }
         String url = urls.get(index);
-        Dom.fetchWeights(figure, url).then(buffer -> {
-            SafeTensors weights = SafeTensors.fromBytes(new Int8Array(buffer).copyToJavaArray());
+        Dom.loadWeights(figure, url, "the model weights", weights -> {
             String sparsity = weights.metadata().get("sparsity");
             if (sparsity == null) {
                 throw new IllegalArgumentException(url + " has no \"sparsity\" in its metadata");
@@ -101,10 +98,6 @@ final class SuperpositionMount {
                 importanceDecay = number.doubleValue();
             }
             load(index + 1);
-            return null;
-        }).catchError(error -> {
-            Dom.showError(figure, "Could not load the model weights (" + Dom.describe(error) + ").");
-            return null;
         });
     }
 
