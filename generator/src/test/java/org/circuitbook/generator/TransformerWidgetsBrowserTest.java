@@ -116,6 +116,18 @@ class TransformerWidgetsBrowserTest {
         }
     }
 
+    /** Opens {@code page} afresh, brings its {@code widget} figure into view and waits for it to mount. */
+    private WebElement openFigure(String page, String widget) {
+        driver.get("about:blank");
+        driver.get(server.url() + page);
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=" + widget + "]"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "ready".equals(figure.getAttribute("data-state"))
+                || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        return figure;
+    }
+
     private String pixels() {
         return (String) ((JavascriptExecutor) driver).executeScript(
                 "return document.querySelector('figure[data-widget] canvas').toDataURL();");
@@ -191,13 +203,8 @@ class TransformerWidgetsBrowserTest {
     @Test
     @DisplayName("attention-patterns: runs the model on a repeated sequence, ablates a head, takes typed tokens, scrubs checkpoints")
     void attentionPatterns() {
-        driver.get("about:blank");
-        driver.get(server.url() + "attention.html");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=attention-patterns]"));
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
-        wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
-        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        WebElement figure = openFigure("attention.html", "attention-patterns");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
         assertTrue(aria.startsWith("Attention patterns of 2 layers on 8 tokens; mean loss "), aria);
@@ -237,13 +244,8 @@ class TransformerWidgetsBrowserTest {
     @Test
     @DisplayName("grokking: draws the recorded run at once, scrubs to a checkpoint (fetched on demand), and recomputes a + b")
     void grokking() {
-        driver.get("about:blank");
-        driver.get(server.url() + "grokking.html");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=grokking]"));
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
-        wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
-        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        WebElement figure = openFigure("grokking.html", "grokking");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
         assertTrue(aria.startsWith("Training run of the modular-addition transformer (p = 11), at step 60 of 60: "), aria);
@@ -269,13 +271,8 @@ class TransformerWidgetsBrowserTest {
     @DisplayName("activation-patching: fills the heatmap frame by frame, switches experiment and metric, reads cells by "
             + "keyboard, refuses mismatched prompts, and restores a shared link")
     void activationPatching() {
-        driver.get("about:blank");
-        driver.get(server.url() + "patching.html");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=activation-patching]"));
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
-        wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
-        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        WebElement figure = openFigure("patching.html", "activation-patching");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         // the default induction prompt on n_ctx 8: 4 distinct tokens, then the first 3 again; 3 rows x 7 positions
         wait.until(d -> "21/21".equals(canvas.getAttribute("data-progress")));
