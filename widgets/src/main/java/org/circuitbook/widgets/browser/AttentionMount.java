@@ -49,6 +49,7 @@ final class AttentionMount {
     private HTMLCanvasElement canvas;
     private CanvasPainter painter;
     private AttentionView.Run run;
+    private int runIndex = -1; // the checkpoint run was computed with
     private boolean touched; // the reader changed something: keep the state in the URL
 
     private AttentionMount(HTMLElement figure) {
@@ -259,7 +260,10 @@ final class AttentionMount {
             });
             return;
         }
-        run = AttentionView.run(model, tokens, ablated);
+        // a new ablation of the same model on the same tokens reuses the clean run: one forward pass, not two
+        boolean same = run != null && runIndex == index && java.util.Arrays.equals(run.tokens(), tokens);
+        run = same ? AttentionView.withAblation(run, model, ablated) : AttentionView.run(model, tokens, ablated);
+        runIndex = index;
         String[] names = SyntheticLanguage.tokenNames(vocab);
         AttentionView.paint(painter, run, names);
         canvas.setAttribute("aria-label", AttentionView.describe(run));

@@ -55,6 +55,17 @@ public final class AttentionView {
             patterns[l] = cache.get("blocks." + l + ".attn.hook_pattern");
         }
         double[] losses = HeadScores.tokenLosses(logits, tokens);
+        int period = period(tokens);
+        double[][] previous = tokens.length > 1 ? HeadScores.previousToken(model, cache) : new double[layers][model.cfg().n_heads()];
+        double[][] induction = period > 0 ? HeadScores.induction(model, cache, period) : null;
+        return withAblation(new Run(tokens, patterns, losses, null, null, previous, induction, period), model, ablated);
+    }
+
+    /**
+     * {@code clean} (a run of {@code model} on its tokens) with head {@code ablated} = {layer, head} zeroed
+     * instead, or none when null: only the ablated run is computed, the clean patterns and scores are kept.
+     */
+    public static Run withAblation(Run clean, HookedTransformer model, int[] ablated) {
         double[] ablatedLosses = null;
         if (ablated != null) {
             int layer = ablated[0];
@@ -69,12 +80,10 @@ public final class AttentionView {
                 }
                 return out;
             });
-            ablatedLosses = HeadScores.tokenLosses(model.forward(tokens, zero), tokens);
+            ablatedLosses = HeadScores.tokenLosses(model.forward(clean.tokens(), zero), clean.tokens());
         }
-        int period = period(tokens);
-        double[][] previous = tokens.length > 1 ? HeadScores.previousToken(model, cache) : new double[layers][model.cfg().n_heads()];
-        double[][] induction = period > 0 ? HeadScores.induction(model, cache, period) : null;
-        return new Run(tokens, patterns, losses, ablatedLosses, ablated, previous, induction, period);
+        return new Run(clean.tokens(), clean.patterns(), clean.losses(), ablatedLosses, ablated, clean.previous(),
+                clean.induction(), clean.period());
     }
 
     /**

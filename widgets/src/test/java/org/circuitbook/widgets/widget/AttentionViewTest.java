@@ -36,6 +36,10 @@ class AttentionViewTest {
         assertTrue(ablated.meanLoss(true) > clean.meanLoss(false) + 0.1,
                 ablated.meanLoss(true) + " vs " + clean.meanLoss(false));
         assertArrayEquals(clean.losses(), ablated.losses(), "the clean losses are the same run");
+        AttentionView.Run reused = AttentionView.withAblation(clean, model, new int[] {0, 0});
+        assertArrayEquals(ablated.ablatedLosses(), reused.ablatedLosses(), "a new ablation on the clean run: same losses");
+        assertArrayEquals(new int[] {0, 0}, reused.ablated());
+        assertNull(AttentionView.withAblation(ablated, model, null).ablatedLosses(), "and back to none");
         assertTrue(AttentionView.describe(ablated).endsWith("With head 0.0 ablated the mean loss is "
                 + Fmt.fixed(ablated.meanLoss(true), 2) + "."), AttentionView.describe(ablated));
         assertArrayEquals(new int[] {1, 0}, AttentionView.headAt(clean, 40 + 5, 40 + 132 + 26 + 16 + 5));
