@@ -273,6 +273,27 @@ public class WidgetBrowserTest {
     }
 
     @Test
+    @DisplayName("says which widget lacks its final weights when a figure lists none")
+    void noFinalWeights() {
+        String html = "<!DOCTYPE html><html lang=en><head><link rel=icon href=favicon.svg><title>t</title></head><body>"
+                + "<figure data-widget=circuits data-weights='models/x/checkpoint-0.safetensors'></figure>"
+                + "<script src='assets/widgets.js'></script><script>main([]);</script></body></html>";
+        try {
+            Files.writeString(server.root().resolve("no-final.html"), html);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        driver.get(server.url() + "no-final.html");
+        WebElement figure = driver.findElement(By.cssSelector("figure"));
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "error".equals(figure.getAttribute("data-state")));
+        assertEquals("circuits widget: the figure lists no final.safetensors in data-weights.",
+                figure.findElement(By.cssSelector(".widget-error")).getText());
+        // also on the console (reading the log empties it, so the next test starts clean)
+        assertTrue(problems(driver).stream().anyMatch(p -> p.contains("circuitbook widget: circuits widget: the figure "
+                + "lists no final.safetensors")));
+    }
+
+    @Test
     @DisplayName("refuses a weights file whose bytes do not match the SHA-256 the page gives for it")
     void tamperedWeights() throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-weights=\"([^ \"]+)[^\"]*\" data-integrity=\"([^ \"]+)")

@@ -58,9 +58,8 @@ final class AttentionMount {
 
     static void mount(HTMLElement figure) {
         AttentionMount m = new AttentionMount(figure);
-        WeightFiles files = WeightFiles.parse(figure.getAttribute("data-weights"));
+        WeightFiles files = Dom.weightFiles(figure);
         if (files == null) {
-            Dom.showError(figure, "attention-patterns widget: the figure lists no final.safetensors in data-weights.");
             return;
         }
         m.urls.addAll(files.urls());

@@ -11,6 +11,7 @@ import org.circuitbook.widgets.weights.SafeTensors;
 import org.teavm.jso.typedarrays.ArrayBuffer;
 import org.teavm.jso.typedarrays.Int8Array;
 import org.circuitbook.widgets.widget.Fmt;
+import org.circuitbook.widgets.widget.WeightFiles;
 
 /** Small DOM and network helpers shared by the widget mounts. */
 final class Dom {
@@ -52,6 +53,19 @@ final class Dom {
             showError(figure, "Could not load " + what + " (" + reason + (reason.contains(url) ? "" : " in " + url) + ").");
             return null;
         });
+    }
+
+    /**
+     * The figure's {@code data-weights} as {@link WeightFiles}; null, with the error shown in the figure, when
+     * they hold no {@code final.safetensors}.
+     */
+    static WeightFiles weightFiles(HTMLElement figure) {
+        WeightFiles files = WeightFiles.parse(figure.getAttribute("data-weights"));
+        if (files == null) {
+            showError(figure, figure.getAttribute("data-widget")
+                    + " widget: the figure lists no final.safetensors in data-weights.");
+        }
+        return files;
     }
 
     private static String attribute(HTMLElement element, String name) {

@@ -43,9 +43,8 @@ final class GrokkingMount {
 
     static void mount(HTMLElement figure) {
         GrokkingMount m = new GrokkingMount(figure);
-        WeightFiles files = WeightFiles.parse(figure.getAttribute("data-weights"));
+        WeightFiles files = Dom.weightFiles(figure);
         if (files == null) {
-            Dom.showError(figure, "grokking widget: the figure lists no final.safetensors in data-weights.");
             return;
         }
         m.urls.addAll(files.urls());

@@ -61,9 +61,8 @@ final class PatchingMount {
     }
 
     static void mount(HTMLElement figure) {
-        WeightFiles files = WeightFiles.parse(figure.getAttribute("data-weights"));
+        WeightFiles files = Dom.weightFiles(figure);
         if (files == null) {
-            Dom.showError(figure, "activation-patching widget: the figure lists no final.safetensors in data-weights.");
             return;
         }
         String url = files.finalUrl();
