@@ -92,6 +92,7 @@ public final class BuildPipeline {
                 byName.put(t.spec().name(), t);
                 published.put(t.spec().name(), t.published());
             });
+            MetricValues.resolve(book, byName);
             PageRenderer pages = new PageRenderer(content.config(), markdown, citations, new WidgetFigures() {
                 @Override
                 public Map<String, String> attributes(DirectiveBlock widget) {
