@@ -107,6 +107,7 @@ public final class BuildPipeline {
             Map<String, byte[]> out = new LinkedHashMap<>(pages.render(book));
             out.put("assets/widgets.js", resource(BUNDLE));
             out.put("assets/style.css", resource(ASSETS + "style.css"));
+            out.put("assets/theme.js", resource(ASSETS + "theme.js"));
             out.put("assets/highlight.css", resource("/org/circuitbook/generator/highlight/highlight.css"));
             out.put("favicon.svg", resource(ASSETS + "favicon.svg"));
             if (!book.math().isEmpty()) {
