@@ -21,6 +21,8 @@ public final class Main {
             commands:
               build    train the models (cached), render content/ and write site/
               serve    build, then serve site/ at http://127.0.0.1:8000/
+              links    check that every link, image, script and url() of the written site resolves
+              words    print the chapters' prose words as PATH:LINE:COL<TAB>WORD, for a spelling checker
 
             options:
               --root DIR    the project directory holding content/ (default: the current directory)
@@ -77,6 +79,10 @@ public final class Main {
                 }
             }
         }
+        if (command.equals("links") || command.equals("words")) {
+            return command.equals("links") ? links(outDir != null ? outDir : root.resolve("site"), root, out, err)
+                    : words(root, out, err);
+        }
         if (!command.equals("build") && !command.equals("serve")) {
             err.println("circuitbook: unknown command \"" + command + "\"\n");
             err.print(USAGE);
@@ -109,5 +115,35 @@ public final class Main {
             }
         }
         return 0;
+    }
+
+    private static int links(Path site, Path root, PrintStream out, PrintStream err) {
+        if (!java.nio.file.Files.isDirectory(site)) {
+            err.println("circuitbook: no site at " + site + " (build it first)");
+            return 1;
+        }
+        String shown = site.startsWith(root) ? root.relativize(site).toString() : site.toString();
+        java.util.List<org.circuitbook.generator.diagnostics.Diagnostic> problems =
+                org.circuitbook.generator.check.SiteLinks.check(site, shown.isEmpty() ? "." : shown);
+        problems.forEach(err::println);
+        if (!problems.isEmpty()) {
+            err.println(problems.size() + " broken link" + (problems.size() == 1 ? "" : "s"));
+            return 1;
+        }
+        java.util.Set<String> external = org.circuitbook.generator.check.SiteLinks.externalLinks(site);
+        out.println("links: every internal link of " + shown + " resolves; " + external.size()
+                + " external links are well-formed (not fetched: the build machine is offline)");
+        return 0;
+    }
+
+    private static int words(Path root, PrintStream out, PrintStream err) {
+        try {
+            org.circuitbook.generator.content.Content content = org.circuitbook.generator.content.ContentLoader.load(root);
+            org.circuitbook.generator.check.ProseWords.of(content).forEach(out::println);
+            return 0;
+        } catch (BuildException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
     }
 }

@@ -46,11 +46,21 @@ public final class Colormaps {
 
     /**
      * A sequential yellow-to-purple scale for feature importance, as Elhage et al. (2022) colour features:
-     * 1 (most important) is dark purple, 0 light yellow.
+     * 1 (most important) is dark purple, 0 light yellow; on dark paper, 1 is yellow and 0 a light purple.
      */
     public static String importance(double t) {
-        // on dark paper the scale runs the other way, so the most important feature is the brightest
-        double v = Theme.isDark() ? 1 - Math.max(0, Math.min(1, t)) : Math.max(0, Math.min(1, t));
+        double v = Math.max(0, Math.min(1, t));
+        if (Theme.isDark()) {
+            // on dark paper the scale runs the other way, so the most important feature is the brightest:
+            // #fde725 (yellow) through #21918c (teal) to #8e7cc3 (a purple light enough to see on the paper)
+            double w = 1 - v;
+            if (w < 0.5) {
+                double s = w / 0.5;
+                return Fmt.rgb(lerp(0xfd, 0x21, s), lerp(0xe7, 0x91, s), lerp(0x25, 0x8c, s));
+            }
+            double s = (w - 0.5) / 0.5;
+            return Fmt.rgb(lerp(0x21, 0x8e, s), lerp(0x91, 0x7c, s), lerp(0x8c, 0xc3, s));
+        }
         // interpolate between #fde725 (viridis yellow) and #440154 (viridis purple) through #21918c (teal)
         if (v < 0.5) {
             double s = v / 0.5;

@@ -68,7 +68,7 @@ public final class SuperpositionView {
         int n = model.nFeatures();
         Tensor norms = model.featureNorms();
         Tensor dims = model.featureDimensionality();
-        p.text("Per feature: norm \u2016W\u1d62\u2016 (bar) and dimensionality D\u1d62 (black tick), 0 to 1",
+        p.text("Per feature: norm \u2016W\u1d62\u2016 (bar) and dimensionality D\u1d62 (tick), 0 to 1",
                 x + w / 2, y - 14, Theme.ink(), 12, "center");
         double slot = w / n;
         double bar = Math.min(36, slot * 0.7);
