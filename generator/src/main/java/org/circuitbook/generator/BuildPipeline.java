@@ -92,6 +92,7 @@ public final class BuildPipeline {
                 byName.put(t.spec().name(), t);
                 published.put(t.spec().name(), t.published());
             });
+            MetricValues.resolve(book, byName);
             PageRenderer pages = new PageRenderer(content.config(), markdown, citations, new WidgetFigures() {
                 @Override
                 public Map<String, String> attributes(DirectiveBlock widget) {
@@ -106,6 +107,7 @@ public final class BuildPipeline {
             Map<String, byte[]> out = new LinkedHashMap<>(pages.render(book));
             out.put("assets/widgets.js", resource(BUNDLE));
             out.put("assets/style.css", resource(ASSETS + "style.css"));
+            out.put("assets/theme.js", resource(ASSETS + "theme.js"));
             out.put("assets/highlight.css", resource("/org/circuitbook/generator/highlight/highlight.css"));
             out.put("favicon.svg", resource(ASSETS + "favicon.svg"));
             if (!book.math().isEmpty()) {

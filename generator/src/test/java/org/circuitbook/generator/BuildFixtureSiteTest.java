@@ -30,7 +30,7 @@ class BuildFixtureSiteTest {
     void fileList() {
         List<String> fonts = site.siteFiles().stream().filter(f -> f.startsWith("assets/katex/fonts/")).toList();
         assertEquals(20, fonts.size(), "KaTeX's woff2 fonts are served from the site itself: " + fonts);
-        assertEquals(List.of("assets/highlight.css", "assets/katex/katex.min.css", "assets/style.css", "assets/widgets.js", "favicon.svg", "index.html",
+        assertEquals(List.of("assets/highlight.css", "assets/katex/katex.min.css", "assets/style.css", "assets/theme.js", "assets/widgets.js", "favicon.svg", "index.html",
                 "models/toy/index.json", "models/toy/sparsity-0.9.HASH.safetensors", "models/toy/sparsity-0.HASH.safetensors",
                 "second.html", "toy.html"), site.siteFiles().stream().filter(f -> !fonts.contains(f))
                 .map(f -> f.replaceAll("\\.[0-9a-f]{12}\\.safetensors$", ".HASH.safetensors")).toList());

@@ -153,6 +153,61 @@ public class WidgetBrowserTest {
     }
 
     @Test
+    @DisplayName("follows the system's dark theme, switches with the header's toggle, keeps the choice, and repaints")
+    void darkMode() {
+        JavascriptExecutor js = driver;
+        driver.get("about:blank");
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            driver.get(server.url() + "toy.html");
+            js.executeScript("localStorage.clear();");
+            driver.navigate().refresh();
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            assertEquals("rgb(22, 24, 29)", js.executeScript("return getComputedStyle(document.body).backgroundColor;"),
+                    "the page is dark with the system");
+            WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+            js.executeScript("arguments[0].scrollIntoView();", figure);
+            wait.until(d -> "ready".equals(figure.getAttribute("data-state")));
+            assertEquals(List.of(22L, 24L, 29L), canvasGround(), "the widget paints on the dark paper");
+            String dark = canvasPixels();
+
+            WebElement toggle = driver.findElement(By.id("theme-toggle"));
+            assertEquals("true", toggle.getAttribute("aria-pressed"));
+            toggle.click();
+            assertEquals("light", js.executeScript("return document.documentElement.dataset.theme;"));
+            assertEquals("false", toggle.getAttribute("aria-pressed"));
+            wait.until(d -> canvasGround().equals(List.of(255L, 255L, 255L)));
+            assertEquals("rgb(255, 255, 255)", js.executeScript("return getComputedStyle(document.body).backgroundColor;"));
+            assertNotEquals(dark, canvasPixels(), "the whole drawing was repainted, not only the ground");
+
+            driver.navigate().refresh();
+            assertEquals("light", js.executeScript("return document.documentElement.dataset.theme;"),
+                    "the reader's choice outlives the page, over the system's preference");
+            WebElement again = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+            js.executeScript("arguments[0].scrollIntoView();", again);
+            wait.until(d -> "ready".equals(again.getAttribute("data-state")));
+            assertEquals(List.of(255L, 255L, 255L), canvasGround(), "a widget mounts in the chosen theme");
+            driver.findElement(By.id("theme-toggle")).click();
+            wait.until(d -> canvasGround().equals(List.of(22L, 24L, 29L)));
+            assertEquals(dark, canvasPixels(), "back in the dark theme, the same drawing as before");
+            assertEquals(List.of(), problems(driver), "no console errors");
+        } finally {
+            js.executeScript("localStorage.clear();");
+            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
+    }
+
+    private List<?> canvasGround() {
+        return (List<?>) ((JavascriptExecutor) driver).executeScript(
+                // a copy, read once: repeated reads of the widget's own canvas make Chromium warn
+                "const copy = document.createElement('canvas'); copy.width = 4; copy.height = 4;"
+                        + "const g = copy.getContext('2d');"
+                        + "g.drawImage(document.querySelector('figure[data-widget] canvas'), 0, 0);"
+                        + "return Array.from(g.getImageData(1, 1, 1, 1).data).slice(0, 3);");
+    }
+
+    @Test
     @DisplayName("trains a fresh model in the page, redrawing as it learns; restarts on a new sparsity; pauses off screen")
     void trainsLive() {
         driver.get("about:blank");

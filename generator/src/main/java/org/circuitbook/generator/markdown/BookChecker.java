@@ -19,7 +19,7 @@ import org.circuitbook.generator.training.ModelSpec;
  */
 public final class BookChecker {
     public static final String STAGE = "check";
-    static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t");
+    static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t", "metric");
 
     private final Path contentDir;
     private final Map<String, ModelSpec> models;
@@ -159,8 +159,34 @@ public final class BookChecker {
                             "give the reference its own text: {ref}`some text <" + t.label() + ">`");
                 }
             }
+            case "metric" -> checkMetric(path, line, column, r, book, problems);
             default -> problems.add(path, line, column, "unknown role \"" + r.name + "\"", "known: " + String.join(", ", ROLES));
         }
+    }
+
+    private void checkMetric(String path, int line, int column, MystNodes.Role r, CheckedBook book, Problems problems) {
+        MetricQuery q;
+        try {
+            q = MetricQuery.parse(r.content);
+        } catch (MetricQuery.Invalid e) {
+            problems.add(path, line, column, e.getMessage(), e.hint);
+            return;
+        }
+        ModelSpec spec = models.get(q.model());
+        if (spec == null) {
+            problems.add(path, line, column, "unknown model \"" + q.model() + "\" in {metric}", hint(q.model(), models.keySet()));
+            return;
+        }
+        List<String> files = spec.settings().fileNames().stream()
+                .map(f -> f.substring(0, f.length() - ".safetensors".length())).toList();
+        if (!q.file().equals("*") && !q.file().equals("spec") && !files.contains(q.file())) {
+            problems.add(path, line, column, "model " + q.model() + " has no file \"" + q.file() + "\"",
+                    "known: spec, *, " + String.join(", ", files.size() > 6
+                            ? java.util.stream.Stream.concat(files.stream().limit(5), java.util.stream.Stream.of("...")).toList()
+                            : files));
+            return;
+        }
+        book.metrics().put(r, q);
     }
 
     private void checkKey(String path, SourceMap map, String key, int offset, Problems problems) {

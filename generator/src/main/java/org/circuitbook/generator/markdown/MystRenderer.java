@@ -156,6 +156,8 @@ final class MystRenderer implements NodeRenderer {
         RenderContext ctx = ctx(c);
         switch (r.name) {
             case "math" -> html.raw(math(r, c));
+            case "metric" -> html.raw("<span class=\"metric\" title=\"" + Html.escape(ctx.book.metrics().get(r).source()
+                    + ", from the build's training metrics") + "\">" + Html.escape(ctx.book.metricValues().get(r)) + "</span>");
             case "cite", "cite:p", "cite:t" -> {
                 List<MystNodes.CiteItem> items = java.util.Arrays.stream(r.content.split(","))
                         .map(k -> new MystNodes.CiteItem(k.strip(), null, r.contentOffset)).toList();

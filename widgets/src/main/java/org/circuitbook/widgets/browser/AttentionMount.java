@@ -158,6 +158,7 @@ final class AttentionMount {
         });
         canvas.addEventListener("click", e -> click((MouseEvent) e));
         update();
+        Dom.followTheme(this::update);
         figure.setAttribute("data-state", "ready");
     }
 

@@ -121,6 +121,7 @@ final class CircuitsMount {
             }
         });
         redraw();
+        Dom.followTheme(this::redraw);
         figure.setAttribute("data-state", "ready");
     }
 

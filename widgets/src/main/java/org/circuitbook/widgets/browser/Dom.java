@@ -87,6 +87,41 @@ final class Dom {
     @JSBody(params = "message", script = "console.error(message);")
     static native void consoleError(String message);
 
+    private static final java.util.List<Runnable> THEMED = new java.util.ArrayList<>();
+
+    /**
+     * Takes the page's theme now ({@link org.circuitbook.widgets.widget.Theme}) and follows it: when the reader
+     * toggles it or the system's preference changes, every drawing registered with {@link #followTheme} is
+     * repainted in the new colours. Called once, before any widget mounts.
+     */
+    static void watchTheme() {
+        org.circuitbook.widgets.widget.Theme.setDark(pageIsDark());
+        onThemeSignal(() -> {
+            boolean dark = pageIsDark();
+            if (dark != org.circuitbook.widgets.widget.Theme.isDark()) {
+                org.circuitbook.widgets.widget.Theme.setDark(dark);
+                THEMED.forEach(Runnable::run);
+            }
+        });
+    }
+
+    /** Repaints a mounted widget with {@code repaint} whenever the page's theme changes. */
+    static void followTheme(Runnable repaint) {
+        THEMED.add(repaint);
+    }
+
+    /** The reader's choice ({@code <html data-theme>}, set by the page's toggle), else the system's. */
+    @JSBody(script = "var chosenTheme = document.documentElement.getAttribute('data-theme');"
+            + "if (chosenTheme === 'dark' || chosenTheme === 'light') { return chosenTheme === 'dark'; }"
+            + "return !!(window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);")
+    private static native boolean pageIsDark();
+
+    @JSBody(params = "themeCallback", script = "new MutationObserver(function() { themeCallback(); })"
+            + ".observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });"
+            + "if (window.matchMedia) { window.matchMedia('(prefers-color-scheme: dark)')"
+            + ".addEventListener('change', function() { themeCallback(); }); }")
+    private static native void onThemeSignal(Callback themeCallback);
+
     /** A callback JavaScript can call. */
     @JSFunctor
     interface Callback extends JSObject {

@@ -118,6 +118,7 @@ final class GrokkingMount {
             update();
         });
         update();
+        Dom.followTheme(this::update);
         figure.setAttribute("data-state", "ready");
     }
 

@@ -29,6 +29,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Dom.watchTheme();
         NodeList<? extends HTMLElement> figures = HTMLDocument.current().querySelectorAll("figure[data-widget]");
         for (int i = 0; i < figures.getLength(); i++) {
             HTMLElement figure = figures.item(i);

@@ -138,6 +138,11 @@ final class PatchingMount {
             }
         });
         recompute();
+        Dom.followTheme(() -> {
+            if (experiment != null) {
+                redraw();
+            }
+        });
         figure.setAttribute("data-state", "ready");
     }
 

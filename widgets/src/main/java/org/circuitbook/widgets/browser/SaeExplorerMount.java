@@ -185,6 +185,7 @@ final class SaeExplorerMount {
             }
         });
         redraw();
+        Dom.followTheme(this::redraw);
         figure.setAttribute("data-state", "ready");
     }
 

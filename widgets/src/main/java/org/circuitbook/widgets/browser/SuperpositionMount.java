@@ -143,6 +143,7 @@ final class SuperpositionMount {
         });
         restoreLive();
         redraw();
+        Dom.followTheme(this::redraw);
         Dom.whenVisibilityChanges(figure, shown -> {
             visible = shown;
             if (this.live) {

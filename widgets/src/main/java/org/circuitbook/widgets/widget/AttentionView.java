@@ -18,8 +18,6 @@ import org.circuitbook.widgets.tensor.Tensor;
 public final class AttentionView {
     public static final int WIDTH = 640;
     public static final int HEIGHT = 520;
-    private static final String INK = "#222222";
-    private static final String MUTED = "#666666";
     private static final double PANEL = 132;
     private static final double PANEL_GAP = 26;
     private static final double TOP = 40;
@@ -123,9 +121,9 @@ public final class AttentionView {
 
     /** Paints every head's pattern, its scores, and the per-position losses (clean, and ablated when set). */
     public static void paint(Painter p, Run run, String[] names) {
-        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
+        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
         p.text("Attention patterns of every head (row: query position, column: key position)",
-                WIDTH / 2.0, 14, INK, 12, "center");
+                WIDTH / 2.0, 14, Theme.ink(), 12, "center");
         int pos = run.tokens().length;
         for (int l = 0; l < run.patterns().length; l++) {
             Tensor pattern = run.patterns()[l];
@@ -145,12 +143,12 @@ public final class AttentionView {
                 }
                 p.cells(c[0], c[1], PANEL, PANEL, pos, colors);
                 String label = "head " + l + "." + h + (off ? " (ablated)" : "");
-                p.text(label, c[0] + PANEL / 2, c[1] - 8, off ? "#b00020" : INK, 11, "center");
+                p.text(label, c[0] + PANEL / 2, c[1] - 8, off ? Theme.alert() : Theme.ink(), 11, "center");
                 String scores = "prev " + Fmt.fixed(run.previous()[l][h], 2)
                         + (run.induction() == null ? "" : "  ind " + Fmt.fixed(run.induction()[l][h], 2));
-                p.text(scores, c[0] + PANEL / 2, c[1] + PANEL + 9, MUTED, 10, "center");
+                p.text(scores, c[0] + PANEL / 2, c[1] + PANEL + 9, Theme.muted(), 10, "center");
                 if (off) {
-                    p.line(c[0], c[1], c[0] + PANEL, c[1] + PANEL, "#b00020", 2);
+                    p.line(c[0], c[1], c[0] + PANEL, c[1] + PANEL, Theme.alert(), 2);
                 }
             }
         }
@@ -171,27 +169,27 @@ public final class AttentionView {
                 + (run.ablatedLosses() == null ? "" : ", with head " + run.ablated()[0] + "." + run.ablated()[1]
                 + " ablated " + Fmt.fixed(run.meanLoss(true), 2))
                 + (run.period() > 0 ? "   (repeats with period " + run.period() + ")" : ""),
-                WIDTH / 2.0, top, INK, 11, "center");
+                WIDTH / 2.0, top, Theme.ink(), 11, "center");
         double base = top + 12 + height;
-        p.line(LEFT, base, LEFT + width, base, MUTED, 1);
+        p.line(LEFT, base, LEFT + width, base, Theme.muted(), 1);
         int n = run.losses().length;
         double bar = width / Math.max(1, n);
         for (int t = 0; t < n; t++) {
             double x = LEFT + t * bar;
             double clean = run.losses()[t] / max * height;
-            p.fillRect(x + 1, base - clean, Math.max(1, bar / 2 - 1), clean, "#3b6fb6");
+            p.fillRect(x + 1, base - clean, Math.max(1, bar / 2 - 1), clean, Theme.blue());
             if (run.ablatedLosses() != null) {
                 double ab = run.ablatedLosses()[t] / max * height;
-                p.fillRect(x + bar / 2, base - ab, Math.max(1, bar / 2 - 1), ab, "#d1495b");
+                p.fillRect(x + bar / 2, base - ab, Math.max(1, bar / 2 - 1), ab, Theme.red());
             }
             if (n <= 40 && names != null) {
-                p.text(names[run.tokens()[t + 1]], x + bar / 2, base + 9, MUTED, 8, "center");
+                p.text(names[run.tokens()[t + 1]], x + bar / 2, base + 9, Theme.muted(), 8, "center");
             }
         }
-        p.text(Fmt.fixed(max, 1), LEFT - 4, base - height, MUTED, 9, "right");
-        p.text("0", LEFT - 4, base, MUTED, 9, "right");
+        p.text(Fmt.fixed(max, 1), LEFT - 4, base - height, Theme.muted(), 9, "right");
+        p.text("0", LEFT - 4, base, Theme.muted(), 9, "right");
         p.text("blue: the model" + (run.ablatedLosses() == null ? "" : "; red: with the head ablated")
-                + "; labels: the token predicted", WIDTH / 2.0, HEIGHT - 8, MUTED, 10, "center");
+                + "; labels: the token predicted", WIDTH / 2.0, HEIGHT - 8, Theme.muted(), 10, "center");
     }
 
     /** A text alternative: the sequence's length, the mean loss, and the strongest heads of each kind. */

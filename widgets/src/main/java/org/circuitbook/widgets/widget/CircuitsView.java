@@ -27,8 +27,6 @@ public final class CircuitsView {
     public static final int HEIGHT = 640;
     public static final List<String> VIEWS = List.of("bigram", "ov", "qk");
 
-    private static final String INK = "#222222";
-    private static final String MUTED = "#666666";
     private static final double GRID_X = 62;
     private static final double GRID_Y = 70;
     private static final double GRID_SIZE = 500;
@@ -109,19 +107,19 @@ public final class CircuitsView {
         int n = c.size();
         double cell = cell(n);
         double range = range(c);
-        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
-        p.text(c.title(), WIDTH / 2.0, 14, INK, 14, "center");
-        p.text("rows: " + c.rows() + " · columns: " + c.columns(), WIDTH / 2.0, 32, MUTED, 11, "center");
+        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
+        p.text(c.title(), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
+        p.text("rows: " + c.rows() + " · columns: " + c.columns(), WIDTH / 2.0, 32, Theme.muted(), 11, "center");
         int font = (int) Math.max(6, Math.min(10, Math.floor(cell * 0.8)));
         p.fillRect(GRID_X, GRID_Y, n * cell, n * cell, Colormaps.diverging(0));
         String[] colors = new String[n * n]; // one image: null cells keep the background
         for (int i = 0; i < n; i++) {
             boolean rowOn = i == row;
             boolean colOn = i == col;
-            p.text(c.names()[i], GRID_X - 4, GRID_Y + (i + 0.5) * cell, rowOn ? INK : MUTED, font, "right");
+            p.text(c.names()[i], GRID_X - 4, GRID_Y + (i + 0.5) * cell, rowOn ? Theme.ink() : Theme.muted(), font, "right");
             // column names alternate between two lines so that neighbours do not collide
             double labelY = GRID_Y - 8 - (i % 2) * 10;
-            p.text(c.names()[i], GRID_X + (i + 0.5) * cell, labelY, colOn ? INK : MUTED, font, "center");
+            p.text(c.names()[i], GRID_X + (i + 0.5) * cell, labelY, colOn ? Theme.ink() : Theme.muted(), font, "center");
             for (int j = 0; j < n; j++) {
                 double t = c.values().get(i, j) / range;
                 if (Math.abs(t) >= 0.01) { // nearer 0 the colour is the white background
@@ -133,10 +131,10 @@ public final class CircuitsView {
         if (row >= 0 && col >= 0) {
             double x = GRID_X + col * cell;
             double y = GRID_Y + row * cell;
-            p.line(x, y, x + cell, y, INK, 2);
-            p.line(x + cell, y, x + cell, y + cell, INK, 2);
-            p.line(x + cell, y + cell, x, y + cell, INK, 2);
-            p.line(x, y + cell, x, y, INK, 2);
+            p.line(x, y, x + cell, y, Theme.ink(), 2);
+            p.line(x + cell, y, x + cell, y + cell, Theme.ink(), 2);
+            p.line(x + cell, y + cell, x, y + cell, Theme.ink(), 2);
+            p.line(x, y + cell, x, y, Theme.ink(), 2);
         }
         double bx = GRID_X + GRID_SIZE + 14;
         int steps = 50;
@@ -144,11 +142,11 @@ public final class CircuitsView {
             double t = 1 - 2.0 * k / (steps - 1);
             p.fillRect(bx, GRID_Y + k * GRID_SIZE / steps, 12, GRID_SIZE / steps + 0.5, Colormaps.diverging(t));
         }
-        p.text(Fmt.fixed(range, 1), bx + 16, GRID_Y + 4, MUTED, 10, "left");
-        p.text("0", bx + 16, GRID_Y + GRID_SIZE / 2, MUTED, 10, "left");
-        p.text("-" + Fmt.fixed(range, 1), bx + 16, GRID_Y + GRID_SIZE - 4, MUTED, 10, "left");
+        p.text(Fmt.fixed(range, 1), bx + 16, GRID_Y + 4, Theme.muted(), 10, "left");
+        p.text("0", bx + 16, GRID_Y + GRID_SIZE / 2, Theme.muted(), 10, "left");
+        p.text("-" + Fmt.fixed(range, 1), bx + 16, GRID_Y + GRID_SIZE - 4, Theme.muted(), 10, "left");
         if (row >= 0 && col >= 0) { // (the live figure's hint on how to move the cursor is in the page)
-            p.text(readout(c, row, col), WIDTH / 2.0, GRID_Y + GRID_SIZE + 24, INK, 12, "center");
+            p.text(readout(c, row, col), WIDTH / 2.0, GRID_Y + GRID_SIZE + 24, Theme.ink(), 12, "center");
         }
     }
 

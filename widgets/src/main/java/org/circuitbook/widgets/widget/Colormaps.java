@@ -1,6 +1,11 @@
 package org.circuitbook.widgets.widget;
 
-/** The colour scales the widgets share, so the same quantity looks the same in every figure. */
+/**
+ * The colour scales the widgets share, so the same quantity looks the same in every figure. Each has a light
+ * and a dark form ({@link Theme}): zero is always the paper colour or closest to it, and the magnitude
+ * always moves away from the ground in lightness, so the scales read in greyscale, for colour-blind readers
+ * and on either ground.
+ */
 public final class Colormaps {
     private Colormaps() {
     }
@@ -13,18 +18,26 @@ public final class Colormaps {
         // quantised to 511 levels and cached: a heatmap asks for thousands of colours per frame
         double c = Double.isNaN(t) ? 0 : Math.max(-1, Math.min(1, t));
         int level = (int) Math.round((c + 1) * 255);
-        String cached = DIVERGING[level];
+        String[] cache = Theme.isDark() ? DIVERGING_DARK : DIVERGING;
+        String cached = cache[level];
         if (cached == null) {
-            cached = divergingExact(level / 255.0 - 1);
-            DIVERGING[level] = cached;
+            cached = divergingExact(level / 255.0 - 1, Theme.isDark());
+            cache[level] = cached;
         }
         return cached;
     }
 
     private static final String[] DIVERGING = new String[511];
+    private static final String[] DIVERGING_DARK = new String[511];
     private static final String[] SEQUENTIAL = new String[256];
+    private static final String[] SEQUENTIAL_DARK = new String[256];
 
-    private static String divergingExact(double v) {
+    private static String divergingExact(double v, boolean dark) {
+        if (dark) {
+            // from the dark paper (#16181d) out to a light red (#f4a582) or a light blue (#92c5de)
+            return v >= 0 ? Fmt.rgb(lerp(0x16, 0xf4, v), lerp(0x18, 0xa5, v), lerp(0x1d, 0x82, v))
+                    : Fmt.rgb(lerp(0x16, 0x92, -v), lerp(0x18, 0xc5, -v), lerp(0x1d, 0xde, -v));
+        }
         if (v >= 0) {
             return Fmt.rgb(1 - 0.2 * v, 1 - 0.8 * v, 1 - 0.8 * v);
         }
@@ -36,7 +49,8 @@ public final class Colormaps {
      * 1 (most important) is dark purple, 0 light yellow.
      */
     public static String importance(double t) {
-        double v = Math.max(0, Math.min(1, t));
+        // on dark paper the scale runs the other way, so the most important feature is the brightest
+        double v = Theme.isDark() ? 1 - Math.max(0, Math.min(1, t)) : Math.max(0, Math.min(1, t));
         // interpolate between #fde725 (viridis yellow) and #440154 (viridis purple) through #21918c (teal)
         if (v < 0.5) {
             double s = v / 0.5;
@@ -47,16 +61,18 @@ public final class Colormaps {
     }
 
     /**
-     * A sequential white-to-dark-blue scale for values in [0, 1] such as attention weights: lightness falls
-     * monotonically, so the order reads the same in greyscale and for colour-blind readers.
+     * A sequential white-to-dark-blue scale for values in [0, 1] such as attention weights (on dark paper,
+     * paper to pale blue): lightness moves monotonically, so the order reads the same in greyscale and for colour-blind readers.
      */
     public static String sequential(double t) {
         int level = (int) Math.round((Double.isNaN(t) ? 0 : Math.max(0, Math.min(1, t))) * 255);
-        String cached = SEQUENTIAL[level];
+        String[] cache = Theme.isDark() ? SEQUENTIAL_DARK : SEQUENTIAL;
+        String cached = cache[level];
         if (cached == null) {
             double v = level / 255.0;
-            cached = Fmt.rgb(lerp(0xff, 0x08, v), lerp(0xff, 0x30, v), lerp(0xff, 0x6b, v));
-            SEQUENTIAL[level] = cached;
+            cached = Theme.isDark() ? Fmt.rgb(lerp(0x16, 0xde, v), lerp(0x18, 0xeb, v), lerp(0x1d, 0xf7, v))
+                    : Fmt.rgb(lerp(0xff, 0x08, v), lerp(0xff, 0x30, v), lerp(0xff, 0x6b, v));
+            cache[level] = cached;
         }
         return cached;
     }

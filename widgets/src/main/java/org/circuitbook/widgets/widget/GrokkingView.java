@@ -22,12 +22,6 @@ import org.circuitbook.widgets.tensor.Tensor;
 public final class GrokkingView {
     public static final int WIDTH = 640;
     public static final int HEIGHT = 600;
-    private static final String INK = "#222222";
-    private static final String MUTED = "#666666";
-    private static final String TRAIN = "#3b6fb6";
-    private static final String TEST = "#d1495b";
-    private static final String EXCLUDED = "#8a5a00";
-    private static final String RESTRICTED = "#2a8a4a";
     private static final double LEFT = 48;
     private static final double PLOT_W = WIDTH - LEFT - 16;
 
@@ -125,7 +119,7 @@ public final class GrokkingView {
 
     /** Paints the run with the cursor on checkpoint {@code at}; {@code logits} may be null (not loaded). */
     public static void paint(Painter g, Run run, int at, int a, int b, double[] logits) {
-        g.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
+        g.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
         paintCurves(g, run, at, 10, 220);
         paintSpectrum(g, run, at, 300, 118);
         paintLogits(g, run, a, b, logits, 462, 110);
@@ -145,32 +139,32 @@ public final class GrokkingView {
         int gen = run.generalising();
         double xm = x0 + PLOT_W * run.step(mem) / last;
         double xg = x0 + PLOT_W * run.step(gen) / last;
-        g.fillRect(x0, top + 14, xm - x0, h, "#f3f0ff");
-        g.fillRect(xm, top + 14, xg - xm, h, "#fff7e6");
-        g.fillRect(xg, top + 14, x0 + PLOT_W - xg, h, "#ecf8ef");
+        g.fillRect(x0, top + 14, xm - x0, h, Theme.phase(0));
+        g.fillRect(xm, top + 14, xg - xm, h, Theme.phase(1));
+        g.fillRect(xg, top + 14, x0 + PLOT_W - xg, h, Theme.phase(2));
         String[] phases = {"memorisation", "circuit formation", "cleanup"};
         double[] from = {x0, xm, xg};
         double[] to = {xm, xg, x0 + PLOT_W};
         for (int i = 0; i < phases.length; i++) {
             if (to[i] - from[i] > 6.0 * phases[i].length()) { // only where the label fits
-                g.text(phases[i], (from[i] + to[i]) / 2, top + 22, MUTED, 9, "center");
+                g.text(phases[i], (from[i] + to[i]) / 2, top + 22, Theme.muted(), 9, "center");
             }
         }
-        g.text("Loss (log scale) over training: train, test, excluded, restricted", WIDTH / 2.0, top + 4, INK, 12, "center");
+        g.text("Loss (log scale) over training: train, test, excluded, restricted", WIDTH / 2.0, top + 4, Theme.ink(), 12, "center");
         double pt = top + 14;
         for (double tick : new double[] {10, 1, 0.1, 0.01, 0.001, 0.0001}) {
             double y = logY(tick, pt, h);
-            g.line(x0 - 3, y, x0, y, MUTED, 1);
+            g.line(x0 - 3, y, x0, y, Theme.muted(), 1);
             g.text(tick >= 1 ? Fmt.fixed(tick, 0) : tick >= 0.01 ? Fmt.fixed(tick, 2) : tick >= 0.001 ? "0.001" : "1e-4",
-                    x0 - 5, y, MUTED, 9, "right");
+                    x0 - 5, y, Theme.muted(), 9, "right");
         }
         int stride = Math.max(1, run.perStep().length / 300); // at most ~300 segments: the plot is ~570 px wide
         for (int s = stride; s < run.perStep().length; s += stride) {
             g.line(x0 + PLOT_W * (s - stride + 1) / last, logY(run.perStep()[s - stride], pt, h),
-                    x0 + PLOT_W * (s + 1) / last, logY(run.perStep()[s], pt, h), "#9db7de", 1);
+                    x0 + PLOT_W * (s + 1) / last, logY(run.perStep()[s], pt, h), Theme.faintBlue(), 1);
         }
         String[] keys = {"train_loss", "test_loss", "excluded_loss", "restricted_loss"};
-        String[] colours = {TRAIN, TEST, EXCLUDED, RESTRICTED};
+        String[] colours = {Theme.blue(), Theme.red(), Theme.brown(), Theme.green()};
         for (int k = 0; k < keys.length; k++) {
             for (int i = 1; i < run.size(); i++) {
                 g.line(x0 + PLOT_W * run.step(i - 1) / last, logY(run.value(i - 1, keys[k]), pt, h),
@@ -178,25 +172,25 @@ public final class GrokkingView {
             }
         }
         double cx = x0 + PLOT_W * run.step(at) / last;
-        g.line(cx, pt, cx, pt + h, INK, 1.5);
-        g.line(x0, pt + h, x0 + PLOT_W, pt + h, MUTED, 1);
+        g.line(cx, pt, cx, pt + h, Theme.ink(), 1.5);
+        g.line(x0, pt + h, x0 + PLOT_W, pt + h, Theme.muted(), 1);
         g.text("step " + run.step(at) + ": train " + Fmt.fixed(run.value(at, "train_loss"), 3) + " / test "
                 + Fmt.fixed(run.value(at, "test_loss"), 3) + " loss; accuracy train "
                 + Fmt.fixed(run.value(at, "train_accuracy"), 3) + " / test " + Fmt.fixed(run.value(at, "test_accuracy"), 3),
-                WIDTH / 2.0, pt + h + 12, INK, 11, "center");
+                WIDTH / 2.0, pt + h + 12, Theme.ink(), 11, "center");
         double ly = pt + h + 28;
         String[] names = {"train", "test", "excluded", "restricted"};
         for (int k = 0; k < names.length; k++) {
             double lx = LEFT + 60 + k * 130;
             g.line(lx, ly, lx + 18, ly, colours[k], 3);
-            g.text(names[k], lx + 22, ly, MUTED, 10, "left");
+            g.text(names[k], lx + 22, ly, Theme.muted(), 10, "left");
         }
     }
 
     private static void paintSpectrum(Painter g, Run run, int at, double top, double h) {
         List<?> norms = (List<?>) run.rows().get(at).get("fourier_norms");
         g.text("Fourier spectrum of W_E at step " + run.step(at) + " (norm per frequency k; key frequencies dark)",
-                WIDTH / 2.0, top, INK, 12, "center");
+                WIDTH / 2.0, top, Theme.ink(), 12, "center");
         double max = 1e-9;
         for (Object n : norms) {
             max = Math.max(max, ((Number) n).doubleValue());
@@ -209,12 +203,12 @@ public final class GrokkingView {
             for (int kk : run.keys()) {
                 key |= kk == k;
             }
-            g.fillRect(LEFT + k * bar + 1, base - v, bar - 2, v, key ? "#08306b" : "#9ecae1");
+            g.fillRect(LEFT + k * bar + 1, base - v, bar - 2, v, key ? Theme.strongBar() : Theme.weakBar());
             if (key || k % 5 == 0) {
-                g.text(Integer.toString(k), LEFT + (k + 0.5) * bar, base + 8, key ? INK : MUTED, 9, "center");
+                g.text(Integer.toString(k), LEFT + (k + 0.5) * bar, base + 8, key ? Theme.ink() : Theme.muted(), 9, "center");
             }
         }
-        g.line(LEFT, base, LEFT + PLOT_W, base, MUTED, 1);
+        g.line(LEFT, base, LEFT + PLOT_W, base, Theme.muted(), 1);
     }
 
     private static void paintLogits(Painter g, Run run, int a, int b, double[] logits, double top, double h) {
@@ -222,7 +216,7 @@ public final class GrokkingView {
         int answer = (a + b) % p;
         if (logits == null) {
             g.text("Loading this checkpoint's weights for the logits of " + a + " + " + b + " ...", WIDTH / 2.0,
-                    top + h / 2, MUTED, 12, "center");
+                    top + h / 2, Theme.muted(), 12, "center");
             return;
         }
         int best = 0;
@@ -237,19 +231,19 @@ public final class GrokkingView {
         }
         g.text("Logits for " + a + " + " + b + " (mod " + p + "): predicts " + best + (best == answer ? " (correct)"
                 : ", answer " + answer) + "; strongest frequencies " + topFrequencies(logits, 3), WIDTH / 2.0, top,
-                INK, 12, "center");
+                Theme.ink(), 12, "center");
         double range = Math.max(1e-9, Math.max(Math.abs(max), Math.abs(min)));
         double bar = PLOT_W / p;
         double mid = top + 12 + h / 2;
         for (int c = 0; c < p; c++) {
             double v = logits[c] / range * h / 2;
-            String colour = c == answer ? TEST : "#9db7de";
+            String colour = c == answer ? Theme.red() : Theme.faintBlue();
             g.fillRect(LEFT + c * bar + 0.5, v >= 0 ? mid - v : mid, Math.max(1, bar - 1), Math.abs(v), colour);
         }
-        g.line(LEFT, mid, LEFT + PLOT_W, mid, MUTED, 1);
-        g.text(Fmt.fixed(range, 1), LEFT - 4, mid - h / 2, MUTED, 9, "right");
-        g.text("-" + Fmt.fixed(range, 1), LEFT - 4, mid + h / 2, MUTED, 9, "right");
-        g.text("c = 0 ... " + (p - 1) + " (red: the answer)", WIDTH / 2.0, mid + h / 2 + 10, MUTED, 10, "center");
+        g.line(LEFT, mid, LEFT + PLOT_W, mid, Theme.muted(), 1);
+        g.text(Fmt.fixed(range, 1), LEFT - 4, mid - h / 2, Theme.muted(), 9, "right");
+        g.text("-" + Fmt.fixed(range, 1), LEFT - 4, mid + h / 2, Theme.muted(), 9, "right");
+        g.text("c = 0 ... " + (p - 1) + " (red: the answer)", WIDTH / 2.0, mid + h / 2 + 10, Theme.muted(), 10, "center");
     }
 
     /** The {@code n} non-constant frequencies with the largest norm in {@code v}, as "k1, k2, k3". */

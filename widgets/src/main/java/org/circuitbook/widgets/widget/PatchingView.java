@@ -14,9 +14,6 @@ public final class PatchingView {
     public static final int WIDTH = 640;
     public static final int HEIGHT = 340;
 
-    private static final String INK = "#222222";
-    private static final String MUTED = "#666666";
-    private static final String PENDING = "#e4e4e4";
     private static final double GRID_X = 96;
     private static final double GRID_Y = 62;
     private static final double GRID_W = 480;
@@ -68,23 +65,23 @@ public final class PatchingView {
         ActivationPatching.Prompts prompts = e.prompts();
         double cw = cellW(e);
         double ch = cellH(e);
-        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
-        p.text("Activation patching: " + viewTitle(e.view()), WIDTH / 2.0, 14, INK, 14, "center");
+        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
+        p.text("Activation patching: " + viewTitle(e.view()), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
         p.text(metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2),
-                WIDTH / 2.0, 34, MUTED, 11, "center");
+                WIDTH / 2.0, 34, Theme.muted(), 11, "center");
         int font = (int) Math.max(7, Math.min(11, Math.floor(cw * 0.4)));
         int[] diff = prompts.differences();
         for (int r = 0; r < e.rows(); r++) {
-            p.text(e.rowLabel(r), GRID_X - 6, GRID_Y + (r + 0.5) * ch, r == row ? INK : MUTED, 11, "right");
+            p.text(e.rowLabel(r), GRID_X - 6, GRID_Y + (r + 0.5) * ch, r == row ? Theme.ink() : Theme.muted(), 11, "right");
             for (int c = 0; c < e.cols(); c++) {
                 double t = e.recovered(r, c);
                 double x = GRID_X + c * cw;
                 double y = GRID_Y + r * ch;
-                p.fillRect(x, y, cw - 1, ch - 1, Double.isNaN(t) ? PENDING : Colormaps.diverging(t));
+                p.fillRect(x, y, cw - 1, ch - 1, Double.isNaN(t) ? Theme.pending() : Colormaps.diverging(t));
                 if (!Double.isNaN(t) && cw >= 26) {
                     p.text(Fmt.fixed(t, cw >= 40 ? 2 : 1), x + cw / 2, y + ch / 2,
-                            Math.abs(t) > 0.6 ? "#ffffff" : INK, font, "center");
+                            Math.abs(t) > 0.6 ? Theme.onStrong() : Theme.ink(), font, "center");
                 }
             }
         }
@@ -93,28 +90,28 @@ public final class PatchingView {
             double x = GRID_X + (c + 0.5) * cw;
             boolean on = c == col;
             if (e.view().equals("heads")) {
-                p.text("head " + c, x, labelY, on ? INK : MUTED, 11, "center");
+                p.text("head " + c, x, labelY, on ? Theme.ink() : Theme.muted(), 11, "center");
                 continue;
             }
             boolean differs = contains(diff, c);
-            p.text(names[prompts.clean()[c]], x, labelY, on || differs ? INK : MUTED, font, "center");
+            p.text(names[prompts.clean()[c]], x, labelY, on || differs ? Theme.ink() : Theme.muted(), font, "center");
             if (differs) {
-                p.text(names[prompts.corrupted()[c]], x, labelY + 13, "#2166ac", font, "center");
+                p.text(names[prompts.corrupted()[c]], x, labelY + 13, Theme.corrupted(), font, "center");
             }
         }
         if (!e.view().equals("heads")) {
-            p.text("clean", GRID_X - 6, labelY, MUTED, 10, "right");
+            p.text("clean", GRID_X - 6, labelY, Theme.muted(), 10, "right");
             if (diff.length > 0) {
-                p.text("corrupted", GRID_X - 6, labelY + 13, "#2166ac", 10, "right");
+                p.text("corrupted", GRID_X - 6, labelY + 13, Theme.corrupted(), 10, "right");
             }
         }
         if (row >= 0 && col >= 0 && row < e.rows() && col < e.cols()) {
             double x = GRID_X + col * cw;
             double y = GRID_Y + row * ch;
-            p.line(x, y, x + cw - 1, y, INK, 2);
-            p.line(x + cw - 1, y, x + cw - 1, y + ch - 1, INK, 2);
-            p.line(x + cw - 1, y + ch - 1, x, y + ch - 1, INK, 2);
-            p.line(x, y + ch - 1, x, y, INK, 2);
+            p.line(x, y, x + cw - 1, y, Theme.ink(), 2);
+            p.line(x + cw - 1, y, x + cw - 1, y + ch - 1, Theme.ink(), 2);
+            p.line(x + cw - 1, y + ch - 1, x, y + ch - 1, Theme.ink(), 2);
+            p.line(x, y + ch - 1, x, y, Theme.ink(), 2);
         }
         double bx = GRID_X + GRID_W + 20;
         int steps = 40;
@@ -122,15 +119,15 @@ public final class PatchingView {
             double t = 1 - 2.0 * k / (steps - 1);
             p.fillRect(bx, GRID_Y + k * GRID_H / steps, 12, GRID_H / steps + 0.5, Colormaps.diverging(t));
         }
-        p.text("1", bx + 16, GRID_Y + 4, MUTED, 10, "left");
-        p.text("0", bx + 16, GRID_Y + GRID_H / 2, MUTED, 10, "left");
-        p.text("-1", bx + 16, GRID_Y + GRID_H - 4, MUTED, 10, "left");
-        p.text("share of the gap restored", WIDTH / 2.0, HEIGHT - 48, MUTED, 10, "center");
+        p.text("1", bx + 16, GRID_Y + 4, Theme.muted(), 10, "left");
+        p.text("0", bx + 16, GRID_Y + GRID_H / 2, Theme.muted(), 10, "left");
+        p.text("-1", bx + 16, GRID_Y + GRID_H - 4, Theme.muted(), 10, "left");
+        p.text("share of the gap restored", WIDTH / 2.0, HEIGHT - 48, Theme.muted(), 10, "center");
         if (!e.done()) {
-            p.text("computing " + e.computed() + " of " + e.cells() + " patched runs", WIDTH / 2.0, HEIGHT - 30, MUTED,
+            p.text("computing " + e.computed() + " of " + e.cells() + " patched runs", WIDTH / 2.0, HEIGHT - 30, Theme.muted(),
                     11, "center");
         } else if (row >= 0 && col >= 0) {
-            p.text(shortReadout(e, names, row, col), WIDTH / 2.0, HEIGHT - 30, INK, 11, "center");
+            p.text(shortReadout(e, names, row, col), WIDTH / 2.0, HEIGHT - 30, Theme.ink(), 11, "center");
         }
     }
 

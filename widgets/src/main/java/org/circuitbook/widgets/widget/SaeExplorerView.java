@@ -27,9 +27,6 @@ public final class SaeExplorerView {
     /** How many top-activating inputs a latent lists. */
     public static final int TOP = 8;
 
-    private static final String INK = "#222222";
-    private static final String MUTED = "#666666";
-    private static final String DEAD = "#555555";
     /** Between items on one line (a dot: an SVG collapses runs of spaces). */
     private static final String SEP = "  \u00b7  ";
     private static final double GRID_X = 92;
@@ -312,23 +309,23 @@ public final class SaeExplorerView {
         int n = run.nFeatures();
         double rh = rowHeight(run);
         double cw = colWidth(run);
-        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
-        p.text(title(run), WIDTH / 2.0, 14, INK, 14, "center");
+        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
+        p.text(title(run), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
         p.text("rows: latents, ordered by best-matching feature" + SEP + "columns: true features" + SEP + "cells: cosine",
-                WIDTH / 2.0, 33, MUTED, 11, "center");
-        p.text(metrics(run), WIDTH / 2.0, 51, INK, 12, "center");
+                WIDTH / 2.0, 33, Theme.muted(), 11, "center");
+        p.text(metrics(run), WIDTH / 2.0, 51, Theme.ink(), 12, "center");
         p.cells(GRID_X, GRID_Y, GRID_W, GRID_H, n, run.colors());
         for (int r = 0; r < dSae; r++) {
             int j = run.latentAt(r);
             if (run.dead(j)) {
-                p.fillRect(GRID_X - 9, GRID_Y + r * rh, 6, rh + 0.3, DEAD);
+                p.fillRect(GRID_X - 9, GRID_Y + r * rh, 6, rh + 0.3, Theme.off());
             }
             if (rh >= 9) {
-                p.text(latentName(j), GRID_X - 12, GRID_Y + (r + 0.5) * rh, MUTED, rowFont(run), "right");
+                p.text(latentName(j), GRID_X - 12, GRID_Y + (r + 0.5) * rh, Theme.muted(), rowFont(run), "right");
             }
         }
         for (int i = 0; i < n; i += 8) {
-            p.text(featureName(i), GRID_X + (i + 0.5) * cw, GRID_Y - 8, MUTED, 9, "center");
+            p.text(featureName(i), GRID_X + (i + 0.5) * cw, GRID_Y - 8, Theme.muted(), 9, "center");
         }
         double bx = GRID_X + GRID_W + 16;
         int steps = 50;
@@ -336,13 +333,13 @@ public final class SaeExplorerView {
             double t = 1 - 2.0 * k / (steps - 1);
             p.fillRect(bx, GRID_Y + k * GRID_H / steps, 12, GRID_H / steps + 0.5, Colormaps.diverging(t));
         }
-        p.text("cosine 1", bx + 16, GRID_Y + 4, MUTED, 10, "left");
-        p.text("0", bx + 16, GRID_Y + GRID_H / 2, MUTED, 10, "left");
-        p.text("-1", bx + 16, GRID_Y + GRID_H - 4, MUTED, 10, "left");
+        p.text("cosine 1", bx + 16, GRID_Y + 4, Theme.muted(), 10, "left");
+        p.text("0", bx + 16, GRID_Y + GRID_H / 2, Theme.muted(), 10, "left");
+        p.text("-1", bx + 16, GRID_Y + GRID_H - 4, Theme.muted(), 10, "left");
         if (run.evaluation().dead() > 0) {
             double y = GRID_Y + GRID_H + 44;
-            p.fillRect(GRID_X - 9, y - 5, 6, 10, DEAD);
-            p.text("dead latent: never active on the " + run.batch() + " evaluation inputs", GRID_X + 2, y, MUTED, 11, "left");
+            p.fillRect(GRID_X - 9, y - 5, 6, 10, Theme.off());
+            p.text("dead latent: never active on the " + run.batch() + " evaluation inputs", GRID_X + 2, y, Theme.muted(), 11, "left");
         }
     }
 
@@ -358,25 +355,25 @@ public final class SaeExplorerView {
         for (int r : new int[] {selectedRow, row}) {
             if (r >= 0) { // its label in ink, on white over the base's grey one
                 double y = GRID_Y + (r + 0.5) * rh;
-                p.fillRect(GRID_X - 46, y - Math.min(6, rh / 2), 34, Math.min(12, rh), "#ffffff");
-                p.text(latentName(run.latentAt(r)), GRID_X - 12, y, INK, rh >= 9 ? rowFont(run) : 10, "right");
+                p.fillRect(GRID_X - 46, y - Math.min(6, rh / 2), 34, Math.min(12, rh), Theme.paper());
+                p.text(latentName(run.latentAt(r)), GRID_X - 12, y, Theme.ink(), rh >= 9 ? rowFont(run) : 10, "right");
             }
         }
         if (col >= 0) { // the column labels again, the cursor's in ink, those it would overlap left out
-            p.fillRect(GRID_X - 12, GRID_Y - 15, GRID_W + 24, 14, "#ffffff");
+            p.fillRect(GRID_X - 12, GRID_Y - 15, GRID_W + 24, 14, Theme.paper());
             for (int i = 0; i < run.nFeatures(); i += 8) {
                 if (Math.abs(i - col) * cw >= 22) {
-                    p.text(featureName(i), GRID_X + (i + 0.5) * cw, GRID_Y - 8, MUTED, 9, "center");
+                    p.text(featureName(i), GRID_X + (i + 0.5) * cw, GRID_Y - 8, Theme.muted(), 9, "center");
                 }
             }
-            p.text(featureName(col), GRID_X + (col + 0.5) * cw, GRID_Y - 8, INK, 9, "center");
+            p.text(featureName(col), GRID_X + (col + 0.5) * cw, GRID_Y - 8, Theme.ink(), 9, "center");
         }
         if (selectedRow >= 0) {
-            box(p, GRID_X - 1, GRID_Y + selectedRow * rh - 1, GRID_W + 2, rh + 2, INK, 1.5);
+            box(p, GRID_X - 1, GRID_Y + selectedRow * rh - 1, GRID_W + 2, rh + 2, Theme.ink(), 1.5);
         }
         if (row >= 0 && col >= 0) {
-            box(p, GRID_X + col * cw, GRID_Y + row * rh, cw, rh, INK, 2);
-            p.text(readout(run, row, col), WIDTH / 2.0, GRID_Y + GRID_H + 22, INK, 12, "center");
+            box(p, GRID_X + col * cw, GRID_Y + row * rh, cw, rh, Theme.ink(), 2);
+            p.text(readout(run, row, col), WIDTH / 2.0, GRID_Y + GRID_H + 22, Theme.ink(), 12, "center");
         }
     }
 

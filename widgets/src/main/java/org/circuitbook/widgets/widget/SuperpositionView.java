@@ -6,36 +6,33 @@ import org.circuitbook.widgets.tensor.Tensor;
 /**
  * Draws one trained toy model of superposition (Elhage et al. 2022, figures 2-3): on the left the
  * columns of {@code W} as arrows in the 2-D hidden space, on the right the {@code W^T W} matrix as a
- * heatmap. Features are coloured by importance, darkest the most important.
+ * heatmap. Features are coloured by importance, the most important furthest from the paper colour (darkest on light paper, brightest on dark).
  */
 public final class SuperpositionView {
     public static final int WIDTH = 640;
     public static final int HEIGHT = 450;
 
-    private static final String INK = "#222222";
-    private static final String MUTED = "#777777";
-    private static final String GRID = "#dddddd";
 
     private SuperpositionView() {
     }
 
     /** Paints {@code model} (trained at {@code sparsity}) onto a WIDTH x HEIGHT surface. */
     public static void paint(Painter p, ToyModel model, double sparsity) {
-        p.fillRect(0, 0, WIDTH, HEIGHT, "#ffffff");
+        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
         paintDirections(p, model, 10, 30, 300, 290);
         paintGram(p, model, 330, 30, 300, 290);
         paintFeatures(p, model, 40, 364, 580, 52);
         p.text("sparsity S = " + Fmt.fixed(sparsity, 2) + "   (1 - S = probability a feature is active)",
-                WIDTH / 2.0, HEIGHT - 8, MUTED, 12, "center");
+                WIDTH / 2.0, HEIGHT - 8, Theme.muted(), 12, "center");
     }
 
     private static void paintDirections(Painter p, ToyModel model, double x, double y, double w, double h) {
-        p.text("Feature directions: columns of W", x + w / 2, y - 14, INK, 14, "center");
+        p.text("Feature directions: columns of W", x + w / 2, y - 14, Theme.ink(), 14, "center");
         double cx = x + w / 2;
         double cy = y + h / 2 - 6;
         if (model.dHidden() != 2) {
             p.text("d_hidden = " + model.dHidden() + ": directions are drawn for d_hidden = 2",
-                    cx, cy, MUTED, 12, "center");
+                    cx, cy, Theme.muted(), 12, "center");
             return;
         }
         Tensor W = model.W();
@@ -46,10 +43,10 @@ public final class SuperpositionView {
             maxNorm = Math.max(maxNorm, norms.get(i));
         }
         double scale = (Math.min(w, h) / 2 - 22) / maxNorm;
-        p.line(cx - scale * maxNorm, cy, cx + scale * maxNorm, cy, GRID, 1);
-        p.line(cx, cy - scale * maxNorm, cx, cy + scale * maxNorm, GRID, 1);
-        p.circle(cx, cy, scale, GRID, 1);
-        p.text("circle: length 1", x + 4, y + 6, MUTED, 10, "left");
+        p.line(cx - scale * maxNorm, cy, cx + scale * maxNorm, cy, Theme.grid(), 1);
+        p.line(cx, cy - scale * maxNorm, cx, cy + scale * maxNorm, Theme.grid(), 1);
+        p.circle(cx, cy, scale, Theme.grid(), 1);
+        p.text("circle: length 1", x + 4, y + 6, Theme.muted(), 10, "left");
         for (int i = 0; i < n; i++) {
             String color = featureColor(i, n);
             double tx = cx + scale * W.get(0, i);
@@ -59,7 +56,7 @@ public final class SuperpositionView {
             double len = Math.hypot(tx - cx, ty - cy);
             double lx = len < 1e-6 ? cx + 10 : tx + 12 * (tx - cx) / len;
             double ly = len < 1e-6 ? cy - 10 - 10 * i : ty + 12 * (ty - cy) / len;
-            p.text(Integer.toString(i), lx, ly, INK, 12, "center");
+            p.text(Integer.toString(i), lx, ly, Theme.ink(), 12, "center");
         }
     }
 
@@ -72,25 +69,25 @@ public final class SuperpositionView {
         Tensor norms = model.featureNorms();
         Tensor dims = model.featureDimensionality();
         p.text("Per feature: norm \u2016W\u1d62\u2016 (bar) and dimensionality D\u1d62 (black tick), 0 to 1",
-                x + w / 2, y - 14, INK, 12, "center");
+                x + w / 2, y - 14, Theme.ink(), 12, "center");
         double slot = w / n;
         double bar = Math.min(36, slot * 0.7);
-        p.line(x, y + h, x + w, y + h, GRID, 1);
-        p.line(x, y, x + w, y, GRID, 1);
-        p.text("1", x - 6, y, MUTED, 10, "right");
-        p.text("0", x - 6, y + h, MUTED, 10, "right");
+        p.line(x, y + h, x + w, y + h, Theme.grid(), 1);
+        p.line(x, y, x + w, y, Theme.grid(), 1);
+        p.text("1", x - 6, y, Theme.muted(), 10, "right");
+        p.text("0", x - 6, y + h, Theme.muted(), 10, "right");
         for (int i = 0; i < n; i++) {
             double cx = x + (i + 0.5) * slot;
             double norm = Math.min(1.2, norms.get(i));
             p.fillRect(cx - bar / 2, y + h - norm * h, bar, norm * h, featureColor(i, n));
             double dy = y + h - Math.min(1, dims.get(i)) * h;
-            p.line(cx - bar / 2 - 2, dy, cx + bar / 2 + 2, dy, INK, 2.5);
-            p.text(Integer.toString(i), cx, y + h + 10, INK, 10, "center");
+            p.line(cx - bar / 2 - 2, dy, cx + bar / 2 + 2, dy, Theme.ink(), 2.5);
+            p.text(Integer.toString(i), cx, y + h + 10, Theme.ink(), 10, "center");
         }
     }
 
     private static void paintGram(Painter p, ToyModel model, double x, double y, double w, double h) {
-        p.text("W\u1d40W: feature overlaps", x + w / 2, y - 14, INK, 14, "center");
+        p.text("W\u1d40W: feature overlaps", x + w / 2, y - 14, Theme.ink(), 14, "center");
         Tensor gram = model.gram();
         int n = model.nFeatures();
         double range = 1;
@@ -106,14 +103,14 @@ public final class SuperpositionView {
                 double v = gram.get(i, j);
                 p.fillRect(gx + j * cell, gy + i * cell, cell - 1, cell - 1, Colormaps.diverging(v / range));
                 if (cell >= 28) {
-                    String ink = Math.abs(v / range) > 0.6 ? "#ffffff" : INK;
+                    String ink = Math.abs(v / range) > 0.6 ? Theme.onStrong() : Theme.ink();
                     p.text(Fmt.fixed(v, 2), gx + (j + 0.5) * cell, gy + (i + 0.5) * cell, ink, 10, "center");
                 }
             }
             p.fillRect(gx - 14, gy + i * cell + cell / 2 - 5, 10, 10, featureColor(i, n));
-            p.text(Integer.toString(i), gx - 18, gy + (i + 0.5) * cell, INK, 11, "right");
+            p.text(Integer.toString(i), gx - 18, gy + (i + 0.5) * cell, Theme.ink(), 11, "right");
             p.fillRect(gx + i * cell + cell / 2 - 5, gy + size + 4, 10, 10, featureColor(i, n));
-            p.text(Integer.toString(i), gx + (i + 0.5) * cell, gy + size + 22, INK, 11, "center");
+            p.text(Integer.toString(i), gx + (i + 0.5) * cell, gy + size + 22, Theme.ink(), 11, "center");
         }
         // colour bar
         double bx = gx + size + 14;
@@ -122,9 +119,9 @@ public final class SuperpositionView {
             double t = 1 - 2.0 * k / (steps - 1);
             p.fillRect(bx, gy + k * size / steps, 12, size / steps + 0.5, Colormaps.diverging(t));
         }
-        p.text(Fmt.fixed(range, 1), bx + 16, gy + 4, MUTED, 10, "left");
-        p.text("0", bx + 16, gy + size / 2, MUTED, 10, "left");
-        p.text("-" + Fmt.fixed(range, 1), bx + 16, gy + size - 4, MUTED, 10, "left");
+        p.text(Fmt.fixed(range, 1), bx + 16, gy + 4, Theme.muted(), 10, "left");
+        p.text("0", bx + 16, gy + size / 2, Theme.muted(), 10, "left");
+        p.text("-" + Fmt.fixed(range, 1), bx + 16, gy + size - 4, Theme.muted(), 10, "left");
     }
 
     /**

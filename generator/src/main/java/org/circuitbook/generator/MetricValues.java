@@ -1,0 +1,278 @@
+package org.circuitbook.generator;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import com.vladsch.flexmark.util.ast.Node;
+import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.generator.markdown.CheckedBook;
+import org.circuitbook.generator.markdown.MetricQuery;
+import org.circuitbook.generator.markdown.MystNodes;
+import org.circuitbook.generator.markdown.ParsedChapter;
+import org.circuitbook.generator.markdown.SourceMap;
+import org.circuitbook.generator.training.TrainedModel;
+import org.circuitbook.generator.training.TrainedSet;
+import org.circuitbook.widgets.weights.Json;
+
+/**
+ * Reads every {@code {metric}} role's number from the trained models, after the train stage: the values the
+ * prose shows. A path that is not in the metrics, or an operation that does not fit the value, is reported at
+ * the role's {@code path:line:col}, all at once.
+ */
+final class MetricValues {
+    static final String STAGE = "render";
+
+    private final Map<String, TrainedSet> models;
+    private final Map<String, Map<String, Object>> metricsCache = new HashMap<>();
+
+    private MetricValues(Map<String, TrainedSet> models) {
+        this.models = models;
+    }
+
+    /** Resolves every metric role of the book into {@code book.metricValues()}; throws with every problem. */
+    static void resolve(CheckedBook book, Map<String, TrainedSet> models) {
+        MetricValues values = new MetricValues(models);
+        Problems problems = new Problems(STAGE);
+        for (ParsedChapter parsed : book.chapters()) {
+            SourceMap map = null;
+            for (Node node : parsed.document().getDescendants()) {
+                MetricQuery q = node instanceof MystNodes.Role ? book.metrics().get(node) : null;
+                if (q == null) {
+                    continue;
+                }
+                try {
+                    book.metricValues().put(node, values.text(q));
+                } catch (Missing e) {
+                    map = map == null ? new SourceMap(parsed.chapter().body()) : map;
+                    problems.add(parsed.chapter().path(), map.line(node.getStartOffset()),
+                            map.column(node.getStartOffset()), e.getMessage(), e.hint);
+                }
+            }
+        }
+        problems.throwIfAny();
+    }
+
+    private String text(MetricQuery q) {
+        Object value;
+        if (q.file().equals("spec")) {
+            value = spec(q.model()).get(q.path().get(0));
+            if (value == null) {
+                throw new Missing("model " + q.model() + " has no spec value \"" + q.path().get(0) + "\"",
+                        "known: " + String.join(", ", spec(q.model()).keySet()));
+            }
+        } else if (q.file().equals("*")) {
+            value = first(q);
+        } else {
+            value = apply(q, walk(q, q.file()), q.ops());
+        }
+        return format(value, q);
+    }
+
+    /** FILE {@code *}: the step of the first file, in order of step, whose value passes the final test. */
+    private Object first(MetricQuery q) {
+        List<Object[]> stepped = new ArrayList<>();
+        for (TrainedModel m : models.get(q.model()).models()) {
+            String file = stem(m.fileName());
+            Map<String, Object> metrics = metrics(q.model(), m);
+            if (metrics.get("step") instanceof Number step && lookup(metrics, q.path()) != null) {
+                stepped.add(new Object[] {step.longValue(), file});
+            }
+        }
+        if (stepped.isEmpty()) {
+            throw new Missing("no file of " + q.model() + " has a step and " + String.join("/", q.path()),
+                    "|first reads the checkpoints of a model that records them");
+        }
+        stepped.sort(java.util.Comparator.comparingLong(a -> (Long) a[0]));
+        MetricQuery.Op test = q.ops().get(q.ops().size() - 1);
+        List<MetricQuery.Op> before = q.ops().subList(0, q.ops().size() - 1);
+        for (Object[] s : stepped) {
+            if (test.test(number(apply(q, walk(q, (String) s[1]), before), q, test))) {
+                return s[0];
+            }
+        }
+        throw new Missing("no checkpoint of " + q.model() + " has " + String.join("/", q.path())
+                + before.stream().map(o -> "|" + o).reduce("", String::concat) + " " + test.comparison() + " "
+                + MetricQuery.Format.number(test.operand()), "the last step is " + stepped.get(stepped.size() - 1)[0]);
+    }
+
+    private Object walk(MetricQuery q, String file) {
+        TrainedModel model = models.get(q.model()).models().stream()
+                .filter(m -> stem(m.fileName()).equals(file)).findFirst().orElseThrow();
+        Object at = metrics(q.model(), model);
+        String where = q.model() + "/" + file;
+        for (String key : q.path()) {
+            Object next = step(at, key);
+            if (next == null) {
+                throw new Missing((at instanceof List<?> ? "no element " : "no metric \"") + key
+                        + (at instanceof List<?> ? "" : "\"") + " in " + where, known(at));
+            }
+            at = next;
+            where += "/" + key;
+        }
+        return at;
+    }
+
+    private static Object lookup(Object at, List<String> path) {
+        for (String key : path) {
+            at = step(at, key);
+            if (at == null) {
+                return null;
+            }
+        }
+        return at;
+    }
+
+    private static Object step(Object at, String key) {
+        if (at instanceof Map<?, ?> m) {
+            return m.get(key);
+        }
+        if (at instanceof List<?> l && key.matches("[0-9]+")) {
+            int i = Integer.parseInt(key);
+            return i < l.size() ? l.get(i) : null;
+        }
+        return null;
+    }
+
+    private static String known(Object at) {
+        if (at instanceof Map<?, ?> m) {
+            return "known: " + String.join(", ", m.keySet().stream().map(String::valueOf).toList());
+        }
+        if (at instanceof List<?> l) {
+            return l.isEmpty() ? "the list is empty" : "a list: indices 0 to " + (l.size() - 1);
+        }
+        return "that is a single value, " + at;
+    }
+
+    private Object apply(MetricQuery q, Object value, List<MetricQuery.Op> ops) {
+        for (MetricQuery.Op op : ops) {
+            double[] xs = numbers(value, q, op);
+            value = switch (op.name()) {
+                case "len" -> (long) xs.length;
+                case "sum" -> java.util.Arrays.stream(xs).sum();
+                case "mean" -> java.util.Arrays.stream(xs).average().orElse(Double.NaN);
+                case "count" -> java.util.Arrays.stream(xs).filter(op::test).count();
+                default -> reduce(op.name(), xs, q, op);
+            };
+        }
+        return value;
+    }
+
+    private static Object reduce(String name, double[] xs, MetricQuery q, MetricQuery.Op op) {
+        if (xs.length == 0) {
+            throw new Missing("|" + op + " of an empty list in " + q.source(), "the model recorded no values there");
+        }
+        int best = 0;
+        for (int i = 1; i < xs.length; i++) {
+            boolean better = name.endsWith("max") ? xs[i] > xs[best] : xs[i] < xs[best];
+            best = better ? i : best;
+        }
+        return name.startsWith("arg") ? (Object) (long) best : (Object) xs[best];
+    }
+
+    private static double[] numbers(Object value, MetricQuery q, MetricQuery.Op op) {
+        if (!(value instanceof List<?> list)) {
+            throw new Missing("|" + op + " needs a list of numbers, but " + q.source() + " reaches "
+                    + describe(value), "drop the operation, or point the path at a list");
+        }
+        double[] xs = new double[list.size()];
+        for (int i = 0; i < xs.length; i++) {
+            if (!(list.get(i) instanceof Number n)) {
+                throw new Missing("|" + op + " needs a list of numbers, but element " + i + " is " + describe(list.get(i)),
+                        "add an index to the path to reach the numbers");
+            }
+            xs[i] = n.doubleValue();
+        }
+        return xs;
+    }
+
+    private static double number(Object value, MetricQuery q, MetricQuery.Op op) {
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new Missing("|" + op + " compares a number, but the value is " + describe(value),
+                "reduce it first, e.g. |max|" + op);
+    }
+
+    private static String describe(Object value) {
+        return value instanceof List<?> l ? "a list of " + l.size() : value instanceof Map<?, ?> ? "an object"
+                : value instanceof String ? "text" : "a number";
+    }
+
+    private static String format(Object value, MetricQuery q) {
+        if (value instanceof List<?> list) {
+            List<String> parts = new ArrayList<>();
+            for (Object v : list) {
+                parts.add(format(v, q));
+            }
+            if (parts.size() <= 1) {
+                return String.join("", parts);
+            }
+            return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+        }
+        if (value instanceof Number n) {
+            return MetricQuery.Format.number(n.doubleValue(), q.decimals(), q.percent());
+        }
+        if (value instanceof Map<?, ?>) {
+            throw new Missing(q.source() + " is an object, not a value", known(value));
+        }
+        return String.valueOf(value);
+    }
+
+    private Map<String, Object> metrics(String model, TrainedModel m) {
+        return metricsCache.computeIfAbsent(model + "/" + m.fileName(), k -> {
+            Object metrics = metadata(m).get("metrics");
+            return metrics == null ? Map.of() : asMap(Json.parse((String) metrics));
+        });
+    }
+
+    /** The spec's resolved settings, defaults included (its canonical {@code key=value} lines), numbers as numbers. */
+    private Map<String, Object> spec(String model) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String line : models.get(model).spec().settings().canonical().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                String v = line.substring(eq + 1).strip();
+                Object value = v;
+                try {
+                    value = v.matches("-?[0-9]+") ? (Object) Long.parseLong(v) : (Object) Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                    // text, e.g. a list of sparsities
+                }
+                out.put(line.substring(0, eq).strip(), value);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> metadata(TrainedModel m) {
+        ByteBuffer b = ByteBuffer.wrap(m.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        int n = (int) b.getLong(0);
+        Map<String, Object> header = asMap(Json.parse(new String(m.bytes(), 8, n, StandardCharsets.UTF_8)));
+        Object meta = header.get("__metadata__");
+        return meta == null ? Map.of() : asMap(meta);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return o instanceof Map<?, ?> ? (Map<String, Object>) o : Map.of();
+    }
+
+    private static String stem(String fileName) {
+        return fileName.substring(0, fileName.length() - ".safetensors".length());
+    }
+
+    /** A metric the trained models do not have: message and hint for the diagnostic. */
+    private static final class Missing extends RuntimeException {
+        final String hint;
+
+        Missing(String message, String hint) {
+            super(message);
+            this.hint = hint;
+        }
+    }
+}
