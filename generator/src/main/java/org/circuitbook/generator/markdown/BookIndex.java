@@ -46,6 +46,8 @@ public final class BookIndex {
     }
 
     private final Map<String, Target> labels = new LinkedHashMap<>();
+    /** The heading, figure, table or equation each label names, for previews read at render time. */
+    private final Map<String, Node> labelled = new HashMap<>();
     private final Map<String, Set<String>> anchors = new HashMap<>();
     private final Map<Node, String> ids = new IdentityHashMap<>();
     private final Map<Node, String> numbers = new IdentityHashMap<>();
@@ -79,7 +81,7 @@ public final class BookIndex {
             int line = map.line(node.getStartOffset());
             if (node instanceof MystNodes.Target t) {
                 if (pendingTarget != null) {
-                    register(pendingTarget.label, Kind.SECTION, page, pendingTarget.label, "", "", parsed, pendingTarget.line, problems);
+                    register(pendingTarget.label, Kind.SECTION, page, pendingTarget.label, "", "", null, parsed, pendingTarget.line, problems);
                     pageAnchors.add(pendingTarget.label);
                     ids.put(pendingTarget, pendingTarget.label);
                 }
@@ -92,7 +94,7 @@ public final class BookIndex {
                 ids.put(h, id);
                 pageAnchors.add(id);
                 if (pendingTarget != null) {
-                    register(id, Kind.SECTION, page, id, "", text, parsed, pendingTarget.line, problems);
+                    register(id, Kind.SECTION, page, id, "", text, h, parsed, pendingTarget.line, problems);
                     pendingTarget = null;
                 }
                 continue;
@@ -120,7 +122,7 @@ public final class BookIndex {
             }
             if (pendingTarget != null && !(node instanceof com.vladsch.flexmark.util.ast.Document)) {
                 // a (label)= before something that is not a heading names that block's position
-                register(pendingTarget.label, Kind.SECTION, page, pendingTarget.label, "", title, parsed, pendingTarget.line, problems);
+                register(pendingTarget.label, Kind.SECTION, page, pendingTarget.label, "", title, null, parsed, pendingTarget.line, problems);
                 pageAnchors.add(pendingTarget.label);
                 ids.put(pendingTarget, pendingTarget.label); // rendered as an anchor where the target stands
                 pendingTarget = null;
@@ -128,7 +130,7 @@ public final class BookIndex {
             if (label != null && kind != null) {
                 ids.put(node, label);
                 pageAnchors.add(label);
-                register(label, kind, page, label, numbers.get(node), title, parsed, line, problems);
+                register(label, kind, page, label, numbers.get(node), title, node, parsed, line, problems);
             }
         }
         if (pendingTarget != null) {
@@ -137,7 +139,7 @@ public final class BookIndex {
         }
     }
 
-    private void register(String label, Kind kind, String page, String anchor, String number, String title,
+    private void register(String label, Kind kind, String page, String anchor, String number, String title, Node node,
                           ParsedChapter parsed, int line, Problems problems) {
         Target previous = labels.get(label);
         if (previous != null) {
@@ -146,11 +148,18 @@ public final class BookIndex {
             return;
         }
         labels.put(label, new Target(label, kind, page, anchor, number, title, parsed.chapter().path(), line));
+        if (node != null) {
+            labelled.put(label, node);
+        }
     }
 
     /** The text of a directive's body, without markup, for hover previews. */
     static String caption(DirectiveBlock d) {
-        String text = PlainText.of(d);
+        return preview(PlainText.of(d));
+    }
+
+    /** Plain text cut to a hover card's length. */
+    static String preview(String text) {
         return text.length() > 300 ? text.substring(0, 297) + "..." : text;
     }
 
@@ -158,6 +167,9 @@ public final class BookIndex {
         StringBuilder sb = new StringBuilder();
         boolean dash = false;
         for (char c : text.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            if (c == '\'' || c == '\u2019') {
+                continue; // "The book’s model" is the-books-model
+            }
             if (Character.isLetterOrDigit(c)) {
                 sb.append(c);
                 dash = false;
@@ -184,6 +196,14 @@ public final class BookIndex {
 
     public Target target(String label) {
         return labels.get(label);
+    }
+
+    /**
+     * The node a label names: the heading after a {@code (label)=}, or the figure, table or equation
+     * that carries it; null for a label before any other block.
+     */
+    public Node node(String label) {
+        return labelled.get(label);
     }
 
     public Set<String> labels() {

@@ -158,25 +158,15 @@ final class MystRenderer implements NodeRenderer {
             case "math" -> html.raw(math(r, c));
             case "metric" -> html.raw("<span class=\"metric\" title=\"" + Html.escape(ctx.book.metrics().get(r).source()
                     + ", from the build's training metrics") + "\">" + Html.escape(ctx.book.metricValues().get(r)) + "</span>");
-            case "cite", "cite:p", "cite:t" -> {
-                List<MystNodes.CiteItem> items = java.util.Arrays.stream(r.content.split(","))
-                        .map(k -> new MystNodes.CiteItem(k.strip(), null, r.contentOffset)).toList();
-                cite(html, ctx, items, r.name.equals("cite:t"));
-            }
-            default -> {
-                RoleTarget t = RoleTarget.parse(r.content);
-                BookIndex.Target target = ctx.book.index().target(t.label());
-                String text;
-                if (t.text() != null) {
-                    text = Html.escape(r.name.equals("numref") ? t.text().replace("%s", target.number()) : t.text());
-                } else if (r.name.equals("eq")) {
-                    text = "(" + target.number() + ")";
-                } else {
-                    text = Html.escape(target.text());
-                }
-                xref(html, ctx, target, text);
-            }
+            case "cite", "cite:p", "cite:t" -> cite(html, ctx, citeItems(r), r.name.equals("cite:t"));
+            default -> xref(html, ctx, ctx.book.index().target(RoleTarget.parse(r.content).label()), Html.escape(ctx.refText(r)));
         }
+    }
+
+    /** The works a {@code cite} role names, comma-separated. */
+    static List<MystNodes.CiteItem> citeItems(MystNodes.Role r) {
+        return java.util.Arrays.stream(r.content.split(","))
+                .map(k -> new MystNodes.CiteItem(k.strip(), null, r.contentOffset)).toList();
     }
 
     /** A cross-reference: a link and, for focus or hover, a card previewing the target. */
@@ -184,7 +174,7 @@ final class MystRenderer implements NodeRenderer {
         String preview = switch (target.kind()) {
             case EQUATION -> equationPreview(ctx, target);
             case SECTION -> ""; // the link text already is the section's title
-            default -> Html.escape(target.title());
+            default -> Html.escape(ctx.preview(target));
         };
         html.raw("<span class=\"xref\"><a href=\"" + Html.escape(target.href(ctx.page)) + "\">" + textHtml + "</a>");
         if (!preview.isEmpty()) {
@@ -214,11 +204,8 @@ final class MystRenderer implements NodeRenderer {
 
     private static void cite(HtmlWriter html, RenderContext ctx, List<MystNodes.CiteItem> written, boolean narrative) {
         written.forEach(i -> ctx.cited.add(i.key()));
-        // the text lists works in the style's order; the link and the card follow it
-        List<String> order = ctx.citations.sorted(written.stream().map(MystNodes.CiteItem::key).distinct().toList());
-        List<MystNodes.CiteItem> items = written.stream()
-                .sorted(java.util.Comparator.comparingInt(i -> order.indexOf(i.key()))).toList();
-        String text = narrative && items.size() == 1 ? ctx.citations.narrative(items.get(0)) : ctx.citations.parenthetical(items);
+        List<MystNodes.CiteItem> items = ctx.citeOrder(written);
+        String text = ctx.citationHtml(written, narrative);
         StringBuilder card = new StringBuilder();
         for (MystNodes.CiteItem item : items) {
             card.append("<span class=\"cite-entry\">").append(ctx.citations.reference(item.key())).append("</span>");
@@ -254,7 +241,7 @@ final class MystRenderer implements NodeRenderer {
         Links.Resolved r = Links.resolve(url, ctx.page, ctx.book.index());
         BookIndex.Target target = r.anchor() == null ? null : ctx.book.index().target(r.anchor());
         if (r.page() != null && link.getText().isBlank() && target != null) {
-            xref(html, ctx, target, Html.escape(target.text())); // [](#label)
+            xref(html, ctx, target, Html.escape(ctx.targetText(target))); // [](#label)
             return;
         }
         String href = r.page() == null ? r.file() : (r.page().equals(ctx.page) ? "" : r.page())
@@ -304,10 +291,5 @@ final class MystRenderer implements NodeRenderer {
                 .replace("<p>", "").replace("</p>", " ").strip();
         html.raw("<sup class=\"footnote-ref\"><a id=\"fnref-" + n + "\" href=\"#fn-" + n + "\">" + n + "</a></sup>"
                 + "<span class=\"sidenote\" role=\"note\"><span class=\"sidenote-number\">" + n + "</span> " + body + "</span>");
-    }
-
-    /** Plain text of a node, for attributes. */
-    static String text(Node node) {
-        return PlainText.of(node);
     }
 }

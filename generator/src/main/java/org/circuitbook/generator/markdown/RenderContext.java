@@ -1,9 +1,16 @@
 package org.circuitbook.generator.markdown;
 
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import com.vladsch.flexmark.ast.Heading;
 import com.vladsch.flexmark.util.ast.Document;
+import com.vladsch.flexmark.util.ast.Node;
 import com.vladsch.flexmark.util.data.NullableDataKey;
+import com.vladsch.flexmark.util.sequence.Escaping;
 
 /** What rendering one chapter needs beyond its tree; attached to the Flexmark document. */
 public final class RenderContext {
@@ -17,6 +24,8 @@ public final class RenderContext {
     final Set<String> cited = new LinkedHashSet<>();
     /** Footnotes whose sidenote is being rendered: a note that refers to itself must not recurse. */
     final Set<Integer> openSidenotes = new java.util.HashSet<>();
+    /** Headings whose text is being read: a heading that refers to itself reads its index title instead. */
+    private final Set<Node> reading = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public RenderContext(String page, CheckedBook book, Citations citations, WidgetFigures widgets) {
         this.page = page;
@@ -27,6 +36,77 @@ public final class RenderContext {
 
     public Set<String> cited() {
         return cited;
+    }
+
+    /**
+     * The plain text of a heading or caption as the page shows it, for the table of contents and hover
+     * cards: roles and citations read as they do in the prose ("Figure 3.2", "(3.1)", "Elhage et al.
+     * (2022)", a metric's value). Not HTML: escape it once where it goes into a page.
+     */
+    public String plainText(Node node) {
+        return PlainText.of(node, this::inlineText);
+    }
+
+    /** The plain text of a role or citation, as {@link MystRenderer} shows it; null for anything else. */
+    private String inlineText(Node node) {
+        if (node instanceof MystNodes.Citation c) {
+            return html2text(citationHtml(c.items, c.narrative));
+        }
+        if (!(node instanceof MystNodes.Role r)) {
+            return null;
+        }
+        return switch (r.name) {
+            case "math" -> r.content;
+            case "metric" -> book.metricValues().get(r);
+            case "cite", "cite:p", "cite:t" -> html2text(citationHtml(MystRenderer.citeItems(r), r.name.equals("cite:t")));
+            case "ref", "numref", "eq" -> refText(r);
+            default -> null;
+        };
+    }
+
+    /** What a {@code ref}, {@code numref} or {@code eq} role reads as: "Figure 3.2", "Fig. 3.2", "(3.1)", a section's title. */
+    String refText(MystNodes.Role r) {
+        RoleTarget t = RoleTarget.parse(r.content);
+        BookIndex.Target target = book.index().target(t.label());
+        if (t.text() != null) {
+            return r.name.equals("numref") ? t.text().replace("%s", target.number()) : t.text();
+        }
+        return r.name.equals("eq") ? "(" + target.number() + ")" : targetText(target);
+    }
+
+    /** "Figure 3.2", "Equation (3.1)", or a section's heading as the page shows it. */
+    String targetText(BookIndex.Target target) {
+        if (target.kind() == BookIndex.Kind.SECTION && book.index().node(target.label()) instanceof Heading h
+                && reading.add(h)) {
+            try {
+                return plainText(h);
+            } finally {
+                reading.remove(h);
+            }
+        }
+        return target.text();
+    }
+
+    /** A hover card's preview of a figure (its caption) or table (its title), as plain text. */
+    String preview(BookIndex.Target target) {
+        Node node = book.index().node(target.label());
+        return target.kind() == BookIndex.Kind.FIGURE && node != null ? BookIndex.preview(plainText(node)) : target.title();
+    }
+
+    /** The text of a citation, as HTML: "Elhage et al. (2022)", "(Elhage et al., 2022; Olah et al., 2020)". */
+    String citationHtml(List<MystNodes.CiteItem> written, boolean narrative) {
+        List<MystNodes.CiteItem> items = citeOrder(written);
+        return narrative && items.size() == 1 ? citations.narrative(items.get(0)) : citations.parenthetical(items);
+    }
+
+    /** The cited works in the style's order, which the text, the link and the card follow. */
+    List<MystNodes.CiteItem> citeOrder(List<MystNodes.CiteItem> written) {
+        List<String> order = citations.sorted(written.stream().map(MystNodes.CiteItem::key).distinct().toList());
+        return written.stream().sorted(Comparator.comparingInt(i -> order.indexOf(i.key()))).toList();
+    }
+
+    private static String html2text(String html) {
+        return Escaping.unescapeHtml(html.replaceAll("<[^>]*>", ""));
     }
 
     static RenderContext of(Document document) {

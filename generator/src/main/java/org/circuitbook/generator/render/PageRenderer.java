@@ -16,7 +16,6 @@ import org.circuitbook.generator.markdown.DirectiveBlock;
 import org.circuitbook.generator.markdown.Html;
 import org.circuitbook.generator.markdown.Markdown;
 import org.circuitbook.generator.markdown.ParsedChapter;
-import org.circuitbook.generator.markdown.PlainText;
 import org.circuitbook.generator.markdown.RenderContext;
 import org.circuitbook.generator.markdown.WidgetFigures;
 
@@ -56,7 +55,7 @@ public final class PageRenderer {
             view.put("hasAuthors", !fm.authors().isEmpty());
             view.put("date", fm.dateText());
             view.put("isoDate", fm.date() == null ? "" : fm.date().toString());
-            List<Map<String, Object>> toc = toc(parsed, book);
+            List<Map<String, Object>> toc = toc(parsed, book, context);
             view.put("toc", toc);
             view.put("hasToc", !toc.isEmpty());
             view.put("body", body);
@@ -106,13 +105,13 @@ public final class PageRenderer {
     }
 
     /** Second- and third-level headings, linked by their ids. */
-    private static List<Map<String, Object>> toc(ParsedChapter parsed, CheckedBook book) {
+    private static List<Map<String, Object>> toc(ParsedChapter parsed, CheckedBook book, RenderContext context) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Node node : parsed.document().getDescendants()) {
             if (node instanceof Heading h && (h.getLevel() == 2 || h.getLevel() == 3) && book.index().id(h) != null) {
                 Map<String, Object> entry = new HashMap<>();
                 entry.put("id", book.index().id(h));
-                entry.put("title", PlainText.of(h).strip());
+                entry.put("title", context.plainText(h)); // plain text: the template escapes it
                 entry.put("level", h.getLevel());
                 out.add(entry);
             }
