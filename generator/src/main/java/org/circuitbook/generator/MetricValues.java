@@ -65,6 +65,7 @@ final class MetricValues {
                 throw new Missing("model " + q.model() + " has no spec value \"" + q.path().get(0) + "\"",
                         "known: " + String.join(", ", spec(q.model()).keySet()));
             }
+            value = apply(q, value, q.ops());
         } else if (q.file().equals("*")) {
             value = first(q);
         } else {
@@ -237,16 +238,29 @@ final class MetricValues {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 String v = line.substring(eq + 1).strip();
-                Object value = v;
-                try {
-                    value = v.matches("-?[0-9]+") ? (Object) Long.parseLong(v) : (Object) Double.parseDouble(v);
-                } catch (NumberFormatException e) {
-                    // text, e.g. a list of sparsities
+                if (v.startsWith("[") && v.endsWith("]")) {
+                    // a list setting, e.g. sparsities=[0.0, 0.5, 0.9]: numbers where they are numbers
+                    List<Object> items = new ArrayList<>();
+                    for (String item : v.substring(1, v.length() - 1).split(",")) {
+                        if (!item.isBlank()) {
+                            items.add(specValue(item.strip()));
+                        }
+                    }
+                    out.put(line.substring(0, eq).strip(), items);
+                    continue;
                 }
-                out.put(line.substring(0, eq).strip(), value);
+                out.put(line.substring(0, eq).strip(), specValue(v));
             }
         }
         return out;
+    }
+
+    private static Object specValue(String v) {
+        try {
+            return v.matches("-?[0-9]+") ? (Object) Long.parseLong(v) : (Object) Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return v; // text, e.g. relu
+        }
     }
 
     private static Map<String, Object> metadata(TrainedModel m) {

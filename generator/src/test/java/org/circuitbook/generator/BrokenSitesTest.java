@@ -300,7 +300,7 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with an unknown site.yaml key rejects it")
     void unknownSiteKey() throws IOException {
-        assertEquals(List.of("content/site.yaml:2:1: load: unknown key \"theme\" in site.yaml (known keys: language, subtitle, title)"),
+        assertEquals(List.of("content/site.yaml:2:1: load: unknown key \"theme\" in site.yaml (known keys: intro, language, subtitle, title)"),
                 errors("""
                         -- content/site.yaml --
                         title: T

@@ -45,7 +45,7 @@ class MetricRoleTest {
                 Loss {metric}`toy/sparsity-0.9/final_loss`, to 2 places {metric}`toy/sparsity-0.9/final_loss:.2`.
                 Norms {metric}`toy/sparsity-0/feature_norms:.3`; represented {metric}`toy/sparsity-0/feature_norms|count>=0.5`
                 of {metric}`toy/sparsity-0/feature_norms|len`; largest {metric}`toy/sparsity-0/feature_norms|max:.1`,
-                feature {metric}`toy/sparsity-0/feature_norms|argmax`. Steps {metric}`toy/spec/steps`.
+                feature {metric}`toy/sparsity-0/feature_norms|argmax`. Steps {metric}`toy/spec/steps`, sparsities {metric}`toy/spec/sparsities|len`: {metric}`toy/spec/sparsities`.
                 Scores {metric}`heads/final/previous_token_scores/0|mean:.1%`. First step below the start:
                 {metric}`heads/*/loss|first<LOSS0`; at or below the end {metric}`heads/*/loss|first<=LOSSEND`.
                 """.replace("LOSS0", "1e9").replace("LOSSEND", "1e9"));
@@ -71,7 +71,7 @@ class MetricRoleTest {
                         "Norms " + String.join(", ", normsText.subList(0, 4)) + " and " + normsText.get(4) + "; represented "
                                 + norms.stream().filter(n -> n >= 0.5).count(),
                         "of 5; largest " + String.format(java.util.Locale.ROOT, "%.1f", max) + ",",
-                        "feature " + norms.indexOf(max) + ". Steps 200.",
+                        "feature " + norms.indexOf(max) + ". Steps 200, sparsities 2: 0 and 0.9.",
                         "Scores " + String.format(java.util.Locale.ROOT, "%.1f", mean * 100) + "%. First step below the start:",
                         "0; at or below the end 0."),
                 shown(site.read("a.html")));

@@ -40,7 +40,7 @@ public final class ContentLoader {
         } else {
             problems.add(org.circuitbook.generator.diagnostics.Diagnostic.file(display(root, siteFile), STAGE,
                     "missing site configuration", "create it with at least 'title: ...'"));
-            config = new SiteConfig("", "", "en");
+            config = new SiteConfig("", "", "en", "");
         }
 
         List<Chapter> chapters = new ArrayList<>();

@@ -57,7 +57,8 @@ public record MetricQuery(String model, String file, List<String> path, List<Op>
 
     /** Parses the role's content; throws {@link Invalid} saying what is wrong. */
     public static MetricQuery parse(String content) {
-        String text = content.strip();
+        // in a table cell GFM needs the pipes escaped, \|, and leaves the backslash in the role's content
+        String text = content.strip().replace("\\|", "|");
         Integer decimals = null;
         boolean percent = false;
         int colon = text.lastIndexOf(':');

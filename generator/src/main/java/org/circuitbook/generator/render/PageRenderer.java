@@ -67,6 +67,7 @@ public final class PageRenderer {
         }
         Map<String, Object> view = base(config.title(), config.subtitle());
         view.put("subtitle", config.subtitle());
+        view.put("intro", config.introParagraphs());
         List<Map<String, Object>> toc = new ArrayList<>();
         for (int i = 0; i < chapters.size(); i++) {
             Map<String, Object> entry = link(chapters.get(i));
