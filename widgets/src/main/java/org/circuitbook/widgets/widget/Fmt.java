@@ -63,11 +63,17 @@ public final class Fmt {
     }
 
     private static int hexDigit(char ch) {
-        int v = Character.digit(ch, 16);
-        if (v < 0) {
-            throw new IllegalArgumentException("not a hex digit: " + ch);
+        // by hand: Character.digit (any Unicode digit) costs more under TeaVM, and a heatmap has thousands
+        if (ch >= '0' && ch <= '9') {
+            return ch - '0';
         }
-        return v;
+        if (ch >= 'a' && ch <= 'f') {
+            return ch - 'a' + 10;
+        }
+        if (ch >= 'A' && ch <= 'F') {
+            return ch - 'A' + 10;
+        }
+        throw new IllegalArgumentException("not a hex digit: " + ch);
     }
 
     private static String hex2(double channel) {
