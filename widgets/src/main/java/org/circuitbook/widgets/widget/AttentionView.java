@@ -227,11 +227,12 @@ public final class AttentionView {
     /** Token ids from names separated by spaces; throws naming the first unknown word. */
     public static int[] parse(String text, int vocab) {
         String[] words = Fmt.split(text, ' ').toArray(new String[0]);
+        String[] names = SyntheticLanguage.tokenNames(vocab); // once, not once per word: each is a new string
         int[] out = new int[words.length];
         for (int i = 0; i < words.length; i++) {
             out[i] = -1;
             for (int t = 0; t < vocab; t++) {
-                if (SyntheticLanguage.tokenName(t).equals(words[i])) {
+                if (names[t].equals(words[i])) {
                     out[i] = t;
                 }
             }
