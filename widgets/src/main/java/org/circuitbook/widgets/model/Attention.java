@@ -139,7 +139,7 @@ final class Attention {
     }
 
     /** Σ_h z[:, h] W_O[h] + b_O: [pos, n_heads, d_head] x [n_heads, d_head, d_model] -> [pos, d_model]. */
-    private Tensor output(Tensor z) {
+    Tensor output(Tensor z) {
         int pos = z.dim(0);
         int nHeads = z.dim(1);
         int dHead = z.dim(2);

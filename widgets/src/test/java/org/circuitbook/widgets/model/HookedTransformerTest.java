@@ -163,6 +163,31 @@ class HookedTransformerTest {
     }
 
     @Test
+    @DisplayName("a run resumed at a layer's hook_z from a cache equals the whole run patched there, bit for bit")
+    void resumeAtZ() {
+        for (HookedTransformer model : List.of(withMlp, attnOnly)) {
+            ActivationCache clean = model.runWithCache(TOKENS);
+            for (int layer = 0; layer < 2; layer++) {
+                String at = "blocks." + layer + ".attn.hook_z";
+                Tensor z = clean.get(at).copy();
+                for (int i = 0; i < z.size(); i++) {
+                    z.data()[i] = z.data()[i] * 0.5f - 0.1f * i; // anything of the same shape
+                }
+                ActivationCache whole = new ActivationCache();
+                Tensor expected = model.forward(TOKENS, Hook.at(at, value -> z).andThen(whole));
+                ActivationCache resumed = new ActivationCache();
+                assertEquals(expected, model.resumeAtZ(clean, layer, z, resumed), model.cfg() + " layer " + layer);
+                for (String name : resumed.names()) { // the hook sees what the whole run saw from hook_z on
+                    assertEquals(whole.get(name), resumed.get(name), name);
+                }
+                assertEquals(at, resumed.names().iterator().next());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> attnOnly.resumeAtZ(attnOnly.runWithCache(TOKENS), 2,
+                Tensor.zeros(5, 2, 4), Hook.IDENTITY));
+    }
+
+    @Test
     @DisplayName("every hook point is live: zeroing its value changes the last position's logits")
     void everyHookPointIsUsed() {
         for (HookedTransformer model : List.of(withMlp, attnOnly)) {
