@@ -64,16 +64,40 @@ final class Attention {
         float[] xs = x.data();
         float[] ws = w.data();
         float[] bs = b.data();
-        // the same products summed in the same order as x.get(p, m) * w.get(h, m, e), on the raw arrays
+        // the same products summed in the same order as x.get(p, m) * w.get(h, m, e), on the raw arrays; four
+        // outputs e at a time, each in its own variable, so x[p, m] is read once for the four and w's row is
+        // read in order: every sum is still one variable adding m = 0, 1, ... in turn, so the numbers are the
+        // same to the bit, in Java's float arithmetic and in TeaVM's
         for (int p = 0; p < pos; p++) {
+            int xAt = p * dModel;
             for (int h = 0; h < nHeads; h++) {
-                for (int e = 0; e < dHead; e++) {
-                    float sum = 0f;
-                    int wAt = h * dModel * dHead + e;
-                    for (int m = 0; m < dModel; m++) {
-                        sum += xs[p * dModel + m] * ws[wAt + m * dHead];
+                int wHead = h * dModel * dHead;
+                int at = (p * nHeads + h) * dHead;
+                int bAt = h * dHead;
+                int e = 0;
+                for (; e + 4 <= dHead; e += 4) {
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int m = 0, wAt = wHead + e; m < dModel; m++, wAt += dHead) {
+                        float xm = xs[xAt + m];
+                        s0 += xm * ws[wAt];
+                        s1 += xm * ws[wAt + 1];
+                        s2 += xm * ws[wAt + 2];
+                        s3 += xm * ws[wAt + 3];
                     }
-                    out[(p * nHeads + h) * dHead + e] = sum + bs[h * dHead + e];
+                    out[at + e] = s0 + bs[bAt + e];
+                    out[at + e + 1] = s1 + bs[bAt + e + 1];
+                    out[at + e + 2] = s2 + bs[bAt + e + 2];
+                    out[at + e + 3] = s3 + bs[bAt + e + 3];
+                }
+                for (; e < dHead; e++) {
+                    float sum = 0f;
+                    for (int m = 0, wAt = wHead + e; m < dModel; m++, wAt += dHead) {
+                        sum += xs[xAt + m] * ws[wAt];
+                    }
+                    out[at + e] = sum + bs[bAt + e];
                 }
             }
         }
@@ -123,15 +147,36 @@ final class Attention {
         float[] out = new float[pos * nHeads * dHead];
         float[] ps = pattern.data();
         float[] vs = v.data();
+        int row = nHeads * dHead; // v's stride from one position to the next
+        // four outputs e at a time, each summed over j = 0, 1, ... in its own variable (as in project)
         for (int i = 0; i < pos; i++) {
             for (int h = 0; h < nHeads; h++) {
-                for (int e = 0; e < dHead; e++) {
-                    float sum = 0f;
-                    int pAt = (h * pos + i) * pos;
-                    for (int j = 0; j < pos; j++) {
-                        sum += ps[pAt + j] * vs[(j * nHeads + h) * dHead + e];
+                int pAt = (h * pos + i) * pos;
+                int at = (i * nHeads + h) * dHead;
+                int e = 0;
+                for (; e + 4 <= dHead; e += 4) {
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int j = 0, vAt = h * dHead + e; j < pos; j++, vAt += row) {
+                        float pj = ps[pAt + j];
+                        s0 += pj * vs[vAt];
+                        s1 += pj * vs[vAt + 1];
+                        s2 += pj * vs[vAt + 2];
+                        s3 += pj * vs[vAt + 3];
                     }
-                    out[(i * nHeads + h) * dHead + e] = sum;
+                    out[at + e] = s0;
+                    out[at + e + 1] = s1;
+                    out[at + e + 2] = s2;
+                    out[at + e + 3] = s3;
+                }
+                for (; e < dHead; e++) {
+                    float sum = 0f;
+                    for (int j = 0, vAt = h * dHead + e; j < pos; j++, vAt += row) {
+                        sum += ps[pAt + j] * vs[vAt];
+                    }
+                    out[at + e] = sum;
                 }
             }
         }
@@ -148,15 +193,35 @@ final class Attention {
         float[] zs = z.data();
         float[] ws = W_O.data();
         float[] bs = b_O.data();
+        int inner = nHeads * dHead; // (h, e) in order is k = h * d_head + e: z[p, k] and W_O's row k
+        // four outputs m at a time, each summed over k = 0, 1, ... in its own variable (as in project)
         for (int p = 0; p < pos; p++) {
-            for (int m = 0; m < dModel; m++) {
-                float sum = 0f;
-                for (int h = 0; h < nHeads; h++) {
-                    for (int e = 0; e < dHead; e++) {
-                        sum += zs[(p * nHeads + h) * dHead + e] * ws[(h * dHead + e) * dModel + m];
-                    }
+            int zAt = p * inner;
+            int at = p * dModel;
+            int m = 0;
+            for (; m + 4 <= dModel; m += 4) {
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                for (int k = 0, w = m; k < inner; k++, w += dModel) {
+                    float zk = zs[zAt + k];
+                    s0 += zk * ws[w];
+                    s1 += zk * ws[w + 1];
+                    s2 += zk * ws[w + 2];
+                    s3 += zk * ws[w + 3];
                 }
-                out[p * dModel + m] = sum + bs[m];
+                out[at + m] = s0 + bs[m];
+                out[at + m + 1] = s1 + bs[m + 1];
+                out[at + m + 2] = s2 + bs[m + 2];
+                out[at + m + 3] = s3 + bs[m + 3];
+            }
+            for (; m < dModel; m++) {
+                float sum = 0f;
+                for (int k = 0, w = m; k < inner; k++, w += dModel) {
+                    sum += zs[zAt + k] * ws[w];
+                }
+                out[at + m] = sum + bs[m];
             }
         }
         return Tensor.of(out, pos, dModel);
