@@ -64,10 +64,10 @@ final class Attention {
         float[] xs = x.data();
         float[] ws = w.data();
         float[] bs = b.data();
-        // the same products summed in the same order as x.get(p, m) * w.get(h, m, e), on the raw arrays; four
-        // outputs e at a time, each in its own variable, so x[p, m] is read once for the four and w's row is
-        // read in order: every sum is still one variable adding m = 0, 1, ... in turn, so the numbers are the
-        // same to the bit, in Java's float arithmetic and in TeaVM's
+        // the same products summed in the same order as x.get(p, m) * w.get(h, m, e), on the raw arrays; eight
+        // (then four, then one) outputs e at a time, each in its own variable, so x[p, m] is read once for them
+        // and w's row is read in order: every sum is still one variable adding m = 0, 1, ... in turn, so the
+        // numbers are the same to the bit, in Java's float arithmetic and in TeaVM's
         for (int p = 0; p < pos; p++) {
             int xAt = p * dModel;
             for (int h = 0; h < nHeads; h++) {
@@ -75,6 +75,35 @@ final class Attention {
                 int at = (p * nHeads + h) * dHead;
                 int bAt = h * dHead;
                 int e = 0;
+                for (; e + 8 <= dHead; e += 8) {
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    float s4 = 0f;
+                    float s5 = 0f;
+                    float s6 = 0f;
+                    float s7 = 0f;
+                    for (int m = 0, wAt = wHead + e; m < dModel; m++, wAt += dHead) {
+                        float xm = xs[xAt + m];
+                        s0 += xm * ws[wAt];
+                        s1 += xm * ws[wAt + 1];
+                        s2 += xm * ws[wAt + 2];
+                        s3 += xm * ws[wAt + 3];
+                        s4 += xm * ws[wAt + 4];
+                        s5 += xm * ws[wAt + 5];
+                        s6 += xm * ws[wAt + 6];
+                        s7 += xm * ws[wAt + 7];
+                    }
+                    out[at + e] = s0 + bs[bAt + e];
+                    out[at + e + 1] = s1 + bs[bAt + e + 1];
+                    out[at + e + 2] = s2 + bs[bAt + e + 2];
+                    out[at + e + 3] = s3 + bs[bAt + e + 3];
+                    out[at + e + 4] = s4 + bs[bAt + e + 4];
+                    out[at + e + 5] = s5 + bs[bAt + e + 5];
+                    out[at + e + 6] = s6 + bs[bAt + e + 6];
+                    out[at + e + 7] = s7 + bs[bAt + e + 7];
+                }
                 for (; e + 4 <= dHead; e += 4) {
                     float s0 = 0f;
                     float s1 = 0f;

@@ -108,8 +108,8 @@ class HookedTransformerTest {
                 random(small(false, "relu"), 3, 0.3),
                 random(small(false, "gelu"), 4, 0.3),
                 random(new TransformerConfig(1, 6, 3, 3, 10, 11, 4, 7, "gelu", false, null, "standard"), 5, 0.3),
-                // widths that are not multiples of 4: the attention's four-at-a-time loops and their remainders
-                random(new TransformerConfig(2, 10, 5, 2, 12, 11, 11, 7, null, true, null, "standard"), 6, 0.3));
+                // widths that are not multiples of 4 or 8: the attention's several-at-a-time loops and their rests
+                random(new TransformerConfig(2, 10, 13, 2, 12, 11, 11, 7, null, true, null, "standard"), 6, 0.3));
         int[][] sequences = {{0}, TOKENS, {10, 10, 10, 10, 10, 10}, {2, 7, 1, 8, 2, 8}};
         for (HookedTransformer model : models) {
             ReferenceTransformer reference = new ReferenceTransformer(model);
