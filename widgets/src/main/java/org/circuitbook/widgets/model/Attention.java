@@ -145,20 +145,41 @@ final class Attention {
         float[] out = new float[nHeads * pos * pos];
         float[] qs = q.data();
         float[] ks = k.data();
+        int row = nHeads * dHead; // q's and k's stride from one position to the next
+        // four keys j at a time, each dot product in its own variable adding e = 0, 1, ... in turn (as in project)
         for (int h = 0; h < nHeads; h++) {
             for (int i = 0; i < pos; i++) {
-                for (int j = 0; j < pos; j++) {
-                    float score = Float.NEGATIVE_INFINITY;
-                    if (j <= i) {
-                        float dot = 0f;
-                        int qAt = (i * nHeads + h) * dHead;
-                        int kAt = (j * nHeads + h) * dHead;
-                        for (int e = 0; e < dHead; e++) {
-                            dot += qs[qAt + e] * ks[kAt + e];
-                        }
-                        score = dot / scale;
+                int qAt = i * row + h * dHead;
+                int outAt = (h * pos + i) * pos;
+                int j = 0;
+                for (; j + 3 <= i; j += 4) {
+                    float d0 = 0f;
+                    float d1 = 0f;
+                    float d2 = 0f;
+                    float d3 = 0f;
+                    int kAt = j * row + h * dHead;
+                    for (int e = 0; e < dHead; e++) {
+                        float qe = qs[qAt + e];
+                        d0 += qe * ks[kAt + e];
+                        d1 += qe * ks[kAt + row + e];
+                        d2 += qe * ks[kAt + 2 * row + e];
+                        d3 += qe * ks[kAt + 3 * row + e];
                     }
-                    out[(h * pos + i) * pos + j] = score;
+                    out[outAt + j] = d0 / scale;
+                    out[outAt + j + 1] = d1 / scale;
+                    out[outAt + j + 2] = d2 / scale;
+                    out[outAt + j + 3] = d3 / scale;
+                }
+                for (; j <= i; j++) {
+                    float dot = 0f;
+                    int kAt = j * row + h * dHead;
+                    for (int e = 0; e < dHead; e++) {
+                        dot += qs[qAt + e] * ks[kAt + e];
+                    }
+                    out[outAt + j] = dot / scale;
+                }
+                for (; j < pos; j++) {
+                    out[outAt + j] = Float.NEGATIVE_INFINITY;
                 }
             }
         }
@@ -223,11 +244,41 @@ final class Attention {
         float[] ws = W_O.data();
         float[] bs = b_O.data();
         int inner = nHeads * dHead; // (h, e) in order is k = h * d_head + e: z[p, k] and W_O's row k
-        // four outputs m at a time, each summed over k = 0, 1, ... in its own variable (as in project)
+        // eight (then four, then one) outputs m at a time, each summed over k = 0, 1, ... in its own variable
+        // (as in project)
         for (int p = 0; p < pos; p++) {
             int zAt = p * inner;
             int at = p * dModel;
             int m = 0;
+            for (; m + 8 <= dModel; m += 8) {
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                float s4 = 0f;
+                float s5 = 0f;
+                float s6 = 0f;
+                float s7 = 0f;
+                for (int k = 0, w = m; k < inner; k++, w += dModel) {
+                    float zk = zs[zAt + k];
+                    s0 += zk * ws[w];
+                    s1 += zk * ws[w + 1];
+                    s2 += zk * ws[w + 2];
+                    s3 += zk * ws[w + 3];
+                    s4 += zk * ws[w + 4];
+                    s5 += zk * ws[w + 5];
+                    s6 += zk * ws[w + 6];
+                    s7 += zk * ws[w + 7];
+                }
+                out[at + m] = s0 + bs[m];
+                out[at + m + 1] = s1 + bs[m + 1];
+                out[at + m + 2] = s2 + bs[m + 2];
+                out[at + m + 3] = s3 + bs[m + 3];
+                out[at + m + 4] = s4 + bs[m + 4];
+                out[at + m + 5] = s5 + bs[m + 5];
+                out[at + m + 6] = s6 + bs[m + 6];
+                out[at + m + 7] = s7 + bs[m + 7];
+            }
             for (; m + 4 <= dModel; m += 4) {
                 float s0 = 0f;
                 float s1 = 0f;
