@@ -13,6 +13,33 @@ public final class Fmt {
         if (Double.isNaN(value)) {
             return "NaN";
         }
+        if (digits <= 9) {
+            // in int arithmetic where it fits: TeaVM emulates long, and a redraw formats dozens of labels
+            int intScale = 1;
+            for (int i = 0; i < digits; i++) {
+                intScale *= 10;
+            }
+            double r = Math.abs(value) * intScale; // the same product as below: both scales are exact doubles
+            if (r < 2e9) {
+                double floor = Math.floor(r);
+                int scaled = (int) floor + (r - floor >= 0.5 ? 1 : 0); // Math.round: r - floor is exact
+                boolean negative = value < 0 && scaled != 0;
+                StringBuilder sb = new StringBuilder();
+                if (negative) {
+                    sb.append('-');
+                }
+                sb.append(scaled / intScale);
+                if (digits > 0) {
+                    String frac = Integer.toString(scaled % intScale);
+                    sb.append('.');
+                    for (int i = frac.length(); i < digits; i++) {
+                        sb.append('0');
+                    }
+                    sb.append(frac);
+                }
+                return sb.toString();
+            }
+        }
         long scale = 1;
         for (int i = 0; i < digits; i++) {
             scale *= 10;
