@@ -36,6 +36,7 @@ final class AttentionMount {
     private final Map<Integer, HookedTransformer> loaded = new HashMap<>();
     private SyntheticLanguage language;
     private int vocab;
+    private String[] names; // token names by id
     private int nCtx;
     private int current;
     private int[] tokens;
@@ -80,6 +81,7 @@ final class AttentionMount {
 
     private void build() {
         int id = ++counter;
+        names = SyntheticLanguage.tokenNames(vocab);
         HTMLElement live = Dom.create("div", "widget-live");
         HTMLElement row1 = Dom.create("div", "widget-controls");
         input = Dom.create("input", "widget-tokens").cast();
@@ -264,15 +266,14 @@ final class AttentionMount {
         boolean same = run != null && runIndex == index && java.util.Arrays.equals(run.tokens(), tokens);
         run = same ? AttentionView.withAblation(run, model, ablated) : AttentionView.run(model, tokens, ablated);
         runIndex = index;
-        String[] names = SyntheticLanguage.tokenNames(vocab);
         AttentionView.paint(painter, run, names);
         canvas.setAttribute("aria-label", AttentionView.describe(run));
-        StringBuilder joined = new StringBuilder();
-        for (int t : tokens) {
-            joined.append(joined.length() == 0 ? "" : ".").append(SyntheticLanguage.tokenName(t));
-        }
         if (!touched) {
             return;
+        }
+        StringBuilder joined = new StringBuilder();
+        for (int t : tokens) {
+            joined.append(joined.length() == 0 ? "" : ".").append(names[t]);
         }
         WidgetState.save(figure.getAttribute("id"), "step=" + steps.get(index)
                 + (ablated == null ? "" : "&ablate=" + ablated[0] + "." + ablated[1]) + "&tokens=" + joined);

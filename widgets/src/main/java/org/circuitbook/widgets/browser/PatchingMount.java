@@ -24,7 +24,8 @@ import org.teavm.jso.dom.html.TextRectangle;
  * {@link ActivationPatching#inductionPrompts}) run through an attention-only transformer, and the heatmap of
  * what patching each clean activation into the corrupted run restores ({@link PatchingView}): residual stream
  * or attention output by layer and position, or each head. The patched runs are spread over animation
- * frames (about 5 ms of work per frame), so the page stays responsive while the grid fills in. A cell is
+ * frames (about 5 ms of work per frame, starting in the frame after the change, which draws the grid still
+ * pending), so the page stays responsive while the grid fills in. A cell is
  * read out by pointer, touch or the arrow keys on the focused heatmap.
  *
  * <p>{@code data-view} and {@code data-metric} pick the first experiment; the fragment
@@ -261,15 +262,23 @@ final class PatchingMount {
         save();
     }
 
-    /** Starts the experiment for the current controls and computes it frame by frame. */
+    /**
+     * Starts the experiment for the current controls (the clean and corrupted runs, reused from the last
+     * experiment when only the view, the metric or the answers changed), draws it with every cell pending at
+     * once, and computes the patched runs from the next frame on, frame by frame: the frame that answers the
+     * input carries at most the two runs and the drawing.
+     */
     private void recompute() {
-        experiment = ActivationPatching.start(model, prompts, view.getValue(), metric.getValue());
+        experiment = ActivationPatching.start(model, prompts, view.getValue(), metric.getValue(), experiment);
         if (row >= experiment.rows() || col >= experiment.cols()) {
             row = -1;
             col = -1;
         }
         int current = ++generation;
-        step(current);
+        redraw();
+        if (!experiment.done()) {
+            Window.requestAnimationFrame(time -> step(current));
+        }
     }
 
     private void step(int current) {

@@ -120,7 +120,32 @@ public final class ActivationPatching {
 
     /** Starts experiment {@code view} on {@code model}: the clean and corrupted runs are done, no cell yet. */
     public static Experiment start(HookedTransformer model, Prompts prompts, String view, String metric) {
-        return new Experiment(model, prompts, view, metric);
+        return start(model, prompts, view, metric, null);
+    }
+
+    /**
+     * As {@link #start(HookedTransformer, Prompts, String, String)}, but where {@code previous} (or null) ran
+     * the same model on the same clean and corrupted tokens (only the view, the metric or the answers differ),
+     * its clean and corrupted runs are reused instead of run again: the same values, without the two forward
+     * passes.
+     */
+    public static Experiment start(HookedTransformer model, Prompts prompts, String view, String metric,
+                                   Experiment previous) {
+        if (!VIEWS.contains(view)) { // before any run
+            throw new IllegalArgumentException("unknown patching view \"" + view + "\" (known: "
+                    + String.join(", ", VIEWS) + ")");
+        }
+        if (model.cfg().n_layers() < 1) {
+            throw new IllegalArgumentException("a zero-layer model has no layers to patch");
+        }
+        if (previous != null && previous.model == model && Arrays.equals(previous.prompts.clean(), prompts.clean())
+                && Arrays.equals(previous.prompts.corrupted(), prompts.corrupted())) {
+            return new Experiment(model, prompts, view, metric, previous.clean, previous.cleanLogits,
+                    previous.corruptedLogits);
+        }
+        ActivationCache clean = new ActivationCache();
+        Tensor cleanLogits = model.forward(prompts.clean(), clean);
+        return new Experiment(model, prompts, view, metric, clean, cleanLogits, model.forward(prompts.corrupted()));
     }
 
     /** Runs an experiment to the end. */
@@ -138,7 +163,9 @@ public final class ActivationPatching {
         private final Prompts prompts;
         private final String view;
         private final String metric;
-        private final ActivationCache clean = new ActivationCache();
+        private final ActivationCache clean;
+        private final Tensor cleanLogits;
+        private final Tensor corruptedLogits;
         private final double cleanValue;
         private final double corruptedValue;
         private final List<String> rowHooks = new ArrayList<>();
@@ -147,21 +174,19 @@ public final class ActivationPatching {
         private final double[] values; // metric of each patched run, NaN until computed
         private int next;
 
-        Experiment(HookedTransformer model, Prompts prompts, String view, String metric) {
-            if (!VIEWS.contains(view)) {
-                throw new IllegalArgumentException("unknown patching view \"" + view + "\" (known: "
-                        + String.join(", ", VIEWS) + ")");
-            }
+        /** On the clean run (its activations {@code clean}, its logits) and the corrupted run's logits. */
+        private Experiment(HookedTransformer model, Prompts prompts, String view, String metric, ActivationCache clean,
+                           Tensor cleanLogits, Tensor corruptedLogits) {
             int layers = model.cfg().n_layers();
-            if (layers < 1) {
-                throw new IllegalArgumentException("a zero-layer model has no layers to patch");
-            }
             this.model = model;
             this.prompts = prompts;
             this.view = view;
             this.metric = metric;
-            this.cleanValue = ActivationPatching.metric(metric, model.forward(prompts.clean(), clean), prompts.answer(), prompts.wrong());
-            this.corruptedValue = ActivationPatching.metric(metric, model.forward(prompts.corrupted()), prompts.answer(), prompts.wrong());
+            this.clean = clean;
+            this.cleanLogits = cleanLogits;
+            this.corruptedLogits = corruptedLogits;
+            this.cleanValue = ActivationPatching.metric(metric, cleanLogits, prompts.answer(), prompts.wrong());
+            this.corruptedValue = ActivationPatching.metric(metric, corruptedLogits, prompts.answer(), prompts.wrong());
             switch (view) {
                 case "resid" -> {
                     for (int l = 0; l < layers; l++) {

@@ -64,16 +64,69 @@ final class Attention {
         float[] xs = x.data();
         float[] ws = w.data();
         float[] bs = b.data();
-        // the same products summed in the same order as x.get(p, m) * w.get(h, m, e), on the raw arrays
+        // the same products summed in the same order as x.get(p, m) * w.get(h, m, e), on the raw arrays; eight
+        // (then four, then one) outputs e at a time, each in its own variable, so x[p, m] is read once for them
+        // and w's row is read in order: every sum is still one variable adding m = 0, 1, ... in turn, so the
+        // numbers are the same to the bit, in Java's float arithmetic and in TeaVM's
         for (int p = 0; p < pos; p++) {
+            int xAt = p * dModel;
             for (int h = 0; h < nHeads; h++) {
-                for (int e = 0; e < dHead; e++) {
-                    float sum = 0f;
-                    int wAt = h * dModel * dHead + e;
-                    for (int m = 0; m < dModel; m++) {
-                        sum += xs[p * dModel + m] * ws[wAt + m * dHead];
+                int wHead = h * dModel * dHead;
+                int at = (p * nHeads + h) * dHead;
+                int bAt = h * dHead;
+                int e = 0;
+                for (; e + 8 <= dHead; e += 8) {
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    float s4 = 0f;
+                    float s5 = 0f;
+                    float s6 = 0f;
+                    float s7 = 0f;
+                    for (int m = 0, wAt = wHead + e; m < dModel; m++, wAt += dHead) {
+                        float xm = xs[xAt + m];
+                        s0 += xm * ws[wAt];
+                        s1 += xm * ws[wAt + 1];
+                        s2 += xm * ws[wAt + 2];
+                        s3 += xm * ws[wAt + 3];
+                        s4 += xm * ws[wAt + 4];
+                        s5 += xm * ws[wAt + 5];
+                        s6 += xm * ws[wAt + 6];
+                        s7 += xm * ws[wAt + 7];
                     }
-                    out[(p * nHeads + h) * dHead + e] = sum + bs[h * dHead + e];
+                    out[at + e] = s0 + bs[bAt + e];
+                    out[at + e + 1] = s1 + bs[bAt + e + 1];
+                    out[at + e + 2] = s2 + bs[bAt + e + 2];
+                    out[at + e + 3] = s3 + bs[bAt + e + 3];
+                    out[at + e + 4] = s4 + bs[bAt + e + 4];
+                    out[at + e + 5] = s5 + bs[bAt + e + 5];
+                    out[at + e + 6] = s6 + bs[bAt + e + 6];
+                    out[at + e + 7] = s7 + bs[bAt + e + 7];
+                }
+                for (; e + 4 <= dHead; e += 4) {
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int m = 0, wAt = wHead + e; m < dModel; m++, wAt += dHead) {
+                        float xm = xs[xAt + m];
+                        s0 += xm * ws[wAt];
+                        s1 += xm * ws[wAt + 1];
+                        s2 += xm * ws[wAt + 2];
+                        s3 += xm * ws[wAt + 3];
+                    }
+                    out[at + e] = s0 + bs[bAt + e];
+                    out[at + e + 1] = s1 + bs[bAt + e + 1];
+                    out[at + e + 2] = s2 + bs[bAt + e + 2];
+                    out[at + e + 3] = s3 + bs[bAt + e + 3];
+                }
+                for (; e < dHead; e++) {
+                    float sum = 0f;
+                    for (int m = 0, wAt = wHead + e; m < dModel; m++, wAt += dHead) {
+                        sum += xs[xAt + m] * ws[wAt];
+                    }
+                    out[at + e] = sum + bs[bAt + e];
                 }
             }
         }
@@ -92,20 +145,41 @@ final class Attention {
         float[] out = new float[nHeads * pos * pos];
         float[] qs = q.data();
         float[] ks = k.data();
+        int row = nHeads * dHead; // q's and k's stride from one position to the next
+        // four keys j at a time, each dot product in its own variable adding e = 0, 1, ... in turn (as in project)
         for (int h = 0; h < nHeads; h++) {
             for (int i = 0; i < pos; i++) {
-                for (int j = 0; j < pos; j++) {
-                    float score = Float.NEGATIVE_INFINITY;
-                    if (j <= i) {
-                        float dot = 0f;
-                        int qAt = (i * nHeads + h) * dHead;
-                        int kAt = (j * nHeads + h) * dHead;
-                        for (int e = 0; e < dHead; e++) {
-                            dot += qs[qAt + e] * ks[kAt + e];
-                        }
-                        score = dot / scale;
+                int qAt = i * row + h * dHead;
+                int outAt = (h * pos + i) * pos;
+                int j = 0;
+                for (; j + 3 <= i; j += 4) {
+                    float d0 = 0f;
+                    float d1 = 0f;
+                    float d2 = 0f;
+                    float d3 = 0f;
+                    int kAt = j * row + h * dHead;
+                    for (int e = 0; e < dHead; e++) {
+                        float qe = qs[qAt + e];
+                        d0 += qe * ks[kAt + e];
+                        d1 += qe * ks[kAt + row + e];
+                        d2 += qe * ks[kAt + 2 * row + e];
+                        d3 += qe * ks[kAt + 3 * row + e];
                     }
-                    out[(h * pos + i) * pos + j] = score;
+                    out[outAt + j] = d0 / scale;
+                    out[outAt + j + 1] = d1 / scale;
+                    out[outAt + j + 2] = d2 / scale;
+                    out[outAt + j + 3] = d3 / scale;
+                }
+                for (; j <= i; j++) {
+                    float dot = 0f;
+                    int kAt = j * row + h * dHead;
+                    for (int e = 0; e < dHead; e++) {
+                        dot += qs[qAt + e] * ks[kAt + e];
+                    }
+                    out[outAt + j] = dot / scale;
+                }
+                for (; j < pos; j++) {
+                    out[outAt + j] = Float.NEGATIVE_INFINITY;
                 }
             }
         }
@@ -123,15 +197,36 @@ final class Attention {
         float[] out = new float[pos * nHeads * dHead];
         float[] ps = pattern.data();
         float[] vs = v.data();
+        int row = nHeads * dHead; // v's stride from one position to the next
+        // four outputs e at a time, each summed over j = 0, 1, ... in its own variable (as in project)
         for (int i = 0; i < pos; i++) {
             for (int h = 0; h < nHeads; h++) {
-                for (int e = 0; e < dHead; e++) {
-                    float sum = 0f;
-                    int pAt = (h * pos + i) * pos;
-                    for (int j = 0; j < pos; j++) {
-                        sum += ps[pAt + j] * vs[(j * nHeads + h) * dHead + e];
+                int pAt = (h * pos + i) * pos;
+                int at = (i * nHeads + h) * dHead;
+                int e = 0;
+                for (; e + 4 <= dHead; e += 4) {
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int j = 0, vAt = h * dHead + e; j < pos; j++, vAt += row) {
+                        float pj = ps[pAt + j];
+                        s0 += pj * vs[vAt];
+                        s1 += pj * vs[vAt + 1];
+                        s2 += pj * vs[vAt + 2];
+                        s3 += pj * vs[vAt + 3];
                     }
-                    out[(i * nHeads + h) * dHead + e] = sum;
+                    out[at + e] = s0;
+                    out[at + e + 1] = s1;
+                    out[at + e + 2] = s2;
+                    out[at + e + 3] = s3;
+                }
+                for (; e < dHead; e++) {
+                    float sum = 0f;
+                    for (int j = 0, vAt = h * dHead + e; j < pos; j++, vAt += row) {
+                        sum += ps[pAt + j] * vs[vAt];
+                    }
+                    out[at + e] = sum;
                 }
             }
         }
@@ -139,7 +234,7 @@ final class Attention {
     }
 
     /** Σ_h z[:, h] W_O[h] + b_O: [pos, n_heads, d_head] x [n_heads, d_head, d_model] -> [pos, d_model]. */
-    private Tensor output(Tensor z) {
+    Tensor output(Tensor z) {
         int pos = z.dim(0);
         int nHeads = z.dim(1);
         int dHead = z.dim(2);
@@ -148,15 +243,65 @@ final class Attention {
         float[] zs = z.data();
         float[] ws = W_O.data();
         float[] bs = b_O.data();
+        int inner = nHeads * dHead; // (h, e) in order is k = h * d_head + e: z[p, k] and W_O's row k
+        // eight (then four, then one) outputs m at a time, each summed over k = 0, 1, ... in its own variable
+        // (as in project)
         for (int p = 0; p < pos; p++) {
-            for (int m = 0; m < dModel; m++) {
-                float sum = 0f;
-                for (int h = 0; h < nHeads; h++) {
-                    for (int e = 0; e < dHead; e++) {
-                        sum += zs[(p * nHeads + h) * dHead + e] * ws[(h * dHead + e) * dModel + m];
-                    }
+            int zAt = p * inner;
+            int at = p * dModel;
+            int m = 0;
+            for (; m + 8 <= dModel; m += 8) {
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                float s4 = 0f;
+                float s5 = 0f;
+                float s6 = 0f;
+                float s7 = 0f;
+                for (int k = 0, w = m; k < inner; k++, w += dModel) {
+                    float zk = zs[zAt + k];
+                    s0 += zk * ws[w];
+                    s1 += zk * ws[w + 1];
+                    s2 += zk * ws[w + 2];
+                    s3 += zk * ws[w + 3];
+                    s4 += zk * ws[w + 4];
+                    s5 += zk * ws[w + 5];
+                    s6 += zk * ws[w + 6];
+                    s7 += zk * ws[w + 7];
                 }
-                out[p * dModel + m] = sum + bs[m];
+                out[at + m] = s0 + bs[m];
+                out[at + m + 1] = s1 + bs[m + 1];
+                out[at + m + 2] = s2 + bs[m + 2];
+                out[at + m + 3] = s3 + bs[m + 3];
+                out[at + m + 4] = s4 + bs[m + 4];
+                out[at + m + 5] = s5 + bs[m + 5];
+                out[at + m + 6] = s6 + bs[m + 6];
+                out[at + m + 7] = s7 + bs[m + 7];
+            }
+            for (; m + 4 <= dModel; m += 4) {
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                for (int k = 0, w = m; k < inner; k++, w += dModel) {
+                    float zk = zs[zAt + k];
+                    s0 += zk * ws[w];
+                    s1 += zk * ws[w + 1];
+                    s2 += zk * ws[w + 2];
+                    s3 += zk * ws[w + 3];
+                }
+                out[at + m] = s0 + bs[m];
+                out[at + m + 1] = s1 + bs[m + 1];
+                out[at + m + 2] = s2 + bs[m + 2];
+                out[at + m + 3] = s3 + bs[m + 3];
+            }
+            for (; m < dModel; m++) {
+                float sum = 0f;
+                for (int k = 0, w = m; k < inner; k++, w += dModel) {
+                    sum += zs[zAt + k] * ws[w];
+                }
+                out[at + m] = sum + bs[m];
             }
         }
         return Tensor.of(out, pos, dModel);

@@ -221,21 +221,50 @@ public final class HookedTransformer {
         Tensor resid = Ops.add(
                 hooked(hook, "hook_embed", Tensor.of(embed, pos, dModel)),         // [pos, d_model]
                 hooked(hook, "hook_pos_embed", Tensor.of(posEmbed, pos, dModel))); // [pos, d_model]
-        for (int l = 0; l < cfg.n_layers(); l++) {
+        return blocksFrom(0, resid, hook);
+    }
+
+    /**
+     * The logits of a run resumed at block {@code layer}'s {@code attn.hook_z}: {@code cache} recorded a run of
+     * this model on the same tokens that nothing changed before that point, and the run continues from
+     * {@code z} [pos, n_heads, d_head] there instead of that run's z, through {@code hook} from that hook point
+     * on. Bit for bit what {@link #forward} gives with a hook that returns {@code z} at that point (and then
+     * acts as {@code hook}), without recomputing the blocks before {@code layer} or its attention pattern: a
+     * head ablation or patch of z costs only what follows it.
+     */
+    public Tensor resumeAtZ(ActivationCache cache, int layer, Tensor z, Hook hook) {
+        if (layer < 0 || layer >= cfg.n_layers()) {
+            throw new IllegalArgumentException("no layer " + layer + " in a " + cfg.n_layers() + "-layer model");
+        }
+        String block = "blocks." + layer + ".";
+        Tensor resid = cache.get(block + "hook_resid_pre");
+        Tensor zz = hooked(hook, block + "attn.hook_z", z);
+        Tensor attnOut = hooked(hook, block + "hook_attn_out", attn.get(layer).output(zz)); // [pos, d_model]
+        return blocksFrom(layer + 1, afterAttention(layer, resid, attnOut, hook), hook);
+    }
+
+    /** Blocks {@code first} on from the residual stream entering block {@code first}, then the unembedding. */
+    private Tensor blocksFrom(int first, Tensor resid, Hook hook) {
+        for (int l = first; l < cfg.n_layers(); l++) {
             String block = "blocks." + l + ".";
             resid = hooked(hook, block + "hook_resid_pre", resid);                           // [pos, d_model]
             Tensor attnOut = hooked(hook, block + "hook_attn_out",
                     attn.get(l).forward(resid, block + "attn.", hook));                     // [pos, d_model]
-            if (cfg.attn_only()) {
-                resid = hooked(hook, block + "hook_resid_post", Ops.add(resid, attnOut));   // [pos, d_model]
-                continue;
-            }
-            Tensor residMid = hooked(hook, block + "hook_resid_mid", Ops.add(resid, attnOut)); // [pos, d_model]
-            Tensor mlpOut = hooked(hook, block + "hook_mlp_out",
-                    mlp.get(l).forward(residMid, block + "mlp.", hook));                    // [pos, d_model]
-            resid = hooked(hook, block + "hook_resid_post", Ops.add(residMid, mlpOut));     // [pos, d_model]
+            resid = afterAttention(l, resid, attnOut, hook);
         }
         return Ops.addBias(Ops.matmul(resid, W_U()), b_U()); // [pos, d_model] x [d_model, d_vocab_out]
+    }
+
+    /** Block {@code l} after its attention: the residual stream it writes, {@code hook_resid_post}. */
+    private Tensor afterAttention(int l, Tensor resid, Tensor attnOut, Hook hook) {
+        String block = "blocks." + l + ".";
+        if (cfg.attn_only()) {
+            return hooked(hook, block + "hook_resid_post", Ops.add(resid, attnOut));        // [pos, d_model]
+        }
+        Tensor residMid = hooked(hook, block + "hook_resid_mid", Ops.add(resid, attnOut)); // [pos, d_model]
+        Tensor mlpOut = hooked(hook, block + "hook_mlp_out",
+                mlp.get(l).forward(residMid, block + "mlp.", hook));                        // [pos, d_model]
+        return hooked(hook, block + "hook_resid_post", Ops.add(residMid, mlpOut));         // [pos, d_model]
     }
 
     /** Runs one sequence and returns every activation by hook name, as TransformerLens's run_with_cache. */

@@ -29,10 +29,11 @@ public final class AttentionView {
     /**
      * One run: the patterns [layer] of shape [n_heads, pos, pos], the clean per-token losses, the losses with
      * {@code ablated} (layer, head) zeroed (null when none), the previous-token scores, the induction scores
-     * for {@code period} (null when the sequence does not repeat), and the mean losses.
+     * for {@code period} (null when the sequence does not repeat), the mean losses, and the clean run's
+     * activations (an ablation resumes from them).
      */
     public record Run(int[] tokens, Tensor[] patterns, double[] losses, double[] ablatedLosses, int[] ablated,
-                      double[][] previous, double[][] induction, int period) {
+                      double[][] previous, double[][] induction, int period, ActivationCache cache) {
         public double meanLoss(boolean withAblation) {
             double[] l = withAblation && ablatedLosses != null ? ablatedLosses : losses;
             double sum = 0;
@@ -56,32 +57,38 @@ public final class AttentionView {
         int period = period(tokens);
         double[][] previous = tokens.length > 1 ? HeadScores.previousToken(model, cache) : new double[layers][model.cfg().n_heads()];
         double[][] induction = period > 0 ? HeadScores.induction(model, cache, period) : null;
-        return withAblation(new Run(tokens, patterns, losses, null, null, previous, induction, period), model, ablated);
+        return withAblation(new Run(tokens, patterns, losses, null, null, previous, induction, period, cache), model,
+                ablated);
     }
 
     /**
      * {@code clean} (a run of {@code model} on its tokens) with head {@code ablated} = {layer, head} zeroed
-     * instead, or none when null: only the ablated run is computed, the clean patterns and scores are kept.
+     * instead, or none when null: only the ablated run is computed, and only from the ablated head's layer on
+     * (resumed from the clean run's activations, {@link HookedTransformer#resumeAtZ}: the same numbers as a whole
+     * forward pass with that head's {@code hook_z} zeroed); the clean patterns and scores are kept.
      */
     public static Run withAblation(Run clean, HookedTransformer model, int[] ablated) {
         double[] ablatedLosses = null;
         if (ablated != null) {
             int layer = ablated[0];
-            int head = ablated[1];
-            Hook zero = Hook.at("blocks." + layer + ".attn.hook_z", z -> {
-                Tensor out = z.copy(); // [pos, n_heads, d_head]
-                int dHead = z.dim(2);
-                for (int p = 0; p < z.dim(0); p++) {
-                    for (int e = 0; e < dHead; e++) {
-                        out.data()[(p * z.dim(1) + head) * dHead + e] = 0;
-                    }
-                }
-                return out;
-            });
-            ablatedLosses = HeadScores.tokenLosses(model.forward(clean.tokens(), zero), clean.tokens());
+            Tensor z = clean.cache().get("blocks." + layer + ".attn.hook_z");
+            ablatedLosses = HeadScores.tokenLosses(model.resumeAtZ(clean.cache(), layer, zeroHead(z, ablated[1]),
+                    Hook.IDENTITY), clean.tokens());
         }
         return new Run(clean.tokens(), clean.patterns(), clean.losses(), ablatedLosses, ablated, clean.previous(),
-                clean.induction(), clean.period());
+                clean.induction(), clean.period(), clean.cache());
+    }
+
+    /** A copy of {@code z} [pos, n_heads, d_head] with head {@code head}'s slice zeroed at every position. */
+    public static Tensor zeroHead(Tensor z, int head) {
+        Tensor out = z.copy();
+        int dHead = z.dim(2);
+        for (int p = 0; p < z.dim(0); p++) {
+            for (int e = 0; e < dHead; e++) {
+                out.data()[(p * z.dim(1) + head) * dHead + e] = 0;
+            }
+        }
+        return out;
     }
 
     /**
@@ -227,11 +234,12 @@ public final class AttentionView {
     /** Token ids from names separated by spaces; throws naming the first unknown word. */
     public static int[] parse(String text, int vocab) {
         String[] words = Fmt.split(text, ' ').toArray(new String[0]);
+        String[] names = SyntheticLanguage.tokenNames(vocab); // once, not once per word: each is a new string
         int[] out = new int[words.length];
         for (int i = 0; i < words.length; i++) {
             out[i] = -1;
             for (int t = 0; t < vocab; t++) {
-                if (SyntheticLanguage.tokenName(t).equals(words[i])) {
+                if (names[t].equals(words[i])) {
                     out[i] = t;
                 }
             }

@@ -13,6 +13,33 @@ public final class Fmt {
         if (Double.isNaN(value)) {
             return "NaN";
         }
+        if (digits <= 9) {
+            // in int arithmetic where it fits: TeaVM emulates long, and a redraw formats dozens of labels
+            int intScale = 1;
+            for (int i = 0; i < digits; i++) {
+                intScale *= 10;
+            }
+            double r = Math.abs(value) * intScale; // the same product as below: both scales are exact doubles
+            if (r < 2e9) {
+                double floor = Math.floor(r);
+                int scaled = (int) floor + (r - floor >= 0.5 ? 1 : 0); // Math.round: r - floor is exact
+                boolean negative = value < 0 && scaled != 0;
+                StringBuilder sb = new StringBuilder();
+                if (negative) {
+                    sb.append('-');
+                }
+                sb.append(scaled / intScale);
+                if (digits > 0) {
+                    String frac = Integer.toString(scaled % intScale);
+                    sb.append('.');
+                    for (int i = frac.length(); i < digits; i++) {
+                        sb.append('0');
+                    }
+                    sb.append(frac);
+                }
+                return sb.toString();
+            }
+        }
         long scale = 1;
         for (int i = 0; i < digits; i++) {
             scale *= 10;
@@ -63,11 +90,17 @@ public final class Fmt {
     }
 
     private static int hexDigit(char ch) {
-        int v = Character.digit(ch, 16);
-        if (v < 0) {
-            throw new IllegalArgumentException("not a hex digit: " + ch);
+        // by hand: Character.digit (any Unicode digit) costs more under TeaVM, and a heatmap has thousands
+        if (ch >= '0' && ch <= '9') {
+            return ch - '0';
         }
-        return v;
+        if (ch >= 'a' && ch <= 'f') {
+            return ch - 'a' + 10;
+        }
+        if (ch >= 'A' && ch <= 'F') {
+            return ch - 'A' + 10;
+        }
+        throw new IllegalArgumentException("not a hex digit: " + ch);
     }
 
     private static String hex2(double channel) {

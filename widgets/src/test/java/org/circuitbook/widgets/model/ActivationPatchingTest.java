@@ -75,6 +75,34 @@ class ActivationPatchingTest {
     }
 
     @Test
+    @DisplayName("an experiment that reuses the last one's clean and corrupted runs gives the same values as a fresh one")
+    void reusesRuns() {
+        HookedTransformer model = InductionHeadsTest.model();
+        ActivationPatching.Experiment first = ActivationPatching.run(model, PROMPTS, "resid", "logit-diff");
+        ActivationPatching.Prompts otherAnswers = new ActivationPatching.Prompts(PROMPTS.clean(), PROMPTS.corrupted(), 3, 1);
+        ActivationPatching.Prompts otherTokens = new ActivationPatching.Prompts(PROMPTS.clean(), new int[] {0, 1, 3, 3, 1}, 2, 4);
+        for (String view : ActivationPatching.VIEWS) {
+            for (String metric : ActivationPatching.METRICS) {
+                for (ActivationPatching.Prompts prompts : java.util.List.of(PROMPTS, otherAnswers, otherTokens)) {
+                    ActivationPatching.Experiment fresh = ActivationPatching.run(model, prompts, view, metric);
+                    ActivationPatching.Experiment reused = ActivationPatching.start(model, prompts, view, metric, first);
+                    while (!reused.done()) {
+                        reused.computeNext();
+                    }
+                    String what = view + " " + metric + " " + prompts;
+                    assertEquals(fresh.cleanValue(), reused.cleanValue(), what);
+                    assertEquals(fresh.corruptedValue(), reused.corruptedValue(), what);
+                    for (int r = 0; r < fresh.rows(); r++) {
+                        for (int c = 0; c < fresh.cols(); c++) {
+                            assertEquals(fresh.value(r, c), reused.value(r, c), what + " at " + r + ", " + c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     @DisplayName("the induction prompts: distinct tokens, repeated up to the cut, one first-half token replaced")
     void inductionPrompts() {
         ActivationPatching.Prompts p = ActivationPatching.inductionPrompts(new Lcg(3), 48, 10, 5);

@@ -107,7 +107,9 @@ class HookedTransformerTest {
         List<HookedTransformer> models = List.of(withMlp, attnOnly,
                 random(small(false, "relu"), 3, 0.3),
                 random(small(false, "gelu"), 4, 0.3),
-                random(new TransformerConfig(1, 6, 3, 3, 10, 11, 4, 7, "gelu", false, null, "standard"), 5, 0.3));
+                random(new TransformerConfig(1, 6, 3, 3, 10, 11, 4, 7, "gelu", false, null, "standard"), 5, 0.3),
+                // widths that are not multiples of 4 or 8: the attention's several-at-a-time loops and their rests
+                random(new TransformerConfig(2, 10, 13, 2, 12, 11, 11, 7, null, true, null, "standard"), 6, 0.3));
         int[][] sequences = {{0}, TOKENS, {10, 10, 10, 10, 10, 10}, {2, 7, 1, 8, 2, 8}};
         for (HookedTransformer model : models) {
             ReferenceTransformer reference = new ReferenceTransformer(model);
@@ -160,6 +162,31 @@ class HookedTransformerTest {
         ActivationCache cache = withMlp.runWithCache(TOKENS, uniform);
         assertEquals(0.25f, cache.get("blocks.0.attn.hook_pattern").get(1, 3, 2));
         assertEquals(patched, withMlp.forward(TOKENS, uniform.andThen(new ActivationCache())));
+    }
+
+    @Test
+    @DisplayName("a run resumed at a layer's hook_z from a cache equals the whole run patched there, bit for bit")
+    void resumeAtZ() {
+        for (HookedTransformer model : List.of(withMlp, attnOnly)) {
+            ActivationCache clean = model.runWithCache(TOKENS);
+            for (int layer = 0; layer < 2; layer++) {
+                String at = "blocks." + layer + ".attn.hook_z";
+                Tensor z = clean.get(at).copy();
+                for (int i = 0; i < z.size(); i++) {
+                    z.data()[i] = z.data()[i] * 0.5f - 0.1f * i; // anything of the same shape
+                }
+                ActivationCache whole = new ActivationCache();
+                Tensor expected = model.forward(TOKENS, Hook.at(at, value -> z).andThen(whole));
+                ActivationCache resumed = new ActivationCache();
+                assertEquals(expected, model.resumeAtZ(clean, layer, z, resumed), model.cfg() + " layer " + layer);
+                for (String name : resumed.names()) { // the hook sees what the whole run saw from hook_z on
+                    assertEquals(whole.get(name), resumed.get(name), name);
+                }
+                assertEquals(at, resumed.names().iterator().next());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> attnOnly.resumeAtZ(attnOnly.runWithCache(TOKENS), 2,
+                Tensor.zeros(5, 2, 4), Hook.IDENTITY));
     }
 
     @Test

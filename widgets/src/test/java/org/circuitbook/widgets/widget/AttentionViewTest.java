@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.circuitbook.widgets.model.HeadScores;
+import org.circuitbook.widgets.model.Hook;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.InductionHeadsTest;
+import org.circuitbook.widgets.tensor.Tensor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,24 @@ class AttentionViewTest {
                 + Fmt.fixed(ablated.meanLoss(true), 2) + "."), AttentionView.describe(ablated));
         assertArrayEquals(new int[] {1, 0}, AttentionView.headAt(clean, 40 + 5, 40 + 132 + 26 + 16 + 5));
         assertNull(AttentionView.headAt(clean, 5, 5));
+    }
+
+    @Test
+    @DisplayName("an ablation resumed from the clean run gives the losses of a whole run with the head's z zeroed")
+    void ablationResumed() {
+        HookedTransformer model = InductionHeadsTest.model();
+        int[] tokens = {1, 2, 3, 1, 2, 3};
+        AttentionView.Run clean = AttentionView.run(model, tokens, null);
+        for (int layer = 0; layer < model.cfg().n_layers(); layer++) {
+            for (int head = 0; head < model.cfg().n_heads(); head++) {
+                int h = head;
+                Tensor whole = model.forward(tokens, Hook.at("blocks." + layer + ".attn.hook_z",
+                        z -> AttentionView.zeroHead(z, h)));
+                assertArrayEquals(HeadScores.tokenLosses(whole, tokens),
+                        AttentionView.withAblation(clean, model, new int[] {layer, head}).ablatedLosses(),
+                        "head " + layer + "." + head);
+            }
+        }
     }
 
     @Test

@@ -70,10 +70,53 @@ class WidgetTest {
         assertEquals("0.00", Fmt.fixed(-0.004, 2));
         assertEquals("-1.50", Fmt.fixed(-1.5, 2));
         assertEquals("3", Fmt.fixed(2.6, 0));
+        // the int fast path gives what the long path gives, ties and the largest ints included
+        java.util.Random random = new java.util.Random(7);
+        double[] edges = {0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.49999999999999994, 0.125, 0.005, 1.005, 2.675, -0.0049,
+                1999999999.4, 1999999999.5, 2e9, 2147483647.5, 1e300, -1e300, Double.POSITIVE_INFINITY, 1e-300};
+        for (int digits = 0; digits <= 4; digits++) {
+            for (double v : edges) {
+                assertEquals(fixedWithLongs(v, digits), Fmt.fixed(v, digits), v + " to " + digits);
+                assertEquals(fixedWithLongs(v / 100, digits), Fmt.fixed(v / 100, digits), v / 100 + " to " + digits);
+            }
+            for (int i = 0; i < 200_000; i++) {
+                double v = (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(12) - 3);
+                assertEquals(fixedWithLongs(v, digits), Fmt.fixed(v, digits), v + " to " + digits);
+                double tie = Math.round(v * 1000) / 1000.0 + 0.0005; // near the ties of 3 digits
+                assertEquals(fixedWithLongs(tie, digits), Fmt.fixed(tie, digits), tie + " to " + digits);
+            }
+        }
         assertEquals("#ff0080", Fmt.rgb(1, 0, 128 / 255.0));
         assertArrayEquals(new byte[] {(byte) 255, 0, (byte) 128, (byte) 255, 0, 0, 0, 0, 0x0a, (byte) 0xbc, 0x0d, (byte) 255},
                 Fmt.rgba(new String[] {"#ff0080", null, "#0aBC0d"}));
         assertThrows(IllegalArgumentException.class, () -> Fmt.rgba(new String[] {"red"}));
+    }
+
+    /** Fmt.fixed as it was, all in long arithmetic: the reference for its int fast path. */
+    private static String fixedWithLongs(double value, int digits) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        long scale = 1;
+        for (int i = 0; i < digits; i++) {
+            scale *= 10;
+        }
+        long scaled = Math.round(Math.abs(value) * scale);
+        boolean negative = value < 0 && scaled != 0;
+        StringBuilder sb = new StringBuilder();
+        if (negative) {
+            sb.append('-');
+        }
+        sb.append(scaled / scale);
+        if (digits > 0) {
+            sb.append('.');
+            String frac = Long.toString(scaled % scale);
+            for (int i = frac.length(); i < digits; i++) {
+                sb.append('0');
+            }
+            sb.append(frac);
+        }
+        return sb.toString();
     }
 
     @Test
