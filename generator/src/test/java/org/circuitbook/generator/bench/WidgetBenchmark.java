@@ -1,9 +1,6 @@
 package org.circuitbook.generator.bench;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.circuitbook.generator.BuildPipeline;
 import org.circuitbook.generator.WidgetBrowserTest;
 import org.circuitbook.generator.serve.DevServer;
@@ -133,7 +129,7 @@ class WidgetBenchmark {
             }
         }
         line("");
-        line("Load average (1, 5, 15 min) at the end: " + loadAverage() + ".");
+        line("Load average (1, 5, 15 min) at the end: " + BenchReport.loadAverage() + ".");
         Files.writeString(out.resolve("results.md"), report.toString());
         System.out.println();
         System.out.println("written to " + repo.relativize(out.resolve("results.md")));
@@ -141,7 +137,7 @@ class WidgetBenchmark {
 
     // ---- building ----
 
-    private static Path repoRoot() {
+    static Path repoRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !(Files.isRegularFile(dir.resolve("content/site.yaml"))
                 && Files.isRegularFile(dir.resolve("bench/page/forward.html")))) {
@@ -391,23 +387,8 @@ class WidgetBenchmark {
                 + "Not counted: weights (fetched when a figure nears the viewport), KaTeX fonts (fetched only for the "
                 + "glyphs a page's math uses; 'fonts' shows what Chromium fetched on opening the page), images.");
         table(List.of("page", "HTML", "CSS", "JS", "total", "total gzip", "fonts at load", "weights at load"));
-        Pattern link = Pattern.compile("<link[^>]*rel=\"stylesheet\"[^>]*href=\"([^\"]+)\"|<script[^>]*src=\"([^\"]+)\"");
         for (Path page : htmlPages(bookDir)) {
-            byte[] html = Files.readAllBytes(bookDir.resolve(page));
-            long css = 0;
-            long js = 0;
-            long gzip = gzipSize(html);
-            Matcher m = link.matcher(new String(html, StandardCharsets.UTF_8));
-            while (m.find()) {
-                String href = m.group(1) != null ? m.group(1) : m.group(2);
-                byte[] bytes = Files.readAllBytes(bookDir.resolve(href));
-                if (m.group(1) != null) {
-                    css += bytes.length;
-                } else {
-                    js += bytes.length;
-                }
-                gzip += gzipSize(bytes);
-            }
+            FirstLoad load = FirstLoad.of(bookDir, page.toString());
             chrome.get("about:blank");
             chrome.get(base + "book/" + page);
             chrome.executeAsyncScript("var done = arguments[0]; setTimeout(done, 1000);"); // lazy fetches settle
@@ -416,21 +397,11 @@ class WidgetBenchmark {
                     + " if (/\\.woff2?$/.test(e.name)) { f++; fb += e.encodedBodySize; }"
                     + " if (/\\.safetensors$/.test(e.name)) { w++; wb += e.encodedBodySize; } });"
                     + "return [f, fb, w, wb];");
-            row(page.toString(), kb(html.length), kb(css), kb(js), kb(html.length + css + js), kb(gzip),
+            row(page.toString(), kb(load.html()), kb(load.css()), kb(load.js()), kb(load.total()), kb(load.gzip()),
                     sizes.get(0) + " (" + kb(((Number) sizes.get(1)).longValue()) + ")",
                     sizes.get(2) + " (" + kb(((Number) sizes.get(3)).longValue()) + ")");
         }
         endTable();
-    }
-
-    private static long gzipSize(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.size();
     }
 
     // ---- statistics and printing ----
@@ -466,30 +437,8 @@ class WidgetBenchmark {
         line("# Widget benchmark");
         line("");
         line(String.format(Locale.ROOT, "Chromium %s (headless), %d CPU cores, Java %s; peer runtime: %s. "
-                        + "Load average (1, 5, 15 min) at the start: %s.", chromiumVersion(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), peer, loadAverage()));
-    }
-
-    /** The 1, 5 and 15 minute load averages (Linux), so a reader sees how busy the machine was. */
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return parts[0] + ", " + parts[1] + ", " + parts[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String chromiumVersion() {
-        try {
-            Process p = new ProcessBuilder("/usr/bin/chromium", "--version").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(10, TimeUnit.SECONDS);
-            Matcher m = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+)").matcher(out);
-            return m.find() ? m.group(1) : "?";
-        } catch (IOException | InterruptedException e) {
-            return "?";
-        }
+                        + "Load average (1, 5, 15 min) at the start: %s.", BenchReport.chromiumVersion(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), peer, BenchReport.loadAverage()));
     }
 
     private void section(String title, String text) {
@@ -511,27 +460,7 @@ class WidgetBenchmark {
     }
 
     private void endTable() {
-        int[] width = new int[rows.get(0).length];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        for (int k = 0; k < rows.size(); k++) {
-            StringBuilder b = new StringBuilder("|");
-            for (int i = 0; i < width.length; i++) {
-                String cell = i < rows.get(k).length ? rows.get(k)[i] : "";
-                b.append(' ').append(cell).append(" ".repeat(width[i] - cell.length())).append(" |");
-            }
-            line(b.toString());
-            if (k == 0) {
-                StringBuilder rule = new StringBuilder("|");
-                for (int w : width) {
-                    rule.append("-".repeat(w + 2)).append('|');
-                }
-                line(rule.toString());
-            }
-        }
+        BenchReport.table(rows).forEach(this::line);
     }
 
     private void line(String text) {
