@@ -49,7 +49,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *
  * System properties: {@code bench.events} (timed events per control, default 50), {@code bench.samples}
  * (forward-pass samples, default 21), {@code bench.scale} (device pixel ratio, default 1; 2 for a phone or
- * retina screen's canvas size), {@code bench.peer=false} (skip the peer runtime).
+ * retina screen's canvas size), {@code bench.peer=false} (skip the peer runtime), {@code bench.pages} (only pages
+ * whose path contains one of these comma-separated strings), {@code bench.css} (CSS to try: every page is measured
+ * as built and again with it added, rows marked {@code [+css]}).
  */
 class WidgetBenchmark {
     /** One widget on the benchmark's own pages: the directive options that pick the book's trained model. */
@@ -85,6 +87,14 @@ class WidgetBenchmark {
     static final int SAMPLES = Integer.getInteger("bench.samples", 21);
     static final String SCALE = System.getProperty("bench.scale", "1");
     static final boolean PEER = !"false".equals(System.getProperty("bench.peer"));
+    /** Only pages whose path contains one of these comma-separated strings (default: every page). */
+    static final List<String> PAGES = System.getProperty("bench.pages", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.pages").split(","));
+    /**
+     * CSS to try: each page is measured as built and again with this stylesheet added, in the same run, so a
+     * layout change can be compared against its own baseline on a noisy machine.
+     */
+    static final String CSS = System.getProperty("bench.css", "");
 
     private final StringBuilder report = new StringBuilder();
     private List<String[]> rows;
@@ -263,6 +273,12 @@ class WidgetBenchmark {
         for (Path page : htmlPages(widgetsDir)) {
             pages.add("widgets/" + page);
         }
+        if (!PAGES.isEmpty()) {
+            pages.removeIf(page -> PAGES.stream().noneMatch(page::contains));
+        }
+        if (!CSS.isBlank()) {
+            pages = pages.stream().flatMap(page -> java.util.stream.Stream.of(page, page + " [+css]")).toList();
+        }
         section("Input to redraw", String.format(Locale.ROOT,
                 "%d timed events per control after %d warm-up ones, each dispatched at the start of a frame; "
                         + "handler = the event's synchronous handlers (recompute + canvas redraw), frame = until that "
@@ -270,12 +286,18 @@ class WidgetBenchmark {
                 EVENTS, WARMUP, FRAME_MS, SCALE));
         table(List.of("page", "widget", "control", "n", "handler p50 ms", "p95", "frame p50 ms", "p95", "verdict"));
         Set<String> measured = new java.util.TreeSet<>();
-        for (String page : pages) {
+        for (String entry : pages) {
+            String page = entry.replace(" [+css]", "");
             chrome.get(base + page);
+            if (entry.endsWith(" [+css]")) {
+                chrome.executeScript("const s = document.createElement('style'); s.textContent = arguments[0];"
+                        + " document.head.appendChild(s);", CSS);
+            }
             List<WebElement> figures = chrome.findElements(By.cssSelector("figure[data-widget]"));
             for (WebElement figure : figures) {
                 String widget = figure.getAttribute("data-widget");
-                String where = page.replace(".html", "") + "#" + figure.getAttribute("id");
+                String where = page.replace(".html", "") + "#" + figure.getAttribute("id")
+                        + (entry.endsWith(" [+css]") ? " [+css]" : "");
                 chrome.executeScript("arguments[0].scrollIntoView({block: 'center'});", figure);
                 try {
                     new WebDriverWait(chrome, Duration.ofSeconds(60)).until(d -> Set.of("ready", "error")
