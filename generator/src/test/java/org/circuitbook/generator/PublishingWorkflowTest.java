@@ -65,16 +65,20 @@ class PublishingWorkflowTest {
     @Test
     @DisplayName("is valid YAML with only the keys GitHub knows, and runs on push to main, pull requests and by hand")
     void triggers() {
-        workflow.checkKeys(Set.of("name", "on", "permissions", "concurrency", "env", "jobs"), "the workflow");
+        // GitHub's workflow syntax: every key it knows at each level, so that a misspelt one is caught here
+        workflow.checkKeys(Set.of("name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs"),
+                "the workflow");
         assertEquals(Set.of("push", "pull_request", "workflow_dispatch"), workflow.map("on").keys());
         assertEquals(List.of("main"), workflow.map("on").map("push").items("branches"));
         assertEquals("read", workflow.map("permissions").string("contents", null));
         assertEquals(Set.of("build", "deploy"), workflow.map("jobs").keys());
         for (String job : workflow.map("jobs").keys()) {
-            workflow.map("jobs").map(job).checkKeys(Set.of("name", "needs", "if", "runs-on", "container", "timeout-minutes",
-                    "permissions", "env", "environment", "concurrency", "steps"), "job " + job);
+            workflow.map("jobs").map(job).checkKeys(Set.of("name", "permissions", "needs", "if", "runs-on", "environment",
+                    "concurrency", "outputs", "env", "defaults", "steps", "timeout-minutes", "strategy", "continue-on-error",
+                    "container", "services", "uses", "with", "secrets"), "job " + job);
             for (YamlMap step : steps(job)) {
-                step.checkKeys(Set.of("name", "id", "if", "uses", "with", "run", "env"), "a step of " + job);
+                step.checkKeys(Set.of("name", "id", "if", "uses", "run", "working-directory", "shell", "with", "env",
+                        "continue-on-error", "timeout-minutes"), "a step of " + job);
                 assertTrue(step.has("uses") != step.has("run"), "a step either uses an action or runs a command");
             }
         }
