@@ -36,13 +36,26 @@ final class MetricValues {
 
     /** Resolves every metric role of the book into {@code book.metricValues()}; throws with every problem. */
     static void resolve(CheckedBook book, Map<String, TrainedSet> models) {
+        resolveAvailable(book, models);
+    }
+
+    /**
+     * As {@link #resolve}, for the roles whose model is in {@code models}; returns how many roles of each other
+     * model were left unresolved (for {@code circuitbook check}, which trains nothing).
+     */
+    static Map<String, Integer> resolveAvailable(CheckedBook book, Map<String, TrainedSet> models) {
         MetricValues values = new MetricValues(models);
         Problems problems = new Problems(STAGE);
+        Map<String, Integer> skipped = new java.util.TreeMap<>();
         for (ParsedChapter parsed : book.chapters()) {
             SourceMap map = null;
             for (Node node : parsed.document().getDescendants()) {
                 MetricQuery q = node instanceof MystNodes.Role ? book.metrics().get(node) : null;
                 if (q == null) {
+                    continue;
+                }
+                if (!models.containsKey(q.model())) {
+                    skipped.merge(q.model(), 1, Integer::sum);
                     continue;
                 }
                 try {
@@ -55,6 +68,7 @@ final class MetricValues {
             }
         }
         problems.throwIfAny();
+        return skipped;
     }
 
     private String text(MetricQuery q) {
