@@ -3,10 +3,9 @@ package org.circuitbook.generator.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import org.circuitbook.generator.BuildPipeline;
 import org.circuitbook.generator.diagnostics.BuildException;
-import org.circuitbook.generator.serve.DevServer;
+import org.circuitbook.generator.serve.LiveSite;
 
 /**
  * {@code circuitbook build | serve | check | new chapter "TITLE" | links | words [--root DIR] [--out DIR]
@@ -115,6 +114,9 @@ public final class Main {
                 outDir != null ? outDir : defaults.out(), cache != null ? cache : defaults.cache(), retrain,
                 defaults.trainers());
 
+        if (command.equals("serve")) {
+            return serve(options, port, out, err);
+        }
         long start = System.nanoTime();
         try {
             new BuildPipeline(options, out::println).run();
@@ -124,17 +126,29 @@ public final class Main {
             return 1;
         }
         out.printf("built in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        if (command.equals("serve")) {
-            try (DevServer server = DevServer.start(options.out(), port)) {
-                out.println("serving " + options.out() + " at " + server.url() + " (Ctrl+C to stop)");
-                new CountDownLatch(1).await();
-            } catch (IOException e) {
-                err.println("circuitbook: could not serve on 127.0.0.1:" + port + ": " + e.getMessage()
-                        + " (is another server using the port? try --port 8001)");
-                return 1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        return 0;
+    }
+
+    /** Builds, serves and rebuilds on every change until Ctrl+C; the book's problems never stop it. */
+    private static int serve(BuildPipeline.Options options, int port, PrintStream out, PrintStream err) {
+        LiveSite site;
+        try {
+            site = LiveSite.start(options, port, out, err);
+        } catch (IOException e) {
+            err.println("circuitbook: could not serve on 127.0.0.1:" + port + ": " + e.getMessage()
+                    + " (is another server using the port? try --port 8001)");
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            site.close();
+            out.println("stopped");
+        }, "circuitbook-stop"));
+        out.println("serving " + options.out() + " at " + site.url() + " (Ctrl+C to stop); rebuilding on every change to "
+                + options.root().resolve("content"));
+        try {
+            site.awaitClose();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return 0;
     }
