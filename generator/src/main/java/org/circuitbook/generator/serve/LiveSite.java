@@ -110,6 +110,11 @@ public final class LiveSite implements AutoCloseable {
         return server.port();
     }
 
+    /** How many pages are listening for rebuilds. */
+    public int listeners() {
+        return server.listeners();
+    }
+
     /** Called after every rebuild (on the watching thread); for measurements and tests. */
     public void onRebuild(Consumer<Rebuild> listener) {
         this.listener = listener;
