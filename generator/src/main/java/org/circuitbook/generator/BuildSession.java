@@ -78,6 +78,7 @@ public final class BuildSession implements AutoCloseable {
     private final Map<TrainedSet, byte[]> indexes = new IdentityHashMap<>();
     private final Map<TrainedSet, Map<String, WidgetFigures.Fallback>> fallbacks = new IdentityHashMap<>();
     private final Map<String, byte[]> resources = new HashMap<>();
+    private final Map<org.circuitbook.generator.training.TrainedModel, Map<String, Object>> metrics = MetricValues.newCache();
     private int reparsed;
     private volatile String currentStage = "load";
 
@@ -210,7 +211,7 @@ public final class BuildSession implements AutoCloseable {
             byName.put(t.spec().name(), t);
             files.put(t.spec().name(), published.computeIfAbsent(t, TrainedSet::published));
         }
-        MetricValues.resolve(book, byName);
+        MetricValues.resolve(book, byName, metrics);
         PageRenderer pages = new PageRenderer(content.config(), markdown, cites, new WidgetFigures() {
             @Override
             public Map<String, String> attributes(DirectiveBlock widget) {

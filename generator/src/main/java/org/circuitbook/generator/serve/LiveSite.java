@@ -39,8 +39,8 @@ import org.circuitbook.widgets.weights.Json;
  */
 public final class LiveSite implements AutoCloseable {
     /** How long the sources must be quiet before a rebuild starts, and the most a burst of saves may delay it. */
-    static final long QUIET_MS = 30;
-    static final long MAX_WAIT_MS = 300;
+    public static final long QUIET_MS = 30;
+    public static final long MAX_WAIT_MS = 300;
     private static final int EXCERPT_CONTEXT = 2;
 
     /** One rebuild, for the log and for measurements. */
