@@ -186,9 +186,9 @@ public final class LiveSite implements AutoCloseable {
             pendingProblems = e.diagnostics();
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             e.printStackTrace(err);
-            pendingProblems = List.of(Diagnostic.file("content", writing ? "write" : session.currentStage(),
-                    "internal error: " + e,
-                    "a bug in Circuitbook rather than in the book; the stack trace is in the terminal running serve"));
+            String where = writing ? display(options.out()) : "content";
+            pendingProblems = List.of(Diagnostic.file(where, writing ? "write" : session.currentStage(),
+                    "unexpected error: " + e, "the stack trace is in the terminal running serve, which keeps running"));
         }
         if (first && !pendingProblems.isEmpty()) {
             pendingProblems.forEach(err::println);
@@ -267,6 +267,12 @@ public final class LiveSite implements AutoCloseable {
         excerpt.put("start", first);
         excerpt.put("lines", new ArrayList<Object>(lines.subList(first - 1, last)));
         return excerpt;
+    }
+
+    private String display(Path path) {
+        Path root = options.root().toAbsolutePath().normalize();
+        Path p = path.toAbsolutePath().normalize();
+        return p.startsWith(root) ? root.relativize(p).toString().replace('\\', '/') : p.toString();
     }
 
     private static String count(int n, String noun) {

@@ -128,6 +128,16 @@ class AuthoringCommandsTest {
     }
 
     @Test
+    @DisplayName("check reports a chapter that is not UTF-8 as a problem, not a crash")
+    void checkNotUtf8() throws IOException {
+        FixtureSite.write(root, SITE);
+        Files.createDirectories(root.resolve("content/chapters"));
+        Files.write(root.resolve("content/chapters/01-a.md"), new byte[] {'-', '-', '-', '\n', 't', (byte) 0xE9, '\n'});
+        assertEquals(1, run("check"));
+        assertEquals("content/chapters/01-a.md: load: not UTF-8 text (save it as UTF-8)\n1 error\n", err.toString());
+    }
+
+    @Test
     @DisplayName("check reads {metric} roles and verify sections against cached models, and says which it could not")
     void checkMetrics() throws IOException {
         FixtureSite site = FixtureSite.write(root, SITE + "-- content/models/toy.yaml --\n" + FixtureSite.TINY_SPEC + """

@@ -251,6 +251,39 @@ class LiveSiteTest {
         assertTrue(Files.isRegularFile(root.resolve("site/a.html")));
     }
 
+    @Test
+    @DisplayName("turns an exception in a stage into a problem on the page and keeps running")
+    void unexpectedError() throws Exception {
+        FixtureSite.write(root, "-- content/site.yaml --\ntitle: Live\n-- content/chapters/01-a.md --\n" + A);
+        start();
+        listen();
+        nextEvent();
+        // site/a.html cannot be replaced: the write stage fails with an I/O exception
+        Files.delete(root.resolve("site/a.html"));
+        Files.createDirectories(root.resolve("site/a.html/blocked"));
+        write("content/chapters/01-a.md", A.replace("Hello from A.", "Hello again."));
+        LiveSite.Rebuild failed = nextRebuild();
+        assertFalse(failed.ok());
+        assertEquals(1, failed.problems().size());
+        assertTrue(failed.problems().get(0).startsWith("site: write: unexpected error: java.io.UncheckedIOException: could not update "),
+                failed.problems().get(0));
+        assertTrue(failed.problems().get(0).endsWith(" (the stack trace is in the terminal running serve, which keeps running)"),
+                failed.problems().get(0));
+        Map<?, ?> event = nextEvent();
+        assertEquals(1, ((List<?>) event.get("problems")).size());
+        assertTrue(get("a.html").contains("Hello from A."), "the last good build is still served");
+
+        Files.delete(root.resolve("site/a.html/blocked"));
+        Files.delete(root.resolve("site/a.html"));
+        write("content/chapters/01-a.md", A.replace("Hello from A.", "Hello at last."));
+        LiveSite.Rebuild fixed = nextRebuild();
+        assertTrue(fixed.ok(), fixed.problems().toString());
+        assertEquals(List.of("a.html"), fixed.written());
+        assertEquals(List.of(), nextEvent().get("problems"));
+        assertTrue(get("a.html").contains("Hello at last."));
+        assertTrue(Files.readString(root.resolve("site/a.html")).contains("Hello at last."));
+    }
+
     private static List<String> tree(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dir)) {
