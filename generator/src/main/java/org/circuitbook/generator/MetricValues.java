@@ -28,21 +28,54 @@ final class MetricValues {
     static final String STAGE = "render";
 
     private final Map<String, TrainedSet> models;
-    private final Map<String, Map<String, Object>> metricsCache = new HashMap<>();
+    private final Map<TrainedModel, Map<String, Object>> metricsCache;
 
-    private MetricValues(Map<String, TrainedSet> models) {
+    private MetricValues(Map<String, TrainedSet> models, Map<TrainedModel, Map<String, Object>> metricsCache) {
         this.models = models;
+        this.metricsCache = metricsCache;
+    }
+
+    /**
+     * Each weights file's parsed {@code metrics}, for a caller that resolves the roles again and again on the same
+     * trained models (the dev server): parsing them is most of the time this stage takes. Keyed by the file as
+     * read (its bytes by identity), so retrained files are parsed anew; the old ones drop out with their sets.
+     */
+    static Map<TrainedModel, Map<String, Object>> newCache() {
+        return new java.util.WeakHashMap<>();
     }
 
     /** Resolves every metric role of the book into {@code book.metricValues()}; throws with every problem. */
     static void resolve(CheckedBook book, Map<String, TrainedSet> models) {
-        MetricValues values = new MetricValues(models);
+        resolveAvailable(book, models, new HashMap<>());
+    }
+
+    /** As {@link #resolve}, with parsed metrics kept in {@code cache} (see {@link #newCache()}). */
+    static void resolve(CheckedBook book, Map<String, TrainedSet> models, Map<TrainedModel, Map<String, Object>> cache) {
+        resolveAvailable(book, models, cache);
+    }
+
+    /**
+     * As {@link #resolve}, for the roles whose model is in {@code models}; returns how many roles of each other
+     * model were left unresolved (for {@code circuitbook check}, which trains nothing).
+     */
+    static Map<String, Integer> resolveAvailable(CheckedBook book, Map<String, TrainedSet> models) {
+        return resolveAvailable(book, models, new HashMap<>());
+    }
+
+    private static Map<String, Integer> resolveAvailable(CheckedBook book, Map<String, TrainedSet> models,
+                                                         Map<TrainedModel, Map<String, Object>> cache) {
+        MetricValues values = new MetricValues(models, cache);
         Problems problems = new Problems(STAGE);
+        Map<String, Integer> skipped = new java.util.TreeMap<>();
         for (ParsedChapter parsed : book.chapters()) {
             SourceMap map = null;
             for (Node node : parsed.document().getDescendants()) {
                 MetricQuery q = node instanceof MystNodes.Role ? book.metrics().get(node) : null;
                 if (q == null) {
+                    continue;
+                }
+                if (!models.containsKey(q.model())) {
+                    skipped.merge(q.model(), 1, Integer::sum);
                     continue;
                 }
                 try {
@@ -55,6 +88,7 @@ final class MetricValues {
             }
         }
         problems.throwIfAny();
+        return skipped;
     }
 
     private String text(MetricQuery q) {
@@ -225,7 +259,7 @@ final class MetricValues {
     }
 
     private Map<String, Object> metrics(String model, TrainedModel m) {
-        return metricsCache.computeIfAbsent(model + "/" + m.fileName(), k -> {
+        return metricsCache.computeIfAbsent(m, k -> {
             Object metrics = metadata(m).get("metrics");
             return metrics == null ? Map.of() : asMap(Json.parse((String) metrics));
         });

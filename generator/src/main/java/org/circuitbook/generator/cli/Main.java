@@ -3,13 +3,13 @@ package org.circuitbook.generator.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import org.circuitbook.generator.BuildPipeline;
 import org.circuitbook.generator.diagnostics.BuildException;
-import org.circuitbook.generator.serve.DevServer;
+import org.circuitbook.generator.serve.LiveSite;
 
 /**
- * {@code circuitbook build | serve [--root DIR] [--out DIR] [--cache DIR] [--port N]}.
+ * {@code circuitbook build | serve | check | new chapter "TITLE" | links | words [--root DIR] [--out DIR]
+ * [--cache DIR] [--port N] [--retrain NAME]}.
  *
  * <p>Exit status: 0 on success, 1 when the book has errors (each printed as
  * {@code path:line:col: stage: message (hint)}), 2 on a usage error.
@@ -20,7 +20,11 @@ public final class Main {
 
             commands:
               build    train the models (cached), render content/ and write site/
-              serve    build, then serve site/ at http://127.0.0.1:8000/
+              serve    build, serve at http://127.0.0.1:8000/ and rebuild on every change to content/,
+                       reloading the browser (or showing the problems over the page)
+              check    check content/ as the build does, without training or writing anything
+              new chapter "TITLE"
+                       create content/chapters/NN-title.md, numbered after the last chapter
               links    check that every link, image, script and url() of the written site resolves
               words    print the chapters' prose words as PATH:LINE:COL<TAB>WORD, for a spelling checker
 
@@ -51,7 +55,18 @@ public final class Main {
         Path cache = null;
         int port = 8000;
         java.util.Set<String> retrain = new java.util.TreeSet<>();
-        for (int i = 1; i < args.length; i++) {
+        int first = 1;
+        String title = null;
+        if (command.equals("new")) {
+            if (args.length < 3 || !args[1].equals("chapter") || args[2].startsWith("--")) {
+                err.println("circuitbook: new needs what to create and its title, e.g. circuitbook new chapter \"Attention heads\"\n");
+                err.print(USAGE);
+                return 2;
+            }
+            title = args[2];
+            first = 3;
+        }
+        for (int i = first; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length || !flag.startsWith("--")) {
                 err.println("circuitbook: unexpected argument \"" + flag + "\"\n");
@@ -79,6 +94,12 @@ public final class Main {
                 }
             }
         }
+        if (command.equals("new")) {
+            return newChapter(root, title, out, err);
+        }
+        if (command.equals("check")) {
+            return check(root, cache != null ? cache : BuildPipeline.Options.defaults(root).cache(), out, err);
+        }
         if (command.equals("links") || command.equals("words")) {
             return command.equals("links") ? links(outDir != null ? outDir : root.resolve("site"), root, out, err)
                     : words(root, out, err);
@@ -93,6 +114,9 @@ public final class Main {
                 outDir != null ? outDir : defaults.out(), cache != null ? cache : defaults.cache(), retrain,
                 defaults.trainers());
 
+        if (command.equals("serve")) {
+            return serve(options, port, out, err);
+        }
         long start = System.nanoTime();
         try {
             new BuildPipeline(options, out::println).run();
@@ -102,19 +126,51 @@ public final class Main {
             return 1;
         }
         out.printf("built in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        if (command.equals("serve")) {
-            try (DevServer server = DevServer.start(options.out(), port)) {
-                out.println("serving " + options.out() + " at " + server.url() + " (Ctrl+C to stop)");
-                new CountDownLatch(1).await();
-            } catch (IOException e) {
-                err.println("circuitbook: could not serve on 127.0.0.1:" + port + ": " + e.getMessage()
-                        + " (is another server using the port? try --port 8001)");
-                return 1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        return 0;
+    }
+
+    /** Builds, serves and rebuilds on every change until Ctrl+C; the book's problems never stop it. */
+    private static int serve(BuildPipeline.Options options, int port, PrintStream out, PrintStream err) {
+        LiveSite site;
+        try {
+            site = LiveSite.start(options, port, out, err);
+        } catch (IOException e) {
+            err.println("circuitbook: could not serve on 127.0.0.1:" + port + ": " + e.getMessage()
+                    + " (is another server using the port? try --port 8001)");
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            site.close();
+            out.println("stopped");
+        }, "circuitbook-stop"));
+        out.println("serving " + options.out() + " at " + site.url() + " (Ctrl+C to stop); rebuilding on every change to "
+                + options.root().resolve("content"));
+        try {
+            site.awaitClose();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static int newChapter(Path root, String title, PrintStream out, PrintStream err) {
+        try {
+            out.println(org.circuitbook.generator.content.NewChapter.create(root, title));
+            return 0;
+        } catch (org.circuitbook.generator.content.NewChapter.Refused e) {
+            err.println("circuitbook: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int check(Path root, Path cache, PrintStream out, PrintStream err) {
+        try {
+            out.println(org.circuitbook.generator.BookCheck.run(root, cache).summary());
+            return 0;
+        } catch (BuildException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
     }
 
     private static int links(Path site, Path root, PrintStream out, PrintStream err) {

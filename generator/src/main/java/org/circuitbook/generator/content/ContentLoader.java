@@ -36,7 +36,8 @@ public final class ContentLoader {
         Path siteFile = content.resolve(SiteConfig.FILE);
         SiteConfig config;
         if (Files.isRegularFile(siteFile)) {
-            config = SiteConfig.parse(display(root, siteFile), read(siteFile), problems);
+            String text = read(root, siteFile, problems);
+            config = text == null ? new SiteConfig("", "", "en", "") : SiteConfig.parse(display(root, siteFile), text, problems);
         } else {
             problems.add(org.circuitbook.generator.diagnostics.Diagnostic.file(display(root, siteFile), STAGE,
                     "missing site configuration", "create it with at least 'title: ...'"));
@@ -47,7 +48,8 @@ public final class ContentLoader {
         Map<String, String> slugs = new LinkedHashMap<>();
         for (Path file : list(content.resolve("chapters"), ".md")) {
             String path = display(root, file);
-            Chapter chapter = parseChapter(path, read(file), problems);
+            String text = read(root, file, problems);
+            Chapter chapter = text == null ? null : parseChapter(path, text, problems);
             if (chapter == null) {
                 continue;
             }
@@ -63,13 +65,15 @@ public final class ContentLoader {
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         for (Path file : list(content.resolve("models"), ".yaml")) {
             String name = stem(file);
-            ModelSpec spec = ModelSpec.parse(name, display(root, file), read(file), problems);
+            String text = read(root, file, problems);
+            ModelSpec spec = text == null ? null : ModelSpec.parse(name, display(root, file), text, problems);
             if (spec != null) {
                 models.put(name, spec);
             }
         }
         Path bib = root.resolve(Content.BIBLIOGRAPHY);
-        String bibliography = Files.isRegularFile(bib) ? read(bib) : "";
+        String bibliography = Files.isRegularFile(bib) ? read(root, bib, problems) : "";
+        bibliography = bibliography == null ? "" : bibliography;
         problems.throwIfAny();
         return new Content(root, config, List.copyOf(chapters), models, bibliography);
     }
@@ -144,9 +148,14 @@ public final class ContentLoader {
         }
     }
 
-    private static String read(Path file) {
+    /** The file's text, or null for a file that is not UTF-8: a problem in the book, not a crash. */
+    private static String read(Path root, Path file, Problems problems) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            problems.add(org.circuitbook.generator.diagnostics.Diagnostic.file(display(root, file), STAGE,
+                    "not UTF-8 text", "save it as UTF-8"));
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

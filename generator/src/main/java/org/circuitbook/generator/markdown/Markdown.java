@@ -44,6 +44,7 @@ public final class Markdown {
     /** Renders a checked chapter; {@code context} supplies numbers, typeset math and citations. */
     public String render(Document document, RenderContext context) {
         RenderContext.KEY.set(document, context);
-        return renderer.render(document);
+        context.startPage(document);
+        return context.undefer(renderer.render(document));
     }
 }

@@ -45,7 +45,7 @@ final class MystRenderer implements NodeRenderer {
         if (html == null) {
             throw new IllegalStateException("formula at offset " + node.getStartOffset() + " was not typeset");
         }
-        return html;
+        return ctx(c).defer(html);
     }
 
     private static String idAttr(String id) {
@@ -134,7 +134,7 @@ final class MystRenderer implements NodeRenderer {
             html.raw("<div class=\"widget-fallback\"><p>This figure runs a trained model in your browser."
                     + " It appears here once the page's script has loaded; it needs JavaScript.</p></div>").line();
         } else {
-            html.raw("<div class=\"widget-fallback\">" + fallback.svg() + "<p class=\"widget-description\">"
+            html.raw("<div class=\"widget-fallback\">" + ctx.defer(fallback.svg()) + "<p class=\"widget-description\">"
                     + Html.escape(fallback.description()) + " <span class=\"widget-note\">(A static view of the"
                     + " trained model: with JavaScript, this figure runs it live.)</span></p></div>").line();
         }
@@ -191,7 +191,7 @@ final class MystRenderer implements NodeRenderer {
             }
             for (Node n : p.document().getDescendants()) {
                 if (target.label().equals(ctx.book.index().id(n)) && ctx.book.math().containsKey(n)) {
-                    return ctx.book.math().get(n);
+                    return ctx.defer(ctx.book.math().get(n));
                 }
             }
         }

@@ -27,6 +27,10 @@ public final class RenderContext {
     /** Headings whose text is being read: a heading that refers to itself reads its index title instead. */
     private final Set<Node> reading = Collections.newSetFromMap(new IdentityHashMap<>());
 
+    /** Large HTML kept out of Flexmark's writer until the page is rendered; see {@link #defer}. */
+    private final List<String> deferred = new java.util.ArrayList<>();
+    private boolean deferring;
+
     public RenderContext(String page, CheckedBook book, Citations citations, WidgetFigures widgets) {
         this.page = page;
         this.book = book;
@@ -107,6 +111,49 @@ public final class RenderContext {
 
     private static String html2text(String html) {
         return Escaping.unescapeHtml(html.replaceAll("<[^>]*>", ""));
+    }
+
+    /**
+     * A short stand-in for a large piece of finished HTML (typeset math, a widget's drawing), put back by
+     * {@link #undefer} once Flexmark has written the page: its writer copies raw HTML a character at a time,
+     * which was a good part of the render stage for the book's figures and formulas. The stand-in uses
+     * private-use characters, and is not used for a chapter whose text contains them.
+     */
+    String defer(String html) {
+        if (!deferring || html.length() < 64) {
+            return html;
+        }
+        // as Flexmark's writer would have written it: it drops the indentation of every line after the first
+        deferred.add(html.indexOf('\n') < 0 ? html : LINE_INDENT.matcher(html).replaceAll("\n"));
+        return String.valueOf(DEFER_OPEN) + (deferred.size() - 1) + DEFER_CLOSE;
+    }
+
+    private static final java.util.regex.Pattern LINE_INDENT = java.util.regex.Pattern.compile("\n[ \t]+");
+    private static final char DEFER_OPEN = '\uE000';
+    private static final char DEFER_CLOSE = '\uE001';
+
+    void startPage(Document document) {
+        deferred.clear();
+        deferring = document.getChars().indexOf(DEFER_OPEN) < 0;
+    }
+
+    /** The page's HTML with every deferred piece back in place. */
+    String undefer(String html) {
+        if (deferred.isEmpty()) {
+            return html;
+        }
+        StringBuilder out = new StringBuilder(html.length() + deferred.stream().mapToInt(String::length).sum());
+        int at = 0;
+        while (true) {
+            int open = html.indexOf(DEFER_OPEN, at);
+            if (open < 0) {
+                break;
+            }
+            int close = html.indexOf(DEFER_CLOSE, open);
+            out.append(html, at, open).append(deferred.get(Integer.parseInt(html.substring(open + 1, close))));
+            at = close + 1;
+        }
+        return out.append(html, at, html.length()).toString();
     }
 
     static RenderContext of(Document document) {

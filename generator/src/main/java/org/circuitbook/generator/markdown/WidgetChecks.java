@@ -57,7 +57,8 @@ final class WidgetChecks {
         ModelSpec model = models.get(modelOption.value());
         if (model == null) {
             problems.add(path, modelOption.line(), modelOption.column(), "unknown model \"" + modelOption.value() + "\"",
-                    "known: " + String.join(", ", new TreeSet<>(models.keySet())));
+                    models.isEmpty() ? "there are none yet: add a spec under content/models/"
+                            : "known: " + String.join(", ", new TreeSet<>(models.keySet())));
             return;
         }
         if (!model.kind().equals(widget.modelKind())) {

@@ -11,11 +11,22 @@ import org.circuitbook.generator.markdown.MathTypesetter;
  */
 public final class CachedTypesetter implements MathTypesetter, AutoCloseable {
     private final MathCache cache;
+    private final boolean save;
     private Katex katex;
     private int typeset;
 
     public CachedTypesetter(Path cacheFile) {
+        this(cacheFile, true);
+    }
+
+    private CachedTypesetter(Path cacheFile, boolean save) {
         this.cache = MathCache.open(cacheFile);
+        this.save = save;
+    }
+
+    /** Reads the cache but never writes it ({@code circuitbook check} writes nothing). */
+    public static CachedTypesetter readOnly(Path cacheFile) {
+        return new CachedTypesetter(cacheFile, false);
     }
 
     @Override
@@ -42,13 +53,23 @@ public final class CachedTypesetter implements MathTypesetter, AutoCloseable {
         return typeset;
     }
 
-    /** Writes the cache (only if something new was typeset) and stops KaTeX. */
-    @Override
-    public void close() {
+    /** Writes the cache if something new was typeset since it was read or last saved; KaTeX stays loaded. */
+    public synchronized void save() {
+        if (!save) {
+            return;
+        }
         try {
             cache.save();
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the math cache", e);
+        }
+    }
+
+    /** Writes the cache (only if something new was typeset) and stops KaTeX. */
+    @Override
+    public synchronized void close() {
+        try {
+            save();
         } finally {
             if (katex != null) {
                 katex.close();

@@ -1,18 +1,41 @@
 package org.circuitbook.generator.serve;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-/** Serves a built site from disk on the loopback interface, with the right content types. */
+/**
+ * Serves a site on the loopback interface, with the right content types. Two modes:
+ *
+ * <ul>
+ *   <li>{@link #start(Path, int)}: a built site from disk, as it is (tests, benchmarks);</li>
+ *   <li>{@link #live(int, State)}: the dev server of {@code circuitbook serve}. It serves the last good build
+ *   from memory and adds, to HTML responses only, {@code <script src="/__circuitbook/live.js">}: the script
+ *   listens on {@code /__circuitbook/events} (server-sent events) and reloads the page when a new build is
+ *   published, or lays the build's problems over the page while the sources are broken. Nothing of this is
+ *   ever written into the site.</li>
+ * </ul>
+ */
 public final class DevServer implements AutoCloseable {
+    /** The paths the dev server answers itself; no site file can live there. */
+    public static final String PREFIX = "/__circuitbook/";
+
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "css", "text/css; charset=utf-8",
@@ -23,25 +46,83 @@ public final class DevServer implements AutoCloseable {
             "wasm", "application/wasm",
             "woff2", "font/woff2",
             "safetensors", "application/octet-stream");
+    private static final String CLOSE = "";
+
+    /** A site's files by site-relative path ({@code index.html}, {@code assets/style.css}); null when absent. */
+    @FunctionalInterface
+    public interface Pages {
+        byte[] read(String path) throws IOException;
+
+        static Pages of(Map<String, byte[]> files) {
+            return files::get;
+        }
+
+        static Pages directory(Path root) {
+            Path dir = root.toAbsolutePath().normalize();
+            return path -> {
+                Path file = dir.resolve(path).normalize();
+                return file.startsWith(dir) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+            };
+        }
+    }
+
+    /**
+     * What the live server shows: the last good build ({@code version} names it, {@code pages} holds it) and the
+     * current state of the sources as the JSON the live script reads ({@code {"version": ..., "problems": [...]}}).
+     */
+    public record State(String version, Pages pages, String json) {
+    }
 
     private final HttpServer server;
     private final Path root;
+    private final boolean live;
+    private final ExecutorService executor;
+    private final Set<BlockingQueue<String>> clients = ConcurrentHashMap.newKeySet();
+    private volatile State state;
+    private volatile boolean closed;
 
-    private DevServer(HttpServer server, Path root) {
+    private DevServer(HttpServer server, Path root, State state, boolean live) {
         this.server = server;
         this.root = root;
+        this.state = state;
+        this.live = live;
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "circuitbook-http");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** Starts serving {@code root} at 127.0.0.1:{@code port} (0 picks a free port). */
+    /** Starts serving the directory {@code root} at 127.0.0.1:{@code port} (0 picks a free port). */
     public static DevServer start(Path root, int port) throws IOException {
+        Path dir = root.toAbsolutePath().normalize();
+        return start(port, dir, new State("", Pages.directory(dir), "{}"), false);
+    }
+
+    /** Starts the live dev server at 127.0.0.1:{@code port} showing {@code state}; see {@link #publish}. */
+    public static DevServer live(int port, State state) throws IOException {
+        return start(port, null, state, true);
+    }
+
+    private static DevServer start(int port, Path root, State state, boolean live) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        DevServer dev = new DevServer(server, root.toAbsolutePath().normalize());
+        DevServer dev = new DevServer(server, root, state, live);
+        server.setExecutor(dev.executor); // an event stream holds its thread: one thread per exchange
         server.createContext("/", dev::handle);
         server.start();
         return dev;
     }
 
-    /** The directory being served. */
+    /** Shows {@code next} from now on and tells every open page (reload, or show or hide the problems). */
+    public void publish(State next) {
+        state = next;
+        String event = event(next);
+        for (BlockingQueue<String> client : clients) {
+            client.add(event);
+        }
+    }
+
+    /** The directory being served ({@link #start(Path, int)}), or null for a live server. */
     public Path root() {
         return root;
     }
@@ -54,6 +135,11 @@ public final class DevServer implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/";
     }
 
+    /** How many pages are listening for rebuilds. */
+    public int listeners() {
+        return clients.size();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
@@ -61,19 +147,94 @@ public final class DevServer implements AutoCloseable {
                 return;
             }
             String path = URI.create(exchange.getRequestURI().getRawPath()).getPath();
+            State shown = state;
+            if (live && path.startsWith(PREFIX)) {
+                own(exchange, path.substring(PREFIX.length()), shown);
+                return;
+            }
             if (path.endsWith("/")) {
                 path += "index.html";
             }
-            Path file = root.resolve(path.substring(1)).normalize();
-            if (!file.startsWith(root) || !Files.isRegularFile(file)) {
-                send(exchange, 404, "text/html; charset=utf-8",
-                        ("<!DOCTYPE html><title>Not found</title><p>No page at " + escape(path)
-                                + ". <a href=\"/\">Back to the book</a>.</p>\n").getBytes(StandardCharsets.UTF_8));
+            String relative = path.substring(1);
+            byte[] body = relative.isEmpty() || relative.contains("\\") || Path.of(relative).normalize().startsWith("..")
+                    ? null : shown.pages().read(relative);
+            if (body == null) {
+                send(exchange, 404, TYPES.get("html"), inject(("<!DOCTYPE html><title>Not found</title><p>No page at "
+                        + escape(path) + ". <a href=\"/\">Back to the book</a>.</p>\n").getBytes(StandardCharsets.UTF_8), shown));
                 return;
             }
-            String name = file.getFileName().toString();
-            String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-            send(exchange, 200, TYPES.getOrDefault(ext, "application/octet-stream"), Files.readAllBytes(file));
+            String ext = relative.contains(".") ? relative.substring(relative.lastIndexOf('.') + 1) : "";
+            String type = TYPES.getOrDefault(ext, "application/octet-stream");
+            send(exchange, 200, type, type.startsWith("text/html") ? inject(body, shown) : body);
+        } catch (java.nio.file.InvalidPathException e) {
+            send(exchange, 404, "text/plain; charset=utf-8", "no such file\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The live server's own files and the event stream. */
+    private void own(HttpExchange exchange, String name, State shown) throws IOException {
+        switch (name) {
+            case "events" -> events(exchange, shown);
+            case "live.js" -> send(exchange, 200, TYPES.get("js"), resource("live.js"));
+            case "live.css" -> send(exchange, 200, TYPES.get("css"), resource("live.css"));
+            default -> send(exchange, 404, "text/plain; charset=utf-8", "no such file\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Server-sent events: the current state at once, then each published one; a comment every 15 s finds pages
+     * that went away. {@code retry} makes a page reconnect quickly to a restarted server (which then reloads it).
+     */
+    private void events(HttpExchange exchange, State shown) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        queue.add("retry: 500\n\n");
+        queue.add(event(shown));
+        clients.add(queue);
+        try (OutputStream out = exchange.getResponseBody()) {
+            while (!closed) {
+                String message = queue.poll(15, TimeUnit.SECONDS);
+                if (message == CLOSE) {
+                    break;
+                }
+                out.write((message == null ? ": still here\n\n" : message).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the page went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            clients.remove(queue);
+        }
+    }
+
+    private static String event(State state) {
+        return "event: state\ndata: " + state.json() + "\n\n";
+    }
+
+    /** An HTML response with the live script before its last {@code </body>} (or at its end). */
+    private byte[] inject(byte[] html, State shown) {
+        if (!live) {
+            return html;
+        }
+        String text = new String(html, StandardCharsets.UTF_8);
+        String tag = "<script src=\"" + PREFIX + "live.js\" data-build=\"" + escape(shown.version()) + "\"></script>\n";
+        int at = text.lastIndexOf("</body>");
+        text = at < 0 ? text + tag : text.substring(0, at) + tag + text.substring(at);
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = DevServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -90,11 +251,17 @@ public final class DevServer implements AutoCloseable {
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
+    /** Stops serving: open event streams end, the port is released. */
     @Override
     public void close() {
+        closed = true;
+        for (BlockingQueue<String> client : clients) {
+            client.add(CLOSE);
+        }
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -98,11 +98,8 @@ public final class ModelCache {
                 }
                 long start = System.nanoTime();
                 TrainedSet set = TrainedSet.read(spec, entry(spec));
-                List<String> failures = spec.settings().verify(set.models());
-                for (String f : failures) {
-                    problems.add(Diagnostic.file(spec.path(), STAGE, "verify " + spec.name() + " " + f,
-                            "the trained model does not show what the spec's verify section (and the book) says"));
-                }
+                List<Diagnostic> failures = verify(set);
+                problems.addAll(failures);
                 out.add(set);
                 long ms = trainedMs + (System.nanoTime() - start) / 1_000_000;
                 String s = status.get(spec);
@@ -126,6 +123,25 @@ public final class ModelCache {
         }
         problems.throwIfAny();
         return out;
+    }
+
+    /**
+     * The trained models of {@code spec} when the cache holds an intact entry for it as it is now, without
+     * training anything; null when it would have to be trained ({@code missing}, {@code stale},
+     * {@code corrupt}). For {@code circuitbook check}.
+     */
+    public TrainedSet cached(ModelSpec spec) {
+        Path entry = entry(spec);
+        return Files.isRegularFile(entry.resolve(MANIFEST)) && intact(entry) ? TrainedSet.read(spec, entry) : null;
+    }
+
+    /** The spec's {@code verify} section checked against its trained models: one diagnostic per failure. */
+    public static List<Diagnostic> verify(TrainedSet set) {
+        ModelSpec spec = set.spec();
+        return spec.settings().verify(set.models()).stream()
+                .map(f -> Diagnostic.file(spec.path(), STAGE, "verify " + spec.name() + " " + f,
+                        "the trained model does not show what the spec's verify section (and the book) says"))
+                .toList();
     }
 
     /** The most trainer processes that have run at once, over this cache's lifetime. */

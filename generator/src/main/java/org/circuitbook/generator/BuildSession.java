@@ -1,0 +1,312 @@
+package org.circuitbook.generator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.circuitbook.generator.content.Chapter;
+import org.circuitbook.generator.content.Content;
+import org.circuitbook.generator.content.ContentLoader;
+import org.circuitbook.generator.diagnostics.BuildException;
+import org.circuitbook.generator.diagnostics.Diagnostic;
+import org.circuitbook.generator.markdown.BookChecker;
+import org.circuitbook.generator.markdown.CheckedBook;
+import org.circuitbook.generator.markdown.Citations;
+import org.circuitbook.generator.markdown.DirectiveBlock;
+import org.circuitbook.generator.markdown.Markdown;
+import org.circuitbook.generator.markdown.ParsedChapter;
+import org.circuitbook.generator.markdown.WidgetFigures;
+import org.circuitbook.generator.math.CachedTypesetter;
+import org.circuitbook.generator.math.KatexAssets;
+import org.circuitbook.generator.render.PageRenderer;
+import org.circuitbook.generator.render.StaticWidgets;
+import org.circuitbook.generator.training.ModelCache;
+import org.circuitbook.generator.training.ModelSpec;
+import org.circuitbook.generator.training.TrainedSet;
+
+/**
+ * The stages load, check, train and render, keeping between builds what an edit usually leaves as it was, so
+ * that {@code serve} rebuilds the book in a fraction of the first build's time. A full build is one session
+ * built once ({@link BuildPipeline}); the dev server keeps one session and builds it on every change.
+ *
+ * <p>Kept, and reused while its source is unchanged: each chapter's Markdown tree (re-parsed when the chapter's
+ * text or front matter changes), the bibliography (re-read when {@code references.bib} changes), each model
+ * spec's trained set (re-read from the cache, and retrained only if its resolved spec changed, when its file
+ * changes), the typeset formulas (the math cache, kept open), the widgets' static drawings (per trained set and
+ * widget options), the published weights with their hashes, and the generator's own assets. Every build still
+ * re-checks the whole book (a label or a number in one chapter shows in others) and renders every page, so
+ * the output is always exactly a fresh build's.
+ */
+public final class BuildSession implements AutoCloseable {
+    /** Receives each stage's summary and duration, in the order the stages run. */
+    @FunctionalInterface
+    public interface Stages {
+        void stage(String name, String summary, long nanos);
+    }
+
+    /** The site a build produced: site-relative paths and their bytes, in a stable order. */
+    public record Output(Map<String, byte[]> files, int chapters, List<TrainedSet> models) {
+    }
+
+    private static final String BUNDLE = "/org/circuitbook/widgets/bundle/widgets.js";
+    private static final String ASSETS = "/org/circuitbook/generator/assets/";
+
+    private final BuildPipeline.Options options;
+    private final Consumer<String> log;
+    private final Markdown markdown = new Markdown();
+    private CachedTypesetter math;
+    private boolean built;
+
+    private String bibliographyText;
+    private Citations citations;
+    private final Map<String, ParsedChapter> parsed = new HashMap<>();
+    /** Each spec's trained set, with the spec file's text it was read for. */
+    private final Map<String, TrainedSet> trained = new HashMap<>();
+    private final Map<String, String> specTexts = new HashMap<>();
+    private final Map<TrainedSet, List<TrainedSet.PublishedFile>> published = new IdentityHashMap<>();
+    private final Map<TrainedSet, byte[]> indexes = new IdentityHashMap<>();
+    private final Map<TrainedSet, Map<String, WidgetFigures.Fallback>> fallbacks = new IdentityHashMap<>();
+    private final Map<String, byte[]> resources = new HashMap<>();
+    private final Map<org.circuitbook.generator.training.TrainedModel, Map<String, Object>> metrics = MetricValues.newCache();
+    private int reparsed;
+    private volatile String currentStage = "load";
+
+    /** A session for {@code options}; {@code log} receives the train stage's line per spec. */
+    public BuildSession(BuildPipeline.Options options, Consumer<String> log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    /** The stage running now, or the last one to run. */
+    public String currentStage() {
+        return currentStage;
+    }
+
+    /** How many chapters the last build parsed (the rest were unchanged and reused). */
+    public int reparsedChapters() {
+        return reparsed;
+    }
+
+    /**
+     * Runs load, check, train and render; throws a {@link BuildException} with every problem of the first stage
+     * that has any. Writes nothing but the caches (models, math).
+     */
+    public Output build(Stages stages) {
+        Loaded loaded = stage(stages, "load", this::load,
+                l -> count(l.content.chapters().size(), "chapter") + ", " + count(l.content.models().size(), "model spec"));
+        Content content = loaded.content;
+        Citations cites = loaded.citations;
+
+        CheckedBook book = stage(stages, "check", () -> {
+            List<ParsedChapter> chapters = new ArrayList<>();
+            Map<String, ParsedChapter> seen = new HashMap<>();
+            reparsed = 0;
+            for (Chapter chapter : content.chapters()) {
+                ParsedChapter previous = parsed.get(chapter.path());
+                ParsedChapter p = previous != null && previous.chapter().equals(chapter) ? previous
+                        : new ParsedChapter(chapter, markdown.parse(chapter.body()));
+                reparsed += p == previous ? 0 : 1;
+                chapters.add(p);
+                seen.put(chapter.path(), p);
+            }
+            parsed.clear();
+            parsed.putAll(seen);
+            try {
+                return new BookChecker(content.contentDir(), content.models(), cites, math()).check(chapters);
+            } finally {
+                math().save();
+            }
+        }, b -> "references, citations, math and widgets resolve");
+
+        List<TrainedSet> sets = stage(stages, "train", () -> train(content), t -> count(t.size(), "model spec") + " ready");
+
+        Map<String, byte[]> files = stage(stages, "render", () -> render(content, cites, book, sets),
+                f -> count(f.size(), "file"));
+        built = true;
+        return new Output(files, book.chapters().size(), sets);
+    }
+
+    private record Loaded(Content content, Citations citations) {
+    }
+
+    private Loaded load() {
+        Content content = ContentLoader.load(options.root());
+        if (citations == null || !content.bibliography().equals(bibliographyText)) {
+            Citations fresh = Bibliographies.load(content);
+            citations = fresh;
+            bibliographyText = content.bibliography();
+        }
+        return new Loaded(content, citations);
+    }
+
+    /** Re-reads (and if need be trains) only the specs whose file changed since the last build. */
+    private List<TrainedSet> train(Content content) {
+        Map<String, String> texts = new HashMap<>();
+        List<ModelSpec> changed = new ArrayList<>();
+        for (ModelSpec spec : content.models().values()) {
+            String text = read(spec);
+            texts.put(spec.name(), text);
+            if (!trained.containsKey(spec.name()) || !text.equals(specTexts.get(spec.name()))) {
+                changed.add(spec);
+            }
+        }
+        if (!changed.isEmpty()) {
+            // --retrain applies to the first build only: a rebuild retrains what changed
+            Set<String> retrain = built ? Set.of() : options.retrain();
+            List<TrainedSet> fresh = new ModelCache(options.cache(), options.root(), retrain, options.trainers(),
+                    line -> log.accept("  " + line))
+                    .trainAll(changed);
+            for (TrainedSet set : fresh) {
+                TrainedSet old = trained.put(set.spec().name(), set);
+                if (old != null) {
+                    published.remove(old);
+                    indexes.remove(old);
+                    fallbacks.remove(old);
+                }
+                specTexts.put(set.spec().name(), texts.get(set.spec().name()));
+            }
+        }
+        trained.keySet().removeIf(name -> {
+            boolean gone = !content.models().containsKey(name);
+            if (gone) {
+                TrainedSet old = trained.get(name);
+                published.remove(old);
+                indexes.remove(old);
+                fallbacks.remove(old);
+                specTexts.remove(name);
+            }
+            return gone;
+        });
+        List<TrainedSet> out = new ArrayList<>();
+        for (ModelSpec spec : content.models().values()) {
+            // the spec as loaded now (its path, its verify section) with the weights cached for it
+            out.add(trained.get(spec.name()));
+        }
+        return out;
+    }
+
+    private String read(ModelSpec spec) {
+        try {
+            return Files.readString(options.root().resolve(spec.path()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return ""; // vanished since it was loaded: treated as changed
+        }
+    }
+
+    private Map<String, byte[]> render(Content content, Citations cites, CheckedBook book, List<TrainedSet> sets) {
+        Map<String, TrainedSet> byName = new LinkedHashMap<>();
+        Map<String, List<TrainedSet.PublishedFile>> files = new LinkedHashMap<>();
+        for (TrainedSet t : sets) {
+            byName.put(t.spec().name(), t);
+            files.put(t.spec().name(), published.computeIfAbsent(t, TrainedSet::published));
+        }
+        MetricValues.resolve(book, byName, metrics);
+        PageRenderer pages = new PageRenderer(content.config(), markdown, cites, new WidgetFigures() {
+            @Override
+            public Map<String, String> attributes(DirectiveBlock widget) {
+                return BuildPipeline.figureAttributes(widget, files);
+            }
+
+            @Override
+            public Fallback fallback(DirectiveBlock widget) {
+                DirectiveBlock.Option model = widget.options().get("model");
+                TrainedSet set = model == null ? null : byName.get(model.value());
+                if (set == null) {
+                    return StaticWidgets.fallback(widget, byName);
+                }
+                StringBuilder key = new StringBuilder(widget.argument());
+                widget.options().forEach((k, v) -> key.append('\n').append(k).append('=').append(v.value()));
+                Map<String, Fallback> drawn = fallbacks.computeIfAbsent(set, s -> new HashMap<>());
+                String k = key.toString();
+                if (!drawn.containsKey(k)) {
+                    drawn.put(k, StaticWidgets.fallback(widget, byName));
+                }
+                return drawn.get(k);
+            }
+        });
+        Map<String, byte[]> out = new LinkedHashMap<>(pages.render(book));
+        out.put("assets/widgets.js", resource(BUNDLE));
+        out.put("assets/style.css", resource(ASSETS + "style.css"));
+        out.put("assets/theme.js", resource(ASSETS + "theme.js"));
+        out.put("assets/highlight.css", resource("/org/circuitbook/generator/highlight/highlight.css"));
+        out.put("favicon.svg", resource(ASSETS + "favicon.svg"));
+        if (!book.math().isEmpty()) {
+            KatexAssets.files().forEach((path, bytes) -> out.put("assets/" + path, bytes));
+        }
+        for (String asset : book.assets()) {
+            out.put(asset, readContent(content, asset));
+        }
+        for (TrainedSet t : sets) {
+            for (TrainedSet.PublishedFile f : files.get(t.spec().name())) {
+                out.put(f.url(), f.bytes());
+            }
+            out.put("models/" + t.spec().name() + "/index.json",
+                    indexes.computeIfAbsent(t, s -> BuildPipeline.index(files.get(s.spec().name()))));
+        }
+        return out;
+    }
+
+    private <T> T stage(Stages stages, String name, Supplier<T> work, Function<T, String> summary) {
+        currentStage = name;
+        long start = System.nanoTime();
+        T result = work.get();
+        stages.stage(name, summary.apply(result), System.nanoTime() - start);
+        return result;
+    }
+
+    private CachedTypesetter math() {
+        if (math == null) {
+            math = new CachedTypesetter(options.cache().resolve("math.bin"));
+        }
+        return math;
+    }
+
+    private byte[] resource(String path) {
+        byte[] bytes = resources.get(path);
+        if (bytes == null) {
+            try (InputStream in = BuildSession.class.getResourceAsStream(path)) {
+                if (in == null) {
+                    throw new BuildException(Diagnostic.file(path, "render", "missing from the generator's class path",
+                            "rebuild with 'mvn -q -DskipTests install' so the widgets bundle is compiled"));
+                }
+                bytes = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            resources.put(path, bytes);
+        }
+        return bytes;
+    }
+
+    private static byte[] readContent(Content content, String relative) {
+        try {
+            return Files.readAllBytes(content.contentDir().resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /** Saves the math cache and stops KaTeX. */
+    @Override
+    public void close() {
+        if (math != null) {
+            math.close();
+            math = null;
+        }
+    }
+}
