@@ -36,15 +36,25 @@ import org.circuitbook.generator.render.StaticWidgets;
  * before anything is written.
  */
 public final class BuildPipeline {
-    /** Where the build reads, writes and caches. */
     /**
      * Where the build reads, writes and caches; {@code retrain} names specs to train even if cached;
-     * {@code trainers} is how many specs may train at once (one process each).
+     * {@code trainers} is how many specs may train at once (one process each); {@code baseUrl}, when not
+     * null, is the published site's URL, overriding site.yaml's {@code url} (checked by the caller with
+     * {@code SiteConfig.urlProblem}).
      */
-    public record Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers) {
+    public record Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers, String baseUrl) {
+        public Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers) {
+            this(root, out, cache, retrain, trainers, null);
+        }
+
         public static Options defaults(Path root) {
             return new Options(root, root.resolve("site"), root.resolve(".cache"), java.util.Set.of(),
                     Math.min(2, Runtime.getRuntime().availableProcessors()));
+        }
+
+        /** These options with the site published at {@code url}. */
+        public Options withBaseUrl(String url) {
+            return new Options(root, out, cache, retrain, trainers, url);
         }
     }
 
@@ -93,7 +103,11 @@ public final class BuildPipeline {
                 published.put(t.spec().name(), t.published());
             });
             MetricValues.resolve(book, byName);
-            PageRenderer pages = new PageRenderer(content.config(), markdown, citations, new WidgetFigures() {
+            org.circuitbook.generator.config.SiteConfig config = options.baseUrl() == null ? content.config()
+                    : content.config().withUrl(options.baseUrl());
+            // each widget's fallback is drawn once: the page shows it, the preview image may draw it again
+            Map<DirectiveBlock, java.util.Optional<WidgetFigures.Fallback>> fallbacks = new java.util.IdentityHashMap<>();
+            PageRenderer pages = new PageRenderer(config, markdown, citations, new WidgetFigures() {
                 @Override
                 public Map<String, String> attributes(DirectiveBlock widget) {
                     return figureAttributes(widget, published);
@@ -101,13 +115,17 @@ public final class BuildPipeline {
 
                 @Override
                 public Fallback fallback(DirectiveBlock widget) {
-                    return StaticWidgets.fallback(widget, byName);
+                    return fallbacks.computeIfAbsent(widget,
+                            w -> java.util.Optional.ofNullable(StaticWidgets.fallback(w, byName))).orElse(null);
                 }
             });
             Map<String, byte[]> out = new LinkedHashMap<>(pages.render(book));
             out.put("assets/widgets.js", resource(BUNDLE));
             out.put("assets/style.css", resource(ASSETS + "style.css"));
             out.put("assets/theme.js", resource(ASSETS + "theme.js"));
+            out.put("assets/site.js", resource(ASSETS + "site.js"));
+            out.put("assets/search.js", resource(ASSETS + "search.js"));
+            out.put("assets/boot.js", resource(ASSETS + "boot.js"));
             out.put("assets/highlight.css", resource("/org/circuitbook/generator/highlight/highlight.css"));
             out.put("favicon.svg", resource(ASSETS + "favicon.svg"));
             if (!book.math().isEmpty()) {
