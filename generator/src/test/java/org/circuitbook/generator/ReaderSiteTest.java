@@ -238,6 +238,8 @@ class ReaderSiteTest {
         assertTrue(page.contains("<script src=\"/reader/assets/search.js\"></script>"));
         assertTrue(page.contains("data-index=\"/reader/search-index.json\""));
         assertFalse(page.contains("og:url"), "a 404 page has no address of its own");
+        assertTrue(page.startsWith("<!DOCTYPE html>\n<html lang=\"en\" data-site-root=\"/reader/\">"), "for the link checker");
+        assertEquals(List.of(), org.circuitbook.generator.check.SiteLinks.check(site.site(), "site"));
     }
 
     @Test
@@ -252,6 +254,7 @@ class ReaderSiteTest {
         assertFalse(toy.contains("og:url") || toy.contains("og:image") || toy.contains("canonical"), toy);
         assertTrue(toy.contains("<meta name=\"twitter:card\" content=\"summary\">"));
         assertTrue(plain.read("404.html").contains("<link rel=\"stylesheet\" href=\"assets/style.css\">"));
+        assertTrue(plain.read("404.html").startsWith("<!DOCTYPE html>\n<html lang=\"en\">"));
 
         // --base-url (the options' baseUrl) supplies the URL for this build only
         new BuildPipeline(BuildPipeline.Options.defaults(plain.root).withBaseUrl("https://x.example/book"), l -> { }).run();
