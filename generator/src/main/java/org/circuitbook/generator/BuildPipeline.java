@@ -20,12 +20,23 @@ import org.circuitbook.generator.training.TrainedSet;
 public final class BuildPipeline {
     /**
      * Where the build reads, writes and caches; {@code retrain} names specs to train even if cached;
-     * {@code trainers} is how many specs may train at once (one process each).
+     * {@code trainers} is how many specs may train at once (one process each); {@code baseUrl}, when not
+     * null, is the published site's URL, overriding site.yaml's {@code url} (checked by the caller with
+     * {@code SiteConfig.urlProblem}).
      */
-    public record Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers) {
+    public record Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers, String baseUrl) {
+        public Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers) {
+            this(root, out, cache, retrain, trainers, null);
+        }
+
         public static Options defaults(Path root) {
             return new Options(root, root.resolve("site"), root.resolve(".cache"), java.util.Set.of(),
                     Math.min(2, Runtime.getRuntime().availableProcessors()));
+        }
+
+        /** These options with the site published at {@code url}. */
+        public Options withBaseUrl(String url) {
+            return new Options(root, out, cache, retrain, trainers, url);
         }
     }
 

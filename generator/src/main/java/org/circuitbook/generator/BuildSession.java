@@ -212,7 +212,9 @@ public final class BuildSession implements AutoCloseable {
             files.put(t.spec().name(), published.computeIfAbsent(t, TrainedSet::published));
         }
         MetricValues.resolve(book, byName, metrics);
-        PageRenderer pages = new PageRenderer(content.config(), markdown, cites, new WidgetFigures() {
+        org.circuitbook.generator.config.SiteConfig config = options.baseUrl() == null ? content.config()
+                : content.config().withUrl(options.baseUrl());
+        PageRenderer pages = new PageRenderer(config, markdown, cites, new WidgetFigures() {
             @Override
             public Map<String, String> attributes(DirectiveBlock widget) {
                 return BuildPipeline.figureAttributes(widget, files);
@@ -239,6 +241,9 @@ public final class BuildSession implements AutoCloseable {
         out.put("assets/widgets.js", resource(BUNDLE));
         out.put("assets/style.css", resource(ASSETS + "style.css"));
         out.put("assets/theme.js", resource(ASSETS + "theme.js"));
+        out.put("assets/site.js", resource(ASSETS + "site.js"));
+        out.put("assets/search.js", resource(ASSETS + "search.js"));
+        out.put("assets/boot.js", resource(ASSETS + "boot.js"));
         out.put("assets/highlight.css", resource("/org/circuitbook/generator/highlight/highlight.css"));
         out.put("favicon.svg", resource(ASSETS + "favicon.svg"));
         if (!book.math().isEmpty()) {

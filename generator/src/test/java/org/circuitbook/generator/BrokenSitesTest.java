@@ -59,7 +59,7 @@ class BrokenSitesTest {
     @DisplayName("with an unknown model, option and directive reports all three at once")
     void severalProblems() throws IOException {
         assertEquals(List.of(
-                "content/chapters/01-a.md:5:1: check: unknown option \"colour\" for widget superposition (known: height, label, model, name, sparsity)",
+                "content/chapters/01-a.md:5:1: check: unknown option \"colour\" for widget superposition (known: class, height, label, model, name, sparsity)",
                 "content/chapters/01-a.md:6:1: check: unknown model \"toy2\" (known: toy)",
                 "content/chapters/01-a.md:9:3: check: unknown directive \"notee\" (did you mean \"note\"?)"),
                 errors(SITE + SPEC + """
@@ -122,7 +122,7 @@ class BrokenSitesTest {
         assertEquals(List.of(
                 "content/chapters/01-a.md:6:1: check: model saes has no SAE with d_sae 12 (trained: 8, 16)",
                 "content/chapters/01-a.md:7:1: check: model saes has no SAE with L1 coefficient 0.5 (trained: 0.1, 1)",
-                "content/chapters/01-a.md:14:1: check: unknown option \"sparsity\" for widget sae-explorer (known: d_sae, height, l1, label, model, name)",
+                "content/chapters/01-a.md:14:1: check: unknown option \"sparsity\" for widget sae-explorer (known: class, d_sae, height, l1, label, model, name)",
                 "content/chapters/01-a.md:12:1: check: d_sae must be a whole number, got \"many\" (trained: 8, 16)",
                 "content/chapters/01-a.md:13:1: check: l1 must be a number, got \"strong\" (trained: 0.1, 1)"),
                 errors(SITE + """
@@ -154,7 +154,7 @@ class BrokenSitesTest {
         assertEquals(List.of(
                 "content/chapters/01-a.md:6:1: check: model bigrams has no attention layer, so no ov circuit (a zero-layer model has only the bigram view)",
                 "content/chapters/01-a.md:7:1: check: model bigrams has no head \"0\" (a zero-layer model has no heads)",
-                "content/chapters/01-a.md:14:1: check: unknown option \"sparsity\" for widget circuits (known: head, height, label, model, name, view)",
+                "content/chapters/01-a.md:14:1: check: unknown option \"sparsity\" for widget circuits (known: class, head, height, label, model, name, view)",
                 "content/chapters/01-a.md:12:1: check: unknown view \"vo\" for widget circuits (known: bigram, ov, qk)",
                 "content/chapters/01-a.md:13:1: check: model heads has no head \"4\" (heads of layer 0: 0 to 3)"),
                 errors(SITE + """
@@ -227,7 +227,7 @@ class BrokenSitesTest {
     @DisplayName("with unknown front matter keys names each one and the known keys")
     void unknownFrontMatterKey() throws IOException {
         assertEquals(List.of(
-                "content/chapters/01-a.md:2:1: load: unknown key \"titel\" in front matter (known keys: authors, date, draft, subtitle, summary, title)",
+                "content/chapters/01-a.md:2:1: load: unknown key \"titel\" in front matter (known keys: authors, date, draft, numbered, subtitle, summary, title)",
                 "content/chapters/01-a.md:2:1: load: missing required key \"title\" (every chapter needs 'title: ...' in its front matter)"),
                 errors(SITE + """
                         -- content/chapters/01-a.md --
@@ -300,11 +300,51 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with an unknown site.yaml key rejects it")
     void unknownSiteKey() throws IOException {
-        assertEquals(List.of("content/site.yaml:2:1: load: unknown key \"theme\" in site.yaml (known keys: intro, language, subtitle, title)"),
+        assertEquals(List.of("content/site.yaml:2:1: load: unknown key \"theme\" in site.yaml (known keys: intro, language, subtitle, title, url)"),
                 errors("""
                         -- content/site.yaml --
                         title: T
                         theme: dark
+                        """));
+    }
+
+    @Test
+    @DisplayName("with a site.yaml url that is not an absolute http(s) address rejects it")
+    void badSiteUrl() throws IOException {
+        assertEquals(List.of("content/site.yaml:2:1: load: url \"books.example.org/b\" is not an absolute http(s) URL"
+                        + " (write the published address, e.g. https://user.github.io/book/)"),
+                errors("""
+                        -- content/site.yaml --
+                        title: T
+                        url: books.example.org/b
+                        """));
+    }
+
+    @Test
+    @DisplayName("with an unknown layout class or a non-boolean 'numbered' names the known ones")
+    void layoutClassAndNumbered() throws IOException {
+        assertEquals(List.of("content/chapters/01-a.md:3:11: load: expected true or false for \"numbered\", got \"no\""),
+                errors(SITE + """
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        numbered: no
+                        ---
+                        """));
+        assertEquals(List.of("content/chapters/01-a.md:6:1: check: unknown class \"wide\" for directive table"
+                        + " (known: l-body, l-page, l-gutter, l-screen)"),
+                errors(SITE + """
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+
+                        :::{table} T
+                        :class: wide
+                        | a |
+                        |---|
+                        | 1 |
+                        :::
                         """));
     }
 }

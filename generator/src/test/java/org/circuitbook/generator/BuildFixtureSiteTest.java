@@ -30,9 +30,10 @@ class BuildFixtureSiteTest {
     void fileList() {
         List<String> fonts = site.siteFiles().stream().filter(f -> f.startsWith("assets/katex/fonts/")).toList();
         assertEquals(20, fonts.size(), "KaTeX's woff2 fonts are served from the site itself: " + fonts);
-        assertEquals(List.of("assets/highlight.css", "assets/katex/katex.min.css", "assets/style.css", "assets/theme.js", "assets/widgets.js", "favicon.svg", "index.html",
-                "models/toy/index.json", "models/toy/sparsity-0.9.HASH.safetensors", "models/toy/sparsity-0.HASH.safetensors",
-                "second.html", "toy.html"), site.siteFiles().stream().filter(f -> !fonts.contains(f))
+        assertEquals(List.of("404.html", "assets/boot.js", "assets/highlight.css", "assets/katex/katex.min.css",
+                "assets/search.js", "assets/site.js", "assets/style.css", "assets/theme.js", "assets/widgets.js", "favicon.svg",
+                "index.html", "models/toy/index.json", "models/toy/sparsity-0.9.HASH.safetensors",
+                "models/toy/sparsity-0.HASH.safetensors", "search-index.json", "second.html", "toy.html"), site.siteFiles().stream().filter(f -> !fonts.contains(f))
                 .map(f -> f.replaceAll("\\.[0-9a-f]{12}\\.safetensors$", ".HASH.safetensors")).toList());
     }
 
@@ -81,7 +82,8 @@ class BuildFixtureSiteTest {
     @DisplayName("pages without widgets do not load the widgets bundle")
     void noBundleWithoutWidgets() {
         assertTrue(!site.read("second.html").contains("widgets.js"));
-        assertTrue(site.read("toy.html").contains("<script src=\"assets/widgets.js\"></script>"));
+        assertTrue(site.read("toy.html").contains("<script src=\"assets/widgets.js\"></script>\n<script src=\"assets/boot.js\"></script>"));
+        assertTrue(!site.read("second.html").contains("boot.js"));
     }
 
     @Test

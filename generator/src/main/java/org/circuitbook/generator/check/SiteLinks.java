@@ -29,6 +29,12 @@ public final class SiteLinks {
     private static final Pattern ATTRIBUTE = Pattern.compile("\\s(href|src)=\"([^\"]*)\"");
     private static final Pattern CSS_URL = Pattern.compile("url\\(\\s*['\"]?([^'\")]+)['\"]?\\s*\\)");
     private static final Pattern ID = Pattern.compile("\\s(?:id|name)=\"([^\"]*)\"");
+    /**
+     * A page that must work at any depth (404.html, served for a missing URL anywhere) links through the site's
+     * path, declared on its root element: {@code <html data-site-root="/book/">}. Its links under that path are
+     * followed from the site's top.
+     */
+    private static final Pattern SITE_ROOT = Pattern.compile("<html[^>]*\\sdata-site-root=\"(/[^\"]*)\"");
 
     private final Path site;
     private final String shown;
@@ -74,10 +80,14 @@ public final class SiteLinks {
     private void scan(Path file, Pattern pattern, int group, List<Diagnostic> problems) {
         String text = read(file);
         String page = site.relativize(file).toString().replace('\\', '/');
+        Matcher rootMatch = SITE_ROOT.matcher(text);
+        String root = rootMatch.find() ? rootMatch.group(1) : null;
         Matcher m = pattern.matcher(text);
         while (m.find()) {
             String url = m.group(group).replace("&amp;", "&").strip();
-            String problem = problem(file, url);
+            String problem = root != null && root.endsWith("/") && url.startsWith(root)
+                    ? problem(site.resolve("index.html"), url.substring(root.length()))
+                    : problem(file, url);
             if (problem != null) {
                 int offset = m.start(group);
                 int line = 1 + (int) text.substring(0, offset).chars().filter(c -> c == '\n').count();

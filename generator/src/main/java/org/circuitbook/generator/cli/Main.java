@@ -9,7 +9,7 @@ import org.circuitbook.generator.serve.LiveSite;
 
 /**
  * {@code circuitbook build | serve | check | new chapter "TITLE" | links | words [--root DIR] [--out DIR]
- * [--cache DIR] [--port N] [--retrain NAME]}.
+ * [--cache DIR] [--port N] [--retrain NAME] [--base-url URL]}.
  *
  * <p>Exit status: 0 on success, 1 when the book has errors (each printed as
  * {@code path:line:col: stage: message (hint)}), 2 on a usage error.
@@ -34,6 +34,8 @@ public final class Main {
               --cache DIR   where trained models are cached (default: ROOT/.cache)
               --port N      serve: the port (default: 8000)
               --retrain NAME  train model spec NAME even if it is cached (repeatable)
+              --base-url URL  the published site's address (e.g. https://user.github.io/book/), overriding
+                            site.yaml's url: enables sitemap.xml and absolute Open Graph URLs and images
             """;
 
     private Main() {
@@ -54,6 +56,7 @@ public final class Main {
         Path outDir = null;
         Path cache = null;
         int port = 8000;
+        String baseUrl = null;
         java.util.Set<String> retrain = new java.util.TreeSet<>();
         int first = 1;
         String title = null;
@@ -79,6 +82,15 @@ public final class Main {
                 case "--out" -> outDir = Path.of(value).toAbsolutePath();
                 case "--cache" -> cache = Path.of(value).toAbsolutePath();
                 case "--retrain" -> retrain.add(value);
+                case "--base-url" -> {
+                    String problem = org.circuitbook.generator.config.SiteConfig.urlProblem(value);
+                    if (problem != null) {
+                        err.println("circuitbook: --base-url \"" + value + "\" " + problem
+                                + " (write the published address, e.g. https://user.github.io/book/)");
+                        return 2;
+                    }
+                    baseUrl = value;
+                }
                 case "--port" -> {
                     try {
                         port = Integer.parseInt(value);
@@ -113,6 +125,9 @@ public final class Main {
         BuildPipeline.Options options = new BuildPipeline.Options(root,
                 outDir != null ? outDir : defaults.out(), cache != null ? cache : defaults.cache(), retrain,
                 defaults.trainers());
+        if (baseUrl != null) {
+            options = options.withBaseUrl(baseUrl);
+        }
 
         if (command.equals("serve")) {
             return serve(options, port, out, err);

@@ -18,10 +18,13 @@ import org.circuitbook.generator.config.YamlMap;
  * @param date     when, as YYYY-MM-DD (default: none)
  * @param summary  one or two sentences for the table of contents and the page description (default: none)
  * @param draft    true keeps the chapter out of the built site (default: false)
+ * @param numbered false makes the page an unnumbered one (an appendix, an "about" page): it is not "Chapter N" and
+ *                 does not take a chapter number; unnumbered pages are lettered A, B, ... in file order, and their
+ *                 figures, tables and equations are numbered "A.1", ... (default: true)
  */
 public record FrontMatter(String title, String subtitle, List<Author> authors, LocalDate date, String summary,
-                          boolean draft) {
-    static final Set<String> KEYS = Set.of("title", "subtitle", "authors", "date", "summary", "draft");
+                          boolean draft, boolean numbered) {
+    static final Set<String> KEYS = Set.of("title", "subtitle", "authors", "date", "summary", "draft", "numbered");
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
 
     /** An author and, optionally, their affiliation. */
@@ -54,7 +57,7 @@ public record FrontMatter(String title, String subtitle, List<Author> authors, L
             }
         }
         return new FrontMatter(title == null ? "" : title, yaml.string("subtitle", ""), List.copyOf(authors), date,
-                yaml.string("summary", ""), yaml.bool("draft", false));
+                yaml.string("summary", ""), yaml.bool("draft", false), yaml.bool("numbered", true));
     }
 
     /** "21 November 2026", or "" without a date. */

@@ -114,6 +114,9 @@ public final class BookChecker {
             problems.add(path, cls.line(), cls.column(), "unknown class \"" + cls.value() + "\" for directive "
                     + d.name(), "known: dropdown");
         }
+        if (spec.kind() == Directives.Kind.FIGURE || spec.kind() == Directives.Kind.TABLE) {
+            Directives.checkLayoutClass(path, d, problems);
+        }
         if (spec.kind() == Directives.Kind.FIGURE && !d.options().containsKey("alt")) {
             problems.add(path, d.line(), d.column(), "figure has no :alt: text",
                     "describe the image for readers who cannot see it, e.g. :alt: A plot of loss against steps");

@@ -51,7 +51,7 @@ public final class BookIndex {
     private final Map<String, Set<String>> anchors = new HashMap<>();
     private final Map<Node, String> ids = new IdentityHashMap<>();
     private final Map<Node, String> numbers = new IdentityHashMap<>();
-    private final Map<String, Integer> chapterNumbers = new HashMap<>();
+    private final Map<String, String> chapterNumbers = new HashMap<>();
 
     /** The landing page, which every book has besides its chapters. */
     public static final String LANDING = "index.html";
@@ -59,13 +59,27 @@ public final class BookIndex {
     public static BookIndex build(List<ParsedChapter> chapters, Problems problems) {
         BookIndex index = new BookIndex();
         index.anchors.put(LANDING, new HashSet<>());
-        for (int c = 0; c < chapters.size(); c++) {
-            index.indexChapter(chapters.get(c), c + 1, problems);
+        int numbered = 0;
+        int lettered = 0;
+        for (ParsedChapter chapter : chapters) {
+            // numbered chapters count 1, 2, ...; unnumbered pages (front matter 'numbered: false') A, B, ...
+            String label = chapter.chapter().frontMatter().numbered() ? Integer.toString(++numbered)
+                    : letters(++lettered);
+            index.indexChapter(chapter, label, problems);
         }
         return index;
     }
 
-    private void indexChapter(ParsedChapter parsed, int chapterNumber, Problems problems) {
+    /** 1 to "A", 26 to "Z", 27 to "AA". */
+    static String letters(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = n; k > 0; k = (k - 1) / 26) {
+            sb.insert(0, (char) ('A' + (k - 1) % 26));
+        }
+        return sb.toString();
+    }
+
+    private void indexChapter(ParsedChapter parsed, String chapterNumber, Problems problems) {
         String page = parsed.chapter().outputFile();
         chapterNumbers.put(page, chapterNumber);
         Set<String> pageAnchors = anchors.computeIfAbsent(page, p -> new HashSet<>());
@@ -234,7 +248,8 @@ public final class BookIndex {
         anchors.computeIfAbsent(page, p -> new HashSet<>()).add(anchor);
     }
 
-    public int chapterNumber(String page) {
-        return chapterNumbers.getOrDefault(page, 0);
+    /** "3" for the third numbered chapter, "A" for the first unnumbered page, "" for a page not in the book. */
+    public String chapterNumber(String page) {
+        return chapterNumbers.getOrDefault(page, "");
     }
 }

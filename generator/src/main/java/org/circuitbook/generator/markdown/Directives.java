@@ -20,6 +20,12 @@ public final class Directives {
     public static final Set<String> ADMONITIONS = Set.of("note", "hint", "tip", "important", "warning", "caution",
             "seealso", "danger", "attention", "error");
 
+    /**
+     * The layout classes a figure, table or widget may take with {@code :class:} (Distill's): the text's width,
+     * the text and its margin, the margin, the whole main area.
+     */
+    public static final java.util.List<String> LAYOUT_CLASSES = java.util.List.of("l-body", "l-page", "l-gutter", "l-screen");
+
     private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
 
     static {
@@ -55,6 +61,21 @@ public final class Directives {
 
     public static Set<String> names() {
         return new TreeSet<>(SPECS.keySet());
+    }
+
+    /** Checks a figure's, table's or widget's {@code :class:} against {@link #LAYOUT_CLASSES}. */
+    static void checkLayoutClass(String path, DirectiveBlock d, org.circuitbook.generator.diagnostics.Problems problems) {
+        DirectiveBlock.Option cls = d.options().get("class");
+        if (cls != null && !LAYOUT_CLASSES.contains(cls.value())) {
+            problems.add(path, cls.line(), cls.column(), "unknown class \"" + cls.value() + "\" for directive "
+                    + d.name(), "known: " + String.join(", ", LAYOUT_CLASSES));
+        }
+    }
+
+    /** " l-page" for a directive with {@code :class: l-page}, else "". */
+    static String layoutClass(DirectiveBlock d) {
+        DirectiveBlock.Option cls = d.options().get("class");
+        return cls == null || cls.value().isEmpty() ? "" : " " + cls.value();
     }
 
     /** The label of a directive: {@code :label:} or MyST's older {@code :name:}. */

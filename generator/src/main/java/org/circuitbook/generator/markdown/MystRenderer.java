@@ -67,12 +67,13 @@ final class MystRenderer implements NodeRenderer {
                 }
                 img.append('>');
                 String align = d.options().containsKey("align") ? " align-" + Html.escape(option(d, "align")) : "";
-                html.raw("<figure class=\"figure" + align + "\"" + idAttr(id) + ">").line().raw(img.toString()).line();
+                html.raw("<figure class=\"figure" + align + Html.escape(Directives.layoutClass(d)) + "\"" + idAttr(id) + ">")
+                        .line().raw(img.toString()).line();
                 caption(d, c, html, "Figure " + number);
                 html.raw("</figure>").line();
             }
             case TABLE -> {
-                html.raw("<figure class=\"table-figure\"" + idAttr(id) + ">").line();
+                html.raw("<figure class=\"table-figure" + Html.escape(Directives.layoutClass(d)) + "\"" + idAttr(id) + ">").line();
                 html.raw("<figcaption><span class=\"caption-number\">Table " + number + "</span>"
                         + (d.argument().isEmpty() ? "" : " " + Html.escape(d.argument())) + "</figcaption>").line();
                 c.renderChildren(d);
@@ -123,7 +124,8 @@ final class MystRenderer implements NodeRenderer {
     }
 
     private void widget(DirectiveBlock d, NodeRendererContext c, HtmlWriter html, RenderContext ctx, String id, String number) {
-        StringBuilder open = new StringBuilder("<figure class=\"widget\"").append(idAttr(id))
+        StringBuilder open = new StringBuilder("<figure class=\"widget" + Html.escape(Directives.layoutClass(d)) + "\"")
+                .append(idAttr(id))
                 .append(" data-widget=\"").append(Html.escape(d.argument())).append('"');
         for (Map.Entry<String, String> a : ctx.widgets.attributes(d).entrySet()) {
             open.append(" data-").append(a.getKey()).append("=\"").append(Html.escape(a.getValue())).append('"');

@@ -51,6 +51,11 @@ public final class RenderContext {
         return PlainText.of(node, this::inlineText);
     }
 
+    /** The prose of a subtree as the page shows it, without code and math (see {@link PlainText#prose}). */
+    public String proseText(Node node) {
+        return PlainText.prose(node, this::inlineText);
+    }
+
     /** The plain text of a role or citation, as {@link MystRenderer} shows it; null for anything else. */
     private String inlineText(Node node) {
         if (node instanceof MystNodes.Citation c) {

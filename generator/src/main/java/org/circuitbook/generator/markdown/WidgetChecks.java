@@ -20,7 +20,7 @@ import org.circuitbook.widgets.widget.WidgetRegistry;
  */
 final class WidgetChecks {
     /** Options every widget accepts because it is a figure. */
-    static final Set<String> FIGURE_OPTIONS = Set.of("label", "name");
+    static final Set<String> FIGURE_OPTIONS = Set.of("label", "name", "class");
 
     private WidgetChecks() {
     }
@@ -45,6 +45,7 @@ final class WidgetChecks {
                         + "\" for widget " + widget.name(), "known: " + String.join(", ", allowed));
             }
         }
+        Directives.checkLayoutClass(path, d, problems);
         DirectiveBlock.Option modelOption = d.options().get("model");
         List<String> candidates = models.values().stream().filter(m -> m.kind().equals(widget.modelKind()))
                 .map(ModelSpec::name).toList();

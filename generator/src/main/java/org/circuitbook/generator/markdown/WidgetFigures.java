@@ -1,6 +1,7 @@
 package org.circuitbook.generator.markdown;
 
 import java.util.Map;
+import org.circuitbook.widgets.widget.Painter;
 
 /**
  * What the renderer needs to know about a widget directive that only later stages know: the
@@ -20,7 +21,18 @@ public interface WidgetFigures {
         return null;
     }
 
-    /** A static drawing ({@code <svg>}) and its text description. */
-    record Fallback(String svg, String description) {
+    /**
+     * A static drawing ({@code <svg>}) and its text description; {@code drawing}, when not null, paints the same
+     * picture again on any {@link Painter} (the social preview image rasterises it), {@code width} by
+     * {@code height} CSS pixels.
+     */
+    record Fallback(String svg, String description, Drawing drawing) {
+        public Fallback(String svg, String description) {
+            this(svg, description, null);
+        }
+    }
+
+    /** A drawing that can be repeated on another surface. */
+    record Drawing(int width, int height, java.util.function.Consumer<Painter> paint) {
     }
 }

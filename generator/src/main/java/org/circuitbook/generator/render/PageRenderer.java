@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import com.vladsch.flexmark.ast.Heading;
 import com.vladsch.flexmark.util.ast.Node;
 import org.circuitbook.generator.config.SiteConfig;
@@ -20,11 +22,16 @@ import org.circuitbook.generator.markdown.RenderContext;
 import org.circuitbook.generator.markdown.WidgetFigures;
 
 /**
- * The render stage: each checked chapter to HTML inside the chapter layout, with its table of contents
- * and its References section, plus the landing page. Returns site-relative paths and their bytes;
- * nothing is written here.
+ * The render stage: each checked chapter to HTML inside the chapter layout, with the book's sidebar, its
+ * table of contents, reading time and References section; the landing page; the 404 page; the search
+ * index; and, when the site's URL is known, sitemap.xml and each chapter's social preview image. Returns
+ * site-relative paths and their bytes; nothing is written here.
  */
 public final class PageRenderer {
+    /** Reading speed for the "N min read" estimate, in words per minute. */
+    static final int WORDS_PER_MINUTE = 230;
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:['\u2019][\\p{L}]+)*");
+
     private final SiteConfig config;
     private final Markdown markdown;
     private final Citations citations;
@@ -38,48 +45,197 @@ public final class PageRenderer {
         this.widgets = widgets;
     }
 
+    /** What one chapter contributes to the pages around it. */
+    private record Entry(ParsedChapter parsed, String href, String kicker, String title, int minutes,
+                         List<Map<String, Object>> toc, List<SearchIndex.Section> sections) {
+    }
+
     public Map<String, byte[]> render(CheckedBook book) {
         List<ParsedChapter> chapters = book.chapters();
         Map<String, byte[]> pages = new LinkedHashMap<>();
-        for (int i = 0; i < chapters.size(); i++) {
-            ParsedChapter parsed = chapters.get(i);
+        List<Entry> entries = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (ParsedChapter parsed : chapters) {
             String page = parsed.chapter().outputFile();
-            FrontMatter fm = parsed.chapter().frontMatter();
             RenderContext context = new RenderContext(page, book, citations, widgets);
-            String body = markdown.render(parsed.document(), context) + references(context);
-            Map<String, Object> view = base(fm.title() + " · " + config.title(), fm.summary());
+            bodies.add(markdown.render(parsed.document(), context) + references(context));
+            List<SearchIndex.Section> sections = sections(parsed, book, context);
+            int words = sections.stream().mapToInt(s -> words(s.text())).sum();
+            FrontMatter fm = parsed.chapter().frontMatter();
+            entries.add(new Entry(parsed, page, kicker(book, parsed), fm.title(),
+                    Math.max(1, Math.round(words / (float) WORDS_PER_MINUTE)), toc(parsed, book, context), sections));
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            ParsedChapter parsed = entry.parsed();
+            FrontMatter fm = parsed.chapter().frontMatter();
+            Map<String, Object> view = base(fm.title() + " · " + config.title(), fm.summary(), "");
+            view.put("ogType", "article");
+            view.put("ogTitle", fm.title());
+            view.put("pageClass", "chapter-page");
+            view.put("kicker", entry.kicker());
             view.put("title", fm.title());
             view.put("subtitle", fm.subtitle());
-            view.put("chapterNumber", i + 1);
             view.put("authors", authors(fm));
-            view.put("hasAuthors", !fm.authors().isEmpty());
             view.put("date", fm.dateText());
             view.put("isoDate", fm.date() == null ? "" : fm.date().toString());
-            List<Map<String, Object>> toc = toc(parsed, book, context);
-            view.put("toc", toc);
-            view.put("hasToc", !toc.isEmpty());
-            view.put("body", body);
+            view.put("readingTime", entry.minutes() + " min read");
+            view.put("toc", entry.toc());
+            view.put("hasToc", !entry.toc().isEmpty());
+            view.put("body", bodies.get(i));
             view.put("hasMath", !book.math().isEmpty() && hasMath(parsed, book));
-            view.put("hasWidgets", hasWidgets(parsed));
-            view.put("previous", i > 0 ? link(chapters.get(i - 1)) : null);
-            view.put("next", i + 1 < chapters.size() ? link(chapters.get(i + 1)) : null);
-            pages.put(page, bytes(layouts.chapter(view)));
+            view.put("hasWidgets", firstWidget(parsed) != null);
+            view.put("previous", i > 0 ? link(entries.get(i - 1)) : null);
+            view.put("next", i + 1 < entries.size() ? link(entries.get(i + 1)) : null);
+            view.put("hasSidebar", true);
+            view.put("sidebar", sidebar(entries, i));
+            if (!config.url().isEmpty()) {
+                view.put("ogUrl", config.url() + entry.href());
+                view.put("ogImage", config.url() + socialImage(entry));
+                view.put("ogImageAlt", entry.kicker() + ": " + fm.title() + ", from " + config.title());
+                pages.put(socialImage(entry), SocialImage.png(config.title(), entry.kicker(), fm.title(), fm.subtitle(),
+                        drawing(parsed)));
+            }
+            pages.put(entry.href(), bytes(layouts.chapter(view)));
         }
-        Map<String, Object> view = base(config.title(), config.subtitle());
+
+        Map<String, Object> view = base(config.title(), config.subtitle(), "");
+        view.put("ogType", "website");
+        view.put("ogTitle", config.title());
+        view.put("pageClass", "landing-page");
         view.put("subtitle", config.subtitle());
         view.put("intro", config.introParagraphs());
-        List<Map<String, Object>> toc = new ArrayList<>();
-        for (int i = 0; i < chapters.size(); i++) {
-            Map<String, Object> entry = link(chapters.get(i));
-            entry.put("number", i + 1);
-            entry.put("summary", chapters.get(i).chapter().frontMatter().summary());
-            toc.add(entry);
+        view.put("chapters", contents(entries, true));
+        if (!config.url().isEmpty()) {
+            view.put("ogUrl", config.url());
+            if (!entries.isEmpty()) {
+                view.put("ogImage", config.url() + socialImage(entries.get(0)));
+                view.put("ogImageAlt", config.title());
+            }
         }
-        view.put("chapters", toc);
-        view.put("hasWidgets", false);
-        view.put("hasMath", false);
         pages.put("index.html", bytes(layouts.index(view)));
+        pages.put("404.html", bytes(layouts.notFound(notFound(entries))));
+        pages.put("search-index.json", SearchIndex.json(entries.stream()
+                .map(e -> new SearchIndex.Page(e.href(), e.kicker(), e.title(), e.sections())).toList()));
+        if (!config.url().isEmpty()) {
+            pages.put("sitemap.xml", sitemap(entries));
+        }
         return pages;
+    }
+
+    /**
+     * GitHub Pages (and most hosts) serve 404.html for a missing URL at any depth, so relative links would
+     * break below the root: with the site's URL known, the page's links start with its path ("/book/"), which
+     * works at any depth; without it they are relative, which works for a missing page at the top level.
+     */
+    private Map<String, Object> notFound(List<Entry> entries) {
+        Map<String, Object> view = base("Page not found · " + config.title(), "", config.basePath());
+        view.put("ogType", "website");
+        view.put("ogTitle", "Page not found");
+        view.put("pageClass", "not-found-page");
+        view.put("chapters", contents(entries, false));
+        return view;
+    }
+
+    private static String socialImage(Entry entry) {
+        return "og/" + entry.href().replace(".html", ".png");
+    }
+
+    /** The chapter's first widget drawing, for its preview image; null when it has none. */
+    private WidgetFigures.Drawing drawing(ParsedChapter parsed) {
+        DirectiveBlock widget = firstWidget(parsed);
+        WidgetFigures.Fallback fallback = widget == null ? null : widgets.fallback(widget);
+        return fallback == null ? null : fallback.drawing();
+    }
+
+    /** "Chapter 3", or "Appendix A" for an unnumbered page. */
+    private static String kicker(CheckedBook book, ParsedChapter parsed) {
+        String number = book.index().chapterNumber(parsed.chapter().outputFile());
+        return (parsed.chapter().frontMatter().numbered() ? "Chapter " : "Appendix ") + number;
+    }
+
+    private static List<Map<String, Object>> contents(List<Entry> entries, boolean details) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Entry e : entries) {
+            Map<String, Object> m = link(e);
+            if (details) {
+                m.put("summary", e.parsed().chapter().frontMatter().summary());
+                m.put("readingTime", e.minutes() + " min read");
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Every chapter, the current one with its sections (second-level headings). */
+    private static List<Map<String, Object>> sidebar(List<Entry> entries, int current) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            Map<String, Object> m = new HashMap<>();
+            m.put("href", e.href());
+            m.put("title", e.title());
+            String kicker = e.kicker();
+            m.put("number", kicker.substring(kicker.indexOf(' ') + 1));
+            m.put("current", i == current);
+            List<Map<String, Object>> sections = e.toc().stream().filter(t -> (Integer) t.get("level") == 2).toList();
+            m.put("sections", sections);
+            m.put("hasSections", !sections.isEmpty());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private byte[] sitemap(List<Entry> entries) {
+        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        sb.append("<url><loc>").append(Html.escape(config.url())).append("</loc></url>\n");
+        for (Entry e : entries) {
+            sb.append("<url><loc>").append(Html.escape(config.url() + e.href())).append("</loc></url>\n");
+        }
+        return bytes(sb.append("</urlset>\n").toString());
+    }
+
+    /**
+     * The chapter's text cut at its headings, for the search index: the opening (id "", the chapter's title),
+     * then one section per heading of level 2 or below, each with its prose (no code or math).
+     */
+    private static List<SearchIndex.Section> sections(ParsedChapter parsed, CheckedBook book, RenderContext context) {
+        List<SearchIndex.Section> out = new ArrayList<>();
+        String id = "";
+        String title = parsed.chapter().frontMatter().title();
+        StringBuilder text = new StringBuilder();
+        for (Node node = parsed.document().getFirstChild(); node != null; node = node.getNext()) {
+            if (node instanceof Heading h && h.getLevel() >= 2 && book.index().id(h) != null) {
+                addSection(out, id, title, text);
+                id = book.index().id(h);
+                title = context.plainText(h);
+                text.setLength(0);
+            } else {
+                String prose = context.proseText(node);
+                if (!prose.isEmpty()) {
+                    text.append(text.isEmpty() ? "" : " ").append(prose);
+                }
+            }
+        }
+        addSection(out, id, title, text);
+        return out;
+    }
+
+    private static void addSection(List<SearchIndex.Section> out, String id, String title, StringBuilder text) {
+        if (!id.isEmpty() || !text.isEmpty()) {
+            out.add(new SearchIndex.Section(id, title, text.toString()));
+        }
+    }
+
+    /** How many words the reading time counts in {@code text}. */
+    public static int words(String text) {
+        Matcher m = WORD.matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
     }
 
     /** The chapter's References: exactly the works it cited, in the style's order. */
@@ -120,29 +276,34 @@ public final class PageRenderer {
         return out.size() < 2 ? List.of() : out;
     }
 
-    private Map<String, Object> base(String pageTitle, String description) {
+    private Map<String, Object> base(String pageTitle, String description, String root) {
         Map<String, Object> view = new HashMap<>();
         view.put("language", config.language());
         view.put("siteTitle", config.title());
         view.put("pageTitle", pageTitle);
         view.put("description", description);
+        view.put("root", root);
+        view.put("hasSidebar", false);
+        view.put("hasWidgets", false);
+        view.put("hasMath", false);
         return view;
     }
 
-    private static Map<String, Object> link(ParsedChapter parsed) {
+    private static Map<String, Object> link(Entry entry) {
         Map<String, Object> link = new HashMap<>();
-        link.put("href", parsed.chapter().outputFile());
-        link.put("title", parsed.chapter().frontMatter().title());
+        link.put("href", entry.href());
+        link.put("title", entry.title());
+        link.put("kicker", entry.kicker());
         return link;
     }
 
-    private static boolean hasWidgets(ParsedChapter parsed) {
+    private static DirectiveBlock firstWidget(ParsedChapter parsed) {
         for (Node node : parsed.document().getDescendants()) {
             if (node instanceof DirectiveBlock d && "widget".equals(d.name())) {
-                return true;
+                return d;
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean hasMath(ParsedChapter parsed, CheckedBook book) {

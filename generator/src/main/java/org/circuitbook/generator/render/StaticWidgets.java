@@ -32,6 +32,14 @@ public final class StaticWidgets {
     private StaticWidgets() {
     }
 
+    /** The fallback: the drawing as SVG, and the drawing itself, to repeat on another painter (the preview image). */
+    private static WidgetFigures.Fallback drawn(int width, int height, java.util.function.Consumer<org.circuitbook.widgets.widget.Painter> paint,
+                                                String description) {
+        SvgPainter svg = new SvgPainter(width, height);
+        paint.accept(svg);
+        return new WidgetFigures.Fallback(svg.toSvg(description), description, new WidgetFigures.Drawing(width, height, paint));
+    }
+
     /** The fallback of {@code widget}, or null for a widget that has no static drawing yet. */
     public static WidgetFigures.Fallback fallback(DirectiveBlock widget, Map<String, TrainedSet> trained) {
         DirectiveBlock.Option model = widget.options().get("model");
@@ -69,10 +77,9 @@ public final class StaticWidgets {
         SaeExplorerView.Run run = SaeExplorerView.run(SparseAutoencoder.fromWeights(SafeTensors.fromBytes(bytes)),
                 shown.l1(), truthFile.tensor("features"),
                 settings.evaluationCoefficients(settings.index(shown.dSae(), shown.l1Value())));
-        SvgPainter svg = new SvgPainter(SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
-        SaeExplorerView.paint(svg, run, -1, -1, -1);
         String description = SaeExplorerView.describe(run, -1);
-        return new WidgetFigures.Fallback(svg.toSvg(description), description);
+        return drawn(SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT,
+                painter -> SaeExplorerView.paint(painter, run, -1, -1, -1), description);
     }
 
     /** The final step of the run, with the logits for the live widget's first a and b (12 + 30). */
@@ -87,10 +94,9 @@ public final class StaticWidgets {
                 (java.util.Map<?, ?>) org.circuitbook.widgets.weights.Json.parse(file.metadata().get("metrics")), p);
         int at = run.size() - 1;
         double[] logits = GrokkingView.logits(model, 12 % p, 30 % p, p);
-        SvgPainter svg = new SvgPainter(GrokkingView.WIDTH, GrokkingView.HEIGHT);
-        GrokkingView.paint(svg, run, at, 12 % p, 30 % p, logits);
         String description = GrokkingView.describe(run, at, 12 % p, 30 % p, logits);
-        return new WidgetFigures.Fallback(svg.toSvg(description), description);
+        return drawn(GrokkingView.WIDTH, GrokkingView.HEIGHT,
+                painter -> GrokkingView.paint(painter, run, at, 12 % p, 30 % p, logits), description);
     }
 
     /** The final model on the sequence the live widget starts with: n_ctx / 2 random tokens, repeated. */
@@ -104,10 +110,9 @@ public final class StaticWidgets {
         int[] tokens = SyntheticLanguage.repeatedRandom(new org.circuitbook.widgets.data.Lcg(0), vocab, model.cfg().n_ctx() / 2);
         AttentionView.Run run = AttentionView.run(model, tokens, null);
         String[] names = SyntheticLanguage.tokenNames(vocab);
-        SvgPainter svg = new SvgPainter(AttentionView.WIDTH, AttentionView.HEIGHT);
-        AttentionView.paint(svg, run, names);
         String description = AttentionView.describe(run);
-        return new WidgetFigures.Fallback(svg.toSvg(description), description);
+        return drawn(AttentionView.WIDTH, AttentionView.HEIGHT,
+                painter -> AttentionView.paint(painter, run, names), description);
     }
 
     /** The spec's {@code final.safetensors}, or null when it has none. */
@@ -129,10 +134,9 @@ public final class StaticWidgets {
                 view == null ? ActivationPatching.VIEWS.get(0) : view.value(),
                 metric == null ? ActivationPatching.METRICS.get(0) : metric.value());
         String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
-        SvgPainter svg = new SvgPainter(PatchingView.WIDTH, PatchingView.HEIGHT);
-        PatchingView.paint(svg, e, names, -1, -1);
         String description = PatchingView.describe(e, names);
-        return new WidgetFigures.Fallback(svg.toSvg(description), description);
+        return drawn(PatchingView.WIDTH, PatchingView.HEIGHT,
+                painter -> PatchingView.paint(painter, e, names, -1, -1), description);
     }
 
     private static WidgetFigures.Fallback circuits(DirectiveBlock widget, TrainedSet set) {
@@ -148,10 +152,9 @@ public final class StaticWidgets {
         int h = v.equals("bigram") ? -1 : head == null ? 0 : Integer.parseInt(head.value());
         CircuitsView.Circuit circuit = CircuitsView.circuit(model, v, h,
                 lang == null ? null : SyntheticLanguage.fromJson(lang));
-        SvgPainter svg = new SvgPainter(CircuitsView.WIDTH, CircuitsView.HEIGHT);
-        CircuitsView.paint(svg, circuit, -1, -1);
         String description = CircuitsView.describe(circuit);
-        return new WidgetFigures.Fallback(svg.toSvg(description), description);
+        return drawn(CircuitsView.WIDTH, CircuitsView.HEIGHT,
+                painter -> CircuitsView.paint(painter, circuit, -1, -1), description);
     }
 
     private record Toy(double sparsity, ToyModel model) {
@@ -167,9 +170,8 @@ public final class StaticWidgets {
         double[] sparsities = toys.stream().mapToDouble(Toy::sparsity).toArray();
         DirectiveBlock.Option wanted = widget.options().get("sparsity");
         Toy shown = toys.get(SuperpositionView.initialIndex(sparsities, wanted == null ? null : wanted.value()));
-        SvgPainter svg = new SvgPainter(SuperpositionView.WIDTH, SuperpositionView.HEIGHT);
-        SuperpositionView.paint(svg, shown.model(), shown.sparsity());
         String description = SuperpositionView.describe(shown.model(), shown.sparsity());
-        return new WidgetFigures.Fallback(svg.toSvg(description), description);
+        return drawn(SuperpositionView.WIDTH, SuperpositionView.HEIGHT,
+                painter -> SuperpositionView.paint(painter, shown.model(), shown.sparsity()), description);
     }
 }

@@ -3,6 +3,8 @@
    query). Loaded in <head>, synchronously, so the page never flashes the wrong theme. */
 (function () {
   var root = document.documentElement;
+  // scripts run: the stylesheet may fold what a script unfolds (the sidebar behind its button)
+  root.classList.add("js");
   var key = "circuitbook-theme";
   var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
   try {

@@ -50,4 +50,20 @@ class SiteLinksTest {
                 SiteLinks.check(site, "site").stream().map(Object::toString).toList());
         assertEquals(Set.of("https://example.org/paper?a=1&b=2"), SiteLinks.externalLinks(site));
     }
+
+    @Test
+    @DisplayName("follows a 404 page's links under its declared site root (data-site-root) from the site's top")
+    void siteRoot() throws IOException {
+        write("404.html", """
+                <html lang="en" data-site-root="/book/">
+                <a href="/book/index.html">fine</a> <a href="/book/a.html#sec-1">fine</a> <a href="#main" id="main">self</a>
+                <a href="/book/b.html">missing</a> <a href="/other/a.html">outside the root</a>
+                """);
+        write("index.html", "<p>home</p>\n");
+        write("a.html", "<h2 id=\"sec-1\">One</h2>\n");
+        assertEquals(List.of(
+                "site/404.html:3:10: links: broken link \"/book/b.html\": no file b.html (every link of a built page must resolve inside the site)",
+                "site/404.html:3:45: links: broken link \"/other/a.html\": an absolute path breaks when the site is served from a sub-path; use a relative URL (every link of a built page must resolve inside the site)"),
+                SiteLinks.check(site, "site").stream().map(Object::toString).toList());
+    }
 }

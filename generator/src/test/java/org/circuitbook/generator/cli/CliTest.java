@@ -38,6 +38,14 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("rejects a --base-url that is not an absolute http(s) URL with exit 2")
+    void badBaseUrl() {
+        assertEquals(2, run("build", "--base-url", "user.github.io/book"));
+        assertEquals("circuitbook: --base-url \"user.github.io/book\" is not an absolute http(s) URL"
+                + " (write the published address, e.g. https://user.github.io/book/)\n", err.toString());
+    }
+
+    @Test
     @DisplayName("build on a broken book prints each problem, the count, and exits 1")
     void brokenBook(@TempDir Path root) {
         FixtureSite.write(root, """

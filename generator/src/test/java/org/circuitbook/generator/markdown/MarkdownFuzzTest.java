@@ -73,7 +73,7 @@ class MarkdownFuzzTest {
     @Property(tries = 3000)
     void renderingNeverFailsWithAnythingButDiagnostics(@ForAll("documents") String body) {
         Chapter chapter = new Chapter("content/chapters/01-fuzz.md", "fuzz",
-                new FrontMatter("Fuzz", "", List.of(), null, "", false), body);
+                new FrontMatter("Fuzz", "", List.of(), null, "", false, true), body);
         ParsedChapter parsed = new ParsedChapter(chapter, MARKDOWN.parse(body));
         CheckedBook book;
         try {
