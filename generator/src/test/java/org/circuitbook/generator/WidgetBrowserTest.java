@@ -272,21 +272,26 @@ public class WidgetBrowserTest {
     }
 
     @Test
-    @DisplayName("a figure far below the fold waits, and mounts when scrolled near")
+    @DisplayName("a figure far below the fold waits (neither the bundle nor weights fetched), and mounts when scrolled near")
     void lazyMount() throws Exception {
         String figure = Files.readString(server.root().resolve("toy.html"));
         int start = figure.indexOf("<figure class=\"widget\"");
         int end = figure.indexOf("</figure>", start) + "</figure>".length();
         String html = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><link rel=icon href=favicon.svg>"
                 + "<title>t</title></head><body><div style='height:5000px'>spacer</div>" + figure.substring(start, end)
-                + "<script src='assets/widgets.js'></script><script>main([]);</script></body></html>";
+                + "<script src='assets/boot.js' data-bundle='assets/widgets.js'></script></body></html>";
         Files.writeString(server.root().resolve("lazy.html"), html);
         driver.get(server.url() + "lazy.html");
         WebElement fig = driver.findElement(By.cssSelector("figure[data-widget]"));
-        Thread.sleep(500); // give a wrongly eager mount time to start fetching
-        assertEquals("waiting", fig.getAttribute("data-state"), "nothing is fetched for a figure out of sight");
+        Thread.sleep(500); // give a wrongly eager load time to start fetching
+        String fetched = "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+                + ".filter(function (n) { return /widgets\\.js$|\\.safetensors$/.test(n); }).length;";
+        assertEquals(0L, driver.executeScript(fetched), "neither the bundle nor weights fetched for a figure out of sight");
+        assertEquals(null, fig.getAttribute("data-state"), "the static figure, untouched");
         ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", fig);
         new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "ready".equals(fig.getAttribute("data-state")));
+        assertTrue((Long) driver.executeScript(fetched) >= 2, "the bundle and the weights, once in sight");
+        assertEquals(List.of(), problems(driver));
     }
 
     @Test

@@ -19,14 +19,15 @@ import java.util.stream.Stream;
 import org.circuitbook.generator.diagnostics.Diagnostic;
 
 /**
- * Checks a written site the way a reader's browser would follow it: every {@code href} and {@code src} in
+ * Checks a written site the way a reader's browser would follow it: every {@code href}, {@code src} and
+ * {@code data-bundle} (the widgets bundle a page loads on demand) in
  * every page, and every {@code url()} in every style sheet, must name a file of the site, and every
  * {@code #fragment} an element of that page. External links (with a scheme) must at least be well-formed
  * {@code https} or {@code http} URLs; the build machine cannot reach them, so they are listed, not fetched.
  */
 public final class SiteLinks {
     public static final String STAGE = "links";
-    private static final Pattern ATTRIBUTE = Pattern.compile("\\s(href|src)=\"([^\"]*)\"");
+    private static final Pattern ATTRIBUTE = Pattern.compile("\\s(href|src|data-bundle)=\"([^\"]*)\"");
     private static final Pattern CSS_URL = Pattern.compile("url\\(\\s*['\"]?([^'\")]+)['\"]?\\s*\\)");
     private static final Pattern ID = Pattern.compile("\\s(?:id|name)=\"([^\"]*)\"");
     /**
