@@ -122,7 +122,7 @@ class AuthoringCommandsTest {
                 """);
         assertEquals(1, run("check"));
         assertEquals("""
-                content/chapters/01-a.md:3:1: load: unknown key "colour" in front matter (known keys: authors, date, draft, subtitle, summary, title)
+                content/chapters/01-a.md:3:1: load: unknown key "colour" in front matter (known keys: authors, date, draft, numbered, subtitle, summary, title)
                 1 error
                 """, err.toString());
     }

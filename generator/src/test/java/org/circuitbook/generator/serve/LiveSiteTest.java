@@ -131,11 +131,11 @@ class LiveSiteTest {
                 "the live script is never written into the site");
         assertTrue(get("__circuitbook/live.js").contains("new EventSource(\"/__circuitbook/events\")"));
 
-        // an edit: the page's new text, and only its file written
+        // an edit: the page's new text, and only its file (and the search index, which holds the text) written
         write("content/chapters/01-a.md", A.replace("Hello from A.", "Hello again from A."));
         LiveSite.Rebuild edit = nextRebuild();
         assertTrue(edit.ok(), edit.problems().toString());
-        assertEquals(List.of("a.html"), edit.written());
+        assertEquals(List.of("a.html", "search-index.json"), edit.written());
         assertEquals(java.util.Set.of("content/chapters/01-a.md"), edit.changed());
         Map<?, ?> second = nextEvent();
         String v2 = (String) second.get("version");
@@ -146,7 +146,7 @@ class LiveSiteTest {
 
         // a heading another chapter refers to: both pages change
         write("content/chapters/01-a.md", A.replace("## First", "## Start"));
-        assertEquals(List.of("a.html", "b.html"), nextRebuild().written());
+        assertEquals(List.of("a.html", "b.html", "search-index.json"), nextRebuild().written());
         nextEvent();
         assertTrue(get("b.html").contains(">Start</a>"), get("b.html"));
         String good = get("a.html");
@@ -278,7 +278,7 @@ class LiveSiteTest {
         write("content/chapters/01-a.md", A.replace("Hello from A.", "Hello at last."));
         LiveSite.Rebuild fixed = nextRebuild();
         assertTrue(fixed.ok(), fixed.problems().toString());
-        assertEquals(List.of("a.html"), fixed.written());
+        assertEquals(List.of("a.html", "search-index.json"), fixed.written());
         assertEquals(List.of(), nextEvent().get("problems"));
         assertTrue(get("a.html").contains("Hello at last."));
         assertTrue(Files.readString(root.resolve("site/a.html")).contains("Hello at last."));
