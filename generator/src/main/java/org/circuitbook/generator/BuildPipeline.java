@@ -1,13 +1,9 @@
 package org.circuitbook.generator;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.circuitbook.generator.markdown.DirectiveBlock;
 import org.circuitbook.generator.output.SiteWriter;
 import org.circuitbook.generator.training.TrainedSet;
 
@@ -70,41 +66,5 @@ public final class BuildPipeline {
         long ms = (System.nanoTime() - start) / 1_000_000;
         log.accept(String.format(java.util.Locale.ROOT, "%-6s %s in %d ms", name, summary.apply(result), ms));
         return result;
-    }
-
-    /**
-     * {@code models/NAME/index.json}: each file's training name, its content-hashed URL (relative to the
-     * folder), SHA-256 and size, for readers who download the weights rather than read them in a widget.
-     */
-    static byte[] index(List<TrainedSet.PublishedFile> files) {
-        List<Object> entries = new ArrayList<>();
-        for (TrainedSet.PublishedFile f : files) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("name", f.fileName());
-            e.put("url", f.url().substring(f.url().lastIndexOf('/') + 1));
-            e.put("sha256", f.sha256Hex());
-            e.put("bytes", (long) f.bytes().length);
-            entries.add(e);
-        }
-        return (org.circuitbook.widgets.weights.Json.write(Map.of("files", entries)) + "\n")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    static Map<String, String> figureAttributes(DirectiveBlock widget,
-                                                Map<String, List<TrainedSet.PublishedFile>> published) {
-        Map<String, String> attrs = new LinkedHashMap<>();
-        String model = widget.options().get("model").value();
-        attrs.put("model", model);
-        // the files' URLs and, in the same order, their SHA-256 for fetch()'s integrity check
-        attrs.put("weights", String.join(" ", published.get(model).stream().map(TrainedSet.PublishedFile::url).toList()));
-        attrs.put("integrity", String.join(" ",
-                published.get(model).stream().map(TrainedSet.PublishedFile::integrity).toList()));
-        for (String key : List.of("sparsity", "view", "head", "metric", "d_sae", "l1", "height")) {
-            DirectiveBlock.Option option = widget.options().get(key);
-            if (option != null) {
-                attrs.put(key, option.value());
-            }
-        }
-        return attrs;
     }
 }

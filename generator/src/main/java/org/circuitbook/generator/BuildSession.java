@@ -217,7 +217,7 @@ public final class BuildSession implements AutoCloseable {
         PageRenderer pages = new PageRenderer(config, markdown, cites, new WidgetFigures() {
             @Override
             public Map<String, String> attributes(DirectiveBlock widget) {
-                return BuildPipeline.figureAttributes(widget, files);
+                return figureAttributes(widget, files);
             }
 
             @Override
@@ -257,7 +257,7 @@ public final class BuildSession implements AutoCloseable {
                 out.put(f.url(), f.bytes());
             }
             out.put("models/" + t.spec().name() + "/index.json",
-                    indexes.computeIfAbsent(t, s -> BuildPipeline.index(files.get(s.spec().name()))));
+                    indexes.computeIfAbsent(t, s -> index(files.get(s.spec().name()))));
         }
         return out;
     }
@@ -313,5 +313,41 @@ public final class BuildSession implements AutoCloseable {
             math.close();
             math = null;
         }
+    }
+
+    /**
+     * {@code models/NAME/index.json}: each file's training name, its content-hashed URL (relative to the
+     * folder), SHA-256 and size, for readers who download the weights rather than read them in a widget.
+     */
+    static byte[] index(List<TrainedSet.PublishedFile> files) {
+        List<Object> entries = new ArrayList<>();
+        for (TrainedSet.PublishedFile f : files) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", f.fileName());
+            e.put("url", f.url().substring(f.url().lastIndexOf('/') + 1));
+            e.put("sha256", f.sha256Hex());
+            e.put("bytes", (long) f.bytes().length);
+            entries.add(e);
+        }
+        return (org.circuitbook.widgets.weights.Json.write(Map.of("files", entries)) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> figureAttributes(DirectiveBlock widget,
+                                                Map<String, List<TrainedSet.PublishedFile>> published) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        String model = widget.options().get("model").value();
+        attrs.put("model", model);
+        // the files' URLs and, in the same order, their SHA-256 for fetch()'s integrity check
+        attrs.put("weights", String.join(" ", published.get(model).stream().map(TrainedSet.PublishedFile::url).toList()));
+        attrs.put("integrity", String.join(" ",
+                published.get(model).stream().map(TrainedSet.PublishedFile::integrity).toList()));
+        for (String key : List.of("sparsity", "view", "head", "metric", "d_sae", "l1", "height")) {
+            DirectiveBlock.Option option = widget.options().get(key);
+            if (option != null) {
+                attrs.put(key, option.value());
+            }
+        }
+        return attrs;
     }
 }

@@ -295,6 +295,25 @@ public class WidgetBrowserTest {
     }
 
     @Test
+    @DisplayName("a bundle that cannot be loaded leaves the static figure in place, marked as an error")
+    void bundleMissing() throws Exception {
+        String figure = Files.readString(server.root().resolve("toy.html"));
+        int start = figure.indexOf("<figure class=\"widget\"");
+        int end = figure.indexOf("</figure>", start) + "</figure>".length();
+        String html = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><link rel=icon href=favicon.svg>"
+                + "<title>t</title></head><body>" + figure.substring(start, end)
+                + "<script src='assets/boot.js' data-bundle='assets/no-such-bundle.js'></script></body></html>";
+        Files.writeString(server.root().resolve("no-bundle.html"), html);
+        driver.get(server.url() + "no-bundle.html");
+        WebElement fig = driver.findElement(By.cssSelector("figure[data-widget]"));
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "error".equals(fig.getAttribute("data-state")));
+        assertTrue(fig.findElement(By.cssSelector(".widget-fallback svg")).isDisplayed(), "the static drawing stays");
+        List<String> problems = problems(driver);
+        assertTrue(problems.stream().anyMatch(p -> p.contains("could not load") && p.contains("no-such-bundle.js")),
+                problems.toString());
+    }
+
+    @Test
     @DisplayName("without JavaScript the figure shows the build-time drawing of the trained model and its description")
     void staticFallbackWithoutJavaScript() {
         driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", true));
