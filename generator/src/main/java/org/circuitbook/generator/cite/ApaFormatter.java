@@ -122,8 +122,40 @@ final class ApaFormatter {
             entry = entry.replaceFirst("^<div class=\"csl-entry\">", "").replaceFirst("</div>$", "");
             // APA capitalizes the first word of "(arXiv:2301.05217)"; citeproc-js keeps
             // mixed-case words as they are, citeproc-java does not
-            return entry.replace("(ArXiv:", "(arXiv:");
+            return lastAuthor(items.get(k), entry.replace("(ArXiv:", "(arXiv:"));
         }));
+    }
+
+    /**
+     * APA 7 (9.8) lists 21 or more authors as the first 19, an ellipsis and the last; citeproc-java
+     * ignores the style's et-al-use-last and writes "et al." instead.
+     */
+    static String lastAuthor(CSLItemData d, String entry) {
+        CSLName[] authors = d.getAuthor();
+        int at = entry.indexOf(", et al. (");
+        if (authors == null || authors.length < 21 || at < 0) {
+            return entry;
+        }
+        CSLName last = authors[authors.length - 1];
+        String name = last.getLiteral() != null ? last.getLiteral()
+                : (last.getNonDroppingParticle() == null ? "" : last.getNonDroppingParticle() + " ") + last.getFamily()
+                + (last.getGiven() == null ? "" : ", " + initials(last.getGiven()));
+        return entry.substring(0, at) + ", . . . " + HtmlOutput.escapeHtml(name) + entry.substring(at + ", et al.".length());
+    }
+
+    /** "Jean-Paul Martin" as APA abbreviates it: "J.-P. M.". */
+    static String initials(String given) {
+        List<String> words = new ArrayList<>();
+        for (String word : given.trim().split("\\s+")) {
+            List<String> parts = new ArrayList<>();
+            for (String part : word.split("-")) {
+                if (!part.isEmpty()) {
+                    parts.add(part.substring(0, part.offsetByCodePoints(0, 1)) + ".");
+                }
+            }
+            words.add(String.join("-", parts));
+        }
+        return String.join(" ", words).trim();
     }
 
     List<String> references(Collection<String> keys) {

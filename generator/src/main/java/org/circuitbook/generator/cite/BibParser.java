@@ -12,10 +12,12 @@ import org.jbibtex.Value;
 
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -28,11 +30,19 @@ final class BibParser extends BibTeXParser {
     record Parsed(BibTeXEntry entry, int line, int column) {
     }
 
+    /** The BibTeX fields that citeproc-java maps to variables the APA style prints. */
+    private static final Set<String> PRINTED_FIELDS = Set.of("author", "editor", "title", "booktitle", "journal",
+            "journaltitle", "publisher", "address", "location", "edition", "series", "volume", "number", "issue",
+            "pages", "institution", "organization", "school", "type", "chapter", "howpublished", "year", "month",
+            "date", "status", "revision");
+
     private static final Pattern LEXICAL_AT = Pattern.compile("line (\\d+), column (\\d+)\\.\\s*(.*)", Pattern.DOTALL);
 
     private final BibScanner scanner;
     private final Consumer<BibProblem> problems;
     private BibScanner.Chunk chunk;
+    /** The undefined @string names used in the current chunk: reported once, as such. */
+    private final Set<String> undefined = new java.util.HashSet<>();
 
     private BibParser(String text, Consumer<BibProblem> problems) throws ParseException {
         this.scanner = new BibScanner(text);
@@ -50,6 +60,7 @@ final class BibParser extends BibTeXParser {
         Map<String, Parsed> entries = new LinkedHashMap<>();
         for (BibScanner.Chunk c : p.scanner.scan(problems)) {
             p.chunk = c;
+            p.undefined.clear();
             p.parseChunk(entries);
         }
         p.inheritCrossrefs(entries);
@@ -64,6 +75,12 @@ final class BibParser extends BibTeXParser {
             String next = chunk.nextEntryOffset() < scanner.length()
                     ? "before the next entry on line " + scanner.line(chunk.nextEntryOffset()) : "before the end of the file";
             report(line, column, what + " is not closed", "A '}' is missing " + next + "; this entry is skipped.");
+            return;
+        }
+        if (chunk.tooDeepAt() >= 0) {
+            report(scanner.line(chunk.tooDeepAt()), scanner.column(chunk.tooDeepAt()),
+                    "Braces nested more than " + BibScanner.MAX_BRACE_DEPTH + " deep in " + lowerFirst(what),
+                    "One pair of braces keeps a word as written, e.g. {GPU}; this entry is skipped.");
             return;
         }
         BibTeXDatabase db;
@@ -82,6 +99,9 @@ final class BibParser extends BibTeXParser {
         for (BibTeXString s : db.getStrings().values()) {
             addMacro(s); // later chunks see earlier @string definitions, as in BibTeX
         }
+        if (chunk.type().equals("string")) {
+            checkValues(null, null);
+        }
         for (BibTeXEntry e : db.getEntries().values()) {
             if (chunk.key() == null || chunk.key().isEmpty()) {
                 report(line, column, "@" + chunk.type() + " entry has no citation key",
@@ -97,7 +117,51 @@ final class BibParser extends BibTeXParser {
                 continue;
             }
             entries.put(key.toLowerCase(Locale.ROOT), new Parsed(e, line, column));
+            checkValues(key, e);
         }
+    }
+
+    /**
+     * Reports LaTeX that {@link LatexText} cannot decode, at its position, in the fields the APA
+     * style prints (and in @string values, which any of them may use; other fields are not shown),
+     * and a year, month or date that is none.
+     */
+    private void checkValues(String key, BibTeXEntry entry) {
+        Map<String, Integer> firstPiece = new HashMap<>();
+        for (BibFields.Piece piece : BibFields.pieces(chunk.text(), key != null)) {
+            String field = piece.field().toLowerCase(Locale.ROOT);
+            firstPiece.putIfAbsent(field, chunk.offset() + piece.offset());
+            if (key != null && !PRINTED_FIELDS.contains(field)) {
+                continue;
+            }
+            String where = key == null ? " in @string '" + piece.field() + "'"
+                    : " in field '" + field + "' of entry '" + key + "'";
+            LatexText.Problems at = (offset, message, hint) -> {
+                int abs = chunk.offset() + piece.offset() + offset;
+                report(scanner.line(abs), scanner.column(abs), message + where, hint);
+            };
+            if (field.equals("author") || field.equals("editor")) {
+                LatexText.names(piece.text(), at);
+            } else {
+                LatexText.text(piece.text(), at);
+            }
+        }
+        if (entry == null) {
+            return;
+        }
+        for (Map.Entry<Key, Value> f : entry.getFields().entrySet()) {
+            String field = f.getKey().getValue().toLowerCase(Locale.ROOT);
+            String value = f.getValue().toUserString();
+            String[] problem = undefined.contains(value.trim()) ? null : BibDates.problem(field, value);
+            if (problem != null) {
+                int at = firstPiece.getOrDefault(field, chunk.offset());
+                report(scanner.line(at), scanner.column(at), "Entry '" + key + "' " + problem[0], problem[1]);
+            }
+        }
+    }
+
+    private static String lowerFirst(String s) {
+        return s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1);
     }
 
     private void reportSyntax(ParseException e, String what) {
@@ -131,8 +195,7 @@ final class BibParser extends BibTeXParser {
         } else {
             hint = null;
         }
-        reportAt(bad.beginLine, bad.beginColumn, "Syntax error in " + what.substring(0, 1).toLowerCase(Locale.ROOT)
-                + what.substring(1) + ": unexpected " + found + exp,
+        reportAt(bad.beginLine, bad.beginColumn, "Syntax error in " + lowerFirst(what) + ": unexpected " + found + exp,
                 hint == null ? "This entry is skipped." : hint + " This entry is skipped.");
     }
 
@@ -140,6 +203,7 @@ final class BibParser extends BibTeXParser {
     @Override
     public void checkStringResolution(Key key, BibTeXString string) {
         if (string == null) {
+            undefined.add(key.getValue());
             Token t = token;
             reportAt(t == null ? 1 : t.beginLine, t == null ? 1 : t.beginColumn,
                     "Undefined string '" + key.getValue() + "'",

@@ -13,10 +13,21 @@ import java.util.Locale;
  */
 final class BibScanner {
 
-    /** One object: its text, where it starts, its key (null for @string/@preamble). */
+    /**
+     * How deep braces may nest in one object. jbibtex's parsers recurse once per brace (10,000 overflow
+     * the stack) and citeproc-java's converter slows down with depth; real files nest two or three deep.
+     */
+    static final int MAX_BRACE_DEPTH = 100;
+
+    /**
+     * One object: its text, where it starts, its key (null for @string/@preamble), and the offset
+     * of the brace that nests deeper than {@link #MAX_BRACE_DEPTH} (-1 if none).
+     */
     record Chunk(String text, int offset, String type, String key, int keyOffset, boolean closed,
-                 int nextEntryOffset, char close) {
+                 int nextEntryOffset, char close, int tooDeepAt) {
     }
+
+    private int tooDeepAt;
 
     private final String src;
     private final int[] lineStarts;
@@ -96,6 +107,7 @@ final class BibScanner {
                 }
                 key = src.substring(keyOffset, k);
             }
+            tooDeepAt = -1;
             int end = findEnd(j + 1, close);
             boolean closed = end < n && src.charAt(end) == close;
             if (!type.equals("comment")) {
@@ -103,7 +115,7 @@ final class BibScanner {
                 if (closed && close == ')') { // jbibtex lexes "misc(key" as one name; same length keeps columns
                     text = text.substring(0, j - start) + '{' + text.substring(j - start + 1, text.length() - 1) + '}';
                 }
-                chunks.add(new Chunk(text, start, type, key, keyOffset, closed, closed ? -1 : end, close));
+                chunks.add(new Chunk(text, start, type, key, keyOffset, closed, closed ? -1 : end, close, tooDeepAt));
             }
             i = closed ? end + 1 : end;
         }
@@ -125,6 +137,9 @@ final class BibScanner {
                 k++;
             } else if (c == '{') {
                 depth++;
+                if (depth > MAX_BRACE_DEPTH && tooDeepAt < 0) {
+                    tooDeepAt = k;
+                }
             } else if (c == '}') {
                 if (depth == 0 && close == '}') {
                     return k;

@@ -156,6 +156,9 @@ public final class Bibliography {
 
     private static boolean blank(BibTeXEntry e, String field) {
         Value v = e.getField(new Key(field));
+        if (v != null && (field.equals("author") || field.equals("editor"))) { // {and} or {,} name nobody
+            return BibNames.parse(LatexText.names(v.toUserString(), LatexText.Problems.NONE)).length == 0;
+        }
         return v == null || v.toUserString().replaceAll("[{}\\s]", "").isEmpty();
     }
 

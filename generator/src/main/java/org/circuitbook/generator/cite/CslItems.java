@@ -3,15 +3,13 @@ package org.circuitbook.generator.cite;
 import de.undercouch.citeproc.bibtex.BibTeXConverter;
 import de.undercouch.citeproc.csl.CSLItemData;
 import de.undercouch.citeproc.csl.CSLItemDataBuilder;
+import de.undercouch.citeproc.csl.CSLName;
 import de.undercouch.citeproc.csl.CSLType;
 import org.jbibtex.BibTeXEntry;
 import org.jbibtex.Key;
-import org.jbibtex.LaTeXParser;
-import org.jbibtex.LaTeXPrinter;
 import org.jbibtex.StringValue;
 import org.jbibtex.Value;
 
-import java.io.StringReader;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * Turns a BibTeX entry into CSL item data: citeproc-java's {@link BibTeXConverter} does most of
  * it, this class fixes what it gets wrong for the entries a book about circuits cites.
- * Not thread-safe (the LaTeX parsers keep state); use one per parse.
+ * Not thread-safe (the converter's LaTeX parser keeps state); use one per parse.
  */
 final class CslItems {
     /** Fields that hold identifiers, never LaTeX text: "--" or "~" in them must survive. */
@@ -37,33 +35,32 @@ final class CslItems {
     private static final Pattern DOI_PREFIX = Pattern.compile("(?i)^(?:https?://(?:dx\\.)?doi\\.org/|doi:\\s*)");
 
     private final BibTeXConverter converter = new BibTeXConverter();
-    private final LaTeXPrinter printer = new LaTeXPrinter();
-    private final LaTeXParser latex;
-
-    CslItems() {
-        try {
-            latex = new LaTeXParser();
-        } catch (org.jbibtex.ParseException e) {
-            throw new IllegalStateException(e); // the no-arg constructor never throws
-        }
-    }
 
     CSLItemData toItem(BibTeXEntry entry) {
         Map<String, String> raw = new HashMap<>();
+        Map<String, CSLName[]> names = new HashMap<>();
         BibTeXEntry clean = new BibTeXEntry(entry.getType(), entry.getKey());
         for (Map.Entry<Key, Value> f : entry.getFields().entrySet()) {
             String name = f.getKey().getValue().toLowerCase(Locale.ROOT);
             String value = f.getValue().toUserString();
             raw.put(name, value);
-            if (!RAW_FIELDS.contains(name)) {
-                // jbibtex's LaTeX parser rejects bare ~ $ & _ ^ # %, and the converter then keeps
-                // the whole field as raw LaTeX; escaping them first keeps accents etc. working
-                clean.addField(f.getKey(), new StringValue(sanitize(value, NAME_FIELDS.contains(name)),
-                        StringValue.Style.BRACED));
+            if (NAME_FIELDS.contains(name)) { // citeproc-java's name parser cuts "Erd{ő}s" at the brace
+                CSLName[] parsed = BibNames.parse(LatexText.names(value, LatexText.Problems.NONE));
+                names.put(name, parsed.length == 0 ? null : parsed);
+            } else if (!RAW_FIELDS.contains(name) && BibDates.valid(name, value)) { // a bad date is reported
+                // the converter runs jbibtex's LaTeX printer on every field: give it decoded text it
+                // prints back unchanged
+                clean.addField(f.getKey(), new StringValue(forJbibtex(text(value)), StringValue.Style.BRACED));
             }
         }
-        CSLItemData base = converter.toItemData(clean);
+        CSLItemData base = convert(clean);
         CSLItemDataBuilder b = new CSLItemDataBuilder(base);
+        if (names.containsKey("author")) {
+            b.author(names.get("author"));
+        }
+        if (names.containsKey("editor")) { // as the converter maps it
+            b.editor(names.get("editor")).collectionEditor(names.get("editor"));
+        }
         String type = entry.getType().getValue().toLowerCase(Locale.ROOT);
         String how = raw.get("howpublished");
         boolean howIsUrl = how != null && (URL_MACRO.matcher(how).find() || how.trim().matches("(?i)(https?://|www\\.).*"));
@@ -107,6 +104,23 @@ final class CslItems {
         return b.build();
     }
 
+    /**
+     * The converter's result, or, should it throw on a value nobody thought of (it has on dates),
+     * an item with the entry's type, key and title: the fields are reported, never a stack trace.
+     */
+    private CSLItemData convert(BibTeXEntry clean) {
+        try {
+            return converter.toItemData(clean);
+        } catch (RuntimeException e) {
+            BibTeXEntry bare = new BibTeXEntry(clean.getType(), clean.getKey());
+            Value title = clean.getField(BibTeXEntry.KEY_TITLE);
+            if (title != null) {
+                bare.addField(BibTeXEntry.KEY_TITLE, title);
+            }
+            return converter.toItemData(bare);
+        }
+    }
+
     private static String arxivId(Map<String, String> raw) {
         String prefix = raw.getOrDefault("archiveprefix", raw.getOrDefault("eprinttype", ""));
         String eprint = raw.get("eprint");
@@ -127,28 +141,29 @@ final class CslItems {
     }
 
     /** LaTeX to Unicode for a field the converter does not map (howpublished, pages). */
-    String text(String value) {
-        try {
-            return printer.print(latex.parse(new StringReader(sanitize(value, false)))).replaceAll("\\s+", " ").trim();
-        } catch (org.jbibtex.ParseException | org.jbibtex.TokenMgrException e) {
-            return value.replaceAll("[{}]", "").trim();
-        }
+    static String text(String value) {
+        return LatexText.text(value, LatexText.Problems.NONE).replaceAll("\\s+", " ").trim();
     }
 
-    /** Escapes the characters jbibtex's LaTeX parser cannot read; keeps existing escapes. */
-    static String sanitize(String s, boolean names) {
+    /**
+     * Escapes Unicode text so that jbibtex's LaTeX parser and printer give it back as it is: its
+     * special characters, and the dashes and quotes it would otherwise turn into typographic ones.
+     */
+    static String forJbibtex(String s) {
         StringBuilder out = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                out.append(c).append(s.charAt(++i));
-                continue;
-            }
             switch (c) {
-                case '~' -> out.append(names ? ' ' : '\u00a0'); // a tie is a non-breaking space
-                case '$' -> { } // math delimiters: keep the content, drop the dollars
-                case '&', '_', '#', '%' -> out.append('\\').append(c);
+                case '\\' -> out.append("\\textbackslash{}");
+                case '~' -> out.append("\\textasciitilde{}");
                 case '^' -> out.append("\\textasciicircum{}");
+                case '{', '}', '$', '&', '_', '#', '%' -> out.append('\\').append(c);
+                case '-', '`', '\'' -> {
+                    out.append(c);
+                    if (i + 1 < s.length() && s.charAt(i + 1) == c) {
+                        out.append("{}"); // "--" would print as an en dash, "``" as a quote
+                    }
+                }
                 default -> out.append(c);
             }
         }
