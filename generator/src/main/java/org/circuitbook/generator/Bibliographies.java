@@ -59,6 +59,11 @@ final class Bibliographies {
         }
 
         @Override
+        public Citations citedOnly(Collection<String> cited) {
+            return new Apa(bib.citedOnly(cited));
+        }
+
+        @Override
         public List<String> sorted(Collection<String> keys) {
             List<String> formatted = bib.references(keys);
             // references(keys) returns entries in style order; map them back to their keys

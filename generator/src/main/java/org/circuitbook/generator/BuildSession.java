@@ -214,7 +214,7 @@ public final class BuildSession implements AutoCloseable {
         MetricValues.resolve(book, byName, metrics);
         org.circuitbook.generator.config.SiteConfig config = options.baseUrl() == null ? content.config()
                 : content.config().withUrl(options.baseUrl());
-        PageRenderer pages = new PageRenderer(config, markdown, cites, new WidgetFigures() {
+        PageRenderer pages = new PageRenderer(config, markdown, cites.citedOnly(book.cited()), new WidgetFigures() {
             @Override
             public Map<String, String> attributes(DirectiveBlock widget) {
                 return figureAttributes(widget, files);

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,10 @@ import java.util.function.Consumer;
  * <p>Keys are matched case-insensitively, as BibTeX does; {@link #keys()} keeps the file's spelling.
  * Unknown keys passed to the formatting methods throw {@link IllegalArgumentException}: check
  * {@link #has} first and report the problem with the page's position.
+ *
+ * <p>A book formats through {@link #citedOnly} with the keys it cites: year suffixes then count only cited
+ * works, and the formatter's cost follows the citations rather than the size of the file. Formatting
+ * straight from {@link #parse} treats every entry in the file as cited.
  *
  * <p>Thread-safety: immutable after {@link #parse}; all methods may be called from any number of
  * threads. The formatter (style and locale load: 0.4-1 s in a cold JVM) is created on the
@@ -36,15 +41,18 @@ public final class Bibliography {
     private final String displayPath;
     private final Map<String, String> canonical; // lower-case key -> key as written
     private final Map<String, Integer> lines;
-    private final Map<String, CSLItemData> items; // key as written -> CSL data, file order
+    private final Map<String, CSLItemData> items; // key as written -> CSL data, file order, no year suffix
+    private final Set<String> cited; // keys as written that the formatter knows; null: all
     private volatile ApaFormatter formatter;
+    private volatile Bibliography lastView;
 
     private Bibliography(String displayPath, Map<String, String> canonical, Map<String, Integer> lines,
-                         Map<String, CSLItemData> items) {
+                         Map<String, CSLItemData> items, Set<String> cited) {
         this.displayPath = displayPath;
         this.canonical = canonical;
         this.lines = lines;
         this.items = items;
+        this.cited = cited;
     }
 
     /**
@@ -70,10 +78,32 @@ public final class Bibliography {
             lines.put(key, p.line());
             items.put(key, converter.toItem(e));
         }
-        assignYearSuffixes(items);
         found.sort(Comparator.comparingInt(BibProblem::line).thenComparingInt(BibProblem::column));
         found.forEach(problems);
-        return new Bibliography(displayPath, canonical, lines, Collections.unmodifiableMap(items));
+        return new Bibliography(displayPath, canonical, lines, Collections.unmodifiableMap(items), null);
+    }
+
+    /**
+     * This bibliography as a book that cites exactly {@code keys} renders it: year suffixes ("2022a")
+     * tell apart only works that are cited, and the formatter registers only those, so its cost
+     * follows the citations, not the size of the file. Unknown keys are ignored; formatting a key
+     * that is not among {@code keys} throws {@link IllegalArgumentException}. The same set gives the
+     * same object (and its memoized results) again.
+     */
+    public Bibliography citedOnly(Collection<String> keys) {
+        Set<String> set = new TreeSet<>();
+        for (String k : keys) {
+            if (has(k)) {
+                set.add(resolve(k));
+            }
+        }
+        Bibliography last = lastView;
+        if (last != null && last.cited.equals(set)) {
+            return last;
+        }
+        Bibliography view = new Bibliography(displayPath, canonical, lines, items, Collections.unmodifiableSet(set));
+        lastView = view;
+        return view;
     }
 
     public String displayPath() {
@@ -99,23 +129,23 @@ public final class Bibliography {
         if (cites.isEmpty()) {
             throw new IllegalArgumentException("A citation needs at least one key");
         }
-        List<CiteItem> resolved = cites.stream().map(c -> new CiteItem(resolve(c.key()), c.locator())).toList();
+        List<CiteItem> resolved = cites.stream().map(c -> new CiteItem(resolveCited(c.key()), c.locator())).toList();
         return formatter().citation(resolved);
     }
 
     /** Narrative citation, e.g. {@code Elhage et al. (2022)}; {@code locator} may be null. */
     public String narrative(String key, String locator) {
-        return formatter().narrative(resolve(key), locator == null || locator.isBlank() ? null : locator);
+        return formatter().narrative(resolveCited(key), locator == null || locator.isBlank() ? null : locator);
     }
 
     /** The full reference-list entry as an HTML fragment (no wrapping element), with its link. */
     public String reference(String key) {
-        return formatter().reference(resolve(key));
+        return formatter().reference(resolveCited(key));
     }
 
     /** Reference entries for {@code keys} (duplicates dropped), in the style's order. */
     public List<String> references(Collection<String> keys) {
-        return formatter().references(keys.stream().map(this::resolve).toList());
+        return formatter().references(keys.stream().map(this::resolveCited).toList());
     }
 
     private String resolve(String key) {
@@ -126,13 +156,28 @@ public final class Bibliography {
         return k;
     }
 
+    private String resolveCited(String key) {
+        String k = resolve(key);
+        if (cited != null && !cited.contains(k)) {
+            throw new IllegalArgumentException("Citation key '" + key + "' is not among the keys this view was made for");
+        }
+        return k;
+    }
+
     private ApaFormatter formatter() {
         ApaFormatter f = formatter;
         if (f == null) {
             synchronized (this) {
                 f = formatter;
                 if (f == null) {
-                    formatter = f = new ApaFormatter(items);
+                    Map<String, CSLItemData> known = new LinkedHashMap<>();
+                    items.forEach((k, d) -> {
+                        if (cited == null || cited.contains(k)) {
+                            known.put(k, d);
+                        }
+                    });
+                    assignYearSuffixes(known);
+                    formatter = f = new ApaFormatter(known);
                 }
             }
         }
@@ -164,7 +209,8 @@ public final class Bibliography {
 
     /**
      * APA 9.47: works by the same authors in the same year get "a", "b", ... ordered by title.
-     * citeproc-java does no disambiguation itself, so the suffix goes into the item data.
+     * citeproc-java does no disambiguation itself, so the suffix goes into the item data. Only the
+     * works in {@code items} count: a work the book does not cite must not make a cited one "2022b".
      */
     private static void assignYearSuffixes(Map<String, CSLItemData> items) {
         Map<String, List<CSLItemData>> groups = new LinkedHashMap<>();
@@ -182,9 +228,17 @@ public final class Bibliography {
             group.sort(Comparator.comparing((CSLItemData d) -> Objects.toString(d.getTitle(), "").toLowerCase(Locale.ROOT))
                     .thenComparing(CSLItemData::getId));
             for (int i = 0; i < group.size(); i++) {
-                String suffix = i < 26 ? String.valueOf((char) ('a' + i)) : "a" + (char) ('a' + i - 26);
-                items.put(group.get(i).getId(), new CSLItemDataBuilder(group.get(i)).yearSuffix(suffix).build());
+                items.put(group.get(i).getId(), new CSLItemDataBuilder(group.get(i)).yearSuffix(yearSuffix(i)).build());
             }
         }
+    }
+
+    /** a..z, then aa, ab, ..., zz, aaa: as citeproc-js and biblatex go on past 26 works. */
+    static String yearSuffix(int index) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = index + 1; n > 0; n = (n - 1) / 26) {
+            sb.append((char) ('a' + (n - 1) % 26));
+        }
+        return sb.reverse().toString();
     }
 }

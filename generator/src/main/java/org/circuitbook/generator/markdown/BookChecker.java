@@ -75,7 +75,7 @@ public final class BookChecker {
                 checkRole(path, map, page, r, book, problems);
             } else if (node instanceof MystNodes.Citation c) {
                 for (MystNodes.CiteItem item : c.items) {
-                    checkKey(path, map, item.key(), item.offset(), problems);
+                    checkKey(path, map, item.key(), item.offset(), book, problems);
                 }
             } else if (node instanceof Image img) {
                 checkFile(path, map.line(offset), map.column(offset), img.getUrl().toString(), "image", book, problems);
@@ -142,7 +142,7 @@ public final class BookChecker {
             case "cite", "cite:p", "cite:t" -> {
                 int at = r.contentOffset;
                 for (String key : r.content.split(",")) {
-                    checkKey(path, map, key.strip(), at + key.indexOf(key.strip()), problems);
+                    checkKey(path, map, key.strip(), at + key.indexOf(key.strip()), book, problems);
                     at += key.length() + 1;
                 }
             }
@@ -192,7 +192,8 @@ public final class BookChecker {
         book.metrics().put(r, q);
     }
 
-    private void checkKey(String path, SourceMap map, String key, int offset, Problems problems) {
+    private void checkKey(String path, SourceMap map, String key, int offset, CheckedBook book, Problems problems) {
+        book.cited().add(key);
         if (!citations.has(key)) {
             problems.add(path, map.line(offset), map.column(offset), "unknown citation key \"" + key + "\"",
                     citations.keys().isEmpty() ? "add it to content/references.bib" : hint(key, citations.keys()));

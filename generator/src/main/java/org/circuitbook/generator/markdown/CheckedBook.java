@@ -10,12 +10,13 @@ import com.vladsch.flexmark.util.ast.Node;
 /**
  * What the check stage established, for the render stage: the index of labels and numbers, every
  * formula already typeset, and the content files (images, downloads) pages refer to; every {@code {metric}}
- * role parsed, and, once the models are trained, its value as the prose shows it.
+ * role parsed, and, once the models are trained, its value as the prose shows it; and the citation
+ * keys the book cites (as written), which alone take part in year suffixes.
  */
 public record CheckedBook(List<ParsedChapter> chapters, BookIndex index, Map<Node, String> math, Set<String> assets,
-                          Map<Node, MetricQuery> metrics, Map<Node, String> metricValues) {
+                          Map<Node, MetricQuery> metrics, Map<Node, String> metricValues, Set<String> cited) {
     static CheckedBook empty(List<ParsedChapter> chapters, BookIndex index) {
         return new CheckedBook(chapters, index, new IdentityHashMap<>(), new TreeSet<>(), new IdentityHashMap<>(),
-                new IdentityHashMap<>());
+                new IdentityHashMap<>(), new TreeSet<>());
     }
 }

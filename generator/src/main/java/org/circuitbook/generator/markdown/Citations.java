@@ -22,6 +22,15 @@ public interface Citations {
     /** {@code keys} in the order the References section lists them. */
     List<String> sorted(Collection<String> keys);
 
+    /**
+     * These citations as a book citing exactly {@code cited} renders them: year suffixes ("2022a")
+     * tell apart only cited works. The render stage formats through this, with the keys the check
+     * stage found ({@link CheckedBook#cited()}).
+     */
+    default Citations citedOnly(Collection<String> cited) {
+        return this;
+    }
+
     /** No bibliography: every key is unknown. */
     Citations NONE = new Citations() {
         @Override
