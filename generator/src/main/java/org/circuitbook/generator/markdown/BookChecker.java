@@ -1,6 +1,5 @@
 package org.circuitbook.generator.markdown;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +20,13 @@ public final class BookChecker {
     public static final String STAGE = "check";
     static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t", "metric");
 
-    private final Path contentDir;
+    private final LinkedFiles linkedFiles;
     private final Map<String, ModelSpec> models;
     private final Citations citations;
     private final MathTypesetter math;
 
     public BookChecker(Path contentDir, Map<String, ModelSpec> models, Citations citations, MathTypesetter math) {
-        this.contentDir = contentDir;
+        this.linkedFiles = new LinkedFiles(contentDir);
         this.models = models;
         this.citations = citations;
         this.math = math;
@@ -222,24 +221,7 @@ public final class BookChecker {
     }
 
     private void checkFile(String path, int line, int column, String file, String what, CheckedBook book, Problems problems) {
-        if (file.isEmpty() || Links.isExternal(file)) {
-            return;
-        }
-        String rel = Links.contentRelative(file);
-        Path resolved;
-        try {
-            resolved = contentDir.resolve(rel).normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            // e.g. non-ASCII names when the JVM runs with a non-UTF-8 locale (found by the fuzz test)
-            problems.add(path, line, column, what + " path cannot be used on this system: " + file,
-                    "use plain ASCII file names, or run the build with a UTF-8 locale (LANG=C.UTF-8)");
-            return;
-        }
-        if (!resolved.startsWith(contentDir) || !Files.isRegularFile(resolved)) {
-            problems.add(path, line, column, what + " not found: " + file, "paths are relative to content/, e.g. images/plot.png");
-        } else {
-            book.assets().add(rel);
-        }
+        linkedFiles.check(path, line, column, file, what, book.assets(), problems);
     }
 
     /** "did you mean ..." from the closest known names. */
