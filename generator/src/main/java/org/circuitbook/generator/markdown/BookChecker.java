@@ -4,9 +4,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import com.vladsch.flexmark.ast.AutoLink;
 import com.vladsch.flexmark.ast.Image;
 import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.ast.Reference;
 import com.vladsch.flexmark.util.ast.Node;
+import com.vladsch.flexmark.util.sequence.BasedSequence;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.generator.training.ModelSpec;
 
@@ -47,6 +50,7 @@ public final class BookChecker {
         String path = parsed.chapter().path();
         String page = parsed.chapter().outputFile();
         SourceMap map = new SourceMap(parsed.chapter().body());
+        HtmlPolicy.Chapter html = new HtmlPolicy.Chapter();
         for (Node node : parsed.document().getDescendants()) {
             int offset = node.getStartOffset();
             if (node instanceof DirectiveBlock d) {
@@ -57,7 +61,12 @@ public final class BookChecker {
                 if (Directives.get(d.name()).kind() == Directives.Kind.MATH) {
                     typeset(path, map, d, d.rawBody(), true, d::rawDocumentOffset, book, problems);
                 } else if (Directives.get(d.name()).kind() == Directives.Kind.FIGURE) {
-                    checkFile(path, d.line(), d.column(), d.argument(), "image", book, problems);
+                    if (!UrlPolicy.allowed(d.argument(), UrlPolicy.Use.IMAGE)) {
+                        problems.add(path, d.line(), d.column(), HtmlPolicy.unsafeUrl(UrlPolicy.Use.IMAGE, d.argument()),
+                                UrlPolicy.Use.IMAGE.hint());
+                    } else {
+                        checkFile(path, d.line(), d.column(), d.argument(), "image", book, problems);
+                    }
                 }
             } else if (node instanceof MystNodes.MathBlock m) {
                 if (!m.closed) {
@@ -77,11 +86,39 @@ public final class BookChecker {
                     checkKey(path, map, item.key(), item.offset(), problems);
                 }
             } else if (node instanceof Image img) {
-                checkFile(path, map.line(offset), map.column(offset), img.getUrl().toString(), "image", book, problems);
+                if (safeUrl(path, map, img, img.getUrl(), UrlPolicy.Use.IMAGE, problems)) {
+                    checkFile(path, map.line(offset), map.column(offset), img.getUrl().toString(), "image", book, problems);
+                }
             } else if (node instanceof Link link) {
-                checkLink(path, map, page, link, book, problems);
+                if (safeUrl(path, map, link, link.getUrl(), UrlPolicy.Use.LINK, problems)) {
+                    checkLink(path, map.line(offset), map.column(offset), page, link.getUrl().toString(),
+                            link.getText().isBlank(), book, problems);
+                }
+            } else if (node instanceof AutoLink link) {
+                safeUrl(path, map, link, link.getUrl(), UrlPolicy.Use.LINK, problems);
+            } else if (node instanceof Reference ref) {
+                safeUrl(path, map, ref, ref.getUrl(), UrlPolicy.Use.LINK, problems);
+            } else if (RawHtml.is(node)) {
+                RawHtml.check(path, map, node, html, problems, (line, column, tag, url) -> {
+                    if (tag.equals("img")) {
+                        checkFile(path, line, column, url, "image", book, problems);
+                    } else {
+                        checkLink(path, line, column, page, url, false, book, problems);
+                    }
+                });
             }
         }
+    }
+
+    /** Reports a URL {@link UrlPolicy} refuses, quoted as written; true when it is allowed. */
+    private static boolean safeUrl(String path, SourceMap map, Node node, BasedSequence url, UrlPolicy.Use use,
+                                   Problems problems) {
+        if (UrlPolicy.allowed(url.unescape(), use)) {
+            return true;
+        }
+        problems.add(path, map.line(node.getStartOffset()), map.column(node.getStartOffset()),
+                HtmlPolicy.unsafeUrl(use, url.toString()), use.hint());
+        return false;
     }
 
     private void checkDirective(String path, DirectiveBlock d, CheckedBook book, Problems problems) {
@@ -115,6 +152,9 @@ public final class BookChecker {
         }
         if (spec.kind() == Directives.Kind.FIGURE || spec.kind() == Directives.Kind.TABLE) {
             Directives.checkLayoutClass(path, d, problems);
+        }
+        if (spec.kind() == Directives.Kind.FIGURE) {
+            Directives.checkWidth(path, d, problems);
         }
         if (spec.kind() == Directives.Kind.FIGURE && !d.options().containsKey("alt")) {
             problems.add(path, d.line(), d.column(), "figure has no :alt: text",
@@ -198,10 +238,8 @@ public final class BookChecker {
         }
     }
 
-    private void checkLink(String path, SourceMap map, String page, Link link, CheckedBook book, Problems problems) {
-        String url = link.getUrl().toString();
-        int line = map.line(link.getStartOffset());
-        int column = map.column(link.getStartOffset());
+    private void checkLink(String path, int line, int column, String page, String url, boolean blankText,
+                           CheckedBook book, Problems problems) {
         if (url.isEmpty() || Links.isExternal(url)) {
             return;
         }
@@ -214,7 +252,7 @@ public final class BookChecker {
         } else if (r.anchor() != null && !book.index().hasAnchor(r.page(), r.anchor())) {
             problems.add(path, line, column, "broken link \"" + url + "\": no anchor #" + r.anchor() + " in " + r.page(),
                     "link to a heading's id or a :label:");
-        } else if (link.getText().isBlank() && r.anchor() != null && book.index().target(r.anchor()) == null) {
+        } else if (blankText && r.anchor() != null && book.index().target(r.anchor()) == null) {
             problems.add(path, line, column, "empty link text for #" + r.anchor() + ", which is not a label",
                     "give the link text, or point it at a :label:");
         }

@@ -25,5 +25,6 @@ public final class MystExtension implements Parser.ParserExtension, HtmlRenderer
     @Override
     public void extend(HtmlRenderer.Builder builder, String rendererType) {
         builder.nodeRendererFactory(options -> new MystRenderer());
+        builder.linkResolverFactory(new SafeLinks.Factory());
     }
 }
