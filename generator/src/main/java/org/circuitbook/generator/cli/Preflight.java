@@ -42,10 +42,16 @@ final class Preflight {
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
         }
+        Path fallback = root.resolve(".cache");
         if (existing == null || Files.isDirectory(existing)) {
+            Path content = SiteDirectory.real(root.resolve("content"));
+            if (SiteDirectory.real(cache).startsWith(content)) {
+                // trained models and the math cache have no place among the sources (and would be read as them)
+                throw new Arguments.UsageError("--cache " + cache + ": is inside the book's content directory " + content
+                        + " (give a directory outside it, e.g. " + fallback + ")");
+            }
             return;
         }
-        Path fallback = root.resolve(".cache");
         String hint = cache.equals(fallback) ? "move that file away, or pass --cache DIR"
                 : "give a directory for the trained models, e.g. " + fallback;
         String what = Files.isSymbolicLink(existing) ? "a broken symbolic link" : "a file, not a directory";

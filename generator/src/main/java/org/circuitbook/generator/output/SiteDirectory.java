@@ -170,7 +170,7 @@ public final class SiteDirectory {
     }
 
     /** {@code path} with the symbolic links of its existing part resolved and the rest appended as written. */
-    static Path real(Path path) {
+    public static Path real(Path path) {
         Path existing = existingPart(path);
         if (existing == null) {
             return path;

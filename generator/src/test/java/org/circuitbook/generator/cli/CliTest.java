@@ -146,6 +146,9 @@ class CliTest {
                         + " is a file, not a directory (give a directory for the trained models, e.g. "
                         + root.resolve(".cache") + ")\n",
                 usage("check", "--root", root.toString(), "--cache", root.resolve("cache.bin/models").toString()));
+        assertEquals("circuitbook: --cache " + root.resolve("content/cache") + ": is inside the book's content directory "
+                        + root.resolve("content") + " (give a directory outside it, e.g. " + root.resolve(".cache") + ")\n",
+                usage("check", "--root", root.toString(), "--cache", root.resolve("content/cache").toString()));
         Files.writeString(root.resolve(".cache"), "a file where the default cache goes");
         assertEquals("circuitbook: --cache " + root.resolve(".cache") + ": is a file, not a directory"
                 + " (move that file away, or pass --cache DIR)\n", usage("serve", "--root", root.toString(), "--port", "0"));
