@@ -9,7 +9,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -164,29 +163,9 @@ public final class DevServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    /**
-     * Whether the request names this server by a loopback name. A page of any other site can resolve its own
-     * host name to 127.0.0.1 (DNS rebinding) and then read the preview as same-origin; its requests still carry
-     * that host name, so answering only 127.0.0.1, localhost and [::1] at this port stops it.
-     */
-    private boolean loopbackHost(HttpExchange exchange) {
-        List<String> hosts = exchange.getRequestHeaders().get("Host");
-        if (hosts == null || hosts.size() != 1) {
-            return false;
-        }
-        String host = hosts.get(0).trim().toLowerCase(java.util.Locale.ROOT);
-        int port = port();
-        for (String name : List.of("127.0.0.1", "localhost", "[::1]")) {
-            if (host.equals(name + ":" + port) || (port == 80 && host.equals(name))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!loopbackHost(exchange)) {
+            if (!LoopbackHost.named(exchange.getRequestHeaders().get("Host"), port())) {
                 send(exchange, 403, "text/plain; charset=utf-8", ("this preview answers only http://127.0.0.1:" + port()
                         + "/ and http://localhost:" + port() + "/\n").getBytes(StandardCharsets.UTF_8));
                 return;
