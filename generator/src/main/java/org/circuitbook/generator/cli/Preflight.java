@@ -44,10 +44,10 @@ final class Preflight {
         }
         Path fallback = root.resolve(".cache");
         if (existing == null || Files.isDirectory(existing)) {
-            Path content = SiteDirectory.real(root.resolve("content"));
-            if (SiteDirectory.real(cache).startsWith(content)) {
+            if (SiteDirectory.real(cache).startsWith(SiteDirectory.real(root.resolve("content")))) {
                 // trained models and the math cache have no place among the sources (and would be read as them)
-                throw new Arguments.UsageError("--cache " + cache + ": is inside the book's content directory " + content
+                throw new Arguments.UsageError("--cache " + cache + ": is inside the book's content directory "
+                        + root.resolve("content")
                         + " (give a directory outside it, e.g. " + fallback + ")");
             }
             return;

@@ -94,6 +94,7 @@ public final class SiteDirectory {
                     "choose a directory whose parents are directories");
         }
         Path o = real(out);
+        // compared as the file system resolves them; named in messages as the user wrote them
         Path r = real(root);
         Path content = real(root.resolve("content"));
         Path k = real(cache);
@@ -101,25 +102,25 @@ public final class SiteDirectory {
             throw protect("is the book's content directory");
         }
         if (o.startsWith(content)) {
-            throw protect("is inside the book's content directory " + content);
+            throw protect("is inside the book's content directory " + root.resolve("content"));
         }
         if (o.equals(r)) {
             throw protect("is the project directory");
         }
         if (r.startsWith(o)) {
-            throw protect("contains the project directory " + r);
+            throw protect("contains the project directory " + root);
         }
         if (o.equals(k)) {
             throw protect("is the model cache");
         }
         if (o.startsWith(k)) {
-            throw protect("is inside the model cache " + k);
+            throw protect("is inside the model cache " + cache);
         }
         if (k.startsWith(o)) {
-            throw protect("contains the model cache " + k);
+            throw protect("contains the model cache " + cache);
         }
         if (content.startsWith(o)) {
-            throw protect("contains the book's content directory " + content);
+            throw protect("contains the book's content directory " + root.resolve("content"));
         }
         if (Files.isDirectory(out)) {
             checkContents(o.equals(real(root.resolve("site"))));
