@@ -196,9 +196,8 @@ public final class ContentLoader {
         }
         try {
             byte[] bytes = files.read(file, verdict);
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString()
-                    .replace("\r\n", "\n");
+            return text(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
         } catch (java.nio.charset.CharacterCodingException e) {
             problems.add(org.circuitbook.generator.diagnostics.Diagnostic.file(path, STAGE,
                     "not UTF-8 text", "save it as UTF-8"));
@@ -212,6 +211,15 @@ public final class ContentLoader {
             throw new UncheckedIOException(e);
         }
         return null;
+    }
+
+    /**
+     * A source file's text as the book reads it: without the byte order mark some editors write first (it
+     * would hide the front matter's opening {@code ---}), with Windows line ends as {@code \n}.
+     */
+    public static String text(String fileText) {
+        String t = fileText.startsWith("\uFEFF") ? fileText.substring(1) : fileText;
+        return t.replace("\r\n", "\n");
     }
 
     static String display(Path root, Path file) {
