@@ -14,7 +14,7 @@ import org.circuitbook.generator.serve.LiveSite;
  * [--cache DIR] [--port N] [--retrain NAME] [--base-url URL]}.
  *
  * <p>Exit status: 0 on success, 1 when the book has errors (each printed as
- * {@code path:line:col: stage: message (hint)}), 2 on a usage error.
+ * {@code path:line:col: stage: message (hint)}), 2 on a usage error, 3 on an internal error (a bug: one line, the trace with -Dcircuitbook.trace=true).
  */
 public final class Main {
     static final String USAGE = """
@@ -45,7 +45,23 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int status;
+        try {
+            status = run(args, System.out, System.err);
+        } catch (OutOfMemoryError e) {
+            System.err.println("circuitbook: ran out of memory (" + e.getMessage() + "); nothing was written"
+                    + " (give the JVM more with java -Xmx2g -jar ..., or make the models smaller)");
+            status = 3;
+        } catch (RuntimeException | StackOverflowError e) {
+            // a bug, not a problem in the book: one line for the reader, the trace only when asked for
+            System.err.println("circuitbook: internal error: " + e + "; nothing was written (please report it; run"
+                    + " with -Dcircuitbook.trace=true for the stack trace)");
+            if (Boolean.getBoolean("circuitbook.trace")) {
+                e.printStackTrace();
+            }
+            status = 3;
+        }
+        System.exit(status);
     }
 
     /** Runs the CLI; returns the exit status. {@code serve} blocks until the process is stopped. */
