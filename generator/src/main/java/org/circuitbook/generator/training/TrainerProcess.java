@@ -54,16 +54,22 @@ public final class TrainerProcess {
 
     /** What a failure comes to, in one line without a class name, for the parent's diagnostic. */
     static String reason(Throwable e) {
-        if (e instanceof OutOfMemoryError) {
-            return "the trainer ran out of memory (" + firstLine(e.getMessage(), "no details") + ")";
-        }
-        if (e instanceof StackOverflowError) {
-            return "the trainer ran out of stack";
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause()) { // JavaCPP wraps its OutOfMemoryError in other errors
+            if (t instanceof OutOfMemoryError) {
+                return "the trainer ran out of memory (" + firstLine(t.getMessage(), "no details") + ")";
+            }
+            if (t instanceof StackOverflowError) {
+                return "the trainer ran out of stack";
+            }
+            if (message == null && t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
         }
         if (e instanceof ToySuperpositionTrainer.TrainingFailure) {
             return firstLine(e.getMessage(), "training failed");
         }
-        return "the trainer stopped: " + firstLine(e.getMessage(), "an internal error with no message");
+        return "the trainer stopped: " + firstLine(message, "an internal error with no message");
     }
 
     /**
@@ -80,12 +86,12 @@ public final class TrainerProcess {
         if (log.stream().anyMatch(l -> l.contains("OutOfMemoryError") || l.contains("Cannot allocate memory"))) {
             return "the trainer ran out of memory";
         }
+        if (log.stream().anyMatch(l -> l.startsWith("# A fatal error has been detected"))) {
+            return "the trainer crashed in native code (exit status " + exit + ")";
+        }
         if (exit > 128) {
             return "the trainer was killed by signal " + (exit - 128)
                     + (exit - 128 == 9 ? " (most likely the system ran out of memory)" : "");
-        }
-        if (log.stream().anyMatch(l -> l.startsWith("# A fatal error has been detected"))) {
-            return "the trainer crashed in native code (exit status " + exit + ")";
         }
         return "the trainer exited with status " + exit;
     }
