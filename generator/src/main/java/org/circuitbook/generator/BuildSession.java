@@ -198,7 +198,8 @@ public final class BuildSession implements AutoCloseable {
 
     private String read(ModelSpec spec) {
         try {
-            return Files.readString(options.root().resolve(spec.path()), StandardCharsets.UTF_8);
+            return org.circuitbook.generator.content.ContentLoader.text(
+                    Files.readString(options.root().resolve(spec.path()), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return ""; // vanished since it was loaded: treated as changed
         }

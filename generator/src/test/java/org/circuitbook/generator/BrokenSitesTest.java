@@ -29,13 +29,14 @@ class BrokenSitesTest {
         Path previous = site.site().resolve("index.html");
         Files.createDirectories(previous.getParent());
         Files.writeString(previous, "previous build");
+        Files.writeString(site.site().resolve(".circuitbook-site"), "a previous build's marker\n");
         List<String> errors = site.buildErrors();
         assertEquals("previous build", Files.readString(previous), "the previous site was left as it was");
         try (Stream<Path> s = Files.list(root)) {
             assertEquals(List.of(), s.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("site.")).toList(), "no half-written site directories remain");
         }
-        assertEquals(List.of("index.html"), site.siteFiles());
+        assertEquals(List.of(".circuitbook-site", "index.html"), site.siteFiles());
         return errors;
     }
 

@@ -151,7 +151,7 @@ public final class ContentLoader {
     /** The file's text, or null for a file that is not UTF-8: a problem in the book, not a crash. */
     private static String read(Path root, Path file, Problems problems) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8).replace("\r\n", "\n");
+            return text(Files.readString(file, StandardCharsets.UTF_8));
         } catch (java.nio.charset.CharacterCodingException e) {
             problems.add(org.circuitbook.generator.diagnostics.Diagnostic.file(display(root, file), STAGE,
                     "not UTF-8 text", "save it as UTF-8"));
@@ -159,6 +159,15 @@ public final class ContentLoader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A source file's text as the book reads it: without the byte order mark some editors write first (it
+     * would hide the front matter's opening {@code ---}), with Windows line ends as {@code \n}.
+     */
+    public static String text(String fileText) {
+        String t = fileText.startsWith("\uFEFF") ? fileText.substring(1) : fileText;
+        return t.replace("\r\n", "\n");
     }
 
     static String display(Path root, Path file) {

@@ -35,6 +35,10 @@ public final class BookChecker {
 
     public CheckedBook check(List<ParsedChapter> chapters) {
         Problems problems = new Problems(STAGE);
+        for (ParsedChapter parsed : chapters) {
+            Nesting.check(parsed, problems);
+        }
+        problems.throwIfAny(); // everything after this walks the trees recursively
         BookIndex index = BookIndex.build(chapters, problems);
         CheckedBook book = CheckedBook.empty(chapters, index);
         for (ParsedChapter parsed : chapters) {
@@ -81,6 +85,10 @@ public final class BookChecker {
                 checkFile(path, map.line(offset), map.column(offset), img.getUrl().toString(), "image", book, problems);
             } else if (node instanceof Link link) {
                 checkLink(path, map, page, link, book, problems);
+            } else if (node instanceof com.vladsch.flexmark.ext.footnotes.Footnote f && f.getFootnoteBlock() == null) {
+                String name = f.getText().toString();
+                problems.add(path, map.line(offset), map.column(offset), "footnote [^" + name + "] has no definition",
+                        "add a line \"[^" + name + "]: the note's text\" after the paragraph or at the end of the chapter");
             }
         }
     }
@@ -89,6 +97,11 @@ public final class BookChecker {
         if (!d.closed()) {
             problems.add(path, d.line(), d.column(), "directive {" + d.name() + "} is never closed",
                     "end it with a line of " + d.fence());
+        }
+        for (Map.Entry<String, DirectiveBlock.Option> again : d.repeatedOptions()) {
+            DirectiveBlock.Option first = d.options().get(again.getKey());
+            problems.add(path, again.getValue().line(), again.getValue().column(), "option \"" + again.getKey()
+                    + "\" is given twice", "it was first set at line " + first.line() + "; keep one of them");
         }
         Directives.Spec spec = Directives.get(d.name());
         if (spec == null) {
@@ -109,6 +122,12 @@ public final class BookChecker {
         if (spec.needsArgument() && d.argument().isEmpty()) {
             problems.add(path, d.line(), d.column(), "directive " + d.name() + " needs an argument", spec.argumentHint());
         }
+        DirectiveBlock.Option label = d.options().containsKey("label") ? d.options().get("label") : d.options().get("name");
+        if (spec.kind() == Directives.Kind.ADMONITION && label != null && MystBlockParsers.labelProblem(label.value()) != null) {
+            // figures, tables and equations are checked as BookIndex registers them; an admonition's label is its id
+            problems.add(path, label.line(), label.column(), MystBlockParsers.labelProblem(label.value()),
+                    "labels are letters and digits of any script, emoji and symbols, and - _ . : (no spaces)");
+        }
         DirectiveBlock.Option cls = d.options().get("class");
         if (spec.kind() == Directives.Kind.ADMONITION && cls != null && !cls.value().equals("dropdown")) {
             problems.add(path, cls.line(), cls.column(), "unknown class \"" + cls.value() + "\" for directive "
@@ -125,6 +144,14 @@ public final class BookChecker {
 
     private void typeset(String path, SourceMap map, Node node, String tex, boolean display,
                          java.util.function.IntUnaryOperator toDocument, CheckedBook book, Problems problems) {
+        int deep = tooDeepGroup(tex);
+        if (deep >= 0) {
+            // KaTeX recurses per group: 10,000 braces take it 20 s to fail with "Maximum call stack size exceeded"
+            int offset = toDocument.applyAsInt(deep);
+            problems.add(path, map.line(offset), map.column(offset), "TeX nested more than " + TEX_GROUP_LIMIT
+                    + " groups deep", "the limit is " + TEX_GROUP_LIMIT + " braces inside one another");
+            return;
+        }
         try {
             book.math().put(node, math.typeset(tex, display));
         } catch (MathTypesetter.TexError e) {
@@ -132,6 +159,24 @@ public final class BookChecker {
             problems.add(path, map.line(offset), map.column(offset), "TeX error: " + e.getMessage(),
                     "KaTeX supports most of LaTeX's math mode; see katex.org/docs/supported");
         }
+    }
+
+    static final int TEX_GROUP_LIMIT = 100;
+
+    /** The offset of the first brace that opens a group deeper than {@link #TEX_GROUP_LIMIT}, or -1. */
+    static int tooDeepGroup(String tex) {
+        int depth = 0;
+        for (int i = 0; i < tex.length(); i++) {
+            char c = tex.charAt(i);
+            if (c == '\\') {
+                i++; // \{ and \} are literal braces
+            } else if (c == '{' && ++depth > TEX_GROUP_LIMIT) {
+                return i;
+            } else if (c == '}') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
+        return -1;
     }
 
     private void checkRole(String path, SourceMap map, String page, MystNodes.Role r, CheckedBook book, Problems problems) {

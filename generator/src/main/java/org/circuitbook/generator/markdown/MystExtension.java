@@ -13,6 +13,7 @@ public final class MystExtension implements Parser.ParserExtension, HtmlRenderer
     @Override
     public void extend(Parser.Builder builder) {
         builder.customBlockParserFactory(new DirectiveParser.Factory());
+        builder.customBlockParserFactory(new ThematicBreaks());
         builder.customBlockParserFactory(new MystBlockParsers.MathBlockParser.Factory());
         builder.customBlockParserFactory(new MystBlockParsers.TargetParser.Factory());
         builder.customInlineParserExtensionFactory(new MystInlineParser.Factory());

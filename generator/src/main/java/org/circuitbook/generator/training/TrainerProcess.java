@@ -33,7 +33,8 @@ public final class TrainerProcess {
             System.exit(2);
         }
         Problems problems = new Problems(ModelCache.STAGE);
-        ModelSpec spec = ModelSpec.parse(args[1], args[2], Files.readString(Path.of(args[0])), problems);
+        ModelSpec spec = ModelSpec.parse(args[1], args[2], org.circuitbook.generator.content.ContentLoader.text(
+                Files.readString(Path.of(args[0]), java.nio.charset.StandardCharsets.UTF_8)), problems);
         if (spec == null || !problems.isEmpty()) {
             System.err.println(REASON + "the spec changed while the build was running; build again");
             System.exit(1);
