@@ -202,6 +202,32 @@ public final class YamlMap {
         }
     }
 
+    /**
+     * The number at {@code key} exactly as written, of any size ({@code 1e9}, {@code 1_000} and
+     * {@code 3000000000} included), so that a caller can say which limit a value breaks rather than that it
+     * did not parse. Null when absent, or when the value is not a number (recorded at the value): a list, a
+     * mapping, nothing, text, {@code true}, {@code .inf} or {@code .nan}. {@code expected} names what the key
+     * holds in the message, e.g. "a whole number".
+     */
+    public java.math.BigDecimal exactNumber(String key, String expected) {
+        ScalarNode scalar = scalar(key, expected);
+        if (scalar == null) {
+            return null;
+        }
+        if (scalar.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL)) {
+            problems.add(path, lineOffset + scalar.getStartMark().getLine() + 1, scalar.getStartMark().getColumn() + 1,
+                    "expected " + expected + " for \"" + key + "\", got nothing", "write a value after the colon");
+            return null;
+        }
+        String text = scalar.getValue().replace("_", "");
+        try {
+            return new java.math.BigDecimal(text);
+        } catch (NumberFormatException e) {
+            valueError(scalar, "expected " + expected + " for \"" + key + "\", got \"" + scalar.getValue() + "\"");
+            return null;
+        }
+    }
+
     /** A list of numbers, e.g. {@code [0, 0.7, 0.9]}; null when absent or malformed (recorded). */
     public List<Double> numbers(String key) {
         Entry e = entries.get(key);
