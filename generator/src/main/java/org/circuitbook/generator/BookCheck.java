@@ -83,7 +83,13 @@ public final class BookCheck {
         int untrainedWithVerify = 0;
         Map<String, Integer> untrained = new LinkedHashMap<>();
         for (ModelSpec spec : content.models().values()) {
-            TrainedSet set = models.cached(spec);
+            TrainedSet set;
+            try {
+                set = models.cached(spec);
+            } catch (BuildException e) { // a cached file that is malformed: reported, as the build would
+                problems.addAll(e.diagnostics());
+                continue;
+            }
             if (set == null) {
                 untrained.put(spec.name(), 0);
                 untrainedWithVerify += spec.settings().expectations() > 0 ? 1 : 0;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.circuitbook.generator.output.SiteDirectory;
 import org.circuitbook.generator.output.SiteWriter;
 import org.circuitbook.generator.training.TrainedSet;
 
@@ -34,6 +35,11 @@ public final class BuildPipeline {
         public Options withBaseUrl(String url) {
             return new Options(root, out, cache, retrain, trainers, url);
         }
+
+        /** The output directory, with what it must never replace (the sources, the project, the cache). */
+        public SiteDirectory site() {
+            return SiteDirectory.of(out, root, cache);
+        }
     }
 
     /** What a successful build produced. */
@@ -48,12 +54,18 @@ public final class BuildPipeline {
         this.log = log;
     }
 
+    /**
+     * Runs the build; a {@link SiteDirectory.Refused} output directory stops it before anything else is done,
+     * and a write the file system refuses ends it in a {@link SiteWriter.Failed} with the previous site kept.
+     */
     public Result run() {
+        SiteDirectory site = options.site();
+        site.check();
         try (BuildSession session = new BuildSession(options, log)) {
             BuildSession.Output output = session.build((name, summary, nanos) -> log.accept(
                     String.format(java.util.Locale.ROOT, "%-6s %s in %d ms", name, summary, nanos / 1_000_000)));
             stage("write", () -> {
-                SiteWriter.write(options.out(), output.files());
+                SiteWriter.write(site, output.files());
                 return options.out();
             }, out -> "site written to " + out);
             return new Result(output.chapters(), output.files().size(), output.models());

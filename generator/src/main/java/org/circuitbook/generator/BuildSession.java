@@ -198,7 +198,8 @@ public final class BuildSession implements AutoCloseable {
 
     private String read(ModelSpec spec) {
         try {
-            return Files.readString(options.root().resolve(spec.path()), StandardCharsets.UTF_8);
+            return org.circuitbook.generator.content.ContentLoader.text(
+                    Files.readString(options.root().resolve(spec.path()), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return ""; // vanished since it was loaded: treated as changed
         }
@@ -249,9 +250,7 @@ public final class BuildSession implements AutoCloseable {
         if (!book.math().isEmpty()) {
             KatexAssets.files().forEach((path, bytes) -> out.put("assets/" + path, bytes));
         }
-        for (String asset : book.assets()) {
-            out.put(asset, readContent(content, asset));
-        }
+        out.putAll(book.assets()); // the bytes the check stage read and checked, not the file as it may be now
         for (TrainedSet t : sets) {
             for (TrainedSet.PublishedFile f : files.get(t.spec().name())) {
                 out.put(f.url(), f.bytes());
@@ -292,14 +291,6 @@ public final class BuildSession implements AutoCloseable {
             resources.put(path, bytes);
         }
         return bytes;
-    }
-
-    private static byte[] readContent(Content content, String relative) {
-        try {
-            return Files.readAllBytes(content.contentDir().resolve(relative));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static String count(int n, String noun) {

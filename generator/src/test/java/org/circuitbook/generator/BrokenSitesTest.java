@@ -29,13 +29,14 @@ class BrokenSitesTest {
         Path previous = site.site().resolve("index.html");
         Files.createDirectories(previous.getParent());
         Files.writeString(previous, "previous build");
+        Files.writeString(site.site().resolve(".circuitbook-site"), "a previous build's marker\n");
         List<String> errors = site.buildErrors();
         assertEquals("previous build", Files.readString(previous), "the previous site was left as it was");
         try (Stream<Path> s = Files.list(root)) {
             assertEquals(List.of(), s.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("site.")).toList(), "no half-written site directories remain");
         }
-        assertEquals(List.of("index.html"), site.siteFiles());
+        assertEquals(List.of(".circuitbook-site", "index.html"), site.siteFiles());
         return errors;
     }
 
@@ -258,7 +259,7 @@ class BrokenSitesTest {
         assertEquals(List.of(
                 "content/models/toy.yaml:3:3: load: unknown key \"n_feature\" in the model section (known keys: d_hidden, kind, n_features, output)",
                 "content/models/toy.yaml:8:3: load: unknown key \"stpes\" in the trainer section (known keys: batch_size, learning_rate, restarts, seed, steps)",
-                "content/models/toy.yaml:1:1: load: missing required key \"n_features\"",
+                "content/models/toy.yaml:1:1: load: missing required key \"n_features\" (e.g. n_features: 5)",
                 "content/models/toy.yaml:4:13: load: expected a whole number for \"d_hidden\", got \"two\"",
                 "content/models/toy.yaml:6:3: load: every sparsity must be in [0, 1), got 1.5"),
                 errors(SITE + """

@@ -30,7 +30,7 @@ class BuildFixtureSiteTest {
     void fileList() {
         List<String> fonts = site.siteFiles().stream().filter(f -> f.startsWith("assets/katex/fonts/")).toList();
         assertEquals(20, fonts.size(), "KaTeX's woff2 fonts are served from the site itself: " + fonts);
-        assertEquals(List.of("404.html", "assets/boot.js", "assets/highlight.css", "assets/katex/katex.min.css",
+        assertEquals(List.of(".circuitbook-site", "404.html", "assets/boot.js", "assets/highlight.css", "assets/katex/katex.min.css",
                 "assets/search.js", "assets/site.js", "assets/style.css", "assets/theme.js", "assets/widgets.js", "favicon.svg",
                 "index.html", "models/toy/index.json", "models/toy/sparsity-0.9.HASH.safetensors",
                 "models/toy/sparsity-0.HASH.safetensors", "search-index.json", "second.html", "toy.html"), site.siteFiles().stream().filter(f -> !fonts.contains(f))

@@ -46,7 +46,7 @@ class ReaderSiteTest {
     void files() {
         List<String> files = site.siteFiles().stream().filter(f -> !f.startsWith("assets/katex/") && !f.startsWith("models/"))
                 .toList();
-        assertEquals(List.of("404.html", "about.html", "assets/boot.js", "assets/highlight.css", "assets/search.js",
+        assertEquals(List.of(".circuitbook-site", "404.html", "about.html", "assets/boot.js", "assets/highlight.css", "assets/search.js",
                 "assets/site.js", "assets/style.css", "assets/theme.js", "assets/widgets.js", "favicon.svg", "index.html",
                 "og/about.png", "og/second.png", "og/toy.png", "search-index.json", "second.html", "sitemap.xml",
                 "toy.html"), files);

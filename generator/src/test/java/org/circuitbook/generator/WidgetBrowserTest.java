@@ -373,6 +373,33 @@ public class WidgetBrowserTest {
     }
 
     @Test
+    @DisplayName("refuses a malformed weights file with the validator's sentence, in the figure and on the console")
+    void malformedWeights() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-weights=\"([^ \"]+)")
+                .matcher(Files.readString(server.root().resolve("toy.html")));
+        assertTrue(m.find());
+        byte[] bytes = Files.readAllBytes(server.root().resolve(m.group(1)));
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        // b_final's bytes moved onto W's: same lengths, so the header stays the same size
+        Files.writeString(server.root().resolve("models/toy/overlap.safetensors"),
+                text.replace("\"data_offsets\":[40,60]", "\"data_offsets\":[20,40]"), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String html = "<!DOCTYPE html><html lang=en><head><link rel=icon href=favicon.svg><title>t</title></head><body>"
+                + "<figure data-widget=superposition data-weights='models/toy/overlap.safetensors'></figure>"
+                + "<script src='assets/widgets.js'></script><script>main([]);</script></body></html>";
+        Files.writeString(server.root().resolve("overlap.html"), html);
+        driver.get(server.url() + "overlap.html");
+        WebElement figure = driver.findElement(By.cssSelector("figure"));
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "error".equals(figure.getAttribute("data-state")));
+        String expected = "Could not load the model weights (safetensors: tensor \"b_final\" (bytes 20 to 40) overlaps"
+                + " tensor \"W\" (bytes 0 to 40) in models/toy/overlap.safetensors).";
+        assertEquals(expected, figure.findElement(By.cssSelector(".widget-error")).getText());
+        assertTrue(figure.findElements(By.cssSelector("canvas")).isEmpty(), "nothing drawn from the bad file");
+        List<String> problems = problems(driver); // the console escapes the quotes
+        assertTrue(problems.stream().anyMatch(p -> p.contains("circuitbook widget: Could not load the model weights"
+                + " (safetensors: tensor ") && p.contains(" (bytes 20 to 40) overlaps tensor ")), problems.toString());
+    }
+
+    @Test
     @DisplayName("refuses a weights file whose bytes do not match the SHA-256 the page gives for it")
     void tamperedWeights() throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-weights=\"([^ \"]+)[^\"]*\" data-integrity=\"([^ \"]+)")

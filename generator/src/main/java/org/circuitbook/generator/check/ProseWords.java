@@ -48,7 +48,13 @@ public final class ProseWords {
         for (Chapter chapter : content.chapters()) {
             frontMatter(content.root(), chapter, words);
             SourceMap map = new SourceMap(chapter.body());
-            collect(markdown.parse(chapter.body()), chapter.path(), chapter.body(), map, words);
+            com.vladsch.flexmark.util.ast.Document document = markdown.parse(chapter.body());
+            org.circuitbook.generator.diagnostics.Problems problems =
+                    new org.circuitbook.generator.diagnostics.Problems(org.circuitbook.generator.markdown.BookChecker.STAGE);
+            org.circuitbook.generator.markdown.Nesting.check(
+                    new org.circuitbook.generator.markdown.ParsedChapter(chapter, document), problems);
+            problems.throwIfAny();
+            collect(document, chapter.path(), chapter.body(), map, words);
         }
         return words;
     }

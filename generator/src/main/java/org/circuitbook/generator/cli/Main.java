@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import org.circuitbook.generator.BuildPipeline;
 import org.circuitbook.generator.diagnostics.BuildException;
+import org.circuitbook.generator.output.SiteDirectory;
+import org.circuitbook.generator.output.SiteWriter;
 import org.circuitbook.generator.serve.LiveSite;
 
 /**
@@ -12,7 +14,7 @@ import org.circuitbook.generator.serve.LiveSite;
  * [--cache DIR] [--port N] [--retrain NAME] [--base-url URL]}.
  *
  * <p>Exit status: 0 on success, 1 when the book has errors (each printed as
- * {@code path:line:col: stage: message (hint)}), 2 on a usage error.
+ * {@code path:line:col: stage: message (hint)}), 2 on a usage error, 3 on an internal error (a bug: one line, the trace with -Dcircuitbook.trace=true).
  */
 public final class Main {
     static final String USAGE = """
@@ -30,9 +32,10 @@ public final class Main {
 
             options:
               --root DIR    the project directory holding content/ (default: the current directory)
-              --out DIR     where to write the site (default: ROOT/site)
+              --out DIR     where to write the site (default: ROOT/site); the build replaces only a directory
+                            it wrote (marked by its .circuitbook-site file), an empty one or a new one
               --cache DIR   where trained models are cached (default: ROOT/.cache)
-              --port N      serve: the port (default: 8000)
+              --port N      serve: the port (default: 8000; 0 picks a free one)
               --retrain NAME  train model spec NAME even if it is cached (repeatable)
               --base-url URL  the published site's address (e.g. https://user.github.io/book/), overriding
                             site.yaml's url: enables sitemap.xml and absolute Open Graph URLs and images
@@ -42,7 +45,23 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int status;
+        try {
+            status = run(args, System.out, System.err);
+        } catch (OutOfMemoryError e) {
+            System.err.println("circuitbook: ran out of memory (" + e.getMessage() + "); nothing was written"
+                    + " (give the JVM more with java -Xmx2g -jar ..., or make the models smaller)");
+            status = 3;
+        } catch (RuntimeException | StackOverflowError e) {
+            // a bug, not a problem in the book: one line for the reader, the trace only when asked for
+            System.err.println("circuitbook: internal error: " + e + "; nothing was written (please report it; run"
+                    + " with -Dcircuitbook.trace=true for the stack trace)");
+            if (Boolean.getBoolean("circuitbook.trace")) {
+                e.printStackTrace();
+            }
+            status = 3;
+        }
+        System.exit(status);
     }
 
     /** Runs the CLI; returns the exit status. {@code serve} blocks until the process is stopped. */
@@ -51,83 +70,58 @@ public final class Main {
             (args.length == 0 ? err : out).print(USAGE);
             return args.length == 0 ? 2 : 0;
         }
-        String command = args[0];
-        Path root = Path.of("").toAbsolutePath();
-        Path outDir = null;
-        Path cache = null;
-        int port = 8000;
-        String baseUrl = null;
-        java.util.Set<String> retrain = new java.util.TreeSet<>();
-        int first = 1;
-        String title = null;
-        if (command.equals("new")) {
-            if (args.length < 3 || !args[1].equals("chapter") || args[2].startsWith("--")) {
-                err.println("circuitbook: new needs what to create and its title, e.g. circuitbook new chapter \"Attention heads\"\n");
+        try {
+            return run(Arguments.parse(args), out, err);
+        } catch (Arguments.UsageError e) {
+            err.println("circuitbook: " + e.getMessage());
+            if (e.usage) {
+                err.println();
                 err.print(USAGE);
-                return 2;
             }
-            title = args[2];
-            first = 3;
-        }
-        for (int i = first; i < args.length; i++) {
-            String flag = args[i];
-            if (i + 1 >= args.length || !flag.startsWith("--")) {
-                err.println("circuitbook: unexpected argument \"" + flag + "\"\n");
-                err.print(USAGE);
-                return 2;
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "--root" -> root = Path.of(value).toAbsolutePath();
-                case "--out" -> outDir = Path.of(value).toAbsolutePath();
-                case "--cache" -> cache = Path.of(value).toAbsolutePath();
-                case "--retrain" -> retrain.add(value);
-                case "--base-url" -> {
-                    String problem = org.circuitbook.generator.config.SiteConfig.urlProblem(value);
-                    if (problem != null) {
-                        err.println("circuitbook: --base-url \"" + value + "\" " + problem
-                                + " (write the published address, e.g. https://user.github.io/book/)");
-                        return 2;
-                    }
-                    baseUrl = value;
-                }
-                case "--port" -> {
-                    try {
-                        port = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        err.println("circuitbook: --port needs a number, got \"" + value + "\"");
-                        return 2;
-                    }
-                }
-                default -> {
-                    err.println("circuitbook: unknown option \"" + flag + "\"\n");
-                    err.print(USAGE);
-                    return 2;
-                }
-            }
-        }
-        if (command.equals("new")) {
-            return newChapter(root, title, out, err);
-        }
-        if (command.equals("check")) {
-            return check(root, cache != null ? cache : BuildPipeline.Options.defaults(root).cache(), out, err);
-        }
-        if (command.equals("links") || command.equals("words")) {
-            return command.equals("links") ? links(outDir != null ? outDir : root.resolve("site"), root, out, err)
-                    : words(root, out, err);
-        }
-        if (!command.equals("build") && !command.equals("serve")) {
-            err.println("circuitbook: unknown command \"" + command + "\"\n");
-            err.print(USAGE);
             return 2;
         }
+    }
+
+    private static int run(Arguments args, PrintStream out, PrintStream err) {
+        String command = args.command;
+        // what the arguments say on their own first, then what they name on disk
+        String baseUrl = args.get("--base-url");
+        if (baseUrl != null) {
+            String problem = org.circuitbook.generator.config.SiteConfig.urlProblem(baseUrl);
+            if (problem != null) {
+                throw new Arguments.UsageError("--base-url \"" + baseUrl + "\" " + problem
+                        + " (write the published address, e.g. https://user.github.io/book/)");
+            }
+        }
+        int port = Preflight.port(args.get("--port"));
+        String titleProblem = args.title == null ? null : org.circuitbook.generator.content.NewChapter.titleProblem(args.title);
+        if (titleProblem != null) {
+            throw new Arguments.UsageError(titleProblem);
+        }
+        Path root = args.get("--root") == null ? Path.of("").toAbsolutePath() : path("--root", args.get("--root"));
+        Path outDir = args.get("--out") == null ? null : path("--out", args.get("--out"));
+        if (command.equals("links")) {
+            return links(outDir != null ? outDir : root.resolve("site"), root, out, err);
+        }
+        Preflight.checkRoot(root, args.get("--root") != null);
+        if (command.equals("words")) {
+            return words(root, out, err);
+        }
+        if (command.equals("new")) {
+            return newChapter(root, args.title, out, err);
+        }
         BuildPipeline.Options defaults = BuildPipeline.Options.defaults(root);
+        Path cache = args.get("--cache") == null ? defaults.cache() : path("--cache", args.get("--cache"));
+        Preflight.checkCache(cache, root);
+        if (command.equals("check")) {
+            return check(root, cache, out, err);
+        }
         BuildPipeline.Options options = new BuildPipeline.Options(root,
-                outDir != null ? outDir : defaults.out(), cache != null ? cache : defaults.cache(), retrain,
-                defaults.trainers());
+                outDir != null ? outDir : defaults.out(), cache, args.retrain, defaults.trainers());
         if (baseUrl != null) {
             options = options.withBaseUrl(baseUrl);
         }
+        Preflight.checkOut(options);
 
         if (command.equals("serve")) {
             return serve(options, port, out, err);
@@ -139,9 +133,25 @@ public final class Main {
             err.println(e.getMessage());
             err.println("build failed; " + options.out() + " was left as it was");
             return 1;
+        } catch (SiteDirectory.Refused e) {
+            // checked above; only a directory changed during the build gets here
+            throw Preflight.usage(e);
+        } catch (SiteWriter.Failed e) {
+            err.println("circuitbook: could not write site to " + options.out() + ": " + e.reason()
+                    + " (the previous site, if any, was left as it was; choose an --out directory you can write to,"
+                    + " on a disk with free space)");
+            return 1;
         }
         out.printf("built in %.1f s%n", (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    private static Path path(String option, String value) {
+        try {
+            return Path.of(value).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new Arguments.UsageError(option + " \"" + value + "\" is not a path (" + e.getReason() + ")");
+        }
     }
 
     /** Builds, serves and rebuilds on every change until Ctrl+C; the book's problems never stop it. */
@@ -149,6 +159,8 @@ public final class Main {
         LiveSite site;
         try {
             site = LiveSite.start(options, port, out, err);
+        } catch (SiteDirectory.Refused e) {
+            throw Preflight.usage(e);
         } catch (IOException e) {
             err.println("circuitbook: could not serve on 127.0.0.1:" + port + ": " + e.getMessage()
                     + " (is another server using the port? try --port 8001)");

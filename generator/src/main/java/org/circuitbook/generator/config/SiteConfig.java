@@ -25,16 +25,40 @@ public record SiteConfig(String title, String subtitle, String language, String 
         this(title, subtitle, language, intro, "");
     }
 
+    /** A BCP 47 tag's shape: a 2-3 letter language (or up to 8 letters), then subtags of 1-8 letters or digits. */
+    static boolean isLanguageTag(String tag) {
+        String[] parts = tag.split("-", -1);
+        if (parts[0].length() < 2 || parts[0].length() > 8 || !parts[0].chars().allMatch(c -> c < 128 && Character.isLetter(c))) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].isEmpty() || parts[i].length() > 8
+                    || !parts[i].chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static SiteConfig from(YamlMap yaml) {
         yaml.checkKeys(KEYS, FILE);
         String title = yaml.requireString("title", "add a line like 'title: My Book' to " + FILE);
+        if (title != null && title.isBlank()) {
+            yaml.error("title", "the title is empty", "write the book's title after 'title:'");
+        }
         String url = yaml.string("url", "");
         String problem = url.isEmpty() ? null : urlProblem(url);
         if (problem != null) {
             yaml.error("url", "url \"" + url + "\" " + problem, "write the published address, e.g. https://user.github.io/book/");
             url = "";
         }
-        return new SiteConfig(title == null ? "" : title, yaml.string("subtitle", ""), yaml.string("language", "en"),
+        String language = yaml.string("language", "en");
+        if (!isLanguageTag(language)) {
+            yaml.error("language", "language \"" + language + "\" is not a language tag",
+                    "write a BCP 47 tag, e.g. en, en-GB or fr");
+            language = "en";
+        }
+        return new SiteConfig(title == null ? "" : title, yaml.string("subtitle", ""), language,
                 yaml.string("intro", ""), normalUrl(url));
     }
 

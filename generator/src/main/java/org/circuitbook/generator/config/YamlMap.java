@@ -59,6 +59,15 @@ public final class YamlMap {
             root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            if (e.getContextMark() != null && e.getProblem() != null && (e.getProblem().contains("end of stream")
+                    || e.getContext() != null && e.getContext().startsWith("while parsing a flow"))) {
+                // an unclosed quote or bracket is found only at the end of the file: point at where it opened
+                mark = e.getContextMark();
+                int line = firstLine + mark.getLine();
+                problems.add(path, line, mark.getColumn() + 1, "invalid YAML: " + e.getProblem() + " "
+                        + e.getContext(), "close the quote or bracket that opens here");
+                return null;
+            }
             int line = mark == null ? firstLine : firstLine + mark.getLine();
             int column = mark == null ? 1 : mark.getColumn() + 1;
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
@@ -193,6 +202,32 @@ public final class YamlMap {
         }
     }
 
+    /**
+     * The number at {@code key} exactly as written, of any size ({@code 1e9}, {@code 1_000} and
+     * {@code 3000000000} included), so that a caller can say which limit a value breaks rather than that it
+     * did not parse. Null when absent, or when the value is not a number (recorded at the value): a list, a
+     * mapping, nothing, text, {@code true}, {@code .inf} or {@code .nan}. {@code expected} names what the key
+     * holds in the message, e.g. "a whole number".
+     */
+    public java.math.BigDecimal exactNumber(String key, String expected) {
+        ScalarNode scalar = scalar(key, expected);
+        if (scalar == null) {
+            return null;
+        }
+        if (scalar.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL)) {
+            problems.add(path, lineOffset + scalar.getStartMark().getLine() + 1, scalar.getStartMark().getColumn() + 1,
+                    "expected " + expected + " for \"" + key + "\", got nothing", "write a value after the colon");
+            return null;
+        }
+        String text = scalar.getValue().replace("_", "");
+        try {
+            return new java.math.BigDecimal(text);
+        } catch (NumberFormatException e) {
+            valueError(scalar, "expected " + expected + " for \"" + key + "\", got \"" + scalar.getValue() + "\"");
+            return null;
+        }
+    }
+
     /** A list of numbers, e.g. {@code [0, 0.7, 0.9]}; null when absent or malformed (recorded). */
     public List<Double> numbers(String key) {
         Entry e = entries.get(key);
@@ -219,6 +254,18 @@ public final class YamlMap {
      * malformed (recorded). A single value stands for a list of one.
      */
     public List<Object> items(String key) {
+        return items(key, false);
+    }
+
+    /**
+     * As {@link #items}, where single values must be text: a number, true/false or an empty value is recorded
+     * as a problem (a quoted one is text), e.g. {@code authors: 42}.
+     */
+    public List<Object> textItems(String key) {
+        return items(key, true);
+    }
+
+    private List<Object> items(String key, boolean textOnly) {
         Entry e = entries.get(key);
         if (e == null) {
             return null;
@@ -227,6 +274,14 @@ public final class YamlMap {
         List<Object> out = new ArrayList<>();
         for (Node item : nodes) {
             if (item instanceof ScalarNode scalar) {
+                if (textOnly && !scalar.getTag().equals(org.yaml.snakeyaml.nodes.Tag.STR)) {
+                    problems.add(path, lineOffset + item.getStartMark().getLine() + 1, item.getStartMark().getColumn() + 1,
+                            "expected text in \"" + key + "\", got " + (scalar.getValue().isEmpty() ? "nothing"
+                                    : "\"" + scalar.getValue() + "\""),
+                            "write it as text, e.g. " + key + ": [Ada Lovelace]; quote a value that YAML reads as a"
+                                    + " number or true/false");
+                    return null;
+                }
                 out.add(scalar.getValue());
             } else if (item instanceof MappingNode mapping) {
                 int line = lineOffset + item.getStartMark().getLine() + 1;

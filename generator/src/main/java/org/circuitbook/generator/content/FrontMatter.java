@@ -34,8 +34,11 @@ public record FrontMatter(String title, String subtitle, List<Author> authors, L
     static FrontMatter from(YamlMap yaml) {
         yaml.checkKeys(KEYS, "front matter");
         String title = yaml.requireString("title", "every chapter needs 'title: ...' in its front matter");
+        if (title != null && title.isBlank()) {
+            yaml.error("title", "the title is empty", "write the chapter's title after 'title:'");
+        }
         List<Author> authors = new ArrayList<>();
-        List<Object> items = yaml.items("authors");
+        List<Object> items = yaml.textItems("authors");
         if (items != null) {
             for (Object item : items) {
                 if (item instanceof String name) {

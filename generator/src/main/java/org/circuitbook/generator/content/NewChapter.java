@@ -36,7 +36,36 @@ public final class NewChapter {
             Map.entry((int) 'Ð', "d"), Map.entry((int) 'þ', "th"), Map.entry((int) 'Þ', "th"),
             Map.entry((int) 'ı', "i"));
 
+    /** The longest title, in characters: a file name must stay well under the file systems' 255 bytes. */
+    public static final int MAX_TITLE = 200;
+    /** The longest slug, in characters (a few letters transliterate to two, "ß" to "ss"). */
+    public static final int MAX_SLUG = 100;
+
     private NewChapter() {
+    }
+
+    /** Why {@code title} cannot name a chapter, as a usage error says it; null when it can. */
+    public static String titleProblem(String title) {
+        String clean = title.strip().replaceAll("\\s+", " ");
+        int length = clean.codePointCount(0, clean.length());
+        if (length > MAX_TITLE) {
+            return "the title is " + length + " characters long; the limit is " + MAX_TITLE
+                    + " (shorten it: the summary: line of the chapter's front matter can say more)";
+        }
+        int control = clean.codePoints().filter(Character::isISOControl).findFirst().orElse(-1);
+        if (control >= 0) {
+            return String.format(Locale.ROOT, "the title holds the control character U+%04X (write it as plain text)", control);
+        }
+        String slug = slug(clean);
+        if (slug.isEmpty()) {
+            return "the title \"" + clean + "\" has no letters or digits to make a file name from"
+                    + " (e.g. circuitbook new chapter \"Attention heads\")";
+        }
+        if (slug.length() > MAX_SLUG) {
+            return "the title's file name would be " + slug.length() + " characters long; the limit is " + MAX_SLUG
+                    + " (shorten the title)";
+        }
+        return null;
     }
 
     /**
@@ -44,11 +73,12 @@ public final class NewChapter {
      * ({@code content/chapters/10-attention-heads.md}).
      */
     public static String create(Path root, String title) {
+        String problem = titleProblem(title);
+        if (problem != null) {
+            throw new Refused(problem);
+        }
         String clean = title.strip().replaceAll("\\s+", " ");
         String slug = slug(clean);
-        if (slug.isEmpty()) {
-            throw new Refused("the title \"" + clean + "\" has no letters or digits to make a file name from");
-        }
         Path content = root.resolve("content");
         if (!Files.isDirectory(content)) {
             throw new Refused("no content directory in " + root

@@ -28,6 +28,11 @@ public final class Problems {
         found.addAll(diagnostics);
     }
 
+    /** How many problems were recorded so far: a parser compares counts to learn whether its input was clean. */
+    public int count() {
+        return found.size();
+    }
+
     public boolean isEmpty() {
         return found.isEmpty();
     }

@@ -1,13 +1,15 @@
 package org.circuitbook.generator.markdown;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import com.vladsch.flexmark.ast.AutoLink;
 import com.vladsch.flexmark.ast.Image;
 import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.ast.Reference;
 import com.vladsch.flexmark.util.ast.Node;
+import com.vladsch.flexmark.util.sequence.BasedSequence;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.generator.training.ModelSpec;
 
@@ -21,13 +23,13 @@ public final class BookChecker {
     public static final String STAGE = "check";
     static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t", "metric");
 
-    private final Path contentDir;
+    private final LinkedFiles linkedFiles;
     private final Map<String, ModelSpec> models;
     private final Citations citations;
     private final MathTypesetter math;
 
     public BookChecker(Path contentDir, Map<String, ModelSpec> models, Citations citations, MathTypesetter math) {
-        this.contentDir = contentDir;
+        this.linkedFiles = new LinkedFiles(contentDir);
         this.models = models;
         this.citations = citations;
         this.math = math;
@@ -35,6 +37,10 @@ public final class BookChecker {
 
     public CheckedBook check(List<ParsedChapter> chapters) {
         Problems problems = new Problems(STAGE);
+        for (ParsedChapter parsed : chapters) {
+            Nesting.check(parsed, problems);
+        }
+        problems.throwIfAny(); // everything after this walks the trees recursively
         BookIndex index = BookIndex.build(chapters, problems);
         CheckedBook book = CheckedBook.empty(chapters, index);
         for (ParsedChapter parsed : chapters) {
@@ -48,6 +54,7 @@ public final class BookChecker {
         String path = parsed.chapter().path();
         String page = parsed.chapter().outputFile();
         SourceMap map = new SourceMap(parsed.chapter().body());
+        HtmlPolicy.Chapter html = new HtmlPolicy.Chapter();
         for (Node node : parsed.document().getDescendants()) {
             int offset = node.getStartOffset();
             if (node instanceof DirectiveBlock d) {
@@ -58,7 +65,12 @@ public final class BookChecker {
                 if (Directives.get(d.name()).kind() == Directives.Kind.MATH) {
                     typeset(path, map, d, d.rawBody(), true, d::rawDocumentOffset, book, problems);
                 } else if (Directives.get(d.name()).kind() == Directives.Kind.FIGURE) {
-                    checkFile(path, d.line(), d.column(), d.argument(), "image", book, problems);
+                    if (!UrlPolicy.allowed(d.argument(), UrlPolicy.Use.IMAGE)) {
+                        problems.add(path, d.line(), d.column(), HtmlPolicy.unsafeUrl(UrlPolicy.Use.IMAGE, d.argument()),
+                                UrlPolicy.Use.IMAGE.hint());
+                    } else {
+                        checkFile(path, d.line(), d.column(), d.argument(), "image", book, problems);
+                    }
                 }
             } else if (node instanceof MystNodes.MathBlock m) {
                 if (!m.closed) {
@@ -78,17 +90,54 @@ public final class BookChecker {
                     checkKey(path, map, item.key(), item.offset(), book, problems);
                 }
             } else if (node instanceof Image img) {
-                checkFile(path, map.line(offset), map.column(offset), img.getUrl().toString(), "image", book, problems);
+                if (safeUrl(path, map, img, img.getUrl(), UrlPolicy.Use.IMAGE, problems)) {
+                    checkFile(path, map.line(offset), map.column(offset), img.getUrl().toString(), "image", book, problems);
+                }
             } else if (node instanceof Link link) {
-                checkLink(path, map, page, link, book, problems);
+                if (safeUrl(path, map, link, link.getUrl(), UrlPolicy.Use.LINK, problems)) {
+                    checkLink(path, map.line(offset), map.column(offset), page, link.getUrl().toString(),
+                            link.getText().isBlank(), book, problems);
+                }
+            } else if (node instanceof AutoLink link) {
+                safeUrl(path, map, link, link.getUrl(), UrlPolicy.Use.LINK, problems);
+            } else if (node instanceof Reference ref) {
+                safeUrl(path, map, ref, ref.getUrl(), UrlPolicy.Use.LINK, problems);
+            } else if (RawHtml.is(node)) {
+                RawHtml.check(path, map, node, html, problems, (line, column, tag, url) -> {
+                    if (tag.equals("img")) {
+                        checkFile(path, line, column, url, "image", book, problems);
+                    } else {
+                        checkLink(path, line, column, page, url, false, book, problems);
+                    }
+                });
+            } else if (node instanceof com.vladsch.flexmark.ext.footnotes.Footnote f && f.getFootnoteBlock() == null) {
+                String name = f.getText().toString();
+                problems.add(path, map.line(offset), map.column(offset), "footnote [^" + name + "] has no definition",
+                        "add a line \"[^" + name + "]: the note's text\" after the paragraph or at the end of the chapter");
             }
         }
+    }
+
+    /** Reports a URL {@link UrlPolicy} refuses, quoted as written; true when it is allowed. */
+    private static boolean safeUrl(String path, SourceMap map, Node node, BasedSequence url, UrlPolicy.Use use,
+                                   Problems problems) {
+        if (UrlPolicy.allowed(url.unescape(), use)) {
+            return true;
+        }
+        problems.add(path, map.line(node.getStartOffset()), map.column(node.getStartOffset()),
+                HtmlPolicy.unsafeUrl(use, url.toString()), use.hint());
+        return false;
     }
 
     private void checkDirective(String path, DirectiveBlock d, CheckedBook book, Problems problems) {
         if (!d.closed()) {
             problems.add(path, d.line(), d.column(), "directive {" + d.name() + "} is never closed",
                     "end it with a line of " + d.fence());
+        }
+        for (Map.Entry<String, DirectiveBlock.Option> again : d.repeatedOptions()) {
+            DirectiveBlock.Option first = d.options().get(again.getKey());
+            problems.add(path, again.getValue().line(), again.getValue().column(), "option \"" + again.getKey()
+                    + "\" is given twice", "it was first set at line " + first.line() + "; keep one of them");
         }
         Directives.Spec spec = Directives.get(d.name());
         if (spec == null) {
@@ -109,6 +158,12 @@ public final class BookChecker {
         if (spec.needsArgument() && d.argument().isEmpty()) {
             problems.add(path, d.line(), d.column(), "directive " + d.name() + " needs an argument", spec.argumentHint());
         }
+        DirectiveBlock.Option label = d.options().containsKey("label") ? d.options().get("label") : d.options().get("name");
+        if (spec.kind() == Directives.Kind.ADMONITION && label != null && MystBlockParsers.labelProblem(label.value()) != null) {
+            // figures, tables and equations are checked as BookIndex registers them; an admonition's label is its id
+            problems.add(path, label.line(), label.column(), MystBlockParsers.labelProblem(label.value()),
+                    "labels are letters and digits of any script, emoji and symbols, and - _ . : (no spaces)");
+        }
         DirectiveBlock.Option cls = d.options().get("class");
         if (spec.kind() == Directives.Kind.ADMONITION && cls != null && !cls.value().equals("dropdown")) {
             problems.add(path, cls.line(), cls.column(), "unknown class \"" + cls.value() + "\" for directive "
@@ -116,6 +171,9 @@ public final class BookChecker {
         }
         if (spec.kind() == Directives.Kind.FIGURE || spec.kind() == Directives.Kind.TABLE) {
             Directives.checkLayoutClass(path, d, problems);
+        }
+        if (spec.kind() == Directives.Kind.FIGURE) {
+            Directives.checkWidth(path, d, problems);
         }
         if (spec.kind() == Directives.Kind.FIGURE && !d.options().containsKey("alt")) {
             problems.add(path, d.line(), d.column(), "figure has no :alt: text",
@@ -125,6 +183,14 @@ public final class BookChecker {
 
     private void typeset(String path, SourceMap map, Node node, String tex, boolean display,
                          java.util.function.IntUnaryOperator toDocument, CheckedBook book, Problems problems) {
+        int deep = tooDeepGroup(tex);
+        if (deep >= 0) {
+            // KaTeX recurses per group: 10,000 braces take it 20 s to fail with "Maximum call stack size exceeded"
+            int offset = toDocument.applyAsInt(deep);
+            problems.add(path, map.line(offset), map.column(offset), "TeX nested more than " + TEX_GROUP_LIMIT
+                    + " groups deep", "the limit is " + TEX_GROUP_LIMIT + " braces inside one another");
+            return;
+        }
         try {
             book.math().put(node, math.typeset(tex, display));
         } catch (MathTypesetter.TexError e) {
@@ -132,6 +198,24 @@ public final class BookChecker {
             problems.add(path, map.line(offset), map.column(offset), "TeX error: " + e.getMessage(),
                     "KaTeX supports most of LaTeX's math mode; see katex.org/docs/supported");
         }
+    }
+
+    static final int TEX_GROUP_LIMIT = 100;
+
+    /** The offset of the first brace that opens a group deeper than {@link #TEX_GROUP_LIMIT}, or -1. */
+    static int tooDeepGroup(String tex) {
+        int depth = 0;
+        for (int i = 0; i < tex.length(); i++) {
+            char c = tex.charAt(i);
+            if (c == '\\') {
+                i++; // \{ and \} are literal braces
+            } else if (c == '{' && ++depth > TEX_GROUP_LIMIT) {
+                return i;
+            } else if (c == '}') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
+        return -1;
     }
 
     private void checkRole(String path, SourceMap map, String page, MystNodes.Role r, CheckedBook book, Problems problems) {
@@ -200,10 +284,8 @@ public final class BookChecker {
         }
     }
 
-    private void checkLink(String path, SourceMap map, String page, Link link, CheckedBook book, Problems problems) {
-        String url = link.getUrl().toString();
-        int line = map.line(link.getStartOffset());
-        int column = map.column(link.getStartOffset());
+    private void checkLink(String path, int line, int column, String page, String url, boolean blankText,
+                           CheckedBook book, Problems problems) {
         if (url.isEmpty() || Links.isExternal(url)) {
             return;
         }
@@ -216,31 +298,14 @@ public final class BookChecker {
         } else if (r.anchor() != null && !book.index().hasAnchor(r.page(), r.anchor())) {
             problems.add(path, line, column, "broken link \"" + url + "\": no anchor #" + r.anchor() + " in " + r.page(),
                     "link to a heading's id or a :label:");
-        } else if (link.getText().isBlank() && r.anchor() != null && book.index().target(r.anchor()) == null) {
+        } else if (blankText && r.anchor() != null && book.index().target(r.anchor()) == null) {
             problems.add(path, line, column, "empty link text for #" + r.anchor() + ", which is not a label",
                     "give the link text, or point it at a :label:");
         }
     }
 
     private void checkFile(String path, int line, int column, String file, String what, CheckedBook book, Problems problems) {
-        if (file.isEmpty() || Links.isExternal(file)) {
-            return;
-        }
-        String rel = Links.contentRelative(file);
-        Path resolved;
-        try {
-            resolved = contentDir.resolve(rel).normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            // e.g. non-ASCII names when the JVM runs with a non-UTF-8 locale (found by the fuzz test)
-            problems.add(path, line, column, what + " path cannot be used on this system: " + file,
-                    "use plain ASCII file names, or run the build with a UTF-8 locale (LANG=C.UTF-8)");
-            return;
-        }
-        if (!resolved.startsWith(contentDir) || !Files.isRegularFile(resolved)) {
-            problems.add(path, line, column, what + " not found: " + file, "paths are relative to content/, e.g. images/plot.png");
-        } else {
-            book.assets().add(rel);
-        }
+        linkedFiles.check(path, line, column, file, what, book.assets(), problems);
     }
 
     /** "did you mean ..." from the closest known names. */

@@ -155,6 +155,12 @@ public final class BookIndex {
 
     private void register(String label, Kind kind, String page, String anchor, String number, String title, Node node,
                           ParsedChapter parsed, int line, Problems problems) {
+        String bad = MystBlockParsers.labelProblem(label);
+        if (bad != null) {
+            problems.add(parsed.chapter().path(), line, 1, bad, "labels are letters and digits of any script, emoji"
+                    + " and symbols, and - _ . : (no spaces), e.g. fig-residual-stream");
+            return;
+        }
         Target previous = labels.get(label);
         if (previous != null) {
             problems.add(parsed.chapter().path(), line, 1, "duplicate label \"" + label + "\"",

@@ -22,6 +22,7 @@ public final class DirectiveBlock extends Block {
     private final int line;
     private final int column;
     private final Map<String, Option> options = new LinkedHashMap<>();
+    private final java.util.List<Map.Entry<String, Option>> repeated = new java.util.ArrayList<>();
     private boolean closed;
     private final StringBuilder rawBody = new StringBuilder();
     private final java.util.List<Integer> rawLineOffsets = new java.util.ArrayList<>();
@@ -46,6 +47,19 @@ public final class DirectiveBlock extends Block {
 
     public Map<String, Option> options() {
         return options;
+    }
+
+    /** Options given a second time (the first is kept in {@link #options}), for the check to report. */
+    public java.util.List<Map.Entry<String, Option>> repeatedOptions() {
+        return repeated;
+    }
+
+    void addOption(String key, Option option) {
+        if (options.containsKey(key)) {
+            repeated.add(Map.entry(key, option));
+        } else {
+            options.put(key, option);
+        }
     }
 
     /** The opening fence's line and column (1-based). */

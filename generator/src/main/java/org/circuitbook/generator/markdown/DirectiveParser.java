@@ -68,7 +68,7 @@ final class DirectiveParser extends AbstractBlockParser {
                 String key = close > 1 ? rest.substring(1, close) : "";
                 if (isOptionKey(key)) {
                     String value = rest.substring(close + 1).strip();
-                    block.options().put(key, new DirectiveBlock.Option(value, state.getLineNumber() + 1,
+                    block.addOption(key, new DirectiveBlock.Option(value, state.getLineNumber() + 1,
                             state.getColumn() + (start - state.getIndex()) + 1));
                     return BlockContinue.atIndex(state.getLineEndIndex());
                 }

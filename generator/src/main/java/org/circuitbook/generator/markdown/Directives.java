@@ -72,6 +72,32 @@ public final class Directives {
         }
     }
 
+    /**
+     * Checks a figure's {@code :width:}, which the page writes into a {@code style} attribute: only a plain CSS
+     * length, so that no other CSS (a {@code url()} that fetches, a layout that covers the page) rides along.
+     */
+    static void checkWidth(String path, DirectiveBlock d, org.circuitbook.generator.diagnostics.Problems problems) {
+        DirectiveBlock.Option width = d.options().get("width");
+        if (width != null && cssWidth(width.value()) == null) {
+            problems.add(path, width.line(), width.column(), "figure width \"" + UrlPolicy.shown(width.value())
+                    + "\" is not a length", "write a number of px, %, em or rem, e.g. :width: 60%");
+        }
+    }
+
+    /** The CSS width for a {@code :width:} value ("400" is 400px, as in docutils), or null when it is not a length. */
+    static String cssWidth(String value) {
+        int i = 0;
+        while (i < value.length() && (Character.isDigit(value.charAt(i)) && value.charAt(i) < 128 || value.charAt(i) == '.')) {
+            i++;
+        }
+        String number = value.substring(0, i);
+        String unit = value.substring(i);
+        if (!number.matches("[0-9]{1,6}(\\.[0-9]{1,4})?") || !java.util.List.of("", "px", "%", "em", "rem").contains(unit)) {
+            return null;
+        }
+        return unit.isEmpty() ? number + "px" : value;
+    }
+
     /** " l-page" for a directive with {@code :class: l-page}, else "". */
     static String layoutClass(DirectiveBlock d) {
         DirectiveBlock.Option cls = d.options().get("class");

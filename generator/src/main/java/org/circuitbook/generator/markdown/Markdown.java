@@ -27,6 +27,7 @@ public final class Markdown {
         MutableDataSet options = new MutableDataSet();
         options.set(Parser.EXTENSIONS, extensions);
         options.set(HtmlRenderer.ESCAPE_HTML_BLOCKS, false);
+        options.set(Parser.THEMATIC_BREAK_PARSER, false); // replaced by ThematicBreaks (no regex recursion)
         // GFM tables: a header row, a delimiter row, no column-count games
         options.set(TablesExtension.COLUMN_SPANS, false);
         options.set(TablesExtension.APPEND_MISSING_COLUMNS, true);
@@ -38,7 +39,9 @@ public final class Markdown {
     }
 
     public Document parse(String text) {
-        return parser.parse(text);
+        // a line nested past the limit is left out of the tree (the check stage reports it): Flexmark would
+        // take minutes over it
+        return parser.parse(Nesting.tooDeepLine(text) < 0 ? text : Nesting.withoutTooDeepLines(text));
     }
 
     /** Renders a checked chapter; {@code context} supplies numbers, typeset math and citations. */

@@ -31,17 +31,51 @@ final class MystBlockParsers {
         return "";
     }
 
+    /**
+     * A label: letters and digits of any script, marks, symbols (emoji included) and {@code - _ . :}. No
+     * spaces, quotes, brackets or {@code #}, so a label is one token in MyST's syntax and a valid HTML id and
+     * URL fragment as it is.
+     */
     static boolean isLabel(String s) {
         if (s.isEmpty()) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == ':' || c == '.')) {
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            boolean ok = switch (Character.getType(c)) {
+                case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
+                        Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.DECIMAL_DIGIT_NUMBER,
+                        Character.LETTER_NUMBER, Character.OTHER_NUMBER, Character.NON_SPACING_MARK,
+                        Character.COMBINING_SPACING_MARK, Character.ENCLOSING_MARK, Character.MATH_SYMBOL,
+                        Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> c > 0x7f;
+                default -> false;
+            };
+            if (!(ok || c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == ':' || c == '.')
+                    || c == 0x200d || c == 0xfe0f)) { // zero-width joiner and emoji presentation: parts of emoji
                 return false;
             }
         }
         return true;
+    }
+
+    /** Why {@code s} is not a label, for a diagnostic; null when it is one. */
+    static String labelProblem(String s) {
+        if (isLabel(s)) {
+            return null;
+        }
+        if (s.isBlank()) {
+            return "an empty label";
+        }
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            if (!isLabel(new String(Character.toChars(c)))) {
+                return Character.isWhitespace(c) ? "label \"" + s + "\" contains a space"
+                        : "label \"" + s + "\" contains \"" + new String(Character.toChars(c)) + "\"";
+            }
+        }
+        return "label \"" + s + "\" is not a label";
     }
 
     /** Display math: from a line starting with $$ to the line whose text ends with $$ (then a label). */
@@ -168,7 +202,8 @@ final class MystBlockParsers {
                         int start = state.getNextNonSpaceIndex();
                         String s = state.getLine().subSequence(start).trimEnd().toString();
                         if (s.length() < 4 || s.charAt(0) != '(' || !s.endsWith(")=")
-                                || !isLabel(s.substring(1, s.length() - 2))) {
+                                || s.substring(1, s.length() - 2).indexOf('(') >= 0
+                                || s.substring(1, s.length() - 2).indexOf(')') >= 0) {
                             return BlockStart.none();
                         }
                         int column = state.getColumn() + (start - state.getIndex()) + 1;

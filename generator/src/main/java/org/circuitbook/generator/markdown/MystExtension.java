@@ -13,6 +13,7 @@ public final class MystExtension implements Parser.ParserExtension, HtmlRenderer
     @Override
     public void extend(Parser.Builder builder) {
         builder.customBlockParserFactory(new DirectiveParser.Factory());
+        builder.customBlockParserFactory(new ThematicBreaks());
         builder.customBlockParserFactory(new MystBlockParsers.MathBlockParser.Factory());
         builder.customBlockParserFactory(new MystBlockParsers.TargetParser.Factory());
         builder.customInlineParserExtensionFactory(new MystInlineParser.Factory());
@@ -25,5 +26,6 @@ public final class MystExtension implements Parser.ParserExtension, HtmlRenderer
     @Override
     public void extend(HtmlRenderer.Builder builder, String rendererType) {
         builder.nodeRendererFactory(options -> new MystRenderer());
+        builder.linkResolverFactory(new SafeLinks.Factory());
     }
 }

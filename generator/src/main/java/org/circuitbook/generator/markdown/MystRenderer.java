@@ -5,6 +5,10 @@ import java.util.Map;
 import java.util.Set;
 import com.vladsch.flexmark.ast.FencedCodeBlock;
 import com.vladsch.flexmark.ast.Heading;
+import com.vladsch.flexmark.ast.HtmlBlock;
+import com.vladsch.flexmark.ast.HtmlCommentBlock;
+import com.vladsch.flexmark.ast.HtmlInline;
+import com.vladsch.flexmark.ast.HtmlInlineComment;
 import com.vladsch.flexmark.ast.Link;
 import com.vladsch.flexmark.ext.footnotes.Footnote;
 import com.vladsch.flexmark.html.HtmlWriter;
@@ -33,7 +37,11 @@ final class MystRenderer implements NodeRenderer {
                 new NodeRenderingHandler<>(Heading.class, this::heading),
                 new NodeRenderingHandler<>(Link.class, this::link),
                 new NodeRenderingHandler<>(FencedCodeBlock.class, this::code),
-                new NodeRenderingHandler<>(Footnote.class, this::footnote));
+                new NodeRenderingHandler<>(Footnote.class, this::footnote),
+                new NodeRenderingHandler<>(HtmlBlock.class, RawHtml::render),
+                new NodeRenderingHandler<>(HtmlCommentBlock.class, RawHtml::render),
+                new NodeRenderingHandler<>(HtmlInline.class, RawHtml::render),
+                new NodeRenderingHandler<>(HtmlInlineComment.class, RawHtml::render));
     }
 
     private static RenderContext ctx(NodeRendererContext c) {
@@ -60,10 +68,13 @@ final class MystRenderer implements NodeRenderer {
         html.line();
         switch (spec.kind()) {
             case FIGURE -> {
-                StringBuilder img = new StringBuilder("<img src=\"").append(Html.escape(Links.contentRelative(d.argument())))
+                // the check refused any other source; this guard keeps the page safe regardless
+                String src = UrlPolicy.allowed(d.argument(), UrlPolicy.Use.IMAGE) ? Links.contentRelative(d.argument()) : "#";
+                StringBuilder img = new StringBuilder("<img src=\"").append(Html.escape(src))
                         .append("\" alt=\"").append(Html.escape(option(d, "alt"))).append("\" loading=\"lazy\"");
-                if (d.options().containsKey("width")) {
-                    img.append(" style=\"width: ").append(Html.escape(option(d, "width"))).append("\"");
+                String width = Directives.cssWidth(option(d, "width"));
+                if (width != null) {
+                    img.append(" style=\"width: ").append(Html.escape(width)).append("\"");
                 }
                 img.append('>');
                 String align = d.options().containsKey("align") ? " align-" + Html.escape(option(d, "align")) : "";

@@ -1,98 +1,178 @@
 package org.circuitbook.generator.output;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The write stage: writes the whole site into a fresh sibling directory, then swaps it in for the old
  * one with renames. Until the swap the previous site is untouched, and a failure removes the new
  * directory, so readers and the dev server never see a half-written site.
+ *
+ * <p>It replaces only what {@link SiteDirectory#check()} allows, checked again right before the swap, and the
+ * only other paths it creates or deletes are the uniquely named directories it made itself beside the site
+ * ({@code site.tmp-N}, {@code site.old-N}): a directory of the user's that happens to have such a name is safe.
  */
 public final class SiteWriter {
+    /** A write that failed for a reason of the file system (full, read-only, not a directory); nothing was replaced. */
+    public static final class Failed extends RuntimeException {
+        private final transient Path out;
+        private final String reason;
+
+        Failed(Path out, String reason, IOException cause) {
+            super("could not write site to " + out + ": " + reason, cause);
+            this.out = out;
+            this.reason = reason;
+        }
+
+        public Path out() {
+            return out;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
     private SiteWriter() {
     }
 
-    /** Writes {@code files} (site-relative path to bytes) as the new content of {@code out}. */
-    public static void write(Path out, Map<String, byte[]> files) {
-        Path target = out.toAbsolutePath().normalize();
+    /** Writes {@code files} (site-relative path to bytes) and the marker as the new content of {@code dir}. */
+    public static void write(SiteDirectory dir, Map<String, byte[]> files) {
+        dir.check();
+        Path target = dir.path();
         Path parent = target.getParent();
-        long pid = ProcessHandle.current().pid();
-        Path fresh = parent.resolve(target.getFileName() + ".tmp-" + pid);
-        Path old = parent.resolve(target.getFileName() + ".old-" + pid);
+        String name = target.getFileName().toString();
         try {
             Files.createDirectories(parent);
-            FileTrees.deleteTree(fresh);
+        } catch (IOException e) {
+            throw new Failed(target, reason(e, null, null), e);
+        }
+        Path fresh;
+        try {
+            fresh = Files.createTempDirectory(parent, name + ".tmp-");
+        } catch (IOException e) {
+            // the file name is a random one of ours: only the reason means anything to the reader
+            throw new Failed(target, "could not create a directory beside it: "
+                    + (e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                    : e.getClass().getSimpleName()), e);
+        }
+        try {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 Path file = fresh.resolve(f.getKey()).normalize();
-                if (!file.startsWith(fresh)) {
+                if (!file.startsWith(fresh) || file.equals(fresh)) {
                     throw new IllegalArgumentException("output path escapes the site: " + f.getKey());
                 }
                 Files.createDirectories(file.getParent());
                 Files.write(file, f.getValue());
             }
-            FileTrees.deleteTree(old);
-            if (Files.exists(target)) {
-                FileTrees.rename(target, old);
-            }
-            FileTrees.rename(fresh, target);
-            FileTrees.deleteTree(old);
+            Files.write(fresh.resolve(SiteDirectory.MARKER), SiteDirectory.MARKER_TEXT);
+            dir.check(); // again: the directory may have changed while the site was rendered
+            swap(fresh, target);
         } catch (IOException e) {
-            try {
-                FileTrees.deleteTree(fresh);
-            } catch (IOException ignored) {
-                // best effort; the original error matters more
-            }
-            throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+            deleteQuietly(fresh);
+            throw new Failed(target, reason(e, fresh, target), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(fresh);
+            throw e;
         }
     }
 
-    /**
-     * The dev server's write: brings {@code out}, which holds {@code previous}, to {@code files} in place. Only
-     * files whose bytes changed are written (each to a temporary file renamed over the old one, so no reader
-     * sees half a file) and files no longer in the site are deleted. Without a previous site in {@code out}
-     * the whole site is written as {@link #write} does. Returns the site paths written or deleted.
-     */
-    public static java.util.List<String> update(Path out, Map<String, byte[]> previous, Map<String, byte[]> files) {
-        Path target = out.toAbsolutePath().normalize();
-        if (previous == null || !Files.isDirectory(target)) {
-            write(target, files);
-            return java.util.List.copyOf(files.keySet());
+    /** Renames {@code fresh} to {@code target}, moving what is there aside first and back if the rename fails. */
+    private static void swap(Path fresh, Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            FileTrees.rename(fresh, target);
+            return;
         }
-        java.util.List<String> changed = new java.util.ArrayList<>();
+        Path old = Files.createTempDirectory(target.getParent(), target.getFileName() + ".old-");
+        Path aside = old.resolve("site");
+        FileTrees.rename(target, aside);
         try {
+            FileTrees.rename(fresh, target);
+        } catch (IOException e) {
+            FileTrees.rename(aside, target);
+            deleteQuietly(old);
+            throw e;
+        }
+        // the new site is in place: a leftover of the old one is not worth failing the build for
+        deleteQuietly(old);
+    }
+
+    /**
+     * The dev server's write: brings {@code dir}, which holds {@code previous}, to {@code files} in place. Only
+     * files whose bytes changed are written (each to a temporary file renamed over the old one, so no reader
+     * sees half a file) and files no longer in the site are deleted. Without a site a build wrote in {@code dir}
+     * (no previous build, or no marker) the whole site is written as {@link #write} does. Returns the site
+     * paths written or deleted.
+     */
+    public static List<String> update(SiteDirectory dir, Map<String, byte[]> previous, Map<String, byte[]> files) {
+        Path target = dir.path();
+        if (previous == null || !dir.marked()) {
+            write(dir, files);
+            return List.copyOf(files.keySet());
+        }
+        dir.check();
+        List<String> changed = new ArrayList<>();
+        try {
+            Path real = target.toRealPath();
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 byte[] old = previous.get(f.getKey());
-                if (old == f.getValue() || (old != null && java.util.Arrays.equals(old, f.getValue()))) {
+                if (old == f.getValue() || (old != null && Arrays.equals(old, f.getValue()))) {
                     continue;
                 }
-                Path file = target.resolve(f.getKey()).normalize();
-                if (!file.startsWith(target)) {
-                    throw new IllegalArgumentException("output path escapes the site: " + f.getKey());
-                }
+                Path file = inside(target, real, f.getKey());
                 Files.createDirectories(file.getParent());
-                Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-                Files.write(tmp, f.getValue());
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+                try {
+                    Files.write(tmp, f.getValue());
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
                 changed.add(f.getKey());
             }
             for (String gone : previous.keySet()) {
                 if (!files.containsKey(gone)) {
-                    Path file = target.resolve(gone).normalize();
-                    if (file.startsWith(target)) {
-                        Files.deleteIfExists(file);
-                        deleteEmptyParents(file.getParent(), target);
-                    }
+                    Path file = inside(target, real, gone);
+                    Files.deleteIfExists(file);
+                    deleteEmptyParents(file.getParent(), target);
                     changed.add(gone);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("could not update " + target + ": " + e.getMessage(), e);
+            throw new Failed(target, reason(e, null, null), e);
         }
         return changed;
+    }
+
+    /**
+     * The site file {@code relative} under {@code target}; refused when it, or its parent as it is now on disk
+     * (a link someone put in the site), lies outside the site.
+     */
+    private static Path inside(Path target, Path real, String relative) throws IOException {
+        Path file = target.resolve(relative).normalize();
+        if (!file.startsWith(target) || file.equals(target)) {
+            throw new IllegalArgumentException("output path escapes the site: " + relative);
+        }
+        Path parent = file.getParent();
+        while (!Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+            parent = parent.getParent();
+        }
+        if (!parent.toRealPath().startsWith(real)) {
+            throw new FileSystemException(file.toString(), null, "a link in the site leads outside it; nothing was written there");
+        }
+        return file;
     }
 
     private static void deleteEmptyParents(Path dir, Path root) throws IOException {
@@ -105,5 +185,44 @@ public final class SiteWriter {
             Files.delete(dir);
             dir = dir.getParent();
         }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            FileTrees.deleteTree(dir);
+        } catch (IOException ignored) {
+            // best effort; the original error matters more
+        }
+    }
+
+    /**
+     * One line on what the file system refused, naming the file where the site would have it (not the temporary
+     * directory's random name): "/x/site/a.html: Is a directory", "/x/out is a file, not a directory".
+     */
+    static String reason(IOException e, Path fresh, Path target) {
+        if (!(e instanceof FileSystemException fse)) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        String file = shown(fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile(), fresh, target);
+        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+            return file + " is a file, not a directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return file + ": permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return file + ": no such file or directory";
+        }
+        return file + ": " + (fse.getReason() == null ? e.getClass().getSimpleName() : fse.getReason());
+    }
+
+    private static String shown(String file, Path fresh, Path target) {
+        if (file == null) {
+            return String.valueOf(target);
+        }
+        if (fresh != null && file.startsWith(fresh.toString())) {
+            return target + file.substring(fresh.toString().length());
+        }
+        return file;
     }
 }

@@ -13,9 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -47,6 +46,16 @@ public final class DevServer implements AutoCloseable {
             "woff2", "font/woff2",
             "safetensors", "application/octet-stream");
     private static final String CLOSE = "";
+    /**
+     * How often an open event stream is written to when nothing happens. A page that went away is noticed only
+     * when a write to its socket fails (the second write after it closed), so this bounds how long its thread
+     * stays taken.
+     */
+    static final long HEARTBEAT_MS = 2_000;
+    /** The most pages that may listen at once; each holds a thread. More are answered 503. */
+    static final int MAX_LISTENERS = 32;
+    /** Threads for everything else (pages, assets), so that listening pages can never starve them. */
+    private static final int PAGE_THREADS = 8;
 
     /** A site's files by site-relative path ({@code index.html}, {@code assets/style.css}); null when absent. */
     @FunctionalInterface
@@ -76,7 +85,7 @@ public final class DevServer implements AutoCloseable {
     private final HttpServer server;
     private final Path root;
     private final boolean live;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
     private final Set<BlockingQueue<String>> clients = ConcurrentHashMap.newKeySet();
     private volatile State state;
     private volatile boolean closed;
@@ -86,11 +95,15 @@ public final class DevServer implements AutoCloseable {
         this.root = root;
         this.state = state;
         this.live = live;
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "circuitbook-http");
-            t.setDaemon(true);
-            return t;
-        });
+        // bounded, and idle threads end within seconds: a closed page's thread does not linger
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_LISTENERS + PAGE_THREADS, MAX_LISTENERS + PAGE_THREADS,
+                5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "circuitbook-http");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.executor = pool;
     }
 
     /** Starts serving the directory {@code root} at 127.0.0.1:{@code port} (0 picks a free port). */
@@ -107,7 +120,7 @@ public final class DevServer implements AutoCloseable {
     private static DevServer start(int port, Path root, State state, boolean live) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         DevServer dev = new DevServer(server, root, state, live);
-        server.setExecutor(dev.executor); // an event stream holds its thread: one thread per exchange
+        server.setExecutor(dev.executor); // an event stream holds its thread while its page listens
         server.createContext("/", dev::handle);
         server.start();
         return dev;
@@ -140,8 +153,23 @@ public final class DevServer implements AutoCloseable {
         return clients.size();
     }
 
+    /** How many threads the server holds now, busy or idle (for tests: closed pages must give theirs back). */
+    public int threads() {
+        return executor.getPoolSize();
+    }
+
+    /** The address the server listens on: always the loopback interface. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (!LoopbackHost.named(exchange.getRequestHeaders().get("Host"), port())) {
+                send(exchange, 403, "text/plain; charset=utf-8", ("this preview answers only http://127.0.0.1:" + port()
+                        + "/ and http://localhost:" + port() + "/\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
                 return;
@@ -182,20 +210,36 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
-     * Server-sent events: the current state at once, then each published one; a comment every 15 s finds pages
-     * that went away. {@code retry} makes a page reconnect quickly to a restarted server (which then reloads it).
+     * Server-sent events: the current state at once, then each published one; a comment every
+     * {@link #HEARTBEAT_MS} finds pages that went away. {@code retry} makes a page reconnect quickly to a restarted
+     * server (which then reloads it).
      */
     private void events(HttpExchange exchange, State shown) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
         BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         queue.add("retry: 500\n\n");
         queue.add(event(shown));
-        clients.add(queue);
-        try (OutputStream out = exchange.getResponseBody()) {
+        synchronized (clients) {
+            if (clients.size() >= MAX_LISTENERS) {
+                send(exchange, 503, "text/plain; charset=utf-8", ("too many pages are listening for rebuilds (at most "
+                        + MAX_LISTENERS + "): close some tabs\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            clients.add(queue);
+        }
+        try {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.sendResponseHeaders(200, 0);
+            stream(exchange.getResponseBody(), queue);
+        } finally {
+            clients.remove(queue);
+        }
+    }
+
+    private void stream(OutputStream body, BlockingQueue<String> queue) {
+        try (OutputStream out = body) {
             while (!closed) {
-                String message = queue.poll(15, TimeUnit.SECONDS);
+                String message = queue.poll(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
                 if (message == CLOSE) {
                     break;
                 }

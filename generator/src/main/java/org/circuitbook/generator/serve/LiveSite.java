@@ -19,6 +19,7 @@ import org.circuitbook.generator.BuildPipeline;
 import org.circuitbook.generator.BuildSession;
 import org.circuitbook.generator.diagnostics.BuildException;
 import org.circuitbook.generator.diagnostics.Diagnostic;
+import org.circuitbook.generator.output.SiteDirectory;
 import org.circuitbook.generator.output.SiteWriter;
 import org.circuitbook.widgets.weights.Json;
 
@@ -78,6 +79,7 @@ public final class LiveSite implements AutoCloseable {
      */
     public static LiveSite start(BuildPipeline.Options options, int port, PrintStream out, PrintStream err)
             throws IOException {
+        options.site().check(); // before the port and the build: a refused --out is a usage error
         LiveSite site = new LiveSite(options, out, err);
         try {
             long start = System.nanoTime();
@@ -170,7 +172,7 @@ public final class LiveSite implements AutoCloseable {
             });
             long writeStart = System.nanoTime();
             writing = true;
-            written = SiteWriter.update(options.out(), lastGood, output.files());
+            written = SiteWriter.update(options.site(), lastGood, output.files());
             stages.put("write", System.nanoTime() - writeStart);
             if (first) {
                 out.printf(Locale.ROOT, "%-6s site written to %s in %d ms%n", "write", options.out(),
@@ -184,6 +186,12 @@ public final class LiveSite implements AutoCloseable {
             pendingProblems = List.of();
         } catch (BuildException e) {
             pendingProblems = e.diagnostics();
+        } catch (SiteDirectory.Refused e) {
+            pendingProblems = List.of(Diagnostic.file(display(options.out()), "write", e.reason(), e.hint()));
+        } catch (SiteWriter.Failed e) {
+            pendingProblems = List.of(Diagnostic.file(display(options.out()), "write",
+                    "could not write the site: " + e.reason(), "the last good build is still served; fix the directory"
+                            + " or free some space, then save a file to build again"));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             e.printStackTrace(err);
             String where = writing ? display(options.out()) : "content";

@@ -61,89 +61,69 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
         verify.checkKeys(Set.of("bigram_top1_agreement_at_least", "copying_fraction_at_least",
                 "previous_token_score_at_least", "induction_score_at_least", "repeated_loss_ratio_at_most"),
                 "the verify section");
-        int layers = 0;
-        if (!model.has("n_layers")) {
-            model.error("n_layers", "missing required key \"n_layers\"",
-                    "0 (a bigram model), 1 (skip-trigrams) or 2 (induction heads)");
-        } else {
-            layers = model.integer("n_layers", 0);
-            if (layers < 0 || layers > MAX_LAYERS) {
-                model.error("n_layers", "n_layers must be in [0, " + MAX_LAYERS + "], got " + layers, null);
-            }
+        Integer layers = SpecValues.required(model, "n_layers", 0, MAX_LAYERS,
+                "0 (a bigram model), 1 (skip-trigrams) or 2 (induction heads)");
+        Integer dModel = SpecValues.whole(model, "d_model", 64, 1, SpecValues.MAX_WIDTH);
+        Integer nHeads = SpecValues.whole(model, "n_heads", 4, 1, SpecValues.MAX_HEADS);
+        Integer dHead = SpecValues.whole(model, "d_head", 16, 1, SpecValues.MAX_D_HEAD);
+        Integer nCtx = SpecValues.whole(model, "n_ctx", 32, 4, SpecValues.MAX_N_CTX);
+        Integer vocab = SpecValues.whole(data, "vocab", 48, 2, SpecValues.MAX_VOCAB);
+        Integer successors = SpecValues.whole(data, "successors", 4, 1, SpecValues.MAX_VOCAB);
+        if (vocab != null && successors != null && successors >= vocab) {
+            data.error("successors", "successors must be below vocab (" + vocab + "), got " + successors,
+                    "each token prefers successors of the other tokens: at most vocab - 1 = " + (vocab - 1));
+            successors = null;
         }
-        int dModel = SpecValues.positive(model, "d_model", 64);
-        int nHeads = SpecValues.positive(model, "n_heads", 4);
-        int dHead = SpecValues.positive(model, "d_head", 16);
-        int nCtx = SpecValues.positive(model, "n_ctx", 32);
-        if (nCtx < 4) {
-            model.error("n_ctx", "n_ctx must be at least 4, got " + nCtx, "the induction probe repeats n_ctx / 2 tokens");
-        }
-        int vocab = SpecValues.positive(data, "vocab", 48);
-        if (vocab < 2) {
-            data.error("vocab", "vocab must be at least 2, got " + vocab, null);
-        }
-        int successors = SpecValues.positive(data, "successors", 4);
-        if (vocab >= 2 && successors >= vocab) {
-            data.error("successors", "successors must be below vocab (" + vocab + "), got " + successors, null);
-        }
-        double noise = unit(data, "noise", 0.05);
-        double repeat = unit(data, "repeat_probability", 0.5);
-        int segmentMin = SpecValues.positive(data, "segment_min", 4);
-        int segmentMax = SpecValues.positive(data, "segment_max", 16);
-        if (segmentMax < segmentMin) {
-            data.error("segment_max", "segment_max (" + segmentMax + ") is below segment_min (" + segmentMin + ")", null);
-        } else if (repeat > 0 && segmentMin > nCtx / 2) {
+        Double noise = SpecValues.real(data, "noise", 0.05, SpecValues.Range.UNIT);
+        Double repeat = SpecValues.real(data, "repeat_probability", 0.5, SpecValues.Range.UNIT);
+        Integer segmentMin = SpecValues.whole(data, "segment_min", 4, 1, SpecValues.MAX_N_CTX);
+        Integer segmentMax = SpecValues.whole(data, "segment_max", 16, 1, SpecValues.MAX_N_CTX);
+        if (segmentMin != null && segmentMax != null && segmentMax < segmentMin) {
+            data.error("segment_max", "segment_max (" + segmentMax + ") is below segment_min (" + segmentMin + ")",
+                    "segments are between segment_min and segment_max tokens long");
+            segmentMax = null;
+        } else if (segmentMin != null && repeat != null && nCtx != null && repeat > 0 && segmentMin > nCtx / 2) {
             data.error("segment_min", "segment_min (" + segmentMin + ") leaves no room for a repeat in n_ctx = " + nCtx,
                     "a segment and its copy must both fit: at most n_ctx / 2 = " + nCtx / 2);
+            segmentMin = null;
         }
-        SyntheticLanguage.Settings language = null;
-        if (vocab >= 2 && successors < vocab && noise >= 0 && repeat >= 0 && segmentMax >= segmentMin) {
-            language = new SyntheticLanguage.Settings(vocab, successors, noise, repeat, segmentMin, segmentMax,
-                    data.integer("seed", 0));
+        Integer dataSeed = SpecValues.seed(data, "seed");
+        Integer steps = SpecValues.whole(trainer, "steps", 1500, 1, SpecValues.MAX_STEPS);
+        Integer batch = SpecValues.whole(trainer, "batch_size", 64, 1, SpecValues.MAX_BATCH);
+        Double lr = SpecValues.real(trainer, "learning_rate", 1e-3, SpecValues.Range.LEARNING_RATE);
+        Double wd = SpecValues.weightDecay(trainer, 0.0, lr);
+        Integer checkpoints = SpecValues.checkpoints(trainer, 0, 0, steps);
+        Integer seed = SpecValues.seed(trainer, "seed");
+        double agreement = orNaN(SpecValues.expectation(verify, "bigram_top1_agreement_at_least", SpecValues.Range.UNIT));
+        double copying = orNaN(SpecValues.expectation(verify, "copying_fraction_at_least", SpecValues.Range.UNIT));
+        double previous = orNaN(SpecValues.expectation(verify, "previous_token_score_at_least", SpecValues.Range.UNIT));
+        double induction = orNaN(SpecValues.expectation(verify, "induction_score_at_least", SpecValues.Range.UNIT));
+        double ratio = orNaN(SpecValues.expectation(verify, "repeated_loss_ratio_at_most", SpecValues.Range.POSITIVE));
+        if (layers != null) {
+            needsLayers(verify, "copying_fraction_at_least", layers, 1);
+            needsLayers(verify, "previous_token_score_at_least", layers, 2);
+            needsLayers(verify, "induction_score_at_least", layers, 2);
         }
-        int steps = SpecValues.positive(trainer, "steps", 1500);
-        int batch = SpecValues.positive(trainer, "batch_size", 64);
-        double lr = trainer.number("learning_rate", 1e-3);
-        if (!(lr > 0)) {
-            trainer.error("learning_rate", "learning_rate must be positive, got " + lr, null);
+        if (layers == null || dModel == null || nHeads == null || dHead == null || nCtx == null || vocab == null
+                || successors == null || noise == null || repeat == null || segmentMin == null || segmentMax == null
+                || dataSeed == null || steps == null || batch == null || lr == null || wd == null
+                || checkpoints == null || seed == null) {
+            return null; // each problem is recorded; ModelSpec.parse gives no spec
         }
-        double wd = trainer.number("weight_decay", 0.0);
-        if (!(wd >= 0)) {
-            trainer.error("weight_decay", "weight_decay cannot be negative, got " + wd, null);
-        }
-        int checkpoints = trainer.integer("checkpoints", 0);
-        if (checkpoints < 0 || checkpoints > steps) {
-            trainer.error("checkpoints", "checkpoints must be in [0, steps = " + steps + "], got " + checkpoints,
-                    "checkpoints are taken at distinct steps, from step 0");
-        }
-        double agreement = SpecValues.fractionOrNaN(verify, "bigram_top1_agreement_at_least");
-        double copying = SpecValues.fractionOrNaN(verify, "copying_fraction_at_least");
-        double previous = SpecValues.fractionOrNaN(verify, "previous_token_score_at_least");
-        double induction = SpecValues.fractionOrNaN(verify, "induction_score_at_least");
-        double ratio = verify.number("repeated_loss_ratio_at_most", Double.NaN);
-        if (verify.has("repeated_loss_ratio_at_most") && !(ratio > 0)) {
-            verify.error("repeated_loss_ratio_at_most", "repeated_loss_ratio_at_most must be positive, got " + ratio, null);
-        }
-        needsLayers(verify, "copying_fraction_at_least", layers, 1);
-        needsLayers(verify, "previous_token_score_at_least", layers, 2);
-        needsLayers(verify, "induction_score_at_least", layers, 2);
+        SyntheticLanguage.Settings language = new SyntheticLanguage.Settings(vocab, successors, noise, repeat,
+                segmentMin, segmentMax, dataSeed);
         return new AttentionOnlySpec(layers, dModel, nHeads, dHead, nCtx, language, steps, batch, lr, wd, checkpoints,
-                trainer.integer("seed", 0), agreement, copying, previous, induction, ratio);
+                seed, agreement, copying, previous, induction, ratio);
+    }
+
+    private static double orNaN(Double v) {
+        return v == null ? Double.NaN : v;
     }
 
     private static void needsLayers(YamlMap verify, String key, int layers, int least) {
         if (verify.has(key) && layers < least) {
             verify.error(key, key + " needs n_layers >= " + least + ", the model has " + layers, null);
         }
-    }
-
-    private static double unit(YamlMap yaml, String key, double fallback) {
-        double v = yaml.number(key, fallback);
-        if (!(v >= 0 && v <= 1)) {
-            yaml.error(key, key + " must be in [0, 1], got " + v, null);
-            return -1;
-        }
-        return v;
     }
 
     /** The steps at which checkpoints are taken: {@code floor(steps * i / checkpoints)} for i in [0, checkpoints). */
@@ -191,6 +171,27 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
             n += Double.isNaN(v) ? 0 : 1;
         }
         return n;
+    }
+
+    /**
+     * A step holds one-hot tokens and labels and the logits ([batch * n_ctx, vocab] each, with softmax and
+     * gradient), the residual stream, and per layer the heads' q, k, v, z and the [batch * n_heads, n_ctx,
+     * n_ctx] scores, mask and pattern. The heap holds a batch as Java arrays while the next is built, each
+     * file's weights twice (snapshot and bytes), the [vocab, vocab] circuits the probes read and the language's
+     * two [vocab, vocab] tables of doubles.
+     */
+    @Override
+    public Footprint footprint() {
+        double v = language.vocab();
+        double tokens = (double) batchSize * nCtx;
+        double he = (double) nHeads * dHead;
+        double params = 2 * v * dModel + (double) nCtx * dModel + v + nLayers * (4 * he * dModel + 3 * he + dModel);
+        double activations = 5 * tokens * v + 3 * tokens * dModel
+                + nLayers * (8 * tokens * he + 3.0 * batchSize * nHeads * nCtx * nCtx + 2 * tokens * dModel);
+        double files = checkpoints + 1.0;
+        double heap = Footprint.FLOAT * (4 * tokens * v + 2 * files * params + 3 * v * v) + 2 * 8 * v * v;
+        return new Footprint(heap, Footprint.FLOAT * (4 * params + 3 * activations),
+                "make batch_size, n_ctx, vocab or d_model smaller" + (checkpoints > 0 ? ", or take fewer checkpoints" : ""));
     }
 
     @Override

@@ -35,6 +35,9 @@ public sealed interface KindSpec permits ToySuperpositionSpec, SaeToySpec, Modul
      */
     double cost();
 
+    /** The memory training takes at its peak, estimated from the sizes (checked against the trainer's limits). */
+    Footprint footprint();
+
     /** Checkpoint steps evenly spaced from step 0: {@code floor(steps * i / checkpoints)} for i in [0, checkpoints). */
     static int[] evenlySpaced(int steps, int checkpoints) {
         int[] out = new int[checkpoints];

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.circuitbook.generator.diagnostics.Diagnostic;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.generator.output.FileTrees;
+import org.circuitbook.widgets.weights.SafeTensorsValidator;
 
 /**
  * The train stage, run as a data loader: each spec's trained weights are cached outside {@code site/}
@@ -92,37 +93,98 @@ public final class ModelCache {
         List<TrainedSet> out = new ArrayList<>();
         for (ModelSpec spec : specs) {
             long trainedMs = 0;
+            String s = status.get(spec);
             try {
                 if (training.containsKey(spec)) {
                     trainedMs = training.get(spec).get(); // this spec's own training time, not the wait for it
                 }
-                long start = System.nanoTime();
-                TrainedSet set = TrainedSet.read(spec, entry(spec));
-                List<Diagnostic> failures = verify(set);
-                problems.addAll(failures);
-                out.add(set);
-                long ms = trainedMs + (System.nanoTime() - start) / 1_000_000;
-                String s = status.get(spec);
-                int checks = spec.settings().expectations();
-                log.accept("train " + spec.name() + " [" + s + "] " + set.models().size() + " models, "
-                        + kilobytes(set.totalBytes()) + " in " + duration(ms)
-                        + (s.equals("fresh") ? " (cached, nothing trained" : " (trained, parity checked")
-                        + (checks == 0 ? "" : failures.isEmpty() ? "; " + checks + (checks == 1 ? " expectation holds" : " expectations hold") : "; VERIFY FAILED")
-                        + ")");
-            } catch (ExecutionException | RuntimeException e) {
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
                 String reason = cause instanceof ToySuperpositionTrainer.TrainingFailure
-                        ? cause.getMessage().lines().findFirst().orElse("") : String.valueOf(cause);
+                        ? cause.getMessage().lines().findFirst().orElse("")
+                        : "the model cache could not be written (" + cause.getMessage() + ")";
+                boolean memory = reason.contains("out of memory") || reason.contains("killed by signal");
                 problems.add(Diagnostic.file(spec.path(), STAGE, "training " + spec.name() + " failed: " + reason,
-                        "the full reason is in " + errorMarker(spec)));
+                        (memory ? "make the model or its batches smaller; " : "") + "the trainer's log is in "
+                                + display(errorMarker(spec))));
                 writeQuietly(errorMarker(spec), stackTrace(cause));
+                continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while training " + spec.name());
             }
+            long start = System.nanoTime();
+            TrainedSet set = readValid(spec, s.equals("fresh"), problems);
+            if (set == null) {
+                continue;
+            }
+            List<Diagnostic> failures = verifyOrReport(set, problems);
+            if (failures == null) {
+                continue;
+            }
+            problems.addAll(failures);
+            out.add(set);
+            long ms = trainedMs + (System.nanoTime() - start) / 1_000_000;
+            int checks = spec.settings().expectations();
+            log.accept("train " + spec.name() + " [" + s + "] " + set.models().size() + " models, "
+                    + kilobytes(set.totalBytes()) + " in " + duration(ms)
+                    + (s.equals("fresh") ? " (cached, nothing trained" : " (trained, parity checked")
+                    + (checks == 0 ? "" : failures.isEmpty() ? "; " + checks + (checks == 1 ? " expectation holds" : " expectations hold") : "; VERIFY FAILED")
+                    + ")");
         }
         problems.throwIfAny();
         return out;
+    }
+
+    /**
+     * The spec's cache entry, every file present and checked by {@link SafeTensorsValidator}; null, with one
+     * diagnostic per bad file, when any is missing or malformed. A file that matches its checksum and is
+     * still malformed was written so, not damaged by accident: it is reported, never published, and never
+     * silently replaced, since retraining could hide a trainer that writes bad files.
+     */
+    private TrainedSet readValid(ModelSpec spec, boolean cached, Problems problems) {
+        Path entry = entry(spec);
+        String hint = "nothing was published; run the build with --retrain " + spec.name() + " to train it again";
+        boolean valid = true;
+        for (String name : spec.settings().fileNames()) {
+            Path file = entry.resolve(name);
+            String problem;
+            try {
+                problem = Files.isRegularFile(file) ? SafeTensorsValidator.problem(Files.readAllBytes(file))
+                        : "the file is missing from the cache entry";
+            } catch (IOException e) {
+                problem = "the file cannot be read (" + e.getMessage() + ")";
+            }
+            if (problem != null) {
+                problems.add(Diagnostic.file(display(file), STAGE, (cached ? "cached weights of " + spec.name()
+                        + " are invalid: " : "the trainer wrote invalid weights for " + spec.name() + ": ") + problem, hint));
+                valid = false;
+            }
+        }
+        return valid ? TrainedSet.read(spec, entry) : null;
+    }
+
+    /**
+     * The spec's verify section checked; null, with a diagnostic, when the files' metadata lacks what the
+     * verifier reads (well-formed files from another trainer, or edited ones).
+     */
+    private List<Diagnostic> verifyOrReport(TrainedSet set, Problems problems) {
+        try {
+            return verify(set);
+        } catch (RuntimeException e) {
+            ModelSpec spec = set.spec();
+            problems.add(Diagnostic.file(display(entry(spec)), STAGE, "cannot verify " + spec.name()
+                    + ": its weights' metadata is not what trainer " + spec.settings().trainerVersion() + " writes",
+                    "nothing was published; run the build with --retrain " + spec.name() + " to train it again"));
+            return null;
+        }
+    }
+
+    /** {@code path} relative to the project root when it is inside it (as diagnostics name files), else absolute. */
+    private String display(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path base = root.toAbsolutePath().normalize();
+        return (abs.startsWith(base) ? base.relativize(abs) : abs).toString().replace('\\', '/');
     }
 
     /**
@@ -132,7 +194,13 @@ public final class ModelCache {
      */
     public TrainedSet cached(ModelSpec spec) {
         Path entry = entry(spec);
-        return Files.isRegularFile(entry.resolve(MANIFEST)) && intact(entry) ? TrainedSet.read(spec, entry) : null;
+        if (!Files.isRegularFile(entry.resolve(MANIFEST)) || !intact(entry, spec)) {
+            return null;
+        }
+        Problems problems = new Problems(STAGE);
+        TrainedSet set = readValid(spec, true, problems);
+        problems.throwIfAny();
+        return set;
     }
 
     /** The spec's {@code verify} section checked against its trained models: one diagnostic per failure. */
@@ -166,14 +234,15 @@ public final class ModelCache {
             return "forced";
         }
         if (Files.isRegularFile(entry.resolve(MANIFEST))) {
-            return intact(entry) ? "fresh" : "corrupt";
+            return intact(entry, spec) ? "fresh" : "corrupt";
         }
         return hasOtherEntries(entry.getParent(), entry) ? "stale" : "missing";
     }
 
-    /** Every file the manifest lists exists and matches its SHA-256. */
-    private static boolean intact(Path entry) {
+    /** The manifest lists every file of the spec, and each file it lists exists and matches its SHA-256. */
+    private static boolean intact(Path entry, ModelSpec spec) {
         try {
+            Set<String> listed = new java.util.HashSet<>();
             for (String line : Files.readAllLines(entry.resolve(MANIFEST))) {
                 if (!line.startsWith("sha256 ")) {
                     continue;
@@ -183,8 +252,9 @@ public final class ModelCache {
                 if (!Files.isRegularFile(file) || !sha256(Files.readAllBytes(file)).equals(parts[1])) {
                     return false;
                 }
+                listed.add(parts[2]);
             }
-            return true;
+            return listed.containsAll(spec.settings().fileNames());
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -236,9 +306,9 @@ public final class ModelCache {
             running.decrementAndGet();
         }
         if (exit != 0) {
-            List<String> lines = Files.readAllLines(out.resolve("trainer.log"));
-            String reason = lines.isEmpty() ? "the trainer exited with status " + exit : lines.get(lines.size() - 1);
-            throw new ToySuperpositionTrainer.TrainingFailure(reason + "\n" + String.join("\n", lines));
+            List<String> lines = Files.readAllLines(out.resolve("trainer.log"), StandardCharsets.ISO_8859_1);
+            throw new ToySuperpositionTrainer.TrainingFailure(TrainerProcess.reason(lines, exit) + "\n"
+                    + String.join("\n", lines));
         }
         Files.delete(out.resolve("trainer.log"));
     }

@@ -23,6 +23,7 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
 
     /** Parses a spec file, recording problems; returns null when it cannot be used. */
     public static ModelSpec parse(String name, String path, String text, Problems problems) {
+        int before = problems.count();
         YamlMap yaml = YamlMap.parse(path, text, 1, problems);
         if (yaml == null) {
             return null;
@@ -48,6 +49,14 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
             case ModularAdditionSpec.KIND -> ModularAdditionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
             default -> ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
         };
+        if (settings == null || problems.count() > before) {
+            return null; // a spec with a reported value is never built: its canonical form would hold the bad value
+        }
+        String excess = settings.footprint().excess();
+        if (excess != null) {
+            yaml.error("model", excess, settings.footprint().hint());
+            return null;
+        }
         return new ModelSpec(name, path, kind, settings, kind + "\n" + settings.canonical());
     }
 

@@ -44,44 +44,37 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
         data.checkKeys(Set.of("train_fraction", "seed"), "the data section");
         trainer.checkKeys(Set.of("steps", "learning_rate", "weight_decay", "checkpoints", "seed"), "the trainer section");
         verify.checkKeys(Set.of("test_accuracy_at_least", "key_frequencies_norm_fraction_at_least"), "the verify section");
-        int p = 0;
-        if (!model.has("p")) {
-            model.error("p", "missing required key \"p\"", "the modulus, e.g. p: 59");
-        } else {
-            p = model.integer("p", 0);
-            if (p < 3) {
-                model.error("p", "p must be at least 3, got " + p, "the paper uses p = 113; p = 59 trains in about two minutes");
-            }
+        Integer p = SpecValues.required(model, "p", Integer.MIN_VALUE, SpecValues.MAX_MODULUS, "the modulus, e.g. p: 59");
+        if (p != null && p < 3) {
+            model.error("p", "p must be at least 3, got " + p, "the paper uses p = 113; p = 59 trains in about two minutes");
+            p = null;
         }
-        int dModel = SpecValues.positive(model, "d_model", 128);
-        int nHeads = SpecValues.positive(model, "n_heads", 4);
-        int dHead = SpecValues.positive(model, "d_head", 32);
-        int dMlp = SpecValues.positive(model, "d_mlp", 512);
-        double fraction = data.number("train_fraction", 0.3);
-        if (!(fraction > 0 && fraction < 1)) {
-            data.error("train_fraction", "train_fraction must be in (0, 1), got " + fraction, null);
-        } else if (p >= 3 && (trainSize(p, fraction) < 1 || trainSize(p, fraction) >= p * p)) {
-            data.error("train_fraction", "train_fraction " + fraction + " leaves the train or the test split of the "
-                    + p * p + " pairs empty", null);
+        Integer dModel = SpecValues.whole(model, "d_model", 128, 1, SpecValues.MAX_WIDTH);
+        Integer nHeads = SpecValues.whole(model, "n_heads", 4, 1, SpecValues.MAX_HEADS);
+        Integer dHead = SpecValues.whole(model, "d_head", 32, 1, SpecValues.MAX_D_HEAD);
+        Integer dMlp = SpecValues.whole(model, "d_mlp", 512, 1, SpecValues.MAX_D_MLP);
+        Double fraction = SpecValues.real(data, "train_fraction", 0.3, SpecValues.Range.OPEN_UNIT);
+        if (fraction != null && p != null && (trainSize(p, fraction) < 1 || trainSize(p, fraction) >= p * p)) {
+            data.error("train_fraction", "train_fraction " + SpecValues.number(fraction) + " leaves the "
+                    + (trainSize(p, fraction) < 1 ? "train" : "test") + " split of the " + p * p + " pairs empty",
+                    "train on between 1 and " + (p * p - 1) + " pairs");
+            fraction = null;
         }
-        int steps = SpecValues.positive(trainer, "steps", 3000);
-        double lr = trainer.number("learning_rate", 3e-3);
-        if (!(lr > 0)) {
-            trainer.error("learning_rate", "learning_rate must be positive, got " + lr, null);
+        Integer dataSeed = SpecValues.seed(data, "seed");
+        Integer steps = SpecValues.whole(trainer, "steps", 3000, 1, SpecValues.MAX_STEPS);
+        Double lr = SpecValues.real(trainer, "learning_rate", 3e-3, SpecValues.Range.LEARNING_RATE);
+        Double wd = SpecValues.weightDecay(trainer, 1.0, lr);
+        Integer checkpoints = SpecValues.checkpoints(trainer, 40, 1, steps);
+        Integer seed = SpecValues.seed(trainer, "seed");
+        Double accuracy = SpecValues.expectation(verify, "test_accuracy_at_least", SpecValues.Range.UNIT);
+        Double keyShare = SpecValues.expectation(verify, "key_frequencies_norm_fraction_at_least", SpecValues.Range.UNIT);
+        if (p == null || dModel == null || nHeads == null || dHead == null || dMlp == null || fraction == null
+                || dataSeed == null || steps == null || lr == null || wd == null || checkpoints == null || seed == null
+                || accuracy == null || keyShare == null) {
+            return null; // each problem is recorded; ModelSpec.parse gives no spec
         }
-        double wd = trainer.number("weight_decay", 1.0);
-        if (!(wd >= 0)) {
-            trainer.error("weight_decay", "weight_decay cannot be negative, got " + wd, null);
-        }
-        int checkpoints = SpecValues.positive(trainer, "checkpoints", 40);
-        if (checkpoints > steps) {
-            trainer.error("checkpoints", "checkpoints (" + checkpoints + ") cannot exceed steps (" + steps + ")",
-                    "checkpoints are taken at distinct steps, from step 0");
-        }
-        double accuracy = SpecValues.fractionOrNaN(verify, "test_accuracy_at_least");
-        double keyShare = SpecValues.fractionOrNaN(verify, "key_frequencies_norm_fraction_at_least");
-        return new ModularAdditionSpec(p, dModel, nHeads, dHead, dMlp, fraction, data.integer("seed", 0), steps, lr, wd,
-                checkpoints, trainer.integer("seed", 0), accuracy, keyShare);
+        return new ModularAdditionSpec(p, dModel, nHeads, dHead, dMlp, fraction, dataSeed, steps, lr, wd, checkpoints,
+                seed, accuracy, keyShare);
     }
 
     /** How many of the p^2 pairs are trained on. */
@@ -126,6 +119,27 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
     @Override
     public int expectations() {
         return (Double.isNaN(testAccuracyAtLeast) ? 0 : 1) + (Double.isNaN(keyFrequenciesNormFractionAtLeast) ? 0 : 1);
+    }
+
+    /**
+     * Training is full-batch: each step holds every train pair's one-hot inputs and activations (with
+     * gradients and temporaries), and each snapshot runs all p^2 pairs forward. The heap holds the one-hot
+     * inputs of all pairs as Java arrays, and for each file its weights twice and its logits on all p^2
+     * pairs (the metrics are read from them): for large p the largest term, p^3 per file.
+     */
+    @Override
+    public Footprint footprint() {
+        double vocab = p + 1.0;
+        double pairs = (double) p * p;
+        double he = (double) nHeads * dHead;
+        double params = vocab * dModel + 3.0 * dModel + 4 * he * dModel + 3 * he + dModel + 2.0 * dModel * dMlp
+                + dMlp + dModel + (double) dModel * p + p;
+        double perRow = 3 * vocab + 4.0 * p + 13.0 * dModel + 18 * he + 27.0 * nHeads + 3.0 * dMlp;
+        double files = checkpoints + 1.0;
+        double nativeFloats = 4 * params + 3 * trainSize(p, trainFraction) * perRow + pairs * (3 * vocab + perRow);
+        double heapFloats = 3 * pairs * vocab + files * (pairs * p + 2 * params);
+        return new Footprint(Footprint.FLOAT * heapFloats, Footprint.FLOAT * nativeFloats,
+                "make p, d_mlp or d_model smaller, or take fewer checkpoints");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.circuitbook.generator.training;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,94 +45,121 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, boolean relu, dou
         trainer.checkKeys(Set.of("steps", "batch_size", "learning_rate", "seed", "restarts"), "the trainer section");
         verify.checkKeys(Set.of("represented_features", "antipodal_pairs", "regular_polygon"), "the verify section");
 
-        int n = positive(model, "n_features", null);
-        int d = positive(model, "d_hidden", null);
+        Integer n = SpecValues.required(model, "n_features", 1, SpecValues.MAX_FEATURES, "e.g. n_features: 5");
+        Integer d = SpecValues.required(model, "d_hidden", 1, SpecValues.MAX_WIDTH, "e.g. d_hidden: 2");
         String output = model.string("output", "relu");
-        if (!output.equals("relu") && !output.equals("linear")) {
-            model.error("output", "output must be relu or linear, got \"" + output + "\"", null);
+        if (output != null && !output.equals("relu") && !output.equals("linear")) {
+            model.error("output", "output must be relu or linear, got \"" + output + "\"",
+                    "relu: x' = ReLU(W^T W x + b); linear: x' = W^T W x + b");
+            output = null;
         }
-        double decay = data.number("importance_decay", 1.0);
-        if (decay <= 0 || decay > 1) {
-            data.error("importance_decay", "importance_decay must be in (0, 1], got " + decay, null);
-        }
-        List<Double> sparsities = data.numbers("sparsities");
-        if (sparsities == null || sparsities.isEmpty()) {
-            if (!data.has("sparsities")) {
-                data.error("sparsities", "missing required key \"sparsities\" in the data section",
-                        "list the sparsities to train, like 'sparsities: [0, 0.7, 0.9]'");
-            }
-            sparsities = List.of();
-        }
-        for (double s : sparsities) {
-            if (!(s >= 0 && s < 1)) {
-                data.error("sparsities", "every sparsity must be in [0, 1), got " + s, null);
-            }
-        }
-        if (sparsities.size() != sparsities.stream().distinct().count()) {
-            data.error("sparsities", "sparsities are listed twice", "list each sparsity once");
-        }
-        int steps = positive(trainer, "steps", 5000);
-        int batch = positive(trainer, "batch_size", 1024);
-        double lr = trainer.number("learning_rate", 1e-3);
-        if (lr <= 0) {
-            trainer.error("learning_rate", "learning_rate must be positive, got " + lr, null);
-        }
-        long seed = trainer.integer("seed", 0);
-        int restarts = positive(trainer, "restarts", 4);
-        Map<Double, Integer> represented = counts(verify, "represented_features", sparsities, n);
-        Map<Double, Integer> antipodal = counts(verify, "antipodal_pairs", sparsities, n / 2);
+        Double decay = SpecValues.real(data, "importance_decay", 1.0, SpecValues.Range.POSITIVE_FRACTION);
+        List<Double> sparsities = sparsities(data);
+        Integer steps = SpecValues.whole(trainer, "steps", 5000, 1, SpecValues.MAX_STEPS);
+        Integer batch = SpecValues.whole(trainer, "batch_size", 1024, 1, SpecValues.MAX_BATCH);
+        Double lr = SpecValues.real(trainer, "learning_rate", 1e-3, SpecValues.Range.LEARNING_RATE);
+        Integer seed = SpecValues.seed(trainer, "seed");
+        Integer restarts = SpecValues.whole(trainer, "restarts", 4, 1, SpecValues.MAX_RESTARTS);
+        List<Double> trained = sparsities == null ? List.of() : sparsities;
+        Map<Double, Integer> represented = counts(verify, "represented_features", trained, n, "n_features");
+        Map<Double, Integer> antipodal = counts(verify, "antipodal_pairs", trained, n == null ? null : n / 2,
+                "n_features / 2");
         List<Double> polygon = verify.numbers("regular_polygon");
         polygon = polygon == null ? List.of() : polygon;
         for (double s : polygon) {
-            if (!sparsities.contains(s)) {
-                verify.error("regular_polygon", "regular_polygon names sparsity " + s + ", which is not trained", null);
+            if (!Double.isNaN(s) && sparsities != null && !sparsities.contains(s)) {
+                verify.error("regular_polygon", "regular_polygon names sparsity " + s + ", which is not trained",
+                        "trained: " + sparsities);
             }
         }
-        if (!polygon.isEmpty() && d != 2) {
-            verify.error("regular_polygon", "regular_polygon needs d_hidden = 2, got " + d, null);
+        if (!polygon.isEmpty() && d != null && d != 2) {
+            verify.error("regular_polygon", "regular_polygon needs d_hidden = 2, got " + d,
+                    "only two hidden dimensions draw the features as a polygon");
+        }
+        if (n == null || d == null || output == null || decay == null || sparsities == null || steps == null
+                || batch == null || lr == null || seed == null || restarts == null || represented == null
+                || antipodal == null) {
+            return null; // each problem is recorded; ModelSpec.parse gives no spec
         }
         return new ToySuperpositionSpec(n, d, !output.equals("linear"), decay, List.copyOf(sparsities), steps, batch, lr,
                 seed, restarts, represented, antipodal, List.copyOf(polygon));
     }
 
-    /** A {sparsity: count} map under {@code key}, each sparsity trained and each count in [0, max]. */
-    private static Map<Double, Integer> counts(YamlMap verify, String key, List<Double> sparsities, int max) {
+    /** The required, non-empty list of distinct sparsities in [0, 1); null (recorded) when it is not. */
+    private static List<Double> sparsities(YamlMap data) {
+        if (!data.has("sparsities")) {
+            data.error("sparsities", "missing required key \"sparsities\" in the data section",
+                    "list the sparsities to train, like 'sparsities: [0, 0.7, 0.9]'");
+            return null;
+        }
+        List<Double> sparsities = data.numbers("sparsities");
+        if (sparsities == null || sparsities.contains(Double.NaN)) {
+            return null; // recorded by numbers()
+        }
+        if (sparsities.isEmpty()) {
+            data.error("sparsities", "sparsities lists no sparsity",
+                    "list the sparsities to train, like 'sparsities: [0, 0.7, 0.9]'");
+            return null;
+        }
+        if (sparsities.size() > SpecValues.MAX_MODELS) {
+            data.error("sparsities", "sparsities lists " + sparsities.size() + " sparsities, more than the limit of "
+                    + SpecValues.MAX_MODELS, "each sparsity trains and publishes a model of its own");
+            return null;
+        }
+        boolean valid = true;
+        for (double s : sparsities) {
+            if (!(s >= 0 && s < 1)) {
+                data.error("sparsities", "every sparsity must be in [0, 1), got " + s, null);
+                valid = false;
+            }
+        }
+        if (sparsities.size() != sparsities.stream().distinct().count()) {
+            data.error("sparsities", "sparsities are listed twice", "list each sparsity once");
+            valid = false;
+        }
+        return valid ? sparsities : null;
+    }
+
+    /**
+     * A {sparsity: count} map under {@code key}, each sparsity trained and each count a whole number in
+     * [0, max]; null (recorded) when any entry is not.
+     */
+    private static Map<Double, Integer> counts(YamlMap verify, String key, List<Double> sparsities, Integer max,
+                                               String maxName) {
         Map<Double, Integer> out = new LinkedHashMap<>();
         YamlMap map = verify.map(key);
+        boolean valid = true;
         for (String k : map.keys()) {
             double s;
             try {
                 s = Double.parseDouble(k);
             } catch (NumberFormatException e) {
-                map.error(k, key + " keys are sparsities, got \"" + k + "\"", null);
+                map.error(k, key + " keys are sparsities, got \"" + k + "\"", "e.g. " + key + ": {0.9: 2}");
+                valid = false;
                 continue;
             }
-            if (!sparsities.contains(s)) {
+            if (out.containsKey(s)) {
+                map.error(k, key + " names sparsity " + k + " twice", "name each sparsity once");
+                valid = false;
+            } else if (!sparsities.isEmpty() && !sparsities.contains(s)) {
                 map.error(k, key + " names sparsity " + k + ", which is not trained", "trained: " + sparsities);
+                valid = false;
             }
-            int count = map.integer(k, -1);
-            if (count < 0 || count > max) {
-                map.error(k, key + " at sparsity " + k + " must be between 0 and " + max, null);
+            BigDecimal count = map.exactNumber(k, "a whole number");
+            if (count == null) {
+                valid = false;
+                continue;
             }
-            out.put(s, count);
-        }
-        return out;
-    }
-
-    /** A positive integer; {@code fallback} null means the key is required. Each problem is reported once. */
-    private static int positive(YamlMap yaml, String key, Integer fallback) {
-        if (!yaml.has(key)) {
-            if (fallback == null) {
-                yaml.error(key, "missing required key \"" + key + "\"", null);
-                return 0;
+            if (max != null && (count.signum() < 0 || count.compareTo(BigDecimal.valueOf(max)) > 0
+                    || count.stripTrailingZeros().scale() > 0)) {
+                map.error(k, key + " at sparsity " + k + " must be a whole number between 0 and " + max + " ("
+                        + maxName + "), got " + SpecValues.shown(count), null);
+                valid = false;
+                continue;
             }
-            return fallback;
+            out.put(s, max == null ? 0 : count.intValue());
         }
-        int value = yaml.integer(key, Integer.MIN_VALUE);
-        if (value != Integer.MIN_VALUE && value <= 0) {
-            yaml.error(key, key + " must be a positive whole number, got " + value, null);
-        }
-        return value;
+        return valid ? out : null;
     }
 
     /** The importance of feature {@code i}: decay^i. */
@@ -174,6 +202,22 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, boolean relu, dou
     @Override
     public List<String> verify(List<TrainedModel> models) {
         return ToySuperpositionVerifier.verify(this, models);
+    }
+
+    /**
+     * Every restart's graph lives until the pilot ends, each with its parameters, optimizer state and a
+     * batch's input, hidden, output and target (with gradients and temporaries), beside a fixed evaluation
+     * batch; one sparsity trains at a time.
+     */
+    @Override
+    public Footprint footprint() {
+        double params = (double) nFeatures * dHidden + nFeatures;
+        double perRun = 4 * params + 3.0 * batchSize * (4.0 * nFeatures + dHidden);
+        double evaluation = 2.0 * ToySuperpositionTrainer.EVAL_BATCH * nFeatures;
+        double heap = 4.0 * batchSize * nFeatures + ToySuperpositionTrainer.EVAL_BATCH * (double) nFeatures
+                + 2 * sparsities.size() * params;
+        return new Footprint(Footprint.FLOAT * heap, Footprint.FLOAT * (restarts * perRun + evaluation),
+                "make batch_size, n_features or restarts smaller");
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class ToySuperpositionTrainer {
     private static final int CURVE_POINTS = 20;
     /** Restarts compete for the first PILOT_POINTS of CURVE_POINTS (a fifth of the steps). */
     private static final int PILOT_POINTS = 4;
-    private static final int EVAL_BATCH = 4096;
+    static final int EVAL_BATCH = 4096;
     private static final int PARITY_BATCH = 64;
 
     private ToySuperpositionTrainer() {

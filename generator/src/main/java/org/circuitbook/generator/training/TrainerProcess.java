@@ -16,9 +16,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * weights. The parent starts this process with one thread (fastest for these small models on shared
  * 2-core machines) and a small heap (ND4J frees native memory only when the Java GC runs), so a spec
  * trains to the same bytes wherever and however the build was started. Exit 0 with the weight files in
- * OUT_DIR, or 1 with the reason as the last line of standard error.
+ * OUT_DIR, or 1 with the reason as the last line of standard error, after {@link #REASON} (any failure,
+ * running out of memory included; a process killed from outside is reported from its exit status).
  */
 public final class TrainerProcess {
+    /** The trainer's Java heap; {@link Footprint} holds specs to a share of it. */
+    static final int HEAP_MB = 512;
+    /** Starts the last line of a failed run's standard error: the reason, for the parent to report. */
+    static final String REASON = "trainer failed: ";
     private TrainerProcess() {
     }
 
@@ -28,9 +33,10 @@ public final class TrainerProcess {
             System.exit(2);
         }
         Problems problems = new Problems(ModelCache.STAGE);
-        ModelSpec spec = ModelSpec.parse(args[1], args[2], Files.readString(Path.of(args[0])), problems);
+        ModelSpec spec = ModelSpec.parse(args[1], args[2], org.circuitbook.generator.content.ContentLoader.text(
+                Files.readString(Path.of(args[0]), java.nio.charset.StandardCharsets.UTF_8)), problems);
         if (spec == null || !problems.isEmpty()) {
-            System.err.println("the spec changed while the build was running; build again");
+            System.err.println(REASON + "the spec changed while the build was running; build again");
             System.exit(1);
         }
         Path out = Path.of(args[3]);
@@ -39,19 +45,72 @@ public final class TrainerProcess {
             for (TrainedModel m : spec.settings().train(spec)) {
                 Files.write(out.resolve(m.fileName()), m.bytes());
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) { // OutOfMemoryError and StackOverflowError too: the parent reports one line
             e.printStackTrace();
-            System.err.println(e instanceof ToySuperpositionTrainer.TrainingFailure ? e.getMessage() : String.valueOf(e));
+            System.err.println(REASON + reason(e));
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** What a failure comes to, in one line without a class name, for the parent's diagnostic. */
+    static String reason(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause()) { // JavaCPP wraps its OutOfMemoryError in other errors
+            if (t instanceof OutOfMemoryError) {
+                return "the trainer ran out of memory (" + firstLine(t.getMessage(), "no details") + ")";
+            }
+            if (t instanceof StackOverflowError) {
+                return "the trainer ran out of stack";
+            }
+            if (message == null && t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        if (e instanceof ToySuperpositionTrainer.TrainingFailure) {
+            return firstLine(e.getMessage(), "training failed");
+        }
+        return "the trainer stopped: " + firstLine(message, "an internal error with no message");
+    }
+
+    /**
+     * The reason for a failed run of this process, from its log (standard output and error) and exit status:
+     * the {@link #REASON} line it printed, or for a process that could not print one (killed, crashed in
+     * native code) what its status and log say. One line, never a stack frame.
+     */
+    static String reason(List<String> log, int exit) {
+        for (int i = log.size() - 1; i >= 0; i--) {
+            if (log.get(i).startsWith(REASON)) {
+                return log.get(i).substring(REASON.length());
+            }
+        }
+        if (log.stream().anyMatch(l -> l.contains("OutOfMemoryError") || l.contains("Cannot allocate memory"))) {
+            return "the trainer ran out of memory";
+        }
+        if (log.stream().anyMatch(l -> l.startsWith("# A fatal error has been detected"))) {
+            return "the trainer crashed in native code (exit status " + exit + ")";
+        }
+        if (exit > 128) {
+            return "the trainer was killed by signal " + (exit - 128)
+                    + (exit - 128 == 9 ? " (most likely the system ran out of memory)" : "");
+        }
+        return "the trainer exited with status " + exit;
+    }
+
+    /** The first line of a message, without the class names a wrapped exception puts in front of it. */
+    private static String firstLine(String message, String fallback) {
+        if (message == null || message.isBlank()) {
+            return fallback;
+        }
+        String line = message.strip().lines().findFirst().orElse(fallback);
+        return line.replaceAll("\\b(?:[a-z][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*", "").strip();
     }
 
     /** The command that runs this class with the parent's class path and Java. */
     static List<String> command(Path specFile, ModelSpec spec, Path out) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
+        cmd.add("-Xmx" + HEAP_MB + "m");
         if (Runtime.version().feature() >= 24) {
             // javacpp's native access is legal but noisy on recent JDKs
             cmd.add("--enable-native-access=ALL-UNNAMED");

@@ -53,8 +53,12 @@
     data.pages.forEach(function (page) {
       var pageWords = words(fold(page.title));
       page.sections.forEach(function (section) {
+        var url = new URL(page.href + (section.id ? "#" + section.id : ""), indexUrl);
+        if (url.protocol !== indexUrl.protocol) {
+          return; // a result is a page of this site; a javascript: or data: href never becomes a link
+        }
         out.push({
-          href: new URL(page.href + (section.id ? "#" + section.id : ""), indexUrl).href,
+          href: url.href,
           kicker: page.kicker,
           page: page.title,
           opening: !section.id,

@@ -253,14 +253,41 @@ class AuthoringCommandsTest {
                 + "(give the new chapter another title)\n", err.toString());
         assertEquals(before, Files.readString(root.resolve("content/chapters/01-first.md")));
 
-        assertEquals(1, run("new", "chapter", "¿¡ — !?"));
-        assertEquals("circuitbook: the title \"¿¡ — !?\" has no letters or digits to make a file name from\n",
-                err.toString());
+        assertEquals(2, run("new", "chapter", "¿¡ — !?"));
+        assertEquals("circuitbook: the title \"¿¡ — !?\" has no letters or digits to make a file name from"
+                + " (e.g. circuitbook new chapter \"Attention heads\")\n", err.toString());
 
         assertEquals(2, run("new", "chapter"));
         assertEquals("circuitbook: new needs what to create and its title, e.g. circuitbook new chapter \"Attention heads\"",
                 err.toString().lines().findFirst().orElseThrow());
         assertEquals(List.of("content/chapters/007-old.md", "content/chapters/008-second-one.md",
                 "content/chapters/01-first.md", "content/site.yaml"), files());
+    }
+
+    @Test
+    @DisplayName("new chapter refuses, as usage errors, a title too long, empty, of punctuation only or with control characters")
+    void newChapterTitles() throws IOException {
+        FixtureSite.write(root, SITE);
+        List<String> before = files();
+        assertEquals(2, run("new", "chapter", "a".repeat(10_000)));
+        assertEquals("circuitbook: the title is 10000 characters long; the limit is 200 (shorten it: the summary:"
+                + " line of the chapter's front matter can say more)\n", err.toString());
+        assertEquals(2, run("new", "chapter", ""));
+        assertEquals("circuitbook: the title \"\" has no letters or digits to make a file name from"
+                + " (e.g. circuitbook new chapter \"Attention heads\")\n", err.toString());
+        assertEquals(2, run("new", "chapter", " \t\n "));
+        assertEquals("circuitbook: the title \"\" has no letters or digits to make a file name from"
+                + " (e.g. circuitbook new chapter \"Attention heads\")\n", err.toString());
+        assertEquals(2, run("new", "chapter", "Bell\u0007s"));
+        assertEquals("circuitbook: the title holds the control character U+0007 (write it as plain text)\n", err.toString());
+        // each of these 40 characters reads as three letters: within the title's limit, past the file name's
+        assertEquals(2, run("new", "chapter", "\u3392".repeat(40)));
+        assertEquals("circuitbook: the title's file name would be 120 characters long; the limit is 100 (shorten the title)\n",
+                err.toString());
+        assertEquals("", out.toString());
+        assertEquals(before, files(), "nothing was written");
+
+        assertEquals(0, run("new", "chapter", "b".repeat(100)));
+        assertEquals("content/chapters/01-" + "b".repeat(100) + ".md\n", out.toString());
     }
 }

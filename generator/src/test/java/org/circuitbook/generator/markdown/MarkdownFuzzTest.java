@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -70,8 +71,68 @@ class MarkdownFuzzTest {
         renderingNeverFailsWithAnythingButDiagnostics("[x](é ü 中 🙂.png) ![y](images/中.svg)");
     }
 
-    @Property(tries = 3000)
+    /** The book's own chapters, to mutate: real documents exercise what fragments alone never assemble. */
+    static final List<String> CHAPTERS = bookChapters();
+
+    private static List<String> bookChapters() {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("../content/chapters"))) {
+            return s.filter(p -> p.toString().endsWith(".md")).sorted().map(p -> {
+                try {
+                    String text = Files.readString(p);
+                    return text.substring(text.indexOf("\n---\n") + 5); // the body, without front matter
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A chapter of the book mutated 1 to 8 times: a range cut, moved, duplicated or replaced by a fragment, or
+     * one character swapped for markup. The issue's adversary mutated 2,000 chapters this way.
+     */
+    @Provide
+    Arbitrary<String> mutatedChapters() {
+        Arbitrary<int[]> edit = Arbitraries.integers().between(0, Integer.MAX_VALUE).array(int[].class).ofSize(4);
+        return Combinators.combine(Arbitraries.integers().between(0, CHAPTERS.size() - 1), edit.list().ofMinSize(1).ofMaxSize(8))
+                .as((chapter, edits) -> {
+                    String doc = CHAPTERS.get(chapter);
+                    for (int[] e : edits) {
+                        int a = e[1] % (doc.length() + 1);
+                        int b = Math.min(doc.length(), a + e[2] % 400);
+                        String cut = doc.substring(a, b);
+                        String fragment = FRAGMENTS.get(e[3] % FRAGMENTS.size());
+                        doc = switch (e[0] % 5) {
+                            case 0 -> doc.substring(0, a) + doc.substring(b); // delete
+                            case 1 -> doc.substring(0, a) + doc.substring(b) + cut; // move to the end
+                            case 2 -> doc.substring(0, b) + cut + doc.substring(b); // duplicate
+                            case 3 -> doc.substring(0, a) + fragment + doc.substring(b); // replace
+                            default -> doc.substring(0, a) + fragment + doc.substring(a); // insert
+                        };
+                    }
+                    return doc;
+                });
+    }
+
+    @Property
+    void mutatedChaptersFailOnlyWithDiagnostics(@ForAll("mutatedChapters") String body) {
+        renderingNeverFailsWithAnythingButDiagnostics(body);
+    }
+
+    /**
+     * Tries come from {@code jqwik.tries.default} (src/test/resources/junit-platform.properties: 1,000 in
+     * {@code mvn verify}); the nightly-sized run is {@code -Djqwik.tries.default=10000} (README "Security and
+     * safety"). A document that takes over 30 s counts as a hang.
+     */
+    @Property
     void renderingNeverFailsWithAnythingButDiagnostics(@ForAll("documents") String body) {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> parseCheckAndRender(body), () -> "hung on a document of " + body.length() + " characters");
+    }
+
+    private static void parseCheckAndRender(String body) {
         Chapter chapter = new Chapter("content/chapters/01-fuzz.md", "fuzz",
                 new FrontMatter("Fuzz", "", List.of(), null, "", false, true), body);
         ParsedChapter parsed = new ParsedChapter(chapter, MARKDOWN.parse(body));

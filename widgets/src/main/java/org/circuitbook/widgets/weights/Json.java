@@ -13,8 +13,15 @@ import java.util.Map;
  * because it must also run in the browser, where TeaVM has no JSON library and regex is expensive.
  */
 public final class Json {
+    /**
+     * Arrays and objects nested deeper than this are rejected: the parser recurses, and a hostile header of a
+     * million '[' must fail with a message, not overflow the stack. The project's own JSON nests 5 deep.
+     */
+    public static final int MAX_DEPTH = 64;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -46,9 +53,13 @@ public final class Json {
         char c = text.charAt(pos);
         switch (c) {
             case '{':
-                return object();
             case '[':
-                return array();
+                if (++depth > MAX_DEPTH) {
+                    throw error("nested deeper than " + MAX_DEPTH + " levels");
+                }
+                Object nested = c == '{' ? object() : array();
+                depth--;
+                return nested;
             case '"':
                 return string();
             case 't':
@@ -78,7 +89,12 @@ public final class Json {
             if (peek() != '"') {
                 throw error("expected a string key");
             }
+            int keyAt = pos;
             String key = string();
+            if (map.containsKey(key)) {
+                pos = keyAt;
+                throw error("duplicate key \"" + key + "\"");
+            }
             skipSpace();
             expect(':');
             skipSpace();
@@ -141,7 +157,17 @@ public final class Json {
                         if (pos + 4 > text.length()) {
                             throw error("truncated \\u escape");
                         }
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                        int code = 0;
+                        for (int i = 0; i < 4; i++) {
+                            char h = text.charAt(pos + i);
+                            int digit = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                    : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+                            if (digit < 0) {
+                                throw error("invalid \\u escape");
+                            }
+                            code = code * 16 + digit;
+                        }
+                        sb.append((char) code);
                         pos += 4;
                         break;
                     default:

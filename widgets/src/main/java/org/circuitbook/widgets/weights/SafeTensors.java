@@ -22,8 +22,6 @@ import org.circuitbook.widgets.tensor.Tensor;
  */
 public final class SafeTensors {
     public static final String METADATA_KEY = "__metadata__";
-    /** A header larger than this is rejected rather than allocated (the reference reader uses 100 MB). */
-    static final long MAX_HEADER = 100_000_000L;
 
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
@@ -99,116 +97,44 @@ public final class SafeTensors {
         return out;
     }
 
-    /** Parses a safetensors file; throws {@link IllegalArgumentException} saying what is malformed. */
+    /**
+     * Parses a safetensors file after {@link SafeTensorsValidator} has checked all of it; throws
+     * {@link IllegalArgumentException} saying what is malformed, or that a tensor is not F32 (the only dtype
+     * the project's models use).
+     */
     public static SafeTensors fromBytes(byte[] bytes) {
-        if (bytes.length < 8) {
-            throw new IllegalArgumentException("safetensors: file is " + bytes.length
-                    + " bytes, shorter than the 8-byte header length");
-        }
-        long headerLength = readLong(bytes, 0);
-        if (headerLength < 0 || headerLength > MAX_HEADER || 8 + headerLength > bytes.length) {
-            throw new IllegalArgumentException("safetensors: header length " + headerLength
-                    + " does not fit a file of " + bytes.length + " bytes");
-        }
-        int dataStart = 8 + (int) headerLength;
-        Object parsed = Json.parse(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8).trim());
-        if (!(parsed instanceof Map<?, ?> header)) {
-            throw new IllegalArgumentException("safetensors: header is not a JSON object");
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
+        SafeTensorsValidator.Header header = SafeTensorsValidator.validate(bytes);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        long dataLength = bytes.length - dataStart;
-        for (Map.Entry<?, ?> e : header.entrySet()) {
-            String name = (String) e.getKey();
-            if (METADATA_KEY.equals(name)) {
-                if (!(e.getValue() instanceof Map<?, ?> meta)) {
-                    throw new IllegalArgumentException("safetensors: " + METADATA_KEY + " is not an object");
-                }
-                for (Map.Entry<?, ?> m : meta.entrySet()) {
-                    if (!(m.getValue() instanceof String s)) {
-                        throw new IllegalArgumentException("safetensors: metadata value \"" + m.getKey()
-                                + "\" is not a string");
-                    }
-                    metadata.put((String) m.getKey(), s);
-                }
-                continue;
+        for (SafeTensorsValidator.Entry e : header.tensors()) {
+            if (!"F32".equals(e.dtype())) {
+                throw new IllegalArgumentException("safetensors: tensor \"" + e.name() + "\" has dtype " + e.dtype()
+                        + "; only F32 is supported");
             }
-            tensors.put(name, readTensor(name, e.getValue(), bytes, dataStart, dataLength));
-        }
-        return new SafeTensors(tensors, metadata);
-    }
-
-    private static Tensor readTensor(String name, Object infoValue, byte[] bytes, int dataStart, long dataLength) {
-        if (!(infoValue instanceof Map<?, ?> info)) {
-            throw new IllegalArgumentException("safetensors: entry \"" + name + "\" is not an object");
-        }
-        Object dtype = info.get("dtype");
-        if (!"F32".equals(dtype)) {
-            throw new IllegalArgumentException("safetensors: tensor \"" + name + "\" has dtype " + dtype
-                    + "; only F32 is supported");
-        }
-        List<?> shapeList = asList(info.get("shape"), name, "shape");
-        List<?> offsets = asList(info.get("data_offsets"), name, "data_offsets");
-        int[] shape = new int[shapeList.size()];
-        long count = 1;
-        for (int i = 0; i < shape.length; i++) {
-            long d = asLong(shapeList.get(i), name, "shape");
-            if (d < 0 || d > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("safetensors: tensor \"" + name + "\" has dimension " + d);
+            int[] shape = new int[e.shape().length];
+            for (int i = 0; i < shape.length; i++) {
+                if (e.shape()[i] > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("safetensors: tensor \"" + e.name() + "\" has dimension "
+                            + e.shape()[i] + ", too large for this reader");
+                }
+                shape[i] = (int) e.shape()[i];
             }
-            shape[i] = (int) d;
-            count *= d;
+            // the validator checked that the range lies in the file and holds exactly the shape's floats
+            float[] data = new float[(int) ((e.end() - e.begin()) / 4)];
+            int p = header.dataStart() + (int) e.begin();
+            for (int i = 0; i < data.length; i++) {
+                int bits = (bytes[p] & 0xff) | (bytes[p + 1] & 0xff) << 8 | (bytes[p + 2] & 0xff) << 16
+                        | (bytes[p + 3] & 0xff) << 24;
+                data[i] = Float.intBitsToFloat(bits);
+                p += 4;
+            }
+            tensors.put(e.name(), Tensor.of(data, shape));
         }
-        if (offsets.size() != 2) {
-            throw new IllegalArgumentException("safetensors: tensor \"" + name + "\" data_offsets must be [begin, end]");
-        }
-        long begin = asLong(offsets.get(0), name, "data_offsets");
-        long end = asLong(offsets.get(1), name, "data_offsets");
-        if (begin < 0 || end < begin || end > dataLength) {
-            throw new IllegalArgumentException("safetensors: tensor \"" + name + "\" data_offsets [" + begin
-                    + ", " + end + "] fall outside the " + dataLength + "-byte data section");
-        }
-        if (end - begin != 4 * count) {
-            throw new IllegalArgumentException("safetensors: tensor \"" + name + "\" has " + (end - begin)
-                    + " bytes of data but its shape needs " + (4 * count));
-        }
-        float[] data = new float[(int) count];
-        int p = dataStart + (int) begin;
-        for (int i = 0; i < data.length; i++) {
-            int bits = (bytes[p] & 0xff) | (bytes[p + 1] & 0xff) << 8 | (bytes[p + 2] & 0xff) << 16
-                    | (bytes[p + 3] & 0xff) << 24;
-            data[i] = Float.intBitsToFloat(bits);
-            p += 4;
-        }
-        return Tensor.of(data, shape);
-    }
-
-    private static List<?> asList(Object value, String name, String field) {
-        if (!(value instanceof List<?> list)) {
-            throw new IllegalArgumentException("safetensors: tensor \"" + name + "\" has no " + field + " list");
-        }
-        return list;
-    }
-
-    private static long asLong(Object value, String name, String field) {
-        if (!(value instanceof Long l)) {
-            throw new IllegalArgumentException("safetensors: tensor \"" + name + "\" " + field
-                    + " holds a non-integer " + value);
-        }
-        return l;
+        return new SafeTensors(tensors, header.metadata());
     }
 
     private static void writeLong(byte[] out, int at, long value) {
         for (int i = 0; i < 8; i++) {
             out[at + i] = (byte) (value >>> (8 * i));
         }
-    }
-
-    private static long readLong(byte[] in, int at) {
-        long value = 0;
-        for (int i = 7; i >= 0; i--) {
-            value = (value << 8) | (in[at + i] & 0xffL);
-        }
-        return value;
     }
 }
