@@ -6,7 +6,7 @@ import com.vladsch.flexmark.util.sequence.Html5Entities;
 
 /**
  * Which URLs a chapter may put in an {@code href} or a {@code src}: relative ones, and absolute ones whose
- * scheme is on an allow-list ({@code http}, {@code https}; {@code mailto} for links). Everything else, above
+ * scheme is on an allow-list ({@code http}, {@code https} and {@code mailto}, for links only). Everything else, above
  * all {@code javascript:}, {@code vbscript:} and {@code data:}, is refused by the check stage and neutralised
  * again by the renderer. No {@code data:} URL is allowed, not even for an image: an image is a file in
  * {@code content/}, published only after the file checks, and a {@code data:} document can carry HTML or SVG
@@ -22,7 +22,9 @@ public final class UrlPolicy {
     /** Where a URL is used: what may follow {@code <a href=} or {@code <img src=}. */
     public enum Use {
         LINK(Set.of("http", "https", "mailto"), "links may be http(s), mailto or relative"),
-        IMAGE(Set.of("http", "https"), "images are files in content/, e.g. images/plot.png, or http(s) URLs");
+        // no scheme at all: the pages' CSP (img-src 'self') would block another host's image, and offline
+        // readers could not load it
+        IMAGE(Set.of(), "images are files in content/, e.g. images/plot.png: pages load nothing from other hosts");
 
         final Set<String> schemes;
         final String hint;
@@ -43,6 +45,9 @@ public final class UrlPolicy {
     /** True when {@code url} (as the HTML attribute's value, before character references are decoded) may be used. */
     public static boolean allowed(String url, Use use) {
         String scheme = scheme(url);
+        if (use == Use.IMAGE && withoutControls(decodeReferences(url)).replace('\\', '/').startsWith("//")) {
+            return false; // //host/x.png: another host, whatever the scheme
+        }
         return scheme == null || use.schemes.contains(scheme);
     }
 

@@ -75,7 +75,7 @@ class BibFuzzTest {
         parsingAndFormattingNeverThrow(SEED);
     }
 
-    @Property(tries = 200)
+    @Property // tries: jqwik.tries.default (1,000 in mvn verify; 10,000 in the nightly-sized run)
     void parsingAndFormattingNeverThrow(@ForAll("mutated") String bib) {
         List<BibProblem> problems = new ArrayList<>();
         Bibliography b = Bibliography.parse("refs.bib", bib, problems::add);

@@ -38,11 +38,14 @@ class SafeMarkupTest {
     }
 
     @Test
-    @DisplayName("allows no mailto: or data: image")
+    @DisplayName("allows images from content/ only: no mailto:, data:, http(s): or //host image")
     void images() {
         assertFalse(UrlPolicy.allowed("mailto:a@b.c", UrlPolicy.Use.IMAGE));
         assertFalse(UrlPolicy.allowed("data:image/png;base64,AA", UrlPolicy.Use.IMAGE));
-        assertTrue(UrlPolicy.allowed("https://example.com/x.png", UrlPolicy.Use.IMAGE));
+        assertFalse(UrlPolicy.allowed("https://example.com/x.png", UrlPolicy.Use.IMAGE));
+        assertFalse(UrlPolicy.allowed("//example.com/x.png", UrlPolicy.Use.IMAGE));
+        assertFalse(UrlPolicy.allowed("\\\\example.com/x.png", UrlPolicy.Use.IMAGE));
+        assertTrue(UrlPolicy.allowed("images/x.png", UrlPolicy.Use.IMAGE));
     }
 
     @Test
