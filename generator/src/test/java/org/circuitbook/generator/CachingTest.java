@@ -16,18 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Training is cached outside site/")
 class CachingTest {
-    private static final String SITE = """
-            -- content/site.yaml --
-            title: Cached
-            -- content/chapters/01-a.md --
-            ---
-            title: A
-            ---
-            :::{widget} superposition
-            :model: toy
-            :::
-            -- content/models/toy.yaml --
-            """ + FixtureSite.TINY_SPEC;
+    private static final String SITE = FixtureSite.TOY_WIDGET_SITE;
 
     private static List<String> trainLines(FixtureSite site) {
         return site.log.stream().filter(l -> l.startsWith("  train ")).toList();

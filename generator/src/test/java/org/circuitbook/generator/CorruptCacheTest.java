@@ -24,18 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @DisplayName("A malformed cached weights file whose checksum matches")
 class CorruptCacheTest {
-    private static final String SITE = """
-            -- content/site.yaml --
-            title: Cached
-            -- content/chapters/01-a.md --
-            ---
-            title: A
-            ---
-            :::{widget} superposition
-            :model: toy
-            :::
-            -- content/models/toy.yaml --
-            """ + FixtureSite.TINY_SPEC;
+    private static final String SITE = FixtureSite.TOY_WIDGET_SITE;
     private static final String HINT = " (nothing was published; run the build with --retrain toy to train it again)";
 
     @TempDir

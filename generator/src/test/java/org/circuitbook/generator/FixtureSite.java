@@ -31,6 +31,20 @@ public final class FixtureSite {
               restarts: 1
             """;
 
+    /** A one-chapter site whose one widget runs the {@link #TINY_SPEC} model "toy": the smallest site that trains. */
+    public static final String TOY_WIDGET_SITE = """
+            -- content/site.yaml --
+            title: Cached
+            -- content/chapters/01-a.md --
+            ---
+            title: A
+            ---
+            :::{widget} superposition
+            :model: toy
+            :::
+            -- content/models/toy.yaml --
+            """ + TINY_SPEC;
+
     public final Path root;
     public final List<String> log = new ArrayList<>();
 

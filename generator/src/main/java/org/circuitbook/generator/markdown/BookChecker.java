@@ -162,7 +162,7 @@ public final class BookChecker {
         if (spec.kind() == Directives.Kind.ADMONITION && label != null && MystBlockParsers.labelProblem(label.value()) != null) {
             // figures, tables and equations are checked as BookIndex registers them; an admonition's label is its id
             problems.add(path, label.line(), label.column(), MystBlockParsers.labelProblem(label.value()),
-                    "labels are letters and digits of any script, emoji and symbols, and - _ . : (no spaces)");
+                    MystBlockParsers.LABEL_HINT);
         }
         DirectiveBlock.Option cls = d.options().get("class");
         if (spec.kind() == Directives.Kind.ADMONITION && cls != null && !cls.value().equals("dropdown")) {

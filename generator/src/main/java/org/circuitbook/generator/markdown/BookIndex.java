@@ -157,8 +157,7 @@ public final class BookIndex {
                           ParsedChapter parsed, int line, Problems problems) {
         String bad = MystBlockParsers.labelProblem(label);
         if (bad != null) {
-            problems.add(parsed.chapter().path(), line, 1, bad, "labels are letters and digits of any script, emoji"
-                    + " and symbols, and - _ . : (no spaces), e.g. fig-residual-stream");
+            problems.add(parsed.chapter().path(), line, 1, bad, MystBlockParsers.LABEL_HINT);
             return;
         }
         Target previous = labels.get(label);

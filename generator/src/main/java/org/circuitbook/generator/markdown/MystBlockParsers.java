@@ -59,6 +59,10 @@ final class MystBlockParsers {
         return true;
     }
 
+    /** The hint that goes with {@link #labelProblem}. */
+    static final String LABEL_HINT = "labels are letters and digits of any script, emoji and symbols, and - _ . :"
+            + " (no spaces), e.g. fig-residual-stream";
+
     /** Why {@code s} is not a label, for a diagnostic; null when it is one. */
     static String labelProblem(String s) {
         if (isLabel(s)) {

@@ -23,7 +23,11 @@ public final class Nesting {
      * line opens (a minute for 10,000 {@code "- "}), so such lines are found by this scan before parsing.
      */
     static int tooDeepLine(String text) {
-        int lineStart = 0;
+        return tooDeepLine(text, 0);
+    }
+
+    private static int tooDeepLine(String text, int from) {
+        int lineStart = from;
         while (lineStart < text.length()) {
             int end = text.indexOf('\n', lineStart);
             end = end < 0 ? text.length() : end;
@@ -68,13 +72,16 @@ public final class Nesting {
 
     /** {@code text} with every line {@link #tooDeepLine} finds blanked (line numbers kept), for a cheap parse. */
     static String withoutTooDeepLines(String text) {
-        String t = text;
-        for (int at = tooDeepLine(t); at >= 0; at = tooDeepLine(t)) {
-            int start = t.lastIndexOf('\n', at) + 1;
-            int end = t.indexOf('\n', at);
-            t = t.substring(0, start) + (end < 0 ? "" : t.substring(end));
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        for (int at = tooDeepLine(text, 0); at >= 0; ) {
+            int start = text.lastIndexOf('\n', at) + 1;
+            int end = text.indexOf('\n', at);
+            out.append(text, copied, start);
+            copied = end < 0 ? text.length() : end;
+            at = end < 0 ? -1 : tooDeepLine(text, end + 1);
         }
-        return t;
+        return out.append(text, copied, text.length()).toString();
     }
 
     /** Adds a problem at the first node nested deeper than {@link #LIMIT}; returns whether it found one. */
