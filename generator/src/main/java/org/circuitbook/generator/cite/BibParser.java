@@ -4,6 +4,7 @@ import org.jbibtex.BibTeXDatabase;
 import org.jbibtex.BibTeXEntry;
 import org.jbibtex.BibTeXParser;
 import org.jbibtex.BibTeXString;
+import org.jbibtex.CrossReferenceValue;
 import org.jbibtex.Key;
 import org.jbibtex.ParseException;
 import org.jbibtex.Token;
@@ -217,6 +218,16 @@ final class BibParser extends BibTeXParser {
     }
 
     private void inheritCrossrefs(Map<String, Parsed> entries) {
+        // jbibtex links a crossref it resolved inside one chunk to the entry itself, and its getField
+        // follows that link without end on a self-reference or a cycle (and casts an unresolved one):
+        // every crossref becomes an unlinked CrossReferenceValue; the parent's fields are copied below.
+        for (Parsed p : entries.values()) {
+            Value ref = p.entry().getFields().get(BibTeXEntry.KEY_CROSSREF);
+            if (ref != null) {
+                Value key = ref instanceof CrossReferenceValue linked ? linked.getValue() : ref;
+                p.entry().addField(BibTeXEntry.KEY_CROSSREF, new CrossReferenceValue(key, null));
+            }
+        }
         for (Parsed p : entries.values()) {
             Value ref = p.entry().getFields().get(BibTeXEntry.KEY_CROSSREF);
             if (ref == null) {
@@ -224,6 +235,8 @@ final class BibParser extends BibTeXParser {
             }
             Parsed parent = entries.get(ref.toUserString().trim().toLowerCase(Locale.ROOT));
             if (parent == p) {
+                report(p.line(), p.column(), "Entry '" + p.entry().getKey().getValue() + "' has crossref to itself",
+                        "Remove the crossref field, or point it at the proceedings or book entry.");
                 continue;
             }
             if (parent == null) {

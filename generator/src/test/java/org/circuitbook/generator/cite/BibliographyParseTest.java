@@ -90,6 +90,26 @@ class BibliographyParseTest {
     }
 
     @Test
+    @DisplayName("A crossref to the entry itself is reported, and crossref cycles are formatted without looping")
+    void crossrefToItselfAndCycles() {
+        String bib = """
+                @inproceedings{self, author = {Smith, Jane}, title = {Self}, crossref = {self}}
+                @inproceedings{a, author = {Doe, John}, title = {A}, year = 2020, crossref = {b}}
+                @proceedings{b, editor = {Roe, Richard}, title = {B}, year = 2021, crossref = {a}}
+                """;
+        List<BibProblem> problems = new ArrayList<>();
+        Bibliography parsed = Bibliography.parse("refs.bib", bib, problems::add);
+        assertEquals(List.of(
+                new BibProblem(1, 1, "Entry 'self' has crossref to itself",
+                        "Remove the crossref field, or point it at the proceedings or book entry."),
+                new BibProblem(1, 1, "Entry 'self' has no year", "Add year = {...}; without it APA prints \"n.d.\".")),
+                problems);
+        assertEquals("(Smith, n.d.)", parsed.citation(List.of(CiteItem.of("self"))));
+        assertEquals("(Doe, 2020)", parsed.citation(List.of(CiteItem.of("a"))));
+        assertTrue(parsed.reference("b").contains("B"));
+    }
+
+    @Test
     @DisplayName("Reports entries without year, title or author and still keeps them")
     void missingFields() {
         String bib = """
