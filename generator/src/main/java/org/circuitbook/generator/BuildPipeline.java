@@ -1,6 +1,7 @@
 package org.circuitbook.generator;
 
 import java.nio.file.Path;
+import org.circuitbook.widgets.figures.Widgets;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -21,9 +22,19 @@ public final class BuildPipeline {
      * null, is the published site's URL, overriding site.yaml's {@code url} (checked by the caller with
      * {@code SiteConfig.urlProblem}).
      */
-    public record Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers, String baseUrl) {
+    public record Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers, String baseUrl,
+                          Widgets widgets) {
         public Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers) {
             this(root, out, cache, retrain, trainers, null);
+        }
+
+        public Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers, String baseUrl) {
+            this(root, out, cache, retrain, trainers, baseUrl, Widgets.BOOK);
+        }
+
+        /** These options for a site whose chapters may also use {@code more} widgets (a test's, or a site's own). */
+        public Options withWidgets(org.circuitbook.widgets.widget.Widget... more) {
+            return new Options(root, out, cache, retrain, trainers, baseUrl, widgets.with(more));
         }
 
         public static Options defaults(Path root) {
@@ -33,7 +44,7 @@ public final class BuildPipeline {
 
         /** These options with the site published at {@code url}. */
         public Options withBaseUrl(String url) {
-            return new Options(root, out, cache, retrain, trainers, url);
+            return new Options(root, out, cache, retrain, trainers, url, widgets);
         }
 
         /** The output directory, with what it must never replace (the sources, the project, the cache). */

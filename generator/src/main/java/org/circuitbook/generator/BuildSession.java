@@ -31,6 +31,7 @@ import org.circuitbook.generator.math.CachedTypesetter;
 import org.circuitbook.generator.math.KatexAssets;
 import org.circuitbook.generator.render.PageRenderer;
 import org.circuitbook.generator.render.StaticWidgets;
+import org.circuitbook.widgets.figures.Widgets;
 import org.circuitbook.generator.training.ModelCache;
 import org.circuitbook.generator.training.ModelSpec;
 import org.circuitbook.generator.training.TrainedSet;
@@ -123,7 +124,7 @@ public final class BuildSession implements AutoCloseable {
             parsed.clear();
             parsed.putAll(seen);
             try {
-                return new BookChecker(content.contentDir(), content.models(), cites, math()).check(chapters);
+                return new BookChecker(content.contentDir(), content.models(), cites, math(), options.widgets()).check(chapters);
             } finally {
                 math().save();
             }
@@ -218,7 +219,15 @@ public final class BuildSession implements AutoCloseable {
         PageRenderer pages = new PageRenderer(config, markdown, cites.citedOnly(book.cited()), new WidgetFigures() {
             @Override
             public Map<String, String> attributes(DirectiveBlock widget) {
-                return figureAttributes(widget, files);
+                return figureAttributes(widget, files, options.widgets());
+            }
+
+            @Override
+            public Integer maxWidth(DirectiveBlock widget) {
+                DirectiveBlock.Option height = widget.options().get("height");
+                org.circuitbook.widgets.widget.Widget w = options.widgets().get(widget.argument());
+                return height == null || w == null ? null
+                        : (int) Math.round(Integer.parseInt(height.value()) * (double) w.width() / w.height());
             }
 
             @Override
@@ -226,14 +235,14 @@ public final class BuildSession implements AutoCloseable {
                 DirectiveBlock.Option model = widget.options().get("model");
                 TrainedSet set = model == null ? null : byName.get(model.value());
                 if (set == null) {
-                    return StaticWidgets.fallback(widget, byName);
+                    return StaticWidgets.fallback(widget, byName, options.widgets());
                 }
                 StringBuilder key = new StringBuilder(widget.argument());
                 widget.options().forEach((k, v) -> key.append('\n').append(k).append('=').append(v.value()));
                 Map<String, Fallback> drawn = fallbacks.computeIfAbsent(set, s -> new HashMap<>());
                 String k = key.toString();
                 if (!drawn.containsKey(k)) {
-                    drawn.put(k, StaticWidgets.fallback(widget, byName));
+                    drawn.put(k, StaticWidgets.fallback(widget, byName, options.widgets()));
                 }
                 return drawn.get(k);
             }
@@ -325,7 +334,7 @@ public final class BuildSession implements AutoCloseable {
     }
 
     static Map<String, String> figureAttributes(DirectiveBlock widget,
-                                                Map<String, List<TrainedSet.PublishedFile>> published) {
+                                                Map<String, List<TrainedSet.PublishedFile>> published, Widgets widgets) {
         Map<String, String> attrs = new LinkedHashMap<>();
         String model = widget.options().get("model").value();
         attrs.put("model", model);
@@ -333,12 +342,8 @@ public final class BuildSession implements AutoCloseable {
         attrs.put("weights", String.join(" ", published.get(model).stream().map(TrainedSet.PublishedFile::url).toList()));
         attrs.put("integrity", String.join(" ",
                 published.get(model).stream().map(TrainedSet.PublishedFile::integrity).toList()));
-        for (String key : List.of("sparsity", "view", "head", "metric", "d_sae", "l1", "height")) {
-            DirectiveBlock.Option option = widget.options().get(key);
-            if (option != null) {
-                attrs.put(key, option.value());
-            }
-        }
+        // every option the widget declares, as the chapter wrote it (the live figure reads them all)
+        attrs.putAll(StaticWidgets.optionValues(widgets.get(widget.argument()), widget));
         return attrs;
     }
 }

@@ -1,5 +1,6 @@
 package org.circuitbook.generator;
 
+import org.circuitbook.widgets.figures.Widgets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -43,7 +44,7 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with a misspelt widget name fails at the directive, listing the known widgets")
     void unknownWidget() throws IOException {
-        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: activation-patching, attention-patterns, circuits, grokking, sae-explorer, superposition)"),
+        assertEquals(List.of("content/chapters/01-a.md:5:1: check: unknown widget \"superpositon\" (known: " + String.join(", ", Widgets.BOOK.names()) + ")"),
                 errors(SITE + SPEC + """
                         -- content/chapters/01-a.md --
                         ---

@@ -1,5 +1,6 @@
 package org.circuitbook.generator;
 
+import org.circuitbook.widgets.figures.Widgets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,8 +49,27 @@ class ReproducibleBuildTest {
         }
         assertEquals(5, a.log.stream().filter(l -> l.startsWith("  train ")).count(), String.join("\n", a.log));
         assertTrue(a.siteFiles().size() > 40, "a whole site: " + a.siteFiles());
+        assertEquals(new java.util.TreeSet<>(Widgets.BOOK.names()), widgetsOn(a.site()),
+                "the fixture's pages hold every registered widget");
         assertEquals(List.of(), differences(a.site(), b.site()),
                 "files that differ between two clean builds of the same sources");
+    }
+
+    /** The widget names of every {@code <figure data-widget>} on the site's pages. */
+    static java.util.Set<String> widgetsOn(Path site) {
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        java.util.regex.Pattern figure = java.util.regex.Pattern.compile("<figure [^>]*data-widget=\"([^\"]+)\"");
+        try (java.util.stream.Stream<Path> files = Files.walk(site)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".html")).toList()) {
+                java.util.regex.Matcher m = figure.matcher(Files.readString(p));
+                while (m.find()) {
+                    found.add(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return found;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.circuitbook.generator.markdown;
 
 import java.nio.file.Path;
+import org.circuitbook.widgets.figures.Widgets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -27,8 +28,16 @@ public final class BookChecker {
     private final Map<String, ModelSpec> models;
     private final Citations citations;
     private final MathTypesetter math;
+    private final Widgets widgets;
 
     public BookChecker(Path contentDir, Map<String, ModelSpec> models, Citations citations, MathTypesetter math) {
+        this(contentDir, models, citations, math, Widgets.BOOK);
+    }
+
+    /** A checker for a site whose chapters may use {@code widgets}. */
+    public BookChecker(Path contentDir, Map<String, ModelSpec> models, Citations citations, MathTypesetter math,
+                       Widgets widgets) {
+        this.widgets = widgets;
         this.linkedFiles = new LinkedFiles(contentDir);
         this.models = models;
         this.citations = citations;
@@ -146,7 +155,7 @@ public final class BookChecker {
             return;
         }
         if (spec.kind() == Directives.Kind.WIDGET) {
-            WidgetChecks.check(path, d, models, problems);
+            WidgetChecks.check(path, d, models, widgets, problems);
             return;
         }
         for (Map.Entry<String, DirectiveBlock.Option> o : d.options().entrySet()) {

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.circuitbook.widgets.widget.WidgetRegistry;
 
 /**
  * Every directive the book understands, with the options each accepts. One table, checked by the
@@ -40,11 +39,8 @@ public final class Directives {
         add(new Spec("margin", Kind.MARGIN, Set.of("class"), false, null));
         add(new Spec("aside", Kind.MARGIN, Set.of("class"), false, null));
         add(new Spec("math", Kind.MATH, Set.of("label", "name"), false, null));
-        Set<String> widgetOptions = new TreeSet<>(Set.of("label", "name"));
-        for (String w : WidgetRegistry.names()) {
-            widgetOptions.addAll(WidgetRegistry.get(w).options());
-        }
-        add(new Spec("widget", Kind.WIDGET, widgetOptions, true, "the widget name"));
+        // a widget's own options are its Widget's, checked by WidgetChecks against the site's widget list
+        add(new Spec("widget", Kind.WIDGET, WidgetChecks.FIGURE_OPTIONS, true, "the widget name"));
     }
 
     private Directives() {

@@ -138,6 +138,10 @@ final class MystRenderer implements NodeRenderer {
         StringBuilder open = new StringBuilder("<figure class=\"widget" + Html.escape(Directives.layoutClass(d)) + "\"")
                 .append(idAttr(id))
                 .append(" data-widget=\"").append(Html.escape(d.argument())).append('"');
+        Integer maxWidth = ctx.widgets.maxWidth(d);
+        if (maxWidth != null) { // :height: caps the drawing, static and live (the stylesheet reads the variable)
+            open.append(" style=\"--widget-max-width:").append(maxWidth).append("px\"");
+        }
         for (Map.Entry<String, String> a : ctx.widgets.attributes(d).entrySet()) {
             open.append(" data-").append(a.getKey()).append("=\"").append(Html.escape(a.getValue())).append('"');
         }

@@ -22,6 +22,14 @@ public interface WidgetFigures {
     }
 
     /**
+     * The widest the drawing may be shown, in CSS pixels, so that it is no taller than the chapter's
+     * {@code :height:} (its width follows from the widget's aspect ratio); null when there is no cap.
+     */
+    default Integer maxWidth(DirectiveBlock widget) {
+        return null;
+    }
+
+    /**
      * A static drawing ({@code <svg>}) and its text description; {@code drawing}, when not null, paints the same
      * picture again on any {@link Painter} (the social preview image rasterises it), {@code width} by
      * {@code height} CSS pixels.

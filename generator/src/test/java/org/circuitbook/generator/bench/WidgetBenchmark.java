@@ -19,7 +19,7 @@ import org.circuitbook.generator.BuildPipeline;
 import org.circuitbook.generator.WidgetBrowserTest;
 import org.circuitbook.generator.serve.DevServer;
 import org.circuitbook.widgets.weights.Json;
-import org.circuitbook.widgets.widget.WidgetRegistry;
+import org.circuitbook.widgets.figures.Widgets;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -345,7 +345,7 @@ class WidgetBenchmark {
             }
         }
         endTable();
-        List<String> missing = WidgetRegistry.names().stream().filter(w -> !measured.contains(w)).toList();
+        List<String> missing = Widgets.BOOK.names().stream().filter(w -> !measured.contains(w)).toList();
         if (!missing.isEmpty()) {
             line("");
             line("Not measured (no page holds them: add a WidgetCase to WidgetBenchmark.WIDGETS): "

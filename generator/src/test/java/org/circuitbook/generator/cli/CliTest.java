@@ -1,5 +1,6 @@
 package org.circuitbook.generator.cli;
 
+import org.circuitbook.widgets.figures.Widgets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +60,7 @@ class CliTest {
                 :::
                 """);
         assertEquals(1, run("build", "--root", root.toString()));
-        assertEquals("content/chapters/01-a.md:4:1: check: unknown widget \"nope\" (known: activation-patching, attention-patterns, circuits, grokking, sae-explorer, superposition)\n"
+        assertEquals("content/chapters/01-a.md:4:1: check: unknown widget \"nope\" (known: " + String.join(", ", Widgets.BOOK.names()) + ")\n"
                 + "1 error\n"
                 + "build failed; " + root.resolve("site") + " was left as it was\n", err.toString());
         assertTrue(!Files.exists(root.resolve("site")));

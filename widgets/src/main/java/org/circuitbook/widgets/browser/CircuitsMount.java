@@ -74,11 +74,6 @@ final class CircuitsMount {
         canvas.setAttribute("role", "img");
         canvas.setTabIndex(0);
         painter = new CanvasPainter(canvas, CircuitsView.WIDTH, CircuitsView.HEIGHT);
-        String height = figure.getAttribute("data-height");
-        if (height != null && !height.isEmpty()) {
-            double maxWidth = Integer.parseInt(height) * (double) CircuitsView.WIDTH / CircuitsView.HEIGHT;
-            canvas.getStyle().setProperty("max-width", Math.round(maxWidth) + "px");
-        }
         readout = Dom.create("output", "widget-readout");
         readout.setAttribute("aria-live", "polite");
         readout.setAttribute("for", id);
@@ -89,8 +84,8 @@ final class CircuitsMount {
         String state = WidgetState.forFigure(figure.getAttribute("id"));
         String view = WidgetState.value(state, "view");
         if (view == null) {
-            String v = figure.getAttribute("data-view");
-            String head = figure.getAttribute("data-head");
+            String v = Dom.option(figure, "view");
+            String head = Dom.option(figure, "head");
             view = v == null || v.isEmpty() || v.equals("bigram") ? "bigram" : v + "." + (head == null || head.isEmpty() ? "0" : head);
         }
         select.setValue(view);

@@ -175,6 +175,21 @@ final class Dom {
         return label;
     }
 
+    /**
+     * The chapter's value of the figure's option {@code name} ({@code data-NAME}), or null when it gave none (or an
+     * empty one). Notes the read in {@code data-options-read}, which the widget contract test compares with the
+     * options the widget declares.
+     */
+    static String option(HTMLElement figure, String name) {
+        String read = figure.getAttribute("data-options-read");
+        String list = read == null ? "" : read;
+        if (!(" " + list + " ").contains(" " + name + " ")) {
+            figure.setAttribute("data-options-read", list.isEmpty() ? name : list + " " + name);
+        }
+        String value = figure.getAttribute("data-" + name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
     /** Puts a widget's live part in its figure, above the caption, and hides the static fallback. */
     static void showLive(HTMLElement figure, HTMLElement live) {
         HTMLElement fallback = figure.querySelector(".widget-fallback");

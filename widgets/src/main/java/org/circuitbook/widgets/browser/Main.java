@@ -1,6 +1,8 @@
 package org.circuitbook.widgets.browser;
 
-import java.util.Map;
+import org.circuitbook.widgets.figures.Widgets;
+import org.circuitbook.widgets.widget.LiveMount;
+import org.circuitbook.widgets.widget.Widget;
 import org.teavm.jso.dom.html.HTMLDocument;
 import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.dom.xml.NodeList;
@@ -11,20 +13,6 @@ import org.teavm.jso.dom.xml.NodeList;
  * {@code main([])} once, after the figures are in the DOM.
  */
 public final class Main {
-    /** How each widget name is mounted; the names match {@code WidgetRegistry} (a test checks it). */
-    static final Map<String, Mounter> MOUNTERS = Map.of(
-            "superposition", SuperpositionMount::mount,
-            "circuits", CircuitsMount::mount,
-            "attention-patterns", AttentionMount::mount,
-            "grokking", GrokkingMount::mount,
-            "activation-patching", PatchingMount::mount,
-            "sae-explorer", SaeExplorerMount::mount);
-
-    /** Builds a widget's DOM inside its figure. */
-    interface Mounter {
-        void mount(HTMLElement figure);
-    }
-
     private Main() {
     }
 
@@ -48,13 +36,14 @@ public final class Main {
 
     private static void mount(HTMLElement figure) {
         String name = figure.getAttribute("data-widget");
-        Mounter mounter = MOUNTERS.get(name);
+        Widget widget = Widgets.BOOK.get(name);
+        LiveMount mounter = widget == null ? null : widget.live();
         if (mounter == null) {
             Dom.showError(figure, "This page asks for a widget called \"" + name
                     + "\", which this version of the widgets bundle does not have.");
             return;
         }
         figure.setAttribute("data-state", "loading");
-        mounter.mount(figure);
+        mounter.mount(new BrowserFigure(figure));
     }
 }

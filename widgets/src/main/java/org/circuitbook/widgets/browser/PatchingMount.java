@@ -175,8 +175,8 @@ final class PatchingMount {
     /** The shared link's state, else the figure's options and the default induction prompts. */
     private void restore() {
         String state = WidgetState.forFigure(figure.getAttribute("id"));
-        choose(view, WidgetState.value(state, "view"), figure.getAttribute("data-view"));
-        choose(metric, WidgetState.value(state, "metric"), figure.getAttribute("data-metric"));
+        choose(view, WidgetState.value(state, "view"), Dom.option(figure, "view"));
+        choose(metric, WidgetState.value(state, "metric"), Dom.option(figure, "metric"));
         setPrompts(PatchingView.defaultPrompts(model));
         String clean = WidgetState.value(state, "clean");
         if (clean != null) {

@@ -76,8 +76,8 @@ final class SaeExplorerMount {
         String state = WidgetState.forFigure(figure.getAttribute("id"));
         String size = WidgetState.value(state, "d_sae");
         String l1 = WidgetState.value(state, "l1");
-        SaeExplorerView.SaeFile first = SaeExplorerView.initial(files, size != null ? size : figure.getAttribute("data-d_sae"),
-                l1 != null ? l1 : figure.getAttribute("data-l1"));
+        SaeExplorerView.SaeFile first = SaeExplorerView.initial(files, size != null ? size : Dom.option(figure, "d_sae"),
+                l1 != null ? l1 : Dom.option(figure, "l1"));
         Dom.loadWeights(figure, truthUrl, "the ground truth", truth -> {
             m.features = truth.tensor("features");
             m.settings = SparseFeatures.Settings.fromSpec(truth.metadata().get("spec"));
@@ -137,11 +137,6 @@ final class SaeExplorerMount {
         painter = new CanvasPainter(canvas, SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
         base = Dom.create("canvas", null).cast();
         basePainter = new CanvasPainter(base, SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
-        String height = figure.getAttribute("data-height");
-        if (height != null && !height.isEmpty()) {
-            double maxWidth = Integer.parseInt(height) * (double) SaeExplorerView.WIDTH / SaeExplorerView.HEIGHT;
-            canvas.getStyle().setProperty("max-width", Math.round(maxWidth) + "px");
-        }
         readout = Dom.create("output", "widget-readout");
         readout.setAttribute("aria-live", "polite");
         readout.setAttribute("for", sizeId + " " + l1Id);

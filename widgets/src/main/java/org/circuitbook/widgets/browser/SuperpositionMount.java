@@ -28,8 +28,7 @@ import org.teavm.jso.dom.html.HTMLInputElement;
  * model; each file's metadata says the sparsity it was trained at. {@code data-sparsity} picks the
  * model shown first (default: the sparsest), unless the URL fragment carries this figure's state
  * ({@code #ID:sparsity=0.50}, written whenever the slider moves; {@code &live=1&s=0.9&decay=0.9&shape=5x2}
- * for the live model); {@code data-height} caps the drawing's
- * height in CSS pixels.
+ * for the live model).
  */
 final class SuperpositionMount {
     private static int counter;
@@ -129,12 +128,6 @@ final class SuperpositionMount {
         canvas = Dom.create("canvas", "widget-canvas").cast();
         canvas.setAttribute("role", "img");
         painter = new CanvasPainter(canvas, SuperpositionView.WIDTH, SuperpositionView.HEIGHT);
-        String height = figure.getAttribute("data-height");
-        if (height != null && !height.isEmpty()) {
-            // :height: caps the drawing's height; the width follows from its aspect ratio
-            double maxWidth = Integer.parseInt(height) * (double) SuperpositionView.WIDTH / SuperpositionView.HEIGHT;
-            canvas.getStyle().setProperty("max-width", Math.round(maxWidth) + "px");
-        }
         live.appendChild(controls);
         live.appendChild(liveControls(id));
         live.appendChild(canvas);
@@ -307,7 +300,7 @@ final class SuperpositionMount {
             sparsities[i] = trained.get(i).sparsity();
         }
         String shared = WidgetState.value(WidgetState.forFigure(figure.getAttribute("id")), "sparsity");
-        return SuperpositionView.initialIndex(sparsities, shared != null ? shared : figure.getAttribute("data-sparsity"));
+        return SuperpositionView.initialIndex(sparsities, shared != null ? shared : Dom.option(figure, "sparsity"));
     }
 
     private void redraw() {

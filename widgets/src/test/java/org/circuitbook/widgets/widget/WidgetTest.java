@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import org.circuitbook.widgets.model.ToyModel;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.junit.jupiter.api.DisplayName;
@@ -126,12 +125,5 @@ class WidgetTest {
         assertEquals(Colormaps.diverging(1), Colormaps.diverging(5));
         assertEquals("#440154", Colormaps.importance(1));
         assertEquals("#fde725", Colormaps.importance(0));
-    }
-
-    @Test
-    @DisplayName("every registered widget has a browser mount, and every mount is registered")
-    void registryMatchesBrowser() {
-        assertEquals(new TreeSet<>(WidgetRegistry.names()),
-                new TreeSet<>(org.circuitbook.widgets.browser.MainAccess.mounterNames()));
     }
 }

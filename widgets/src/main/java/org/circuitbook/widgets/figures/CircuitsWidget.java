@@ -1,0 +1,97 @@
+package org.circuitbook.widgets.figures;
+
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.browser.Mounts;
+import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.CircuitsView;
+import org.circuitbook.widgets.widget.Drawing;
+import org.circuitbook.widgets.widget.LiveMount;
+import org.circuitbook.widgets.widget.ModelFile;
+import org.circuitbook.widgets.widget.ModelInfo;
+import org.circuitbook.widgets.widget.Widget;
+import org.circuitbook.widgets.widget.WidgetOption;
+
+/** The bigram table and each head's OV and QK circuits of a zero- or one-layer attention-only model. */
+final class CircuitsWidget implements Widget {
+    private static final WidgetOption VIEW = WidgetOption.choice("view", CircuitsView.VIEWS, "the table shown first",
+            "circuits");
+    private static final List<WidgetOption> OPTIONS = List.of(
+            new WidgetOption("view", VIEW.type(), VIEW.defaultValue(), VIEW.help(), (value, model) -> {
+                WidgetOption.Problem unknown = VIEW.check().check(value, model);
+                if (unknown != null || value.equals("bigram") || model.integer("n_layers", 1) >= 1) {
+                    return unknown;
+                }
+                return new WidgetOption.Problem("model " + model.name() + " has no attention layer, so no " + value
+                        + " circuit", "a zero-layer model has only the bigram view");
+            }),
+            new WidgetOption("head", WidgetOption.Type.INTEGER, "0", "the head of layer 0 whose OV or QK circuit is shown",
+                    CircuitsWidget::checkHead));
+
+    private static WidgetOption.Problem checkHead(String value, ModelInfo model) {
+        int h = -1;
+        try {
+            h = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        int layers = model.integer("n_layers", 1);
+        int heads = model.integer("n_heads", 1);
+        if (h >= 0 && h < heads && layers >= 1) {
+            return null;
+        }
+        return new WidgetOption.Problem("model " + model.name() + " has no head \"" + value + "\"",
+                layers < 1 ? "a zero-layer model has no heads" : "heads of layer 0: 0 to " + (heads - 1));
+    }
+
+    @Override
+    public String name() {
+        return "circuits";
+    }
+
+    @Override
+    public List<String> modelKinds() {
+        return List.of("attention-only");
+    }
+
+    @Override
+    public String description() {
+        return "the bigram table and each head's OV and QK circuits of a zero- or one-layer attention-only model";
+    }
+
+    @Override
+    public List<WidgetOption> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public int width() {
+        return CircuitsView.WIDTH;
+    }
+
+    @Override
+    public int height() {
+        return CircuitsView.HEIGHT;
+    }
+
+    @Override
+    public Drawing draw(Map<String, String> options, List<ModelFile> files) {
+        SafeTensors file = Widgets.finalFile(files);
+        if (file == null) {
+            return null;
+        }
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        String lang = file.metadata().get("language");
+        String v = options.getOrDefault("view", "bigram");
+        int h = v.equals("bigram") ? -1 : Integer.parseInt(options.getOrDefault("head", "0"));
+        CircuitsView.Circuit circuit = CircuitsView.circuit(model, v, h, lang == null ? null : SyntheticLanguage.fromJson(lang));
+        return new Drawing(width(), height(), p -> CircuitsView.paint(p, circuit, -1, -1), CircuitsView.describe(circuit));
+    }
+
+    @Override
+    public LiveMount live() {
+        return Mounts::circuits;
+    }
+}

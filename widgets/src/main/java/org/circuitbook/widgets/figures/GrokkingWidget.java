@@ -1,0 +1,71 @@
+package org.circuitbook.widgets.figures;
+
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.browser.Mounts;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.Drawing;
+import org.circuitbook.widgets.widget.GrokkingView;
+import org.circuitbook.widgets.widget.LiveMount;
+import org.circuitbook.widgets.widget.ModelFile;
+import org.circuitbook.widgets.widget.Widget;
+import org.circuitbook.widgets.widget.WidgetOption;
+
+/** A scrubber over the modular-addition checkpoints: loss curves, the Fourier spectrum of W_E, the logits. */
+final class GrokkingWidget implements Widget {
+    @Override
+    public String name() {
+        return "grokking";
+    }
+
+    @Override
+    public List<String> modelKinds() {
+        return List.of("modular-addition");
+    }
+
+    @Override
+    public String description() {
+        return "a scrubber over the modular-addition checkpoints: loss curves and phases, the Fourier spectrum of "
+                + "W_E, and the logits for a + b at that step";
+    }
+
+    @Override
+    public List<WidgetOption> options() {
+        return List.of();
+    }
+
+    @Override
+    public int width() {
+        return GrokkingView.WIDTH;
+    }
+
+    @Override
+    public int height() {
+        return GrokkingView.HEIGHT;
+    }
+
+    /** The final step of the run, with the logits for the live widget's first a and b (12 + 30). */
+    @Override
+    public Drawing draw(Map<String, String> options, List<ModelFile> files) {
+        SafeTensors file = Widgets.finalFile(files);
+        if (file == null) {
+            return null;
+        }
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        int p = model.cfg().d_vocab_out();
+        GrokkingView.Run run = GrokkingView.fromMetrics((Map<?, ?>) Json.parse(file.metadata().get("metrics")), p);
+        int at = run.size() - 1;
+        int a = 12 % p;
+        int b = 30 % p;
+        double[] logits = GrokkingView.logits(model, a, b, p);
+        return new Drawing(width(), height(), g -> GrokkingView.paint(g, run, at, a, b, logits),
+                GrokkingView.describe(run, at, a, b, logits));
+    }
+
+    @Override
+    public LiveMount live() {
+        return Mounts::grokking;
+    }
+}

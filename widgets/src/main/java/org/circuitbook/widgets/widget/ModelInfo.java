@@ -1,0 +1,49 @@
+package org.circuitbook.widgets.widget;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a widget's checks may know of the model a figure names: its spec's name, its kind, and its resolved
+ * settings (defaults included) as structured values: whole numbers as {@code Long} or {@code Integer}, decimals as
+ * {@code Double}, words as {@code String}, lists as {@code List} of those.
+ */
+public record ModelInfo(String name, String kind, Map<String, Object> values) {
+    /** A whole-number setting, or {@code fallback} when the spec has none. */
+    public int integer(String key, int fallback) {
+        Object v = values.get(key);
+        return v instanceof Number n ? n.intValue() : fallback;
+    }
+
+    /** A list setting's numbers (empty when there is no such list). */
+    public List<Double> numbers(String key) {
+        List<Double> out = new ArrayList<>();
+        if (values.get(key) instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Number n) {
+                    out.add(n.doubleValue());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A list setting's numbers as labels and file names write them: 1.0 is "1", 0.30 is "0.3". */
+    public List<String> labels(String key) {
+        List<String> out = new ArrayList<>();
+        for (double d : numbers(key)) {
+            out.add(label(d));
+        }
+        return out;
+    }
+
+    /** A number as a label: no trailing zeros, no exponent. */
+    public static String label(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString((long) d);
+        }
+        String s = new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
+        return s;
+    }
+}
