@@ -1,0 +1,217 @@
+package org.circuitbook.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.circuitbook.generator.serve.DevServer;
+import org.circuitbook.widgets.figures.Widgets;
+import org.circuitbook.widgets.widget.Widget;
+import org.circuitbook.widgets.widget.WidgetOption;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The widget contract, in real headless Chromium, over every registered widget: each is placed on a page with
+ * every option it declares set, and once it has mounted its figure says it read every one of them (an option the
+ * live figure ignored would make the static drawing and the live one disagree); the static drawing the build made
+ * (SVG, drawn on the JVM) and the live figure's first paint (canvas, drawn in the page by the same view code) show
+ * the same picture; and the description is there. The list of widgets comes from {@link Widgets#BOOK}: a widget
+ * without a case below fails {@link #everyRegisteredWidgetHasACase}.
+ */
+@DisplayName("The widget contract in headless Chromium")
+class WidgetContractBrowserTest {
+    /**
+     * Mean absolute difference per colour channel (0-255) allowed between the static SVG and the live canvas drawn at
+     * a quarter of the canvas's size: text and anti-aliased edges rasterise a little differently in SVG and canvas
+     * (1 to 2.1 measured for the six widgets); the same picture mirrored, the control that the measure can tell two
+     * pictures apart, differs by 10 to 34.
+     */
+    static final double TOLERANCE = 3.0;
+
+    /** Every registered widget's chapter: each declared option set (to a value other than its default). */
+    static final Map<String, String> CASES = new LinkedHashMap<>();
+
+    static {
+        CASES.put("superposition", """
+                :model: toy
+                :sparsity: 0.9
+                """);
+        CASES.put("attention-patterns", """
+                :model: tiny2
+                """);
+        CASES.put("circuits", """
+                :model: tiny
+                :view: ov
+                :head: 1
+                """);
+        CASES.put("activation-patching", """
+                :model: tiny2
+                :view: heads
+                :metric: probability
+                """);
+        CASES.put("grokking", """
+                :model: add
+                """);
+        CASES.put("sae-explorer", """
+                :model: saes
+                :d_sae: 16
+                :l1: 1.0
+                """);
+    }
+
+    static final String MODELS = """
+            -- content/models/toy.yaml --
+            model: {kind: toy-superposition, n_features: 5, d_hidden: 2}
+            data: {importance_decay: 0.9, sparsities: [0, 0.9]}
+            trainer: {steps: 200, batch_size: 64}
+            -- content/models/add.yaml --
+            model: {kind: modular-addition, p: 11, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
+            data: {train_fraction: 0.5}
+            trainer: {steps: 60, learning_rate: 0.01, checkpoints: 3}
+            -- content/models/tiny2.yaml --
+            model: {kind: attention-only, n_layers: 2, d_model: 16, n_heads: 2, d_head: 8, n_ctx: 8}
+            data: {vocab: 12, successors: 2, repeat_probability: 1.0, segment_min: 2, segment_max: 4}
+            trainer: {steps: 40, batch_size: 16, learning_rate: 0.01, checkpoints: 2}
+            -- content/models/tiny.yaml --
+            model: {kind: attention-only, n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, n_ctx: 8}
+            data: {vocab: 12, successors: 2, repeat_probability: 1.0, segment_min: 2, segment_max: 4}
+            trainer: {steps: 60, batch_size: 16, learning_rate: 0.01}
+            -- content/models/saes.yaml --
+            model: {kind: sae-toy, d_sae: [8, 16], l1_coefficients: [0.1, 1.0]}
+            data: {n_features: 8, d_in: 4, feature_probability: 0.1}
+            trainer: {steps: 150, batch_size: 256, learning_rate: 0.01}
+            """;
+
+    static FixtureSite site;
+    static DevServer server;
+    static ChromeDriver driver;
+
+    /** The fixture: one chapter per case, each holding its widget with every option set. */
+    static String site() {
+        StringBuilder s = new StringBuilder("-- content/site.yaml --\ntitle: Contract\n");
+        int n = 0;
+        for (Map.Entry<String, String> c : CASES.entrySet()) {
+            n++;
+            s.append("-- content/chapters/0").append(n).append("-").append(c.getKey()).append(".md --\n")
+                    .append("---\ntitle: ").append(c.getKey()).append("\n---\n# ").append(c.getKey()).append("\n\n")
+                    .append(":::{widget} ").append(c.getKey()).append('\n').append(c.getValue())
+                    .append("The ").append(c.getKey()).append(" widget with every option set.\n:::\n");
+        }
+        return s.append(MODELS).toString();
+    }
+
+    @BeforeAll
+    static void start(@TempDir Path work) throws Exception {
+        site = FixtureSite.write(work, site());
+        site.build();
+        server = DevServer.start(site.site(), 0);
+        driver = WidgetBrowserTest.chromium(work, "--force-device-scale-factor=1");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @DisplayName("every registered widget has a case here, and every case is a registered widget")
+    void everyRegisteredWidgetHasACase() {
+        assertEquals(new TreeSet<>(Widgets.BOOK.names()), new TreeSet<>(CASES.keySet()));
+    }
+
+    @TestFactory
+    @DisplayName("options round-trip, the static drawing equals the first live paint, the description is there")
+    Stream<DynamicTest> contract() {
+        return Widgets.BOOK.all().stream().filter(w -> CASES.containsKey(w.name()))
+                .map(w -> DynamicTest.dynamicTest(w.name(), () -> check(w)));
+    }
+
+    private void check(Widget widget) {
+        driver.get("about:blank");
+        driver.get(server.url() + widget.name() + ".html"); // 0N-NAME.md is the page NAME.html
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=" + widget.name() + "]"));
+        JavascriptExecutor js = driver;
+        // the static drawing, as the page holds it before the bundle mounts the live figure
+        String description = driver.findElement(By.cssSelector("figure .widget-description")).getAttribute("textContent");
+        assertFalse(description.isBlank(), "a text description");
+        String svg = (String) js.executeScript("var s = arguments[0].querySelector('.widget-fallback svg');"
+                + " return s ? new XMLSerializer().serializeToString(s) : null;", figure);
+        assertTrue(svg != null && svg.startsWith("<svg"), "a static drawing");
+        js.executeScript("arguments[0].scrollIntoView();", figure);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state"))
+                || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+
+        // options: the chapter's values reach the figure, and the live figure read each one
+        Set<String> read = new TreeSet<>(List.of(String.valueOf(figure.getAttribute("data-options-read")).split(" ")));
+        for (WidgetOption o : widget.options()) {
+            assertTrue(CASES.get(widget.name()).contains(":" + o.name() + ":"), "the case sets :" + o.name() + ":");
+            assertTrue(figure.getAttribute("data-" + o.name()) != null, "data-" + o.name() + " on the figure");
+            assertTrue(read.contains(o.name()), "the live " + widget.name() + " read :" + o.name() + ": (read: " + read + ")");
+        }
+
+        // the static drawing against the live canvas's first paint, both rasterised here at the canvas's size
+        WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
+        Object diff = ((JavascriptExecutor) driver).executeAsyncScript("""
+                var svgText = arguments[0], canvas = arguments[1], done = arguments[arguments.length - 1];
+                // both at a quarter of the canvas's size: anti-aliasing and glyph edges average out, a different
+                // state (colours of cells, arrows, curves) does not
+                var w = Math.round(canvas.width / 4), h = Math.round(canvas.height / 4);
+                function pixels(draw) {
+                  var c = document.createElement('canvas'); c.width = w; c.height = h;
+                  var x = c.getContext('2d'); x.imageSmoothingQuality = 'high';
+                  x.fillStyle = '#fff'; x.fillRect(0, 0, w, h); draw(x); return x.getImageData(0, 0, w, h).data;
+                }
+                function mean(a, b) {
+                  var sum = 0;
+                  for (var i = 0; i < a.length; i += 4) {
+                    sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+                  }
+                  return sum / (w * h * 3);
+                }
+                var img = new Image();
+                img.onload = function () {
+                  var stat = pixels(function (x) { x.drawImage(img, 0, 0, w, h); });
+                  var live = pixels(function (x) { x.drawImage(canvas, 0, 0, w, h); });
+                  // a control: the live picture mirrored, as different as another state would be
+                  var mirrored = pixels(function (x) { x.translate(w, 0); x.scale(-1, 1); x.drawImage(canvas, 0, 0, w, h); });
+                  done([mean(stat, live), mean(stat, mirrored)]);
+                };
+                img.onerror = function () { done([-1, -1]); };
+                img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svgText);
+                """, svg, canvas);
+        double mean = ((Number) ((List<?>) diff).get(0)).doubleValue();
+        double control = ((Number) ((List<?>) diff).get(1)).doubleValue();
+        System.out.printf("%s: static vs live %.2f, static vs mirrored live %.2f%n", widget.name(), mean, control);
+        assertTrue(mean >= 0, "the static SVG loads as an image");
+        assertTrue(control >= 2 * TOLERANCE, widget.name() + ": the drawing and its mirror image differ by only "
+                + control + ", too little for the comparison to tell two pictures apart");
+        assertTrue(mean <= TOLERANCE, widget.name() + ": static drawing and first live paint differ by " + mean
+                + " per channel on average (tolerance " + TOLERANCE + ")");
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver), "no console errors");
+    }
+}
