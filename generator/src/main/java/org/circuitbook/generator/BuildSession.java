@@ -338,10 +338,11 @@ public final class BuildSession implements AutoCloseable {
         Map<String, String> attrs = new LinkedHashMap<>();
         String model = widget.options().get("model").value();
         attrs.put("model", model);
-        // the files' URLs and, in the same order, their SHA-256 for fetch()'s integrity check
-        attrs.put("weights", String.join(" ", published.get(model).stream().map(TrainedSet.PublishedFile::url).toList()));
-        attrs.put("integrity", String.join(" ",
-                published.get(model).stream().map(TrainedSet.PublishedFile::integrity).toList()));
+        // the URLs of the files the widget reads and, in the same order, their SHA-256 for fetch()'s integrity check
+        org.circuitbook.widgets.widget.Widget w = widgets.get(widget.argument());
+        List<TrainedSet.PublishedFile> files = published.get(model).stream().filter(f -> w.usesFile(f.fileName())).toList();
+        attrs.put("weights", String.join(" ", files.stream().map(TrainedSet.PublishedFile::url).toList()));
+        attrs.put("integrity", String.join(" ", files.stream().map(TrainedSet.PublishedFile::integrity).toList()));
         // every option the widget declares, as the chapter wrote it (the live figure reads them all)
         attrs.putAll(StaticWidgets.optionValues(widgets.get(widget.argument()), widget));
         return attrs;

@@ -17,6 +17,13 @@ import org.circuitbook.widgets.widget.WidgetOption;
 
 /** Every head's attention pattern on a sequence the reader types or generates, with ablation and checkpoints. */
 final class AttentionPatternsWidget implements Widget {
+    /** The final weights and every checkpoint: the scrubber fetches each checkpoint it shows. */
+    @Override
+    public boolean usesFile(String fileName) {
+        return fileName.equals("final.safetensors")
+                || fileName.startsWith("checkpoint-") && fileName.endsWith(".safetensors");
+    }
+
     @Override
     public String name() {
         return "attention-patterns";

@@ -15,6 +15,13 @@ import org.circuitbook.widgets.widget.WidgetOption;
 
 /** A scrubber over the modular-addition checkpoints: loss curves, the Fourier spectrum of W_E, the logits. */
 final class GrokkingWidget implements Widget {
+    /** The final weights and every checkpoint: the scrubber fetches each checkpoint it shows. */
+    @Override
+    public boolean usesFile(String fileName) {
+        return fileName.equals("final.safetensors")
+                || fileName.startsWith("checkpoint-") && fileName.endsWith(".safetensors");
+    }
+
     @Override
     public String name() {
         return "grokking";

@@ -22,6 +22,12 @@ final class SaeExplorerWidget implements Widget {
             WidgetOption.trainedNumber("l1", "l1_coefficients", "has no SAE with L1 coefficient", "the middle one",
                     "the L1 coefficient shown first"));
 
+    /** The ground truth and every trained SAE (the reader picks among them). */
+    @Override
+    public boolean usesFile(String fileName) {
+        return true;
+    }
+
     @Override
     public String name() {
         return "sae-explorer";

@@ -28,6 +28,16 @@ public interface Widget {
      */
     List<WidgetOption> options();
 
+    /**
+     * Whether the live figure fetches the spec's weight file called {@code fileName} (as trained, without its
+     * content hash: {@code final.safetensors}, {@code checkpoint-STEP.safetensors}). The figure's
+     * {@code data-weights} lists only these, so a page sends a reader no file its widget does not read. By
+     * default, the final weights alone; a widget that scrubs through training takes the checkpoints too.
+     */
+    default boolean usesFile(String fileName) {
+        return fileName.equals("final.safetensors");
+    }
+
     /** The drawing's size in CSS pixels at which its views lay out (the static drawing's too). */
     int width();
 
