@@ -10,37 +10,15 @@ import org.circuitbook.generator.output.SiteWriter;
 import org.circuitbook.generator.serve.LiveSite;
 
 /**
- * {@code circuitbook build | serve | check | new chapter "TITLE" | links | words [--root DIR] [--out DIR]
- * [--cache DIR] [--port N] [--retrain NAME] [--base-url URL]}.
+ * {@code circuitbook build | serve | check | new chapter "TITLE" | links | words [options]}: the commands and
+ * each one's options are declared in {@link Arguments} (picocli); {@code circuitbook COMMAND --help} lists them.
  *
- * <p>Exit status: 0 on success, 1 when the book has errors (each printed as
- * {@code path:line:col: stage: message (hint)}), 2 on a usage error, 3 on an internal error (a bug: one line, the trace with -Dcircuitbook.trace=true).
+ * <p>Exit status: 0 on success (and for --help, --version), 1 when the book has errors (each printed as
+ * {@code path:line:col: stage: message (hint)}), 2 on a usage error (one line, and for a problem in the command
+ * line's words a second, {@code see circuitbook COMMAND --help}), 3 on an internal error (a bug: one line, the
+ * trace with -Dcircuitbook.trace=true).
  */
 public final class Main {
-    static final String USAGE = """
-            usage: circuitbook <command> [options]
-
-            commands:
-              build    train the models (cached), render content/ and write site/
-              serve    build, serve at http://127.0.0.1:8000/ and rebuild on every change to content/,
-                       reloading the browser (or showing the problems over the page)
-              check    check content/ as the build does, without training or writing anything
-              new chapter "TITLE"
-                       create content/chapters/NN-title.md, numbered after the last chapter
-              links    check that every link, image, script and url() of the written site resolves
-              words    print the chapters' prose words as PATH:LINE:COL<TAB>WORD, for a spelling checker
-
-            options:
-              --root DIR    the project directory holding content/ (default: the current directory)
-              --out DIR     where to write the site (default: ROOT/site); the build replaces only a directory
-                            it wrote (marked by its .circuitbook-site file), an empty one or a new one
-              --cache DIR   where trained models are cached (default: ROOT/.cache)
-              --port N      serve: the port (default: 8000; 0 picks a free one)
-              --retrain NAME  train model spec NAME even if it is cached (repeatable)
-              --base-url URL  the published site's address (e.g. https://user.github.io/book/), overriding
-                            site.yaml's url: enables sitemap.xml and absolute Open Graph URLs and images
-            """;
-
     private Main() {
     }
 
@@ -66,17 +44,21 @@ public final class Main {
 
     /** Runs the CLI; returns the exit status. {@code serve} blocks until the process is stopped. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            (args.length == 0 ? err : out).print(USAGE);
-            return args.length == 0 ? 2 : 0;
+        if (args.length == 0) {
+            err.print(Arguments.usage());
+            return 2;
         }
         try {
-            return run(Arguments.parse(args), out, err);
+            Arguments parsed = Arguments.parse(args);
+            if (parsed.text != null) {
+                out.print(parsed.text);
+                return 0;
+            }
+            return run(parsed, out, err);
         } catch (Arguments.UsageError e) {
             err.println("circuitbook: " + e.getMessage());
-            if (e.usage) {
-                err.println();
-                err.print(USAGE);
+            if (e.hint() != null) {
+                err.println(e.hint());
             }
             return 2;
         }
@@ -84,26 +66,13 @@ public final class Main {
 
     private static int run(Arguments args, PrintStream out, PrintStream err) {
         String command = args.command;
-        // what the arguments say on their own first, then what they name on disk
-        String baseUrl = args.get("--base-url");
-        if (baseUrl != null) {
-            String problem = org.circuitbook.generator.config.SiteConfig.urlProblem(baseUrl);
-            if (problem != null) {
-                throw new Arguments.UsageError("--base-url \"" + baseUrl + "\" " + problem
-                        + " (write the published address, e.g. https://user.github.io/book/)");
-            }
-        }
-        int port = Preflight.port(args.get("--port"));
-        String titleProblem = args.title == null ? null : org.circuitbook.generator.content.NewChapter.titleProblem(args.title);
-        if (titleProblem != null) {
-            throw new Arguments.UsageError(titleProblem);
-        }
-        Path root = args.get("--root") == null ? Path.of("").toAbsolutePath() : path("--root", args.get("--root"));
-        Path outDir = args.get("--out") == null ? null : path("--out", args.get("--out"));
+        // the words were checked by Arguments.parse; now what they name on disk
+        Path root = args.root == null ? Path.of("").toAbsolutePath() : args.root;
+        Path outDir = args.out;
         if (command.equals("links")) {
             return links(outDir != null ? outDir : root.resolve("site"), root, out, err);
         }
-        Preflight.checkRoot(root, args.get("--root") != null);
+        Preflight.checkRoot(root, args.root != null);
         if (command.equals("words")) {
             return words(root, out, err);
         }
@@ -111,20 +80,20 @@ public final class Main {
             return newChapter(root, args.title, out, err);
         }
         BuildPipeline.Options defaults = BuildPipeline.Options.defaults(root);
-        Path cache = args.get("--cache") == null ? defaults.cache() : path("--cache", args.get("--cache"));
+        Path cache = args.cache == null ? defaults.cache() : args.cache;
         Preflight.checkCache(cache, root);
         if (command.equals("check")) {
             return check(root, cache, out, err);
         }
         BuildPipeline.Options options = new BuildPipeline.Options(root,
                 outDir != null ? outDir : defaults.out(), cache, args.retrain, defaults.trainers());
-        if (baseUrl != null) {
-            options = options.withBaseUrl(baseUrl);
+        if (args.baseUrl != null) {
+            options = options.withBaseUrl(args.baseUrl);
         }
         Preflight.checkOut(options);
 
         if (command.equals("serve")) {
-            return serve(options, port, out, err);
+            return serve(options, args.port, out, err);
         }
         long start = System.nanoTime();
         try {
@@ -144,14 +113,6 @@ public final class Main {
         }
         out.printf("built in %.1f s%n", (System.nanoTime() - start) / 1e9);
         return 0;
-    }
-
-    private static Path path(String option, String value) {
-        try {
-            return Path.of(value).toAbsolutePath().normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new Arguments.UsageError(option + " \"" + value + "\" is not a path (" + e.getReason() + ")");
-        }
     }
 
     /** Builds, serves and rebuilds on every change until Ctrl+C; the book's problems never stop it. */

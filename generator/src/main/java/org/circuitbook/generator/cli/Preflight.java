@@ -7,8 +7,9 @@ import org.circuitbook.generator.BuildPipeline;
 import org.circuitbook.generator.output.SiteDirectory;
 
 /**
- * The checks of the command line's paths and numbers that run before any work (loading, training): each
- * failure is a usage error naming the option, what is wrong and what to give instead.
+ * The checks of what the command line's paths name on disk, run before any work (loading, training): each
+ * failure is a usage error naming the option, what is wrong and what to give instead ({@link Arguments} checks
+ * the words themselves).
  */
 final class Preflight {
     private static final String PROJECT = "pass the project directory, the one that holds content/";
@@ -57,23 +58,6 @@ final class Preflight {
         String what = Files.isSymbolicLink(existing) ? "a broken symbolic link" : "a file, not a directory";
         throw new Arguments.UsageError("--cache " + cache + ": " + (existing.equals(cache) ? "is " + what
                 : existing + " is " + what) + " (" + hint + ")");
-    }
-
-    /** {@code serve}'s port: 8000 when not given, 0 for any free port. */
-    static int port(String value) {
-        if (value == null) {
-            return 8000;
-        }
-        int port;
-        try {
-            port = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new Arguments.UsageError("--port needs a number, got \"" + value + "\" (e.g. --port 8001)");
-        }
-        if (port < 0 || port > 65535) {
-            throw new Arguments.UsageError("--port " + value + " is not a port number (use 1 to 65535, or 0 for any free port)");
-        }
-        return port;
     }
 
     /** The output directory must be one the build may replace ({@link SiteDirectory#check()}). */

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("The authoring commands")
 class AuthoringCommandsTest {
     private static final String SITE = "-- content/site.yaml --\ntitle: T\n";
+    /** The second line of new chapter's usage errors. */
+    private static final String HINT = "see circuitbook new chapter --help\n";
 
     @TempDir
     Path root;
@@ -255,7 +257,8 @@ class AuthoringCommandsTest {
 
         assertEquals(2, run("new", "chapter", "¿¡ — !?"));
         assertEquals("circuitbook: the title \"¿¡ — !?\" has no letters or digits to make a file name from"
-                + " (e.g. circuitbook new chapter \"Attention heads\")\n", err.toString());
+                + " (e.g. circuitbook new chapter \"Attention heads\")\n"
+                + HINT, err.toString());
 
         assertEquals(2, run("new", "chapter"));
         assertEquals("circuitbook: new needs what to create and its title, e.g. circuitbook new chapter \"Attention heads\"",
@@ -271,19 +274,22 @@ class AuthoringCommandsTest {
         List<String> before = files();
         assertEquals(2, run("new", "chapter", "a".repeat(10_000)));
         assertEquals("circuitbook: the title is 10000 characters long; the limit is 200 (shorten it: the summary:"
-                + " line of the chapter's front matter can say more)\n", err.toString());
+                + " line of the chapter's front matter can say more)\n" + HINT, err.toString());
         assertEquals(2, run("new", "chapter", ""));
         assertEquals("circuitbook: the title \"\" has no letters or digits to make a file name from"
-                + " (e.g. circuitbook new chapter \"Attention heads\")\n", err.toString());
+                + " (e.g. circuitbook new chapter \"Attention heads\")\n"
+                + HINT, err.toString());
         assertEquals(2, run("new", "chapter", " \t\n "));
         assertEquals("circuitbook: the title \"\" has no letters or digits to make a file name from"
-                + " (e.g. circuitbook new chapter \"Attention heads\")\n", err.toString());
+                + " (e.g. circuitbook new chapter \"Attention heads\")\n"
+                + HINT, err.toString());
         assertEquals(2, run("new", "chapter", "Bell\u0007s"));
-        assertEquals("circuitbook: the title holds the control character U+0007 (write it as plain text)\n", err.toString());
+        assertEquals("circuitbook: the title holds the control character U+0007 (write it as plain text)\n"
+                + HINT, err.toString());
         // each of these 40 characters reads as three letters: within the title's limit, past the file name's
         assertEquals(2, run("new", "chapter", "\u3392".repeat(40)));
-        assertEquals("circuitbook: the title's file name would be 120 characters long; the limit is 100 (shorten the title)\n",
-                err.toString());
+        assertEquals("circuitbook: the title's file name would be 120 characters long; the limit is 100 (shorten the title)\n"
+                + HINT, err.toString());
         assertEquals("", out.toString());
         assertEquals(before, files(), "nothing was written");
 

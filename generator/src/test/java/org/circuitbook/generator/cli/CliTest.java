@@ -26,16 +26,84 @@ class CliTest {
     @DisplayName("without a command prints usage and exits 2")
     void noCommand() {
         assertEquals(2, run());
-        assertTrue(err.toString().startsWith("usage: circuitbook <command> [options]"));
+        assertTrue(err.toString().startsWith("usage: circuitbook <command> [options]\n"), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    /** Runs a command that must succeed without writing to stderr; returns its stdout. */
+    private String ok(String... args) {
+        out.reset();
+        err.reset();
+        assertEquals(0, run(args), err.toString());
+        assertEquals("", err.toString());
+        return out.toString();
+    }
+
+    @Test
+    @DisplayName("--help and -h print the commands, or one command's options, and exit 0")
+    void help() {
+        String top = ok("--help");
+        assertTrue(top.startsWith("usage: circuitbook <command> [options]\n"), top);
+        for (String command : java.util.List.of("build", "serve", "check", "new", "links", "words")) {
+            assertTrue(top.contains("\n  " + command + " "), command + " is listed:\n" + top);
+        }
+        assertTrue(top.contains("see circuitbook COMMAND --help"), top);
+        assertTrue(top.contains("exit status: 0 success; 1 "), top);
+        assertEquals(top, ok("-h"));
+
+        String build = ok("build", "--help");
+        assertTrue(build.startsWith("usage: circuitbook build [-h] [--root DIR] [--out DIR] [--cache DIR] [--retrain NAME]..."),
+                build);
+        for (String option : java.util.List.of("--root DIR", "--out DIR", "--cache DIR", "--retrain NAME", "--base-url URL")) {
+            assertTrue(build.contains(option), option + " in\n" + build);
+        }
+        assertTrue(!build.contains("--port"), build);
+        assertEquals(build, ok("build", "-h"));
+        assertTrue(ok("serve", "--help").contains("--port N"));
+        String check = ok("check", "--help");
+        assertTrue(check.contains("--cache DIR") && !check.contains("--retrain") && !check.contains("--out"), check);
+        String links = ok("links", "--help");
+        assertTrue(links.contains("--out DIR") && !links.contains("--cache"), links);
+        String words = ok("words", "--help");
+        assertTrue(words.contains("--root DIR") && !words.contains("--out"), words);
+        assertTrue(ok("new", "--help").contains("chapter"));
+        String chapter = ok("new", "chapter", "--help");
+        assertTrue(chapter.startsWith("usage: circuitbook new chapter [-h] [--root DIR] TITLE"), chapter);
+        assertTrue(chapter.contains("A title that starts with - goes after --"), chapter);
+    }
+
+    @Test
+    @DisplayName("--version prints the project's version and exits 0")
+    void version() {
+        String version = ok("--version");
+        assertTrue(version.matches("circuitbook \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), version);
+    }
+
+    @Test
+    @DisplayName("new chapter takes a title that starts with - after --, and says so when it is not")
+    void dashedTitle(@TempDir Path root) throws java.io.IOException {
+        FixtureSite.write(root, "-- content/site.yaml --\ntitle: T\n");
+        assertEquals("circuitbook: unknown option \"-log p\" (a title that starts with - goes after --,"
+                        + " e.g. circuitbook new chapter -- \"-log p\")\nsee circuitbook new chapter --help\n",
+                usage("new", "chapter", "-log p", "--root", root.toString()));
+        assertEquals("content/chapters/01-log-p.md\n",
+                ok("new", "chapter", "--root", root.toString(), "--", "-log p"));
+        assertTrue(Files.readString(root.resolve("content/chapters/01-log-p.md")).contains("-log p"));
     }
 
     @Test
     @DisplayName("rejects an unknown command or option with exit 2")
     void badUsage() {
-        assertEquals(2, run("biuld"));
-        assertTrue(err.toString().startsWith("circuitbook: unknown command \"biuld\""), err.toString());
-        assertEquals(2, run("build", "--colour", "red"));
-        assertTrue(err.toString().contains("circuitbook: unknown option \"--colour\""), err.toString());
+        assertEquals("circuitbook: unknown command \"biuld\" (known: build, serve, check, new chapter, links, words)\n"
+                + "see circuitbook --help\n", usage("biuld"));
+        assertEquals("circuitbook: unknown option \"--colour\"\nsee circuitbook build --help\n",
+                usage("build", "--colour", "red"));
+        assertEquals("circuitbook: unexpected argument \"site\"\nsee circuitbook build --help\n", usage("build", "site"));
+        assertEquals("circuitbook: --root goes after the command, e.g. circuitbook build --root DIR\n"
+                + "see circuitbook --help\n", usage("--root", "."));
+        assertEquals("circuitbook: \"--out=x\": write --out x (a space between an option and its value, not =)\n"
+                + "see circuitbook build --help\n", usage("build", "--out=x"));
+        assertEquals("circuitbook: unknown option \"--version\"\nsee circuitbook build --help\n", usage("build", "--version"));
     }
 
     @Test
@@ -43,7 +111,8 @@ class CliTest {
     void badBaseUrl() {
         assertEquals(2, run("build", "--base-url", "user.github.io/book"));
         assertEquals("circuitbook: --base-url \"user.github.io/book\" is not an absolute http(s) URL"
-                + " (write the published address, e.g. https://user.github.io/book/)\n", err.toString());
+                + " (write the published address, e.g. https://user.github.io/book/)\n"
+                + "see circuitbook build --help\n", err.toString());
     }
 
     @Test
@@ -96,31 +165,36 @@ class CliTest {
     void optionsPerCommand(@TempDir Path root) {
         FixtureSite.write(root, "-- content/site.yaml --\ntitle: T\n");
         String r = root.toString();
-        assertEquals("circuitbook: check does not take --retrain (check takes --root, --cache)\n",
-                usage("check", "--root", r, "--retrain", "x"));
-        assertEquals("circuitbook: new chapter does not take --port (new chapter takes --root)\n",
-                usage("new", "chapter", "X", "--root", r, "--port", "5"));
-        assertEquals("circuitbook: links does not take --cache (links takes --root, --out)\n",
-                usage("links", "--cache", r));
-        assertEquals("circuitbook: words does not take --out (words takes --root)\n", usage("words", "--out", r));
-        assertEquals("circuitbook: build does not take --port (build takes --root, --out, --cache, --retrain, --base-url)\n",
-                usage("build", "--port", "8001"));
-        assertEquals("circuitbook: --out is given twice (give it once)\n",
-                usage("build", "--root", r, "--out", "a", "--out", "b"));
-        assertEquals("circuitbook: --out needs a value (write --out DIR)\n", usage("build", "--root", r, "--out"));
-        assertEquals("circuitbook: --root needs a value (write --root DIR)\n", usage("build", "--root", "--out", "x"));
-        assertEquals("circuitbook: --cache needs a value (write --cache DIR)\n", usage("check", "--cache", ""));
+        assertEquals("circuitbook: check does not take --retrain (check takes --root, --cache)\n"
+                + "see circuitbook check --help\n", usage("check", "--root", r, "--retrain", "x"));
+        assertEquals("circuitbook: new chapter does not take --port (new chapter takes --root)\n"
+                + "see circuitbook new chapter --help\n", usage("new", "chapter", "X", "--root", r, "--port", "5"));
+        assertEquals("circuitbook: links does not take --cache (links takes --root, --out)\n"
+                + "see circuitbook links --help\n", usage("links", "--cache", r));
+        assertEquals("circuitbook: words does not take --out (words takes --root)\n"
+                + "see circuitbook words --help\n", usage("words", "--out", r));
+        assertEquals("circuitbook: build does not take --port (build takes --root, --out, --cache, --retrain, --base-url)\n"
+                + "see circuitbook build --help\n", usage("build", "--port", "8001"));
+        assertEquals("circuitbook: --out is given twice (give it once)\n"
+                + "see circuitbook build --help\n", usage("build", "--root", r, "--out", "a", "--out", "b"));
+        assertEquals("circuitbook: --out needs a value (write --out DIR)\n"
+                + "see circuitbook build --help\n", usage("build", "--root", r, "--out"));
+        assertEquals("circuitbook: --root needs a value (write --root DIR)\n"
+                + "see circuitbook build --help\n", usage("build", "--root", "--out", "x"));
+        assertEquals("circuitbook: --cache needs a value (write --cache DIR)\n"
+                + "see circuitbook check --help\n", usage("check", "--cache", ""));
         assertTrue(root.toFile().list().length == 1, "nothing was written: " + java.util.Arrays.toString(root.toFile().list()));
     }
 
     @Test
     @DisplayName("serve's port must be a number from 0 (any free port) to 65535")
     void port() {
-        assertEquals("circuitbook: --port 70000 is not a port number (use 1 to 65535, or 0 for any free port)\n",
-                usage("serve", "--port", "70000"));
-        assertEquals("circuitbook: --port -1 is not a port number (use 1 to 65535, or 0 for any free port)\n",
-                usage("serve", "--port", "-1"));
-        assertEquals("circuitbook: --port needs a number, got \"eighty\" (e.g. --port 8001)\n", usage("serve", "--port", "eighty"));
+        assertEquals("circuitbook: --port 70000 is not a port number (use 1 to 65535, or 0 for any free port)\n"
+                + "see circuitbook serve --help\n", usage("serve", "--port", "70000"));
+        assertEquals("circuitbook: --port -1 is not a port number (use 1 to 65535, or 0 for any free port)\n"
+                + "see circuitbook serve --help\n", usage("serve", "--port", "-1"));
+        assertEquals("circuitbook: --port needs a number, got \"eighty\" (e.g. --port 8001)\n"
+                + "see circuitbook serve --help\n", usage("serve", "--port", "eighty"));
     }
 
     @Test
