@@ -49,9 +49,17 @@ public final class ModelCache {
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
     private final Consumer<String> log;
+    private final ModelKinds kinds;
 
     /** Caches under {@code cacheDir}; spec paths are relative to the project {@code root}. */
     public ModelCache(Path cacheDir, Path root, Set<String> retrain, int parallelism, Consumer<String> log) {
+        this(cacheDir, root, retrain, parallelism, log, ModelKinds.ALL);
+    }
+
+    /** Caches under {@code cacheDir}, training specs of {@code kinds} (the child trainer makes those outside ALL). */
+    public ModelCache(Path cacheDir, Path root, Set<String> retrain, int parallelism, Consumer<String> log,
+                      ModelKinds kinds) {
+        this.kinds = kinds;
         this.cacheDir = cacheDir;
         this.root = root;
         this.retrain = retrain;
@@ -289,7 +297,7 @@ public final class ModelCache {
 
     /** Trains {@code spec} into {@code out} in a child JVM (see {@link TrainerProcess} for why). */
     private void runTrainer(ModelSpec spec, Path out) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(TrainerProcess.command(root.resolve(spec.path()), spec, out));
+        ProcessBuilder builder = new ProcessBuilder(TrainerProcess.command(root.resolve(spec.path()), spec, out, kinds));
         builder.environment().put("OMP_NUM_THREADS", "1");
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.to(out.resolve("trainer.log").toFile()));
