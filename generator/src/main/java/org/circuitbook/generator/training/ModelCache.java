@@ -1,7 +1,6 @@
 package org.circuitbook.generator.training;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +107,7 @@ public final class ModelCache {
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                String reason = cause instanceof ToySuperpositionTrainer.TrainingFailure
+                String reason = cause instanceof TrainingFailure
                         ? cause.getMessage().lines().findFirst().orElse("")
                         : "the model cache could not be written (" + cause.getMessage() + ")";
                 boolean memory = reason.contains("out of memory") || reason.contains("killed by signal");
@@ -315,7 +314,7 @@ public final class ModelCache {
         }
         if (exit != 0) {
             List<String> lines = Files.readAllLines(out.resolve("trainer.log"), StandardCharsets.ISO_8859_1);
-            throw new ToySuperpositionTrainer.TrainingFailure(TrainerProcess.reason(lines, exit) + "\n"
+            throw new TrainingFailure(TrainerProcess.reason(lines, exit) + "\n"
                     + String.join("\n", lines));
         }
         Files.delete(out.resolve("trainer.log"));

@@ -77,7 +77,7 @@ public final class TrainerProcess {
                 message = t.getMessage();
             }
         }
-        if (e instanceof ToySuperpositionTrainer.TrainingFailure) {
+        if (e instanceof TrainingFailure) {
             return firstLine(e.getMessage(), "training failed");
         }
         return "the trainer stopped: " + firstLine(message, "an internal error with no message");
