@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.circuitbook.generator.output.SiteDirectory;
 import org.circuitbook.generator.output.SiteWriter;
+import org.circuitbook.generator.training.ModelKind;
+import org.circuitbook.generator.training.ModelKinds;
 import org.circuitbook.generator.training.TrainedSet;
 
 /**
@@ -23,7 +25,7 @@ public final class BuildPipeline {
      * {@code SiteConfig.urlProblem}).
      */
     public record Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers, String baseUrl,
-                          Widgets widgets) {
+                          Widgets widgets, ModelKinds kinds) {
         public Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers) {
             this(root, out, cache, retrain, trainers, null);
         }
@@ -32,9 +34,22 @@ public final class BuildPipeline {
             this(root, out, cache, retrain, trainers, baseUrl, Widgets.BOOK);
         }
 
+        public Options(Path root, Path out, Path cache, java.util.Set<String> retrain, int trainers, String baseUrl,
+                       Widgets widgets) {
+            this(root, out, cache, retrain, trainers, baseUrl, widgets, ModelKinds.ALL);
+        }
+
         /** These options for a site whose chapters may also use {@code more} widgets (a test's, or a site's own). */
         public Options withWidgets(org.circuitbook.widgets.widget.Widget... more) {
-            return new Options(root, out, cache, retrain, trainers, baseUrl, widgets.with(more));
+            return new Options(root, out, cache, retrain, trainers, baseUrl, widgets.with(more), kinds);
+        }
+
+        /**
+         * These options for a site whose model specs may also be of {@code more} kinds (a test's, or a site's
+         * own): each needs a public no-argument constructor, as the trainer's child JVM makes it by class name.
+         */
+        public Options withKinds(ModelKind... more) {
+            return new Options(root, out, cache, retrain, trainers, baseUrl, widgets, kinds.with(more));
         }
 
         public static Options defaults(Path root) {
@@ -44,7 +59,7 @@ public final class BuildPipeline {
 
         /** These options with the site published at {@code url}. */
         public Options withBaseUrl(String url) {
-            return new Options(root, out, cache, retrain, trainers, url, widgets);
+            return new Options(root, out, cache, retrain, trainers, url, widgets, kinds);
         }
 
         /** The output directory, with what it must never replace (the sources, the project, the cache). */

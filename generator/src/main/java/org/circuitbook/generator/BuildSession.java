@@ -142,7 +142,7 @@ public final class BuildSession implements AutoCloseable {
     }
 
     private Loaded load() {
-        Content content = ContentLoader.load(options.root());
+        Content content = ContentLoader.load(options.root(), options.kinds());
         if (citations == null || !content.bibliography().equals(bibliographyText)) {
             Citations fresh = Bibliographies.load(content);
             citations = fresh;
@@ -166,7 +166,7 @@ public final class BuildSession implements AutoCloseable {
             // --retrain applies to the first build only: a rebuild retrains what changed
             Set<String> retrain = built ? Set.of() : options.retrain();
             List<TrainedSet> fresh = new ModelCache(options.cache(), options.root(), retrain, options.trainers(),
-                    line -> log.accept("  " + line))
+                    line -> log.accept("  " + line), options.kinds())
                     .trainAll(changed);
             for (TrainedSet set : fresh) {
                 TrainedSet old = trained.put(set.spec().name(), set);

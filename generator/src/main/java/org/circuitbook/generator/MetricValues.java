@@ -265,36 +265,9 @@ final class MetricValues {
         });
     }
 
-    /** The spec's resolved settings, defaults included (its canonical {@code key=value} lines), numbers as numbers. */
+    /** The spec's resolved settings, defaults included, as its kind gives them ({@code KindSpec.values()}). */
     private Map<String, Object> spec(String model) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (String line : models.get(model).spec().settings().canonical().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                String v = line.substring(eq + 1).strip();
-                if (v.startsWith("[") && v.endsWith("]")) {
-                    // a list setting, e.g. sparsities=[0.0, 0.5, 0.9]: numbers where they are numbers
-                    List<Object> items = new ArrayList<>();
-                    for (String item : v.substring(1, v.length() - 1).split(",")) {
-                        if (!item.isBlank()) {
-                            items.add(specValue(item.strip()));
-                        }
-                    }
-                    out.put(line.substring(0, eq).strip(), items);
-                    continue;
-                }
-                out.put(line.substring(0, eq).strip(), specValue(v));
-            }
-        }
-        return out;
-    }
-
-    private static Object specValue(String v) {
-        try {
-            return v.matches("-?[0-9]+") ? (Object) Long.parseLong(v) : (Object) Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            return v; // text, e.g. relu
-        }
+        return models.get(model).spec().values();
     }
 
     private static Map<String, Object> metadata(TrainedModel m) {

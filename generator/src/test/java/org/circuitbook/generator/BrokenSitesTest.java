@@ -279,7 +279,8 @@ class BrokenSitesTest {
     @Test
     @DisplayName("with an unknown model kind lists the kinds there are")
     void unknownKind() throws IOException {
-        assertEquals(List.of("content/models/toy.yaml:2:3: load: unknown model kind \"toy-superpositon\" (known kinds: attention-only, modular-addition, sae-toy, toy-superposition)"),
+        assertEquals(List.of("content/models/toy.yaml:2:3: load: unknown model kind \"toy-superpositon\" (known kinds: "
+                + String.join(", ", org.circuitbook.generator.training.ModelKinds.ALL.names()) + ")"),
                 errors(SITE + """
                         -- content/models/toy.yaml --
                         model:

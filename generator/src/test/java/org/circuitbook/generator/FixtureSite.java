@@ -105,10 +105,23 @@ public final class FixtureSite {
         return new BuildPipeline(BuildPipeline.Options.defaults(root), log::add).run();
     }
 
+    /**
+     * Builds with the default layout and {@code options} applied to it, e.g.
+     * {@code site.build(o -> o.withKinds(new TinyMlpKind()))}; log lines are collected.
+     */
+    public BuildPipeline.Result build(java.util.function.UnaryOperator<BuildPipeline.Options> options) {
+        return new BuildPipeline(options.apply(BuildPipeline.Options.defaults(root)), log::add).run();
+    }
+
     /** Builds and expects failure; returns the diagnostics, one string each. */
     public List<String> buildErrors() {
+        return buildErrors(o -> o);
+    }
+
+    /** Builds with {@code options} applied and expects failure; returns the diagnostics, one string each. */
+    public List<String> buildErrors(java.util.function.UnaryOperator<BuildPipeline.Options> options) {
         try {
-            build();
+            build(options);
         } catch (BuildException e) {
             return e.diagnostics().stream().map(Object::toString).toList();
         }

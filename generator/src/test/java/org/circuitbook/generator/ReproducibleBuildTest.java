@@ -1,5 +1,6 @@
 package org.circuitbook.generator;
 
+import org.circuitbook.generator.training.ModelKinds;
 import org.circuitbook.widgets.figures.Widgets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two clean builds of the same sources write byte-identical sites: no timestamps, random ids, absolute paths or
  * hash-order output anywhere, and training (a fresh cache each time, so every model really trains twice) gives
- * the same weights to the bit. The fixture has every model kind and every widget, on tiny specs: the one-widget
+ * the same weights to the bit. The fixture has every model kind ({@link ModelKinds#ALL}) and every widget
+ * ({@link Widgets#BOOK}), which the test asserts, on tiny specs: the one-widget
  * site (a toy model, math, a table) plus the transformer and SAE browser tests' sites.
  */
 @DisplayName("Reproducible builds")
@@ -40,7 +42,7 @@ class ReproducibleBuildTest {
     @DisplayName("two builds from clean (fresh site/ and fresh .cache/, in different directories) are byte-identical")
     void twoCleanBuildsAreIdentical(@TempDir Path first, @TempDir Path second) {
         FixtureSite a = fixture(first);
-        a.build();
+        BuildPipeline.Result built = a.build();
         FixtureSite b = fixture(second);
         b.build();
         for (FixtureSite site : List.of(a, b)) {
@@ -51,6 +53,9 @@ class ReproducibleBuildTest {
         assertTrue(a.siteFiles().size() > 40, "a whole site: " + a.siteFiles());
         assertEquals(new java.util.TreeSet<>(Widgets.BOOK.names()), widgetsOn(a.site()),
                 "the fixture's pages hold every registered widget");
+        assertEquals(new java.util.TreeSet<>(ModelKinds.ALL.names()),
+                new java.util.TreeSet<>(built.models().stream().map(m -> m.spec().kind()).toList()),
+                "the fixture trains every registered model kind");
         assertEquals(List.of(), differences(a.site(), b.site()),
                 "files that differ between two clean builds of the same sources");
     }

@@ -28,6 +28,11 @@ public final class ContentLoader {
     }
 
     public static Content load(Path root) {
+        return load(root, org.circuitbook.generator.training.ModelKinds.ALL);
+    }
+
+    /** Loads the content under {@code root}, its model specs of the given kinds. */
+    public static Content load(Path root, org.circuitbook.generator.training.ModelKinds kinds) {
         Problems problems = new Problems(STAGE);
         Path content = root.resolve("content");
         if (!Files.isDirectory(content)) {
@@ -72,7 +77,7 @@ public final class ContentLoader {
         for (Path file : list(content.resolve("models"), ".yaml")) {
             String name = stem(file);
             String text = read(root, files, file, problems);
-            ModelSpec spec = text == null ? null : ModelSpec.parse(name, display(root, file), text, problems);
+            ModelSpec spec = text == null ? null : ModelSpec.parse(name, display(root, file), text, problems, kinds);
             if (spec != null) {
                 models.put(name, spec);
             }

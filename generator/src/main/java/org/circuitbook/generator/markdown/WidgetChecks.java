@@ -96,33 +96,7 @@ final class WidgetChecks {
 
     /** What a widget's checks may know of a spec: its name, kind and resolved settings as structured values. */
     static ModelInfo info(ModelSpec spec) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (String line : spec.settings().canonical().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                String v = line.substring(eq + 1).strip();
-                if (v.startsWith("[") && v.endsWith("]")) {
-                    List<Object> items = new java.util.ArrayList<>();
-                    for (String item : v.substring(1, v.length() - 1).split(",")) {
-                        if (!item.isBlank()) {
-                            items.add(value(item.strip()));
-                        }
-                    }
-                    values.put(line.substring(0, eq).strip(), items);
-                } else {
-                    values.put(line.substring(0, eq).strip(), value(v));
-                }
-            }
-        }
-        return new ModelInfo(spec.name(), spec.kind(), values);
-    }
-
-    private static Object value(String v) {
-        try {
-            return v.matches("-?[0-9]+") ? (Object) Long.parseLong(v) : (Object) Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            return v;
-        }
+        return new ModelInfo(spec.name(), spec.kind(), spec.values());
     }
 
     private static boolean isPositiveInt(String s) {

@@ -1,6 +1,7 @@
 package org.circuitbook.generator.training;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.circuitbook.generator.config.YamlMap;
 import org.circuitbook.widgets.data.SyntheticLanguage;
@@ -50,6 +51,8 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
                                 double copyingFractionAtLeast, double previousTokenScoreAtLeast,
                                 double inductionScoreAtLeast, double repeatedLossRatioAtMost) implements KindSpec {
     public static final String KIND = "attention-only";
+    /** This kind, as {@link ModelKinds#ALL} lists it. */
+    public static final ModelKind TYPE = ModelKind.of(KIND, s -> from(s.model(), s.data(), s.trainer(), s.verify()));
     static final int MAX_LAYERS = 4;
 
     static AttentionOnlySpec from(YamlMap model, YamlMap data, YamlMap trainer, YamlMap verify) {
@@ -132,14 +135,13 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
     }
 
     @Override
-    public String canonical() {
-        return "n_layers=" + nLayers + "\nd_model=" + dModel + "\nn_heads=" + nHeads + "\nd_head=" + dHead
-                + "\nn_ctx=" + nCtx + "\nvocab=" + language.vocab() + "\nsuccessors=" + language.successors()
-                + "\nnoise=" + language.noise() + "\nrepeat_probability=" + language.repeatProbability()
-                + "\nsegment_min=" + language.segmentMin() + "\nsegment_max=" + language.segmentMax()
-                + "\ndata_seed=" + language.seed() + "\nsteps=" + steps + "\nbatch_size=" + batchSize
-                + "\nlearning_rate=" + learningRate + "\nweight_decay=" + weightDecay + "\ncheckpoints=" + checkpoints
-                + "\nseed=" + seed + "\n";
+    public Map<String, Object> values() {
+        return KindSpec.ordered("n_layers", nLayers, "d_model", dModel, "n_heads", nHeads, "d_head", dHead,
+                "n_ctx", nCtx, "vocab", language.vocab(), "successors", language.successors(), "noise", language.noise(),
+                "repeat_probability", language.repeatProbability(), "segment_min", language.segmentMin(),
+                "segment_max", language.segmentMax(), "data_seed", language.seed(), "steps", steps,
+                "batch_size", batchSize, "learning_rate", learningRate, "weight_decay", weightDecay,
+                "checkpoints", checkpoints, "seed", seed);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.circuitbook.generator.training;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +58,7 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 final class AttentionOnlyTrainer {
     static final String VERSION = "attention-only/4";
-    static final String FINAL = ModularAdditionTrainer.FINAL;
+    static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = 64;
     static final int PARITY_SEQUENCES = 8;
@@ -74,7 +72,7 @@ final class AttentionOnlyTrainer {
     }
 
     static String checkpointName(int step) {
-        return ModularAdditionTrainer.checkpointName(step);
+        return org.circuitbook.widgets.weights.WeightNames.checkpoint(step);
     }
 
     /** The HookedTransformerConfig of the spec's model: attn_only, no LayerNorm, d_vocab_out = d_vocab. */
@@ -85,13 +83,7 @@ final class AttentionOnlyTrainer {
     }
 
     static List<TrainedModel> train(String specName, AttentionOnlySpec spec) {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
-        try {
-            return trainQuietly(specName, spec);
-        } finally {
-            System.setOut(stdout);
-        }
+        return Training.quietly(() -> trainQuietly(specName, spec));
     }
 
     private static List<TrainedModel> trainQuietly(String specName, AttentionOnlySpec spec) {
@@ -113,8 +105,7 @@ final class AttentionOnlyTrainer {
                 sd.fit(Batches.generated(step - done, () -> batch(language, data, spec.batchSize(), spec.nCtx())), 1);
                 done = step;
             }
-            float[] ndLogits = sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits")
-                    .castTo(DataType.FLOAT).dup('c').data().asFloat();
+            float[] ndLogits = Training.floats(sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits"));
             snapshots.add(new Snapshot(step, Transformers.weights(sd, cfg), ndLogits));
         }
         Snapshot last = snapshots.get(snapshots.size() - 1);
@@ -386,17 +377,14 @@ final class AttentionOnlyTrainer {
 
     private static byte[] file(String specName, AttentionOnlySpec spec, TransformerConfig cfg, Snapshot s,
                                Map<String, Object> metrics) {
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "circuitbook/1");
-        meta.put("model_kind", AttentionOnlySpec.KIND);
-        meta.put("spec_name", specName);
+        Map<String, String> meta = Training.header(AttentionOnlySpec.KIND, specName);
         meta.put("spec", spec.canonical());
         meta.put("trainer", VERSION);
         meta.put("seed", Long.toString(spec.seed()));
         meta.put("step", Integer.toString(s.step()));
         meta.put(HookedTransformer.CONFIG_KEY, cfg.toJson());
         meta.put("language", languageJson(spec.language()));
-        meta.put("metrics", Json.write(metrics));
+        meta.put("metrics", Training.metrics(metrics));
         return new SafeTensors(new HookedTransformer(cfg, s.weights()).tensors(), meta).toBytes();
     }
 
@@ -439,7 +427,7 @@ final class AttentionOnlyTrainer {
 
     static List<String> verify(AttentionOnlySpec spec, List<TrainedModel> models) {
         List<String> failures = new ArrayList<>();
-        Map<?, ?> metrics = Transformers.metricsOf(models, FINAL);
+        Map<?, ?> metrics = Training.metricsOf(models, FINAL);
         if (metrics == null || spec.expectations() == 0) {
             return failures;
         }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * {@code fit} over an iterator keeps one session for many steps, where {@code fit} per batch would build a
  * new one each time (STACK-FACTS: memory grows to GBs).
  */
-final class Batches implements MultiDataSetIterator {
+public final class Batches implements MultiDataSetIterator {
     private final Supplier<MultiDataSet> next;
     private final int steps;
     private int served;
@@ -30,12 +30,12 @@ final class Batches implements MultiDataSetIterator {
     }
 
     /** A batch made fresh each step (inputs and labels together). */
-    static Batches generated(int steps, Supplier<MultiDataSet> batches) {
+    public static Batches generated(int steps, Supplier<MultiDataSet> batches) {
         return new Batches(steps, batches);
     }
 
     /** The same full batch every step (full-batch training). */
-    static Batches repeating(int steps, MultiDataSet batch) {
+    public static Batches repeating(int steps, MultiDataSet batch) {
         return new Batches(steps, () -> batch);
     }
 

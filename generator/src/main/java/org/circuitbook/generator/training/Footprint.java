@@ -23,11 +23,11 @@ import java.util.Locale;
  * @param nativeBytes in ND4J's native memory
  * @param hint        which settings to make smaller, the largest terms first
  */
-record Footprint(double heapBytes, double nativeBytes, String hint) {
+public record Footprint(double heapBytes, double nativeBytes, String hint) {
     /** Three quarters of the trainer's heap: the rest is the JVM's own and what the estimates leave out. */
     static final long HEAP_LIMIT = TrainerProcess.HEAP_MB * 1_000_000L * 3 / 4;
     static final long NATIVE_LIMIT = 1_000_000_000L;
-    static final int FLOAT = 4;
+    public static final int FLOAT = 4;
 
     /** The first budget this footprint exceeds, as a sentence; null when it fits both. */
     String excess() {

@@ -1,15 +1,45 @@
 package org.circuitbook.generator.training;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The kind-specific part of a model spec: how to train it and what it produces. One implementation per
- * model kind; {@link ModelSpec} dispatches on {@code model.kind}.
+ * The kind-specific part of a model spec: its resolved settings, how to train them and what they produce.
+ * One implementation per model kind, made by its {@link ModelKind}; {@link ModelSpec} finds the kind in
+ * {@link ModelKinds}.
  */
-public sealed interface KindSpec permits ToySuperpositionSpec, SaeToySpec, ModularAdditionSpec,
-        AttentionOnlySpec {
-    /** Every resolved setting in a fixed order: part of the cache key. */
-    String canonical();
+public interface KindSpec {
+    /**
+     * Every resolved setting that shapes the weights (defaults included, verify expectations not), in a fixed
+     * order, as structured data: integers as {@link Integer} or {@link Long}, reals as {@link Double}, text as
+     * {@link String}, lists as {@link List}s of those. {@link #canonical()} is derived from it, and
+     * {@code {metric} MODEL/spec/KEY} and the widgets' checks read it.
+     */
+    Map<String, Object> values();
+
+    /**
+     * Every resolved setting in a fixed order, one {@code key=value} line each (Java's {@code toString} of the
+     * value): part of the cache key, so it must not change for a spec that means the same model
+     * ({@code ModelSpecCanonicalTest} pins the book's).
+     */
+    default String canonical() {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, Object> e : values().entrySet()) {
+            out.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** An ordered map of values, for {@link #values()}: keys and values alternating. */
+    static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(out);
+    }
 
     /** The trainer's version: part of the cache key, bumped when training changes the weights. */
     String trainerVersion();

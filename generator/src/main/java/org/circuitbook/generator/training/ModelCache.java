@@ -1,7 +1,6 @@
 package org.circuitbook.generator.training;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +48,17 @@ public final class ModelCache {
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
     private final Consumer<String> log;
+    private final ModelKinds kinds;
 
     /** Caches under {@code cacheDir}; spec paths are relative to the project {@code root}. */
     public ModelCache(Path cacheDir, Path root, Set<String> retrain, int parallelism, Consumer<String> log) {
+        this(cacheDir, root, retrain, parallelism, log, ModelKinds.ALL);
+    }
+
+    /** Caches under {@code cacheDir}, training specs of {@code kinds} (the child trainer makes those outside ALL). */
+    public ModelCache(Path cacheDir, Path root, Set<String> retrain, int parallelism, Consumer<String> log,
+                      ModelKinds kinds) {
+        this.kinds = kinds;
         this.cacheDir = cacheDir;
         this.root = root;
         this.retrain = retrain;
@@ -100,7 +107,7 @@ public final class ModelCache {
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                String reason = cause instanceof ToySuperpositionTrainer.TrainingFailure
+                String reason = cause instanceof TrainingFailure
                         ? cause.getMessage().lines().findFirst().orElse("")
                         : "the model cache could not be written (" + cause.getMessage() + ")";
                 boolean memory = reason.contains("out of memory") || reason.contains("killed by signal");
@@ -289,7 +296,7 @@ public final class ModelCache {
 
     /** Trains {@code spec} into {@code out} in a child JVM (see {@link TrainerProcess} for why). */
     private void runTrainer(ModelSpec spec, Path out) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(TrainerProcess.command(root.resolve(spec.path()), spec, out));
+        ProcessBuilder builder = new ProcessBuilder(TrainerProcess.command(root.resolve(spec.path()), spec, out, kinds));
         builder.environment().put("OMP_NUM_THREADS", "1");
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.to(out.resolve("trainer.log").toFile()));
@@ -307,7 +314,7 @@ public final class ModelCache {
         }
         if (exit != 0) {
             List<String> lines = Files.readAllLines(out.resolve("trainer.log"), StandardCharsets.ISO_8859_1);
-            throw new ToySuperpositionTrainer.TrainingFailure(TrainerProcess.reason(lines, exit) + "\n"
+            throw new TrainingFailure(TrainerProcess.reason(lines, exit) + "\n"
                     + String.join("\n", lines));
         }
         Files.delete(out.resolve("trainer.log"));

@@ -1,6 +1,5 @@
 package org.circuitbook.generator.training;
 
-import java.util.List;
 import java.util.Set;
 import org.circuitbook.generator.config.YamlMap;
 import org.circuitbook.generator.diagnostics.Problems;
@@ -9,20 +8,24 @@ import org.circuitbook.generator.diagnostics.Problems;
  * A model spec, {@code content/models/NAME.yaml}: which model to train, on what data, how. The spec's
  * name is its file name; widgets refer to it as {@code :model: NAME}.
  *
- * <p>Kinds: {@code toy-superposition} (sections and defaults documented on {@link ToySuperpositionSpec}),
- * {@code sae-toy} ({@link SaeToySpec}), {@code modular-addition} ({@link ModularAdditionSpec}) and
- * {@code attention-only} ({@link AttentionOnlySpec}).
+ * <p>{@code model.kind} names a {@link ModelKind} of the build's {@link ModelKinds} ({@link ModelKinds#ALL}
+ * unless a test or site adds its own); each kind documents its sections and defaults on its settings record
+ * (e.g. {@link ToySuperpositionSpec}).
  *
  * @param canonical every resolved setting (defaults included) in a fixed order: what the cache key hashes,
- *                  so reformatting a spec or adding a comment does not retrain it
+ *                  so reformatting a spec or adding a comment does not retrain it; the kind's name, then
+ *                  {@link KindSpec#canonical()}
  */
 public record ModelSpec(String name, String path, String kind, KindSpec settings, String canonical) {
-    public static final Set<String> KINDS = new java.util.TreeSet<>(Set.of(ToySuperpositionSpec.KIND, SaeToySpec.KIND,
-            ModularAdditionSpec.KIND, AttentionOnlySpec.KIND));
     private static final Set<String> SECTIONS = Set.of("model", "data", "trainer", "verify");
 
-    /** Parses a spec file, recording problems; returns null when it cannot be used. */
+    /** Parses a spec file of one of the book's kinds ({@link ModelKinds#ALL}), recording problems. */
     public static ModelSpec parse(String name, String path, String text, Problems problems) {
+        return parse(name, path, text, problems, ModelKinds.ALL);
+    }
+
+    /** Parses a spec file whose kind is one of {@code kinds}, recording problems; returns null when it cannot be used. */
+    public static ModelSpec parse(String name, String path, String text, Problems problems, ModelKinds kinds) {
         int before = problems.count();
         YamlMap yaml = YamlMap.parse(path, text, 1, problems);
         if (yaml == null) {
@@ -30,25 +33,22 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
         }
         yaml.checkKeys(SECTIONS, "a model spec");
         YamlMap model = yaml.map("model");
+        String known = "known kinds: " + String.join(", ", kinds.names());
         if (!yaml.has("model")) {
             yaml.error("model", "missing required section \"model\"", "a spec starts with 'model:' and 'kind: "
-                    + ToySuperpositionSpec.KIND + "' under it");
+                    + kinds.list().get(0).name() + "' under it");
             return null;
         }
-        String kind = model.requireString("kind", "known kinds: " + String.join(", ", KINDS));
+        String kindName = model.requireString("kind", known);
+        if (kindName == null) {
+            return null;
+        }
+        ModelKind kind = kinds.find(kindName);
         if (kind == null) {
+            model.error("kind", "unknown model kind \"" + kindName + "\"", known);
             return null;
         }
-        if (!KINDS.contains(kind)) {
-            model.error("kind", "unknown model kind \"" + kind + "\"", "known kinds: " + String.join(", ", KINDS));
-            return null;
-        }
-        KindSpec settings = switch (kind) {
-            case SaeToySpec.KIND -> SaeToySpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml, yaml.items("verify"));
-            case AttentionOnlySpec.KIND -> AttentionOnlySpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
-            case ModularAdditionSpec.KIND -> ModularAdditionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
-            default -> ToySuperpositionSpec.from(model, yaml.map("data"), yaml.map("trainer"), yaml.map("verify"));
-        };
+        KindSpec settings = kind.parse(new SpecSections(yaml, model, yaml.map("data"), yaml.map("trainer")));
         if (settings == null || problems.count() > before) {
             return null; // a spec with a reported value is never built: its canonical form would hold the bad value
         }
@@ -57,11 +57,16 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
             yaml.error("model", excess, settings.footprint().hint());
             return null;
         }
-        return new ModelSpec(name, path, kind, settings, kind + "\n" + settings.canonical());
+        return new ModelSpec(name, path, kindName, settings, kindName + "\n" + settings.canonical());
     }
 
     /** The toy-superposition settings; only call after checking the kind. */
     public ToySuperpositionSpec toy() {
         return (ToySuperpositionSpec) settings;
+    }
+
+    /** The spec's resolved settings as structured data ({@link KindSpec#values()}). */
+    public java.util.Map<String, Object> values() {
+        return settings.values();
     }
 }

@@ -1,6 +1,7 @@
 package org.circuitbook.generator.training;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.circuitbook.generator.config.YamlMap;
 
@@ -38,6 +39,8 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
                                   int checkpoints, long seed, double testAccuracyAtLeast,
                                   double keyFrequenciesNormFractionAtLeast) implements KindSpec {
     public static final String KIND = "modular-addition";
+    /** This kind, as {@link ModelKinds#ALL} lists it. */
+    public static final ModelKind TYPE = ModelKind.of(KIND, s -> from(s.model(), s.data(), s.trainer(), s.verify()));
 
     static ModularAdditionSpec from(YamlMap model, YamlMap data, YamlMap trainer, YamlMap verify) {
         model.checkKeys(Set.of("kind", "p", "d_model", "n_heads", "d_head", "d_mlp"), "the model section");
@@ -88,11 +91,10 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
     }
 
     @Override
-    public String canonical() {
-        return "p=" + p + "\nd_model=" + dModel + "\nn_heads=" + nHeads + "\nd_head=" + dHead + "\nd_mlp=" + dMlp
-                + "\ntrain_fraction=" + trainFraction + "\ndata_seed=" + dataSeed + "\nsteps=" + steps
-                + "\nlearning_rate=" + learningRate + "\nweight_decay=" + weightDecay + "\ncheckpoints=" + checkpoints
-                + "\nseed=" + seed + "\n";
+    public Map<String, Object> values() {
+        return KindSpec.ordered("p", p, "d_model", dModel, "n_heads", nHeads, "d_head", dHead, "d_mlp", dMlp,
+                "train_fraction", trainFraction, "data_seed", dataSeed, "steps", steps, "learning_rate", learningRate,
+                "weight_decay", weightDecay, "checkpoints", checkpoints, "seed", seed);
     }
 
     @Override

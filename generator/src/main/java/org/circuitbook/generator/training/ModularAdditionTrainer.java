@@ -1,7 +1,5 @@
 package org.circuitbook.generator.training;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,8 +10,8 @@ import java.util.Random;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Tensor;
-import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.weights.WeightNames;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -48,7 +46,7 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 final class ModularAdditionTrainer {
     static final String VERSION = "modular-addition/3";
-    static final String FINAL = "final.safetensors";
+    static final String FINAL = WeightNames.FINAL;
     static final int KEY_FREQUENCIES = 5;
     /** Checkpoints are parity-checked on every 7th input pair (a sample that covers every a and b). */
     static final int CHECKPOINT_PARITY_STRIDE = 7;
@@ -65,7 +63,7 @@ final class ModularAdditionTrainer {
     }
 
     static String checkpointName(int step) {
-        return "checkpoint-" + step + ".safetensors";
+        return WeightNames.checkpoint(step);
     }
 
     /** The HookedTransformerConfig of the spec's model. */
@@ -115,13 +113,7 @@ final class ModularAdditionTrainer {
     }
 
     static List<TrainedModel> train(String specName, ModularAdditionSpec spec) {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
-        try {
-            return trainQuietly(specName, spec);
-        } finally {
-            System.setOut(stdout);
-        }
+        return Training.quietly(() -> trainQuietly(specName, spec));
     }
 
     private static List<TrainedModel> trainQuietly(String specName, ModularAdditionSpec spec) {
@@ -150,7 +142,7 @@ final class ModularAdditionTrainer {
                         new org.nd4j.linalg.dataset.MultiDataSet(trainFeatures, new INDArray[] {trainLabels})), 1);
                 done = step;
             }
-            float[] logits = sd.output(allInputs, "logits").get("logits").castTo(DataType.FLOAT).dup('c').data().asFloat();
+            float[] logits = Training.floats(sd.output(allInputs, "logits").get("logits"));
             snapshots.add(new Snapshot(step, Transformers.weights(sd, cfg), logits));
         }
 
@@ -191,15 +183,12 @@ final class ModularAdditionTrainer {
 
     private static byte[] file(String specName, ModularAdditionSpec spec, TransformerConfig cfg, Snapshot s,
                                Map<String, Object> metrics) {
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "circuitbook/1");
-        meta.put("model_kind", ModularAdditionSpec.KIND);
-        meta.put("spec_name", specName);
+        Map<String, String> meta = Training.header(ModularAdditionSpec.KIND, specName);
         meta.put("spec", spec.canonical());
         meta.put("trainer", VERSION);
         meta.put("step", Integer.toString(s.step()));
         meta.put(HookedTransformer.CONFIG_KEY, cfg.toJson());
-        meta.put("metrics", Json.write(metrics));
+        meta.put("metrics", Training.metrics(metrics));
         return new SafeTensors(new HookedTransformer(cfg, s.weights()).tensors(), meta).toBytes();
     }
 
@@ -434,7 +423,7 @@ final class ModularAdditionTrainer {
 
     static List<String> verify(ModularAdditionSpec spec, List<TrainedModel> models) {
         List<String> failures = new ArrayList<>();
-        Map<?, ?> metrics = Transformers.metricsOf(models, FINAL);
+        Map<?, ?> metrics = Training.metricsOf(models, FINAL);
         if (metrics == null || spec.expectations() == 0) {
             return failures;
         }

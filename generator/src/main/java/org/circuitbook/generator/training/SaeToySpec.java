@@ -3,6 +3,7 @@ package org.circuitbook.generator.training;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.circuitbook.generator.config.YamlMap;
 import org.circuitbook.widgets.data.SparseFeatures;
@@ -35,6 +36,8 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
                          double featureProbability, int steps, int batchSize, double learningRate, long seed,
                          List<Expectation> checks) implements KindSpec {
     public static final String KIND = "sae-toy";
+    /** This kind, as {@link ModelKinds#ALL} lists it. */
+    public static final ModelKind TYPE = ModelKind.of(KIND, s -> from(s.model(), s.data(), s.trainer(), s.root(), s.verifyItems()));
 
     /** What one trained SAE must achieve; NaN means "not checked". */
     public record Expectation(int dSae, double l1, double mmcsAtLeast, double deadFractionAtMost,
@@ -174,10 +177,10 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
     }
 
     @Override
-    public String canonical() {
-        return "d_sae=" + dSae + "\nl1_coefficients=" + l1Coefficients + "\nn_features=" + nFeatures + "\nd_in=" + dIn
-                + "\nfeature_probability=" + featureProbability + "\nsteps=" + steps + "\nbatch_size=" + batchSize
-                + "\nlearning_rate=" + learningRate + "\nseed=" + seed + "\n";
+    public Map<String, Object> values() {
+        return KindSpec.ordered("d_sae", dSae, "l1_coefficients", l1Coefficients, "n_features", nFeatures,
+                "d_in", dIn, "feature_probability", featureProbability, "steps", steps, "batch_size", batchSize,
+                "learning_rate", learningRate, "seed", seed);
     }
 
     /** An L1 coefficient as file names and labels write it: 1.0 is "1", 0.30 is "0.3". */

@@ -1,7 +1,5 @@
 package org.circuitbook.generator.training;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,15 +48,10 @@ final class SaeToyTrainer {
     }
 
     static List<TrainedModel> train(String specName, SaeToySpec spec) {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
-        try {
+        return Training.quietly(() -> {
             Tensor features = groundTruth(spec);
             List<TrainedModel> out = new ArrayList<>();
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("format", "circuitbook/1");
-            meta.put("model_kind", SaeToySpec.KIND);
-            meta.put("spec_name", specName);
+            Map<String, String> meta = Training.header(SaeToySpec.KIND, specName);
             meta.put("spec", spec.canonical());
             out.add(new TrainedModel(GROUND_TRUTH, new SafeTensors(Map.of("features", features), meta).toBytes()));
             SparseFeatures.Settings settings = spec.settings();
@@ -68,9 +61,7 @@ final class SaeToyTrainer {
                 }
             }
             return out;
-        } finally {
-            System.setOut(stdout);
-        }
+        });
     }
 
     /** Ground-truth features: [n_features, d_in], each row a random unit vector. */
@@ -145,15 +136,12 @@ final class SaeToyTrainer {
         Map<String, Object> metrics = metrics(sae, features, evalX);
         metrics.put("final_loss", sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0));
 
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "circuitbook/1");
-        meta.put("model_kind", SaeToySpec.KIND);
-        meta.put("spec_name", specName);
+        Map<String, String> meta = Training.header(SaeToySpec.KIND, specName);
         meta.put("d_in", Integer.toString(dIn));
         meta.put("d_sae", Integer.toString(dSae));
         meta.put("l1_coefficient", SaeToySpec.label(l1));
         meta.put("trainer", VERSION);
-        meta.put("metrics", Json.write(metrics));
+        meta.put("metrics", Training.metrics(metrics));
         byte[] bytes = new SafeTensors(sae.tensors(), meta).toBytes();
 
         // parity: the published weights, run by the widgets' code, against ND4J on the same batch
@@ -161,10 +149,8 @@ final class SaeToyTrainer {
         Tensor expected = export(sd.output(Map.of("input", parityBatch), "output").get("output"), 64, dIn);
         Tensor actual = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(bytes)).forward(export(parityBatch, 64, dIn));
         float diff = Ops.maxAbsDiff(expected, actual);
-        if (!(diff <= PARITY_TOLERANCE)) {
-            throw new ToySuperpositionTrainer.TrainingFailure("parity check failed for " + fileName(dSae, l1)
-                    + ": the widgets' forward pass differs from ND4J's by " + diff + " (tolerance " + PARITY_TOLERANCE + ")");
-        }
+        Training.requireParity(fileName(dSae, l1), "forward pass differs from ND4J's", diff, PARITY_TOLERANCE,
+                String.valueOf(PARITY_TOLERANCE));
         return new TrainedModel(fileName(dSae, l1), bytes);
     }
 
@@ -208,6 +194,6 @@ final class SaeToyTrainer {
     }
 
     private static Tensor export(INDArray array, int... shape) {
-        return Tensor.of(array.castTo(DataType.FLOAT).dup('c').data().asFloat(), shape);
+        return Training.export(array, shape);
     }
 }

@@ -173,9 +173,9 @@ final class SpecValues {
 
     /** The files of a spec with checkpoints: {@code final.safetensors}, then one per checkpoint step. */
     static List<String> finalAndCheckpoints(int[] checkpointSteps) {
-        List<String> names = new ArrayList<>(List.of(ModularAdditionTrainer.FINAL));
+        List<String> names = new ArrayList<>(List.of(org.circuitbook.widgets.weights.WeightNames.FINAL));
         for (int step : checkpointSteps) {
-            names.add(ModularAdditionTrainer.checkpointName(step));
+            names.add(org.circuitbook.widgets.weights.WeightNames.checkpoint(step));
         }
         return names;
     }

@@ -48,8 +48,8 @@ final class StepLosses extends BaseListener {
     static double crossEntropy(INDArray logits, INDArray labels) {
         int rows = (int) logits.size(0);
         int classes = (int) logits.size(1);
-        float[] z = logits.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] z = Training.floats(logits);
+        float[] y = Training.floats(labels);
         double total = 0;
         for (int r = 0; r < rows; r++) {
             double max = Double.NEGATIVE_INFINITY;

@@ -38,6 +38,8 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, boolean relu, dou
                                    int restarts, Map<Double, Integer> representedFeatures,
                                    Map<Double, Integer> antipodalPairs, List<Double> regularPolygon) implements KindSpec {
     public static final String KIND = "toy-superposition";
+    /** This kind, as {@link ModelKinds#ALL} lists it. */
+    public static final ModelKind TYPE = ModelKind.of(KIND, s -> from(s.model(), s.data(), s.trainer(), s.verify()));
 
     static ToySuperpositionSpec from(YamlMap model, YamlMap data, YamlMap trainer, YamlMap verify) {
         model.checkKeys(Set.of("kind", "n_features", "d_hidden", "output"), "the model section");
@@ -167,12 +169,12 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, boolean relu, dou
         return (float) Math.pow(importanceDecay, i);
     }
 
+    /** Verify is not here: it checks the weights, it does not make them. */
     @Override
-    public String canonical() {
-        return "n_features=" + nFeatures + "\nd_hidden=" + dHidden + "\noutput=" + (relu ? "relu" : "linear")
-                + "\nimportance_decay=" + importanceDecay + "\nsparsities=" + sparsities + "\nsteps=" + steps
-                + "\nbatch_size=" + batchSize + "\nlearning_rate=" + learningRate + "\nseed=" + seed
-                + "\nrestarts=" + restarts + "\n"; // verify is not here: it checks the weights, it does not make them
+    public Map<String, Object> values() {
+        return KindSpec.ordered("n_features", nFeatures, "d_hidden", dHidden, "output", relu ? "relu" : "linear",
+                "importance_decay", importanceDecay, "sparsities", sparsities, "steps", steps, "batch_size", batchSize,
+                "learning_rate", learningRate, "seed", seed, "restarts", restarts);
     }
 
     @Override

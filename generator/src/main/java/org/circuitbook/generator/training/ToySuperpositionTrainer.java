@@ -1,7 +1,5 @@
 package org.circuitbook.generator.training;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,28 +45,17 @@ public final class ToySuperpositionTrainer {
     private ToySuperpositionTrainer() {
     }
 
-    /** A failed parity check or training run. */
-    public static final class TrainingFailure extends RuntimeException {
-        public TrainingFailure(String message) {
-            super(message);
-        }
-    }
-
     /** Trains every sparsity of {@code spec}; returns one weights file per sparsity. */
     public static List<TrainedModel> train(ModelSpec spec) {
         ToySuperpositionSpec toy = spec.toy();
-        List<TrainedModel> out = new ArrayList<>();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // SameDiff println()s every op it adds
-        try {
+        return Training.quietly(() -> {
+            List<TrainedModel> out = new ArrayList<>();
             for (int i = 0; i < toy.sparsities().size(); i++) {
                 double sparsity = toy.sparsities().get(i);
                 out.add(trainOne(spec, toy, sparsity, toy.seed() * 1000 + i));
             }
-        } finally {
-            System.setOut(stdout);
-        }
-        return out;
+            return out;
+        });
     }
 
     /** "sparsity-0.9.safetensors" for sparsity 0.9. */
@@ -126,15 +113,12 @@ public final class ToySuperpositionTrainer {
         metrics.put("feature_norms", toList(model.featureNorms()));
         metrics.put("feature_dimensionality", toList(model.featureDimensionality()));
 
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "circuitbook/1");
-        meta.put("model_kind", ToySuperpositionSpec.KIND);
-        meta.put("spec_name", spec.name());
+        Map<String, String> meta = Training.header(ToySuperpositionSpec.KIND, spec.name());
         meta.put("spec", Json.write(specJson(toy)));
         meta.put("sparsity", label(sparsity));
         meta.put(ToyModel.OUTPUT, toy.relu() ? "relu" : "linear");
         meta.put("trainer", VERSION);
-        meta.put("metrics", Json.write(metrics));
+        meta.put("metrics", Training.metrics(metrics));
         byte[] bytes = new SafeTensors(model.tensors(), meta).toBytes();
 
         checkParity(sd, SafeTensors.fromBytes(bytes), n, sparsity, seed);
@@ -197,15 +181,11 @@ public final class ToySuperpositionTrainer {
         INDArray batch = Nd4j.vstack(batch(new Random(seed + 7), PARITY_BATCH / 2, n, 0.0),
                 batch(new Random(seed + 8), PARITY_BATCH / 2, n, sparsity));
         INDArray expected = sd.output(Map.of("input", batch), "output").get("output");
-        Tensor input = Tensor.of(batch.castTo(DataType.FLOAT).dup('c').data().asFloat(), PARITY_BATCH, n);
+        Tensor input = Training.export(batch, PARITY_BATCH, n);
         Tensor actual = ToyModel.fromWeights(published).forward(input);
         float diff = Ops.maxAbsDiff(export(expected, PARITY_BATCH, n), actual);
-        if (!(diff <= PARITY_TOLERANCE)) {
-            throw new TrainingFailure("parity check failed for sparsity " + label(sparsity)
-                    + ": the widgets' forward pass differs from ND4J's by " + diff + " (tolerance "
-                    + PARITY_TOLERANCE + ")");
-        }
-        return diff;
+        return Training.requireParity("sparsity " + label(sparsity), "forward pass differs from ND4J's", diff,
+                PARITY_TOLERANCE, String.valueOf(PARITY_TOLERANCE));
     }
 
     private static double evalLoss(SameDiff sd, INDArray eval) {
@@ -225,7 +205,7 @@ public final class ToySuperpositionTrainer {
 
     /** An INDArray's values in row-major order; dup('c') so views and transposes export correctly. */
     private static Tensor export(INDArray array, int... shape) {
-        return Tensor.of(array.castTo(DataType.FLOAT).dup('c').data().asFloat(), shape);
+        return Training.export(array, shape);
     }
 
     private static List<Object> toList(Tensor t) {

@@ -9,7 +9,9 @@ import org.circuitbook.generator.diagnostics.Problems;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trains one model spec in its own JVM: {@code TrainerProcess SPEC_FILE NAME DISPLAY_PATH OUT_DIR}.
+ * Trains one model spec in its own JVM: {@code TrainerProcess SPEC_FILE NAME DISPLAY_PATH OUT_DIR [KIND_CLASS...]},
+ * the optional class names being the build's model kinds outside {@link ModelKinds#ALL}
+ * ({@link ModelKinds#extraClassNames()}), made here by their public no-argument constructors.
  *
  * <p>ND4J reads {@code OMP_NUM_THREADS} once, when its native library loads, and settings changed later
  * from Java do not cover every kernel; the thread count changes float reduction order and so the
@@ -28,13 +30,21 @@ public final class TrainerProcess {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            System.err.println("usage: TrainerProcess SPEC_FILE NAME DISPLAY_PATH OUT_DIR");
+        if (args.length < 4) {
+            System.err.println("usage: TrainerProcess SPEC_FILE NAME DISPLAY_PATH OUT_DIR [KIND_CLASS...]");
             System.exit(2);
+        }
+        ModelKinds kinds;
+        try {
+            kinds = ModelKinds.withClassNames(List.of(args).subList(4, args.length));
+        } catch (IllegalArgumentException e) {
+            System.err.println(REASON + e.getMessage());
+            System.exit(1);
+            return;
         }
         Problems problems = new Problems(ModelCache.STAGE);
         ModelSpec spec = ModelSpec.parse(args[1], args[2], org.circuitbook.generator.content.ContentLoader.text(
-                Files.readString(Path.of(args[0]), java.nio.charset.StandardCharsets.UTF_8)), problems);
+                Files.readString(Path.of(args[0]), java.nio.charset.StandardCharsets.UTF_8)), problems, kinds);
         if (spec == null || !problems.isEmpty()) {
             System.err.println(REASON + "the spec changed while the build was running; build again");
             System.exit(1);
@@ -67,7 +77,7 @@ public final class TrainerProcess {
                 message = t.getMessage();
             }
         }
-        if (e instanceof ToySuperpositionTrainer.TrainingFailure) {
+        if (e instanceof TrainingFailure) {
             return firstLine(e.getMessage(), "training failed");
         }
         return "the trainer stopped: " + firstLine(message, "an internal error with no message");
@@ -108,6 +118,11 @@ public final class TrainerProcess {
 
     /** The command that runs this class with the parent's class path and Java. */
     static List<String> command(Path specFile, ModelSpec spec, Path out) {
+        return command(specFile, spec, out, ModelKinds.ALL);
+    }
+
+    /** The command, passing the class names of {@code kinds} outside {@link ModelKinds#ALL} to the child. */
+    static List<String> command(Path specFile, ModelSpec spec, Path out, ModelKinds kinds) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + HEAP_MB + "m");
@@ -123,6 +138,7 @@ public final class TrainerProcess {
         cmd.add(spec.name());
         cmd.add(spec.path());
         cmd.add(out.toString());
+        cmd.addAll(kinds.extraClassNames());
         return cmd;
     }
 }

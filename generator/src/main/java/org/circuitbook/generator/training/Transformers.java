@@ -1,7 +1,6 @@
 package org.circuitbook.generator.training;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
@@ -13,12 +12,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.circuitbook.widgets.weights.Json;
-import org.circuitbook.widgets.weights.SafeTensors;
 
 /**
- * What the transformer trainers share: TransformerLens parameters as SameDiff variables and back, the parity
- * verdict, and the final file's metrics for verify.
+ * What the transformer trainers share beyond {@link Training}: TransformerLens parameters as SameDiff variables
+ * and back, and the parity verdict on logits (relative to their scale).
  */
 final class Transformers {
     private Transformers() {
@@ -31,22 +28,12 @@ final class Transformers {
      */
     static double requireParity(String fileName, double maxDiff, double scale, double relativeTolerance) {
         double tolerance = relativeTolerance * scale;
-        if (!(maxDiff <= tolerance)) {
-            throw new ToySuperpositionTrainer.TrainingFailure("parity check failed for " + fileName
-                    + ": the widgets' HookedTransformer differs from ND4J's logits by " + maxDiff + " (tolerance "
-                    + tolerance + " = " + relativeTolerance + " x max |logit| " + scale + ")");
-        }
+        Training.requireParity(fileName, "HookedTransformer differs from ND4J's logits", maxDiff, tolerance,
+                tolerance + " = " + relativeTolerance + " x max |logit| " + scale);
         if (System.getenv("CIRCUITBOOK_PARITY_REPORT") != null) {
             System.err.println("parity " + fileName + ": max |diff| " + maxDiff + ", max |logit| " + scale);
         }
         return maxDiff;
-    }
-
-    /** The metrics of the file called {@code name} among {@code models}, or null when it is not there. */
-    static Map<?, ?> metricsOf(List<TrainedModel> models, String name) {
-        return models.stream().filter(m -> m.fileName().equals(name)).findFirst()
-                .map(m -> (Map<?, ?>) Json.parse(SafeTensors.fromBytes(m.bytes()).metadata().get("metrics")))
-                .orElse(null);
     }
 
     /**
@@ -82,7 +69,7 @@ final class Transformers {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
             INDArray arr = sd.getVariable(param.getKey()).getArr();
-            out.put(param.getKey(), Tensor.of(arr.castTo(DataType.FLOAT).dup('c').data().asFloat(), param.getValue()));
+            out.put(param.getKey(), Training.export(arr, param.getValue()));
         }
         return out;
     }

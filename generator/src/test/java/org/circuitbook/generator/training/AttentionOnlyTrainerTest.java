@@ -136,7 +136,7 @@ class AttentionOnlyTrainerTest {
         }
         assertEquals(0.0, AttentionOnlyTrainer.parity("final.safetensors", trained.get(0).bytes(), two, logits, 16));
         logits[300] += 0.001f;
-        var failure = assertThrows(ToySuperpositionTrainer.TrainingFailure.class,
+        var failure = assertThrows(TrainingFailure.class,
                 () -> AttentionOnlyTrainer.parity("final.safetensors", trained.get(0).bytes(), two, logits, 16));
         assertTrue(failure.getMessage().startsWith("parity check failed for final.safetensors: the widgets' "
                 + "HookedTransformer differs from ND4J's logits by 9.99"), failure.getMessage());

@@ -137,7 +137,7 @@ class ModularAdditionTrainerTest {
         }
         assertEquals(0.0, ModularAdditionTrainer.parity(trained.get(0).bytes(), logits, P));
         logits[5] += 0.01f;
-        var failure = assertThrows(ToySuperpositionTrainer.TrainingFailure.class,
+        var failure = assertThrows(TrainingFailure.class,
                 () -> ModularAdditionTrainer.parity(trained.get(0).bytes(), logits, P));
         String prefix = "parity check failed for final.safetensors: the widgets' HookedTransformer differs from"
                 + " ND4J's logits by ";

@@ -91,7 +91,7 @@ class ToySuperpositionTrainerTest {
         w[0] += 1e-3f;
         Map<String, Tensor> tampered = new LinkedHashMap<>(model.tensors());
         tampered.put(ToyModel.W, Tensor.of(w, 2, 5));
-        var failure = assertThrows(ToySuperpositionTrainer.TrainingFailure.class,
+        var failure = assertThrows(TrainingFailure.class,
                 () -> ToySuperpositionTrainer.checkParity(sd, new SafeTensors(tampered, Map.of()), 5, 0.5, 3));
         assertTrue(failure.getMessage().startsWith("parity check failed for sparsity 0.5: the widgets' forward pass"
                 + " differs from ND4J's by "), failure.getMessage());

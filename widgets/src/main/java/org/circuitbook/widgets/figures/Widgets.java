@@ -57,7 +57,7 @@ public final class Widgets {
 
     /** The spec's {@code final.safetensors}, parsed, or null when it has none. */
     static SafeTensors finalFile(List<ModelFile> files) {
-        return file(files, "final.safetensors");
+        return file(files, org.circuitbook.widgets.weights.WeightNames.FINAL);
     }
 
     /** The file called {@code name}, parsed, or null. */

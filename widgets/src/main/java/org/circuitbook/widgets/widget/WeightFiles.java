@@ -2,11 +2,12 @@ package org.circuitbook.widgets.widget;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.circuitbook.widgets.weights.WeightNames;
 
 /**
  * A figure's {@code data-weights} for a spec with checkpoints: the URLs of {@code checkpoint-STEP.safetensors}
  * in step order, then {@code final.safetensors} last, as the widgets that scrub through training need them.
- * Published names carry a content hash before the extension ({@code final.3fa9c2e1b04d.safetensors}).
+ * ({@link WeightNames}). Published names carry a content hash before the extension ({@code final.3fa9c2e1b04d.safetensors}).
  */
 public final class WeightFiles {
     private final List<String> urls;
@@ -24,10 +25,11 @@ public final class WeightFiles {
         List<String> found = new ArrayList<>();
         for (String u : Fmt.split(weights, ' ')) {
             String file = fileName(u);
-            if (file.equals("final.safetensors")) {
+            int step = WeightNames.checkpointStep(file);
+            if (file.equals(WeightNames.FINAL)) {
                 last = u;
-            } else if (file.startsWith("checkpoint-") && file.endsWith(".safetensors")) {
-                order.add(new int[] {Integer.parseInt(file.substring(11, file.length() - 12)), found.size()});
+            } else if (step >= 0) {
+                order.add(new int[] {step, found.size()});
                 found.add(u);
             }
         }
@@ -51,7 +53,7 @@ public final class WeightFiles {
      */
     public static String fileName(String url) {
         String file = url.substring(url.lastIndexOf('/') + 1);
-        String suffix = ".safetensors";
+        String suffix = WeightNames.SUFFIX;
         if (!file.endsWith(suffix)) {
             return file;
         }

@@ -1,0 +1,105 @@
+package org.circuitbook.generator.training;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.weights.WeightNames;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What every kind's trainer shares, so that a kind's {@code train} and {@code verify} hold only its model:
+ * quiet ND4J, the standard metadata header of a weights file, exporting ND4J arrays bit for bit, reading a
+ * file's metrics back, the parity verdict (the widgets' pure-Java forward pass against ND4J's on the same
+ * inputs: the browser runs the same classes, so a mismatch means the published weights do not reproduce the
+ * trained model) and the names of weight files ({@link WeightNames}).
+ */
+public final class Training {
+    /** The {@code format} every weights file's metadata starts with. */
+    public static final String FORMAT = "circuitbook/1";
+
+    private Training() {
+    }
+
+    /** Runs {@code work} with standard output silenced: SameDiff {@code println()}s every op it adds. */
+    public static <T> T quietly(Supplier<T> work) {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            return work.get();
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    /**
+     * The standard start of a weights file's {@code __metadata__}, in order: {@code format}, {@code model_kind},
+     * {@code spec_name}. The map is the kind's to extend ({@code spec}, its own keys, {@code trainer},
+     * {@code metrics} last, as {@link #metrics(Map)} writes them).
+     */
+    public static Map<String, String> header(String kind, String specName) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("model_kind", kind);
+        meta.put("spec_name", specName);
+        return meta;
+    }
+
+    /** Training metrics as the {@code metrics} metadata value (JSON), which {@link #metricsOf} reads back. */
+    public static String metrics(Map<String, Object> metrics) {
+        return Json.write(metrics);
+    }
+
+    /** An ND4J array's values as floats in row-major order: {@code dup('c')}, so views and transposes export right. */
+    public static float[] floats(INDArray array) {
+        return array.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** An ND4J array as a widgets {@link Tensor} of {@code shape} (see {@link #floats}). */
+    public static Tensor export(INDArray array, int... shape) {
+        return Tensor.of(floats(array), shape);
+    }
+
+    /** The metrics a weights file's metadata holds, or null when it has none. */
+    public static Map<?, ?> metricsOf(byte[] safetensors) {
+        String json = SafeTensors.fromBytes(safetensors).metadata().get("metrics");
+        return json == null ? null : (Map<?, ?>) Json.parse(json);
+    }
+
+    /** The metrics of the file called {@code name} among {@code models}, or null when it is not there. */
+    public static Map<?, ?> metricsOf(List<TrainedModel> models, String name) {
+        return models.stream().filter(m -> m.fileName().equals(name)).findFirst()
+                .map(m -> metricsOf(m.bytes())).orElse(null);
+    }
+
+    /**
+     * The parity verdict: throws a {@link TrainingFailure} when {@code diff} (the largest difference between
+     * the widgets' output on the published weights and ND4J's) exceeds {@code tolerance}, or is NaN; returns
+     * {@code diff}. The message reads "parity check failed for SUBJECT: the widgets' WHAT by DIFF (tolerance
+     * SHOWN)", e.g. WHAT "forward pass differs from ND4J's"; numbers print as their own type does.
+     */
+    public static <N extends Number> N requireParity(String subject, String what, N diff, Number tolerance,
+                                                     String toleranceShown) {
+        if (!(diff.doubleValue() <= tolerance.doubleValue())) {
+            throw new TrainingFailure("parity check failed for " + subject + ": the widgets' " + what + " by " + diff
+                    + " (tolerance " + toleranceShown + ")");
+        }
+        return diff;
+    }
+
+    /** {@link WeightNames#FINAL}. */
+    public static String finalName() {
+        return WeightNames.FINAL;
+    }
+
+    /** {@link WeightNames#checkpoint(int)}. */
+    public static String checkpointName(int step) {
+        return WeightNames.checkpoint(step);
+    }
+}
