@@ -104,26 +104,36 @@ final class CanvasPainter implements Painter {
         void resized(double cssWidth, double cssHeight, int pixelWidth, int pixelHeight);
     }
 
-    // the canvas is fitted into the stage (contain, at the drawing's ratio) in CSS pixels rounded to device pixels, so
-    // that CSS size x devicePixelRatio is a whole number of pixels; measured at once (before the first paint, so no
-    // stretched frame shows), again on every resize of the stage and on every change of devicePixelRatio
+    // the canvas is fitted into the stage (contain, at the drawing's ratio) in CSS pixels rounded down to device
+    // pixels, so that CSS size x devicePixelRatio is a whole number of pixels and the canvas never pokes out of its
+    // stage (a scrollbar it caused would shrink the stage and start a resize loop); the stage's height counts only
+    // where the stylesheet lays the canvas over it (position: absolute), else the canvas would measure itself.
+    // Measured at once (before the first paint: no stretched frame), then in the frame after each resize of the
+    // stage (never inside the observer's callback) and after each change of devicePixelRatio.
     @JSBody(params = {"stage", "canvas", "logicalWidth", "logicalHeight", "resized"}, script =
             "function fitCanvas() {"
             + "  var dpr = window.devicePixelRatio || 1;"
             + "  var box = stage.getBoundingClientRect();"
             + "  var cs = getComputedStyle(stage);"
-            + "  var availW = box.width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);"
-            + "  var availH = box.height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);"
+            + "  var availW = box.width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)"
+            + "    - parseFloat(cs.borderLeftWidth) - parseFloat(cs.borderRightWidth);"
+            + "  var availH = box.height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)"
+            + "    - parseFloat(cs.borderTopWidth) - parseFloat(cs.borderBottomWidth);"
             + "  if (!(availW > 0)) { return; }"
-            + "  var cssW = availW;"
-            + "  if (availH > 0 && availH * logicalWidth / logicalHeight < cssW) { cssW = availH * logicalWidth / logicalHeight; }"
-            + "  var pxW = Math.max(1, Math.floor(cssW * dpr + 1e-6));"
+            + "  var overlaid = getComputedStyle(canvas).position === 'absolute' && availH > 0;"
+            + "  var pxW = Math.floor(availW * dpr + 1e-6);"
+            + "  if (overlaid) { pxW = Math.min(pxW, Math.floor(availH * dpr * logicalWidth / logicalHeight + 1e-6)); }"
+            + "  pxW = Math.max(1, pxW);"
             + "  var pxH = Math.max(1, Math.round(pxW * logicalHeight / logicalWidth));"
+            + "  if (overlaid) { pxH = Math.max(1, Math.min(pxH, Math.floor(availH * dpr + 1e-6))); }"
             + "  canvas.style.width = (pxW / dpr) + 'px'; canvas.style.height = (pxH / dpr) + 'px';"
             + "  resized(pxW / dpr, pxH / dpr, pxW, pxH); }"
             + "fitCanvas();"
-            + "if ('ResizeObserver' in window) { new ResizeObserver(function () { fitCanvas(); }).observe(stage); }"
-            + "else { window.addEventListener('resize', fitCanvas); }"
+            + "var fitPending = false;"
+            + "function fitSoon() { if (fitPending) { return; } fitPending = true;"
+            + "  requestAnimationFrame(function () { fitPending = false; fitCanvas(); }); }"
+            + "if ('ResizeObserver' in window) { new ResizeObserver(fitSoon).observe(stage); }"
+            + "else { window.addEventListener('resize', fitSoon); }"
             + "function watchDensity() { if (!window.matchMedia) { return; }"
             + "  var query = window.matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');"
             + "  query.addEventListener('change', function onDensity() { query.removeEventListener('change', onDensity);"
