@@ -231,6 +231,12 @@ public final class BuildSession implements AutoCloseable {
             }
 
             @Override
+            public int[] drawingSize(DirectiveBlock widget) {
+                org.circuitbook.widgets.widget.Widget w = options.widgets().get(widget.argument());
+                return w == null ? null : new int[] {w.width(), w.height()};
+            }
+
+            @Override
             public Fallback fallback(DirectiveBlock widget) {
                 DirectiveBlock.Option model = widget.options().get("model");
                 TrainedSet set = model == null ? null : byName.get(model.value());

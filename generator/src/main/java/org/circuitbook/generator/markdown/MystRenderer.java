@@ -138,9 +138,18 @@ final class MystRenderer implements NodeRenderer {
         StringBuilder open = new StringBuilder("<figure class=\"widget" + Html.escape(Directives.layoutClass(d)) + "\"")
                 .append(idAttr(id))
                 .append(" data-widget=\"").append(Html.escape(d.argument())).append('"');
+        StringBuilder style = new StringBuilder();
+        int[] size = ctx.widgets.drawingSize(d);
+        if (size != null) { // the drawing's size and shape: the stylesheet reserves the figure's box from them
+            style.append("--widget-width:").append(size[0]).append("px;--widget-aspect:").append(size[0]).append(" / ")
+                    .append(size[1]).append(';');
+        }
         Integer maxWidth = ctx.widgets.maxWidth(d);
         if (maxWidth != null) { // :height: caps the drawing, static and live (the stylesheet reads the variable)
-            open.append(" style=\"--widget-max-width:").append(maxWidth).append("px\"");
+            style.append("--widget-max-width:").append(maxWidth).append("px");
+        }
+        if (style.length() > 0) {
+            open.append(" style=\"").append(style).append('"');
         }
         for (Map.Entry<String, String> a : ctx.widgets.attributes(d).entrySet()) {
             open.append(" data-").append(a.getKey()).append("=\"").append(Html.escape(a.getValue())).append('"');

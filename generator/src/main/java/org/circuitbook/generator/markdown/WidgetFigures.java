@@ -30,6 +30,14 @@ public interface WidgetFigures {
     }
 
     /**
+     * The widget's drawing size in CSS pixels ({@code Widget.width()} and {@code height()}: {@code {width, height}}),
+     * from which the stylesheet reserves the figure's box before the live figure mounts; null when unknown.
+     */
+    default int[] drawingSize(DirectiveBlock widget) {
+        return null;
+    }
+
+    /**
      * A static drawing ({@code <svg>}) and its text description; {@code drawing}, when not null, paints the same
      * picture again on any {@link Painter} (the social preview image rasterises it), {@code width} by
      * {@code height} CSS pixels.

@@ -12,11 +12,16 @@
   var bundle = new URL(script.getAttribute('data-bundle'), document.baseURI).href;
   var observer = null;
   var started = false;
-  function start() {
+  // data-state: none (static, the bundle not asked for), loading (the bundle, then the figure's weights, on their
+  // way: the stylesheet shows a loading bar), ready or error; the bundle's Main takes over once it runs
+  function start(near) {
     if (started) {
       return;
     }
     started = true;
+    for (var n = 0; n < near.length; n++) {
+      near[n].setAttribute('data-state', 'loading');
+    }
     if (observer) {
       observer.disconnect();
     }
@@ -32,15 +37,18 @@
     document.body.appendChild(tag);
   }
   if (!('IntersectionObserver' in window)) {
-    start();
+    start([]);
     return;
   }
   observer = new IntersectionObserver(function (entries) {
+    var near = [];
     for (var i = 0; i < entries.length; i++) {
       if (entries[i].isIntersecting) {
-        start();
-        return;
+        near.push(entries[i].target);
       }
+    }
+    if (near.length > 0) {
+      start(near);
     }
   }, { rootMargin: '800px 0px' });
   for (var i = 0; i < figures.length; i++) {

@@ -160,7 +160,7 @@ final class AttentionMount {
         });
         canvas.addEventListener("click", e -> click((MouseEvent) e));
         update();
-        Dom.followTheme(this::update);
+        painter.follow(this::update);
         figure.setAttribute("data-state", "ready");
     }
 

@@ -3,17 +3,31 @@ package org.circuitbook.widgets.browser;
 import org.circuitbook.widgets.widget.Fmt;
 import org.circuitbook.widgets.widget.Painter;
 import org.teavm.jso.JSBody;
+import org.teavm.jso.JSFunctor;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.browser.Window;
 import org.teavm.jso.canvas.CanvasRenderingContext2D;
 import org.teavm.jso.dom.html.HTMLCanvasElement;
 import org.teavm.jso.typedarrays.Int8Array;
 
-/** A {@link Painter} on a 2-D canvas, sharp on high-density screens. */
+/**
+ * A {@link Painter} on a 2-D canvas, sharp at any displayed size and pixel density. The views draw in their own
+ * logical coordinates ({@code width x height}, the widget's {@code width()} and {@code height()}); the canvas's
+ * backing store is its displayed CSS size times {@code devicePixelRatio}, and the context is scaled from the one to
+ * the other. {@link #follow} keeps it so (resize, a change of pixel density, a change of theme) and redraws.
+ * Text is never drawn smaller than {@link #MIN_TEXT_PX} CSS pixels, however small the canvas is shown.
+ */
 final class CanvasPainter implements Painter {
+    /** The smallest text size on screen, in CSS pixels. */
+    static final double MIN_TEXT_PX = 11;
+    private final HTMLCanvasElement canvas;
     private final CanvasRenderingContext2D ctx;
     private final int width;
     private final int height;
-    private final double ratio;
+    private double scaleX; // backing-store pixels per logical unit
+    private double scaleY;
+    private double cssScale = 1; // CSS pixels per logical unit, as the canvas is shown
     private HTMLCanvasElement layer; // cells(): the grid as an image, a pixel per cell
     private CanvasRenderingContext2D layerCtx;
     // the context's state as last set here, so that a repeated colour, font or alignment is not set (and
@@ -21,27 +35,116 @@ final class CanvasPainter implements Painter {
     private String fill;
     private String stroke;
     private double lineWidth = -1;
-    private int fontPx = -1;
+    private double fontPx = -1;
     private String align;
 
-    /** Sizes {@code canvas} to {@code width x height} CSS pixels and draws in those units. */
+    /**
+     * Draws on {@code canvas} in {@code width x height} logical units; until {@link #follow} measures it, the canvas
+     * holds {@code width x height} CSS pixels at the screen's pixel density (an off-screen layer stays so).
+     */
     CanvasPainter(HTMLCanvasElement canvas, int width, int height) {
-        double ratio = Math.max(1, Window.current().getDevicePixelRatio());
-        canvas.setWidth((int) Math.round(width * ratio));
-        canvas.setHeight((int) Math.round(height * ratio));
-        canvas.getStyle().setProperty("aspect-ratio", width + " / " + height);
-        ctx = canvas.getContext("2d").cast();
-        this.ratio = ratio;
-        reset();
-        // a context the browser dropped and restores comes back in its default state
-        canvas.addEventListener("contextrestored", e -> reset());
+        this.canvas = canvas;
         this.width = width;
         this.height = height;
+        canvas.getStyle().setProperty("aspect-ratio", width + " / " + height);
+        ctx = canvas.getContext("2d").cast();
+        double ratio = Math.max(1, Window.current().getDevicePixelRatio());
+        size((int) Math.round(width * ratio), (int) Math.round(height * ratio), 1);
+        // a context the browser dropped and restores comes back in its default state
+        canvas.addEventListener("contextrestored", e -> reset());
     }
+
+    /**
+     * Sizes the backing store to {@code pixelWidth x pixelHeight} device pixels for a canvas shown at
+     * {@code cssScale} CSS pixels per logical unit; true when anything changed (the canvas is then blank).
+     */
+    boolean size(int pixelWidth, int pixelHeight, double cssScale) {
+        pixelWidth = Math.max(1, pixelWidth);
+        pixelHeight = Math.max(1, pixelHeight);
+        double shown = cssScale > 0 ? cssScale : 1;
+        if (canvas.getWidth() == pixelWidth && canvas.getHeight() == pixelHeight && shown == this.cssScale && scaleX != 0) {
+            return false;
+        }
+        canvas.setWidth(pixelWidth); // clears the canvas and resets the context's state
+        canvas.setHeight(pixelHeight);
+        scaleX = pixelWidth / (double) width;
+        scaleY = pixelHeight / (double) height;
+        this.cssScale = shown;
+        reset();
+        return true;
+    }
+
+    /**
+     * Keeps the canvas sharp and the drawing current from now on: puts the canvas in a stage
+     * ({@code <div class="widget-stage">}, whose box the page's stylesheet lays out: the widget's aspect ratio, or
+     * what the figure's reserved height leaves), fits the canvas into it at the drawing's aspect ratio, sizes its
+     * backing store to that CSS size times {@code devicePixelRatio}, and calls {@code redraw} whenever that changes
+     * (the stage is resized, the page is zoomed or moved to a screen of another density) and whenever the page's
+     * theme changes.
+     */
+    void follow(Runnable redraw) {
+        HTMLElement stage = Dom.create("div", "widget-stage");
+        stage.getStyle().setProperty("--widget-aspect", width + " / " + height);
+        stage.getStyle().setProperty("--widget-width", width + "px");
+        if (canvas.getParentNode() != null) {
+            canvas.getParentNode().insertBefore(stage, canvas);
+        }
+        stage.appendChild(canvas);
+        observe(stage, canvas, width, height, (cssWidth, cssHeight, pixelWidth, pixelHeight) -> {
+            if (size(pixelWidth, pixelHeight, cssWidth / width)) {
+                redraw.run();
+            }
+        });
+        Dom.followTheme(redraw);
+    }
+
+    /** Called with the canvas's new CSS size and device-pixel size. */
+    @JSFunctor
+    interface Resized extends JSObject {
+        void resized(double cssWidth, double cssHeight, int pixelWidth, int pixelHeight);
+    }
+
+    // the canvas is fitted into the stage (contain, at the drawing's ratio) in CSS pixels rounded down to device
+    // pixels, so that CSS size x devicePixelRatio is a whole number of pixels and the canvas never pokes out of its
+    // stage (a scrollbar it caused would shrink the stage and start a resize loop); the stage's height counts only
+    // where the stylesheet lays the canvas over it (position: absolute), else the canvas would measure itself.
+    // Measured at once (before the first paint: no stretched frame), then in the frame after each resize of the
+    // stage (never inside the observer's callback) and after each change of devicePixelRatio.
+    @JSBody(params = {"stage", "canvas", "logicalWidth", "logicalHeight", "resized"}, script =
+            "function fitCanvas() {"
+            + "  var dpr = window.devicePixelRatio || 1;"
+            + "  var box = stage.getBoundingClientRect();"
+            + "  var cs = getComputedStyle(stage);"
+            + "  var availW = box.width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)"
+            + "    - parseFloat(cs.borderLeftWidth) - parseFloat(cs.borderRightWidth);"
+            + "  var availH = box.height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)"
+            + "    - parseFloat(cs.borderTopWidth) - parseFloat(cs.borderBottomWidth);"
+            + "  if (!(availW > 0)) { return; }"
+            + "  var overlaid = getComputedStyle(canvas).position === 'absolute' && availH > 0;"
+            + "  var pxW = Math.floor(availW * dpr + 1e-6);"
+            + "  if (overlaid) { pxW = Math.min(pxW, Math.floor(availH * dpr * logicalWidth / logicalHeight + 1e-6)); }"
+            + "  pxW = Math.max(1, pxW);"
+            + "  var pxH = Math.max(1, Math.round(pxW * logicalHeight / logicalWidth));"
+            + "  if (overlaid) { pxH = Math.max(1, Math.min(pxH, Math.floor(availH * dpr + 1e-6))); }"
+            + "  canvas.style.width = (pxW / dpr) + 'px'; canvas.style.height = (pxH / dpr) + 'px';"
+            + "  resized(pxW / dpr, pxH / dpr, pxW, pxH); }"
+            + "fitCanvas();"
+            + "var fitPending = false;"
+            + "function fitSoon() { if (fitPending) { return; } fitPending = true;"
+            + "  requestAnimationFrame(function () { fitPending = false; fitCanvas(); }); }"
+            + "if ('ResizeObserver' in window) { new ResizeObserver(fitSoon).observe(stage); }"
+            + "else { window.addEventListener('resize', fitSoon); }"
+            + "function watchDensity() { if (!window.matchMedia) { return; }"
+            + "  var query = window.matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');"
+            + "  query.addEventListener('change', function onDensity() { query.removeEventListener('change', onDensity);"
+            + "    fitCanvas(); watchDensity(); }); }"
+            + "watchDensity();")
+    private static native void observe(HTMLElement stage, HTMLCanvasElement canvas, int logicalWidth, int logicalHeight,
+                                       Resized resized);
 
     /** The context's scale and text baseline, and none of its state known here. */
     private void reset() {
-        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        ctx.setTransform(scaleX, 0, 0, scaleY, 0, 0);
         ctx.setTextBaseline("middle"); // the only baseline text() uses
         fill = null;
         stroke = null;
@@ -91,6 +194,19 @@ final class CanvasPainter implements Painter {
         ctx.drawImage(source, 0, 0, width, height);
     }
 
+    /**
+     * Sizes this (an off-screen layer) as {@code other} is sized, so that {@link #copy} copies pixel for pixel; true
+     * when that changed anything (the layer is then blank).
+     */
+    boolean match(CanvasPainter other) {
+        return size(other.canvas.getWidth(), other.canvas.getHeight(), other.cssScale);
+    }
+
+    /** The canvas this painter draws on. */
+    HTMLCanvasElement canvas() {
+        return canvas;
+    }
+
     @Override
     public void fillRect(double x, double y, double width, double height, String color) {
         fill(color);
@@ -125,9 +241,11 @@ final class CanvasPainter implements Painter {
     @Override
     public void text(String text, double x, double y, String color, int sizePx, String align) {
         fill(color);
-        if (sizePx != fontPx) {
-            ctx.setFont(sizePx + "px system-ui, sans-serif");
-            fontPx = sizePx;
+        // never below MIN_TEXT_PX on screen: a drawing shown smaller than it was laid out keeps readable labels
+        double size = Math.max(sizePx, MIN_TEXT_PX / cssScale);
+        if (size != fontPx) {
+            ctx.setFont(size + "px system-ui, sans-serif");
+            fontPx = size;
         }
         if (!align.equals(this.align)) {
             ctx.setTextAlign(align);

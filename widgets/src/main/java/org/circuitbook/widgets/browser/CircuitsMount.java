@@ -116,7 +116,7 @@ final class CircuitsMount {
             }
         });
         redraw();
-        Dom.followTheme(this::redraw);
+        painter.follow(this::redraw);
         figure.setAttribute("data-state", "ready");
     }
 

@@ -6,6 +6,7 @@ import org.teavm.jso.JSObject;
 import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.dom.html.HTMLDocument;
 import org.teavm.jso.dom.html.HTMLElement;
+import org.teavm.jso.dom.xml.NodeList;
 import java.util.function.Consumer;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.teavm.jso.typedarrays.ArrayBuffer;
@@ -190,13 +191,102 @@ final class Dom {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** Puts a widget's live part in its figure, above the caption, and hides the static fallback. */
+    /**
+     * Puts a widget's live part in its figure, above the caption, and hides the static fallback (the stylesheet
+     * keeps its box, so the figure keeps its height). Every slider without tick marks of its own gets them: a tick
+     * at each stop where it has at most 24 (a slider over checkpoints or trained models), else at its ends and
+     * quarters.
+     */
     static void showLive(HTMLElement figure, HTMLElement live) {
         HTMLElement fallback = figure.querySelector(".widget-fallback");
         if (fallback != null) {
             fallback.setAttribute("hidden", "");
         }
         figure.insertBefore(live, figure.querySelector("figcaption"));
+        groupFields(live);
+        NodeList<? extends HTMLElement> ranges = live.querySelectorAll("input[type=range]:not([list])");
+        for (int i = 0; i < ranges.getLength(); i++) {
+            HTMLElement range = ranges.item(i);
+            double min = number(range.getAttribute("min"), 0);
+            double max = number(range.getAttribute("max"), 100);
+            double step = number(range.getAttribute("step"), 1);
+            if (!(max > min) || !(step > 0)) {
+                continue;
+            }
+            int stops = (int) Math.round((max - min) / step);
+            java.util.List<String> values = new java.util.ArrayList<>();
+            if (stops <= 24) {
+                for (int k = 0; k <= stops; k++) {
+                    values.add(Fmt.fixed(min + k * step, decimals(step)));
+                }
+            } else {
+                for (int q = 0; q <= 4; q++) {
+                    values.add(Fmt.fixed(min + Math.round(stops * q / 4.0) * step, decimals(step)));
+                }
+            }
+            ticks(range, values);
+        }
+    }
+
+    private static int counter;
+
+    /**
+     * Keeps each control with its label when a row of controls wraps: every {@code <label for=ID>} in a
+     * {@code .widget-controls} row, the control {@code ID} right after it and an {@code <output for=ID>} right after
+     * that go into one {@code <span class="widget-field">}, which wraps as a whole.
+     */
+    private static void groupFields(HTMLElement live) {
+        NodeList<? extends HTMLElement> labels = live.querySelectorAll(".widget-controls > label[for]");
+        for (int i = 0; i < labels.getLength(); i++) {
+            HTMLElement label = labels.item(i);
+            String id = label.getAttribute("for");
+            HTMLElement control = element(label.getNextSibling());
+            if (control == null || !id.equals(control.getAttribute("id"))) {
+                continue;
+            }
+            HTMLElement field = create("span", "widget-field");
+            label.getParentNode().insertBefore(field, label);
+            field.appendChild(label);
+            HTMLElement after = element(control.getNextSibling());
+            field.appendChild(control);
+            if (after != null && "OUTPUT".equals(after.getTagName()) && id.equals(after.getAttribute("for"))) {
+                field.appendChild(after);
+            }
+        }
+    }
+
+    /** Tick marks on slider {@code range} at {@code values}: a {@code <datalist>} after it, named by its list. */
+    static void ticks(HTMLElement range, java.util.List<String> values) {
+        HTMLElement list = create("datalist", null);
+        String id = "widget-ticks-" + (++counter);
+        list.setAttribute("id", id);
+        for (String v : values) {
+            HTMLElement option = create("option", null);
+            option.setAttribute("value", v);
+            list.appendChild(option);
+        }
+        range.getParentNode().insertBefore(list, range.getNextSibling());
+        range.setAttribute("list", id);
+    }
+
+    private static HTMLElement element(org.teavm.jso.dom.xml.Node node) {
+        return node != null && node.getNodeType() == org.teavm.jso.dom.xml.Node.ELEMENT_NODE ? node.cast() : null;
+    }
+
+    private static double number(String text, double otherwise) {
+        try {
+            return text == null ? otherwise : Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    private static int decimals(double step) {
+        int d = 0;
+        while (d < 6 && Math.abs(step * Math.pow(10, d) - Math.round(step * Math.pow(10, d))) > 1e-9) {
+            d++;
+        }
+        return d;
     }
 
     /** Replaces a widget's live part with a readable error, and reports it on the console. */

@@ -118,7 +118,7 @@ final class GrokkingMount {
             update();
         });
         update();
-        Dom.followTheme(this::update);
+        painter.follow(this::update);
         figure.setAttribute("data-state", "ready");
     }
 

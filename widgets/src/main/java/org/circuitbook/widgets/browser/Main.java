@@ -24,7 +24,9 @@ public final class Main {
             if (figure.getAttribute("id") == null || figure.getAttribute("id").isEmpty()) {
                 figure.setAttribute("id", "widget-" + (i + 1)); // a name for its state in the URL fragment
             }
-            figure.setAttribute("data-state", "waiting");
+            if (!"loading".equals(figure.getAttribute("data-state"))) { // boot.js marks those it loaded the bundle for
+                figure.setAttribute("data-state", "waiting");
+            }
             if (WidgetState.forFigure(figure.getAttribute("id")) != null) {
                 mount(figure); // a shared link to this figure: mount it now and bring it into view
                 Dom.scrollIntoView(figure);

@@ -139,7 +139,7 @@ final class PatchingMount {
             }
         });
         recompute();
-        Dom.followTheme(() -> {
+        painter.follow(() -> {
             if (experiment != null) {
                 redraw();
             }

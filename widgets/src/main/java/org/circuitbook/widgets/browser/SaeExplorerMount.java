@@ -180,7 +180,11 @@ final class SaeExplorerMount {
             }
         });
         redraw();
-        Dom.followTheme(this::redraw);
+        // the heatmap layer is painted in the theme's colours and at the canvas's pixel size: again after either changes
+        painter.follow(() -> {
+            baseOf = null;
+            redraw();
+        });
         figure.setAttribute("data-state", "ready");
     }
 
@@ -260,6 +264,9 @@ final class SaeExplorerMount {
 
     /** Repaints the overlay (cursor, selection) over the SAE's heatmap, which is painted once per SAE shown. */
     private void redraw() {
+        if (basePainter.match(painter)) {
+            baseOf = null;
+        }
         if (baseOf != run) {
             SaeExplorerView.paintBase(basePainter, run);
             baseOf = run;

@@ -142,7 +142,7 @@ final class SuperpositionMount {
         });
         restoreLive();
         redraw();
-        Dom.followTheme(this::redraw);
+        painter.follow(this::redraw);
         Dom.whenVisibilityChanges(figure, shown -> {
             visible = shown;
             if (this.live) {
@@ -183,6 +183,20 @@ final class SuperpositionMount {
         liveStatus = Dom.create("output", "widget-readout");
         liveStatus.setAttribute("aria-live", "off"); // every frame; the canvas's label says where it ends up
         row.appendChild(liveStatus);
+        // tick marks where the build trained its models, and at the spec's importance decay
+        List<String> stops = new ArrayList<>();
+        for (Trained t : trained) {
+            String s = Fmt.fixed(Math.min(0.99, t.sparsity()), 2);
+            if (!stops.contains(s)) {
+                stops.add(s);
+            }
+        }
+        Dom.ticks(liveSparsity, stops);
+        List<String> decays = new ArrayList<>(List.of("0.50", "1.00"));
+        if (importanceDecay > 0.5 && importanceDecay < 1) {
+            decays.add(1, Fmt.fixed(importanceDecay, 2));
+        }
+        Dom.ticks(liveDecay, decays);
         liveSparsity.setValue(Fmt.fixed(trained.get(Integer.parseInt(slider.getValue())).sparsity(), 2));
         liveDecay.setValue(Fmt.fixed(importanceDecay, 2));
         liveButton.addEventListener("click", e -> {
