@@ -231,6 +231,12 @@ public final class BuildSession implements AutoCloseable {
             }
 
             @Override
+            public boolean live(DirectiveBlock widget) {
+                org.circuitbook.widgets.widget.Widget w = options.widgets().get(widget.argument());
+                return w == null || w.live() != null;
+            }
+
+            @Override
             public int[] drawingSize(DirectiveBlock widget) {
                 org.circuitbook.widgets.widget.Widget w = options.widgets().get(widget.argument());
                 return w == null ? null : new int[] {w.width(), w.height()};

@@ -138,6 +138,10 @@ final class MystRenderer implements NodeRenderer {
         StringBuilder open = new StringBuilder("<figure class=\"widget" + Html.escape(Directives.layoutClass(d)) + "\"")
                 .append(idAttr(id))
                 .append(" data-widget=\"").append(Html.escape(d.argument())).append('"');
+        boolean live = ctx.widgets.live(d);
+        if (!live) { // nothing to mount: boot.js and the bundle leave the figure (and its drawing) alone
+            open.append(" data-static");
+        }
         StringBuilder style = new StringBuilder();
         int[] size = ctx.widgets.drawingSize(d);
         if (size != null) { // the drawing's size and shape: the stylesheet reserves the figure's box from them
@@ -162,7 +166,8 @@ final class MystRenderer implements NodeRenderer {
         } else {
             html.raw("<div class=\"widget-fallback\">" + ctx.defer(fallback.svg()) + "<p class=\"widget-description\">"
                     + Html.escape(fallback.description()) + " <span class=\"widget-note\">(A static view of the"
-                    + " trained model: with JavaScript, this figure runs it live.)</span></p></div>").line();
+                    + (live ? " trained model: with JavaScript, this figure runs it live.)" : " trained model.)")
+                    + "</span></p></div>").line();
         }
         caption(d, c, html, "Figure " + number);
         html.raw("</figure>").line();

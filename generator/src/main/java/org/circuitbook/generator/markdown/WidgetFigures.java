@@ -30,6 +30,14 @@ public interface WidgetFigures {
     }
 
     /**
+     * Whether the widget has a live part for the browser to mount ({@code Widget.live()} is not null); a
+     * static-only widget's figure is marked {@code data-static} and keeps its build-time drawing.
+     */
+    default boolean live(DirectiveBlock widget) {
+        return true;
+    }
+
+    /**
      * The widget's drawing size in CSS pixels ({@code Widget.width()} and {@code height()}: {@code {width, height}}),
      * from which the stylesheet reserves the figure's box before the live figure mounts; null when unknown.
      */

@@ -5,7 +5,7 @@
    script, so that the pages' Content-Security-Policy can forbid inline scripts. */
 (function () {
   var script = document.currentScript;
-  var figures = document.querySelectorAll('figure[data-widget]');
+  var figures = document.querySelectorAll('figure[data-widget]:not([data-static])');
   if (!script || figures.length === 0) {
     return;
   }

@@ -18,7 +18,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Dom.watchTheme();
-        NodeList<? extends HTMLElement> figures = HTMLDocument.current().querySelectorAll("figure[data-widget]");
+        NodeList<? extends HTMLElement> figures = HTMLDocument.current().querySelectorAll("figure[data-widget]:not([data-static])");
         for (int i = 0; i < figures.getLength(); i++) {
             HTMLElement figure = figures.item(i);
             if (figure.getAttribute("id") == null || figure.getAttribute("id").isEmpty()) {

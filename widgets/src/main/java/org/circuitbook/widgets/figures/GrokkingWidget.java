@@ -6,6 +6,7 @@ import org.circuitbook.widgets.browser.Mounts;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.weights.WeightNames;
 import org.circuitbook.widgets.widget.Drawing;
 import org.circuitbook.widgets.widget.GrokkingView;
 import org.circuitbook.widgets.widget.LiveMount;
@@ -18,8 +19,7 @@ final class GrokkingWidget implements Widget {
     /** The final weights and every checkpoint: the scrubber fetches each checkpoint it shows. */
     @Override
     public boolean usesFile(String fileName) {
-        return fileName.equals("final.safetensors")
-                || fileName.startsWith("checkpoint-") && fileName.endsWith(".safetensors");
+        return fileName.equals(WeightNames.FINAL) || WeightNames.checkpointStep(fileName) >= 0;
     }
 
     @Override

@@ -19,6 +19,12 @@ final class SuperpositionWidget implements Widget {
     private static final List<WidgetOption> OPTIONS = List.of(WidgetOption.trainedNumber("sparsity", "sparsities",
             "was not trained at sparsity", "the sparsest model", "the sparsity of the model shown first"));
 
+    /** Every trained sparsity's file (the slider moves among them). */
+    @Override
+    public boolean usesFile(String fileName) {
+        return true;
+    }
+
     @Override
     public String name() {
         return "superposition";

@@ -2,6 +2,7 @@ package org.circuitbook.widgets.widget;
 
 import java.util.List;
 import java.util.Map;
+import org.circuitbook.widgets.weights.WeightNames;
 
 /**
  * What a widget is, in one place, for every side that needs it: the build's check (its name, the model kinds it
@@ -35,7 +36,7 @@ public interface Widget {
      * default, the final weights alone; a widget that scrubs through training takes the checkpoints too.
      */
     default boolean usesFile(String fileName) {
-        return fileName.equals("final.safetensors");
+        return fileName.equals(WeightNames.FINAL);
     }
 
     /** The drawing's size in CSS pixels at which its views lay out (the static drawing's too). */

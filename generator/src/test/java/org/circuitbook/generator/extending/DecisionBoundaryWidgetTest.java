@@ -1,0 +1,98 @@
+package org.circuitbook.generator.extending;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.circuitbook.generator.BuildPipeline;
+import org.circuitbook.generator.FixtureSite;
+import org.circuitbook.widgets.figures.Widgets;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A widget is one class plus one line: {@link DecisionBoundaryWidget}, registered here with
+ * {@code options.withWidgets(...)} only (and its model kind, {@link TinyMlpKind}, with {@code withKinds}), is
+ * checked, drawn at build time from the trained weights and published as a figure with its option; without its
+ * line the build fails naming the widgets it knows.
+ */
+@DisplayName("A widget added outside the book (DecisionBoundaryWidget on TinyMlpKind)")
+class DecisionBoundaryWidgetTest {
+    static String site(String options) {
+        return """
+                -- content/site.yaml --
+                title: Extending
+                -- content/chapters/01-xor.md --
+                ---
+                title: XOR
+                ---
+                An MLP learns XOR.
+
+                :::{widget} decision-boundary
+                :model: xor
+                OPTIONS
+                :::
+                -- content/models/xor.yaml --
+                model:
+                  kind: tiny-mlp
+                  d_hidden: 8
+                trainer:
+                  steps: 300
+                verify:
+                  accuracy_at_least: 1.0
+                """.replace("OPTIONS\n", options);
+    }
+
+    /** The one line each, as a site adds them. */
+    static BuildPipeline.Options registered(BuildPipeline.Options o) {
+        return o.withKinds(new TinyMlpKind()).withWidgets(new DecisionBoundaryWidget());
+    }
+
+    @Test
+    @DisplayName("registered with withWidgets: its figure carries its option, only the weights it reads, and its static drawing")
+    void buildsItsFigure(@TempDir Path root) {
+        FixtureSite site = FixtureSite.write(root, site(":resolution: 16\n"));
+        site.build(DecisionBoundaryWidgetTest::registered);
+        String page = site.read("xor.html");
+        Matcher figure = Pattern.compile("<figure class=\"widget[^\"]*\"[^>]*>").matcher(page);
+        assertTrue(figure.find(), page);
+        String open = figure.group();
+        assertTrue(open.contains("data-widget=\"decision-boundary\""), open);
+        assertTrue(open.contains("data-resolution=\"16\""), open);
+        assertTrue(open.contains("data-static"), "a widget with no live part is marked static: " + open);
+        assertEquals(1, open.split("data-weights=\"")[1].split("\"")[0].split(" ").length, open);
+        // the drawing: a 16 x 16 heatmap under the four points, described from the trained model
+        String svg = page.substring(page.indexOf("<svg"), page.indexOf("</svg>"));
+        assertTrue(svg.contains("viewBox=\"0 0 320 320\""), svg);
+        assertEquals(4, svg.split("<circle").length - 1 - 4, "four filled points and their four rings: " + svg);
+        assertTrue(svg.contains("<title>The MLP's probability of class 1 over the square from -0.5 to 1.5, red for 1 and"
+                + " blue for 0; it classifies 4 of the 4 XOR points correctly ("), svg);
+        assertFalse(page.contains("runs it live"), "no promise of a live figure");
+        assertTrue(page.contains("(A static view of the trained model.)"), page);
+    }
+
+    @Test
+    @DisplayName("without its registry line, the check fails naming the widgets it knows")
+    void unregisteredWidgetFails(@TempDir Path root) {
+        FixtureSite site = FixtureSite.write(root, site(""));
+        assertEquals(List.of("content/chapters/01-xor.md:6:1: check: unknown widget \"decision-boundary\" (known: "
+                + String.join(", ", Widgets.BOOK.names()) + ")"), site.buildErrors(o -> o.withKinds(new TinyMlpKind())));
+    }
+
+    @Test
+    @DisplayName("its option is checked as it declares, and an option it does not declare is an error")
+    void optionsAreChecked(@TempDir Path root) {
+        FixtureSite site = FixtureSite.write(root, site(":resolution: 500\n:zoom: 2\n"));
+        assertEquals(List.of(
+                "content/chapters/01-xor.md:9:1: check: unknown option \"zoom\" for widget decision-boundary (known: "
+                        + "class, height, label, model, name, resolution)",
+                "content/chapters/01-xor.md:8:1: check: resolution must be a whole number from 4 to 128, got \"500\""
+                        + " (e.g. :resolution: 32)"),
+                site.buildErrors(DecisionBoundaryWidgetTest::registered));
+    }
+}
