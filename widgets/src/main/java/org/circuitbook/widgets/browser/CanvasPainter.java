@@ -107,20 +107,27 @@ final class CanvasPainter implements Painter {
     // the canvas is fitted into the stage (contain, at the drawing's ratio) in CSS pixels rounded down to device
     // pixels, so that CSS size x devicePixelRatio is a whole number of pixels and the canvas never pokes out of its
     // stage (a scrollbar it caused would shrink the stage and start a resize loop); the stage's height counts only
-    // where the stylesheet lays the canvas over it (position: absolute), else the canvas would measure itself.
-    // Measured at once (before the first paint: no stretched frame), then in the frame after each resize of the
-    // stage (never inside the observer's callback) and after each change of devicePixelRatio.
+    // where the stylesheet lays the canvas over it (position: absolute), else the canvas would measure itself. Such a
+    // stage (it takes what the figure's box leaves) is then held at the height it had, until its width changes: a
+    // readout or a text field that grows by a line moves the figure's bottom, rather than resizing and redrawing the
+    // canvas on every input. Measured at once (before the first paint: no stretched frame), then in the frame after
+    // each resize of the stage (never inside the observer's callback) and after each change of devicePixelRatio.
     @JSBody(params = {"stage", "canvas", "logicalWidth", "logicalHeight", "resized"}, script =
-            "function fitCanvas() {"
+            "var heldWidth = -1;"
+            + "function inner(box, cs) { return [box.width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)"
+            + "    - parseFloat(cs.borderLeftWidth) - parseFloat(cs.borderRightWidth),"
+            + "  box.height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)"
+            + "    - parseFloat(cs.borderTopWidth) - parseFloat(cs.borderBottomWidth)]; }"
+            + "function fitCanvas() {"
             + "  var dpr = window.devicePixelRatio || 1;"
+            + "  var overlaid = getComputedStyle(canvas).position === 'absolute';"
             + "  var box = stage.getBoundingClientRect();"
-            + "  var cs = getComputedStyle(stage);"
-            + "  var availW = box.width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)"
-            + "    - parseFloat(cs.borderLeftWidth) - parseFloat(cs.borderRightWidth);"
-            + "  var availH = box.height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)"
-            + "    - parseFloat(cs.borderTopWidth) - parseFloat(cs.borderBottomWidth);"
+            + "  if (overlaid && box.width !== heldWidth && stage.style.height) {"
+            + "    stage.style.height = ''; stage.style.flex = ''; box = stage.getBoundingClientRect(); }"
+            + "  var size = inner(box, getComputedStyle(stage)), availW = size[0], availH = size[1];"
             + "  if (!(availW > 0)) { return; }"
-            + "  var overlaid = getComputedStyle(canvas).position === 'absolute' && availH > 0;"
+            + "  overlaid = overlaid && availH > 0;"
+            + "  if (overlaid) { stage.style.flex = '0 0 auto'; stage.style.height = box.height + 'px'; heldWidth = box.width; }"
             + "  var pxW = Math.floor(availW * dpr + 1e-6);"
             + "  if (overlaid) { pxW = Math.min(pxW, Math.floor(availH * dpr * logicalWidth / logicalHeight + 1e-6)); }"
             + "  pxW = Math.max(1, pxW);"
