@@ -83,7 +83,7 @@ class SaeExplorerBrowserTest {
     /** The SAE (dSae, l1) as the JVM measures it from the published files. */
     static SaeExplorerView.Run jvmRun(int dSae, String l1) throws Exception {
         SafeTensors truth = SafeTensors.fromBytes(Files.readAllBytes(site.weights("saes", "ground-truth.safetensors")));
-        SparseFeatures.Settings settings = SparseFeatures.Settings.fromSpec(truth.metadata().get("spec"));
+        SparseFeatures.Settings settings = SparseFeatures.Settings.fromJson(truth.metadata().get("spec"));
         SparseAutoencoder sae = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(
                 Files.readAllBytes(site.weights("saes", "sae-d" + dSae + "-l1-" + l1 + ".safetensors"))));
         return SaeExplorerView.run(sae, l1, truth.tensor("features"),

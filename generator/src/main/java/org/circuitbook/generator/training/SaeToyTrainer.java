@@ -36,7 +36,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * with ND4J's on a fixed batch: above 1e-5 the build fails.
  */
 final class SaeToyTrainer {
-    static final String VERSION = "sae-toy/1";
+    static final String VERSION = "sae-toy/2"; // 2: the ground truth's spec metadata is JSON
     static final String GROUND_TRUTH = "ground-truth.safetensors";
     static final float PARITY_TOLERANCE = 1e-5f;
 
@@ -52,7 +52,7 @@ final class SaeToyTrainer {
             Tensor features = groundTruth(spec);
             List<TrainedModel> out = new ArrayList<>();
             Map<String, String> meta = Training.header(SaeToySpec.KIND, specName);
-            meta.put("spec", spec.canonical());
+            meta.put("spec", Json.write(spec.values())); // structured, for the widget (SparseFeatures.Settings.fromJson)
             out.add(new TrainedModel(GROUND_TRUTH, new SafeTensors(Map.of("features", features), meta).toBytes()));
             SparseFeatures.Settings settings = spec.settings();
             for (int size : spec.dSae()) {

@@ -77,7 +77,7 @@ class SaeToyTrainerTest {
     @DisplayName("the sae-explorer widget regenerates each SAE's evaluation batch from the ground truth's spec: its metrics are the build's, exactly")
     void widgetReproducesTheMetrics() {
         SafeTensors truth = SafeTensors.fromBytes(trained.get(0).bytes());
-        SparseFeatures.Settings settings = SparseFeatures.Settings.fromSpec(truth.metadata().get("spec"));
+        SparseFeatures.Settings settings = SparseFeatures.Settings.fromJson(truth.metadata().get("spec"));
         assertEquals(spec.settings(), settings);
         List<SaeExplorerView.SaeFile> files = SaeExplorerView.saeFiles(
                 String.join(" ", trained.stream().map(t -> "models/sae/" + t.fileName()).toList()));

@@ -80,7 +80,7 @@ final class SaeExplorerMount {
                 l1 != null ? l1 : Dom.option(figure, "l1"));
         Dom.loadWeights(figure, truthUrl, "the ground truth", truth -> {
             m.features = truth.tensor("features");
-            m.settings = SparseFeatures.Settings.fromSpec(truth.metadata().get("spec"));
+            m.settings = SparseFeatures.Settings.fromJson(truth.metadata().get("spec"));
             m.show(first, () -> m.build(WidgetState.value(state, "latent")));
         });
     }

@@ -2,6 +2,8 @@ package org.circuitbook.widgets.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.tensor.Ops;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.widget.Fmt;
@@ -13,9 +15,9 @@ import org.circuitbook.widgets.widget.Fmt;
  * and the sae-explorer widget regenerates the very evaluation batch the trainer measured each SAE on, so the
  * numbers and the top-activating inputs it shows in the browser are the build's.
  *
- * <p>Settings come from the ground-truth file's {@code __metadata__["spec"]}: the spec's canonical text,
- * one {@code key=value} per line ({@code d_sae=[32, 64, 128]}, {@code feature_probability=0.03},
- * {@code seed=0}, ...).
+ * <p>Settings come from the ground-truth file's {@code __metadata__["spec"]}: the spec's structured values as a
+ * JSON object ({@code "d_sae":[32,64,128]}, {@code "feature_probability":0.03}, {@code "seed":0}, ...), not the
+ * canonical text of the cache key.
  */
 public final class SparseFeatures {
     /** Inputs in each SAE's evaluation batch (the metrics, the dead latents, the top-activating inputs). */
@@ -27,57 +29,48 @@ public final class SparseFeatures {
     /** What the data and the SAEs' seeds depend on; the SAEs are trained for every d_sae x l1, in this order. */
     public record Settings(List<Integer> dSae, List<Double> l1Coefficients, int nFeatures, int dIn,
                            double featureProbability, long seed) {
-        /** Reads the spec's canonical text; throws IllegalArgumentException when a key is missing. */
-        public static Settings fromSpec(String canonical) {
-            String dSae = null;
-            String l1 = null;
-            String n = null;
-            String d = null;
-            String p = null;
-            String seed = null;
-            for (String line : Fmt.split(canonical, '\n')) {
-                int eq = line.indexOf('=');
-                if (eq < 0) {
-                    continue;
-                }
-                String value = line.substring(eq + 1).trim();
-                switch (line.substring(0, eq).trim()) {
-                    case "d_sae" -> dSae = value;
-                    case "l1_coefficients" -> l1 = value;
-                    case "n_features" -> n = value;
-                    case "d_in" -> d = value;
-                    case "feature_probability" -> p = value;
-                    case "seed" -> seed = value;
-                    default -> {
-                    }
-                }
-            }
-            if (dSae == null || l1 == null || n == null || d == null || p == null || seed == null) {
-                throw new IllegalArgumentException("the ground truth's spec lacks d_sae, l1_coefficients, n_features, "
-                        + "d_in, feature_probability or seed");
+        /**
+         * Reads the spec's settings as the trainer records them: a JSON object of the spec's structured values
+         * ({@code {"d_sae":[32,64,128],"l1_coefficients":[0.03,0.3,1],"n_features":64,...,"seed":0}}); throws
+         * IllegalArgumentException when a key is missing or is not a number (or a list of numbers).
+         */
+        public static Settings fromJson(String json) {
+            Object parsed = Json.parse(json);
+            if (!(parsed instanceof Map<?, ?> values)) {
+                throw new IllegalArgumentException("the ground truth's spec is not a JSON object");
             }
             List<Integer> sizes = new ArrayList<>();
-            for (String s : list(dSae)) {
-                sizes.add(Integer.parseInt(s));
+            for (Number n : numbers(values, "d_sae")) {
+                sizes.add(n.intValue());
             }
             List<Double> coefficients = new ArrayList<>();
-            for (String s : list(l1)) {
-                coefficients.add(Double.parseDouble(s));
+            for (Number n : numbers(values, "l1_coefficients")) {
+                coefficients.add(n.doubleValue());
             }
-            return new Settings(List.copyOf(sizes), List.copyOf(coefficients), Integer.parseInt(n), Integer.parseInt(d),
-                    Double.parseDouble(p), Long.parseLong(seed));
+            return new Settings(List.copyOf(sizes), List.copyOf(coefficients), number(values, "n_features").intValue(),
+                    number(values, "d_in").intValue(), number(values, "feature_probability").doubleValue(),
+                    number(values, "seed").longValue());
         }
 
-        private static List<String> list(String bracketed) {
-            List<String> out = new ArrayList<>();
-            String inner = bracketed.startsWith("[") && bracketed.endsWith("]")
-                    ? bracketed.substring(1, bracketed.length() - 1) : bracketed;
-            for (String s : Fmt.split(inner, ',')) {
-                if (!s.trim().isEmpty()) {
-                    out.add(s.trim());
-                }
+        private static Number number(Map<?, ?> values, String key) {
+            if (values.get(key) instanceof Number n) {
+                return n;
             }
-            return out;
+            throw new IllegalArgumentException("the ground truth's spec has no number " + key);
+        }
+
+        private static List<Number> numbers(Map<?, ?> values, String key) {
+            List<Number> out = new ArrayList<>();
+            if (values.get(key) instanceof List<?> list) {
+                for (Object o : list) {
+                    if (!(o instanceof Number n)) {
+                        throw new IllegalArgumentException("the ground truth's spec has a non-number in " + key);
+                    }
+                    out.add(n);
+                }
+                return out;
+            }
+            throw new IllegalArgumentException("the ground truth's spec has no list " + key);
         }
 
         /** The position of the SAE (dSae, l1) in training order, or -1 when it was not trained. */

@@ -72,7 +72,7 @@ final class SaeExplorerWidget implements Widget {
         if (truth == null || shown == null) {
             return null;
         }
-        SparseFeatures.Settings settings = SparseFeatures.Settings.fromSpec(truth.metadata().get("spec"));
+        SparseFeatures.Settings settings = SparseFeatures.Settings.fromJson(truth.metadata().get("spec"));
         SafeTensors weights = Widgets.file(files, shown.url());
         SaeExplorerView.Run run = SaeExplorerView.run(SparseAutoencoder.fromWeights(weights), shown.l1(),
                 truth.tensor("features"), settings.evaluationCoefficients(settings.index(shown.dSae(), shown.l1Value())));

@@ -13,10 +13,14 @@ import org.junit.jupiter.api.Test;
 @DisplayName("SparseFeatures")
 class SparseFeaturesTest {
     @Test
-    @DisplayName("reads the settings from the ground truth's canonical spec, and draws the coefficients java.util.Random would")
+    @DisplayName("reads the settings from the ground truth's spec values (JSON), and draws the coefficients java.util.Random would")
     void data() {
-        SparseFeatures.Settings s = SparseFeatures.Settings.fromSpec("d_sae=[32, 64, 128]\nl1_coefficients=[0.03, 0.3, 1.0]\n"
-                + "n_features=64\nd_in=16\nfeature_probability=0.03\nsteps=2000\nbatch_size=1024\nlearning_rate=0.003\nseed=2\n");
+        SparseFeatures.Settings s = SparseFeatures.Settings.fromJson("{\"d_sae\":[32,64,128],\"l1_coefficients\":[0.03,0.3,1],"
+                + "\"n_features\":64,\"d_in\":16,\"feature_probability\":0.03,\"steps\":2000,\"batch_size\":1024,"
+                + "\"learning_rate\":0.003,\"seed\":2}");
+        assertEquals("the ground truth's spec has no number seed", assertThrows(IllegalArgumentException.class,
+                () -> SparseFeatures.Settings.fromJson("{\"d_sae\":[32],\"l1_coefficients\":[1],\"n_features\":4,"
+                        + "\"d_in\":2,\"feature_probability\":0.1}")).getMessage());
         assertEquals(new SparseFeatures.Settings(List.of(32, 64, 128), List.of(0.03, 0.3, 1.0), 64, 16, 0.03, 2), s);
         assertEquals(5, s.index(64, 1.0));
         assertEquals(-1, s.index(48, 1.0));
