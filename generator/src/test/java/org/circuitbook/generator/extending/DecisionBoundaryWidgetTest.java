@@ -5,15 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.circuitbook.generator.BuildPipeline;
 import org.circuitbook.generator.FixtureSite;
+import org.circuitbook.generator.WidgetBrowserTest;
+import org.circuitbook.generator.serve.DevServer;
 import org.circuitbook.widgets.figures.Widgets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A widget is one class plus one line: {@link DecisionBoundaryWidget}, registered here with
@@ -55,7 +61,7 @@ class DecisionBoundaryWidgetTest {
 
     @Test
     @DisplayName("registered with withWidgets: its figure carries its option, only the weights it reads, and its static drawing")
-    void buildsItsFigure(@TempDir Path root) {
+    void buildsItsFigure(@TempDir Path root) throws Exception {
         FixtureSite site = FixtureSite.write(root, site(":resolution: 16\n"));
         site.build(DecisionBoundaryWidgetTest::registered);
         String page = site.read("xor.html");
@@ -74,6 +80,27 @@ class DecisionBoundaryWidgetTest {
                 + " blue for 0; it classifies 4 of the 4 XOR points correctly ("), svg);
         assertFalse(page.contains("runs it live"), "no promise of a live figure");
         assertTrue(page.contains("(A static view of the trained model.)"), page);
+
+        // in Chromium: neither boot.js nor the bundle touches a static-only figure (the bundle does not know it),
+        // so it keeps its drawing, has no loading or error state, and the console stays clean
+        try (DevServer server = DevServer.start(site.site(), 0)) {
+            ChromeDriver chrome = WidgetBrowserTest.chromium(root);
+            try {
+                chrome.get(server.url() + "xor.html");
+                JavascriptExecutor js = chrome;
+                js.executeScript("document.querySelector('figure[data-widget]').scrollIntoView();");
+                new WebDriverWait(chrome, Duration.ofSeconds(10)).until(d -> "complete".equals(
+                        js.executeScript("return document.readyState;")));
+                Thread.sleep(1500); // time for boot.js's observer, the bundle and a mount, were any to start
+                assertEquals(List.of("", "false", "true"), js.executeScript("var f = document.querySelector("
+                        + "'figure[data-widget]'); return [f.getAttribute('data-state') || '',"
+                        + " String(!!f.querySelector('.widget-live')),"
+                        + " String(f.querySelector('.widget-fallback svg').getBoundingClientRect().width > 100)];"));
+                assertEquals(List.of(), WidgetBrowserTest.problems(chrome));
+            } finally {
+                chrome.quit();
+            }
+        }
     }
 
     @Test
