@@ -43,15 +43,7 @@ class DecisionBoundaryWidgetTest {
                 :model: xor
                 OPTIONS
                 :::
-                -- content/models/xor.yaml --
-                model:
-                  kind: tiny-mlp
-                  d_hidden: 8
-                trainer:
-                  steps: 300
-                verify:
-                  accuracy_at_least: 1.0
-                """.replace("OPTIONS\n", options);
+                """.replace("OPTIONS\n", options) + TinyMlpKindTest.XOR_SPEC;
     }
 
     /** The one line each, as a site adds them. */

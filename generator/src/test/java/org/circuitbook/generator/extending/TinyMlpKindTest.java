@@ -34,6 +34,10 @@ class TinyMlpKindTest {
             title: XOR
             ---
             A {metric}`xor/spec/d_hidden`-unit MLP reaches accuracy {metric}`xor/final/accuracy`.
+            """ + TinyMlpKindTest.XOR_SPEC;
+
+    /** The model spec both worked-example tests train: {@code content/models/xor.yaml}, as a fixture entry. */
+    static final String XOR_SPEC = """
             -- content/models/xor.yaml --
             model:
               kind: tiny-mlp
