@@ -23,7 +23,7 @@ class BrokenMarkdownTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 broken("unknown role", "See {reff}`fig-other`.",
-                        "5:5: check: unknown role \"reff\" (known: ref, numref, eq, math, cite, cite:p, cite:t, metric)"),
+                        "5:5: check: unknown role \"reff\" (known: ref, numref, eq, math, cite, cite:p, cite:t, metric, term)"),
                 broken("unknown label", "See {ref}`fig-othr`.",
                         "5:5: check: unknown label \"fig-othr\" (did you mean \"fig-other\"?)"),
                 broken("eq to a figure", "See {eq}`fig-other`.",
@@ -85,6 +85,33 @@ class BrokenMarkdownTest {
                         "8:5: check: label \"here\" has no title to show (give the reference its own text: {ref}`some text <here>`)"),
                 broken("empty link to a heading id", "## Part\n\n[](#part)",
                         "7:1: check: empty link text for #part, which is not a label (give the link text, or point it at a :label:)"),
+                broken("term with no glossary", "The {term}`residual stream`.",
+                        "5:5: check: unknown term \"residual stream\" (define it in a {glossary} directive)"),
+                broken("term misspelt", ":::{glossary}\nResidual stream\n: The sum.\n:::\n\nThe {term}`residual streams`.",
+                        "10:5: check: unknown term \"residual streams\" (did you mean \"residual stream\"? to keep your wording,"
+                                + " write {term}`residual streams <residual stream>`; or define it in the glossary)"),
+                broken("term far from any", ":::{glossary}\nLogit\n: A score.\n:::\n\nA {term}`neuron`.",
+                        "10:3: check: unknown term \"neuron\" (define it in the glossary (1 term so far))"),
+                broken("glossary term twice", ":::{glossary}\nLogit\n: A score.\n\nlogit\n: Again.\n:::",
+                        "9:1: check: glossary term \"logit\" is defined twice (first defined at content/chapters/01-case.md:6)"),
+                broken("glossary with prose", ":::{glossary}\nJust a paragraph.\n:::",
+                        "6:1: check: a glossary holds only terms and their definitions (write each term on a line of its own"
+                                + " and its definition on the next line, after \": \")",
+                        "5:1: check: glossary defines no terms (write each term on a line of its own and its definition on"
+                                + " the next line, after \": \")"),
+                broken("two terms for one definition in a glossary", ":::{glossary}\nTerm\n: Def.\n\nLogit\nLogits\n: A score.\n:::",
+                        "10:1: check: a second term for the same definition is not supported inside a directive (give each"
+                                + " term its own definition, or link another spelling with {term}`text <term>`)"),
+                broken("solution to nothing", ":::{solution} ex-none\nAn answer.\n:::",
+                        "5:1: check: solution to \"ex-none\", which is not the label of an exercise (give the exercise a"
+                                + " :label: and name it after {solution})"),
+                broken("solution to a figure", ":::{exercise}\n:label: ex-one\nQ.\n:::\n\n:::{solution} fig-other\nA.\n:::",
+                        "10:1: check: solution to \"fig-other\", which is not the label of an exercise (known: ex-one)"),
+                broken("solution without its exercise", ":::{solution}\nA.\n:::",
+                        "5:1: check: directive solution needs an argument (the label of the exercise it solves, e.g."
+                                + " :::{solution} ex-induction)"),
+                broken("exercise with an unknown class", ":::{exercise}\n:class: folded\nQ.\n:::",
+                        "6:1: check: unknown class \"folded\" for directive exercise (known: dropdown)"),
                 broken("unknown citation key", "As @nobody2020 showed.",
                         "5:4: check: unknown citation key \"nobody2020\" (known: elhage2022, nanda2023, olah2020)"),
                 broken("unknown key in a bracketed citation", "Known [@elhage2022; @olah2020; @olha2020].",

@@ -94,7 +94,8 @@ public final class ProseWords {
             runStart = flush(body, runStart, runEnd, path, map, words);
             if (child instanceof DirectiveBlock d && Directives.get(d.name()) != null
                     && (Directives.get(d.name()).kind() == Directives.Kind.ADMONITION
-                    || Directives.get(d.name()).kind() == Directives.Kind.TABLE) && !d.argument().isBlank()) {
+                    || Directives.get(d.name()).kind() == Directives.Kind.TABLE
+                    || Directives.get(d.name()).kind() == Directives.Kind.EXERCISE) && !d.argument().isBlank()) {
                 String line = body.split("\n", -1)[d.line() - 1];
                 add(d.argument(), path, d.line(), Math.max(0, line.indexOf(d.argument())) + 1, words);
             }

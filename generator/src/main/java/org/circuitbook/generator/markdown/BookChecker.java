@@ -22,7 +22,7 @@ import org.circuitbook.generator.training.ModelSpec;
  */
 public final class BookChecker {
     public static final String STAGE = "check";
-    static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t", "metric");
+    static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t", "metric", "term");
 
     private final LinkedFiles linkedFiles;
     private final Map<String, ModelSpec> models;
@@ -70,6 +70,15 @@ public final class BookChecker {
                 checkDirective(path, d, book, problems);
                 if (!d.closed() || Directives.get(d.name()) == null) {
                     continue;
+                }
+                if (Directives.get(d.name()).kind() == Directives.Kind.GLOSSARY) {
+                    checkGlossary(path, map, d, problems);
+                } else if (Directives.get(d.name()).kind() == Directives.Kind.SOLUTION && !d.argument().isEmpty()) {
+                    BookIndex.Target exercise = book.index().target(d.argument());
+                    if (exercise == null || exercise.kind() != BookIndex.Kind.EXERCISE) {
+                        problems.add(path, d.line(), d.column(), "solution to \"" + d.argument() + "\", which is not "
+                                + "the label of an exercise", exerciseHint(d.argument(), book.index()));
+                    }
                 }
                 if (Directives.get(d.name()).kind() == Directives.Kind.MATH) {
                     typeset(path, map, d, d.rawBody(), true, d::rawDocumentOffset, book, problems);
@@ -119,6 +128,11 @@ public final class BookChecker {
                         checkLink(path, line, column, page, url, false, book, problems);
                     }
                 });
+            } else if (node instanceof com.vladsch.flexmark.ext.definition.DefinitionTerm term && misplacedDefinition(term)) {
+                // Flexmark's definition lists mis-nest two terms sharing one definition inside a directive
+                problems.add(path, map.line(offset), map.column(offset), "a second term for the same definition is not"
+                        + " supported inside a directive", "give each term its own definition, or link another spelling"
+                        + " with {term}`text <term>`");
             } else if (node instanceof com.vladsch.flexmark.ext.footnotes.Footnote f && f.getFootnoteBlock() == null) {
                 String name = f.getText().toString();
                 problems.add(path, map.line(offset), map.column(offset), "footnote [^" + name + "] has no definition",
@@ -168,13 +182,15 @@ public final class BookChecker {
             problems.add(path, d.line(), d.column(), "directive " + d.name() + " needs an argument", spec.argumentHint());
         }
         DirectiveBlock.Option label = d.options().containsKey("label") ? d.options().get("label") : d.options().get("name");
-        if (spec.kind() == Directives.Kind.ADMONITION && label != null && MystBlockParsers.labelProblem(label.value()) != null) {
+        boolean boxed = spec.kind() == Directives.Kind.ADMONITION || spec.kind() == Directives.Kind.EXERCISE
+                || spec.kind() == Directives.Kind.SOLUTION;
+        if (boxed && label != null && MystBlockParsers.labelProblem(label.value()) != null) {
             // figures, tables and equations are checked as BookIndex registers them; an admonition's label is its id
             problems.add(path, label.line(), label.column(), MystBlockParsers.labelProblem(label.value()),
                     MystBlockParsers.LABEL_HINT);
         }
         DirectiveBlock.Option cls = d.options().get("class");
-        if (spec.kind() == Directives.Kind.ADMONITION && cls != null && !cls.value().equals("dropdown")) {
+        if (boxed && cls != null && !cls.value().equals("dropdown")) {
             problems.add(path, cls.line(), cls.column(), "unknown class \"" + cls.value() + "\" for directive "
                     + d.name(), "known: dropdown");
         }
@@ -188,6 +204,42 @@ public final class BookChecker {
             problems.add(path, d.line(), d.column(), "figure has no :alt: text",
                     "describe the image for readers who cannot see it, e.g. :alt: A plot of loss against steps");
         }
+    }
+
+    /** A glossary holds definition lists only: each term on its line, its definition after {@code : }. */
+    private static void checkGlossary(String path, SourceMap map, DirectiveBlock d, Problems problems) {
+        boolean any = false;
+        for (Node child : d.getChildren()) {
+            if (child instanceof com.vladsch.flexmark.ext.definition.DefinitionList) {
+                any = true;
+            } else if (!(child instanceof com.vladsch.flexmark.util.ast.BlankLine)) {
+                int offset = child.getStartOffset();
+                problems.add(path, map.line(offset), map.column(offset), "a glossary holds only terms and their definitions",
+                        GLOSSARY_HINT);
+            }
+        }
+        if (!any && d.closed()) {
+            problems.add(path, d.line(), d.column(), "glossary defines no terms", GLOSSARY_HINT);
+        }
+    }
+
+    /** A term Flexmark left under a list detached from the document (a second term of one definition, in a directive). */
+    private static boolean misplacedDefinition(com.vladsch.flexmark.ext.definition.DefinitionTerm term) {
+        Node root = term;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        return !(root instanceof com.vladsch.flexmark.util.ast.Document);
+    }
+
+    static final String GLOSSARY_HINT = "write each term on a line of its own and its definition on the next line,"
+            + " after \": \"";
+
+    private static String exerciseHint(String label, BookIndex index) {
+        List<String> exercises = index.labels().stream()
+                .filter(l -> index.target(l).kind() == BookIndex.Kind.EXERCISE).sorted().toList();
+        return exercises.isEmpty() ? "give the exercise a :label: and name it after {solution}"
+                : hint(label, new TreeSet<>(exercises));
     }
 
     private void typeset(String path, SourceMap map, Node node, String tex, boolean display,
@@ -256,6 +308,14 @@ public final class BookChecker {
                 }
             }
             case "metric" -> checkMetric(path, line, column, r, book, problems);
+            case "term" -> {
+                RoleTarget t = RoleTarget.parse(r.content);
+                if (book.index().term(t.label()) == null) {
+                    List<String> terms = book.index().terms();
+                    problems.add(path, line, column, "unknown term \"" + t.label() + "\"", terms.isEmpty()
+                            ? "define it in a {glossary} directive" : termHint(t.label(), terms));
+                }
+            }
             default -> problems.add(path, line, column, "unknown role \"" + r.name + "\"", "known: " + String.join(", ", ROLES));
         }
     }
@@ -318,6 +378,17 @@ public final class BookChecker {
     }
 
     /** "did you mean ..." from the closest known names. */
+    /** For an unknown term: the closest defined one, written so the author's wording can stay. */
+    static String termHint(String wrong, List<String> terms) {
+        String close = hint(BookIndex.termKey(wrong), terms.stream().map(BookIndex::termKey).toList());
+        if (close.startsWith("did you mean")) {
+            String term = close.substring(close.indexOf('"') + 1, close.lastIndexOf('"'));
+            return "did you mean \"" + term + "\"? to keep your wording, write {term}`" + wrong.strip() + " <" + term
+                    + ">`; or define it in the glossary";
+        }
+        return "define it in the glossary (" + terms.size() + (terms.size() == 1 ? " term" : " terms") + " so far)";
+    }
+
     static String hint(String wrong, java.util.Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

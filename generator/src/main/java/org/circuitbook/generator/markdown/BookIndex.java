@@ -19,7 +19,8 @@ import org.circuitbook.generator.diagnostics.Problems;
  */
 public final class BookIndex {
     public enum Kind {
-        FIGURE("Figure"), TABLE("Table"), EQUATION("Equation"), SECTION("Section");
+        FIGURE("Figure"), TABLE("Table"), EQUATION("Equation"), SECTION("Section"), TERM("Term"),
+        EXERCISE("Exercise"), SOLUTION("Solution");
 
         public final String word;
 
@@ -38,7 +39,8 @@ public final class BookIndex {
         /** "Figure 3.2", "Equation (3.1)", or a section's title. */
         public String text() {
             return switch (kind) {
-                case SECTION -> title;
+                case SECTION, TERM -> title;
+                case SOLUTION -> "Solution";
                 case EQUATION -> "Equation (" + number + ")";
                 default -> kind.word + " " + number;
             };
@@ -52,6 +54,8 @@ public final class BookIndex {
     private final Map<Node, String> ids = new IdentityHashMap<>();
     private final Map<Node, String> numbers = new IdentityHashMap<>();
     private final Map<String, String> chapterNumbers = new HashMap<>();
+    /** Glossary terms by {@link #termKey} of their text, to the term's label. */
+    private final Map<String, String> terms = new LinkedHashMap<>();
 
     /** The landing page, which every book has besides its chapters. */
     public static final String LANDING = "index.html";
@@ -87,6 +91,7 @@ public final class BookIndex {
         int figures = 0;
         int tables = 0;
         int equations = 0;
+        int exercises = 0;
         MystNodes.Target pendingTarget = null;
         for (Node node : parsed.document().getDescendants()) {
             String label = null;
@@ -124,10 +129,40 @@ public final class BookIndex {
                 } else if (k == Directives.Kind.MATH && Directives.label(d) != null) {
                     kind = Kind.EQUATION;
                     numbers.put(d, chapterNumber + "." + (++equations));
+                } else if (k == Directives.Kind.EXERCISE) {
+                    kind = Kind.EXERCISE;
+                    numbers.put(d, chapterNumber + "." + (++exercises));
+                    if (Directives.label(d) == null) { // an anchor of its own, for a link to it from elsewhere
+                        String id = unique("exercise-" + numbers.get(d).replace('.', '-'), pageAnchors);
+                        ids.put(d, id);
+                        pageAnchors.add(id);
+                    }
+                } else if (k == Directives.Kind.SOLUTION) {
+                    kind = Kind.SOLUTION;
+                    if (Directives.label(d) == null) {
+                        String id = unique("solution-" + slug(d.argument()), pageAnchors);
+                        ids.put(d, id);
+                        pageAnchors.add(id);
+                    }
                 }
                 label = Directives.label(d);
-                title = k == Directives.Kind.TABLE ? d.argument() : caption(d);
+                title = k == Directives.Kind.TABLE || k == Directives.Kind.EXERCISE ? d.argument() : caption(d);
                 line = d.line();
+            } else if (node instanceof com.vladsch.flexmark.ext.definition.DefinitionTerm term && inGlossary(term)) {
+                String text = PlainText.of(term).strip();
+                kind = Kind.TERM;
+                label = "term-" + slug(text);
+                title = text;
+                if (terms.containsKey(termKey(text))) {
+                    Target first = labels.get(terms.get(termKey(text)));
+                    problems.add(parsed.chapter().path(), line, map.column(node.getStartOffset()), "glossary term \""
+                            + text + "\" is defined twice", "first defined at " + first.path() + ":" + first.line());
+                    continue;
+                }
+                if (labels.containsKey(label)) { // another spelling with the same slug: keep the id unique
+                    label = unique(label, labels.keySet());
+                }
+                terms.put(termKey(text), label);
             } else if (node instanceof MystNodes.MathBlock m && m.label != null) {
                 kind = Kind.EQUATION;
                 label = m.label;
@@ -144,7 +179,7 @@ public final class BookIndex {
             if (label != null && kind != null) {
                 ids.put(node, label);
                 pageAnchors.add(label);
-                register(label, kind, page, label, numbers.get(node), title, node, parsed, line, problems);
+                register(label, kind, page, label, numbers.getOrDefault(node, ""), title, node, parsed, line, problems);
             }
         }
         if (pendingTarget != null) {
@@ -211,6 +246,32 @@ public final class BookIndex {
             i++;
         }
         return id + "-" + i;
+    }
+
+    /** Whether a definition list's term lies in a {@code glossary} directive. */
+    static boolean inGlossary(Node term) {
+        for (Node n = term.getParent(); n != null; n = n.getParent()) {
+            if (n instanceof DirectiveBlock d) {
+                return Directives.get(d.name()) != null && Directives.get(d.name()).kind() == Directives.Kind.GLOSSARY;
+            }
+        }
+        return false;
+    }
+
+    /** How a term is matched: case and runs of white space do not matter ("Residual  Stream" is "residual stream"). */
+    public static String termKey(String text) {
+        return text.strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The glossary's entry for {@code text} (matched by {@link #termKey}), or null. */
+    public Target term(String text) {
+        String label = terms.get(termKey(text));
+        return label == null ? null : labels.get(label);
+    }
+
+    /** Every glossary term, as written, in the order defined. */
+    public java.util.List<String> terms() {
+        return terms.values().stream().map(l -> labels.get(l).title()).toList();
     }
 
     public Target target(String label) {

@@ -11,7 +11,7 @@ import java.util.TreeSet;
  */
 public final class Directives {
     /** What a directive is and what it accepts. */
-    public enum Kind { FIGURE, TABLE, ADMONITION, MARGIN, MATH, WIDGET }
+    public enum Kind { FIGURE, TABLE, ADMONITION, MARGIN, MATH, WIDGET, GLOSSARY, EXERCISE, SOLUTION }
 
     public record Spec(String name, Kind kind, Set<String> options, boolean needsArgument, String argumentHint) {
     }
@@ -39,6 +39,12 @@ public final class Directives {
         add(new Spec("margin", Kind.MARGIN, Set.of("class"), false, null));
         add(new Spec("aside", Kind.MARGIN, Set.of("class"), false, null));
         add(new Spec("math", Kind.MATH, Set.of("label", "name"), false, null));
+        // MyST's glossary: a definition list whose terms the {term} role links to
+        add(new Spec("glossary", Kind.GLOSSARY, Set.of(), false, null));
+        // sphinx-exercise's syntax: an optional title; a solution names its exercise's label
+        add(new Spec("exercise", Kind.EXERCISE, Set.of("label", "name", "class"), false, null));
+        add(new Spec("solution", Kind.SOLUTION, Set.of("label", "name", "class"), true,
+                "the label of the exercise it solves, e.g. :::{solution} ex-induction"));
         // a widget's own options are its Widget's, checked by WidgetChecks against the site's widget list
         add(new Spec("widget", Kind.WIDGET, WidgetChecks.FIGURE_OPTIONS, true, "the widget name"));
     }

@@ -10,6 +10,7 @@ import com.vladsch.flexmark.ast.HtmlCommentBlock;
 import com.vladsch.flexmark.ast.HtmlInline;
 import com.vladsch.flexmark.ast.HtmlInlineComment;
 import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.ext.definition.DefinitionTerm;
 import com.vladsch.flexmark.ext.footnotes.Footnote;
 import com.vladsch.flexmark.html.HtmlWriter;
 import com.vladsch.flexmark.html.renderer.NodeRenderer;
@@ -35,6 +36,7 @@ final class MystRenderer implements NodeRenderer {
                 new NodeRenderingHandler<>(MystNodes.Citation.class, this::citation),
                 new NodeRenderingHandler<>(MystNodes.Target.class, this::target),
                 new NodeRenderingHandler<>(Heading.class, this::heading),
+                new NodeRenderingHandler<>(DefinitionTerm.class, this::definitionTerm),
                 new NodeRenderingHandler<>(Link.class, this::link),
                 new NodeRenderingHandler<>(FencedCodeBlock.class, this::code),
                 new NodeRenderingHandler<>(Footnote.class, this::footnote),
@@ -111,8 +113,50 @@ final class MystRenderer implements NodeRenderer {
                 html.raw("</aside>").line();
             }
             case MATH -> displayMath(html, id, math(d, c), number);
+            case GLOSSARY -> {
+                html.raw("<div class=\"glossary\">").line();
+                c.renderChildren(d);
+                html.raw("</div>").line();
+            }
+            case EXERCISE -> {
+                String title = "<span class=\"caption-number\">Exercise " + number + "</span>"
+                        + (d.argument().isEmpty() ? "" : " " + Html.escape(d.argument()));
+                boxed(d, c, html, "exercise", id, "dropdown".equals(option(d, "class")), title);
+            }
+            case SOLUTION -> {
+                BookIndex.Target exercise = ctx.book.index().target(d.argument());
+                boxed(d, c, html, "solution", id, true, "Solution to " + Html.escape(exercise.text()));
+            }
             case WIDGET -> widget(d, c, html, ctx, id, number);
         }
+    }
+
+    /** An exercise or a solution: a box with its title, folded (a {@code details}) when {@code folded}. */
+    private static void boxed(DirectiveBlock d, NodeRendererContext c, HtmlWriter html, String cls, String id,
+                              boolean folded, String titleHtml) {
+        if (folded) {
+            html.raw("<details class=\"" + cls + "\"" + idAttr(id) + "><summary class=\"" + cls + "-title\">" + titleHtml
+                    + "</summary>").line();
+            c.renderChildren(d);
+            html.raw("</details>").line();
+        } else {
+            html.raw("<aside class=\"" + cls + "\"" + idAttr(id) + " role=\"note\"><p class=\"" + cls + "-title\">"
+                    + titleHtml + "</p>").line();
+            c.renderChildren(d);
+            html.raw("</aside>").line();
+        }
+    }
+
+    /** A glossary's term carries its id, for the {term} role's links; any other definition list is Flexmark's. */
+    private void definitionTerm(DefinitionTerm term, NodeRendererContext c, HtmlWriter html) {
+        String id = ctx(c).book.index().id(term);
+        if (id == null) {
+            c.delegateRender();
+            return;
+        }
+        html.line().raw("<dt" + idAttr(id) + ">");
+        c.renderChildren(term);
+        html.raw("</dt>").line();
     }
 
     private static String option(DirectiveBlock d, String key) {
@@ -190,7 +234,11 @@ final class MystRenderer implements NodeRenderer {
             case "metric" -> html.raw("<span class=\"metric\" title=\"" + Html.escape(ctx.book.metrics().get(r).source()
                     + ", from the build's training metrics") + "\">" + Html.escape(ctx.book.metricValues().get(r)) + "</span>");
             case "cite", "cite:p", "cite:t" -> cite(html, ctx, citeItems(r), r.name.equals("cite:t"));
-            default -> xref(html, ctx, ctx.book.index().target(RoleTarget.parse(r.content).label()), Html.escape(ctx.refText(r)));
+            case "term" -> {
+                RoleTarget t = RoleTarget.parse(r.content);
+                xref(html, ctx, ctx.book.index().term(t.label()), Html.escape(t.text() == null ? t.label() : t.text()), "term");
+            }
+            default -> xref(html, ctx, ctx.book.index().target(RoleTarget.parse(r.content).label()), Html.escape(ctx.refText(r)), "xref");
         }
     }
 
@@ -201,13 +249,13 @@ final class MystRenderer implements NodeRenderer {
     }
 
     /** A cross-reference: a link and, for focus or hover, a card previewing the target. */
-    private static void xref(HtmlWriter html, RenderContext ctx, BookIndex.Target target, String textHtml) {
+    private static void xref(HtmlWriter html, RenderContext ctx, BookIndex.Target target, String textHtml, String cls) {
         String preview = switch (target.kind()) {
             case EQUATION -> equationPreview(ctx, target);
             case SECTION -> ""; // the link text already is the section's title
             default -> Html.escape(ctx.preview(target));
         };
-        html.raw("<span class=\"xref\"><a href=\"" + Html.escape(target.href(ctx.page)) + "\">" + textHtml + "</a>");
+        html.raw("<span class=\"" + (cls.equals("xref") ? "xref" : "xref " + cls) + "\"><a href=\"" + Html.escape(target.href(ctx.page)) + "\">" + textHtml + "</a>");
         if (!preview.isEmpty()) {
             html.raw("<span class=\"xref-card\" role=\"tooltip\"><strong>" + Html.escape(target.text()) + "</strong> "
                     + preview + "</span>");
@@ -272,7 +320,7 @@ final class MystRenderer implements NodeRenderer {
         Links.Resolved r = Links.resolve(url, ctx.page, ctx.book.index());
         BookIndex.Target target = r.anchor() == null ? null : ctx.book.index().target(r.anchor());
         if (r.page() != null && link.getText().isBlank() && target != null) {
-            xref(html, ctx, target, Html.escape(ctx.targetText(target))); // [](#label)
+            xref(html, ctx, target, Html.escape(ctx.targetText(target)), "xref"); // [](#label)
             return;
         }
         String href = r.page() == null ? r.file() : (r.page().equals(ctx.page) ? "" : r.page())

@@ -148,6 +148,10 @@ public final class PlainText {
                 String text = RoleTarget.parse(r.content).text();
                 return text == null || r.name.equals("numref") && text.contains("%s") ? "" : text;
             }
+            if (r.name.equals("term")) {
+                RoleTarget t = RoleTarget.parse(r.content);
+                return t.text() == null ? t.label() : t.text();
+            }
         }
         return "";
     }

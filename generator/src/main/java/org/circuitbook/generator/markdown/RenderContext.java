@@ -69,6 +69,10 @@ public final class RenderContext {
             case "metric" -> book.metricValues().get(r);
             case "cite", "cite:p", "cite:t" -> html2text(citationHtml(MystRenderer.citeItems(r), r.name.equals("cite:t")));
             case "ref", "numref", "eq" -> refText(r);
+            case "term" -> {
+                RoleTarget t = RoleTarget.parse(r.content);
+                yield t.text() == null ? t.label() : t.text();
+            }
             default -> null;
         };
     }
@@ -99,7 +103,24 @@ public final class RenderContext {
     /** A hover card's preview of a figure (its caption) or table (its title), as plain text. */
     String preview(BookIndex.Target target) {
         Node node = book.index().node(target.label());
-        return target.kind() == BookIndex.Kind.FIGURE && node != null ? BookIndex.preview(plainText(node)) : target.title();
+        if (node == null) {
+            return target.title();
+        }
+        return switch (target.kind()) {
+            case FIGURE, EXERCISE, SOLUTION -> BookIndex.preview(plainText(node));
+            case TERM -> BookIndex.preview(definition(node));
+            default -> target.title();
+        };
+    }
+
+    /** A glossary term's definition as plain text: the definition after it (terms may share one). */
+    private String definition(Node term) {
+        for (Node n = term.getNext(); n != null; n = n.getNext()) {
+            if (n instanceof com.vladsch.flexmark.ext.definition.DefinitionItem item) {
+                return plainText(item).strip();
+            }
+        }
+        return "";
     }
 
     /** The text of a citation, as HTML: "Elhage et al. (2022)", "(Elhage et al., 2022; Olah et al., 2020)". */
