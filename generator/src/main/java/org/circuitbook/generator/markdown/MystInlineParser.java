@@ -126,7 +126,7 @@ final class MystInlineParser implements InlineParserExtension {
         List<MystNodes.CiteItem> items = new ArrayList<>();
         int p = i + 1;
         while (true) {
-            while (p < close && input.charAt(p) == ' ') {
+            while (p < close && Character.isWhitespace(input.charAt(p))) { // a citation may wrap a source line
                 p++;
             }
             if (p >= close || input.charAt(p) != '@') {
