@@ -241,6 +241,31 @@ class ReaderBrowserTest {
     }
 
     @Test
+    @DisplayName("on a phone: a long book title wraps instead of being cut, and a reference's card stays on the screen")
+    void phoneTitleAndCards() {
+        for (int width : List.of(360, 390)) {
+            narrow(width);
+            open("second.html");
+            js("document.querySelector('.site-title').textContent = 'Circuitbook: Mechanistic Interpretability, Live';");
+            assertEquals(Boolean.TRUE, js("const t = document.querySelector('.site-title');"
+                    + "return t.scrollWidth <= t.clientWidth + 1 && t.getBoundingClientRect().width >= 96;"), width + " px: title cut");
+            List<WebElement> links = driver.findElements(By.cssSelector(".xref > a, .cite > a"));
+            assertTrue(!links.isEmpty(), "the fixture has a cross-reference");
+            for (WebElement link : links) {
+                js("arguments[0].focus();", link);
+                Object box = js("const r = arguments[0].parentElement.querySelector('.xref-card, .cite-card').getBoundingClientRect();"
+                        + "return [r.left, r.right, r.top, r.bottom, r.width];", link);
+                List<?> r = (List<?>) box;
+                double left = ((Number) r.get(0)).doubleValue();
+                double right = ((Number) r.get(1)).doubleValue();
+                double bottom = ((Number) r.get(3)).doubleValue();
+                assertTrue(((Number) r.get(4)).doubleValue() > 100, width + " px: the card is shown when its link has focus");
+                assertTrue(left >= 0 && right <= width && bottom <= 780, width + " px: card off the screen at " + r);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a missing page below the root gets the 404 page, whose styles, links and search work")
     void notFoundAtDepth() {
         driver.get(server.url() + "no/such/chapter.html");
