@@ -48,12 +48,15 @@ class TypographyTest {
     }
 
     @Test
-    @DisplayName("the card of a reference to a figure previews its caption: curly quotes, and roles as the caption reads them")
+    @DisplayName("the card of a reference to a figure previews its caption: curly quotes, roles as the caption reads them, math typeset")
     void figureCard() {
         String card = "<span class=\"xref-card\" role=\"tooltip\"><strong>Figure 1.1</strong> The model’s “weights” – all"
-                + " of them… like Figure 2.1, Fig. 2.1, (2.1) in A labelled section or its own words; x^2, y_1,"
-                + " (Olah et al., 2020, p. 3) and 5 &lt; 6 &amp; *.</span>";
+                + " of them… like Figure 2.1, Fig. 2.1, (2.1) in A labelled section or its own words; <span class=\"katex\">";
         assertEquals(2, count(page, card), page);
+        // the caption itself and the two cards
+        assertEquals(3, count(page, "<annotation encoding=\"application/x-tex\">y_1</annotation></semantics></math></span>"
+                + "<span class=\"katex-html\" aria-hidden=\"true\">"), page);
+        assertEquals(2, count(page, "</span></span></span>, (Olah et al., 2020, p. 3) and 5 &lt; 6 &amp; *.</span>"), page);
     }
 
     @Test

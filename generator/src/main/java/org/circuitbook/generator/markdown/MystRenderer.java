@@ -253,7 +253,7 @@ final class MystRenderer implements NodeRenderer {
         String preview = switch (target.kind()) {
             case EQUATION -> equationPreview(ctx, target);
             case SECTION -> ""; // the link text already is the section's title
-            default -> Html.escape(ctx.preview(target));
+            default -> ctx.previewHtml(target);
         };
         html.raw("<span class=\"" + (cls.equals("xref") ? "xref" : "xref " + cls) + "\"><a href=\"" + Html.escape(target.href(ctx.page)) + "\">" + textHtml + "</a>");
         if (!preview.isEmpty()) {

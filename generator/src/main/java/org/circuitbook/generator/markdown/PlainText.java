@@ -43,8 +43,13 @@ public final class PlainText {
      * read it as {@link #of(Node)} would.
      */
     public static String of(Node node, Function<Node, String> inline) {
+        return of(node, inline, m -> m.tex);
+    }
+
+    /** As {@link #of(Node, Function)}, with each piece of inline math read by {@code math}. */
+    public static String of(Node node, Function<Node, String> inline, Function<MystNodes.InlineMath, String> math) {
         StringBuilder sb = new StringBuilder();
-        collect(node, sb, inline);
+        collect(node, sb, inline, math);
         return sb.toString().replaceAll("\\s+", " ").strip();
     }
 
@@ -156,14 +161,15 @@ public final class PlainText {
         return "";
     }
 
-    private static void collect(Node node, StringBuilder sb, Function<Node, String> inline) {
+    private static void collect(Node node, StringBuilder sb, Function<Node, String> inline,
+                                Function<MystNodes.InlineMath, String> math) {
         for (Node child = node.getFirstChild(); child != null; child = child.getNext()) {
             if (child instanceof Text || child instanceof HtmlEntity) {
                 sb.append(child.getChars().unescape());
             } else if (child instanceof Code c) {
                 sb.append(c.getText());
             } else if (child instanceof MystNodes.InlineMath m) {
-                sb.append(m.tex);
+                sb.append(math.apply(m));
             } else if (child instanceof MystNodes.Role || child instanceof MystNodes.Citation) {
                 String text = inline.apply(child);
                 sb.append(text != null ? text : unresolved(child));
@@ -171,12 +177,12 @@ public final class PlainText {
                 sb.append(Escaping.unescapeHtml(s.getTypographicText()));
             } else if (child instanceof TypographicQuotes q) {
                 sb.append(Escaping.unescapeHtml(q.getTypographicOpening()));
-                collect(child, sb, inline);
+                collect(child, sb, inline, math);
                 sb.append(Escaping.unescapeHtml(q.getTypographicClosing()));
             } else if (child instanceof SoftLineBreak || child instanceof HardLineBreak) {
                 sb.append(' ');
             } else {
-                collect(child, sb, inline);
+                collect(child, sb, inline, math);
                 if (child instanceof Block) {
                     sb.append(' ');
                 }

@@ -100,27 +100,69 @@ public final class RenderContext {
         return target.text();
     }
 
-    /** A hover card's preview of a figure (its caption) or table (its title), as plain text. */
-    String preview(BookIndex.Target target) {
+    /**
+     * A hover card's preview, as HTML: a figure's caption, an exercise's or solution's text, a term's definition
+     * (inline math typeset as on the page, cut at a word near 300 characters), or a table's title.
+     */
+    String previewHtml(BookIndex.Target target) {
         Node node = book.index().node(target.label());
-        if (node == null) {
-            return target.title();
-        }
-        return switch (target.kind()) {
-            case FIGURE, EXERCISE, SOLUTION -> BookIndex.preview(plainText(node));
-            case TERM -> BookIndex.preview(definition(node));
-            default -> target.title();
+        Node body = node == null ? null : switch (target.kind()) {
+            case FIGURE, EXERCISE, SOLUTION -> node;
+            case TERM -> definitionOf(node);
+            default -> null;
         };
+        if (body == null) {
+            return Html.escape(target.title());
+        }
+        List<String> typeset = new java.util.ArrayList<>();
+        java.util.function.Function<Node, String> math = n -> {
+            String html = book.math().get(n);
+            if (html == null) {
+                return null;
+            }
+            typeset.add(html);
+            return MATH_OPEN + (typeset.size() - 1) + MATH_CLOSE;
+        };
+        String text = PlainText.of(body, n -> n instanceof MystNodes.Role r && r.name.equals("math") ? math.apply(n)
+                : inlineText(n), m -> {
+                    String marker = math.apply(m);
+                    return marker == null ? m.tex : marker;
+                });
+        text = cutAtWord(text, 300);
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher marks = java.util.regex.Pattern.compile(MATH_OPEN + "(\\d+)" + MATH_CLOSE).matcher(text);
+        int at = 0;
+        while (marks.find()) {
+            out.append(Html.escape(text.substring(at, marks.start()))).append(typeset.get(Integer.parseInt(marks.group(1))));
+            at = marks.end();
+        }
+        return defer(out.append(Html.escape(text.substring(at))).toString());
     }
 
-    /** A glossary term's definition as plain text: the definition after it (terms may share one). */
-    private String definition(Node term) {
+    private static final String MATH_OPEN = "\uE010";
+    private static final String MATH_CLOSE = "\uE011";
+
+    /** {@code text} cut at the last space before {@code limit} characters, with an ellipsis; whole when short. */
+    static String cutAtWord(String text, int limit) {
+        if (text.length() <= limit) {
+            return text;
+        }
+        int space = text.lastIndexOf(' ', limit - 1);
+        int marker = text.lastIndexOf(MATH_OPEN, limit - 1);
+        if (marker > text.lastIndexOf(MATH_CLOSE, limit - 1)) { // never cut inside a formula's stand-in
+            space = Math.min(space, marker);
+        }
+        return (space > limit / 2 ? text.substring(0, space) : text.substring(0, limit - 1)).stripTrailing() + "\u2026";
+    }
+
+    /** A glossary term's definition: the definition after it. */
+    private static Node definitionOf(Node term) {
         for (Node n = term.getNext(); n != null; n = n.getNext()) {
             if (n instanceof com.vladsch.flexmark.ext.definition.DefinitionItem item) {
-                return plainText(item).strip();
+                return item;
             }
         }
-        return "";
+        return null;
     }
 
     /** The text of a citation, as HTML: "Elhage et al. (2022)", "(Elhage et al., 2022; Olah et al., 2020)". */
