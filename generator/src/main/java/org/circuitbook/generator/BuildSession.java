@@ -243,6 +243,14 @@ public final class BuildSession implements AutoCloseable {
             }
 
             @Override
+            public String provenance(DirectiveBlock widget) {
+                DirectiveBlock.Option model = widget.options().get("model");
+                TrainedSet set = model == null ? null : byName.get(model.value());
+                org.circuitbook.widgets.widget.Widget w = options.widgets().get(widget.argument());
+                return set == null || w == null ? null : Provenance.html(set, files.get(set.spec().name()), w::usesFile);
+            }
+
+            @Override
             public Fallback fallback(DirectiveBlock widget) {
                 DirectiveBlock.Option model = widget.options().get("model");
                 TrainedSet set = model == null ? null : byName.get(model.value());

@@ -73,6 +73,32 @@ class ReaderSiteTest {
     }
 
     @Test
+    @DisplayName("a live figure says, folded, which model it runs: spec, settings, trainer, checks, and the files it loads")
+    void aboutThisModel() {
+        String toy = site.read("toy.html");
+        int start = toy.indexOf("<details class=\"provenance\"><summary>About this model</summary>");
+        assertTrue(start > toy.indexOf("<figcaption>") && start < toy.indexOf("</figure>", toy.indexOf("data-widget")), toy);
+        String note = toy.substring(start, toy.indexOf("</details>", start));
+        assertTrue(note.contains("<dt>Model</dt><dd><code>toy</code>, a <code>toy-superposition</code> model, trained by this"
+                + " book&rsquo;s build from <code>content/models/toy.yaml</code></dd>")
+                || note.contains("<dt>Model</dt><dd><code>toy</code>, a <code>toy-superposition</code> model, trained by this"
+                + " book's build from <code>content/models/toy.yaml</code></dd>"), note);
+        assertTrue(note.contains("n_features = 5") && note.contains("d_hidden = 2"), note);
+        assertTrue(note.matches("(?s).*<dt>Trainer</dt><dd><code>toy-superposition/\\d+</code>.*"), note);
+        assertTrue(note.contains("<dt>Checked on every build</dt><dd>nothing beyond training</dd>"), note);
+        java.util.regex.Matcher links = java.util.regex.Pattern.compile("href=\"([^\"]+)\"").matcher(note);
+        List<String> hrefs = new java.util.ArrayList<>();
+        while (links.find()) {
+            hrefs.add(links.group(1));
+        }
+        assertEquals(3, hrefs.size(), note); // two weight files and the index
+        assertTrue(hrefs.get(2).equals("models/toy/index.json"), note);
+        for (String href : hrefs) {
+            assertTrue(site.siteFiles().contains(href), href + " is published");
+        }
+    }
+
+    @Test
     @DisplayName("the sidebar lists every chapter, marks the current one and nests its sections")
     void sidebar() {
         String toy = site.read("toy.html");

@@ -214,6 +214,10 @@ final class MystRenderer implements NodeRenderer {
                     + "</span></p></div>").line();
         }
         caption(d, c, html, "Figure " + number);
+        String provenance = ctx.widgets.provenance(d);
+        if (provenance != null) {
+            html.raw("<details class=\"provenance\"><summary>About this model</summary>" + provenance + "</details>").line();
+        }
         html.raw("</figure>").line();
     }
 

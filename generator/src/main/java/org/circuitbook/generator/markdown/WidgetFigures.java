@@ -46,6 +46,15 @@ public interface WidgetFigures {
     }
 
     /**
+     * What the figure's "About this model" note says, as HTML (a {@code <dl>}): the spec, its settings, the
+     * trainer, the expectations the build checked, and the weight files the figure loads with their hashes;
+     * null when the figure runs no trained model.
+     */
+    default String provenance(DirectiveBlock widget) {
+        return null;
+    }
+
+    /**
      * A static drawing ({@code <svg>}) and its text description; {@code drawing}, when not null, paints the same
      * picture again on any {@link Painter} (the social preview image rasterises it), {@code width} by
      * {@code height} CSS pixels.

@@ -16,7 +16,8 @@ import org.circuitbook.generator.diagnostics.Problems;
  *                  so reformatting a spec or adding a comment does not retrain it; the kind's name, then
  *                  {@link KindSpec#canonical()}
  */
-public record ModelSpec(String name, String path, String kind, KindSpec settings, String canonical) {
+public record ModelSpec(String name, String path, String kind, KindSpec settings, String canonical,
+                        java.util.List<String> expectations) {
     private static final Set<String> SECTIONS = Set.of("model", "data", "trainer", "verify");
 
     /** Parses a spec file of one of the book's kinds ({@link ModelKinds#ALL}), recording problems. */
@@ -57,7 +58,10 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
             yaml.error("model", excess, settings.footprint().hint());
             return null;
         }
-        return new ModelSpec(name, path, kindName, settings, kindName + "\n" + settings.canonical());
+        YamlMap verify = yaml.map("verify");
+        // the verify section as written ("induction_score_at_least: 0.5"), for the figures' notes on their models
+        java.util.List<String> expectations = verify.keys().stream().map(k -> k + ": " + verify.string(k, "")).toList();
+        return new ModelSpec(name, path, kindName, settings, kindName + "\n" + settings.canonical(), expectations);
     }
 
     /** The toy-superposition settings; only call after checking the kind. */
