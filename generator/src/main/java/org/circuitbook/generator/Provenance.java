@@ -20,8 +20,8 @@ final class Provenance {
     static String html(TrainedSet set, List<TrainedSet.PublishedFile> published, Predicate<String> usesFile) {
         StringBuilder out = new StringBuilder("<dl class=\"provenance-list\">");
         Map<String, String> meta = SafeTensors.fromBytes(set.models().get(0).bytes()).metadata();
-        item(out, "Model", "<code>" + Html.escape(set.spec().name()) + "</code>, a <code>" + Html.escape(set.spec().kind())
-                + "</code> model, trained by this book's build from <code>" + Html.escape(set.spec().path()) + "</code>");
+        item(out, "Model", "<code>" + Html.escape(set.spec().name()) + "</code> (kind <code>" + Html.escape(set.spec().kind())
+                + "</code>), trained by this book's build from <code>" + Html.escape(set.spec().path()) + "</code>");
         StringBuilder settings = new StringBuilder();
         set.spec().values().forEach((k, v) -> settings.append(settings.length() == 0 ? "" : ", ")
                 .append(Html.escape(k)).append(" = ").append(Html.escape(String.valueOf(v))));

@@ -79,9 +79,9 @@ class ReaderSiteTest {
         int start = toy.indexOf("<details class=\"provenance\"><summary>About this model</summary>");
         assertTrue(start > toy.indexOf("<figcaption>") && start < toy.indexOf("</figure>", toy.indexOf("data-widget")), toy);
         String note = toy.substring(start, toy.indexOf("</details>", start));
-        assertTrue(note.contains("<dt>Model</dt><dd><code>toy</code>, a <code>toy-superposition</code> model, trained by this"
+        assertTrue(note.contains("<dt>Model</dt><dd><code>toy</code> (kind <code>toy-superposition</code>), trained by this"
                 + " book&rsquo;s build from <code>content/models/toy.yaml</code></dd>")
-                || note.contains("<dt>Model</dt><dd><code>toy</code>, a <code>toy-superposition</code> model, trained by this"
+                || note.contains("<dt>Model</dt><dd><code>toy</code> (kind <code>toy-superposition</code>), trained by this"
                 + " book's build from <code>content/models/toy.yaml</code></dd>"), note);
         assertTrue(note.contains("n_features = 5") && note.contains("d_hidden = 2"), note);
         assertTrue(note.matches("(?s).*<dt>Trainer</dt><dd><code>toy-superposition/\\d+</code>.*"), note);

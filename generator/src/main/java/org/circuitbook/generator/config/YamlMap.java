@@ -307,6 +307,29 @@ public final class YamlMap {
         return fromNode(path, lineOffset, mapping, problems, e.keyLine(), e.keyColumn());
     }
 
+    /**
+     * The value at {@code key} written compactly, whatever its shape ({@code 0.5}, {@code [0, 1]},
+     * {@code {0.9: 5}}), for showing a section back to a reader; "" when absent. Records no problem.
+     */
+    public String shown(String key) {
+        Entry e = entries.get(key);
+        return e == null ? "" : shown(e.value());
+    }
+
+    private static String shown(Node node) {
+        if (node instanceof ScalarNode scalar) {
+            return scalar.getValue();
+        }
+        if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode sequence) {
+            return "[" + String.join(", ", sequence.getValue().stream().map(YamlMap::shown).toList()) + "]";
+        }
+        if (node instanceof MappingNode mapping) {
+            return "{" + String.join(", ", mapping.getValue().stream()
+                    .map(t -> shown(t.getKeyNode()) + ": " + shown(t.getValueNode())).toList()) + "}";
+        }
+        return "";
+    }
+
     private ScalarNode scalar(String key, String expected) {
         Entry e = entries.get(key);
         if (e == null) {
