@@ -88,6 +88,16 @@ public final class BookChecker {
                                 UrlPolicy.Use.IMAGE.hint());
                     } else {
                         checkFile(path, d.line(), d.column(), d.argument(), "image", book, problems);
+                        byte[] svg = book.assets().get(Links.contentRelative(d.argument()));
+                        if (Diagrams.isDiagram(d.argument()) && svg != null) {
+                            DirectiveBlock.Option alt = d.options().get("alt");
+                            Diagrams.Result diagram = Diagrams.read(d.argument(), svg, alt == null ? "" : alt.value());
+                            String file = "content/" + Links.contentRelative(d.argument());
+                            diagram.problems().forEach(p -> problems.add(file, p.line(), p.column(), p.message(), Diagrams.HINT));
+                            if (diagram.svg() != null) {
+                                book.diagrams().put(d, diagram.svg());
+                            }
+                        }
                     }
                 }
             } else if (node instanceof MystNodes.MathBlock m) {
@@ -377,7 +387,6 @@ public final class BookChecker {
         linkedFiles.check(path, line, column, file, what, book.assets(), problems);
     }
 
-    /** "did you mean ..." from the closest known names. */
     /** For an unknown term: the closest defined one, written so the author's wording can stay. */
     static String termHint(String wrong, List<String> terms) {
         String close = hint(BookIndex.termKey(wrong), terms.stream().map(BookIndex::termKey).toList());
@@ -389,6 +398,7 @@ public final class BookChecker {
         return "define it in the glossary (" + terms.size() + (terms.size() == 1 ? " term" : " terms") + " so far)";
     }
 
+    /** "did you mean ..." from the closest known names. */
     static String hint(String wrong, java.util.Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

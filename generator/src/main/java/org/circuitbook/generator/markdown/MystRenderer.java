@@ -80,6 +80,16 @@ final class MystRenderer implements NodeRenderer {
                 }
                 img.append('>');
                 String align = d.options().containsKey("align") ? " align-" + Html.escape(option(d, "align")) : "";
+                String diagram = ctx.book.diagrams().get(d);
+                if (diagram != null) { // written into the page, so that it takes the theme's colours
+                    String svg = width == null ? diagram : diagram.replaceFirst("^<svg ", "<svg style=\"width: "
+                            + Html.escape(width) + "\" ");
+                    html.raw("<figure class=\"figure diagram-figure" + align + Html.escape(Directives.layoutClass(d)) + "\""
+                            + idAttr(id) + ">").line().raw(ctx.defer(svg)).line();
+                    caption(d, c, html, "Figure " + number);
+                    html.raw("</figure>").line();
+                    return;
+                }
                 html.raw("<figure class=\"figure" + align + Html.escape(Directives.layoutClass(d)) + "\"" + idAttr(id) + ">")
                         .line().raw(img.toString()).line();
                 caption(d, c, html, "Figure " + number);
