@@ -96,7 +96,7 @@ public final class BookCheck {
                 continue;
             }
             available.put(spec.name(), set);
-            problems.addAll(ModelCache.verify(set));
+            problems.addAll(models.verifyOrDiagnose(set));
         }
         try {
             MetricValues.resolveAvailable(book, available).forEach(untrained::put);

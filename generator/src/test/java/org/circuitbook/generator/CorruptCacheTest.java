@@ -117,6 +117,51 @@ class CorruptCacheTest {
                 "file is 4 bytes, shorter than the 8-byte header length");
     }
 
+    /**
+     * Runs check and build; both must report {@code message} about the cache entry as a whole (a file the
+     * format allows but the model kind cannot read), never an internal error, and leave the previous site.
+     */
+    private static void assertEntryReported(FixtureSite site, String message) throws Exception {
+        Path previous = site.site().resolve("index.html");
+        byte[] before = Files.readAllBytes(previous);
+        String line = entry + ": train: " + message + HINT;
+        assertEquals(List.of(line), site.buildErrors());
+        BuildException e = assertThrows(BuildException.class,
+                () -> BookCheck.run(site.root, site.root.resolve(".cache")));
+        assertEquals(List.of(line), e.diagnostics().stream().map(Object::toString).toList());
+        assertArrayEquals(before, Files.readAllBytes(previous), "the previous site is left as it was");
+    }
+
+    @Test
+    @DisplayName("with tensors the format allows but of shapes the toy model cannot have (check crashed)")
+    void wrongShapes(@TempDir Path root) throws Exception {
+        FixtureSite site = corrupted(root, editHeader(h -> {
+            String edited = h.replace("\"shape\":[2,5]", "\"shape\":[5,2]");
+            assertTrue(!edited.equals(h), "the header names W's shape [2,5]: " + h);
+            return edited;
+        }));
+        assertEntryReported(site, "cannot verify toy: sparsity-0.9.safetensors is not what trainer toy-superposition/4"
+                + " writes: b_final must be [n_features] = [2], got Tensor[5]");
+    }
+
+    @Test
+    @DisplayName("with a sparsity in its metadata that is not a number, or not the file's (build crashed drawing it)")
+    void sparsityMetadata(@TempDir Path a, @TempDir Path b, @TempDir Path c) throws Exception {
+        String prefix = "cannot verify toy: sparsity-0.9.safetensors is not what trainer toy-superposition/4 writes: ";
+        assertEntryReported(corrupted(a, editHeader(h -> replaced(h, "\"sparsity\":\"0.9\"", "\"sparsity\":\"abc\""))),
+                prefix + "__metadata__ \"sparsity\" is \"abc\", not 0.9");
+        assertEntryReported(corrupted(b, editHeader(h -> replaced(h, "\"sparsity\":\"0.9\",", ""))),
+                prefix + "__metadata__ \"sparsity\" is missing, not 0.9");
+        assertEntryReported(corrupted(c, editHeader(h -> replaced(h, "\"sparsity\":\"0.9\"", "\"sparsity\":\"0\""))),
+                prefix + "__metadata__ \"sparsity\" is \"0\", not 0.9");
+    }
+
+    /** {@code text} with {@code from} replaced, which must occur in it. */
+    private static String replaced(String text, String from, String to) {
+        assertTrue(text.contains(from), "the header holds " + from + ": " + text);
+        return text.replace(from, to);
+    }
+
     @Test
     @DisplayName("that a manifest no longer lists is retrained like any other damaged entry")
     void unlistedFileRetrains(@TempDir Path root) throws Exception {

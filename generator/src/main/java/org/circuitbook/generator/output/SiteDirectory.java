@@ -135,7 +135,7 @@ public final class SiteDirectory {
         try (Stream<Path> list = Files.list(out)) {
             entries = list.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
-            throw refused("could not be read (" + e.getClass().getSimpleName() + ")", "choose an empty or new directory");
+            throw refused("could not be read (" + SiteWriter.words(e) + ")", "choose an empty or new directory");
         }
         if (entries.isEmpty()) {
             return;

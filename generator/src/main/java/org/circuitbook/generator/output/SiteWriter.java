@@ -64,9 +64,7 @@ public final class SiteWriter {
             fresh = Files.createTempDirectory(parent, name + ".tmp-");
         } catch (IOException e) {
             // the file name is a random one of ours: only the reason means anything to the reader
-            throw new Failed(target, "could not create a directory beside it: "
-                    + (e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
-                    : e.getClass().getSimpleName()), e);
+            throw new Failed(target, "could not create a directory beside it: " + words(e), e);
         }
         try {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
@@ -201,7 +199,7 @@ public final class SiteWriter {
      */
     static String reason(IOException e, Path fresh, Path target) {
         if (!(e instanceof FileSystemException fse)) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return words(e);
         }
         String file = shown(fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile(), fresh, target);
         if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
@@ -213,7 +211,33 @@ public final class SiteWriter {
         if (e instanceof NoSuchFileException) {
             return file + ": no such file or directory";
         }
-        return file + ": " + (fse.getReason() == null ? e.getClass().getSimpleName() : fse.getReason());
+        return file + ": " + words(e);
+    }
+
+    /**
+     * What the file system said, in words: its reason ("Read-only file system"), or the kind of refusal when it
+     * gave none ("no such file or directory" where /proc refuses a new directory), never an exception's class name.
+     */
+    static String words(IOException e) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file of that name exists";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof FileSystemException) {
+            return "the file system refused";
+        }
+        return e.getMessage() != null ? e.getMessage() : "an input/output error";
     }
 
     private static String shown(String file, Path fresh, Path target) {

@@ -179,12 +179,30 @@ public final class ModelCache {
         try {
             return verify(set);
         } catch (RuntimeException e) {
-            ModelSpec spec = set.spec();
-            problems.add(Diagnostic.file(display(entry(spec)), STAGE, "cannot verify " + spec.name()
-                    + ": its weights' metadata is not what trainer " + spec.settings().trainerVersion() + " writes",
-                    "nothing was published; run the build with --retrain " + spec.name() + " to train it again"));
+            problems.add(unverifiable(set.spec(), e));
             return null;
         }
+    }
+
+    /**
+     * {@code set}'s verify section checked as the build checks it, for {@code circuitbook check}: the failures,
+     * or the one diagnostic the build gives when the files are not what the kind's trainer writes.
+     */
+    public List<Diagnostic> verifyOrDiagnose(TrainedSet set) {
+        try {
+            return verify(set);
+        } catch (RuntimeException e) {
+            return List.of(unverifiable(set.spec(), e));
+        }
+    }
+
+    /** The files of {@code spec}'s entry pass the validator but its kind's verifier cannot read them. */
+    private Diagnostic unverifiable(ModelSpec spec, RuntimeException e) {
+        String trainer = spec.settings().trainerVersion();
+        return Diagnostic.file(display(entry(spec)), STAGE, "cannot verify " + spec.name() + ": "
+                + (e instanceof UnreadableWeights u ? u.file() + " is not what trainer " + trainer + " writes: "
+                        + u.reason() : "its weights' metadata is not what trainer " + trainer + " writes"),
+                "nothing was published; run the build with --retrain " + spec.name() + " to train it again");
     }
 
     /** {@code path} relative to the project root when it is inside it (as diagnostics name files), else absolute. */

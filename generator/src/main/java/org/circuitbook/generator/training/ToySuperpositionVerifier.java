@@ -26,7 +26,7 @@ final class ToySuperpositionVerifier {
         List<String> failures = new ArrayList<>();
         for (int k = 0; k < spec.sparsities().size(); k++) {
             double s = spec.sparsities().get(k);
-            ToyModel model = ToyModel.fromWeights(SafeTensors.fromBytes(models.get(k).bytes()));
+            ToyModel model = read(models.get(k), ToySuperpositionTrainer.label(s));
             String at = "at sparsity " + ToySuperpositionTrainer.label(s) + ": ";
             List<Integer> represented = represented(model);
             Integer wanted = spec.representedFeatures().get(s);
@@ -47,6 +47,25 @@ final class ToySuperpositionVerifier {
             }
         }
         return failures;
+    }
+
+    /**
+     * The toy model in {@code file}, which must carry the metadata the superposition widget reads (its
+     * sparsity, as the trainer labels it) and tensors of the shapes a toy model has; otherwise
+     * {@link UnreadableWeights}.
+     */
+    private static ToyModel read(TrainedModel file, String sparsity) {
+        SafeTensors weights = SafeTensors.fromBytes(file.bytes());
+        String got = weights.metadata().get("sparsity");
+        if (!sparsity.equals(got)) {
+            throw new UnreadableWeights(file.fileName(), SafeTensors.METADATA_KEY + " \"sparsity\" is "
+                    + (got == null ? "missing" : "\"" + got + "\"") + ", not " + sparsity);
+        }
+        try {
+            return ToyModel.fromWeights(weights);
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableWeights(file.fileName(), e.getMessage());
+        }
     }
 
     static List<Integer> represented(ToyModel model) {

@@ -144,4 +144,17 @@ class SiteWriterTest {
         }
         assertEquals("two", Files.readString(root.resolve("site/index.html")));
     }
+
+    @Test
+    @DisplayName("names what the file system refused in words, never an exception's class name (/proc gave 'NoSuchFileException')")
+    void reasonsInWords() {
+        assertEquals("no such file or directory", SiteWriter.words(new java.nio.file.NoSuchFileException("/proc/site.tmp-1")));
+        assertEquals("permission denied", SiteWriter.words(new java.nio.file.AccessDeniedException("/x")));
+        assertEquals("Read-only file system", SiteWriter.words(new java.nio.file.FileSystemException("/x", null,
+                "Read-only file system")));
+        assertEquals("the file system refused", SiteWriter.words(new java.nio.file.FileSystemException("/x")));
+        assertEquals("an input/output error", SiteWriter.words(new IOException()));
+        assertEquals("/x/site: no such file or directory", SiteWriter.reason(new java.nio.file.NoSuchFileException("/x/site"),
+                null, Path.of("/x/site")));
+    }
 }
