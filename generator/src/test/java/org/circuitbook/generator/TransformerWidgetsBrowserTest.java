@@ -287,10 +287,10 @@ class TransformerWidgetsBrowserTest {
         assertEquals(7, inputs.get(0).getAttribute("value").split(" ").length);
 
         String resid = pixels();
-        new Select(figure.findElement(By.cssSelector("select[id^=patching-view]"))).selectByValue("heads");
+        new Select(figure.findElement(By.cssSelector("select[id$=-view]"))).selectByValue("heads");
         wait.until(d -> "4/4".equals(canvas.getAttribute("data-progress")));
         assertNotEquals(resid, pixels(), "the head experiment is drawn");
-        new Select(figure.findElement(By.cssSelector("select[id^=patching-metric]"))).selectByValue("probability");
+        new Select(figure.findElement(By.cssSelector("select[id$=-metric]"))).selectByValue("probability");
         wait.until(d -> canvas.getAttribute("aria-label").contains("share of the probability of the clean answer"));
         WebElement readout = figure.findElement(By.cssSelector("output"));
         canvas.sendKeys(Keys.ARROW_RIGHT); // focus puts the cursor on (0, 0); then head 0.1
@@ -310,7 +310,7 @@ class TransformerWidgetsBrowserTest {
         driver.get(url); // a shared link: the figure mounts at once with the same experiment and cell
         WebElement again = driver.findElement(By.cssSelector("figure[data-widget=activation-patching]"));
         wait.until(d -> "4/4".equals(again.findElement(By.cssSelector("canvas")).getAttribute("data-progress")));
-        assertEquals("heads", new Select(again.findElement(By.cssSelector("select[id^=patching-view]")))
+        assertEquals("heads", new Select(again.findElement(By.cssSelector("select[id$=-view]")))
                 .getFirstSelectedOption().getAttribute("value"));
         assertEquals(shared, again.findElement(By.cssSelector("output")).getText());
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));

@@ -4,16 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.circuitbook.generator.serve.DevServer;
 import org.circuitbook.widgets.figures.Widgets;
+import org.circuitbook.widgets.widget.Control;
+import org.circuitbook.widgets.widget.Controls;
+import org.circuitbook.widgets.widget.LiveFigure;
+import org.circuitbook.widgets.widget.ModelFile;
+import org.circuitbook.widgets.widget.WeightFiles;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +44,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * every option it declares set, and once it has mounted its figure says it read every one of them (an option the
  * live figure ignored would make the static drawing and the live one disagree); the static drawing the build made
  * (SVG, drawn on the JVM) and the live figure's first paint (canvas, drawn in the page by the same view code) show
- * the same picture; and the description is there. The list of widgets comes from {@link Widgets#BOOK}: a widget
+ * the same picture; and the description is there. Its declared controls ({@link Widget#controls}, for the model the
+ * fixture trained) are sane on the JVM, each is on the live page with its label and first value, and a state put in
+ * the URL fragment comes back in every one of them. The list of widgets comes from {@link Widgets#BOOK}: a widget
  * without a case below fails {@link #everyRegisteredWidgetHasACase}.
  */
 @DisplayName("The widget contract in headless Chromium")
@@ -148,6 +160,203 @@ class WidgetContractBrowserTest {
     Stream<DynamicTest> contract() {
         return Widgets.BOOK.all().stream().filter(w -> CASES.containsKey(w.name()))
                 .map(w -> DynamicTest.dynamicTest(w.name(), () -> check(w)));
+    }
+
+    /** The figure of {@code widget}'s page as the build wrote it: its attributes ({@code id}, {@code data-*}). */
+    static Map<String, String> figureAttributes(Widget widget) {
+        String html = site.read(widget.name() + ".html");
+        Matcher figure = Pattern.compile("<figure[^>]*data-widget=\"" + Pattern.quote(widget.name()) + "\"[^>]*>").matcher(html);
+        assertTrue(figure.find(), "the page holds the " + widget.name() + " figure");
+        Map<String, String> attributes = new LinkedHashMap<>();
+        Matcher a = Pattern.compile("([a-z0-9_-]+)=\"([^\"]*)\"").matcher(figure.group());
+        while (a.find()) {
+            attributes.put(a.group(1), a.group(2).replace("&amp;", "&").replace("&quot;", "\""));
+        }
+        return attributes;
+    }
+
+    /** What {@code widget} declares for the fixture's model and the case's options, read from the built page. */
+    static Controls declared(Widget widget) throws Exception {
+        Map<String, String> figure = figureAttributes(widget);
+        List<ModelFile> files = new ArrayList<>();
+        for (String url : String.valueOf(figure.get("data-weights")).split(" ")) {
+            files.add(new ModelFile(WeightFiles.fileName(url), Files.readAllBytes(site.site().resolve(url))));
+        }
+        return widget.controls(new LiveFigure() {
+            @Override
+            public String id() {
+                return figure.get("id");
+            }
+
+            @Override
+            public String option(String name) {
+                return figure.get("data-" + name);
+            }
+        }, files);
+    }
+
+    @TestFactory
+    @DisplayName("every widget's declared controls (on the JVM): unique keys and labels, sane ranges, first values they take")
+    Stream<DynamicTest> declaredControls() {
+        return Widgets.BOOK.all().stream().filter(w -> w.live() != null)
+                .map(w -> DynamicTest.dynamicTest(w.name(), () -> checkDeclaration(w.name(), declared(w))));
+    }
+
+    static void checkDeclaration(String widget, Controls controls) {
+        assertFalse(controls.all().isEmpty(), widget + " declares its controls");
+        Set<String> keys = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> labels = new HashSet<>();
+        List<String> inUrl = new ArrayList<>();
+        for (Control c : controls.all()) {
+            String where = widget + " " + c.key();
+            assertTrue(c.key().matches("[a-z][a-z0-9_]*"), where + ": a key for the URL");
+            assertTrue(keys.add(c.key()), where + ": declared once");
+            if (c.inUrl()) {
+                inUrl.add(c.key());
+            }
+            if (!c.shown()) {
+                continue;
+            }
+            assertTrue(ids.add(c.id()), where + ": its id is unique");
+            assertFalse(c.label().isBlank(), where + ": a label");
+            assertTrue(labels.add(c.label()), where + ": its label \"" + c.label() + "\" is unique");
+            switch (c.kind()) {
+                case STOPS, SELECT -> {
+                    assertFalse(c.choices().isEmpty(), where + ": something to choose");
+                    assertTrue(c.choices().stream().noneMatch(o -> o.text().isBlank()), where + ": every choice has words");
+                    if (c.kind() == Control.Kind.SELECT) {
+                        assertEquals(c.choices().size(), c.choices().stream().map(Control.Choice::value).distinct().count(),
+                                where + ": choices differ");
+                    }
+                    assertTrue(c.indexOf(c.initial()) >= 0, where + ": its first value " + c.initial() + " is a choice");
+                }
+                case RANGE -> {
+                    assertTrue(c.min() < c.max() && c.step() > 0 && c.step() <= c.max() - c.min(), where + ": a range");
+                    double v = Double.parseDouble(c.initial());
+                    assertTrue(v >= c.min() - 1e-9 && v <= c.max() + 0.01 + 1e-9, where + ": its first value in range, " + v);
+                    for (String t : c.ticks()) {
+                        double x = Double.parseDouble(t);
+                        assertTrue(x >= c.min() - 1e-9 && x <= c.max() + 1e-9, where + ": tick " + t + " in range");
+                    }
+                }
+                case WHOLE -> assertTrue(c.min() <= c.max() && c.accept(c.initial()) != null, where + ": its first value in range");
+                case WORDS -> assertFalse(c.accept(c.initial()).isEmpty(), where + ": first words");
+                case TOGGLE -> assertEquals(2, c.choices().size(), where + ": off and on");
+                default -> {
+                }
+            }
+            if (c.when() != null) {
+                assertTrue(controls.get(c.when()) != null && controls.get(c.when()).kind() == Control.Kind.TOGGLE,
+                        where + ": in the URL while " + c.when() + " is on, a toggle");
+            }
+        }
+        assertEquals(new TreeSet<>(inUrl), new TreeSet<>(controls.order()), widget + ": the URL order lists every value once");
+        assertEquals(controls.order().size(), Set.copyOf(controls.order()).size(), widget + ": no key twice in the URL order");
+    }
+
+    @TestFactory
+    @DisplayName("every declared control is on the live page with its label and first value; a state in the fragment comes back")
+    Stream<DynamicTest> controlsLive() {
+        return Widgets.BOOK.all().stream().filter(w -> w.live() != null && CASES.containsKey(w.name()))
+                .map(w -> DynamicTest.dynamicTest(w.name(), () -> checkControls(w)));
+    }
+
+    private void checkControls(Widget widget) throws Exception {
+        Controls controls = declared(widget);
+        WebElement figure = open(widget, "");
+        String id = figure.getAttribute("id");
+        Map<String, String> first = new LinkedHashMap<>();
+        for (Control c : controls.all()) {
+            if (c.shown() && c.kind() != Control.Kind.ACTION) {
+                first.put(c.key(), c.accept(c.initial()));
+            }
+        }
+        assertShows(widget, figure, controls, first);
+
+        // another value for every control in the URL, in the declared order, and the page again
+        Map<String, String> other = new LinkedHashMap<>();
+        for (Control c : controls.all()) {
+            String v = otherValue(c);
+            if (v != null) {
+                other.put(c.key(), v);
+            }
+        }
+        StringBuilder state = new StringBuilder();
+        for (String key : controls.order()) {
+            if (other.containsKey(key)) {
+                state.append(state.length() == 0 ? "" : "&").append(key).append('=').append(other.get(key));
+            }
+        }
+        WebElement again = open(widget, "#" + id + ":" + state);
+        assertShows(widget, again, controls, other);
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver), "no console errors");
+    }
+
+    private WebElement open(Widget widget, String fragment) {
+        driver.get("about:blank");
+        driver.get(server.url() + widget.name() + ".html" + fragment);
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=" + widget.name() + "]"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state"))
+                || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        return figure;
+    }
+
+    /** A value other than its first for every control whose value the URL holds (null: leave it out). */
+    private static String otherValue(Control c) {
+        switch (c.kind()) {
+            case STOPS, SELECT -> {
+                // the next one: two selects over the same choices (two answers that must differ) stay apart
+                return c.choices().size() < 2 ? null : c.choices().get((c.indexOf(c.initial()) + 1) % c.choices().size()).value();
+            }
+            case RANGE -> {
+                return Double.parseDouble(c.initial()) == c.min() ? "1" : "0.5"; // c.max() may be below 1: the page clamps
+            }
+            case WHOLE -> {
+                return c.accept(c.initial()).equals(Integer.toString((int) c.min())) ? Integer.toString((int) c.max())
+                        : Integer.toString((int) c.min());
+            }
+            case WORDS -> {
+                List<String> words = new ArrayList<>(List.of(c.accept(c.initial()).split("\\.")));
+                java.util.Collections.reverse(words);
+                return String.join(".", words);
+            }
+            case TOGGLE -> {
+                return "1";
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** Every control in {@code values} is on the page, labelled, and shows its value. */
+    private static void assertShows(Widget widget, WebElement figure, Controls controls, Map<String, String> values) {
+        JavascriptExecutor js = driver;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            Control c = controls.get(e.getKey());
+            String where = widget.name() + " " + c.key();
+            WebElement el;
+            if (c.kind() == Control.Kind.TOGGLE) {
+                el = figure.findElement(By.cssSelector(".widget-controls button[aria-pressed]"));
+                assertEquals("1".equals(e.getValue()) ? "true" : "false", el.getAttribute("aria-pressed"), where);
+                continue;
+            }
+            List<WebElement> labels = figure.findElements(By.xpath(".//div[contains(@class,'widget-controls')]//label"))
+                    .stream().filter(l -> l.getAttribute("textContent").equals(c.label())).toList();
+            assertEquals(1, labels.size(), where + ": one label \"" + c.label() + "\"");
+            el = figure.findElement(By.id(labels.get(0).getAttribute("for")));
+            assertTrue(el.getAttribute("id").endsWith("-" + c.id()), where + ": " + el.getAttribute("id"));
+            String shown = (String) js.executeScript("return arguments[0].value;", el);
+            switch (c.kind()) {
+                case STOPS -> assertEquals(c.choices().get(Integer.parseInt(shown)).value(), e.getValue(), where);
+                case RANGE -> assertEquals(Math.min(c.max(), Double.parseDouble(e.getValue())), Double.parseDouble(shown), 1e-9, where);
+                case WORDS -> assertEquals(e.getValue().replace('.', ' '), shown, where);
+                default -> assertEquals(e.getValue(), shown, where);
+            }
+        }
     }
 
     private void check(Widget widget) {

@@ -1,22 +1,18 @@
 package org.circuitbook.widgets.browser;
 
+import java.util.List;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.figures.ActivationPatchingWidget;
 import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.PatchingView;
-import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.browser.Performance;
 import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
-import org.teavm.jso.dom.html.HTMLButtonElement;
-import org.teavm.jso.dom.html.HTMLCanvasElement;
 import org.teavm.jso.dom.html.HTMLElement;
-import org.teavm.jso.dom.html.HTMLInputElement;
-import org.teavm.jso.dom.html.HTMLOptionElement;
-import org.teavm.jso.dom.html.HTMLSelectElement;
 import org.teavm.jso.dom.html.TextRectangle;
 
 /**
@@ -28,167 +24,40 @@ import org.teavm.jso.dom.html.TextRectangle;
  * pending), so the page stays responsive while the grid fills in. A cell is
  * read out by pointer, touch or the arrow keys on the focused heatmap.
  *
- * <p>{@code data-view} and {@code data-metric} pick the first experiment; the fragment
+ * <p>Its controls are {@link ActivationPatchingWidget#controls(org.circuitbook.widgets.widget.LiveFigure,
+ * HookedTransformer)}: {@code data-view} and {@code data-metric} pick the first experiment; the fragment
  * {@code #ID:view=heads&metric=probability&clean=ba.be&corrupted=ba.bi&answer=bo&wrong=bu&cell=1.2} restores a
  * shared state. The canvas's {@code data-progress} says how many patched runs are done ("12/48").
  */
 final class PatchingMount {
     private static final double BUDGET_MS = 5; // with the drawing, within one 16.7 ms frame
-    private static int counter;
+    private static final List<String> PROMPT_KEYS = List.of("clean", "corrupted", "answer", "wrong");
 
-    private final HTMLElement figure;
-    private HookedTransformer model;
-    private String[] names;
+    private final HookedTransformer model;
+    private final String[] names;
+    private final LivePanel panel;
+    private final HTMLElement message;
+    private final HTMLElement readout;
     private ActivationPatching.Prompts prompts;
     private ActivationPatching.Experiment experiment;
     private int generation; // bumps on every change, so a stale computation stops
     private int row = -1;
     private int col = -1;
-    private boolean touched;
     private final Lcg random = new Lcg(System.currentTimeMillis());
-    private HTMLInputElement cleanInput;
-    private HTMLInputElement corruptedInput;
-    private HTMLSelectElement answer;
-    private HTMLSelectElement wrong;
-    private HTMLSelectElement view;
-    private HTMLSelectElement metric;
-    private HTMLElement message;
-    private HTMLCanvasElement canvas;
-    private HTMLElement readout;
-    private CanvasPainter painter;
 
-    private PatchingMount(HTMLElement figure) {
-        this.figure = figure;
-    }
-
-    static void mount(HTMLElement figure) {
-        WeightFiles files = Dom.weightFiles(figure);
-        if (files == null) {
-            return;
-        }
-        String url = files.finalUrl();
-        PatchingMount m = new PatchingMount(figure);
-        Dom.loadWeights(figure, url, "the model weights", file -> {
-            m.model = HookedTransformer.fromWeights(file);
-            m.build();
-        });
-    }
-
-    private void build() {
-        int id = ++counter;
-        int vocab = model.cfg().d_vocab();
-        names = SyntheticLanguage.tokenNames(vocab);
-        HTMLElement live = Dom.create("div", "widget-live");
-        HTMLElement row1 = Dom.create("div", "widget-controls");
-        cleanInput = tokenInput(row1, "patching-clean-" + id, "Clean prompt");
-        corruptedInput = tokenInput(row1, "patching-corrupted-" + id, "Corrupted prompt");
-        HTMLButtonElement fresh = Dom.create("button", null).cast();
-        fresh.setAttribute("type", "button");
-        fresh.setTextContent("New random prompt");
-        row1.appendChild(fresh);
-
-        HTMLElement row2 = Dom.create("div", "widget-controls");
-        answer = select(row2, "patching-answer-" + id, "Clean answer");
-        wrong = select(row2, "patching-wrong-" + id, "Corrupted answer");
-        for (int i = 0; i < vocab; i++) {
-            option(answer, Integer.toString(i), names[i]);
-            option(wrong, Integer.toString(i), names[i]);
-        }
-        view = select(row2, "patching-view-" + id, "Patch");
-        for (String v : ActivationPatching.VIEWS) {
-            option(view, v, PatchingView.viewTitle(v));
-        }
-        metric = select(row2, "patching-metric-" + id, "Metric");
-        for (String m : ActivationPatching.METRICS) {
-            option(metric, m, PatchingView.metricTitle(m));
-        }
-
-        message = Dom.create("p", "widget-message");
+    private PatchingMount(HTMLElement figure, HookedTransformer model) {
+        this.model = model;
+        names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
+        panel = new LivePanel(figure, ActivationPatchingWidget.controls(new BrowserFigure(figure), model),
+                PatchingView.WIDTH, PatchingView.HEIGHT);
+        panel.focusable();
+        message = panel.above(Dom.create("p", "widget-message"));
         message.setAttribute("role", "status");
-        canvas = Dom.create("canvas", "widget-canvas").cast();
-        canvas.setAttribute("role", "img");
-        canvas.setTabIndex(0);
-        painter = new CanvasPainter(canvas, PatchingView.WIDTH, PatchingView.HEIGHT);
-        readout = Dom.create("output", "widget-readout");
-        readout.setAttribute("aria-live", "polite");
-        live.appendChild(row1);
-        live.appendChild(row2);
-        live.appendChild(message);
-        live.appendChild(canvas);
-        live.appendChild(readout);
-
-        restore();
-        Dom.showLive(figure, live);
-        cleanInput.addEventListener("change", e -> readPrompts());
-        corruptedInput.addEventListener("change", e -> readPrompts());
-        answer.addEventListener("change", e -> readPrompts());
-        wrong.addEventListener("change", e -> readPrompts());
-        view.addEventListener("change", e -> changed());
-        metric.addEventListener("change", e -> changed());
-        fresh.addEventListener("click", e -> {
-            int half = Math.min(10, model.cfg().n_ctx() / 2);
-            setPrompts(ActivationPatching.inductionPrompts(random, vocab, half, 1 + random.nextInt(half - 2)));
-            changed();
-        });
-        canvas.addEventListener("pointermove", e -> point((MouseEvent) e));
-        canvas.addEventListener("pointerdown", e -> point((MouseEvent) e));
-        canvas.addEventListener("keydown", e -> key((KeyboardEvent) e));
-        canvas.addEventListener("focus", e -> {
-            if (row < 0) {
-                moveTo(0, 0);
-            }
-        });
-        recompute();
-        painter.follow(() -> {
-            if (experiment != null) {
-                redraw();
-            }
-        });
-        figure.setAttribute("data-state", "ready");
-    }
-
-    private HTMLInputElement tokenInput(HTMLElement row, String id, String text) {
-        HTMLInputElement input = Dom.create("input", "widget-tokens").cast();
-        input.setType("text");
-        input.setAttribute("id", id);
-        input.setAttribute("spellcheck", "false");
-        row.appendChild(Dom.label(id, text));
-        row.appendChild(input);
-        return input;
-    }
-
-    private HTMLSelectElement select(HTMLElement row, String id, String text) {
-        HTMLSelectElement s = Dom.create("select", null).cast();
-        s.setAttribute("id", id);
-        row.appendChild(Dom.label(id, text));
-        row.appendChild(s);
-        return s;
-    }
-
-    private static void option(HTMLSelectElement select, String value, String text) {
-        HTMLOptionElement o = Dom.create("option", null).cast();
-        o.setValue(value);
-        o.setTextContent(text);
-        select.appendChild(o);
-    }
-
-    /** The shared link's state, else the figure's options and the default induction prompts. */
-    private void restore() {
-        String state = WidgetState.forFigure(figure.getAttribute("id"));
-        choose(view, WidgetState.value(state, "view"), Dom.option(figure, "view"));
-        choose(metric, WidgetState.value(state, "metric"), Dom.option(figure, "metric"));
-        setPrompts(PatchingView.defaultPrompts(model));
-        String clean = WidgetState.value(state, "clean");
-        if (clean != null) {
-            cleanInput.setValue(clean.replace('.', ' '));
-            corruptedInput.setValue(String.valueOf(WidgetState.value(state, "corrupted")).replace('.', ' '));
-            answer.setValue(id(WidgetState.value(state, "answer")));
-            wrong.setValue(id(WidgetState.value(state, "wrong")));
-            if (!parsePrompts()) {
-                setPrompts(PatchingView.defaultPrompts(model));
-            }
+        readout = panel.readout(null);
+        if (!parsePrompts()) { // a shared link's prompts this model cannot run
+            setPrompts(PatchingView.defaultPrompts(model));
         }
-        String cell = WidgetState.value(state, "cell");
+        String cell = panel.controls.value("cell");
         if (cell != null && cell.indexOf('.') > 0) {
             try {
                 row = Integer.parseInt(cell.substring(0, cell.indexOf('.')));
@@ -197,69 +66,61 @@ final class PatchingMount {
                 row = -1;
             }
         }
-    }
-
-    private static void choose(HTMLSelectElement select, String shared, String option) {
-        String value = shared != null ? shared : option;
-        if (value != null && !value.isEmpty()) {
-            select.setValue(value);
-        }
-        if (select.getSelectedIndex() < 0) {
-            select.setSelectedIndex(0);
-        }
-    }
-
-    /** The id of the token called {@code name}, as a select value ("" when unknown). */
-    private String id(String name) {
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(name)) {
-                return Integer.toString(i);
+        panel.listen(key -> {
+            if (key.equals("random")) {
+                int half = Math.min(10, model.cfg().n_ctx() / 2);
+                setPrompts(ActivationPatching.inductionPrompts(random, model.cfg().d_vocab(), half, 1 + random.nextInt(half - 2)));
+            } else if (PROMPT_KEYS.contains(key) && !parsePrompts()) {
+                return false;
             }
-        }
-        return "";
+            recompute();
+            return true;
+        });
+        panel.canvas.addEventListener("pointermove", e -> point((MouseEvent) e));
+        panel.canvas.addEventListener("pointerdown", e -> point((MouseEvent) e));
+        panel.canvas.addEventListener("keydown", e -> key((KeyboardEvent) e));
+        panel.canvas.addEventListener("focus", e -> {
+            if (row < 0) {
+                moveTo(0, 0);
+            }
+        });
+        panel.show(this::recompute, () -> {
+            if (experiment != null) {
+                redraw();
+            }
+        });
+    }
+
+    static void mount(HTMLElement figure) {
+        LivePanel.loadFinal(figure, (files, file) -> new PatchingMount(figure, HookedTransformer.fromWeights(file)));
     }
 
     private void setPrompts(ActivationPatching.Prompts p) {
         prompts = p;
-        cleanInput.setValue(AttentionView.format(p.clean()));
-        corruptedInput.setValue(AttentionView.format(p.corrupted()));
-        answer.setValue(Integer.toString(p.answer()));
-        wrong.setValue(Integer.toString(p.wrong()));
+        panel.controls.set("clean", AttentionView.format(p.clean()));
+        panel.controls.set("corrupted", AttentionView.format(p.corrupted()));
+        panel.controls.set("answer", names[p.answer()]);
+        panel.controls.set("wrong", names[p.wrong()]);
         message.setTextContent("");
-    }
-
-    private void readPrompts() {
-        if (parsePrompts()) {
-            changed();
-        }
     }
 
     /** Reads the four prompt controls; on a problem says what is wrong and keeps the last good prompts. */
     private boolean parsePrompts() {
         int vocab = model.cfg().d_vocab();
+        LiveControls controls = panel.controls;
         try {
-            int[] clean = AttentionView.parse(cleanInput.getValue(), vocab);
-            int[] corrupted = AttentionView.parse(corruptedInput.getValue(), vocab);
+            int[] clean = AttentionView.parse(controls.value("clean").replace('.', ' '), vocab);
+            int[] corrupted = AttentionView.parse(controls.value("corrupted").replace('.', ' '), vocab);
             if (clean.length > model.cfg().n_ctx() || corrupted.length > model.cfg().n_ctx()) {
                 throw new IllegalArgumentException("this model reads at most " + model.cfg().n_ctx() + " tokens");
             }
-            if (answer.getSelectedIndex() < 0 || wrong.getSelectedIndex() < 0) {
-                throw new IllegalArgumentException("choose both answers");
-            }
-            prompts = new ActivationPatching.Prompts(clean, corrupted, Integer.parseInt(answer.getValue()),
-                    Integer.parseInt(wrong.getValue()));
+            prompts = new ActivationPatching.Prompts(clean, corrupted, controls.index("answer"), controls.index("wrong"));
             message.setTextContent("");
             return true;
         } catch (IllegalArgumentException e) {
             message.setTextContent(e.getMessage());
             return false;
         }
-    }
-
-    private void changed() {
-        touched = true;
-        recompute();
-        save();
     }
 
     /**
@@ -269,11 +130,13 @@ final class PatchingMount {
      * input carries at most the two runs and the drawing.
      */
     private void recompute() {
-        experiment = ActivationPatching.start(model, prompts, view.getValue(), metric.getValue(), experiment);
+        experiment = ActivationPatching.start(model, prompts, panel.controls.value("view"), panel.controls.value("metric"),
+                experiment);
         if (row >= experiment.rows() || col >= experiment.cols()) {
             row = -1;
             col = -1;
         }
+        panel.controls.set("cell", row >= 0 ? row + "." + col : null);
         int current = ++generation;
         redraw();
         if (!experiment.done()) {
@@ -296,7 +159,7 @@ final class PatchingMount {
     }
 
     private void point(MouseEvent event) {
-        TextRectangle rect = canvas.getBoundingClientRect();
+        TextRectangle rect = panel.canvas.getBoundingClientRect();
         double x = (event.getClientX() - rect.getLeft()) * PatchingView.WIDTH / (double) rect.getWidth();
         double y = (event.getClientY() - rect.getTop()) * PatchingView.HEIGHT / (double) rect.getHeight();
         int[] cell = PatchingView.cellAt(experiment, x, y);
@@ -326,33 +189,15 @@ final class PatchingMount {
     private void moveTo(int r, int c) {
         row = r;
         col = c;
-        touched = true;
+        panel.controls.set("cell", r + "." + c);
         redraw();
-        save();
-    }
-
-    private void save() {
-        if (!touched) {
-            return;
-        }
-        WidgetState.save(figure.getAttribute("id"), "view=" + view.getValue() + "&metric=" + metric.getValue()
-                + "&clean=" + join(prompts.clean()) + "&corrupted=" + join(prompts.corrupted())
-                + "&answer=" + names[prompts.answer()] + "&wrong=" + names[prompts.wrong()]
-                + (row >= 0 ? "&cell=" + row + "." + col : ""));
-    }
-
-    private String join(int[] tokens) {
-        StringBuilder s = new StringBuilder();
-        for (int t : tokens) {
-            s.append(s.length() == 0 ? "" : ".").append(names[t]);
-        }
-        return s.toString();
+        panel.controls.save();
     }
 
     private void redraw() {
-        PatchingView.paint(painter, experiment, names, row, col);
-        canvas.setAttribute("data-progress", experiment.computed() + "/" + experiment.cells());
-        canvas.setAttribute("aria-label", PatchingView.describe(experiment, names));
+        PatchingView.paint(panel.painter, experiment, names, row, col);
+        panel.canvas.setAttribute("data-progress", experiment.computed() + "/" + experiment.cells());
+        panel.canvas.setAttribute("aria-label", PatchingView.describe(experiment, names));
         readout.setTextContent(row >= 0 ? PatchingView.readout(experiment, names, row, col)
                 : "Point at a cell, or focus the heatmap and use the arrow keys.");
     }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.circuitbook.widgets.data.SparseFeatures;
+import org.circuitbook.widgets.figures.SaeExplorerWidget;
 import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.widget.Fmt;
@@ -13,8 +14,6 @@ import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLCanvasElement;
 import org.teavm.jso.dom.html.HTMLElement;
-import org.teavm.jso.dom.html.HTMLOptionElement;
-import org.teavm.jso.dom.html.HTMLSelectElement;
 import org.teavm.jso.dom.html.TextRectangle;
 
 /**
@@ -26,23 +25,17 @@ import org.teavm.jso.dom.html.TextRectangle;
  * <p>The figure's {@code data-weights} lists {@code ground-truth.safetensors} (the true features, and the
  * spec the data is regenerated from) and one {@code sae-dN-l1-X.safetensors} per SAE; the ground truth and
  * the first SAE load on mount, the others when the reader picks them (each measured once, on its evaluation
- * batch, then kept). {@code data-d_sae} and {@code data-l1} pick the first SAE unless the URL fragment holds
- * this figure's state ({@code #ID:d_sae=64&l1=0.3&latent=17}).
+ * batch, then kept). Its controls are {@link SaeExplorerWidget#forSaes}: {@code data-d_sae} and {@code data-l1}
+ * pick the first SAE unless the URL fragment holds this figure's state ({@code #ID:d_sae=64&l1=0.3&latent=17}).
  */
 final class SaeExplorerMount {
-    private static int counter;
-
     private final HTMLElement figure;
     private final List<SaeExplorerView.SaeFile> files;
     private final Map<String, SaeExplorerView.Run> runs = new HashMap<>();
+    private final LivePanel panel;
     private Tensor features;
     private SparseFeatures.Settings settings;
-    private SaeExplorerView.SaeFile shown;
     private SaeExplorerView.Run run;
-    private HTMLSelectElement sizeSelect;
-    private HTMLSelectElement l1Select;
-    private HTMLCanvasElement canvas;
-    private CanvasPainter painter;
     private HTMLCanvasElement base;        // off-screen: the shown SAE's heatmap (SaeExplorerView.paintBase)
     private CanvasPainter basePainter;
     private SaeExplorerView.Run baseOf;    // the run the off-screen layer holds
@@ -57,6 +50,8 @@ final class SaeExplorerMount {
     private SaeExplorerMount(HTMLElement figure, List<SaeExplorerView.SaeFile> files) {
         this.figure = figure;
         this.files = files;
+        panel = new LivePanel(figure, SaeExplorerWidget.forSaes(new BrowserFigure(figure), files),
+                SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
     }
 
     static void mount(HTMLElement figure) {
@@ -73,16 +68,16 @@ final class SaeExplorerMount {
             return;
         }
         SaeExplorerMount m = new SaeExplorerMount(figure, files);
-        String state = WidgetState.forFigure(figure.getAttribute("id"));
-        String size = WidgetState.value(state, "d_sae");
-        String l1 = WidgetState.value(state, "l1");
-        SaeExplorerView.SaeFile first = SaeExplorerView.initial(files, size != null ? size : Dom.option(figure, "d_sae"),
-                l1 != null ? l1 : Dom.option(figure, "l1"));
         Dom.loadWeights(figure, truthUrl, "the ground truth", truth -> {
             m.features = truth.tensor("features");
             m.settings = SparseFeatures.Settings.fromJson(truth.metadata().get("spec"));
-            m.show(first, () -> m.build(WidgetState.value(state, "latent")));
+            m.show(m.chosen(), m::build);
         });
+    }
+
+    /** The SAE the selects pick. */
+    private SaeExplorerView.SaeFile chosen() {
+        return SaeExplorerView.find(files, Integer.parseInt(panel.controls.value("d_sae")), panel.controls.value("l1"));
     }
 
     /** Makes {@code file} the SAE shown, fetching and measuring it first if needed, then runs {@code then}. */
@@ -90,7 +85,6 @@ final class SaeExplorerMount {
         wanted = file.url();
         SaeExplorerView.Run cached = runs.get(file.url());
         if (cached != null) {
-            shown = file;
             run = cached;
             then.run();
             figure.setAttribute("data-state", "ready"); // (an earlier pick may still be loading: it is dropped)
@@ -102,7 +96,6 @@ final class SaeExplorerMount {
             int index = settings.index(file.dSae(), file.l1Value());
             runs.put(file.url(), SaeExplorerView.run(sae, file.l1(), features, settings.evaluationCoefficients(index)));
             if (file.url().equals(wanted)) {
-                shown = file;
                 run = runs.get(file.url());
                 then.run();
                 figure.setAttribute("data-state", "ready");
@@ -110,65 +103,33 @@ final class SaeExplorerMount {
         });
     }
 
-    private void build(String latent) {
-        int id = ++counter;
-        String sizeId = "sae-size-" + id;
-        String l1Id = "sae-l1-" + id;
-        HTMLElement live = Dom.create("div", "widget-live");
-        HTMLElement controls = Dom.create("div", "widget-controls");
-        sizeSelect = Dom.create("select", null).cast();
-        sizeSelect.setAttribute("id", sizeId);
-        for (int size : SaeExplorerView.sizes(files)) {
-            addOption(sizeSelect, Integer.toString(size), size + " latents");
-        }
-        l1Select = Dom.create("select", null).cast();
-        l1Select.setAttribute("id", l1Id);
-        for (String l1 : SaeExplorerView.coefficients(files)) {
-            addOption(l1Select, l1, l1);
-        }
-        controls.appendChild(Dom.label(sizeId, "Dictionary size"));
-        controls.appendChild(sizeSelect);
-        controls.appendChild(Dom.label(l1Id, "L1 coefficient"));
-        controls.appendChild(l1Select);
-
-        canvas = Dom.create("canvas", "widget-canvas").cast();
-        canvas.setAttribute("role", "img");
-        canvas.setTabIndex(0);
-        painter = new CanvasPainter(canvas, SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
+    private void build() {
+        HTMLCanvasElement canvas = panel.canvas;
+        panel.focusable();
         base = Dom.create("canvas", null).cast();
         basePainter = new CanvasPainter(base, SaeExplorerView.WIDTH, SaeExplorerView.HEIGHT);
-        readout = Dom.create("output", "widget-readout");
-        readout.setAttribute("aria-live", "polite");
-        readout.setAttribute("for", sizeId + " " + l1Id);
-        HTMLElement latentPanel = Dom.create("div", "widget-latent");
+        readout = panel.readout(panel.controls.id("d_sae") + " " + panel.controls.id("l1"));
+        HTMLElement latentPanel = panel.below(Dom.create("div", "widget-latent"));
         summary = Dom.create("p", "widget-latent-summary");
         summary.setAttribute("aria-live", "polite");
         list = Dom.create("ol", "widget-list");
         latentPanel.appendChild(summary);
         latentPanel.appendChild(list);
-        live.appendChild(controls);
-        live.appendChild(canvas);
-        live.appendChild(readout);
-        live.appendChild(latentPanel);
 
-        sizeSelect.setValue(Integer.toString(shown.dSae()));
-        l1Select.setValue(shown.l1());
+        String latent = panel.controls.value("latent");
+        panel.controls.set("latent", null);
         if (latent != null) {
             try {
                 int j = Integer.parseInt(latent);
                 if (j >= 0 && j < run.dSae()) {
-                    selected = j;
-                    row = run.rowOf(j);
-                    col = run.best()[j];
+                    select(j, run.rowOf(j), run.best()[j]);
                 }
             } catch (NumberFormatException e) {
                 // a mangled link: nothing selected
             }
         }
 
-        Dom.showLive(figure, live);
-        sizeSelect.addEventListener("change", event -> choose());
-        l1Select.addEventListener("change", event -> choose());
+        panel.listen(key -> choose());
         canvas.addEventListener("pointermove", event -> point((MouseEvent) event, false));
         canvas.addEventListener("pointerdown", event -> point((MouseEvent) event, true));
         canvas.addEventListener("keydown", event -> key((KeyboardEvent) event));
@@ -179,55 +140,54 @@ final class SaeExplorerMount {
                 redraw();
             }
         });
-        redraw();
         // the heatmap layer is painted in the theme's colours and at the canvas's pixel size: again after either changes
-        painter.follow(() -> {
+        panel.show(this::redraw, () -> {
             baseOf = null;
             redraw();
         });
-        figure.setAttribute("data-state", "ready");
     }
 
-    private static void addOption(HTMLSelectElement select, String value, String text) {
-        HTMLOptionElement option = Dom.create("option", null).cast();
-        option.setValue(value);
-        option.setTextContent(text);
-        select.appendChild(option);
+    /** Selects latent {@code latent} (-1: none), with the cursor on (r, c). */
+    private void select(int latent, int r, int c) {
+        selected = latent;
+        row = r;
+        col = c;
+        panel.controls.set("latent", latent >= 0 ? Integer.toString(latent) : null);
     }
 
     /** The selects changed: show that SAE (the cursor and selection reset: its latents are different ones). */
-    private void choose() {
-        SaeExplorerView.SaeFile file = SaeExplorerView.find(files, Integer.parseInt(sizeSelect.getValue()), l1Select.getValue());
+    private boolean choose() {
+        SaeExplorerView.SaeFile file = chosen();
         if (file == null) {
-            return;
+            return false;
         }
+        panel.controls.set("latent", null);
         show(file, () -> {
-            row = -1;
-            col = -1;
-            selected = -1;
+            select(-1, -1, -1);
             redraw();
-            save();
         });
+        return true;
     }
 
-    private void point(MouseEvent event, boolean select) {
-        TextRectangle rect = canvas.getBoundingClientRect();
+    private void point(MouseEvent event, boolean click) {
+        TextRectangle rect = panel.canvas.getBoundingClientRect();
         double x = (event.getClientX() - rect.getLeft()) * SaeExplorerView.WIDTH / (double) rect.getWidth();
         double y = (event.getClientY() - rect.getTop()) * SaeExplorerView.HEIGHT / (double) rect.getHeight();
         int[] cell = SaeExplorerView.cellAt(run, x, y);
         if (cell == null) {
             return;
         }
-        if (select) {
-            selected = run.latentAt(cell[0]);
+        if (click) {
+            select(run.latentAt(cell[0]), cell[0], cell[1]);
         } else if (cell[0] == row && cell[1] == col) {
             return;
+        } else {
+            row = cell[0];
+            col = cell[1];
         }
-        row = cell[0];
-        col = cell[1];
         redraw();
-        if (select) {
-            save();
+        if (click) {
+            panel.controls.save();
         }
     }
 
@@ -250,30 +210,22 @@ final class SaeExplorerMount {
             }
         }
         event.preventDefault();
-        row = r;
-        col = c;
-        selected = run.latentAt(r); // the keyboard's row is the latent it lists
+        select(run.latentAt(r), r, c); // the keyboard's row is the latent it lists
         redraw();
-        save();
+        panel.controls.save();
     }
-
-    private void save() {
-        WidgetState.save(figure.getAttribute("id"), "d_sae=" + shown.dSae() + "&l1=" + shown.l1()
-                + (selected >= 0 ? "&latent=" + selected : ""));
-    }
-
     /** Repaints the overlay (cursor, selection) over the SAE's heatmap, which is painted once per SAE shown. */
     private void redraw() {
-        if (basePainter.match(painter)) {
+        if (basePainter.match(panel.painter)) {
             baseOf = null;
         }
         if (baseOf != run) {
             SaeExplorerView.paintBase(basePainter, run);
             baseOf = run;
         }
-        painter.copy(base);
-        SaeExplorerView.paintOverlay(painter, run, row, col, selected);
-        canvas.setAttribute("aria-label", SaeExplorerView.describe(run, selected));
+        panel.painter.copy(base);
+        SaeExplorerView.paintOverlay(panel.painter, run, row, col, selected);
+        panel.canvas.setAttribute("aria-label", SaeExplorerView.describe(run, selected));
         readout.setTextContent(row >= 0 && col >= 0 ? SaeExplorerView.readout(run, row, col)
                 : "Point at a cell to read its cosine; click a row, or focus the heatmap and use the arrow keys, to list "
                         + "that latent's top-activating inputs.");

@@ -14,9 +14,14 @@ import org.circuitbook.widgets.widget.ModelInfo;
 import org.circuitbook.widgets.widget.PatchingView;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
+import java.util.ArrayList;
+import org.circuitbook.widgets.widget.Control;
+import org.circuitbook.widgets.widget.Controls;
+import org.circuitbook.widgets.widget.LiveFigure;
+import org.circuitbook.widgets.widget.AttentionView;
 
 /** Clean and corrupted prompts, and what patching each clean activation into the corrupted run restores. */
-final class ActivationPatchingWidget implements Widget {
+public final class ActivationPatchingWidget implements Widget {
     private static final List<WidgetOption> OPTIONS = List.of(
             WidgetOption.choice("view", ActivationPatching.VIEWS, "which activations are patched", "activation-patching"),
             WidgetOption.choice("metric", ActivationPatching.METRICS, "how recovery is measured", "activation-patching"));
@@ -72,6 +77,43 @@ final class ActivationPatchingWidget implements Widget {
         String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
         return new Drawing(width(), height(), p -> PatchingView.paint(p, e, names, -1, -1),
                 PatchingView.describe(e, names));
+    }
+
+    /**
+     * The clean and corrupted prompts (first the induction task of {@link PatchingView#defaultPrompts}) and a button
+     * for a new random one; their two answers (a token each); which activations are patched and the metric (the
+     * chapter's {@code :view:} and {@code :metric:} first); and the cursor on the heatmap ({@code cell=ROW.COL}).
+     */
+    public static Controls controls(LiveFigure figure, HookedTransformer model) {
+        String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
+        ActivationPatching.Prompts first = PatchingView.defaultPrompts(model);
+        List<Control.Choice> views = new ArrayList<>();
+        for (String v : ActivationPatching.VIEWS) {
+            views.add(new Control.Choice(v, PatchingView.viewTitle(v)));
+        }
+        List<Control.Choice> metrics = new ArrayList<>();
+        for (String m : ActivationPatching.METRICS) {
+            metrics.add(new Control.Choice(m, PatchingView.metricTitle(m)));
+        }
+        String view = figure.option("view");
+        String metric = figure.option("metric");
+        List<Control.Choice> tokens = Control.choices(List.of(names));
+        return Controls.of(
+                Controls.row(Control.words("clean", "Clean prompt", AttentionView.format(first.clean())),
+                        Control.words("corrupted", "Corrupted prompt", AttentionView.format(first.corrupted())),
+                        Control.action("random", "New random prompt")),
+                Controls.row(Control.select("answer", "Clean answer", tokens, names[first.answer()]),
+                        Control.select("wrong", "Corrupted answer", tokens, names[first.wrong()]),
+                        Control.select("view", "Patch", views, view == null ? ActivationPatching.VIEWS.get(0) : view),
+                        Control.select("metric", "Metric", metrics, metric == null ? ActivationPatching.METRICS.get(0) : metric),
+                        Control.state("cell")))
+                .inUrlOrder("view", "metric", "clean", "corrupted", "answer", "wrong", "cell");
+    }
+
+    @Override
+    public Controls controls(LiveFigure figure, List<ModelFile> files) {
+        SafeTensors file = Widgets.finalFile(files);
+        return file == null ? Controls.NONE : controls(figure, HookedTransformer.fromWeights(file));
     }
 
     @Override

@@ -15,9 +15,13 @@ import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.ModelInfo;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
+import java.util.ArrayList;
+import org.circuitbook.widgets.widget.Control;
+import org.circuitbook.widgets.widget.Controls;
+import org.circuitbook.widgets.widget.LiveFigure;
 
 /** Every head's attention pattern on a sequence the reader types or generates, with ablation and checkpoints. */
-final class AttentionPatternsWidget implements Widget {
+public final class AttentionPatternsWidget implements Widget {
     /** The final weights and every checkpoint: the scrubber fetches each checkpoint it shows. */
     @Override
     public boolean usesFile(String fileName) {
@@ -74,6 +78,55 @@ final class AttentionPatternsWidget implements Widget {
         AttentionView.Run run = AttentionView.run(model, tokens, null);
         String[] names = SyntheticLanguage.tokenNames(vocab);
         return new Drawing(width(), height(), p -> AttentionView.paint(p, run, names), AttentionView.describe(run));
+    }
+
+    /**
+     * The tokens (first a random sequence repeated, the static drawing's) with two buttons that make new ones; the
+     * scrubber over {@code steps} (the checkpoints', then the final model's; the URL holds the step); and the head
+     * ablated, if any. The URL writes the step, the ablated head, then the tokens.
+     */
+    public static Controls controls(List<Integer> steps, int nLayers, int nHeads, String tokens) {
+        List<Control.Choice> stops = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            stops.add(new Control.Choice(Integer.toString(steps.get(i)), steps.get(i) + (i == steps.size() - 1 ? " (final)" : "")));
+        }
+        List<Control.Choice> heads = new ArrayList<>();
+        heads.add(new Control.Choice("", "none"));
+        for (int l = 0; l < nLayers; l++) {
+            for (int h = 0; h < nHeads; h++) {
+                heads.add(new Control.Choice(l + "." + h, "head " + l + "." + h));
+            }
+        }
+        return Controls.of(
+                Controls.row(Control.words("tokens", "Tokens", tokens),
+                        Control.action("repeat", "Repeat a random sequence"),
+                        Control.action("sample", "Sample the language")),
+                Controls.row(Control.stops("step", "Training step", stops, stops.size() - 1),
+                        Control.select("ablate", "Ablate", heads, "")))
+                .inUrlOrder("step", "ablate", "tokens");
+    }
+
+    /** The sequence shown first: a random one of half the context, repeated (seeded, so the static drawing's). */
+    public static int[] firstTokens(HookedTransformer model) {
+        return SyntheticLanguage.repeatedRandom(new Lcg(0), model.cfg().d_vocab(), model.cfg().n_ctx() / 2);
+    }
+
+    @Override
+    public Controls controls(LiveFigure figure, List<ModelFile> files) {
+        SafeTensors file = Widgets.finalFile(files);
+        if (file == null) {
+            return Controls.NONE;
+        }
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        List<Integer> steps = new ArrayList<>();
+        for (ModelFile f : files) {
+            if (WeightNames.checkpointStep(f.name()) >= 0) {
+                steps.add(WeightNames.checkpointStep(f.name()));
+            }
+        }
+        steps.sort(null);
+        steps.add(Integer.parseInt(file.metadata().getOrDefault("step", "0")));
+        return controls(steps, model.cfg().n_layers(), model.cfg().n_heads(), AttentionView.format(firstTokens(model)));
     }
 
     @Override

@@ -13,9 +13,13 @@ import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.ModelInfo;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
+import java.util.ArrayList;
+import org.circuitbook.widgets.widget.Control;
+import org.circuitbook.widgets.widget.Controls;
+import org.circuitbook.widgets.widget.LiveFigure;
 
 /** The bigram table and each head's OV and QK circuits of a zero- or one-layer attention-only model. */
-final class CircuitsWidget implements Widget {
+public final class CircuitsWidget implements Widget {
     private static final WidgetOption VIEW = WidgetOption.choice("view", CircuitsView.VIEWS, "the table shown first",
             "circuits");
     private static final List<WidgetOption> OPTIONS = List.of(
@@ -88,6 +92,33 @@ final class CircuitsWidget implements Widget {
         int h = v.equals("bigram") ? -1 : Integer.parseInt(options.getOrDefault("head", "0"));
         CircuitsView.Circuit circuit = CircuitsView.circuit(model, v, h, lang == null ? null : SyntheticLanguage.fromJson(lang));
         return new Drawing(width(), height(), p -> CircuitsView.paint(p, circuit, -1, -1), CircuitsView.describe(circuit));
+    }
+
+    /**
+     * The table: the bigram table and, with an attention layer, each head's OV and QK circuit (the chapter's
+     * {@code :view:} and {@code :head:} first); and the cursor on the table ({@code cell=ROW.COL}).
+     */
+    public static Controls controls(LiveFigure figure, int nLayers, int nHeads) {
+        List<Control.Choice> tables = new ArrayList<>();
+        tables.add(new Control.Choice("bigram", "Direct path: the bigram table"));
+        for (int h = 0; nLayers > 0 && h < nHeads; h++) {
+            tables.add(new Control.Choice("ov." + h, "Head 0." + h + ": OV circuit"));
+            tables.add(new Control.Choice("qk." + h, "Head 0." + h + ": QK circuit"));
+        }
+        String v = figure.option("view");
+        String head = figure.option("head");
+        String first = v == null || v.equals("bigram") ? "bigram" : v + "." + (head == null ? "0" : head);
+        return Controls.of(Controls.row(Control.select("view", "Table", tables, first), Control.state("cell")));
+    }
+
+    @Override
+    public Controls controls(LiveFigure figure, List<ModelFile> files) {
+        SafeTensors file = Widgets.finalFile(files);
+        if (file == null) {
+            return Controls.NONE;
+        }
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        return controls(figure, model.cfg().n_layers(), model.cfg().n_heads());
     }
 
     @Override

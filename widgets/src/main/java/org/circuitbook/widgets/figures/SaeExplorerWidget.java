@@ -13,9 +13,12 @@ import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.SaeExplorerView;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
+import org.circuitbook.widgets.widget.Control;
+import org.circuitbook.widgets.widget.Controls;
+import org.circuitbook.widgets.widget.LiveFigure;
 
 /** The trained sparse autoencoders by dictionary size and L1 coefficient, and each latent's top inputs. */
-final class SaeExplorerWidget implements Widget {
+public final class SaeExplorerWidget implements Widget {
     private static final List<WidgetOption> OPTIONS = List.of(
             WidgetOption.trainedInteger("d_sae", "d_sae", "has no SAE with d_sae", "the middle size",
                     "the dictionary size shown first"),
@@ -78,6 +81,34 @@ final class SaeExplorerWidget implements Widget {
                 truth.tensor("features"), settings.evaluationCoefficients(settings.index(shown.dSae(), shown.l1Value())));
         return new Drawing(width(), height(), p -> SaeExplorerView.paint(p, run, -1, -1, -1),
                 SaeExplorerView.describe(run, -1));
+    }
+
+    /**
+     * Two selects that pick the SAE shown, by dictionary size and L1 coefficient among those trained (the chapter's
+     * {@code :d_sae:} and {@code :l1:} first, else the middle ones); and the latent whose inputs are listed
+     * ({@code latent=J}).
+     */
+    public static Controls forSaes(LiveFigure figure, List<SaeExplorerView.SaeFile> files) {
+        SaeExplorerView.SaeFile first = SaeExplorerView.initial(files, figure.option("d_sae"), figure.option("l1"));
+        List<Control.Choice> sizes = new ArrayList<>();
+        for (int size : SaeExplorerView.sizes(files)) {
+            sizes.add(new Control.Choice(Integer.toString(size), size + " latents"));
+        }
+        return Controls.of(Controls.row(
+                Control.select("d_sae", "Dictionary size", sizes, first == null ? "" : Integer.toString(first.dSae())).withId("size"),
+                Control.select("l1", "L1 coefficient", Control.choices(SaeExplorerView.coefficients(files)),
+                        first == null ? "" : first.l1()),
+                Control.state("latent")));
+    }
+
+    @Override
+    public Controls controls(LiveFigure figure, List<ModelFile> files) {
+        List<String> names = new ArrayList<>();
+        for (ModelFile f : files) {
+            names.add(f.name());
+        }
+        List<SaeExplorerView.SaeFile> saes = SaeExplorerView.saeFiles(String.join(" ", names));
+        return saes.isEmpty() ? Controls.NONE : forSaes(figure, saes);
     }
 
     @Override

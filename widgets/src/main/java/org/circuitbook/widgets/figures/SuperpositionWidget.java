@@ -13,9 +13,14 @@ import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.SuperpositionView;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
+import org.circuitbook.widgets.widget.Control;
+import org.circuitbook.widgets.widget.Controls;
+import org.circuitbook.widgets.widget.Fmt;
+import org.circuitbook.widgets.widget.LiveFigure;
+import org.circuitbook.widgets.weights.Json;
 
 /** Feature directions and W^T W of the toy model of superposition, one trained model per sparsity. */
-final class SuperpositionWidget implements Widget {
+public final class SuperpositionWidget implements Widget {
     private static final List<WidgetOption> OPTIONS = List.of(WidgetOption.trainedNumber("sparsity", "sparsities",
             "was not trained at sparsity", "the sparsest model", "the sparsity of the model shown first"));
 
@@ -73,6 +78,69 @@ final class SuperpositionWidget implements Widget {
         Toy shown = toys.get(SuperpositionView.initialIndex(sparsities, options.get("sparsity")));
         return new Drawing(width(), height(), p -> SuperpositionView.paint(p, shown.model(), shown.sparsity()),
                 SuperpositionView.describe(shown.model(), shown.sparsity()));
+    }
+
+    /**
+     * The sparsity slider over the trained models ({@code sparsities} ascending; the chapter's {@code :sparsity:}
+     * first, a number in the URL taken to the nearest), and the live model's: a toggle, its sparsity and importance
+     * decay (tick marks at the trained sparsities and the spec's decay) and its shape, {@code shape} ("5x2") first;
+     * these are in the URL only while the live model is on.
+     */
+    public static Controls controls(LiveFigure figure, double[] sparsities, String shape, double importanceDecay) {
+        List<Control.Choice> trained = new ArrayList<>();
+        List<String> ticks = new ArrayList<>();
+        for (double s : sparsities) {
+            trained.add(new Control.Choice(Fmt.fixed(s, 2), Fmt.fixed(s, 2)));
+            String tick = Fmt.fixed(Math.min(0.99, s), 2);
+            if (!ticks.contains(tick)) {
+                ticks.add(tick);
+            }
+        }
+        int first = SuperpositionView.initialIndex(sparsities, figure.option("sparsity"));
+        List<String> decays = new ArrayList<>(List.of("0.50", "1.00"));
+        if (importanceDecay > 0.5 && importanceDecay < 1) {
+            decays.add(1, Fmt.fixed(importanceDecay, 2));
+        }
+        List<Control.Choice> shapes = new ArrayList<>();
+        for (String s : new String[] {shape, "5x2", "8x2", "20x5"}) {
+            int x = s.indexOf('x');
+            if (shapes.stream().noneMatch(c -> c.value().equals(s))) {
+                shapes.add(new Control.Choice(s, s.substring(0, x) + " features in " + s.substring(x + 1) + " dimensions"));
+            }
+        }
+        return Controls.of(
+                Controls.row(Control.stops("sparsity", "Sparsity", trained, first).announced("sparsity ").nearestStop()),
+                Controls.row(Control.toggle("live", "Train a fresh model here", "Show the build's models"),
+                        Control.range("s", "Its sparsity", 0, 0.99, 0.01, 2, Fmt.fixed(sparsities[first], 2))
+                                .withId("live-sparsity").withTicks(ticks).when("live"),
+                        Control.range("decay", "Importance decay", 0.5, 1, 0.01, 2, Fmt.fixed(importanceDecay, 2))
+                                .withId("live-decay").withTicks(decays).when("live"),
+                        Control.select("shape", "Shape", shapes, shape).withId("live-shape").when("live")));
+    }
+
+    /** The importance decay in a trained file's spec (its {@code __metadata__["spec"]}), or {@code otherwise}. */
+    public static double importanceDecay(SafeTensors weights, double otherwise) {
+        String spec = weights.metadata().get("spec");
+        Object decay = spec == null ? null : ((Map<?, ?>) Json.parse(spec)).get("importance_decay");
+        return decay instanceof Number number ? number.doubleValue() : otherwise;
+    }
+
+    @Override
+    public Controls controls(LiveFigure figure, List<ModelFile> files) {
+        List<Toy> toys = new ArrayList<>();
+        double decay = 0.9;
+        for (ModelFile f : files) {
+            SafeTensors weights = SafeTensors.fromBytes(f.bytes());
+            toys.add(new Toy(Double.parseDouble(weights.metadata().get("sparsity")), ToyModel.fromWeights(weights)));
+            decay = importanceDecay(weights, decay);
+        }
+        if (toys.isEmpty()) {
+            return Controls.NONE;
+        }
+        toys.sort(Comparator.comparingDouble(Toy::sparsity));
+        ToyModel first = toys.get(0).model();
+        return controls(figure, toys.stream().mapToDouble(Toy::sparsity).toArray(),
+                first.nFeatures() + "x" + first.dHidden(), decay);
     }
 
     @Override

@@ -58,6 +58,16 @@ public interface Widget {
      */
     Drawing draw(Map<String, String> options, List<ModelFile> files);
 
+    /**
+     * The live figure's controls for the model in {@code files} (the spec's trained files, as {@link #draw} gets
+     * them) and the chapter's options ({@code figure.option}), as data: the browser's generic mount builds them,
+     * restores them from the URL fragment and saves them there, and tests read them. The widget's live mount
+     * declares them through the same code from what it loaded. None by default, and when the files hold no model.
+     */
+    default Controls controls(LiveFigure figure, List<ModelFile> files) {
+        return Controls.NONE;
+    }
+
     /** The live figure; null for a widget that has only its static drawing. Called only in the browser. */
     LiveMount live();
 }
