@@ -239,6 +239,24 @@ public class WidgetBrowserTest {
         assertTrue(canvas.getAttribute("aria-label").contains(": 2 of 5 features have a direction of length above 0.5 "
                 + "in 2 dimensions (features 0, 1)."), canvas.getAttribute("aria-label"));
 
+        // changed mid-training, by keyboard and by pointer: the new run trains (it froze at step 0 of 3000)
+        live.sendKeys(Keys.END);
+        wait.until(d -> canvas.getAttribute("aria-label").contains("sparsity 0.99")
+                && Integer.parseInt(canvas.getAttribute("data-steps")) >= 50);
+        for (Keys key : List.of(Keys.ARROW_LEFT, Keys.ARROW_LEFT)) {
+            int before = Integer.parseInt(canvas.getAttribute("data-steps"));
+            assertTrue(before < 3000, "still training when the setting changes");
+            live.sendKeys(key);
+            wait.until(d -> Integer.parseInt(canvas.getAttribute("data-steps")) >= 50
+                    && !canvas.getAttribute("aria-label").contains("sparsity 0.99"));
+        }
+        WebElement decay = figure.findElement(By.cssSelector("input[id$=-decay]"));
+        new org.openqa.selenium.interactions.Actions(driver).moveToElement(decay, -decay.getSize().getWidth() / 2 + 3, 0)
+                .click().perform();
+        wait.until(d -> Integer.parseInt(canvas.getAttribute("data-steps")) >= 50
+                && canvas.getAttribute("aria-label").startsWith("Trained live in this page"));
+        wait.until(d -> "3000".equals(canvas.getAttribute("data-steps")));
+
         // off screen, training pauses; back on screen, it goes on
         new org.openqa.selenium.support.ui.Select(figure.findElement(By.cssSelector("select[id$=live-shape]")))
                 .selectByValue("8x2");

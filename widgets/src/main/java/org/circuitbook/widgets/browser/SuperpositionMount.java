@@ -150,8 +150,14 @@ final class SuperpositionMount {
         int current = generation;
         Window.requestAnimationFrame(time -> {
             looping = false;
-            if (current != generation || !panel.controls.on("live") || !visible) {
-                return; // restarted, switched off, or scrolled away: loop() resumes it
+            if (current != generation) {
+                // restarted while this frame was pending (every change the reader makes mid-training): the
+                // restart's own loop() found this frame pending and left, so the new run starts here
+                loop();
+                return;
+            }
+            if (!panel.controls.on("live") || !visible) {
+                return; // switched off, or scrolled away: loop() resumes it
             }
             double start = Performance.now();
             int n = 0;
