@@ -16,7 +16,6 @@ import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.dom.html.HTMLInputElement;
 import org.teavm.jso.dom.html.HTMLOptionElement;
 import org.teavm.jso.dom.html.HTMLSelectElement;
-import org.teavm.jso.dom.html.TextRectangle;
 
 /**
  * The attention-patterns widget: an attention-only transformer run on a token sequence the reader types or
@@ -232,10 +231,8 @@ final class AttentionMount {
         if (run == null) {
             return;
         }
-        TextRectangle rect = canvas.getBoundingClientRect();
-        double x = (event.getClientX() - rect.getLeft()) * AttentionView.WIDTH / (double) rect.getWidth();
-        double y = (event.getClientY() - rect.getTop()) * AttentionView.HEIGHT / (double) rect.getHeight();
-        int[] head = AttentionView.headAt(run, x, y);
+        double[] at = painter.at(event); // in the arrangement shown
+        int[] head = AttentionView.headAt(run, painter.narrow(), at[0], at[1]);
         if (head == null) {
             return;
         }
