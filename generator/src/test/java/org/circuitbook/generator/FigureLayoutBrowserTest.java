@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.circuitbook.generator.serve.DevServer;
 import org.circuitbook.widgets.figures.Widgets;
+import org.circuitbook.widgets.widget.Arrangement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -33,6 +34,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *   <li>each canvas's backing store is its CSS size times the device pixel ratio (within a pixel: sharp, not
  *       stretched);</li>
  *   <li>nothing scrolls the page sideways, and no control's label is cut off;</li>
+ *   <li>on a phone (360 and 390 px) the figure shows its widget's narrow arrangement ({@link Arrangement}: panels
+ *       stacked), static and live, and the drawing fits the figure: nothing scrolls sideways inside it; from 768 px
+ *       on, the wide one;</li>
  *   <li>the figure is as tall once live as its static drawing was (no layout jump when it mounts);</li>
  *   <li>the header's theme toggle repaints the canvas;</li>
  *   <li>and no console errors.</li>
@@ -62,6 +66,10 @@ class FigureLayoutBrowserTest {
                   var f = document.querySelector('figure[data-widget]');
                   if (window.__staticHeight !== undefined || !f || !f.getAttribute('data-state')) { return; }
                   window.__staticHeight = f.getBoundingClientRect().height;
+                  window.__staticDrawing = Array.from(f.querySelectorAll('.widget-fallback svg')).filter(function (s) {
+                    return s.getClientRects().length > 0; }).map(function (s) {
+                    var r = s.getBoundingClientRect(), b = f.getBoundingClientRect();
+                    return [s.getAttribute('class') || '', r.left - b.left, b.right - r.right, r.width, r.height]; });
                   window.__staticState = f.getAttribute('data-state') + (f.querySelector('.widget-live') ? ' live' : '');
                 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });"""));
     }
@@ -182,12 +190,49 @@ class FigureLayoutBrowserTest {
         assertTrue(Math.abs(after - before) <= JUMP_PX, String.format(Locale.ROOT,
                 "%s: the figure was %.1f px tall static and is %.1f px live", where, before, after));
 
+        // the arrangement: narrow on a phone, static and live, and the drawing inside the figure; wide from 768 px on
+        boolean phone = width < Arrangement.NARROW_BELOW;
+        @SuppressWarnings("unchecked")
+        List<List<Object>> statics = (List<List<Object>>) js("return window.__staticDrawing;");
+        assertEquals(1, statics.size(), where + ": one static drawing shown before mounting: " + statics);
+        List<Object> shown = statics.get(0);
+        assertEquals(phone ? "widget-narrow-drawing" : "widget-wide-drawing", shown.get(0), where + ": the static drawing");
+        assertTrue(number(shown.get(1)) >= -0.5 && number(shown.get(2)) >= -0.5, where + ": the static drawing "
+                + "pokes out of the figure: " + shown);
+        @SuppressWarnings("unchecked")
+        List<Object> live = (List<Object>) js("""
+                var f = arguments[0], stage = f.querySelector('.widget-stage'), c = stage.querySelector('canvas');
+                var cs = getComputedStyle(stage), r = c.getBoundingClientRect(), b = f.getBoundingClientRect();
+                var l = f.querySelector('.widget-live');
+                return [cs.getPropertyValue('--widget-arrangement').trim(), r.left - b.left, b.right - r.right,
+                  r.width / r.height, l.scrollWidth - l.clientWidth, c.width];""", figure);
+        assertEquals(phone ? "narrow" : "", live.get(0), where + ": the live arrangement");
+        double staticRatio = number(shown.get(3)) / number(shown.get(4));
+        assertTrue(Math.abs(number(live.get(3)) / staticRatio - 1) < 0.02, where + ": the live drawing's shape "
+                + live.get(3) + " is not the static one's " + staticRatio);
+        if (phone) { // the narrow drawing fits: nothing scrolls sideways inside the figure
+            assertTrue(number(live.get(1)) >= -0.5 && number(live.get(2)) >= -0.5, where + ": the canvas pokes out of "
+                    + "the figure: " + live);
+            assertTrue(number(live.get(4)) <= 0, where + ": the live figure scrolls sideways: " + live);
+            double cssWidth = number(canvases.get(0).get(0));
+            assertTrue(cssWidth >= Arrangement.NARROW_WIDTH - 8, where + ": the narrow drawing is shown at " + cssWidth
+                    + " CSS px, much narrower than laid out (its labels would be under 11 px)");
+        }
+
         // the header's theme toggle repaints the canvas
         WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
         String light = (String) js("return arguments[0].toDataURL();", canvas);
         js("document.getElementById('theme-toggle').click();");
         settle();
         String dark = (String) js("return arguments[0].toDataURL();", canvas);
+        if (shots != null) { // and in the dark theme
+            try {
+                java.nio.file.Files.write(Path.of(shots, widget + "-" + width + "-" + ratio + "-dark.png"),
+                        figure.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         js("document.getElementById('theme-toggle').click(); localStorage.clear();");
         assertTrue(!light.equals(dark), where + ": the theme toggle left the canvas as it was");
         assertEquals(List.of(), WidgetBrowserTest.problems(driver), where + ": console errors");

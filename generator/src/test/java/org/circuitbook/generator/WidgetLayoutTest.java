@@ -22,6 +22,7 @@ import org.circuitbook.widgets.widget.Drawing;
 import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.Painter;
 import org.circuitbook.widgets.widget.Widget;
+import org.circuitbook.widgets.widget.WidgetOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -153,7 +154,11 @@ class WidgetLayoutTest {
     }
 
     static Drawing firstState(Widget widget) {
-        Map<String, String> options = options(widget.name());
+        return firstState(widget, options(widget.name()));
+    }
+
+    static Drawing firstState(Widget widget, Map<String, String> chapter) {
+        Map<String, String> options = new LinkedHashMap<>(chapter);
         TrainedSet set = trained.get(options.remove("model"));
         assertNotNull(set, widget.name() + ": its fixture model was trained");
         List<ModelFile> files = set.models().stream().map(m -> new ModelFile(m.fileName(), m.bytes())).toList();
@@ -185,13 +190,36 @@ class WidgetLayoutTest {
         }
     }
 
+    /**
+     * The fixture case's options, and the same with each other value of each choice option (as its check lists them for
+     * a value it refuses), so that every view a chapter can pick is drawn.
+     */
+    static Map<String, Map<String, String>> variants(Widget w) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        Map<String, String> base = options(w.name());
+        out.put(w.name(), base);
+        for (WidgetOption o : w.options()) {
+            if (o.type() != WidgetOption.Type.CHOICE) {
+                continue;
+            }
+            String hint = o.check().check("\u0000", null).hint();
+            for (String value : hint.substring(hint.indexOf(':') + 1).split(",")) {
+                Map<String, String> v = new LinkedHashMap<>(base);
+                v.put(o.name(), value.strip());
+                out.putIfAbsent(w.name() + " :" + o.name() + ": " + value.strip(), v);
+            }
+        }
+        return out;
+    }
+
     @TestFactory
     @DisplayName("narrow: stacked inside the drawing, labels of 11 px or more that do not collide")
     Stream<DynamicTest> narrow() {
-        return Widgets.BOOK.all().stream().map(w -> DynamicTest.dynamicTest(w.name(), () -> {
-            Drawing drawing = firstState(w);
+        return Widgets.BOOK.all().stream().flatMap(w -> variants(w).entrySet().stream().map(v ->
+                DynamicTest.dynamicTest(v.getKey(), () -> {
+            Drawing drawing = firstState(w, v.getValue());
             Recording r = record(drawing, true);
-            String where = w.name() + " narrow";
+            String where = v.getKey() + " narrow";
             assertEquals(Arrangement.NARROW_WIDTH, r.width, where + ": drawn at the narrow arrangement's width");
             assertTrue(r.height > 0, where + ": a height");
             panelsInsideAndApart(where, r);
@@ -211,7 +239,7 @@ class WidgetLayoutTest {
                 }
             }
             assertEquals(List.of(), collisions, where + ": labels that collide");
-        }));
+        })));
     }
 
     @TestFactory

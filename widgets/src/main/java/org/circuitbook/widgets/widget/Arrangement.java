@@ -19,10 +19,11 @@ public final class Arrangement {
     /** Figures narrower than this, in CSS pixels, show their narrow arrangement (style.css says the same). */
     public static final int NARROW_BELOW = 660;
     /**
-     * The width every narrow arrangement is laid out at: the drawing's width on a 360-px phone (the figure's 320 px,
-     * less its border and padding), so that there a logical pixel is a CSS pixel.
+     * The width every narrow arrangement is laid out at: the drawing's width on a 360-px screen that gives 15 px to
+     * a classic scrollbar (the figure's 305 px, less its border and padding), so that from there up a logical pixel
+     * is at least a CSS pixel and 11-px labels are at least 11 CSS px.
      */
-    public static final int NARROW_WIDTH = 290;
+    public static final int NARROW_WIDTH = 270;
     /** The smallest text a narrow arrangement draws, in logical pixels (at least as many CSS pixels on a phone). */
     public static final int MIN_TEXT_PX = 11;
     /**

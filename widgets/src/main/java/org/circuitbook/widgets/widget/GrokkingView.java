@@ -25,7 +25,7 @@ public final class GrokkingView {
     private static final double LEFT = 48;
     private static final double PLOT_W = WIDTH - LEFT - 16;
     /** The narrow arrangement's height ({@link Arrangement}): the same three plots, each the drawing's width. */
-    public static final int NARROW_HEIGHT = 612;
+    public static final int NARROW_HEIGHT = 628;
     private static final double N_LEFT = 40;
     private static final double N_PLOT_W = Arrangement.NARROW_WIDTH - N_LEFT - 8;
 
@@ -130,10 +130,10 @@ public final class GrokkingView {
             Arrangement.begin(g, Arrangement.NARROW_WIDTH, NARROW_HEIGHT);
             g.panel("losses", 0, 0, Arrangement.NARROW_WIDTH, 262);
             paintCurves(g, run, at, 10, 150, true);
-            g.panel("spectrum", 0, 272, Arrangement.NARROW_WIDTH, 166);
+            g.panel("spectrum", 0, 272, Arrangement.NARROW_WIDTH, 182);
             paintSpectrum(g, run, at, 284, 100, true);
-            g.panel("logits", 0, 442, Arrangement.NARROW_WIDTH, NARROW_HEIGHT - 442);
-            paintLogits(g, run, a, b, logits, 452, 90, true);
+            g.panel("logits", 0, 458, Arrangement.NARROW_WIDTH, NARROW_HEIGHT - 458);
+            paintLogits(g, run, a, b, logits, 468, 90, true);
             return;
         }
         Arrangement.begin(g, WIDTH, HEIGHT);
@@ -242,10 +242,14 @@ public final class GrokkingView {
         List<?> norms = (List<?>) run.rows().get(at).get("fourier_norms");
         double LEFT = narrow ? N_LEFT : GrokkingView.LEFT;
         double PLOT_W = narrow ? N_PLOT_W : GrokkingView.PLOT_W;
-        title(g, "Fourier spectrum of W_E at step " + run.step(at) + " (norm per frequency k; key frequencies dark)",
-                top, narrow);
-        if (narrow) {
-            top += 16; // its second line
+        if (narrow) { // the title, and under it what the bars are, on up to two lines
+            title(g, "Fourier spectrum of W_E at step " + run.step(at), top, true);
+            Arrangement.text(g, "norm per frequency k; key frequencies dark", Arrangement.NARROW_WIDTH / 2.0, top + 15,
+                    Arrangement.NARROW_WIDTH - 6, 14, Theme.muted(), Arrangement.MIN_TEXT_PX, "center");
+            top += 32;
+        } else {
+            title(g, "Fourier spectrum of W_E at step " + run.step(at) + " (norm per frequency k; key frequencies dark)",
+                    top, false);
         }
         double max = 1e-9;
         for (Object n : norms) {

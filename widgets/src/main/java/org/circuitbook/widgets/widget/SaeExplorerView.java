@@ -359,7 +359,7 @@ public final class SaeExplorerView {
             Arrangement.text(p, title(run), w / 2.0, 12, w - 6, 16, Theme.ink(), 13, "center");
             // (the separators' runs of spaces would only widen the estimate: an SVG collapses them)
             Arrangement.text(p, subtitle.replace(SEP, " \u00b7 "), w / 2.0, 62, w - 6, 14, Theme.muted(), 11, "center");
-            Arrangement.text(p, metrics(run).replace(SEP, " \u00b7 "), w / 2.0, 110, w - 6, 15, Theme.ink(), 12, "center");
+            Arrangement.text(p, metrics(run).replace(SEP, " \u00b7 "), w / 2.0, 110, w - 6, 14, Theme.ink(), 11, "center");
             p.panel("heatmap", 0, g.y() - 16, w, g.h() + 16 + 34);
         } else {
             p.panel("heatmap", 0, 0, WIDTH, HEIGHT);

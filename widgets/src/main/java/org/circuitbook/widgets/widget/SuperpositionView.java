@@ -14,7 +14,7 @@ public final class SuperpositionView {
     public static final int WIDTH = 640;
     public static final int HEIGHT = 450;
     /** The narrow arrangement's height (its width is {@link Arrangement#NARROW_WIDTH}). */
-    public static final int NARROW_HEIGHT = 730;
+    public static final int NARROW_HEIGHT = 700;
 
     private SuperpositionView() {
     }
@@ -27,10 +27,10 @@ public final class SuperpositionView {
             Arrangement.begin(p, w, NARROW_HEIGHT);
             p.panel("directions", 0, 0, w, 276);
             paintDirections(p, model, 0, 28, w, 244, true);
-            p.panel("W^T W", 0, 284, w, 272);
+            p.panel("W^T W", 0, 284, w, 252);
             paintGram(p, model, 0, 312, w - 10, 246, true);
-            p.panel("features", 0, 566, w, 118);
-            paintFeatures(p, model, 30, 612, w - 40, 52, true);
+            p.panel("features", 0, 546, w, 118);
+            paintFeatures(p, model, 30, 592, w - 40, 52, true);
             Arrangement.text(p, footer, w / 2.0, NARROW_HEIGHT - 26, w, 14, Theme.muted(), Arrangement.MIN_TEXT_PX, "center");
             return;
         }
