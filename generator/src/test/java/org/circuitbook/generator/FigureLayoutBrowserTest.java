@@ -238,6 +238,65 @@ class FigureLayoutBrowserTest {
         assertEquals(List.of(), WidgetBrowserTest.problems(driver), where + ": console errors");
     }
 
+    @TestFactory
+    @DisplayName("a live figure changes arrangement when the window crosses the threshold, and back")
+    Stream<DynamicTest> resize() {
+        return Widgets.BOOK.names().stream().map(widget -> DynamicTest.dynamicTest(widget, () -> {
+            emulate(1400, 2);
+            driver.get("about:blank");
+            driver.get(server.url() + widget + ".html");
+            WebElement figure = driver.findElement(By.cssSelector("figure[data-widget]"));
+            js("arguments[0].scrollIntoView();", figure);
+            new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state")));
+            for (int width : new int[] {360, 1400}) {
+                emulate(width, 2);
+                settle();
+                settle();
+                @SuppressWarnings("unchecked")
+                List<Object> live = (List<Object>) js("""
+                        var f = arguments[0], stage = f.querySelector('.widget-stage'), c = stage.querySelector('canvas');
+                        var cs = getComputedStyle(f), r = c.getBoundingClientRect();
+                        var aspect = (width < 660 ? cs.getPropertyValue('--widget-narrow-aspect')
+                          : cs.getPropertyValue('--widget-aspect')).split('/');
+                        return [getComputedStyle(stage).getPropertyValue('--widget-arrangement').trim(),
+                          r.width / r.height, parseFloat(aspect[0]) / parseFloat(aspect[1]), c.width, r.width * 2];"""
+                        .replace("width < 660", width + " < " + Arrangement.NARROW_BELOW), figure);
+                String where = widget + " resized to " + width + " px: " + live;
+                assertEquals(width < Arrangement.NARROW_BELOW ? "narrow" : "", live.get(0), where);
+                assertTrue(Math.abs(number(live.get(1)) / number(live.get(2)) - 1) < 0.02, where + ": the drawing's shape");
+                assertTrue(Math.abs(number(live.get(3)) - number(live.get(4))) <= 1, where + ": backing store");
+            }
+            assertEquals(List.of(), WidgetBrowserTest.problems(driver), widget + ": console errors");
+        }));
+    }
+
+    @Test
+    @DisplayName("narrow, the pointer reads the cell under it in the narrow arrangement (circuits)")
+    void narrowHitTest() {
+        emulate(360, 1);
+        driver.get("about:blank");
+        driver.get(server.url() + "circuits.html");
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget]"));
+        js("arguments[0].scrollIntoView();", figure);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state")));
+        WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
+        WebElement readout = figure.findElement(By.cssSelector("output"));
+        // the narrow table: 12 tokens over 222 px from (40, 106) of the 270-px drawing (CircuitsView)
+        double cell = (Arrangement.NARROW_WIDTH - 48) / 12.0;
+        for (int[] at : new int[][] {{0, 0}, {1, 2}, {11, 5}}) {
+            @SuppressWarnings("unchecked")
+            List<Number> r = (List<Number>) js("arguments[0].scrollIntoView({block: 'center'});"
+                    + " var r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width];", canvas);
+            double scale = r.get(2).doubleValue() / Arrangement.NARROW_WIDTH;
+            new org.openqa.selenium.interactions.Actions(driver).moveToLocation(
+                    (int) Math.round(r.get(0).doubleValue() + (40 + (at[1] + 0.5) * cell) * scale),
+                    (int) Math.round(r.get(1).doubleValue() + (106 + (at[0] + 0.5) * cell) * scale)).perform();
+            String expected = "attending to \"" + org.circuitbook.widgets.data.SyntheticLanguage.tokenName(at[0])
+                    + "\" raises the logit of \"" + org.circuitbook.widgets.data.SyntheticLanguage.tokenName(at[1]) + "\"";
+            new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> readout.getText().startsWith(expected));
+        }
+    }
+
     /** Two animation frames: resize observers and redraws have run. */
     private static void settle() {
         driver.executeAsyncScript("var done = arguments[arguments.length - 1];"

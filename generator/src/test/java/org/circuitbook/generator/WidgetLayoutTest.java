@@ -220,6 +220,15 @@ class WidgetLayoutTest {
             Drawing drawing = firstState(w, v.getValue());
             Recording r = record(drawing, true);
             String where = v.getKey() + " narrow";
+            String svgs = System.getProperty("layout.svg");
+            if (svgs != null) { // -Dlayout.svg=DIR: each narrow drawing as SVG, to look at
+                org.circuitbook.widgets.widget.SvgPainter svg = new org.circuitbook.widgets.widget.SvgPainter(
+                        drawing.width(), drawing.height(), true);
+                drawing.paint().accept(svg);
+                java.nio.file.Files.createDirectories(Path.of(svgs));
+                java.nio.file.Files.writeString(Path.of(svgs, v.getKey().replaceAll("[^a-z0-9-]+", "_") + ".svg"),
+                        svg.toSvg(drawing.description()));
+            }
             assertEquals(Arrangement.NARROW_WIDTH, r.width, where + ": drawn at the narrow arrangement's width");
             assertTrue(r.height > 0, where + ": a height");
             panelsInsideAndApart(where, r);

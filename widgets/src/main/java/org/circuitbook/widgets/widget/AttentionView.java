@@ -183,8 +183,9 @@ public final class AttentionView {
         Arrangement.begin(p, width, height);
         int small = narrow ? Arrangement.MIN_TEXT_PX : 10;
         String title = "Attention patterns of every head (row: query position, column: key position)";
-        if (narrow) {
-            Arrangement.text(p, title, width / 2.0, 14, width - 8, 15, Theme.ink(), 12, "center");
+        if (narrow) { // the title, and what a pattern's rows and columns are under it
+            p.text("Attention patterns of every head", width / 2.0, 12, Theme.ink(), 12, "center");
+            p.text("rows: query \u00b7 columns: key position", width / 2.0, 28, Theme.muted(), small, "center");
         } else {
             p.text(title, WIDTH / 2.0, 14, Theme.ink(), 12, "center");
         }

@@ -199,7 +199,14 @@ public final class PatchingView {
         p.panel("heatmap", 0, N_GRID_Y - 32, w, gridH + 32 + (g.sideways() ? 0 : 16));
         int[] cursor = row >= 0 && col >= 0 && row < e.rows() && col < e.cols() ? g.shown(row, col) : null;
         int[] diff = prompts.differences();
-        // column heads: the experiment's rows on their side (a layer's name, over two lines), else the heads below
+        // column heads: the experiment's rows on their side (a layer's name, over two lines; all shortened alike,
+        // resid_pre to pre, where one is too wide for its column), else the heads below
+        boolean shorten = false;
+        for (int c = 0; g.sideways() && c < g.shownCols(); c++) {
+            String label = e.rowLabel(c);
+            String first = label.lastIndexOf(' ') < 0 ? label : label.substring(0, label.lastIndexOf(' '));
+            shorten |= Arrangement.textWidth(first, font) + 4 > g.cw();
+        }
         for (int c = 0; c < g.shownCols(); c++) {
             double x = N_GRID_X + (c + 0.5) * g.cw();
             boolean on = cursor != null && cursor[1] == c;
@@ -207,7 +214,7 @@ public final class PatchingView {
                 String label = e.rowLabel(c);
                 int space = label.lastIndexOf(' ');
                 String first = space < 0 ? label : label.substring(0, space);
-                if (Arrangement.textWidth(first, font) + 4 > g.cw() && first.indexOf('_') >= 0) {
+                if (shorten && first.indexOf('_') >= 0) {
                     first = first.substring(first.indexOf('_') + 1); // resid_pre -> pre
                 }
                 p.text(first, x, N_GRID_Y - 21, on ? Theme.ink() : Theme.muted(), font, "center");
@@ -272,8 +279,8 @@ public final class PatchingView {
         double y = by + 40;
         if (g.sideways()) {
             y += 14 * Arrangement.text(p, "rows: positions, each by its clean token"
-                    + (diff.length > 0 ? " (and in red its corrupted one)" : ""), w / 2.0, y, w - 6, 14, Theme.muted(),
-                    font, "center") + 4;
+                    + (diff.length > 0 ? " (and, coloured, its corrupted one where it differs)" : ""), w / 2.0, y, w - 6,
+                    14, Theme.muted(), font, "center") + 4;
         }
         if (!e.done()) {
             Arrangement.text(p, "computing " + e.computed() + " of " + e.cells() + " patched runs", w / 2.0, y, w - 6, 14,
