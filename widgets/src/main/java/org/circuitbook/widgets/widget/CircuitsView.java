@@ -188,7 +188,7 @@ public final class CircuitsView {
             longest = Math.max(longest, Arrangement.textWidth(name, font));
         }
         int rowEvery = Arrangement.every(cell, font + 2);
-        int colEvery = Arrangement.every(2 * cell, longest + 4); // on two lines, alternating
+        int colEvery = Arrangement.every(2 * cell, longest + 8); // on two lines, alternating
         double rowNeed = font + 2;
         for (int i = 0; i < n; i++) {
             if (i % rowEvery == 0 && (row < 0 || i == row || Math.abs(i - row) * cell >= rowNeed)) {

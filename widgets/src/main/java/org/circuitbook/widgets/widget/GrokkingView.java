@@ -244,7 +244,7 @@ public final class GrokkingView {
         double PLOT_W = narrow ? N_PLOT_W : GrokkingView.PLOT_W;
         if (narrow) { // the title, and under it what the bars are, on up to two lines
             title(g, "Fourier spectrum of W_E at step " + run.step(at), top, true);
-            Arrangement.text(g, "norm per frequency k; key frequencies dark", Arrangement.NARROW_WIDTH / 2.0, top + 15,
+            Arrangement.text(g, "norm per frequency k; key ones dark", Arrangement.NARROW_WIDTH / 2.0, top + 15,
                     Arrangement.NARROW_WIDTH - 6, 14, Theme.muted(), Arrangement.MIN_TEXT_PX, "center");
             top += 32;
         } else {

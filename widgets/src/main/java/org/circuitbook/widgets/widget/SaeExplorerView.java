@@ -351,20 +351,22 @@ public final class SaeExplorerView {
         double rh = g.rowHeight(run);
         double cw = g.colWidth(run);
         Arrangement.begin(p, g.width(), g.height());
-        String subtitle = "rows: latents, ordered by best-matching feature" + SEP + "columns: true features" + SEP
-                + "cells: cosine";
         if (g.narrow()) {
             p.panel("titles", 0, 0, g.width(), 132);
             int w = g.width();
-            Arrangement.text(p, title(run), w / 2.0, 12, w - 6, 16, Theme.ink(), 13, "center");
-            // (the separators' runs of spaces would only widen the estimate: an SVG collapses them)
-            Arrangement.text(p, subtitle.replace(SEP, " \u00b7 "), w / 2.0, 62, w - 6, 14, Theme.muted(), 11, "center");
-            Arrangement.text(p, metrics(run).replace(SEP, " \u00b7 "), w / 2.0, 110, w - 6, 14, Theme.ink(), 11, "center");
+            // one block under another, as many lines as each takes (the separators' runs of spaces would only widen
+            // the estimate: an SVG collapses them)
+            double y = 12;
+            y += 15 * Arrangement.text(p, title(run), w / 2.0, y, w - 6, 15, Theme.ink(), 12, "center") + 2;
+            y += 14 * Arrangement.text(p, "rows: latents by best-matching feature \u00b7 columns: true features \u00b7 "
+                    + "cells: cosine", w / 2.0, y, w - 6, 14, Theme.muted(), 11, "center") + 4;
+            Arrangement.text(p, metrics(run).replace(SEP, " \u00b7 "), w / 2.0, y, w - 6, 14, Theme.ink(), 11, "center");
             p.panel("heatmap", 0, g.y() - 16, w, g.h() + 16 + 34);
         } else {
             p.panel("heatmap", 0, 0, WIDTH, HEIGHT);
             p.text(title(run), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
-            p.text(subtitle, WIDTH / 2.0, 33, Theme.muted(), 11, "center");
+            p.text("rows: latents, ordered by best-matching feature" + SEP + "columns: true features" + SEP + "cells: cosine",
+                    WIDTH / 2.0, 33, Theme.muted(), 11, "center");
             p.text(metrics(run), WIDTH / 2.0, 51, Theme.ink(), 12, "center");
         }
         p.cells(g.x(), g.y(), g.w(), g.h(), n, run.colors());
