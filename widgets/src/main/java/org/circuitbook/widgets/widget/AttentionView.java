@@ -227,7 +227,8 @@ public final class AttentionView {
         double top = narrow ? N_TOP + narrowRows(run) * N_PITCH - 10 : TOP + run.patterns().length * (PANEL + PANEL_GAP + 16) + 6;
         double left = narrow ? 30 : LEFT;
         double plotTop = narrow ? top + 3 * 14 : top; // narrow: room for the title's lines
-        double barsHeight = narrow ? height - plotTop - 12 - 62 : HEIGHT - top - 34;
+        // (wide: 10 px above the legend, so that the token labels under the bars keep clear of it)
+        double barsHeight = narrow ? height - plotTop - 12 - 62 : HEIGHT - top - 44;
         double barsWidth = width - left - (narrow ? 10 : LEFT);
         p.panel("losses", 0, top - 8, width, height - (top - 8));
         double max = 1;
