@@ -41,10 +41,27 @@ public final class SaeExplorerView {
      * One trained SAE measured on a batch: its L1 coefficient as labelled, the batch's feature coefficients
      * [batch, n_features], the cosines [d_sae, n_features], the row order (row -> latent), each latent's
      * best-matching feature, the evaluation, how often each latent fires, and the heatmap's cell colours in
-     * row order (computed once: thousands of colour strings are the costliest part of a repaint).
+     * row order for the light and the dark theme (each computed once, when first drawn: thousands of colour strings
+     * are the costliest part of a repaint).
      */
     public record Run(String l1, Tensor coefficients, Tensor cos, int[] order, int[] best,
-                      SparseAutoencoder.Evaluation evaluation, int[] fires, double mmcs, String[] colors) {
+                      SparseAutoencoder.Evaluation evaluation, int[] fires, double mmcs, String[][] colorsByTheme) {
+        /** The heatmap's cell colours in row order, in the page's theme now. */
+        public String[] colors() {
+            int theme = Theme.isDark() ? 1 : 0;
+            if (colorsByTheme[theme] == null) {
+                int n = nFeatures();
+                String[] colors = new String[dSae() * n];
+                for (int r = 0; r < dSae(); r++) {
+                    for (int i = 0; i < n; i++) {
+                        colors[r * n + i] = Colormaps.diverging(cos.get(order[r], i));
+                    }
+                }
+                colorsByTheme[theme] = colors;
+            }
+            return colorsByTheme[theme];
+        }
+
         public int dSae() {
             return cos.dim(0);
         }
@@ -146,14 +163,8 @@ public final class SaeExplorerView {
         for (int r = 0; r < dSae; r++) {
             order[r] = latents.get(r);
         }
-        String[] colors = new String[dSae * n];
-        for (int r = 0; r < dSae; r++) {
-            for (int i = 0; i < n; i++) {
-                colors[r * n + i] = Colormaps.diverging(cos[order[r] * n + i]);
-            }
-        }
         return new Run(l1, coefficients, Tensor.of(cos, dSae, n), order, best, evaluation, fires,
-                sae.mmcs(features), colors);
+                sae.mmcs(features), new String[2][]);
     }
 
     /** One trained SAE's file among a figure's weights: {@code .../sae-d64-l1-0.3.safetensors}. */
