@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.circuitbook.generator.serve.DevServer;
 import org.circuitbook.widgets.figures.Widgets;
+import org.circuitbook.widgets.widget.Arrangement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -33,6 +34,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *   <li>each canvas's backing store is its CSS size times the device pixel ratio (within a pixel: sharp, not
  *       stretched);</li>
  *   <li>nothing scrolls the page sideways, and no control's label is cut off;</li>
+ *   <li>on a phone (360 and 390 px) the figure shows its widget's narrow arrangement ({@link Arrangement}: panels
+ *       stacked), static and live, and the drawing fits the figure: nothing scrolls sideways inside it; from 768 px
+ *       on, the wide one;</li>
  *   <li>the figure is as tall once live as its static drawing was (no layout jump when it mounts);</li>
  *   <li>the header's theme toggle repaints the canvas;</li>
  *   <li>and no console errors.</li>
@@ -62,6 +66,10 @@ class FigureLayoutBrowserTest {
                   var f = document.querySelector('figure[data-widget]');
                   if (window.__staticHeight !== undefined || !f || !f.getAttribute('data-state')) { return; }
                   window.__staticHeight = f.getBoundingClientRect().height;
+                  window.__staticDrawing = Array.from(f.querySelectorAll('.widget-fallback svg')).filter(function (s) {
+                    return s.getClientRects().length > 0; }).map(function (s) {
+                    var r = s.getBoundingClientRect(), b = f.getBoundingClientRect();
+                    return [s.getAttribute('class') || '', r.left - b.left, b.right - r.right, r.width, r.height]; });
                   window.__staticState = f.getAttribute('data-state') + (f.querySelector('.widget-live') ? ' live' : '');
                 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });"""));
     }
@@ -182,15 +190,111 @@ class FigureLayoutBrowserTest {
         assertTrue(Math.abs(after - before) <= JUMP_PX, String.format(Locale.ROOT,
                 "%s: the figure was %.1f px tall static and is %.1f px live", where, before, after));
 
+        // the arrangement: narrow on a phone, static and live, and the drawing inside the figure; wide from 768 px on
+        boolean phone = width < Arrangement.NARROW_BELOW;
+        @SuppressWarnings("unchecked")
+        List<List<Object>> statics = (List<List<Object>>) js("return window.__staticDrawing;");
+        assertEquals(1, statics.size(), where + ": one static drawing shown before mounting: " + statics);
+        List<Object> shown = statics.get(0);
+        assertEquals(phone ? "widget-narrow-drawing" : "widget-wide-drawing", shown.get(0), where + ": the static drawing");
+        assertTrue(number(shown.get(1)) >= -0.5 && number(shown.get(2)) >= -0.5, where + ": the static drawing "
+                + "pokes out of the figure: " + shown);
+        @SuppressWarnings("unchecked")
+        List<Object> live = (List<Object>) js("""
+                var f = arguments[0], stage = f.querySelector('.widget-stage'), c = stage.querySelector('canvas');
+                var cs = getComputedStyle(stage), r = c.getBoundingClientRect(), b = f.getBoundingClientRect();
+                var l = f.querySelector('.widget-live');
+                return [cs.getPropertyValue('--widget-arrangement').trim(), r.left - b.left, b.right - r.right,
+                  r.width / r.height, l.scrollWidth - l.clientWidth, c.width];""", figure);
+        assertEquals(phone ? "narrow" : "", live.get(0), where + ": the live arrangement");
+        double staticRatio = number(shown.get(3)) / number(shown.get(4));
+        assertTrue(Math.abs(number(live.get(3)) / staticRatio - 1) < 0.02, where + ": the live drawing's shape "
+                + live.get(3) + " is not the static one's " + staticRatio);
+        if (phone) { // the narrow drawing fits: nothing scrolls sideways inside the figure
+            assertTrue(number(live.get(1)) >= -0.5 && number(live.get(2)) >= -0.5, where + ": the canvas pokes out of "
+                    + "the figure: " + live);
+            assertTrue(number(live.get(4)) <= 0, where + ": the live figure scrolls sideways: " + live);
+            double cssWidth = number(canvases.get(0).get(0));
+            assertTrue(cssWidth >= Arrangement.NARROW_WIDTH - 8, where + ": the narrow drawing is shown at " + cssWidth
+                    + " CSS px, much narrower than laid out (its labels would be under 11 px)");
+        }
+
         // the header's theme toggle repaints the canvas
         WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
         String light = (String) js("return arguments[0].toDataURL();", canvas);
         js("document.getElementById('theme-toggle').click();");
         settle();
         String dark = (String) js("return arguments[0].toDataURL();", canvas);
+        if (shots != null) { // and in the dark theme
+            try {
+                java.nio.file.Files.write(Path.of(shots, widget + "-" + width + "-" + ratio + "-dark.png"),
+                        figure.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         js("document.getElementById('theme-toggle').click(); localStorage.clear();");
         assertTrue(!light.equals(dark), where + ": the theme toggle left the canvas as it was");
         assertEquals(List.of(), WidgetBrowserTest.problems(driver), where + ": console errors");
+    }
+
+    @TestFactory
+    @DisplayName("a live figure changes arrangement when the window crosses the threshold, and back")
+    Stream<DynamicTest> resize() {
+        return Widgets.BOOK.names().stream().map(widget -> DynamicTest.dynamicTest(widget, () -> {
+            emulate(1400, 2);
+            driver.get("about:blank");
+            driver.get(server.url() + widget + ".html");
+            WebElement figure = driver.findElement(By.cssSelector("figure[data-widget]"));
+            js("arguments[0].scrollIntoView();", figure);
+            new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state")));
+            for (int width : new int[] {360, 1400}) {
+                emulate(width, 2);
+                settle();
+                settle();
+                @SuppressWarnings("unchecked")
+                List<Object> live = (List<Object>) js("""
+                        var f = arguments[0], stage = f.querySelector('.widget-stage'), c = stage.querySelector('canvas');
+                        var cs = getComputedStyle(f), r = c.getBoundingClientRect();
+                        var aspect = (width < 660 ? cs.getPropertyValue('--widget-narrow-aspect')
+                          : cs.getPropertyValue('--widget-aspect')).split('/');
+                        return [getComputedStyle(stage).getPropertyValue('--widget-arrangement').trim(),
+                          r.width / r.height, parseFloat(aspect[0]) / parseFloat(aspect[1]), c.width, r.width * 2];"""
+                        .replace("width < 660", width + " < " + Arrangement.NARROW_BELOW), figure);
+                String where = widget + " resized to " + width + " px: " + live;
+                assertEquals(width < Arrangement.NARROW_BELOW ? "narrow" : "", live.get(0), where);
+                assertTrue(Math.abs(number(live.get(1)) / number(live.get(2)) - 1) < 0.02, where + ": the drawing's shape");
+                assertTrue(Math.abs(number(live.get(3)) - number(live.get(4))) <= 1, where + ": backing store");
+            }
+            assertEquals(List.of(), WidgetBrowserTest.problems(driver), widget + ": console errors");
+        }));
+    }
+
+    @Test
+    @DisplayName("narrow, the pointer reads the cell under it in the narrow arrangement (circuits)")
+    void narrowHitTest() {
+        emulate(360, 1);
+        driver.get("about:blank");
+        driver.get(server.url() + "circuits.html");
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget]"));
+        js("arguments[0].scrollIntoView();", figure);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state")));
+        WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
+        WebElement readout = figure.findElement(By.cssSelector("output"));
+        // the narrow table: 12 tokens over 222 px from (40, 106) of the 270-px drawing (CircuitsView)
+        double cell = (Arrangement.NARROW_WIDTH - 48) / 12.0;
+        for (int[] at : new int[][] {{0, 0}, {1, 2}, {11, 5}}) {
+            @SuppressWarnings("unchecked")
+            List<Number> r = (List<Number>) js("arguments[0].scrollIntoView({block: 'center'});"
+                    + " var r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width];", canvas);
+            double scale = r.get(2).doubleValue() / Arrangement.NARROW_WIDTH;
+            new org.openqa.selenium.interactions.Actions(driver).moveToLocation(
+                    (int) Math.round(r.get(0).doubleValue() + (40 + (at[1] + 0.5) * cell) * scale),
+                    (int) Math.round(r.get(1).doubleValue() + (106 + (at[0] + 0.5) * cell) * scale)).perform();
+            String expected = "attending to \"" + org.circuitbook.widgets.data.SyntheticLanguage.tokenName(at[0])
+                    + "\" raises the logit of \"" + org.circuitbook.widgets.data.SyntheticLanguage.tokenName(at[1]) + "\"";
+            new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> readout.getText().startsWith(expected));
+        }
     }
 
     /** Two animation frames: resize observers and redraws have run. */

@@ -293,7 +293,7 @@ public class WidgetBrowserTest {
     @DisplayName("a figure far below the fold waits (neither the bundle nor weights fetched), and mounts when scrolled near")
     void lazyMount() throws Exception {
         String figure = Files.readString(server.root().resolve("toy.html"));
-        int start = figure.indexOf("<figure class=\"widget\"");
+        int start = figure.indexOf("<figure class=\"widget");
         int end = figure.indexOf("</figure>", start) + "</figure>".length();
         String html = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><link rel=icon href=favicon.svg>"
                 + "<title>t</title></head><body><div style='height:5000px'>spacer</div>" + figure.substring(start, end)
@@ -316,7 +316,7 @@ public class WidgetBrowserTest {
     @DisplayName("a bundle that cannot be loaded leaves the static figure in place, marked as an error")
     void bundleMissing() throws Exception {
         String figure = Files.readString(server.root().resolve("toy.html"));
-        int start = figure.indexOf("<figure class=\"widget\"");
+        int start = figure.indexOf("<figure class=\"widget");
         int end = figure.indexOf("</figure>", start) + "</figure>".length();
         String html = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><link rel=icon href=favicon.svg>"
                 + "<title>t</title></head><body>" + figure.substring(start, end)

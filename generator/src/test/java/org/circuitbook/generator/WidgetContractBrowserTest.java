@@ -44,18 +44,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * every option it declares set, and once it has mounted its figure says it read every one of them (an option the
  * live figure ignored would make the static drawing and the live one disagree); the static drawing the build made
  * (SVG, drawn on the JVM) and the live figure's first paint (canvas, drawn in the page by the same view code) show
- * the same picture; and the description is there. Its declared controls ({@link Widget#controls}, for the model the
- * fixture trained) are sane on the JVM, each is on the live page with its label and first value, and a state put in
- * the URL fragment comes back in every one of them. The list of widgets comes from {@link Widgets#BOOK}: a widget
+ * the same picture, in the wide arrangement and (on a phone's width) the narrow one; and the description is there.
+ * Its declared controls ({@link Widget#controls}, for the model the fixture trained) are sane on the JVM, each is on
+ * the live page with its label and first value, and a state put in the URL fragment comes back in every one of them.
+ * The list of widgets comes from {@link Widgets#BOOK}: a widget
  * without a case below fails {@link #everyRegisteredWidgetHasACase}.
  */
 @DisplayName("The widget contract in headless Chromium")
 class WidgetContractBrowserTest {
     /**
-     * Mean absolute difference per colour channel (0-255) allowed between the static SVG and the live canvas drawn at
-     * a quarter of the canvas's size: text and anti-aliased edges rasterise a little differently in SVG and canvas
-     * (1 to 2.1 measured for the six widgets); the same picture mirrored, the control that the measure can tell two
-     * pictures apart, differs by 10 to 34.
+     * Mean absolute difference per colour channel (0-255) allowed between the static SVG and the live canvas, both
+     * rasterised at the canvas's size and scaled down to a quarter of it: text and anti-aliased edges rasterise a
+     * little differently in SVG and canvas (0.3 to 1.9 measured for the six widgets, wide and narrow); the same picture
+     * mirrored, the control that the measure can tell two pictures apart, differs by 7.9 to 34.
      */
     static final double TOLERANCE = 3.0;
 
@@ -367,13 +368,13 @@ class WidgetContractBrowserTest {
         // the static drawing, as the page holds it before the bundle mounts the live figure
         String description = driver.findElement(By.cssSelector("figure .widget-description")).getAttribute("textContent");
         assertFalse(description.isBlank(), "a text description");
-        String svg = (String) js.executeScript("var s = arguments[0].querySelector('.widget-fallback svg');"
-                + " return s ? new XMLSerializer().serializeToString(s) : null;", figure);
+        String svg = shownDrawing(figure);
         assertTrue(svg != null && svg.startsWith("<svg"), "a static drawing");
         js.executeScript("arguments[0].scrollIntoView();", figure);
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state"))
                 || "error".equals(figure.getAttribute("data-state")));
         assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        String wideSvg = svg;
 
         // options: the chapter's values reach the figure, and the live figure read each one
         Set<String> read = new TreeSet<>(List.of(String.valueOf(figure.getAttribute("data-options-read")).split(" ")));
@@ -383,6 +384,39 @@ class WidgetContractBrowserTest {
             assertTrue(read.contains(o.name()), "the live " + widget.name() + " read :" + o.name() + ": (read: " + read + ")");
         }
 
+        compare(widget.name() + " wide", wideSvg, figure);
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver), "no console errors");
+
+        // on a phone's width, the narrow arrangement: its static drawing against the live one's first paint
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 360, "height", 900,
+                "deviceScaleFactor", 1, "mobile", false));
+        try {
+            driver.get("about:blank");
+            driver.get(server.url() + widget.name() + ".html");
+            WebElement narrow = driver.findElement(By.cssSelector("figure[data-widget=" + widget.name() + "]"));
+            String narrowSvg = shownDrawing(narrow);
+            assertTrue(narrowSvg != null && narrowSvg.contains("widget-narrow-drawing"), widget.name()
+                    + ": the narrow static drawing on a phone");
+            js.executeScript("arguments[0].scrollIntoView();", narrow);
+            new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(narrow.getAttribute("data-state"))
+                    || "error".equals(narrow.getAttribute("data-state")));
+            assertEquals("ready", narrow.getAttribute("data-state"), narrow.getText());
+            compare(widget.name() + " narrow", narrowSvg, narrow);
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver), "no console errors");
+    }
+
+    /** The static drawing the figure shows (of its wide and narrow ones, the one its width picks), as SVG text. */
+    private static String shownDrawing(WebElement figure) {
+        return (String) driver.executeScript("var s = Array.from(arguments[0].querySelectorAll('.widget-fallback svg'))"
+                + ".filter(function (e) { return e.getClientRects().length > 0; })[0];"
+                + " return s ? new XMLSerializer().serializeToString(s) : null;", figure);
+    }
+
+    /** The static drawing {@code svg} against the figure's live canvas's first paint, both rasterised here. */
+    private static void compare(String name, String svg, WebElement figure) {
         // the static drawing against the live canvas's first paint, both rasterised here at the canvas's size
         WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
         Object diff = ((JavascriptExecutor) driver).executeAsyncScript("""
@@ -404,23 +438,41 @@ class WidgetContractBrowserTest {
                 }
                 var img = new Image();
                 img.onload = function () {
-                  var stat = pixels(function (x) { x.drawImage(img, 0, 0, w, h); });
+                  // the SVG rasterised at the canvas's size first, then scaled down as the canvas is: drawn straight
+                  // at a quarter, its text would be set at a quarter of its size, in other glyphs
+                  var full = document.createElement('canvas'); full.width = canvas.width; full.height = canvas.height;
+                  var fx = full.getContext('2d'); fx.fillStyle = '#fff'; fx.fillRect(0, 0, full.width, full.height);
+                  fx.drawImage(img, 0, 0, full.width, full.height);
+                  var stat = pixels(function (x) { x.drawImage(full, 0, 0, w, h); });
                   var live = pixels(function (x) { x.drawImage(canvas, 0, 0, w, h); });
                   // a control: the live picture mirrored, as different as another state would be
                   var mirrored = pixels(function (x) { x.translate(w, 0); x.scale(-1, 1); x.drawImage(canvas, 0, 0, w, h); });
-                  done([mean(stat, live), mean(stat, mirrored)]);
+                  var both = document.createElement('canvas'); both.width = 2 * canvas.width; both.height = canvas.height;
+                  var bx = both.getContext('2d'); bx.fillStyle = '#fff'; bx.fillRect(0, 0, both.width, both.height);
+                  bx.drawImage(full, 0, 0); bx.drawImage(canvas, canvas.width, 0);
+                  done([mean(stat, live), mean(stat, mirrored), both.toDataURL()]);
                 };
                 img.onerror = function () { done([-1, -1]); };
                 img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svgText);
                 """, svg, canvas);
+        String shots = System.getProperty("contract.shots");
+        if (shots != null) { // -Dcontract.shots=DIR: the static drawing and the live one side by side, to look at
+            try {
+                java.nio.file.Files.createDirectories(Path.of(shots));
+                String url = (String) ((List<?>) diff).get(2);
+                java.nio.file.Files.write(Path.of(shots, name.replace(' ', '-') + ".png"),
+                        java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         double mean = ((Number) ((List<?>) diff).get(0)).doubleValue();
         double control = ((Number) ((List<?>) diff).get(1)).doubleValue();
-        System.out.printf("%s: static vs live %.2f, static vs mirrored live %.2f%n", widget.name(), mean, control);
+        System.out.printf("%s: static vs live %.2f, static vs mirrored live %.2f%n", name, mean, control);
         assertTrue(mean >= 0, "the static SVG loads as an image");
-        assertTrue(control >= 2 * TOLERANCE, widget.name() + ": the drawing and its mirror image differ by only "
+        assertTrue(control >= 2 * TOLERANCE, name + ": the drawing and its mirror image differ by only "
                 + control + ", too little for the comparison to tell two pictures apart");
-        assertTrue(mean <= TOLERANCE, widget.name() + ": static drawing and first live paint differ by " + mean
+        assertTrue(mean <= TOLERANCE, name + ": static drawing and first live paint differ by " + mean
                 + " per channel on average (tolerance " + TOLERANCE + ")");
-        assertEquals(List.of(), WidgetBrowserTest.problems(driver), "no console errors");
     }
 }

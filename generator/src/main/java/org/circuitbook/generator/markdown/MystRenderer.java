@@ -189,7 +189,10 @@ final class MystRenderer implements NodeRenderer {
     }
 
     private void widget(DirectiveBlock d, NodeRendererContext c, HtmlWriter html, RenderContext ctx, String id, String number) {
-        StringBuilder open = new StringBuilder("<figure class=\"widget" + Html.escape(Directives.layoutClass(d)) + "\"")
+        WidgetFigures.Fallback fallback = ctx.widgets.fallback(d);
+        int[] narrow = fallback == null ? null : fallback.narrowSize(); // a narrow figure shows that one, static and live
+        StringBuilder open = new StringBuilder("<figure class=\"widget" + (narrow == null ? "" : " widget-narrow")
+                + Html.escape(Directives.layoutClass(d)) + "\"")
                 .append(idAttr(id))
                 .append(" data-widget=\"").append(Html.escape(d.argument())).append('"');
         boolean live = ctx.widgets.live(d);
@@ -202,6 +205,10 @@ final class MystRenderer implements NodeRenderer {
             style.append("--widget-width:").append(size[0]).append("px;--widget-aspect:").append(size[0]).append(" / ")
                     .append(size[1]).append(';');
         }
+        if (narrow != null) { // its narrow arrangement's size and shape
+            style.append("--widget-narrow-width:").append(narrow[0]).append("px;--widget-narrow-aspect:")
+                    .append(narrow[0]).append(" / ").append(narrow[1]).append(';');
+        }
         Integer maxWidth = ctx.widgets.maxWidth(d);
         if (maxWidth != null) { // :height: caps the drawing, static and live (the stylesheet reads the variable)
             style.append("--widget-max-width:").append(maxWidth).append("px");
@@ -213,12 +220,12 @@ final class MystRenderer implements NodeRenderer {
             open.append(" data-").append(a.getKey()).append("=\"").append(Html.escape(a.getValue())).append('"');
         }
         html.raw(open.append('>').toString()).line();
-        WidgetFigures.Fallback fallback = ctx.widgets.fallback(d);
         if (fallback == null) {
             html.raw("<div class=\"widget-fallback\"><p>This figure runs a trained model in your browser."
                     + " It appears here once the page's script has loaded; it needs JavaScript.</p></div>").line();
         } else {
-            html.raw("<div class=\"widget-fallback\">" + ctx.defer(fallback.svg()) + "<p class=\"widget-description\">"
+            html.raw("<div class=\"widget-fallback\">" + ctx.defer(fallback.svg())
+                    + (fallback.narrowSvg() == null ? "" : ctx.defer(fallback.narrowSvg())) + "<p class=\"widget-description\">"
                     + Html.escape(fallback.description()) + " <span class=\"widget-note\">(A static view of the"
                     + (live ? " trained model: with JavaScript, this figure runs it live.)" : " trained model.)")
                     + "</span></p></div>").line();

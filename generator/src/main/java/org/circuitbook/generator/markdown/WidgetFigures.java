@@ -57,11 +57,17 @@ public interface WidgetFigures {
     /**
      * A static drawing ({@code <svg>}) and its text description; {@code drawing}, when not null, paints the same
      * picture again on any {@link Painter} (the social preview image rasterises it), {@code width} by
-     * {@code height} CSS pixels.
+     * {@code height} CSS pixels. {@code narrowSvg} is the widget's narrow arrangement of the same state
+     * ({@code org.circuitbook.widgets.widget.Arrangement}), {@code narrowSize} its size ({@code {width, height}}); both
+     * null for a widget drawn wide at every width.
      */
-    record Fallback(String svg, String description, Drawing drawing) {
+    record Fallback(String svg, String description, Drawing drawing, String narrowSvg, int[] narrowSize) {
         public Fallback(String svg, String description) {
-            this(svg, description, null);
+            this(svg, description, null, null, null);
+        }
+
+        public Fallback(String svg, String description, Drawing drawing) {
+            this(svg, description, drawing, null, null);
         }
     }
 

@@ -38,8 +38,16 @@ public final class StaticWidgets {
         }
         SvgPainter svg = new SvgPainter(drawing.width(), drawing.height());
         drawing.paint().accept(svg);
-        return new WidgetFigures.Fallback(svg.toSvg(drawing.description()), drawing.description(),
-                new WidgetFigures.Drawing(drawing.width(), drawing.height(), drawing.paint()));
+        WidgetFigures.Drawing again = new WidgetFigures.Drawing(drawing.width(), drawing.height(), drawing.paint());
+        // the narrow arrangement, where the widget's views have one: they draw it at the size they say
+        SvgPainter narrow = new SvgPainter(drawing.width(), drawing.height(), true);
+        drawing.paint().accept(narrow);
+        if (narrow.width() == drawing.width() && narrow.height() == drawing.height()) {
+            return new WidgetFigures.Fallback(svg.toSvg(drawing.description()), drawing.description(), again);
+        }
+        return new WidgetFigures.Fallback(svg.toSvg(drawing.description(), "widget-wide-drawing"), drawing.description(),
+                again, narrow.toSvg(drawing.description(), "widget-narrow-drawing"),
+                new int[] {narrow.width(), narrow.height()});
     }
 
     /** The values the chapter gives for the widget's own options (absent ones take the widget's defaults). */

@@ -8,7 +8,6 @@ import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
-import org.teavm.jso.dom.html.TextRectangle;
 
 /**
  * The attention-patterns widget: an attention-only transformer run on a token sequence the reader types or
@@ -118,10 +117,8 @@ final class AttentionMount {
         if (run == null) {
             return;
         }
-        TextRectangle rect = panel.canvas.getBoundingClientRect();
-        double x = (event.getClientX() - rect.getLeft()) * AttentionView.WIDTH / (double) rect.getWidth();
-        double y = (event.getClientY() - rect.getTop()) * AttentionView.HEIGHT / (double) rect.getHeight();
-        int[] head = AttentionView.headAt(run, x, y);
+        double[] at = panel.painter.at(event); // in the arrangement shown
+        int[] head = AttentionView.headAt(run, panel.painter.narrow(), at[0], at[1]);
         if (head == null) {
             return;
         }

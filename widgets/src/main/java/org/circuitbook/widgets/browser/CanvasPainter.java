@@ -1,11 +1,14 @@
 package org.circuitbook.widgets.browser;
 
+import org.circuitbook.widgets.widget.Arrangement;
 import org.circuitbook.widgets.widget.Fmt;
 import org.circuitbook.widgets.widget.Painter;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSFunctor;
 import org.teavm.jso.JSObject;
+import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
+import org.teavm.jso.dom.html.TextRectangle;
 import org.teavm.jso.browser.Window;
 import org.teavm.jso.canvas.CanvasRenderingContext2D;
 import org.teavm.jso.dom.html.HTMLCanvasElement;
@@ -13,18 +16,23 @@ import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * A {@link Painter} on a 2-D canvas, sharp at any displayed size and pixel density. The views draw in their own
- * logical coordinates ({@code width x height}, the widget's {@code width()} and {@code height()}); the canvas's
- * backing store is its displayed CSS size times {@code devicePixelRatio}, and the context is scaled from the one to
- * the other. {@link #follow} keeps it so (resize, a change of pixel density, a change of theme) and redraws.
- * Text is never drawn smaller than {@link #MIN_TEXT_PX} CSS pixels, however small the canvas is shown.
+ * logical coordinates ({@code width x height}: the widget's {@code width()} and {@code height()}, or its narrow
+ * arrangement's size, {@link Arrangement}); the canvas's backing store is its displayed CSS size times
+ * {@code devicePixelRatio}, and the context is scaled from the one to the other. {@link #follow} keeps it so (resize,
+ * a change of pixel density, a change of theme, a change of arrangement as the figure crosses
+ * {@link Arrangement#NARROW_BELOW}) and redraws. Text is never drawn smaller than {@link #MIN_TEXT_PX} CSS pixels,
+ * however small the canvas is shown.
  */
 final class CanvasPainter implements Painter {
     /** The smallest text size on screen, in CSS pixels. */
     static final double MIN_TEXT_PX = 11;
     private final HTMLCanvasElement canvas;
     private final CanvasRenderingContext2D ctx;
-    private final int width;
-    private final int height;
+    private final int wideWidth;
+    private final int wideHeight;
+    private int width; // the arrangement's, in logical units
+    private int height;
+    private boolean narrow;
     private double scaleX; // backing-store pixels per logical unit
     private double scaleY;
     private double cssScale = 1; // CSS pixels per logical unit, as the canvas is shown
@@ -44,6 +52,8 @@ final class CanvasPainter implements Painter {
      */
     CanvasPainter(HTMLCanvasElement canvas, int width, int height) {
         this.canvas = canvas;
+        this.wideWidth = width;
+        this.wideHeight = height;
         this.width = width;
         this.height = height;
         canvas.getStyle().setProperty("aspect-ratio", width + " / " + height);
@@ -79,29 +89,91 @@ final class CanvasPainter implements Painter {
      * ({@code <div class="widget-stage">}, whose box the page's stylesheet lays out: the widget's aspect ratio, or
      * what the figure's reserved height leaves), fits the canvas into it at the drawing's aspect ratio, sizes its
      * backing store to that CSS size times {@code devicePixelRatio}, and calls {@code redraw} whenever that changes
-     * (the stage is resized, the page is zoomed or moved to a screen of another density) and whenever the page's
-     * theme changes.
+     * (the stage is resized, the page is zoomed or moved to a screen of another density, the figure changes
+     * arrangement) and whenever the page's theme changes. The arrangement is the stylesheet's: its container query
+     * sets {@code --widget-arrangement: narrow} and the narrow arrangement's {@code --widget-aspect} (the size the
+     * build drew the narrow static drawing at) inside a narrow figure, the same query that shows that drawing.
      */
     void follow(Runnable redraw) {
         HTMLElement stage = Dom.create("div", "widget-stage");
-        stage.getStyle().setProperty("--widget-aspect", width + " / " + height);
-        stage.getStyle().setProperty("--widget-width", width + "px");
         if (canvas.getParentNode() != null) {
             canvas.getParentNode().insertBefore(stage, canvas);
         }
         stage.appendChild(canvas);
-        observe(stage, canvas, width, height, (cssWidth, cssHeight, pixelWidth, pixelHeight) -> {
-            if (size(pixelWidth, pixelHeight, cssWidth / width)) {
-                redraw.run();
-            }
-        });
+        // the figure's own (the generator writes them, with the narrow arrangement's) or else this drawing's
+        defaults(stage, wideWidth + " / " + wideHeight, wideWidth + "px");
+        observe(stage, canvas, wideWidth, wideHeight,
+                (cssWidth, cssHeight, pixelWidth, pixelHeight, narrow, logicalWidth, logicalHeight) -> {
+                    boolean rearranged = arrange(narrow, logicalWidth, logicalHeight);
+                    if (size(pixelWidth, pixelHeight, cssWidth / width) || rearranged) {
+                        redraw.run();
+                    }
+                });
         Dom.followTheme(redraw);
     }
 
-    /** Called with the canvas's new CSS size and device-pixel size. */
+    @JSBody(params = {"stage", "aspect", "width"}, script =
+            "var cs = getComputedStyle(stage);"
+            + "if (!cs.getPropertyValue('--widget-aspect').trim()) { stage.style.setProperty('--widget-aspect', aspect); }"
+            + "if (!cs.getPropertyValue('--widget-width').trim()) { stage.style.setProperty('--widget-width', width); }")
+    private static native void defaults(HTMLElement stage, String aspect, String width);
+
+    /**
+     * Draws the narrow arrangement at {@code logicalWidth x logicalHeight} from now on, or the wide one; true when
+     * that changed anything (the drawing must be made again).
+     */
+    private boolean arrange(boolean narrow, int logicalWidth, int logicalHeight) {
+        int w = narrow ? logicalWidth : wideWidth;
+        int h = narrow ? logicalHeight : wideHeight;
+        if (narrow == this.narrow && w == width && h == height) {
+            return false;
+        }
+        this.narrow = narrow;
+        resize(w, h);
+        return true;
+    }
+
+    /** New logical units on the same backing store. */
+    private void resize(int logicalWidth, int logicalHeight) {
+        width = logicalWidth;
+        height = logicalHeight;
+        canvas.getStyle().setProperty("aspect-ratio", width + " / " + height);
+        scaleX = canvas.getWidth() / (double) width;
+        scaleY = canvas.getHeight() / (double) height;
+        reset();
+    }
+
+    /** Called with the canvas's new CSS size and device-pixel size, and the arrangement and its logical size. */
     @JSFunctor
     interface Resized extends JSObject {
-        void resized(double cssWidth, double cssHeight, int pixelWidth, int pixelHeight);
+        void resized(double cssWidth, double cssHeight, int pixelWidth, int pixelHeight, boolean narrow,
+                     int logicalWidth, int logicalHeight);
+    }
+
+    @Override
+    public boolean narrow() {
+        return narrow;
+    }
+
+    /**
+     * The view's own size for what it draws: normally the one this painter already has (the stylesheet's, from the
+     * build's drawing); should they differ, the view's wins, so that the drawing always fills the canvas.
+     */
+    @Override
+    public void frame(int width, int height) {
+        if (width > 0 && height > 0 && (width != this.width || height != this.height)) {
+            resize(width, height);
+        }
+    }
+
+    /**
+     * Where a pointer event is on the drawing, in the logical units of the arrangement shown: {x, y}. Views' hit tests
+     * take these with {@link #narrow()}.
+     */
+    double[] at(MouseEvent event) {
+        TextRectangle rect = canvas.getBoundingClientRect();
+        return new double[] {(event.getClientX() - rect.getLeft()) * width / (double) rect.getWidth(),
+                (event.getClientY() - rect.getTop()) * height / (double) rect.getHeight()};
     }
 
     // the canvas is fitted into the stage (contain, at the drawing's ratio) in CSS pixels rounded down to device
@@ -128,13 +200,18 @@ final class CanvasPainter implements Painter {
             + "  if (!(availW > 0)) { return; }"
             + "  overlaid = overlaid && availH > 0;"
             + "  if (overlaid) { stage.style.flex = '0 0 auto'; stage.style.height = box.height + 'px'; heldWidth = box.width; }"
+            + "  var cs = getComputedStyle(stage), lw = logicalWidth, lh = logicalHeight;"
+            + "  var narrow = cs.getPropertyValue('--widget-arrangement').trim() === 'narrow';"
+            + "  if (narrow) { var ratio = cs.getPropertyValue('--widget-aspect').split('/');"
+            + "    lw = Math.round(parseFloat(ratio[0])); lh = Math.round(parseFloat(ratio[1]));"
+            + "    if (!(lw > 0 && lh > 0)) { narrow = false; lw = logicalWidth; lh = logicalHeight; } }"
             + "  var pxW = Math.floor(availW * dpr + 1e-6);"
-            + "  if (overlaid) { pxW = Math.min(pxW, Math.floor(availH * dpr * logicalWidth / logicalHeight + 1e-6)); }"
+            + "  if (overlaid) { pxW = Math.min(pxW, Math.floor(availH * dpr * lw / lh + 1e-6)); }"
             + "  pxW = Math.max(1, pxW);"
-            + "  var pxH = Math.max(1, Math.round(pxW * logicalHeight / logicalWidth));"
+            + "  var pxH = Math.max(1, Math.round(pxW * lh / lw));"
             + "  if (overlaid) { pxH = Math.max(1, Math.min(pxH, Math.floor(availH * dpr + 1e-6))); }"
             + "  canvas.style.width = (pxW / dpr) + 'px'; canvas.style.height = (pxH / dpr) + 'px';"
-            + "  resized(pxW / dpr, pxH / dpr, pxW, pxH); }"
+            + "  resized(pxW / dpr, pxH / dpr, pxW, pxH, narrow, lw, lh); }"
             + "fitCanvas();"
             + "var fitPending = false;"
             + "function fitSoon() { if (fitPending) { return; } fitPending = true;"
@@ -206,7 +283,8 @@ final class CanvasPainter implements Painter {
      * when that changed anything (the layer is then blank).
      */
     boolean match(CanvasPainter other) {
-        return size(other.canvas.getWidth(), other.canvas.getHeight(), other.cssScale);
+        boolean rearranged = arrange(other.narrow, other.width, other.height);
+        return size(other.canvas.getWidth(), other.canvas.getHeight(), other.cssScale) || rearranged;
     }
 
     /** The canvas this painter draws on. */

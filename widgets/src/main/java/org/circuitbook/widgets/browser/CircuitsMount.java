@@ -8,7 +8,6 @@ import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
-import org.teavm.jso.dom.html.TextRectangle;
 
 /**
  * The circuits widget: the bigram table of a zero- or one-layer attention-only model and, for a one-layer
@@ -81,10 +80,8 @@ final class CircuitsMount {
     }
 
     private void point(MouseEvent event) {
-        TextRectangle rect = panel.canvas.getBoundingClientRect();
-        double x = (event.getClientX() - rect.getLeft()) * CircuitsView.WIDTH / (double) rect.getWidth();
-        double y = (event.getClientY() - rect.getTop()) * CircuitsView.HEIGHT / (double) rect.getHeight();
-        int[] cell = CircuitsView.cellAt(circuit, x, y);
+        double[] at = panel.painter.at(event); // in the arrangement shown
+        int[] cell = CircuitsView.cellAt(circuit, panel.painter.narrow(), at[0], at[1]);
         if (cell != null && (cell[0] != row || cell[1] != col)) {
             moveTo(cell[0], cell[1]);
             panel.controls.save();

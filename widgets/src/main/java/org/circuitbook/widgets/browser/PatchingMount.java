@@ -13,7 +13,6 @@ import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
-import org.teavm.jso.dom.html.TextRectangle;
 
 /**
  * The activation-patching widget: a clean and a corrupted prompt (editable; by default the induction task of
@@ -159,10 +158,8 @@ final class PatchingMount {
     }
 
     private void point(MouseEvent event) {
-        TextRectangle rect = panel.canvas.getBoundingClientRect();
-        double x = (event.getClientX() - rect.getLeft()) * PatchingView.WIDTH / (double) rect.getWidth();
-        double y = (event.getClientY() - rect.getTop()) * PatchingView.HEIGHT / (double) rect.getHeight();
-        int[] cell = PatchingView.cellAt(experiment, x, y);
+        double[] at = panel.painter.at(event); // in the arrangement shown
+        int[] cell = PatchingView.cellAt(experiment, panel.painter.narrow(), at[0], at[1]);
         if (cell != null && (cell[0] != row || cell[1] != col)) {
             moveTo(cell[0], cell[1]);
         }

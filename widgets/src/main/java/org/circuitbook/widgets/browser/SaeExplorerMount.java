@@ -14,7 +14,6 @@ import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLCanvasElement;
 import org.teavm.jso.dom.html.HTMLElement;
-import org.teavm.jso.dom.html.TextRectangle;
 
 /**
  * The sae-explorer widget: two selects pick one of the trained sparse autoencoders by dictionary size and L1
@@ -170,10 +169,8 @@ final class SaeExplorerMount {
     }
 
     private void point(MouseEvent event, boolean click) {
-        TextRectangle rect = panel.canvas.getBoundingClientRect();
-        double x = (event.getClientX() - rect.getLeft()) * SaeExplorerView.WIDTH / (double) rect.getWidth();
-        double y = (event.getClientY() - rect.getTop()) * SaeExplorerView.HEIGHT / (double) rect.getHeight();
-        int[] cell = SaeExplorerView.cellAt(run, x, y);
+        double[] at = panel.painter.at(event); // in the arrangement shown
+        int[] cell = SaeExplorerView.cellAt(run, panel.painter.narrow(), at[0], at[1]);
         if (cell == null) {
             return;
         }

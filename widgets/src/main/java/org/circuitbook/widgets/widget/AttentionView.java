@@ -22,6 +22,12 @@ public final class AttentionView {
     private static final double PANEL_GAP = 26;
     private static final double TOP = 40;
     private static final double LEFT = 40;
+    // the narrow arrangement: two heads to a row, a layer's rows one under another, the losses below
+    private static final double N_PANEL = 112;
+    private static final double N_GAP = 30;
+    private static final double N_TOP = 58;
+    private static final double N_PITCH = N_PANEL + 44;
+    private static final double N_LOSSES = 200;
 
     private AttentionView() {
     }
@@ -108,17 +114,57 @@ public final class AttentionView {
         return 0;
     }
 
+    /** Heads to a row in the narrow arrangement. */
+    private static int narrowColumns(Run run) {
+        return Math.max(1, Math.min(2, heads(run)));
+    }
+
+    private static int heads(Run run) {
+        return run.patterns().length == 0 ? 0 : run.patterns()[0].dim(0);
+    }
+
+    /** Rows of heads in the narrow arrangement. */
+    private static int narrowRows(Run run) {
+        int cols = narrowColumns(run);
+        return run.patterns().length * ((heads(run) + cols - 1) / cols);
+    }
+
+    /**
+     * The narrow arrangement's height for {@code run}'s model: it depends on the model's layers and heads only (not on
+     * the sequence), so the static drawing and the live one agree.
+     */
+    public static int narrowHeight(Run run) {
+        return (int) (N_TOP + narrowRows(run) * N_PITCH + N_LOSSES);
+    }
+
+    /** A head's panel's side. */
+    private static double side(boolean narrow) {
+        return narrow ? N_PANEL : PANEL;
+    }
+
     /** The top-left corner of head (layer, head)'s panel. */
-    private static double[] panel(int layer, int head) {
+    private static double[] panel(Run run, boolean narrow, int layer, int head) {
+        if (narrow) {
+            int cols = narrowColumns(run);
+            double left = (Arrangement.NARROW_WIDTH - cols * N_PANEL - (cols - 1) * N_GAP) / 2;
+            int row = layer * ((heads(run) + cols - 1) / cols) + head / cols;
+            return new double[] {left + (head % cols) * (N_PANEL + N_GAP), N_TOP + row * N_PITCH};
+        }
         return new double[] {LEFT + head * (PANEL + 14), TOP + layer * (PANEL + PANEL_GAP + 16)};
     }
 
-    /** The head whose panel holds the point (x, y), as {layer, head}, or null. */
+    /** The head whose panel holds the point (x, y) of the wide arrangement, as {layer, head}, or null. */
     public static int[] headAt(Run run, double x, double y) {
+        return headAt(run, false, x, y);
+    }
+
+    /** The head whose panel holds the point (x, y) of the arrangement drawn ({@code narrow} or not), or null. */
+    public static int[] headAt(Run run, boolean narrow, double x, double y) {
+        double side = side(narrow);
         for (int l = 0; l < run.patterns().length; l++) {
             for (int h = 0; h < run.patterns()[l].dim(0); h++) {
-                double[] c = panel(l, h);
-                if (x >= c[0] && x < c[0] + PANEL && y >= c[1] && y < c[1] + PANEL) {
+                double[] c = panel(run, narrow, l, h);
+                if (x >= c[0] && x < c[0] + side && y >= c[1] && y < c[1] + side) {
                     return new int[] {l, h};
                 }
             }
@@ -126,19 +172,37 @@ public final class AttentionView {
         return null;
     }
 
-    /** Paints every head's pattern, its scores, and the per-position losses (clean, and ablated when set). */
+    /**
+     * Paints every head's pattern, its scores, and the per-position losses (clean, and ablated when set), in the
+     * arrangement {@code p} asks for: wide, a layer's heads in a row; narrow, two heads to a row.
+     */
     public static void paint(Painter p, Run run, String[] names) {
-        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
-        p.text("Attention patterns of every head (row: query position, column: key position)",
-                WIDTH / 2.0, 14, Theme.ink(), 12, "center");
+        boolean narrow = p.narrow();
+        int width = narrow ? Arrangement.NARROW_WIDTH : WIDTH;
+        int height = narrow ? narrowHeight(run) : HEIGHT;
+        Arrangement.begin(p, width, height);
+        int small = narrow ? Arrangement.MIN_TEXT_PX : 10;
+        String title = "Attention patterns of every head (row: query position, column: key position)";
+        if (narrow) { // the title, and what a pattern's rows and columns are under it
+            p.text("Attention patterns of every head", width / 2.0, 12, Theme.ink(), 12, "center");
+            p.text("rows: query \u00b7 columns: key position", width / 2.0, 28, Theme.muted(), small, "center");
+        } else {
+            p.text(title, WIDTH / 2.0, 14, Theme.ink(), 12, "center");
+        }
         int pos = run.tokens().length;
+        double side = side(narrow);
+        if (run.patterns().length > 0) {
+            double[] first = panel(run, narrow, 0, 0);
+            double[] last = panel(run, narrow, run.patterns().length - 1, heads(run) - 1);
+            p.panel("heads", 0, first[1] - 16, width, last[1] + side + 16 - (first[1] - 16));
+        }
         for (int l = 0; l < run.patterns().length; l++) {
             Tensor pattern = run.patterns()[l];
             for (int h = 0; h < pattern.dim(0); h++) {
-                double[] c = panel(l, h);
-                double cell = PANEL / pos;
+                double[] c = panel(run, narrow, l, h);
+                double cell = side / pos;
                 boolean off = run.ablated() != null && run.ablated()[0] == l && run.ablated()[1] == h;
-                p.fillRect(c[0], c[1], PANEL, PANEL, Colormaps.sequential(0));
+                p.fillRect(c[0], c[1], side, side, Colormaps.sequential(0));
                 String[] colors = new String[pos * pos]; // one image per panel: null cells keep the background
                 for (int q = 0; q < pos; q++) {
                     for (int k = 0; k <= q; k++) { // above the diagonal the pattern is 0 (causal mask)
@@ -148,21 +212,25 @@ public final class AttentionView {
                         }
                     }
                 }
-                p.cells(c[0], c[1], PANEL, PANEL, pos, colors);
+                p.cells(c[0], c[1], side, side, pos, colors);
                 String label = "head " + l + "." + h + (off ? " (ablated)" : "");
-                p.text(label, c[0] + PANEL / 2, c[1] - 8, off ? Theme.alert() : Theme.ink(), 11, "center");
+                p.text(label, c[0] + side / 2, c[1] - 8, off ? Theme.alert() : Theme.ink(), 11, "center");
                 String scores = "prev " + Fmt.fixed(run.previous()[l][h], 2)
                         + (run.induction() == null ? "" : "  ind " + Fmt.fixed(run.induction()[l][h], 2));
-                p.text(scores, c[0] + PANEL / 2, c[1] + PANEL + 9, Theme.muted(), 10, "center");
+                p.text(scores, c[0] + side / 2, c[1] + side + 9, Theme.muted(), small, "center");
                 if (off) {
-                    p.line(c[0], c[1], c[0] + PANEL, c[1] + PANEL, Theme.alert(), 2);
+                    p.line(c[0], c[1], c[0] + side, c[1] + side, Theme.alert(), 2);
                 }
             }
         }
         // per-position loss bars
-        double top = TOP + run.patterns().length * (PANEL + PANEL_GAP + 16) + 6;
-        double height = HEIGHT - top - 34;
-        double width = WIDTH - 2 * LEFT;
+        double top = narrow ? N_TOP + narrowRows(run) * N_PITCH - 10 : TOP + run.patterns().length * (PANEL + PANEL_GAP + 16) + 6;
+        double left = narrow ? 30 : LEFT;
+        double plotTop = narrow ? top + 3 * 14 : top; // narrow: room for the title's lines
+        // (wide: 10 px above the legend, so that the token labels under the bars keep clear of it)
+        double barsHeight = narrow ? height - plotTop - 12 - 62 : HEIGHT - top - 44;
+        double barsWidth = width - left - (narrow ? 10 : LEFT);
+        p.panel("losses", 0, top - 8, width, height - (top - 8));
         double max = 1;
         for (double v : run.losses()) {
             max = Math.max(max, v);
@@ -172,31 +240,48 @@ public final class AttentionView {
                 max = Math.max(max, v);
             }
         }
-        p.text("Loss predicting each next token (nats): mean " + Fmt.fixed(run.meanLoss(false), 2)
+        String lossTitle = "Loss predicting each next token (nats): mean " + Fmt.fixed(run.meanLoss(false), 2)
                 + (run.ablatedLosses() == null ? "" : ", with head " + run.ablated()[0] + "." + run.ablated()[1]
                 + " ablated " + Fmt.fixed(run.meanLoss(true), 2))
-                + (run.period() > 0 ? "   (repeats with period " + run.period() + ")" : ""),
-                WIDTH / 2.0, top, Theme.ink(), 11, "center");
-        double base = top + 12 + height;
-        p.line(LEFT, base, LEFT + width, base, Theme.muted(), 1);
+                + (run.period() > 0 ? "   (repeats with period " + run.period() + ")" : "");
+        if (narrow) {
+            Arrangement.text(p, lossTitle, width / 2.0, top, width - 8, 14, Theme.ink(), 11, "center");
+        } else {
+            p.text(lossTitle, WIDTH / 2.0, top, Theme.ink(), 11, "center");
+        }
+        double base = plotTop + 12 + barsHeight;
+        p.line(left, base, left + barsWidth, base, Theme.muted(), 1);
         int n = run.losses().length;
-        double bar = width / Math.max(1, n);
+        double bar = barsWidth / Math.max(1, n);
+        int every = 1;
+        if (narrow && names != null) { // token labels of 11 px need room: every k-th
+            int longest = 1;
+            for (int t = 0; t < n; t++) {
+                longest = Math.max(longest, names[run.tokens()[t + 1]].length());
+            }
+            every = Arrangement.every(bar, Arrangement.textWidth("m".repeat(longest), small) + 4);
+        }
         for (int t = 0; t < n; t++) {
-            double x = LEFT + t * bar;
-            double clean = run.losses()[t] / max * height;
+            double x = left + t * bar;
+            double clean = run.losses()[t] / max * barsHeight;
             p.fillRect(x + 1, base - clean, Math.max(1, bar / 2 - 1), clean, Theme.blue());
             if (run.ablatedLosses() != null) {
-                double ab = run.ablatedLosses()[t] / max * height;
+                double ab = run.ablatedLosses()[t] / max * barsHeight;
                 p.fillRect(x + bar / 2, base - ab, Math.max(1, bar / 2 - 1), ab, Theme.red());
             }
-            if (n <= 40 && names != null) {
-                p.text(names[run.tokens()[t + 1]], x + bar / 2, base + 9, Theme.muted(), 8, "center");
+            if (n <= 40 && names != null && t % every == 0) {
+                p.text(names[run.tokens()[t + 1]], x + bar / 2, base + 9, Theme.muted(), narrow ? small : 8, "center");
             }
         }
-        p.text(Fmt.fixed(max, 1), LEFT - 4, base - height, Theme.muted(), 9, "right");
-        p.text("0", LEFT - 4, base, Theme.muted(), 9, "right");
-        p.text("blue: the model" + (run.ablatedLosses() == null ? "" : "; red: with the head ablated")
-                + "; labels: the token predicted", WIDTH / 2.0, HEIGHT - 8, Theme.muted(), 10, "center");
+        p.text(Fmt.fixed(max, 1), left - 4, base - barsHeight, Theme.muted(), narrow ? small : 9, "right");
+        p.text("0", left - 4, base, Theme.muted(), narrow ? small : 9, "right");
+        String legend = "blue: the model" + (run.ablatedLosses() == null ? "" : "; red: with the head ablated")
+                + "; labels: the token predicted" + (every > 1 ? " (one in " + every + ")" : "");
+        if (narrow) {
+            Arrangement.text(p, legend, width / 2.0, base + 30, width - 8, 14, Theme.muted(), small, "center");
+        } else {
+            p.text(legend, WIDTH / 2.0, HEIGHT - 8, Theme.muted(), 10, "center");
+        }
     }
 
     /** A text alternative: the sequence's length, the mean loss, and the strongest heads of each kind. */

@@ -30,6 +30,11 @@ public final class CircuitsView {
     private static final double GRID_X = 62;
     private static final double GRID_Y = 70;
     private static final double GRID_SIZE = 500;
+    /** The narrow arrangement's height ({@link Arrangement}): the table the drawing's width, its colour bar below. */
+    public static final int NARROW_HEIGHT = 450;
+    private static final double N_GRID_X = 40;
+    private static final double N_GRID_Y = 106;
+    private static final double N_GRID_SIZE = Arrangement.NARROW_WIDTH - N_GRID_X - 8;
 
     private CircuitsView() {
     }
@@ -82,12 +87,19 @@ public final class CircuitsView {
         return GRID_SIZE / n;
     }
 
-    /** The cell under the point (x, y) of the drawing, as {row, column}, or null outside the table. */
+    /** The cell under the point (x, y) of the wide drawing, as {row, column}, or null outside the table. */
     public static int[] cellAt(Circuit c, double x, double y) {
-        double cell = cell(c.size());
-        int col = (int) Math.floor((x - GRID_X) / cell);
-        int row = (int) Math.floor((y - GRID_Y) / cell);
-        if (x < GRID_X || y < GRID_Y || row >= c.size() || col >= c.size()) {
+        return cellAt(c, false, x, y);
+    }
+
+    /** The cell under the point (x, y) of the arrangement drawn ({@code narrow} or not), or null outside the table. */
+    public static int[] cellAt(Circuit c, boolean narrow, double x, double y) {
+        double gx = narrow ? N_GRID_X : GRID_X;
+        double gy = narrow ? N_GRID_Y : GRID_Y;
+        double cell = (narrow ? N_GRID_SIZE : GRID_SIZE) / c.size();
+        int col = (int) Math.floor((x - gx) / cell);
+        int row = (int) Math.floor((y - gy) / cell);
+        if (x < gx || y < gy || row >= c.size() || col >= c.size()) {
             return null;
         }
         return new int[] {row, col};
@@ -102,12 +114,17 @@ public final class CircuitsView {
         return range;
     }
 
-    /** Paints the table with the cursor on (row, col) (-1: none). */
+    /** Paints the table with the cursor on (row, col) (-1: none), in the arrangement {@code p} asks for. */
     public static void paint(Painter p, Circuit c, int row, int col) {
+        if (p.narrow()) {
+            paintNarrow(p, c, row, col);
+            return;
+        }
         int n = c.size();
         double cell = cell(n);
         double range = range(c);
-        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
+        Arrangement.begin(p, WIDTH, HEIGHT);
+        p.panel("table", GRID_X - 40, 0, GRID_SIZE + 40 + 14 + 50, GRID_Y + GRID_SIZE + 36);
         p.text(c.title(), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
         p.text("rows: " + c.rows() + " · columns: " + c.columns(), WIDTH / 2.0, 32, Theme.muted(), 11, "center");
         int font = (int) Math.max(6, Math.min(10, Math.floor(cell * 0.8)));
@@ -147,6 +164,82 @@ public final class CircuitsView {
         p.text("-" + Fmt.fixed(range, 1), bx + 16, GRID_Y + GRID_SIZE - 4, Theme.muted(), 10, "left");
         if (row >= 0 && col >= 0) { // (the live figure's hint on how to move the cursor is in the page)
             p.text(readout(c, row, col), WIDTH / 2.0, GRID_Y + GRID_SIZE + 24, Theme.ink(), 12, "center");
+        }
+    }
+
+    /**
+     * The narrow arrangement: the title and the readout wrapped, the table as wide as the drawing less its row labels,
+     * every k-th token named (the cursor's always, in ink), and the colour bar across, under the table.
+     */
+    private static void paintNarrow(Painter p, Circuit c, int row, int col) {
+        int w = Arrangement.NARROW_WIDTH;
+        int n = c.size();
+        double cell = N_GRID_SIZE / n;
+        double range = range(c);
+        int font = Arrangement.MIN_TEXT_PX;
+        Arrangement.begin(p, w, NARROW_HEIGHT);
+        p.panel("titles", 0, 0, w, 72);
+        Arrangement.text(p, c.title(), w / 2.0, 12, w - 6, 16, Theme.ink(), 13, "center");
+        Arrangement.text(p, "rows: " + c.rows() + " \u00b7 columns: " + c.columns(), w / 2.0, 48, w - 6, 14, Theme.muted(),
+                font, "center");
+        p.panel("table", 0, N_GRID_Y - 28, w, N_GRID_SIZE + 28 + 40);
+        double longest = 0;
+        for (String name : c.names()) {
+            longest = Math.max(longest, Arrangement.textWidth(name, font));
+        }
+        int rowEvery = Arrangement.every(cell, font + 2);
+        int colEvery = Arrangement.every(2 * cell, longest + 8); // on two lines, alternating
+        double rowNeed = font + 2;
+        for (int i = 0; i < n; i++) {
+            if (i % rowEvery == 0 && (row < 0 || i == row || Math.abs(i - row) * cell >= rowNeed)) {
+                p.text(c.names()[i], N_GRID_X - 4, N_GRID_Y + (i + 0.5) * cell, i == row ? Theme.ink() : Theme.muted(),
+                        font, "right");
+            }
+            int line = (i / colEvery) % 2;
+            boolean nearCursor = col >= 0 && i != col && line == 0 && Math.abs(i - col) * cell < longest + 4;
+            if (i % colEvery == 0 && i != col && !nearCursor) {
+                p.text(c.names()[i], N_GRID_X + (i + 0.5) * cell, N_GRID_Y - 8 - line * 13, Theme.muted(), font, "center");
+            }
+        }
+        if (row >= 0 && row % rowEvery != 0) {
+            p.text(c.names()[row], N_GRID_X - 4, N_GRID_Y + (row + 0.5) * cell, Theme.ink(), font, "right");
+        }
+        if (col >= 0) { // the cursor's column on the lower line, clear of its neighbours there
+            p.fillRect(N_GRID_X + (col + 0.5) * cell - longest / 2 - 2, N_GRID_Y - 15, longest + 4, 13, Theme.paper());
+            p.text(c.names()[col], N_GRID_X + (col + 0.5) * cell, N_GRID_Y - 8, Theme.ink(), font, "center");
+        }
+        p.fillRect(N_GRID_X, N_GRID_Y, n * cell, n * cell, Colormaps.diverging(0));
+        String[] colors = new String[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double t = c.values().get(i, j) / range;
+                if (Math.abs(t) >= 0.01) {
+                    colors[i * n + j] = Colormaps.diverging(t);
+                }
+            }
+        }
+        p.cells(N_GRID_X, N_GRID_Y, n * cell, n * cell, n, colors);
+        if (row >= 0 && col >= 0) {
+            double x = N_GRID_X + col * cell;
+            double y = N_GRID_Y + row * cell;
+            p.line(x, y, x + cell, y, Theme.ink(), 2);
+            p.line(x + cell, y, x + cell, y + cell, Theme.ink(), 2);
+            p.line(x + cell, y + cell, x, y + cell, Theme.ink(), 2);
+            p.line(x, y + cell, x, y, Theme.ink(), 2);
+        }
+        // the colour bar, across: negative on the left
+        double by = N_GRID_Y + N_GRID_SIZE + 10;
+        int steps = 50;
+        for (int k = 0; k < steps; k++) {
+            double t = -1 + 2.0 * k / (steps - 1);
+            p.fillRect(N_GRID_X + k * N_GRID_SIZE / steps, by, N_GRID_SIZE / steps + 0.5, 10, Colormaps.diverging(t));
+        }
+        p.text("-" + Fmt.fixed(range, 1), N_GRID_X, by + 20, Theme.muted(), font, "left");
+        p.text("0", N_GRID_X + N_GRID_SIZE / 2, by + 20, Theme.muted(), font, "center");
+        p.text(Fmt.fixed(range, 1), N_GRID_X + N_GRID_SIZE, by + 20, Theme.muted(), font, "right");
+        if (row >= 0 && col >= 0) {
+            p.panel("readout", 0, by + 32, w, NARROW_HEIGHT - by - 32);
+            Arrangement.text(p, readout(c, row, col), w / 2.0, by + 44, w - 6, 15, Theme.ink(), 12, "center");
         }
     }
 

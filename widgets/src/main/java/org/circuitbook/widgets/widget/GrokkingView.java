@@ -24,6 +24,10 @@ public final class GrokkingView {
     public static final int HEIGHT = 600;
     private static final double LEFT = 48;
     private static final double PLOT_W = WIDTH - LEFT - 16;
+    /** The narrow arrangement's height ({@link Arrangement}): the same three plots, each the drawing's width. */
+    public static final int NARROW_HEIGHT = 628;
+    private static final double N_LEFT = 40;
+    private static final double N_PLOT_W = Arrangement.NARROW_WIDTH - N_LEFT - 8;
 
     private GrokkingView() {
     }
@@ -117,12 +121,38 @@ public final class GrokkingView {
         return out;
     }
 
-    /** Paints the run with the cursor on checkpoint {@code at}; {@code logits} may be null (not loaded). */
+    /**
+     * Paints the run with the cursor on checkpoint {@code at}; {@code logits} may be null (not loaded). Narrow, the
+     * titles wrap, the labels are 11 px and the legend takes two rows.
+     */
     public static void paint(Painter g, Run run, int at, int a, int b, double[] logits) {
-        g.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
-        paintCurves(g, run, at, 10, 220);
-        paintSpectrum(g, run, at, 300, 118);
-        paintLogits(g, run, a, b, logits, 462, 110);
+        if (g.narrow()) {
+            Arrangement.begin(g, Arrangement.NARROW_WIDTH, NARROW_HEIGHT);
+            g.panel("losses", 0, 0, Arrangement.NARROW_WIDTH, 262);
+            paintCurves(g, run, at, 10, 150, true);
+            g.panel("spectrum", 0, 272, Arrangement.NARROW_WIDTH, 182);
+            paintSpectrum(g, run, at, 284, 100, true);
+            g.panel("logits", 0, 458, Arrangement.NARROW_WIDTH, NARROW_HEIGHT - 458);
+            paintLogits(g, run, a, b, logits, 468, 90, true);
+            return;
+        }
+        Arrangement.begin(g, WIDTH, HEIGHT);
+        g.panel("losses", 0, 0, WIDTH, 290);
+        paintCurves(g, run, at, 10, 220, false);
+        g.panel("spectrum", 0, 292, WIDTH, 158);
+        paintSpectrum(g, run, at, 300, 118, false);
+        g.panel("logits", 0, 454, WIDTH, HEIGHT - 454);
+        paintLogits(g, run, a, b, logits, 462, 110, false);
+    }
+
+    /** A title: one line wide; narrow, wrapped, its first line at {@code y}; the number of lines. */
+    private static int title(Painter g, String text, double y, boolean narrow) {
+        if (narrow) {
+            return Arrangement.text(g, text, Arrangement.NARROW_WIDTH / 2.0, y, Arrangement.NARROW_WIDTH - 6, 15,
+                    Theme.ink(), 12, "center");
+        }
+        g.text(text, WIDTH / 2.0, y, Theme.ink(), 12, "center");
+        return 1;
     }
 
     private static double logY(double loss, double top, double h) {
@@ -132,8 +162,15 @@ public final class GrokkingView {
         return top + h * (hi - v) / (hi - lo);
     }
 
-    private static void paintCurves(Painter g, Run run, int at, double top, double h) {
+    private static void paintCurves(Painter g, Run run, int at, double top, double h, boolean narrow) {
         int last = run.step(run.size() - 1);
+        double LEFT = narrow ? N_LEFT : GrokkingView.LEFT;
+        double PLOT_W = narrow ? N_PLOT_W : GrokkingView.PLOT_W;
+        int small = narrow ? Arrangement.MIN_TEXT_PX : 9;
+        if (narrow) { // the title's two lines above the plot
+            title(g, "Loss (log scale) over training: train, test, excluded, restricted", top + 2, true);
+            top += 22;
+        }
         double x0 = LEFT;
         int mem = run.memorised();
         int gen = run.generalising();
@@ -146,17 +183,20 @@ public final class GrokkingView {
         double[] from = {x0, xm, xg};
         double[] to = {xm, xg, x0 + PLOT_W};
         for (int i = 0; i < phases.length; i++) {
-            if (to[i] - from[i] > 6.0 * phases[i].length()) { // only where the label fits
-                g.text(phases[i], (from[i] + to[i]) / 2, top + 22, Theme.muted(), 9, "center");
+            double need = narrow ? Arrangement.textWidth(phases[i], small) + 4 : 6.0 * phases[i].length();
+            if (to[i] - from[i] > need) { // only where the label fits
+                g.text(phases[i], (from[i] + to[i]) / 2, top + 22, Theme.muted(), small, "center");
             }
         }
-        g.text("Loss (log scale) over training: train, test, excluded, restricted", WIDTH / 2.0, top + 4, Theme.ink(), 12, "center");
+        if (!narrow) {
+            title(g, "Loss (log scale) over training: train, test, excluded, restricted", top + 4, false);
+        }
         double pt = top + 14;
         for (double tick : new double[] {10, 1, 0.1, 0.01, 0.001, 0.0001}) {
             double y = logY(tick, pt, h);
             g.line(x0 - 3, y, x0, y, Theme.muted(), 1);
             g.text(tick >= 1 ? Fmt.fixed(tick, 0) : tick >= 0.01 ? Fmt.fixed(tick, 2) : tick >= 0.001 ? "0.001" : "1e-4",
-                    x0 - 5, y, Theme.muted(), 9, "right");
+                    x0 - 5, y, Theme.muted(), small, "right");
         }
         int stride = Math.max(1, run.perStep().length / 300); // at most ~300 segments: the plot is ~570 px wide
         for (int s = stride; s < run.perStep().length; s += stride) {
@@ -174,12 +214,23 @@ public final class GrokkingView {
         double cx = x0 + PLOT_W * run.step(at) / last;
         g.line(cx, pt, cx, pt + h, Theme.ink(), 1.5);
         g.line(x0, pt + h, x0 + PLOT_W, pt + h, Theme.muted(), 1);
-        g.text("step " + run.step(at) + ": train " + Fmt.fixed(run.value(at, "train_loss"), 3) + " / test "
+        String status = "step " + run.step(at) + ": train " + Fmt.fixed(run.value(at, "train_loss"), 3) + " / test "
                 + Fmt.fixed(run.value(at, "test_loss"), 3) + " loss; accuracy train "
-                + Fmt.fixed(run.value(at, "train_accuracy"), 3) + " / test " + Fmt.fixed(run.value(at, "test_accuracy"), 3),
-                WIDTH / 2.0, pt + h + 12, Theme.ink(), 11, "center");
-        double ly = pt + h + 28;
+                + Fmt.fixed(run.value(at, "train_accuracy"), 3) + " / test " + Fmt.fixed(run.value(at, "test_accuracy"), 3);
         String[] names = {"train", "test", "excluded", "restricted"};
+        if (narrow) { // the status on two lines, the legend in two rows of two
+            Arrangement.text(g, status, Arrangement.NARROW_WIDTH / 2.0, pt + h + 14, Arrangement.NARROW_WIDTH - 6, 14,
+                    Theme.ink(), small, "center");
+            for (int k = 0; k < names.length; k++) {
+                double lx = 40 + (k % 2) * 130;
+                double ly = pt + h + 44 + (k / 2) * 15;
+                g.line(lx, ly, lx + 18, ly, colours[k], 3);
+                g.text(names[k], lx + 22, ly, Theme.muted(), small, "left");
+            }
+            return;
+        }
+        g.text(status, WIDTH / 2.0, pt + h + 12, Theme.ink(), 11, "center");
+        double ly = pt + h + 28;
         for (int k = 0; k < names.length; k++) {
             double lx = LEFT + 60 + k * 130;
             g.line(lx, ly, lx + 18, ly, colours[k], 3);
@@ -187,16 +238,29 @@ public final class GrokkingView {
         }
     }
 
-    private static void paintSpectrum(Painter g, Run run, int at, double top, double h) {
+    private static void paintSpectrum(Painter g, Run run, int at, double top, double h, boolean narrow) {
         List<?> norms = (List<?>) run.rows().get(at).get("fourier_norms");
-        g.text("Fourier spectrum of W_E at step " + run.step(at) + " (norm per frequency k; key frequencies dark)",
-                WIDTH / 2.0, top, Theme.ink(), 12, "center");
+        double LEFT = narrow ? N_LEFT : GrokkingView.LEFT;
+        double PLOT_W = narrow ? N_PLOT_W : GrokkingView.PLOT_W;
+        if (narrow) { // the title, and under it what the bars are, on up to two lines
+            title(g, "Fourier spectrum of W_E at step " + run.step(at), top, true);
+            Arrangement.text(g, "norm per frequency k; key ones dark", Arrangement.NARROW_WIDTH / 2.0, top + 15,
+                    Arrangement.NARROW_WIDTH - 6, 14, Theme.muted(), Arrangement.MIN_TEXT_PX, "center");
+            top += 32;
+        } else {
+            title(g, "Fourier spectrum of W_E at step " + run.step(at) + " (norm per frequency k; key frequencies dark)",
+                    top, false);
+        }
         double max = 1e-9;
         for (Object n : norms) {
             max = Math.max(max, ((Number) n).doubleValue());
         }
         double bar = PLOT_W / norms.size();
         double base = top + 12 + h;
+        // narrow: labels of 11 px; a key frequency's always (on a second line when its neighbour's is in the way), every
+        // fifth where it keeps clear of them
+        double need = Arrangement.textWidth("00", Arrangement.MIN_TEXT_PX) + 3;
+        List<Double> placed = new java.util.ArrayList<>();
         for (int k = 0; k < norms.size(); k++) {
             double v = ((Number) norms.get(k)).doubleValue() / max * h;
             boolean key = false;
@@ -204,19 +268,49 @@ public final class GrokkingView {
                 key |= kk == k;
             }
             g.fillRect(LEFT + k * bar + 1, base - v, bar - 2, v, key ? Theme.strongBar() : Theme.weakBar());
-            if (key || k % 5 == 0) {
+            if (!narrow && (key || k % 5 == 0)) {
                 g.text(Integer.toString(k), LEFT + (k + 0.5) * bar, base + 8, key ? Theme.ink() : Theme.muted(), 9, "center");
+            }
+            if (narrow && key) {
+                double x = LEFT + (k + 0.5) * bar;
+                boolean clear = placed.isEmpty() || x - placed.get(placed.size() - 1) >= need;
+                g.text(Integer.toString(k), x, base + 8 + (clear ? 0 : 12), Theme.ink(), Arrangement.MIN_TEXT_PX, "center");
+                if (clear) {
+                    placed.add(x);
+                }
+            }
+        }
+        if (narrow) {
+            for (int k = 0; k < norms.size(); k += 5) {
+                double x = LEFT + (k + 0.5) * bar;
+                boolean clear = true;
+                for (int kk : run.keys()) {
+                    clear &= Math.abs(LEFT + (kk + 0.5) * bar - x) >= need;
+                }
+                if (clear) {
+                    g.text(Integer.toString(k), x, base + 8, Theme.muted(), Arrangement.MIN_TEXT_PX, "center");
+                }
             }
         }
         g.line(LEFT, base, LEFT + PLOT_W, base, Theme.muted(), 1);
     }
 
-    private static void paintLogits(Painter g, Run run, int a, int b, double[] logits, double top, double h) {
+    private static void paintLogits(Painter g, Run run, int a, int b, double[] logits, double top, double h,
+                                    boolean narrow) {
         int p = run.p();
         int answer = (a + b) % p;
+        double LEFT = narrow ? N_LEFT : GrokkingView.LEFT;
+        double PLOT_W = narrow ? N_PLOT_W : GrokkingView.PLOT_W;
+        int small = narrow ? Arrangement.MIN_TEXT_PX : 9;
+        double middle = narrow ? Arrangement.NARROW_WIDTH / 2.0 : WIDTH / 2.0;
         if (logits == null) {
-            g.text("Loading this checkpoint's weights for the logits of " + a + " + " + b + " ...", WIDTH / 2.0,
-                    top + h / 2, Theme.muted(), 12, "center");
+            String loading = "Loading this checkpoint's weights for the logits of " + a + " + " + b + " ...";
+            if (narrow) {
+                Arrangement.text(g, loading, middle, top + h / 2, Arrangement.NARROW_WIDTH - 6, 15, Theme.muted(), 12,
+                        "center");
+            } else {
+                g.text(loading, WIDTH / 2.0, top + h / 2, Theme.muted(), 12, "center");
+            }
             return;
         }
         int best = 0;
@@ -229,21 +323,21 @@ public final class GrokkingView {
             max = Math.max(max, logits[c]);
             min = Math.min(min, logits[c]);
         }
-        g.text("Logits for " + a + " + " + b + " (mod " + p + "): predicts " + best + (best == answer ? " (correct)"
-                : ", answer " + answer) + "; strongest frequencies " + topFrequencies(logits, 3), WIDTH / 2.0, top,
-                Theme.ink(), 12, "center");
+        title(g, "Logits for " + a + " + " + b + " (mod " + p + "): predicts " + best + (best == answer ? " (correct)"
+                : ", answer " + answer) + "; strongest frequencies " + topFrequencies(logits, 3), top, narrow);
         double range = Math.max(1e-9, Math.max(Math.abs(max), Math.abs(min)));
         double bar = PLOT_W / p;
-        double mid = top + 12 + h / 2;
+        double mid = top + 12 + h / 2 + (narrow ? 32 : 0); // narrow: below the title's three lines
         for (int c = 0; c < p; c++) {
             double v = logits[c] / range * h / 2;
             String colour = c == answer ? Theme.red() : Theme.faintBlue();
             g.fillRect(LEFT + c * bar + 0.5, v >= 0 ? mid - v : mid, Math.max(1, bar - 1), Math.abs(v), colour);
         }
         g.line(LEFT, mid, LEFT + PLOT_W, mid, Theme.muted(), 1);
-        g.text(Fmt.fixed(range, 1), LEFT - 4, mid - h / 2, Theme.muted(), 9, "right");
-        g.text("-" + Fmt.fixed(range, 1), LEFT - 4, mid + h / 2, Theme.muted(), 9, "right");
-        g.text("c = 0 ... " + (p - 1) + " (red: the answer)", WIDTH / 2.0, mid + h / 2 + 10, Theme.muted(), 10, "center");
+        g.text(Fmt.fixed(range, 1), LEFT - 4, mid - h / 2, Theme.muted(), small, "right");
+        g.text("-" + Fmt.fixed(range, 1), LEFT - 4, mid + h / 2, Theme.muted(), small, "right");
+        g.text("c = 0 ... " + (p - 1) + " (red: the answer)", middle, mid + h / 2 + (narrow ? 14 : 10), Theme.muted(),
+                narrow ? small : 10, "center");
     }
 
     /** The {@code n} non-constant frequencies with the largest norm in {@code v}, as "k1, k2, k3". */

@@ -16,6 +16,28 @@ public interface Painter {
 
     void fillCircle(double cx, double cy, double radius, String color);
 
+    /**
+     * Whether this surface asks for the narrow arrangement ({@link Arrangement}): a view that has one stacks its
+     * panels in it. The canvas answers from the width its figure is shown at; the build asks for each in turn.
+     */
+    default boolean narrow() {
+        return false;
+    }
+
+    /**
+     * Said by a view before it draws anything ({@link Arrangement#begin}): the size, in logical pixels, of the
+     * arrangement it is about to draw. A surface sized by its drawing (the static SVG, the canvas) takes that size.
+     */
+    default void frame(int width, int height) {
+    }
+
+    /**
+     * Names a panel of the drawing and its rectangle; draws nothing. The layout tests check that a view's panels lie
+     * inside its frame and do not overlap.
+     */
+    default void panel(String name, double x, double y, double width, double height) {
+    }
+
     /** Draws text; {@code align} is "left", "center" or "right", {@code y} is the text's middle. */
     void text(String text, double x, double y, String color, int sizePx, String align);
 

@@ -18,6 +18,34 @@ public final class PatchingView {
     private static final double GRID_Y = 62;
     private static final double GRID_W = 480;
     private static final double GRID_H = 190;
+    /**
+     * The narrow arrangement's height ({@link Arrangement}). There a heatmap by layer and position is turned on its
+     * side (a row per position, a column per layer), so that each position keeps a row tall enough for its token; the
+     * heads' heatmap keeps its rows.
+     */
+    public static final int NARROW_HEIGHT = 560;
+    private static final double N_GRID_X = 66;
+    private static final double N_GRID_Y = 124;
+    private static final double N_GRID_W = Arrangement.NARROW_WIDTH - N_GRID_X - 8;
+    private static final double N_GRID_H = 300;
+
+    /**
+     * Where the narrow arrangement draws experiment {@code e}: its cells' size, and whether it is turned on its side
+     * (shown rows are then the experiment's columns).
+     */
+    private record NarrowGrid(boolean sideways, int shownRows, int shownCols, double cw, double ch) {
+        static NarrowGrid of(ActivationPatching.Experiment e) {
+            boolean sideways = !e.view().equals("heads");
+            int rows = sideways ? e.cols() : e.rows();
+            int cols = sideways ? e.rows() : e.cols();
+            return new NarrowGrid(sideways, rows, cols, Math.min(N_GRID_W / cols, 96), Math.min(N_GRID_H / rows, 56));
+        }
+
+        /** The shown cell of experiment cell (row, col): {shown row, shown column}. */
+        int[] shown(int row, int col) {
+            return sideways ? new int[] {col, row} : new int[] {row, col};
+        }
+    }
 
     private PatchingView() {
     }
@@ -50,8 +78,25 @@ public final class PatchingView {
         return Math.min(GRID_H / e.rows(), 56);
     }
 
-    /** The cell under (x, y) of the drawing, as {row, column}, or null outside the grid. */
+    /** The cell under (x, y) of the wide drawing, as {row, column}, or null outside the grid. */
     public static int[] cellAt(ActivationPatching.Experiment e, double x, double y) {
+        return cellAt(e, false, x, y);
+    }
+
+    /**
+     * The experiment's cell under (x, y) of the arrangement drawn ({@code narrow} or not), as {row, column} of the
+     * experiment (however it is shown), or null outside the grid.
+     */
+    public static int[] cellAt(ActivationPatching.Experiment e, boolean narrow, double x, double y) {
+        if (narrow) {
+            NarrowGrid g = NarrowGrid.of(e);
+            int col = (int) Math.floor((x - N_GRID_X) / g.cw());
+            int row = (int) Math.floor((y - N_GRID_Y) / g.ch());
+            if (x < N_GRID_X || y < N_GRID_Y || row >= g.shownRows() || col >= g.shownCols()) {
+                return null;
+            }
+            return g.shown(row, col); // (the same swap turns a shown cell back into the experiment's)
+        }
         int col = (int) Math.floor((x - GRID_X) / cellW(e));
         int row = (int) Math.floor((y - GRID_Y) / cellH(e));
         if (x < GRID_X || y < GRID_Y || row >= e.rows() || col >= e.cols()) {
@@ -62,10 +107,15 @@ public final class PatchingView {
 
     /** Paints the experiment with the cursor on (row, col) (-1: none); token names by id. */
     public static void paint(Painter p, ActivationPatching.Experiment e, String[] names, int row, int col) {
+        if (p.narrow()) {
+            paintNarrow(p, e, names, row, col);
+            return;
+        }
         ActivationPatching.Prompts prompts = e.prompts();
         double cw = cellW(e);
         double ch = cellH(e);
-        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
+        Arrangement.begin(p, WIDTH, HEIGHT);
+        p.panel("heatmap", 0, 0, WIDTH, HEIGHT - 40);
         p.text("Activation patching: " + viewTitle(e.view()), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
         p.text(metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2),
@@ -128,6 +178,115 @@ public final class PatchingView {
                     11, "center");
         } else if (row >= 0 && col >= 0) {
             p.text(shortReadout(e, names, row, col), WIDTH / 2.0, HEIGHT - 30, Theme.ink(), 11, "center");
+        }
+    }
+
+    /** The narrow arrangement: titles wrapped, the heatmap (on its side, by layer and position), the bar across. */
+    private static void paintNarrow(Painter p, ActivationPatching.Experiment e, String[] names, int row, int col) {
+        int w = Arrangement.NARROW_WIDTH;
+        int font = Arrangement.MIN_TEXT_PX;
+        ActivationPatching.Prompts prompts = e.prompts();
+        NarrowGrid g = NarrowGrid.of(e);
+        Arrangement.begin(p, w, NARROW_HEIGHT);
+        p.panel("titles", 0, 0, w, 88);
+        Arrangement.text(p, "Activation patching: " + viewTitle(e.view()), w / 2.0, 12, w - 6, 16, Theme.ink(), 13,
+                "center");
+        Arrangement.text(p, metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
+                + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2), w / 2.0, 50, w - 6, 14,
+                Theme.muted(), font, "center");
+        double gridW = g.shownCols() * g.cw();
+        double gridH = g.shownRows() * g.ch();
+        p.panel("heatmap", 0, N_GRID_Y - 32, w, gridH + 32 + (g.sideways() ? 0 : 16));
+        int[] cursor = row >= 0 && col >= 0 && row < e.rows() && col < e.cols() ? g.shown(row, col) : null;
+        int[] diff = prompts.differences();
+        // column heads: the experiment's rows on their side (a layer's name, over two lines; all shortened alike,
+        // resid_pre to pre, where one is too wide for its column), else the heads below
+        boolean shorten = false;
+        for (int c = 0; g.sideways() && c < g.shownCols(); c++) {
+            String label = e.rowLabel(c);
+            String first = label.lastIndexOf(' ') < 0 ? label : label.substring(0, label.lastIndexOf(' '));
+            shorten |= Arrangement.textWidth(first, font) + 4 > g.cw();
+        }
+        for (int c = 0; c < g.shownCols(); c++) {
+            double x = N_GRID_X + (c + 0.5) * g.cw();
+            boolean on = cursor != null && cursor[1] == c;
+            if (g.sideways()) {
+                String label = e.rowLabel(c);
+                int space = label.lastIndexOf(' ');
+                String first = space < 0 ? label : label.substring(0, space);
+                if (shorten && first.indexOf('_') >= 0) {
+                    first = first.substring(first.indexOf('_') + 1); // resid_pre -> pre
+                }
+                p.text(first, x, N_GRID_Y - 21, on ? Theme.ink() : Theme.muted(), font, "center");
+                if (space >= 0) {
+                    p.text(label.substring(space + 1), x, N_GRID_Y - 8, on ? Theme.ink() : Theme.muted(), font, "center");
+                }
+            } else {
+                p.text("head " + c, x, N_GRID_Y + gridH + 10, on ? Theme.ink() : Theme.muted(), font, "center");
+            }
+        }
+        // row heads: a position's clean token (and its corrupted one, in red, where they differ), else a layer's name
+        int every = Arrangement.every(g.ch(), font + 2);
+        for (int r = 0; r < g.shownRows(); r++) {
+            double y = N_GRID_Y + (r + 0.5) * g.ch();
+            boolean on = cursor != null && cursor[0] == r;
+            if (r % every != 0 && !on) {
+                continue;
+            }
+            if (g.sideways()) {
+                boolean differs = contains(diff, r);
+                p.text(names[prompts.clean()[r]], 30, y, on || differs ? Theme.ink() : Theme.muted(), font, "right");
+                if (differs) {
+                    p.text(names[prompts.corrupted()[r]], 36, y, Theme.corrupted(), font, "left");
+                }
+            } else {
+                p.text(e.rowLabel(r), N_GRID_X - 6, y, on ? Theme.ink() : Theme.muted(), font, "right");
+            }
+        }
+        for (int r = 0; r < g.shownRows(); r++) {
+            for (int c = 0; c < g.shownCols(); c++) {
+                int er = g.sideways() ? c : r;
+                int ec = g.sideways() ? r : c;
+                double t = e.recovered(er, ec);
+                double x = N_GRID_X + c * g.cw();
+                double y = N_GRID_Y + r * g.ch();
+                p.fillRect(x, y, g.cw() - 1, g.ch() - 1, Double.isNaN(t) ? Theme.pending() : Colormaps.diverging(t));
+                if (!Double.isNaN(t) && g.cw() >= 30 && g.ch() >= font + 2) {
+                    p.text(Fmt.fixed(t, g.cw() >= 40 ? 2 : 1), x + g.cw() / 2, y + g.ch() / 2,
+                            Math.abs(t) > 0.6 ? Theme.onStrong() : Theme.ink(), font, "center");
+                }
+            }
+        }
+        if (cursor != null) {
+            double x = N_GRID_X + cursor[1] * g.cw();
+            double y = N_GRID_Y + cursor[0] * g.ch();
+            p.line(x, y, x + g.cw() - 1, y, Theme.ink(), 2);
+            p.line(x + g.cw() - 1, y, x + g.cw() - 1, y + g.ch() - 1, Theme.ink(), 2);
+            p.line(x + g.cw() - 1, y + g.ch() - 1, x, y + g.ch() - 1, Theme.ink(), 2);
+            p.line(x, y + g.ch() - 1, x, y, Theme.ink(), 2);
+        }
+        // the colour bar across, under the heatmap, and the read-out
+        double by = N_GRID_Y + gridH + (g.sideways() ? 12 : 28);
+        p.panel("key", 0, by - 2, w, NARROW_HEIGHT - by + 2);
+        int steps = 40;
+        for (int k = 0; k < steps; k++) {
+            double t = -1 + 2.0 * k / (steps - 1);
+            p.fillRect(N_GRID_X + k * gridW / steps, by, gridW / steps + 0.5, 10, Colormaps.diverging(t));
+        }
+        p.text("-1", N_GRID_X, by + 20, Theme.muted(), font, "left");
+        p.text("1", N_GRID_X + gridW, by + 20, Theme.muted(), font, "right");
+        p.text("share of the gap restored", N_GRID_X + gridW / 2, by + 20, Theme.muted(), font, "center");
+        double y = by + 40;
+        if (g.sideways()) {
+            y += 14 * Arrangement.text(p, "rows: positions, each by its clean token"
+                    + (diff.length > 0 ? " (and, coloured, its corrupted one where it differs)" : ""), w / 2.0, y, w - 6,
+                    14, Theme.muted(), font, "center") + 4;
+        }
+        if (!e.done()) {
+            Arrangement.text(p, "computing " + e.computed() + " of " + e.cells() + " patched runs", w / 2.0, y, w - 6, 14,
+                    Theme.muted(), font, "center");
+        } else if (cursor != null) {
+            Arrangement.text(p, shortReadout(e, names, row, col), w / 2.0, y, w - 6, 14, Theme.ink(), font, "center");
         }
     }
 

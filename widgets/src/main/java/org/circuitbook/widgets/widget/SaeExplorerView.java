@@ -41,10 +41,27 @@ public final class SaeExplorerView {
      * One trained SAE measured on a batch: its L1 coefficient as labelled, the batch's feature coefficients
      * [batch, n_features], the cosines [d_sae, n_features], the row order (row -> latent), each latent's
      * best-matching feature, the evaluation, how often each latent fires, and the heatmap's cell colours in
-     * row order (computed once: thousands of colour strings are the costliest part of a repaint).
+     * row order for the light and the dark theme (each computed once, when first drawn: thousands of colour strings
+     * are the costliest part of a repaint).
      */
     public record Run(String l1, Tensor coefficients, Tensor cos, int[] order, int[] best,
-                      SparseAutoencoder.Evaluation evaluation, int[] fires, double mmcs, String[] colors) {
+                      SparseAutoencoder.Evaluation evaluation, int[] fires, double mmcs, String[][] colorsByTheme) {
+        /** The heatmap's cell colours in row order, in the page's theme now. */
+        public String[] colors() {
+            int theme = Theme.isDark() ? 1 : 0;
+            if (colorsByTheme[theme] == null) {
+                int n = nFeatures();
+                String[] colors = new String[dSae() * n];
+                for (int r = 0; r < dSae(); r++) {
+                    for (int i = 0; i < n; i++) {
+                        colors[r * n + i] = Colormaps.diverging(cos.get(order[r], i));
+                    }
+                }
+                colorsByTheme[theme] = colors;
+            }
+            return colorsByTheme[theme];
+        }
+
         public int dSae() {
             return cos.dim(0);
         }
@@ -146,14 +163,8 @@ public final class SaeExplorerView {
         for (int r = 0; r < dSae; r++) {
             order[r] = latents.get(r);
         }
-        String[] colors = new String[dSae * n];
-        for (int r = 0; r < dSae; r++) {
-            for (int i = 0; i < n; i++) {
-                colors[r * n + i] = Colormaps.diverging(cos[order[r] * n + i]);
-            }
-        }
         return new Run(l1, coefficients, Tensor.of(cos, dSae, n), order, best, evaluation, fires,
-                sae.mmcs(features), colors);
+                sae.mmcs(features), new String[2][]);
     }
 
     /** One trained SAE's file among a figure's weights: {@code .../sae-d64-l1-0.3.safetensors}. */
@@ -250,21 +261,60 @@ public final class SaeExplorerView {
         return out;
     }
 
-    private static double rowHeight(Run run) {
-        return GRID_H / run.dSae();
+    /**
+     * Where the heatmap goes: wide, the drawing's middle with the colour bar on its right; narrow
+     * ({@link Arrangement}), the drawing's width less the latents' labels, under the wrapped titles, with the colour
+     * bar across under it.
+     */
+    private record Grid(boolean narrow, int width, int height, double x, double y, double w, double h, int font) {
+        static final Grid WIDE = new Grid(false, WIDTH, HEIGHT, GRID_X, GRID_Y, GRID_W, GRID_H, 9);
+        static final Grid NARROW = new Grid(true, Arrangement.NARROW_WIDTH, NARROW_HEIGHT, 48, 150,
+                Arrangement.NARROW_WIDTH - 48 - 6, 236, Arrangement.MIN_TEXT_PX);
+
+        static Grid of(boolean narrow) {
+            return narrow ? NARROW : WIDE;
+        }
+
+        double rowHeight(Run run) {
+            return h / run.dSae();
+        }
+
+        double colWidth(Run run) {
+            return w / run.nFeatures();
+        }
+
+        /** The size of a latent's label: wide, as the rows allow; narrow, 11 px where the rows are that tall. */
+        int rowFont(Run run) {
+            return narrow ? Arrangement.MIN_TEXT_PX : (int) Math.max(7, Math.min(10, Math.floor(rowHeight(run) * 0.8)));
+        }
+
+        /** Whether every row is labelled (else only the cursor's and the selected one). */
+        boolean rowLabels(Run run) {
+            return rowHeight(run) >= (narrow ? Arrangement.MIN_TEXT_PX + 2 : 9);
+        }
+
+        /** The middle of the read-out line(s) under the heatmap. */
+        double readoutY() {
+            return narrow ? y + h + 54 : y + h + 22;
+        }
     }
 
-    private static double colWidth(Run run) {
-        return GRID_W / run.nFeatures();
-    }
+    /** The narrow arrangement's height ({@link Arrangement}). */
+    public static final int NARROW_HEIGHT = 500;
 
-    /** The cell under the point (x, y) of the drawing, as {row, feature}, or null outside the heatmap. */
+    /** The cell under the point (x, y) of the wide drawing, as {row, feature}, or null outside the heatmap. */
     public static int[] cellAt(Run run, double x, double y) {
-        if (x < GRID_X || y < GRID_Y || x >= GRID_X + GRID_W || y >= GRID_Y + GRID_H) {
+        return cellAt(run, false, x, y);
+    }
+
+    /** The cell under the point (x, y) of the arrangement drawn ({@code narrow} or not), or null outside the heatmap. */
+    public static int[] cellAt(Run run, boolean narrow, double x, double y) {
+        Grid g = Grid.of(narrow);
+        if (x < g.x() || y < g.y() || x >= g.x() + g.w() || y >= g.y() + g.h()) {
             return null;
         }
-        int row = (int) Math.floor((y - GRID_Y) / rowHeight(run));
-        int col = (int) Math.floor((x - GRID_X) / colWidth(run));
+        int row = (int) Math.floor((y - g.y()) / g.rowHeight(run));
+        int col = (int) Math.floor((x - g.x()) / g.colWidth(run));
         return new int[] {Math.min(row, run.dSae() - 1), Math.min(col, run.nFeatures() - 1)};
     }
 
@@ -301,79 +351,131 @@ public final class SaeExplorerView {
 
     /**
      * Everything that does not move with the cursor or the selection: titles, metrics, the cells, the dead
-     * latents' marks, the axis labels and the colour bar. The browser paints it once per SAE and copies it
-     * under each {@link #paintOverlay}, so that moving the cursor does not repaint thousands of cells.
+     * latents' marks, the axis labels and the colour bar, in the arrangement {@code p} asks for. The browser paints
+     * it once per SAE and arrangement and copies it under each {@link #paintOverlay}, so that moving the cursor does
+     * not repaint thousands of cells.
      */
     public static void paintBase(Painter p, Run run) {
+        Grid g = Grid.of(p.narrow());
         int dSae = run.dSae();
         int n = run.nFeatures();
-        double rh = rowHeight(run);
-        double cw = colWidth(run);
-        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
-        p.text(title(run), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
-        p.text("rows: latents, ordered by best-matching feature" + SEP + "columns: true features" + SEP + "cells: cosine",
-                WIDTH / 2.0, 33, Theme.muted(), 11, "center");
-        p.text(metrics(run), WIDTH / 2.0, 51, Theme.ink(), 12, "center");
-        p.cells(GRID_X, GRID_Y, GRID_W, GRID_H, n, run.colors());
+        double rh = g.rowHeight(run);
+        double cw = g.colWidth(run);
+        Arrangement.begin(p, g.width(), g.height());
+        if (g.narrow()) {
+            p.panel("titles", 0, 0, g.width(), 132);
+            int w = g.width();
+            // one block under another, as many lines as each takes (the separators' runs of spaces would only widen
+            // the estimate: an SVG collapses them)
+            double y = 12;
+            y += 15 * Arrangement.text(p, title(run), w / 2.0, y, w - 6, 15, Theme.ink(), 12, "center") + 2;
+            y += 14 * Arrangement.text(p, "rows: latents by best-matching feature \u00b7 columns: true features \u00b7 "
+                    + "cells: cosine", w / 2.0, y, w - 6, 14, Theme.muted(), 11, "center") + 4;
+            Arrangement.text(p, metrics(run).replace(SEP, " \u00b7 "), w / 2.0, y, w - 6, 14, Theme.ink(), 11, "center");
+            p.panel("heatmap", 0, g.y() - 16, w, g.h() + 16 + 34);
+        } else {
+            p.panel("heatmap", 0, 0, WIDTH, HEIGHT);
+            p.text(title(run), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
+            p.text("rows: latents, ordered by best-matching feature" + SEP + "columns: true features" + SEP + "cells: cosine",
+                    WIDTH / 2.0, 33, Theme.muted(), 11, "center");
+            p.text(metrics(run), WIDTH / 2.0, 51, Theme.ink(), 12, "center");
+        }
+        p.cells(g.x(), g.y(), g.w(), g.h(), n, run.colors());
         for (int r = 0; r < dSae; r++) {
             int j = run.latentAt(r);
             if (run.dead(j)) {
-                p.fillRect(GRID_X - 9, GRID_Y + r * rh, 6, rh + 0.3, Theme.off());
+                p.fillRect(g.x() - 9, g.y() + r * rh, 6, rh + 0.3, Theme.off());
             }
-            if (rh >= 9) {
-                p.text(latentName(j), GRID_X - 12, GRID_Y + (r + 0.5) * rh, Theme.muted(), rowFont(run), "right");
+            if (g.rowLabels(run)) {
+                p.text(latentName(j), g.x() - 12, g.y() + (r + 0.5) * rh, Theme.muted(), g.rowFont(run), "right");
             }
         }
-        for (int i = 0; i < n; i += 8) {
-            p.text(featureName(i), GRID_X + (i + 0.5) * cw, GRID_Y - 8, Theme.muted(), 9, "center");
+        int featureEvery = featureEvery(g, run);
+        for (int i = 0; i < n; i += featureEvery) {
+            p.text(featureName(i), g.x() + (i + 0.5) * cw, g.y() - 8, Theme.muted(), g.font(), "center");
         }
-        double bx = GRID_X + GRID_W + 16;
         int steps = 50;
-        for (int k = 0; k < steps; k++) {
-            double t = 1 - 2.0 * k / (steps - 1);
-            p.fillRect(bx, GRID_Y + k * GRID_H / steps, 12, GRID_H / steps + 0.5, Colormaps.diverging(t));
+        if (g.narrow()) { // the colour bar across, under the heatmap: -1 on the left
+            double by = g.y() + g.h() + 8;
+            for (int k = 0; k < steps; k++) {
+                double t = -1 + 2.0 * k / (steps - 1);
+                p.fillRect(g.x() + k * g.w() / steps, by, g.w() / steps + 0.5, 10, Colormaps.diverging(t));
+            }
+            p.text("-1", g.x(), by + 20, Theme.muted(), g.font(), "left");
+            p.text("0", g.x() + g.w() / 2, by + 20, Theme.muted(), g.font(), "center");
+            p.text("cosine 1", g.x() + g.w(), by + 20, Theme.muted(), g.font(), "right");
+        } else {
+            double bx = g.x() + g.w() + 16;
+            for (int k = 0; k < steps; k++) {
+                double t = 1 - 2.0 * k / (steps - 1);
+                p.fillRect(bx, g.y() + k * g.h() / steps, 12, g.h() / steps + 0.5, Colormaps.diverging(t));
+            }
+            p.text("cosine 1", bx + 16, g.y() + 4, Theme.muted(), 10, "left");
+            p.text("0", bx + 16, g.y() + g.h() / 2, Theme.muted(), 10, "left");
+            p.text("-1", bx + 16, g.y() + g.h() - 4, Theme.muted(), 10, "left");
         }
-        p.text("cosine 1", bx + 16, GRID_Y + 4, Theme.muted(), 10, "left");
-        p.text("0", bx + 16, GRID_Y + GRID_H / 2, Theme.muted(), 10, "left");
-        p.text("-1", bx + 16, GRID_Y + GRID_H - 4, Theme.muted(), 10, "left");
         if (run.evaluation().dead() > 0) {
-            double y = GRID_Y + GRID_H + 44;
-            p.fillRect(GRID_X - 9, y - 5, 6, 10, Theme.off());
-            p.text("dead latent: never active on the " + run.batch() + " evaluation inputs", GRID_X + 2, y, Theme.muted(), 11, "left");
+            String dead = "dead latent: never active on the " + run.batch() + " evaluation inputs";
+            if (g.narrow()) {
+                double y = g.height() - 28;
+                p.panel("dead latents", 0, y - 8, g.width(), 28);
+                p.fillRect(4, y - 5, 6, 10, Theme.off());
+                Arrangement.text(p, dead, 16, y, g.width() - 20, 14, Theme.muted(), 11, "left");
+            } else {
+                double y = g.y() + g.h() + 44;
+                p.fillRect(g.x() - 9, y - 5, 6, 10, Theme.off());
+                p.text(dead, g.x() + 2, y, Theme.muted(), 11, "left");
+            }
         }
     }
 
-    private static int rowFont(Run run) {
-        return (int) Math.max(7, Math.min(10, Math.floor(rowHeight(run) * 0.8)));
+    /** Every how many features a column is labelled: 8 wide; narrow, as the labels' room allows. */
+    private static int featureEvery(Grid g, Run run) {
+        if (!g.narrow()) {
+            return 8;
+        }
+        double need = Arrangement.textWidth(featureName(run.nFeatures() - 1), g.font()) + 6;
+        int every = Arrangement.every(g.colWidth(run), need);
+        return every <= 1 ? 1 : every <= 2 ? 2 : every <= 4 ? 4 : every <= 8 ? 8 : 16;
     }
 
     /** What moves: the cursor's and the selected latent's labels and outlines, and the cursor's read-out. */
     public static void paintOverlay(Painter p, Run run, int row, int col, int selected) {
-        double rh = rowHeight(run);
-        double cw = colWidth(run);
+        Grid g = Grid.of(p.narrow());
+        double rh = g.rowHeight(run);
+        double cw = g.colWidth(run);
         int selectedRow = selected >= 0 ? run.rowOf(selected) : -1;
+        int labelFont = g.rowLabels(run) ? g.rowFont(run) : g.narrow() ? Arrangement.MIN_TEXT_PX : 10;
         for (int r : new int[] {selectedRow, row}) {
             if (r >= 0) { // its label in ink, on white over the base's grey one
-                double y = GRID_Y + (r + 0.5) * rh;
-                p.fillRect(GRID_X - 46, y - Math.min(6, rh / 2), 34, Math.min(12, rh), Theme.paper());
-                p.text(latentName(run.latentAt(r)), GRID_X - 12, y, Theme.ink(), rh >= 9 ? rowFont(run) : 10, "right");
+                double y = g.y() + (r + 0.5) * rh;
+                double half = g.narrow() ? labelFont / 2.0 + 1 : Math.min(6, rh / 2);
+                p.fillRect(g.x() - 46, y - half, 34, g.narrow() ? 2 * half : Math.min(12, rh), Theme.paper());
+                p.text(latentName(run.latentAt(r)), g.x() - 12, y, Theme.ink(), labelFont, "right");
             }
         }
         if (col >= 0) { // the column labels again, the cursor's in ink, those it would overlap left out
-            p.fillRect(GRID_X - 12, GRID_Y - 15, GRID_W + 24, 14, Theme.paper());
-            for (int i = 0; i < run.nFeatures(); i += 8) {
-                if (Math.abs(i - col) * cw >= 22) {
-                    p.text(featureName(i), GRID_X + (i + 0.5) * cw, GRID_Y - 8, Theme.muted(), 9, "center");
+            int every = featureEvery(g, run);
+            double need = g.narrow() ? Arrangement.textWidth(featureName(run.nFeatures() - 1), g.font()) + 6 : 22;
+            p.fillRect(g.x() - 12, g.y() - 15, g.w() + 24, 14, Theme.paper());
+            for (int i = 0; i < run.nFeatures(); i += every) {
+                if (Math.abs(i - col) * cw >= need) {
+                    p.text(featureName(i), g.x() + (i + 0.5) * cw, g.y() - 8, Theme.muted(), g.font(), "center");
                 }
             }
-            p.text(featureName(col), GRID_X + (col + 0.5) * cw, GRID_Y - 8, Theme.ink(), 9, "center");
+            p.text(featureName(col), g.x() + (col + 0.5) * cw, g.y() - 8, Theme.ink(), g.font(), "center");
         }
         if (selectedRow >= 0) {
-            box(p, GRID_X - 1, GRID_Y + selectedRow * rh - 1, GRID_W + 2, rh + 2, Theme.ink(), 1.5);
+            box(p, g.x() - 1, g.y() + selectedRow * rh - 1, g.w() + 2, rh + 2, Theme.ink(), 1.5);
         }
         if (row >= 0 && col >= 0) {
-            box(p, GRID_X + col * cw, GRID_Y + row * rh, cw, rh, Theme.ink(), 2);
-            p.text(readout(run, row, col), WIDTH / 2.0, GRID_Y + GRID_H + 22, Theme.ink(), 12, "center");
+            box(p, g.x() + col * cw, g.y() + row * rh, cw, rh, Theme.ink(), 2);
+            if (g.narrow()) {
+                Arrangement.text(p, readout(run, row, col), g.width() / 2.0, g.readoutY(), g.width() - 6, 15, Theme.ink(),
+                        12, "center");
+            } else {
+                p.text(readout(run, row, col), WIDTH / 2.0, g.readoutY(), Theme.ink(), 12, "center");
+            }
         }
     }
 

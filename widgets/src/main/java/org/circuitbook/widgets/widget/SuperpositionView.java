@@ -4,35 +4,57 @@ import org.circuitbook.widgets.model.ToyModel;
 import org.circuitbook.widgets.tensor.Tensor;
 
 /**
- * Draws one trained toy model of superposition (Elhage et al. 2022, figures 2-3): on the left the
- * columns of {@code W} as arrows in the 2-D hidden space, on the right the {@code W^T W} matrix as a
- * heatmap. Features are coloured by importance, the most important furthest from the paper colour (darkest on light paper, brightest on dark).
+ * Draws one trained toy model of superposition (Elhage et al. 2022, figures 2-3): the columns of {@code W} as arrows
+ * in the 2-D hidden space, the {@code W^T W} matrix as a heatmap, and each feature's norm and dimensionality as bars.
+ * Wide, the arrows and the heatmap side by side above the bars; narrow ({@link Arrangement}), the three stacked.
+ * Features are coloured by importance, the most important furthest from the paper colour (darkest on light paper,
+ * brightest on dark).
  */
 public final class SuperpositionView {
     public static final int WIDTH = 640;
     public static final int HEIGHT = 450;
-
+    /** The narrow arrangement's height (its width is {@link Arrangement#NARROW_WIDTH}). */
+    public static final int NARROW_HEIGHT = 700;
 
     private SuperpositionView() {
     }
 
-    /** Paints {@code model} (trained at {@code sparsity}) onto a WIDTH x HEIGHT surface. */
+    /** Paints {@code model} (trained at {@code sparsity}) in the arrangement {@code p} asks for. */
     public static void paint(Painter p, ToyModel model, double sparsity) {
-        p.fillRect(0, 0, WIDTH, HEIGHT, Theme.paper());
-        paintDirections(p, model, 10, 30, 300, 290);
-        paintGram(p, model, 330, 30, 300, 290);
-        paintFeatures(p, model, 40, 364, 580, 52);
-        p.text("sparsity S = " + Fmt.fixed(sparsity, 2) + "   (1 - S = probability a feature is active)",
-                WIDTH / 2.0, HEIGHT - 8, Theme.muted(), 12, "center");
+        String footer = "sparsity S = " + Fmt.fixed(sparsity, 2) + "   (1 - S = probability a feature is active)";
+        if (p.narrow()) {
+            int w = Arrangement.NARROW_WIDTH;
+            Arrangement.begin(p, w, NARROW_HEIGHT);
+            p.panel("directions", 0, 0, w, 276);
+            paintDirections(p, model, 0, 28, w, 244, true);
+            p.panel("W^T W", 0, 284, w, 252);
+            paintGram(p, model, 0, 312, w - 10, 246, true);
+            p.panel("features", 0, 546, w, 118);
+            paintFeatures(p, model, 30, 592, w - 40, 52, true);
+            Arrangement.text(p, footer, w / 2.0, NARROW_HEIGHT - 26, w, 14, Theme.muted(), Arrangement.MIN_TEXT_PX, "center");
+            return;
+        }
+        Arrangement.begin(p, WIDTH, HEIGHT);
+        p.panel("directions", 10, 6, 300, 314);
+        paintDirections(p, model, 10, 30, 300, 290, false);
+        p.panel("W^T W", 330, 6, 300, 314);
+        paintGram(p, model, 330, 30, 300, 290, false);
+        p.panel("features", 20, 340, 610, 94);
+        paintFeatures(p, model, 40, 364, 580, 52, false);
+        p.text(footer, WIDTH / 2.0, HEIGHT - 8, Theme.muted(), 12, "center");
     }
 
-    private static void paintDirections(Painter p, ToyModel model, double x, double y, double w, double h) {
+    private static void paintDirections(Painter p, ToyModel model, double x, double y, double w, double h, boolean narrow) {
         p.text("Feature directions: columns of W", x + w / 2, y - 14, Theme.ink(), 14, "center");
         double cx = x + w / 2;
         double cy = y + h / 2 - 6;
         if (model.dHidden() != 2) {
-            p.text("d_hidden = " + model.dHidden() + ": directions are drawn for d_hidden = 2",
-                    cx, cy, Theme.muted(), 12, "center");
+            String text = "d_hidden = " + model.dHidden() + ": directions are drawn for d_hidden = 2";
+            if (narrow) {
+                Arrangement.text(p, text, cx, cy, w - 20, 16, Theme.muted(), 12, "center");
+            } else {
+                p.text(text, cx, cy, Theme.muted(), 12, "center");
+            }
             return;
         }
         Tensor W = model.W();
@@ -46,7 +68,7 @@ public final class SuperpositionView {
         p.line(cx - scale * maxNorm, cy, cx + scale * maxNorm, cy, Theme.grid(), 1);
         p.line(cx, cy - scale * maxNorm, cx, cy + scale * maxNorm, Theme.grid(), 1);
         p.circle(cx, cy, scale, Theme.grid(), 1);
-        p.text("circle: length 1", x + 4, y + 6, Theme.muted(), 10, "left");
+        p.text("circle: length 1", x + 4, y + 6, Theme.muted(), narrow ? Arrangement.MIN_TEXT_PX : 10, "left");
         for (int i = 0; i < n; i++) {
             String color = featureColor(i, n);
             double tx = cx + scale * W.get(0, i);
@@ -64,29 +86,41 @@ public final class SuperpositionView {
      * Per feature: its norm ||W_i|| as a bar in its colour and its dimensionality D_i (Elhage et al. 2022,
      * "Feature Dimensionality") as a dark tick on the same 0-1 scale.
      */
-    private static void paintFeatures(Painter p, ToyModel model, double x, double y, double w, double h) {
+    private static void paintFeatures(Painter p, ToyModel model, double x, double y, double w, double h, boolean narrow) {
         int n = model.nFeatures();
         Tensor norms = model.featureNorms();
         Tensor dims = model.featureDimensionality();
-        p.text("Per feature: norm \u2016W\u1d62\u2016 (bar) and dimensionality D\u1d62 (tick), 0 to 1",
-                x + w / 2, y - 14, Theme.ink(), 12, "center");
+        String title = "Per feature: norm \u2016W\u1d62\u2016 (bar) and dimensionality D\u1d62 (tick), 0 to 1";
+        int small = narrow ? Arrangement.MIN_TEXT_PX : 10;
+        if (narrow) { // two lines, the last where the wide one's is
+            java.util.List<String> lines = Arrangement.wrap(title, Arrangement.NARROW_WIDTH - 10, 12);
+            for (int i = 0; i < lines.size(); i++) {
+                p.text(lines.get(i), Arrangement.NARROW_WIDTH / 2.0, y - 14 - 15 * (lines.size() - 1 - i), Theme.ink(), 12,
+                        "center");
+            }
+        } else {
+            p.text(title, x + w / 2, y - 14, Theme.ink(), 12, "center");
+        }
         double slot = w / n;
         double bar = Math.min(36, slot * 0.7);
+        int every = narrow ? Arrangement.every(slot, 16) : 1; // numbers of two digits need room
         p.line(x, y + h, x + w, y + h, Theme.grid(), 1);
         p.line(x, y, x + w, y, Theme.grid(), 1);
-        p.text("1", x - 6, y, Theme.muted(), 10, "right");
-        p.text("0", x - 6, y + h, Theme.muted(), 10, "right");
+        p.text("1", x - 6, y, Theme.muted(), small, "right");
+        p.text("0", x - 6, y + h, Theme.muted(), small, "right");
         for (int i = 0; i < n; i++) {
             double cx = x + (i + 0.5) * slot;
             double norm = Math.min(1.2, norms.get(i));
             p.fillRect(cx - bar / 2, y + h - norm * h, bar, norm * h, featureColor(i, n));
             double dy = y + h - Math.min(1, dims.get(i)) * h;
             p.line(cx - bar / 2 - 2, dy, cx + bar / 2 + 2, dy, Theme.ink(), 2.5);
-            p.text(Integer.toString(i), cx, y + h + 10, Theme.ink(), 10, "center");
+            if (i % every == 0) {
+                p.text(Integer.toString(i), cx, y + h + 10, Theme.ink(), small, "center");
+            }
         }
     }
 
-    private static void paintGram(Painter p, ToyModel model, double x, double y, double w, double h) {
+    private static void paintGram(Painter p, ToyModel model, double x, double y, double w, double h, boolean narrow) {
         p.text("W\u1d40W: feature overlaps", x + w / 2, y - 14, Theme.ink(), 14, "center");
         Tensor gram = model.gram();
         int n = model.nFeatures();
@@ -98,19 +132,23 @@ public final class SuperpositionView {
         double cell = size / n;
         double gx = x + 32;
         double gy = y + 10;
+        int small = narrow ? Arrangement.MIN_TEXT_PX : 10;
+        int every = narrow ? Arrangement.every(cell, 14) : 1; // numbers of two digits need room
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double v = gram.get(i, j);
                 p.fillRect(gx + j * cell, gy + i * cell, cell - 1, cell - 1, Colormaps.diverging(v / range));
-                if (cell >= 28) {
+                if (cell >= (narrow ? 36 : 28)) {
                     String ink = Math.abs(v / range) > 0.6 ? Theme.onStrong() : Theme.ink();
-                    p.text(Fmt.fixed(v, 2), gx + (j + 0.5) * cell, gy + (i + 0.5) * cell, ink, 10, "center");
+                    p.text(Fmt.fixed(v, 2), gx + (j + 0.5) * cell, gy + (i + 0.5) * cell, ink, small, "center");
                 }
             }
             p.fillRect(gx - 14, gy + i * cell + cell / 2 - 5, 10, 10, featureColor(i, n));
-            p.text(Integer.toString(i), gx - 18, gy + (i + 0.5) * cell, Theme.ink(), 11, "right");
             p.fillRect(gx + i * cell + cell / 2 - 5, gy + size + 4, 10, 10, featureColor(i, n));
-            p.text(Integer.toString(i), gx + (i + 0.5) * cell, gy + size + 22, Theme.ink(), 11, "center");
+            if (i % every == 0) {
+                p.text(Integer.toString(i), gx - 18, gy + (i + 0.5) * cell, Theme.ink(), 11, "right");
+                p.text(Integer.toString(i), gx + (i + 0.5) * cell, gy + size + 22, Theme.ink(), 11, "center");
+            }
         }
         // colour bar
         double bx = gx + size + 14;
@@ -119,9 +157,9 @@ public final class SuperpositionView {
             double t = 1 - 2.0 * k / (steps - 1);
             p.fillRect(bx, gy + k * size / steps, 12, size / steps + 0.5, Colormaps.diverging(t));
         }
-        p.text(Fmt.fixed(range, 1), bx + 16, gy + 4, Theme.muted(), 10, "left");
-        p.text("0", bx + 16, gy + size / 2, Theme.muted(), 10, "left");
-        p.text("-" + Fmt.fixed(range, 1), bx + 16, gy + size - 4, Theme.muted(), 10, "left");
+        p.text(Fmt.fixed(range, 1), bx + 16, gy + 4, Theme.muted(), small, "left");
+        p.text("0", bx + 16, gy + size / 2, Theme.muted(), small, "left");
+        p.text("-" + Fmt.fixed(range, 1), bx + 16, gy + size - 4, Theme.muted(), small, "left");
     }
 
     /**

@@ -7,12 +7,43 @@ package org.circuitbook.widgets.widget;
  */
 public final class SvgPainter implements Painter {
     private final StringBuilder body = new StringBuilder();
-    private final int width;
-    private final int height;
+    private final boolean narrow;
+    private int width;
+    private int height;
 
+    /** A drawing of {@code width x height} in the wide arrangement. */
     public SvgPainter(int width, int height) {
+        this(width, height, false);
+    }
+
+    /**
+     * A drawing that asks for the narrow arrangement when {@code narrow} ({@link Arrangement}); its size is
+     * {@code width x height} until the view says the size it draws at ({@link #frame}).
+     */
+    public SvgPainter(int width, int height, boolean narrow) {
         this.width = width;
         this.height = height;
+        this.narrow = narrow;
+    }
+
+    @Override
+    public boolean narrow() {
+        return narrow;
+    }
+
+    @Override
+    public void frame(int width, int height) {
+        this.width = width;
+        this.height = height;
+    }
+
+    /** The drawing's width: the one it was made with, or the one its view said ({@link #frame}). */
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
     }
 
     @Override
@@ -107,7 +138,13 @@ public final class SvgPainter implements Painter {
      * technology by {@code title} (the widget's text description).
      */
     public String toSvg(String title) {
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + width + " " + height
+        return toSvg(title, null);
+    }
+
+    /** {@link #toSvg(String)}, the element of class {@code cssClass} (none when null). */
+    public String toSvg(String title, String cssClass) {
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\"" + (cssClass == null ? "" : " class=\"" + escape(cssClass) + "\"")
+                + " viewBox=\"0 0 " + width + " " + height
                 + "\" role=\"img\" font-family=\"system-ui, sans-serif\"><title>" + escape(title) + "</title>"
                 + body + "</svg>";
     }
