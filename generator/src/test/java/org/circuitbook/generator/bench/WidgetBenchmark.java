@@ -51,7 +51,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * (forward-pass samples, default 21), {@code bench.scale} (device pixel ratio, default 1; 2 for a phone or
  * retina screen's canvas size), {@code bench.peer=false} (skip the peer runtime), {@code bench.pages} (only pages
  * whose path contains one of these comma-separated strings), {@code bench.css} (CSS to try: every page is measured
- * as built and again with it added, rows marked {@code [+css]}).
+ * as built and again with it added, rows marked {@code [+css]}), {@code bench.against} and {@code bench.rounds}
+ * (instead of the tables above, each widget page against another checkout's build of it, in alternating rounds:
+ * {@code bench/compare REV} runs it).
  */
 class WidgetBenchmark {
     /** One widget on the benchmark's own pages: the directive options that pick the book's trained model. */
@@ -95,6 +97,14 @@ class WidgetBenchmark {
      * layout change can be compared against its own baseline on a noisy machine.
      */
     static final String CSS = System.getProperty("bench.css", "");
+    /**
+     * The widget pages another checkout's benchmark built (its {@code generator/target/bench/widgets}): each page
+     * is measured there and here in alternating rounds in one browser, so a change can be compared against its
+     * baseline on a noisy machine (see {@code bench/compare}).
+     */
+    static final String AGAINST = System.getProperty("bench.against", "");
+    /** Rounds per side in that comparison; each round times bench.events / rounds events per control. */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
 
     private final StringBuilder report = new StringBuilder();
     private List<String[]> rows;
@@ -125,9 +135,16 @@ class WidgetBenchmark {
             try {
                 chrome.manage().timeouts().scriptTimeout(Duration.ofMinutes(5));
                 String base = server.url();
-                interactions(chrome, base, bookDir, widgetsDir);
-                forward(chrome, base);
-                firstLoad(chrome, base, bookDir);
+                if (!AGAINST.isBlank()) {
+                    Path against = out.resolve("against");
+                    deleteTree(against);
+                    copyTree(Path.of(AGAINST).toAbsolutePath(), against);
+                    compare(chrome, base, widgetsDir, against);
+                } else {
+                    interactions(chrome, base, bookDir, widgetsDir);
+                    forward(chrome, base);
+                    firstLoad(chrome, base, bookDir);
+                }
                 List<String> problems = WidgetBrowserTest.problems(chrome);
                 if (!problems.isEmpty()) {
                     line("");
@@ -350,6 +367,116 @@ class WidgetBenchmark {
             line("");
             line("Not measured (no page holds them: add a WidgetCase to WidgetBenchmark.WIDGETS): "
                     + String.join(", ", missing));
+        }
+    }
+
+    /**
+     * Each widget page of {@code widgetsDir} against the same page in {@code againstDir} (another checkout's build):
+     * both open in tabs of one browser, measured in {@link #ROUNDS} alternating rounds (before, after, after,
+     * before, ...), the samples of each side pooled per control.
+     */
+    private void compare(ChromeDriver chrome, String base, Path widgetsDir, Path againstDir) throws IOException {
+        int perRound = Math.max(5, EVENTS / ROUNDS);
+        section("Input to redraw, before and after", String.format(Locale.ROOT,
+                "before = %s, after = this checkout; the same page in two tabs of one browser, %d alternating rounds "
+                        + "per side of %d timed events per control (after %d warm-up ones), pooled. Frame and handler "
+                        + "as in the main table. Device pixel ratio %s.", AGAINST, ROUNDS, perRound, WARMUP, SCALE));
+        table(List.of("page", "control", "n", "frame p50 ms before", "after", "frame p95 before", "after",
+                "handler p50 before", "after", "p95 after vs before"));
+        int worse = 0;
+        int compared = 0;
+        for (Path file : htmlPages(widgetsDir)) {
+            String page = file.toString();
+            if (!PAGES.isEmpty() && PAGES.stream().noneMatch(("widgets/" + page)::contains)
+                    || !Files.exists(againstDir.resolve(page))
+                    || !Files.readString(widgetsDir.resolve(page)).contains("data-widget=")) {
+                continue;
+            }
+            String first = chrome.getWindowHandle();
+            Map<String, String> tabs = new LinkedHashMap<>();
+            tabs.put("before", first);
+            chrome.get(base + "against/" + page);
+            chrome.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+            tabs.put("after", chrome.getWindowHandle());
+            chrome.get(base + "widgets/" + page);
+            Map<String, Map<String, List<double[]>>> samples = new LinkedHashMap<>(); // control -> side -> [frame, handler]
+            String error = null;
+            for (int round = 0; round < 2 * ROUNDS && error == null; round++) {
+                String side = (round / 2 + round) % 2 == 0 ? "before" : "after"; // before, after, after, before, ...
+                chrome.switchTo().window(tabs.get(side));
+                List<WebElement> figures = chrome.findElements(By.cssSelector("figure[data-widget]"));
+                if (figures.isEmpty()) {
+                    error = side + ": no widget figure";
+                    break;
+                }
+                WebElement figure = figures.get(0);
+                chrome.executeScript("arguments[0].scrollIntoView({block: 'center'});", figure);
+                try {
+                    new WebDriverWait(chrome, Duration.ofSeconds(60)).until(d -> "ready".equals(figure.getAttribute("data-state")));
+                    for (Map<?, ?> c : WidgetDriver.drive(chrome, figure, perRound, WARMUP)) {
+                        String control = c.get("control") + " (" + c.get("kind") + ")";
+                        List<double[]> pooled = samples.computeIfAbsent(control, k -> new LinkedHashMap<>())
+                                .computeIfAbsent(side, k -> new ArrayList<>(List.of(new double[0], new double[0])));
+                        pooled.set(0, concat(pooled.get(0), numbers(c.get("frame"))));
+                        pooled.set(1, concat(pooled.get(1), numbers(c.get("handler"))));
+                    }
+                } catch (RuntimeException e) {
+                    error = side + ": " + e.getMessage();
+                }
+            }
+            chrome.switchTo().window(tabs.get("after"));
+            chrome.close();
+            chrome.switchTo().window(first);
+            String where = "widgets/" + page.replace(".html", "");
+            if (error != null) {
+                row(where, "(" + error + ")", "", "", "", "", "", "", "", "ERROR");
+                continue;
+            }
+            for (Map.Entry<String, Map<String, List<double[]>>> e : samples.entrySet()) {
+                List<double[]> before = e.getValue().get("before");
+                List<double[]> after = e.getValue().get("after");
+                if (before == null || after == null || before.get(0).length == 0 || after.get(0).length == 0) {
+                    row(where, e.getKey(), "", "", "", "", "", "", "", before == null ? "(after only)" : "(before only)");
+                    continue;
+                }
+                boolean baseline = e.getKey().endsWith("(baseline)");
+                double p95Before = quantile(before.get(0), 0.95);
+                double p95After = quantile(after.get(0), 0.95);
+                if (!baseline) {
+                    compared++;
+                    worse += p95After > p95Before ? 1 : 0;
+                }
+                row(where, e.getKey(), before.get(0).length + " / " + after.get(0).length,
+                        ms(quantile(before.get(0), 0.5)), ms(quantile(after.get(0), 0.5)), ms(p95Before), ms(p95After),
+                        ms(quantile(before.get(1), 0.5)), ms(quantile(after.get(1), 0.5)), baseline ? "(floor)"
+                                : String.format(Locale.ROOT, "%+.2f ms%s", p95After - p95Before,
+                                        p95After > FRAME_MS ? ", over one frame" : ""));
+            }
+        }
+        endTable();
+        line("");
+        line(String.format(Locale.ROOT, "Frame p95 higher after than before on %d of %d controls.", worse, compared));
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            throw new IllegalStateException("bench.against: " + from + " is not a directory (a built bench/widgets site)");
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
         }
     }
 

@@ -49,7 +49,7 @@ final class AttentionMount {
         try {
             tokens = AttentionView.parse(shared.replace('.', ' '), vocab);
         } catch (IllegalArgumentException e) {
-            message.setTextContent("The link's tokens could not be read: " + e.getMessage());
+            Dom.text(message, "The link's tokens could not be read: " + e.getMessage());
             panel.controls.set("tokens", AttentionView.format(tokens));
         }
         panel.listen(this::changed);
@@ -94,15 +94,15 @@ final class AttentionMount {
         try {
             int[] parsed = AttentionView.parse(panel.controls.value("tokens").replace('.', ' '), vocab);
             if (parsed.length < 2 || parsed.length > nCtx) {
-                message.setTextContent("Type 2 to " + nCtx + " tokens, separated by spaces.");
+                Dom.text(message, "Type 2 to " + nCtx + " tokens, separated by spaces.");
                 return false;
             }
             tokens = parsed;
-            message.setTextContent("");
+            Dom.text(message, "");
             update();
             return true;
         } catch (IllegalArgumentException e) {
-            message.setTextContent(e.getMessage());
+            Dom.text(message, e.getMessage());
             return false;
         }
     }
@@ -144,7 +144,7 @@ final class AttentionMount {
         boolean same = run != null && runIndex == index && java.util.Arrays.equals(run.tokens(), tokens);
         run = same ? AttentionView.withAblation(run, model, ablated()) : AttentionView.run(model, tokens, ablated());
         runIndex = index;
+        Dom.attribute(panel.canvas, "aria-label", AttentionView.describe(run));
         AttentionView.paint(panel.painter, run, names);
-        panel.canvas.setAttribute("aria-label", AttentionView.describe(run));
     }
 }

@@ -43,8 +43,15 @@ final class CanvasPainter implements Painter {
     private String fill;
     private String stroke;
     private double lineWidth = -1;
-    private double fontPx = -1;
     private String align;
+    /**
+     * The one font the context is given, at {@link #FONT_PX}; text of another size is drawn through the transform.
+     * Setting a canvas's font makes the browser bring the page's style and layout up to date first (the font may
+     * be relative to the canvas's own), so a font set while a control's handler has changed the page costs a whole
+     * forced layout: one font, set once per context state, costs it never after the first drawing.
+     */
+    private static final double FONT_PX = 12;
+    private boolean fontSet;
 
     /**
      * Draws on {@code canvas} in {@code width x height} logical units; until {@link #follow} measures it, the canvas
@@ -230,10 +237,11 @@ final class CanvasPainter implements Painter {
     private void reset() {
         ctx.setTransform(scaleX, 0, 0, scaleY, 0, 0);
         ctx.setTextBaseline("middle"); // the only baseline text() uses
+        leftToRight(ctx); // "inherit", the default, makes every fillText read the canvas's computed style
         fill = null;
         stroke = null;
         lineWidth = -1;
-        fontPx = -1;
+        fontSet = false;
         align = null;
     }
 
@@ -258,6 +266,9 @@ final class CanvasPainter implements Painter {
         }
         drawPixels(ctx, layerCtx, layer, Int8Array.copyFromJavaArray(Fmt.rgba(colors)), columns, rows, x, y, w, h);
     }
+
+    @JSBody(params = "ctx", script = "ctx.direction = 'ltr';")
+    private static native void leftToRight(CanvasRenderingContext2D ctx);
 
     // (TeaVM renames the parameters to one-letter names: the script's own variables must be longer)
     // putImageData replaces every pixel of the layer, transparent ones included, so nothing of the last grid stays
@@ -328,15 +339,22 @@ final class CanvasPainter implements Painter {
         fill(color);
         // never below MIN_TEXT_PX on screen: a drawing shown smaller than it was laid out keeps readable labels
         double size = Math.max(sizePx, MIN_TEXT_PX / cssScale);
-        if (size != fontPx) {
-            ctx.setFont(size + "px system-ui, sans-serif");
-            fontPx = size;
+        if (!fontSet) {
+            ctx.setFont((int) FONT_PX + "px system-ui, sans-serif");
+            fontSet = true;
         }
         if (!align.equals(this.align)) {
             ctx.setTextAlign(align);
             this.align = align;
         }
-        ctx.fillText(text, x, y);
+        if (size == FONT_PX) {
+            ctx.fillText(text, x, y);
+        } else { // the glyphs are rasterised at their size on screen, as with a font of that size
+            double k = size / FONT_PX;
+            ctx.setTransform(scaleX * k, 0, 0, scaleY * k, scaleX * x, scaleY * y);
+            ctx.fillText(text, 0, 0);
+            ctx.setTransform(scaleX, 0, 0, scaleY, 0, 0);
+        }
     }
 
     private void fill(String color) {

@@ -75,7 +75,7 @@ final class CircuitsMount {
         String view = dot < 0 ? value : value.substring(0, dot);
         int head = dot < 0 ? -1 : Integer.parseInt(value.substring(dot + 1));
         circuit = CircuitsView.circuit(model, view, head, language);
-        panel.canvas.setAttribute("aria-label", CircuitsView.describe(circuit));
+        Dom.attribute(panel.canvas, "aria-label", CircuitsView.describe(circuit));
         redraw();
     }
 
@@ -119,8 +119,9 @@ final class CircuitsMount {
     }
 
     private void redraw() {
-        CircuitsView.paint(panel.painter, circuit, row, col);
-        readout.setTextContent(row >= 0 ? CircuitsView.readout(circuit, row, col)
+        // the page's text first, where it changed: the canvas's text drawing waits for the page's layout
+        Dom.text(readout, row >= 0 ? CircuitsView.readout(circuit, row, col)
                 : "Point at a cell, or focus the table and use the arrow keys.");
+        CircuitsView.paint(panel.painter, circuit, row, col);
     }
 }

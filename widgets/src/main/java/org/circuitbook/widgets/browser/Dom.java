@@ -169,6 +169,23 @@ final class Dom {
     static native void scrollIntoView(HTMLElement element);
 
     /** A {@code <label for=forId>} with {@code text}. */
+    /**
+     * Sets {@code element}'s text, unless it already says that: writing even the same text makes the browser lay
+     * the page out again, and a control's handler that then draws on a canvas waits for that layout.
+     */
+    static void text(HTMLElement element, String text) {
+        if (!text.equals(element.getTextContent())) {
+            element.setTextContent(text);
+        }
+    }
+
+    /** Sets {@code element}'s attribute {@code name}, unless it already has that value (see {@link #text}). */
+    static void attribute(HTMLElement element, String name, String value) {
+        if (!value.equals(element.getAttribute(name))) {
+            element.setAttribute(name, value);
+        }
+    }
+
     static HTMLElement label(String forId, String text) {
         HTMLElement label = create("label", null);
         label.setAttribute("for", forId);

@@ -54,7 +54,7 @@ final class GrokkingMount {
             }
         });
         double[] logits = model == null ? null : GrokkingView.logits(model, a, b, p);
+        Dom.attribute(panel.canvas, "aria-label", GrokkingView.describe(run, index, a, b, logits));
         GrokkingView.paint(panel.painter, run, index, a, b, logits);
-        panel.canvas.setAttribute("aria-label", GrokkingView.describe(run, index, a, b, logits));
     }
 }

@@ -245,6 +245,8 @@ final class LiveControls {
             return; // e.g. a number field being typed in, not (yet) a number in range
         }
         values.put(c.key(), now);
+        // the readout first, then the widget's redraw: a canvas's fillText brings the page's style and layout up
+        // to date, so a readout written after the redraw would cost the frame a second layout
         refresh(c);
         if (listener.changed(c.key())) {
             save();
@@ -302,16 +304,16 @@ final class LiveControls {
         HTMLElement el = elements.get(c.key());
         HTMLElement out = outputs.get(c.key());
         if (c.kind() == Control.Kind.STOPS && v != null) {
-            out.setTextContent(c.choices().get(index(c.key())).text());
+            Dom.text(out, c.choices().get(index(c.key())).text());
             if (c.valueText() != null) {
-                el.setAttribute("aria-valuetext", c.valueText() + v);
+                Dom.attribute(el, "aria-valuetext", c.valueText() + v);
             }
         } else if (c.kind() == Control.Kind.RANGE && v != null) {
-            out.setTextContent(Fmt.fixed(number(v), c.decimals()));
+            Dom.text(out, Fmt.fixed(number(v), c.decimals()));
         } else if (c.kind() == Control.Kind.TOGGLE) {
             boolean on = "1".equals(v);
-            el.setAttribute("aria-pressed", on ? "true" : "false");
-            el.setTextContent(c.choices().get(on ? 1 : 0).text());
+            Dom.attribute(el, "aria-pressed", on ? "true" : "false");
+            Dom.text(el, c.choices().get(on ? 1 : 0).text());
         }
     }
 

@@ -100,7 +100,7 @@ final class PatchingMount {
         panel.controls.set("corrupted", AttentionView.format(p.corrupted()));
         panel.controls.set("answer", names[p.answer()]);
         panel.controls.set("wrong", names[p.wrong()]);
-        message.setTextContent("");
+        Dom.text(message, "");
     }
 
     /** Reads the four prompt controls; on a problem says what is wrong and keeps the last good prompts. */
@@ -114,10 +114,10 @@ final class PatchingMount {
                 throw new IllegalArgumentException("this model reads at most " + model.cfg().n_ctx() + " tokens");
             }
             prompts = new ActivationPatching.Prompts(clean, corrupted, controls.index("answer"), controls.index("wrong"));
-            message.setTextContent("");
+            Dom.text(message, "");
             return true;
         } catch (IllegalArgumentException e) {
-            message.setTextContent(e.getMessage());
+            Dom.text(message, e.getMessage());
             return false;
         }
     }
@@ -192,10 +192,11 @@ final class PatchingMount {
     }
 
     private void redraw() {
-        PatchingView.paint(panel.painter, experiment, names, row, col);
-        panel.canvas.setAttribute("data-progress", experiment.computed() + "/" + experiment.cells());
-        panel.canvas.setAttribute("aria-label", PatchingView.describe(experiment, names));
-        readout.setTextContent(row >= 0 ? PatchingView.readout(experiment, names, row, col)
+        // the page's text first, where it changed: the canvas's text drawing waits for the page's layout
+        Dom.attribute(panel.canvas, "data-progress", experiment.computed() + "/" + experiment.cells());
+        Dom.attribute(panel.canvas, "aria-label", PatchingView.describe(experiment, names));
+        Dom.text(readout, row >= 0 ? PatchingView.readout(experiment, names, row, col)
                 : "Point at a cell, or focus the heatmap and use the arrow keys.");
+        PatchingView.paint(panel.painter, experiment, names, row, col);
     }
 }

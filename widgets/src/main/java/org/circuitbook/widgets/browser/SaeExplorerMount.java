@@ -38,6 +38,8 @@ final class SaeExplorerMount {
     private HTMLCanvasElement base;        // off-screen: the shown SAE's heatmap (SaeExplorerView.paintBase)
     private CanvasPainter basePainter;
     private SaeExplorerView.Run baseOf;    // the run the off-screen layer holds
+    private SaeExplorerView.Run listedRun; // the run and latent whose top inputs are listed
+    private int listed = -2;
     private HTMLElement readout;
     private HTMLElement summary;
     private HTMLElement list;
@@ -211,8 +213,22 @@ final class SaeExplorerMount {
         redraw();
         panel.controls.save();
     }
-    /** Repaints the overlay (cursor, selection) over the SAE's heatmap, which is painted once per SAE shown. */
+    /**
+     * Repaints the overlay (cursor, selection) over the SAE's heatmap, which is painted once per SAE shown. The
+     * page's text is written first and only where it changed: the canvas's text drawing waits for the page's
+     * layout, so text written after it would cost the frame a second layout.
+     */
     private void redraw() {
+        Dom.attribute(panel.canvas, "aria-label", SaeExplorerView.describe(run, selected));
+        Dom.text(readout, row >= 0 && col >= 0 ? SaeExplorerView.readout(run, row, col)
+                : "Point at a cell to read its cosine; click a row, or focus the heatmap and use the arrow keys, to list "
+                        + "that latent's top-activating inputs.");
+        if (listedRun != run || listed != selected) {
+            listedRun = run;
+            listed = selected;
+            list(selected < 0 ? List.of() : SaeExplorerView.topLines(run, selected),
+                    selected < 0 ? "" : SaeExplorerView.latentSummary(run, selected));
+        }
         if (basePainter.match(panel.painter)) {
             baseOf = null;
         }
@@ -222,18 +238,12 @@ final class SaeExplorerMount {
         }
         panel.painter.copy(base);
         SaeExplorerView.paintOverlay(panel.painter, run, row, col, selected);
-        panel.canvas.setAttribute("aria-label", SaeExplorerView.describe(run, selected));
-        readout.setTextContent(row >= 0 && col >= 0 ? SaeExplorerView.readout(run, row, col)
-                : "Point at a cell to read its cosine; click a row, or focus the heatmap and use the arrow keys, to list "
-                        + "that latent's top-activating inputs.");
+    }
+
+    /** The selected latent's summary and top-activating inputs (none: hidden). */
+    private void list(List<String> lines, String summaryText) {
+        Dom.text(summary, summaryText);
         list.setInnerHTML("");
-        if (selected < 0) {
-            summary.setTextContent("");
-            list.setAttribute("hidden", "");
-            return;
-        }
-        summary.setTextContent(SaeExplorerView.latentSummary(run, selected));
-        List<String> lines = SaeExplorerView.topLines(run, selected);
         for (String line : lines) {
             HTMLElement item = Dom.create("li", null);
             item.setTextContent(line);

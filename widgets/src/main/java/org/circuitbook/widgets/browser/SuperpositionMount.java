@@ -178,7 +178,7 @@ final class SuperpositionMount {
             String status = "step " + training.steps() + " of " + LIVE_STEPS + ", loss "
                     + (training.steps() == 0 ? "-" : Fmt.fixed(training.loss(), 4))
                     + (training.steps() < LIVE_STEPS && !visible ? " (paused off screen)" : "");
-            liveStatus.setTextContent(status);
+            Dom.text(liveStatus, status);
             canvas.setAttribute("data-steps", Integer.toString(training.steps()));
             canvas.setAttribute("aria-label", "Trained live in this page, " + status + ". "
                     + SuperpositionView.describe(model, training.sparsity()));
@@ -186,9 +186,9 @@ final class SuperpositionMount {
             return;
         }
         Trained t = trained.get(panel.controls.index("sparsity"));
-        liveStatus.setTextContent("");
+        Dom.text(liveStatus, "");
         canvas.removeAttribute("data-steps");
-        canvas.setAttribute("aria-label", SuperpositionView.describe(t.model(), t.sparsity()));
+        Dom.attribute(canvas, "aria-label", SuperpositionView.describe(t.model(), t.sparsity()));
         SuperpositionView.paint(panel.painter, t.model(), t.sparsity());
     }
 }
