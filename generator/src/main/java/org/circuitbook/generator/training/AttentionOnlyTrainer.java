@@ -44,6 +44,8 @@ import org.nd4j.linalg.learning.config.Adam;
  *   <li>on {@value #PROBE_SEQUENCES} repeated random sequences (n_ctx / 2 uniform tokens, twice): the mean
  *       loss in the first half and in the repeat, and each head's previous-token and induction scores
  *       ({@link HeadScores});
+ *   <li>(final file only) {@code repeated_loss_by_period}: the same loss on random tokens repeated with other
+ *       periods ({@link #lossByPeriod}), which tells copying by content from looking a fixed distance back;
  *   <li>the direct path W_E W_U + b_U read as a bigram table: how often its top entry is the language's
  *       likeliest successor ({@code bigram_top1_agreement}), and its mean KL divergence from the true table;
  *   <li>for each layer-0 head, the share of tokens whose row of the full OV circuit W_E W_V W_O W_U peaks
@@ -57,7 +59,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/4";
+    static final String VERSION = "attention-only/5"; // 5: repeated_loss_by_period
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = 64;
@@ -67,6 +69,9 @@ final class AttentionOnlyTrainer {
     static final float MASK = -100000f;
     private static final long EVAL_SALT = 0x5eed_e7a1L;
     private static final long PROBE_SALT = 0x5eed_9b0bL;
+    private static final long PERIOD_SALT = 0x5eed_7e71L;
+    /** The periods of {@code repeated_loss_by_period}, besides n_ctx / 2 (the probes' own). */
+    static final int[] PERIODS = {8, 10, 12};
 
     private AttentionOnlyTrainer() {
     }
@@ -124,6 +129,7 @@ final class AttentionOnlyTrainer {
             metrics.put("copying_fractions", list(java.util.Arrays.copyOf(copying, cfg.n_heads())));
             metrics.put("layer0_copying_fraction", copying[cfg.n_heads()]);
         }
+        metrics.put("repeated_loss_by_period", lossByPeriod(finalModel, spec));
         metrics.put("loss_per_step", stepLosses.values());
         metrics.put("checkpoints", rows.subList(0, rows.size() - 1));
 
@@ -136,6 +142,39 @@ final class AttentionOnlyTrainer {
             byte[] bytes = file(specName, spec, cfg, snapshots.get(i), rows.get(i));
             parity(name, bytes, parityInputs, snapshots.get(i).ndLogits(), spec.nCtx());
             out.add(new TrainedModel(name, bytes));
+        }
+        return out;
+    }
+
+    /**
+     * The mean loss on random tokens repeated with each period p of {@link #PERIODS} and n_ctx / 2 (p uniform tokens
+     * repeated to fill n_ctx), over the positions whose next token is a copy the model could have found (from
+     * position p on), {@value #PROBE_SEQUENCES} sequences per period; keyed by the period. A model that finds the
+     * earlier copy of the current token by its content does well at every period; one whose heads look a fixed
+     * distance back does well only at the period that matches it.
+     */
+    static Map<String, Object> lossByPeriod(HookedTransformer model, AttentionOnlySpec spec) {
+        int nCtx = spec.nCtx();
+        int[] periods = java.util.stream.IntStream.concat(java.util.Arrays.stream(PERIODS), java.util.stream.IntStream.of(nCtx / 2))
+                .filter(p -> p >= 2 && p < nCtx).distinct().sorted().toArray();
+        Map<String, Object> out = new LinkedHashMap<>();
+        Lcg random = new Lcg(spec.language().seed() ^ PERIOD_SALT);
+        int vocab = spec.language().vocab();
+        for (int p : periods) {
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < PROBE_SEQUENCES; i++) {
+                int[] seq = new int[nCtx];
+                for (int t = 0; t < nCtx; t++) {
+                    seq[t] = t < p ? random.nextInt(vocab) : seq[t - p];
+                }
+                double[] losses = HeadScores.tokenLosses(model.forward(seq), seq);
+                for (int t = p; t < losses.length; t++) {
+                    sum += losses[t];
+                    count++;
+                }
+            }
+            out.put(Integer.toString(p), sum / count);
         }
         return out;
     }

@@ -121,6 +121,20 @@ class AttentionOnlyTrainerTest {
         assertEquals(number(metrics, "layer0_copying_fraction"), copying[2]);
         assertEquals(16, probes.repeated()[0].length);
         assertEquals(17, probes.eval()[0].length);
+        assertEquals(metrics.get("repeated_loss_by_period"), AttentionOnlyTrainer.lossByPeriod(model, spec));
+    }
+
+    @Test
+    @DisplayName("measures the loss on repeats at several periods: n_ctx / 2 and the others below n_ctx, keyed by period")
+    void lossByPeriod() {
+        Map<?, ?> byPeriod = (Map<?, ?>) metrics.get("repeated_loss_by_period");
+        assertEquals(List.of("8", "10", "12"), List.copyOf(byPeriod.keySet())); // n_ctx 16: 8 is also n_ctx / 2
+        // the induction circuit finds the earlier copy at the probe's own period on fresh sequences too
+        assertTrue(number(byPeriod, "8") < 0.5 * number(metrics, "repeated_first_half_loss"), "period 8: " + byPeriod);
+        for (Object v : byPeriod.values()) {
+            double loss = ((Number) v).doubleValue();
+            assertTrue(loss > 0 && loss < Math.log(16) + 3, "a mean loss in nats: " + byPeriod);
+        }
     }
 
     @Test
