@@ -105,7 +105,7 @@ public final class PageRenderer {
         view.put("pageClass", "landing-page");
         view.put("subtitle", config.subtitle());
         view.put("intro", config.introParagraphs());
-        view.put("chapters", contents(entries, true));
+        view.put("chapters", contents(entries, true, book));
         if (!config.url().isEmpty()) {
             view.put("ogUrl", config.url());
             if (!entries.isEmpty()) {
@@ -133,7 +133,7 @@ public final class PageRenderer {
         view.put("ogType", "website");
         view.put("ogTitle", "Page not found");
         view.put("pageClass", "not-found-page");
-        view.put("chapters", contents(entries, false));
+        view.put("chapters", contents(entries, false, null));
         return view;
     }
 
@@ -154,17 +154,31 @@ public final class PageRenderer {
         return (parsed.chapter().frontMatter().numbered() ? "Chapter " : "Appendix ") + number;
     }
 
-    private static List<Map<String, Object>> contents(List<Entry> entries, boolean details) {
+    private static List<Map<String, Object>> contents(List<Entry> entries, boolean details, CheckedBook book) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Entry e : entries) {
             Map<String, Object> m = link(e);
             if (details) {
                 m.put("summary", e.parsed().chapter().frontMatter().summary());
                 m.put("readingTime", e.minutes() + " min read");
+                m.put("thumb", thumbnail(e.parsed(), book));
             }
             out.add(m);
         }
         return out;
+    }
+
+    /**
+     * The chapter's first diagram, for its entry on the contents page (the diagram as the chapter shows it, with
+     * the theme's colours; its ids are already its own), or null when it has none.
+     */
+    private static String thumbnail(ParsedChapter parsed, CheckedBook book) {
+        for (Node node : parsed.document().getDescendants()) {
+            if (node instanceof DirectiveBlock d && book.diagrams().get(d) != null) {
+                return book.diagrams().get(d);
+            }
+        }
+        return null;
     }
 
     /** Every chapter, the current one with its sections (second-level headings). */
