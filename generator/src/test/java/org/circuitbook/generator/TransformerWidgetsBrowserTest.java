@@ -317,6 +317,47 @@ class TransformerWidgetsBrowserTest {
     }
 
     @Test
+    @DisplayName("activation-patching: noising patches corrupted activations into the clean run; the swap button exchanges "
+            + "the prompts and answers, and denoising the swapped pair gives noising's map")
+    void patchingDirections() {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = openFigure("patching.html", "activation-patching");
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        wait.until(d -> "21/21".equals(canvas.getAttribute("data-progress")));
+        String denoised = pixels();
+        new Select(figure.findElement(By.cssSelector("select[id$=-direction]"))).selectByValue("noise");
+        wait.until(d -> "21/21".equals(canvas.getAttribute("data-progress"))
+                && canvas.getAttribute("aria-label").contains("destroyed by patching that corrupted activation into the clean run"));
+        String aria = canvas.getAttribute("aria-label");
+        // before layer 0 the corrupted position turns the clean run into the corrupted one: all of the gap
+        assertTrue(aria.contains("Most destroyed in each row: resid_pre 0 at position 3 (") && aria.contains(") 1.00"), aria);
+        assertNotEquals(denoised, pixels(), "the noising map is drawn");
+        wait.until(d -> d.getCurrentUrl().contains("&direction=noise"));
+        String noised = aria.substring(aria.indexOf("Most destroyed"));
+
+        List<WebElement> inputs = figure.findElements(By.cssSelector("input[type=text]"));
+        String clean = inputs.get(0).getAttribute("value");
+        String corrupted = inputs.get(1).getAttribute("value");
+        Select answer = new Select(figure.findElement(By.cssSelector("select[id$=-answer]")));
+        Select wrong = new Select(figure.findElement(By.cssSelector("select[id$=-wrong]")));
+        String a = answer.getFirstSelectedOption().getAttribute("value");
+        String w = wrong.getFirstSelectedOption().getAttribute("value");
+        figure.findElements(By.cssSelector("button")).stream().filter(b -> b.getText().equals("Swap clean and corrupted"))
+                .findFirst().orElseThrow().click();
+        wait.until(d -> inputs.get(0).getAttribute("value").equals(corrupted) && inputs.get(1).getAttribute("value").equals(clean));
+        assertEquals(w, answer.getFirstSelectedOption().getAttribute("value"));
+        assertEquals(a, wrong.getFirstSelectedOption().getAttribute("value"));
+        new Select(figure.findElement(By.cssSelector("select[id$=-direction]"))).selectByValue("denoise");
+        wait.until(d -> "21/21".equals(canvas.getAttribute("data-progress"))
+                && canvas.getAttribute("aria-label").contains("Most restored in each row"));
+        String swapped = canvas.getAttribute("aria-label");
+        assertEquals(noised.replace("Most destroyed", "Most restored").replaceAll("\\(\"[^\"]*\" / corrupted \"[^\"]*\"\\)", "(x)"),
+                swapped.substring(swapped.indexOf("Most restored")).replaceAll("\\(\"[^\"]*\" / corrupted \"[^\"]*\"\\)", "(x)"),
+                "denoising the swapped prompts is noising the originals, cell for cell");
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
     @DisplayName("the widget benchmark's driver finds and fires every control of each widget (no times checked)")
     void benchmarkDriver() {
         Map<String, List<String>> expected = Map.of(

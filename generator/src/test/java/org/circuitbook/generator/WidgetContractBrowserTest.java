@@ -80,6 +80,7 @@ class WidgetContractBrowserTest {
                 :model: tiny2
                 :view: heads
                 :metric: probability
+                :direction: noise
                 """);
         CASES.put("grokking", """
                 :model: add

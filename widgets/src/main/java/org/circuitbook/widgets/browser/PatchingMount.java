@@ -66,7 +66,10 @@ final class PatchingMount {
             }
         }
         panel.listen(key -> {
-            if (key.equals("random")) {
+            if (key.equals("swap")) {
+                setPrompts(new ActivationPatching.Prompts(prompts.corrupted(), prompts.clean(), prompts.wrong(),
+                        prompts.answer()));
+            } else if (key.equals("random")) {
                 int half = Math.min(10, model.cfg().n_ctx() / 2);
                 setPrompts(ActivationPatching.inductionPrompts(random, model.cfg().d_vocab(), half, 1 + random.nextInt(half - 2)));
             } else if (PROMPT_KEYS.contains(key) && !parsePrompts()) {
@@ -130,7 +133,7 @@ final class PatchingMount {
      */
     private void recompute() {
         experiment = ActivationPatching.start(model, prompts, panel.controls.value("view"), panel.controls.value("metric"),
-                experiment);
+                panel.controls.value("direction"), experiment);
         if (row >= experiment.rows() || col >= experiment.cols()) {
             row = -1;
             col = -1;

@@ -24,7 +24,10 @@ import org.circuitbook.widgets.widget.AttentionView;
 public final class ActivationPatchingWidget implements Widget {
     private static final List<WidgetOption> OPTIONS = List.of(
             WidgetOption.choice("view", ActivationPatching.VIEWS, "which activations are patched", "activation-patching"),
-            WidgetOption.choice("metric", ActivationPatching.METRICS, "how recovery is measured", "activation-patching"));
+            WidgetOption.choice("metric", ActivationPatching.METRICS, "how recovery is measured", "activation-patching"),
+            WidgetOption.choice("direction", ActivationPatching.DIRECTIONS,
+                    "denoise (clean activations into the corrupted run) or noise (corrupted into the clean run)",
+                    "activation-patching"));
 
     @Override
     public String name() {
@@ -73,7 +76,8 @@ public final class ActivationPatchingWidget implements Widget {
         HookedTransformer model = HookedTransformer.fromWeights(file);
         ActivationPatching.Experiment e = ActivationPatching.run(model, PatchingView.defaultPrompts(model),
                 options.getOrDefault("view", ActivationPatching.VIEWS.get(0)),
-                options.getOrDefault("metric", ActivationPatching.METRICS.get(0)));
+                options.getOrDefault("metric", ActivationPatching.METRICS.get(0)),
+                options.getOrDefault("direction", ActivationPatching.DIRECTIONS.get(0)));
         String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
         return new Drawing(width(), height(), p -> PatchingView.paint(p, e, names, -1, -1),
                 PatchingView.describe(e, names));
@@ -81,8 +85,9 @@ public final class ActivationPatchingWidget implements Widget {
 
     /**
      * The clean and corrupted prompts (first the induction task of {@link PatchingView#defaultPrompts}) and a button
-     * for a new random one; their two answers (a token each); which activations are patched and the metric (the
-     * chapter's {@code :view:} and {@code :metric:} first); and the cursor on the heatmap ({@code cell=ROW.COL}).
+     * to swap them and one for a new random pair; their two answers (a token each); which activations are patched,
+     * the metric and the direction (the chapter's {@code :view:}, {@code :metric:} and {@code :direction:} first);
+     * and the cursor on the heatmap ({@code cell=ROW.COL}).
      */
     public static Controls controls(LiveFigure figure, HookedTransformer model) {
         String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
@@ -97,17 +102,24 @@ public final class ActivationPatchingWidget implements Widget {
         }
         String view = figure.option("view");
         String metric = figure.option("metric");
+        String direction = figure.option("direction");
+        List<Control.Choice> directions = List.of(
+                new Control.Choice("denoise", "Denoise: clean into corrupted"),
+                new Control.Choice("noise", "Noise: corrupted into clean"));
         List<Control.Choice> tokens = Control.choices(List.of(names));
         return Controls.of(
                 Controls.row(Control.words("clean", "Clean prompt", AttentionView.format(first.clean())),
                         Control.words("corrupted", "Corrupted prompt", AttentionView.format(first.corrupted())),
+                        Control.action("swap", "Swap clean and corrupted"),
                         Control.action("random", "New random prompt")),
                 Controls.row(Control.select("answer", "Clean answer", tokens, names[first.answer()]),
                         Control.select("wrong", "Corrupted answer", tokens, names[first.wrong()]),
                         Control.select("view", "Patch", views, view == null ? ActivationPatching.VIEWS.get(0) : view),
                         Control.select("metric", "Metric", metrics, metric == null ? ActivationPatching.METRICS.get(0) : metric),
+                        Control.select("direction", "Direction", directions,
+                                direction == null ? ActivationPatching.DIRECTIONS.get(0) : direction),
                         Control.state("cell")))
-                .inUrlOrder("view", "metric", "clean", "corrupted", "answer", "wrong", "cell");
+                .inUrlOrder("view", "metric", "clean", "corrupted", "answer", "wrong", "direction", "cell");
     }
 
     @Override

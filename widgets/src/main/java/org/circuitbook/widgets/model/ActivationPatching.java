@@ -32,6 +32,12 @@ public final class ActivationPatching {
     public static final List<String> VIEWS = List.of("resid", "attn", "heads");
     /** The metrics, by name. */
     public static final List<String> METRICS = List.of("logit-diff", "probability");
+    /**
+     * Which way activations go: "denoise" patches each clean activation into the corrupted run (how much of the
+     * clean answer it restores: what suffices), "noise" each corrupted activation into the clean run (how much of
+     * it it destroys: what is necessary) [Heimersheim and Nanda 2024, "How to use and interpret activation patching"].
+     */
+    public static final List<String> DIRECTIONS = List.of("denoise", "noise");
 
     private ActivationPatching() {
     }
@@ -120,7 +126,13 @@ public final class ActivationPatching {
 
     /** Starts experiment {@code view} on {@code model}: the clean and corrupted runs are done, no cell yet. */
     public static Experiment start(HookedTransformer model, Prompts prompts, String view, String metric) {
-        return start(model, prompts, view, metric, null);
+        return start(model, prompts, view, metric, "denoise", null);
+    }
+
+    /** As {@link #start(HookedTransformer, Prompts, String, String, String, Experiment)}, denoising. */
+    public static Experiment start(HookedTransformer model, Prompts prompts, String view, String metric,
+                                   Experiment previous) {
+        return start(model, prompts, view, metric, "denoise", previous);
     }
 
     /**
@@ -130,7 +142,11 @@ public final class ActivationPatching {
      * passes.
      */
     public static Experiment start(HookedTransformer model, Prompts prompts, String view, String metric,
-                                   Experiment previous) {
+                                   String direction, Experiment previous) {
+        if (!DIRECTIONS.contains(direction)) {
+            throw new IllegalArgumentException("unknown patching direction \"" + direction + "\" (known: "
+                    + String.join(", ", DIRECTIONS) + ")");
+        }
         if (!VIEWS.contains(view)) { // before any run
             throw new IllegalArgumentException("unknown patching view \"" + view + "\" (known: "
                     + String.join(", ", VIEWS) + ")");
@@ -140,17 +156,24 @@ public final class ActivationPatching {
         }
         if (previous != null && previous.model == model && Arrays.equals(previous.prompts.clean(), prompts.clean())
                 && Arrays.equals(previous.prompts.corrupted(), prompts.corrupted())) {
-            return new Experiment(model, prompts, view, metric, previous.clean, previous.cleanLogits,
-                    previous.corruptedLogits);
+            return new Experiment(model, prompts, view, metric, direction, previous.clean, previous.cleanLogits,
+                    previous.corrupted, previous.corruptedLogits);
         }
         ActivationCache clean = new ActivationCache();
         Tensor cleanLogits = model.forward(prompts.clean(), clean);
-        return new Experiment(model, prompts, view, metric, clean, cleanLogits, model.forward(prompts.corrupted()));
+        ActivationCache corrupted = new ActivationCache();
+        Tensor corruptedLogits = model.forward(prompts.corrupted(), corrupted);
+        return new Experiment(model, prompts, view, metric, direction, clean, cleanLogits, corrupted, corruptedLogits);
     }
 
     /** Runs an experiment to the end. */
     public static Experiment run(HookedTransformer model, Prompts prompts, String view, String metric) {
-        Experiment e = start(model, prompts, view, metric);
+        return run(model, prompts, view, metric, "denoise");
+    }
+
+    /** Runs an experiment to the end, in {@code direction} ({@link #DIRECTIONS}). */
+    public static Experiment run(HookedTransformer model, Prompts prompts, String view, String metric, String direction) {
+        Experiment e = start(model, prompts, view, metric, direction, null);
         while (!e.done()) {
             e.computeNext();
         }
@@ -163,8 +186,10 @@ public final class ActivationPatching {
         private final Prompts prompts;
         private final String view;
         private final String metric;
+        private final String direction;
         private final ActivationCache clean;
         private final Tensor cleanLogits;
+        private final ActivationCache corrupted;
         private final Tensor corruptedLogits;
         private final double cleanValue;
         private final double corruptedValue;
@@ -174,16 +199,18 @@ public final class ActivationPatching {
         private final double[] values; // metric of each patched run, NaN until computed
         private int next;
 
-        /** On the clean run (its activations {@code clean}, its logits) and the corrupted run's logits. */
-        private Experiment(HookedTransformer model, Prompts prompts, String view, String metric, ActivationCache clean,
-                           Tensor cleanLogits, Tensor corruptedLogits) {
+        /** On the clean and the corrupted run (the activations and logits of each). */
+        private Experiment(HookedTransformer model, Prompts prompts, String view, String metric, String direction,
+                           ActivationCache clean, Tensor cleanLogits, ActivationCache corrupted, Tensor corruptedLogits) {
             int layers = model.cfg().n_layers();
             this.model = model;
             this.prompts = prompts;
             this.view = view;
             this.metric = metric;
+            this.direction = direction;
             this.clean = clean;
             this.cleanLogits = cleanLogits;
+            this.corrupted = corrupted;
             this.corruptedLogits = corruptedLogits;
             this.cleanValue = ActivationPatching.metric(metric, cleanLogits, prompts.answer(), prompts.wrong());
             this.corruptedValue = ActivationPatching.metric(metric, corruptedLogits, prompts.answer(), prompts.wrong());
@@ -226,6 +253,16 @@ public final class ActivationPatching {
 
         public String metric() {
             return metric;
+        }
+
+        /** "denoise" (clean activations into the corrupted run) or "noise" (corrupted into the clean run). */
+        public String direction() {
+            return direction;
+        }
+
+        /** Whether this is noising: corrupted activations patched into the clean run. */
+        public boolean noising() {
+            return direction.equals("noise");
         }
 
         public int rows() {
@@ -271,14 +308,21 @@ public final class ActivationPatching {
             return values[row * cols + col];
         }
 
-        /** The fraction of the clean-corrupted gap that patching (row, col) closes; NaN while not computed. */
+        /**
+         * The patch's effect as a fraction of the clean-corrupted gap; NaN while not computed. Denoising: the share
+         * of the gap the patched corrupted run closes (1: the clean answer is back). Noising: the share the patched
+         * clean run loses (1: it answers as the corrupted run does).
+         */
         public double recovered(int row, int col) {
             double gap = cleanValue - corruptedValue;
             double v = value(row, col);
-            return Double.isNaN(v) || gap == 0 ? Double.NaN : (v - corruptedValue) / gap;
+            if (Double.isNaN(v) || gap == 0) {
+                return Double.NaN;
+            }
+            return noising() ? (cleanValue - v) / gap : (v - corruptedValue) / gap;
         }
 
-        /** Computes the next cell (row-major): one forward pass of the corrupted prompt with one patch. */
+        /** Computes the next cell (row-major): one forward pass of the corrupted prompt (noising: the clean one) with one patch. */
         public void computeNext() {
             if (done()) {
                 return;
@@ -286,10 +330,11 @@ public final class ActivationPatching {
             int row = next / cols;
             int col = next % cols;
             String hook = rowHooks.get(row);
-            Tensor source = clean.get(hook);
+            Tensor source = (noising() ? corrupted : clean).get(hook);
             Hook patch = view.equals("heads") ? Hook.at(hook, v -> patchHead(v, source, col))
                     : Hook.at(hook, v -> patchPosition(v, source, col));
-            values[next] = ActivationPatching.metric(metric, model.forward(prompts.corrupted(), patch), prompts.answer(), prompts.wrong());
+            int[] into = noising() ? prompts.clean() : prompts.corrupted();
+            values[next] = ActivationPatching.metric(metric, model.forward(into, patch), prompts.answer(), prompts.wrong());
             next++;
         }
 

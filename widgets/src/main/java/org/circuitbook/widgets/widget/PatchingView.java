@@ -116,7 +116,7 @@ public final class PatchingView {
         double ch = cellH(e);
         Arrangement.begin(p, WIDTH, HEIGHT);
         p.panel("heatmap", 0, 0, WIDTH, HEIGHT - 40);
-        p.text("Activation patching: " + viewTitle(e.view()), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
+        p.text("Activation patching: " + viewTitle(e.view()) + (e.noising() ? ", noising" : ""), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
         p.text(metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2),
                 WIDTH / 2.0, 34, Theme.muted(), 11, "center");
@@ -172,7 +172,7 @@ public final class PatchingView {
         p.text("1", bx + 16, GRID_Y + 4, Theme.muted(), 10, "left");
         p.text("0", bx + 16, GRID_Y + GRID_H / 2, Theme.muted(), 10, "left");
         p.text("-1", bx + 16, GRID_Y + GRID_H - 4, Theme.muted(), 10, "left");
-        p.text("share of the gap restored", WIDTH / 2.0, HEIGHT - 48, Theme.muted(), 10, "center");
+        p.text("share of the gap " + effect(e), WIDTH / 2.0, HEIGHT - 48, Theme.muted(), 10, "center");
         if (!e.done()) {
             p.text("computing " + e.computed() + " of " + e.cells() + " patched runs", WIDTH / 2.0, HEIGHT - 30, Theme.muted(),
                     11, "center");
@@ -189,7 +189,7 @@ public final class PatchingView {
         NarrowGrid g = NarrowGrid.of(e);
         Arrangement.begin(p, w, NARROW_HEIGHT);
         p.panel("titles", 0, 0, w, 88);
-        Arrangement.text(p, "Activation patching: " + viewTitle(e.view()), w / 2.0, 12, w - 6, 16, Theme.ink(), 13,
+        Arrangement.text(p, "Activation patching: " + viewTitle(e.view()) + (e.noising() ? ", noising" : ""), w / 2.0, 12, w - 6, 16, Theme.ink(), 13,
                 "center");
         Arrangement.text(p, metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2), w / 2.0, 50, w - 6, 14,
@@ -275,7 +275,7 @@ public final class PatchingView {
         }
         p.text("-1", N_GRID_X, by + 20, Theme.muted(), font, "left");
         p.text("1", N_GRID_X + gridW, by + 20, Theme.muted(), font, "right");
-        p.text("share of the gap restored", N_GRID_X + gridW / 2, by + 20, Theme.muted(), font, "center");
+        p.text("share of the gap " + effect(e), N_GRID_X + gridW / 2, by + 20, Theme.muted(), font, "center");
         double y = by + 40;
         if (g.sideways()) {
             y += 14 * Arrangement.text(p, "rows: positions, each by its clean token"
@@ -323,7 +323,7 @@ public final class PatchingView {
 
     private static String shortReadout(ActivationPatching.Experiment e, String[] names, int row, int col) {
         return where(e, names, row, col) + ": " + Fmt.fixed(e.value(row, col), 2) + ", "
-                + Fmt.fixed(100 * e.recovered(row, col), 0) + "% restored";
+                + Fmt.fixed(100 * e.recovered(row, col), 0) + "% " + effect(e);
     }
 
     /** What cell (row, col) says, in words. */
@@ -332,10 +332,21 @@ public final class PatchingView {
         if (Double.isNaN(v)) {
             return "Patching " + where(e, names, row, col) + ": not computed yet.";
         }
+        if (e.noising()) {
+            return "Patching " + where(e, names, row, col) + " from the corrupted run into the clean run gives a "
+                    + metricTitle(e.metric()) + " of " + Fmt.fixed(v, 2) + ": " + Fmt.fixed(100 * e.recovered(row, col), 0)
+                    + "% of the way from clean (" + Fmt.fixed(e.cleanValue(), 2) + ") to corrupted ("
+                    + Fmt.fixed(e.corruptedValue(), 2) + ").";
+        }
         return "Patching " + where(e, names, row, col) + " from the clean run into the corrupted run gives a "
                 + metricTitle(e.metric()) + " of " + Fmt.fixed(v, 2) + ": " + Fmt.fixed(100 * e.recovered(row, col), 0)
                 + "% of the way from corrupted (" + Fmt.fixed(e.corruptedValue(), 2) + ") to clean ("
                 + Fmt.fixed(e.cleanValue(), 2) + ").";
+    }
+
+    /** What a cell measures: the share of the gap the patch "restored" (denoising) or "destroyed" (noising). */
+    public static String effect(ActivationPatching.Experiment e) {
+        return e.noising() ? "destroyed" : "restored";
     }
 
     /** A text alternative: what the heatmap shows and, once computed, where patching restores most. */
@@ -344,7 +355,8 @@ public final class PatchingView {
                 + ": " + (e.view().equals("heads") ? count(e.rows(), "layer") + " by " + count(e.cols(), "head")
                 : count(e.rows(), "row") + " by " + count(e.cols(), "position"))
                 + ". Each cell is the share of the " + metricTitle(e.metric()) + " " + answers(e, names)
-                + " restored by patching that clean activation into the corrupted run (clean "
+                + (e.noising() ? " destroyed by patching that corrupted activation into the clean run (clean "
+                        : " restored by patching that clean activation into the corrupted run (clean ")
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2) + ").");
         if (!e.done()) {
             return s.append(" Computing: ").append(e.computed()).append(" of ").append(e.cells())
@@ -357,7 +369,7 @@ public final class PatchingView {
                     best = c;
                 }
             }
-            s.append(r == 0 ? " Most restored in each row: " : "; ").append(where(e, names, r, best)).append(" ")
+            s.append(r == 0 ? " Most " + effect(e) + " in each row: " : "; ").append(where(e, names, r, best)).append(" ")
                     .append(Fmt.fixed(e.recovered(r, best), 2));
         }
         return s.append(".").toString();

@@ -46,6 +46,26 @@ class ActivationPatchingTest {
     }
 
     @Test
+    @DisplayName("noising: each corrupted activation patched into the clean run, scored by the share of the gap it destroys")
+    void noising() {
+        ActivationPatching.Experiment e = ActivationPatching.run(InductionHeadsTest.model(), PROMPTS, "resid", "logit-diff",
+                "noise");
+        assertTrue(e.noising());
+        ActivationPatching.Experiment denoise = ActivationPatching.run(InductionHeadsTest.model(), PROMPTS, "resid", "logit-diff");
+        assertEquals(denoise.cleanValue(), e.cleanValue());
+        assertEquals(denoise.corruptedValue(), e.corruptedValue());
+        for (int c = 0; c < 5; c++) {
+            // before layer 0, the corrupted position in the clean run makes it the corrupted run exactly; elsewhere
+            // the two runs agree there, and the patch changes nothing
+            assertEquals(c == 2 ? 1.0 : 0.0, e.recovered(0, c), "resid_pre 0 at " + c);
+            assertEquals(c == 2 ? e.corruptedValue() : e.cleanValue(), e.value(0, c), 1e-9, "resid_pre 0 at " + c);
+            assertEquals(c == 4 ? 1.0 : 0.0, e.recovered(2, c), 1e-6, "resid_post 1 at " + c);
+        }
+        assertEquals("unknown patching direction \"sideways\" (known: denoise, noise)", assertThrows(IllegalArgumentException.class,
+                () -> ActivationPatching.run(InductionHeadsTest.model(), PROMPTS, "resid", "logit-diff", "sideways")).getMessage());
+    }
+
+    @Test
     @DisplayName("heads: the induction head carries the answer; the previous-token head's output at C does not matter")
     void heads() {
         ActivationPatching.Experiment e = ActivationPatching.run(InductionHeadsTest.model(), PROMPTS, "heads", "logit-diff");
