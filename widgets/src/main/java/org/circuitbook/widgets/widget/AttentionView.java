@@ -306,9 +306,9 @@ public final class AttentionView {
                         }
                     }
                 }
-                p.cells(c[0], c[1], side, side, pos, colors);
-                // faint guides: the diagonal (a token attending to itself) and, where the sequence repeats, the
-                // induction offset (key = query - period + 1: the token after the query's previous occurrence)
+                // faint guides under the cells (a head that attends there covers them): the diagonal (a token
+                // attending to itself) and, where the sequence repeats, the induction offset (key = query - period + 1:
+                // the token after the query's previous occurrence)
                 p.line(c[0] + cell / 2, c[1] + cell / 2, c[0] + side - cell / 2, c[1] + side - cell / 2, faint, 1);
                 if (run.period() > 0 && pos > run.period()) {
                     int q0 = run.period();
@@ -318,10 +318,11 @@ public final class AttentionView {
                     p.line(c[0] + (k0 + 0.5) * cell, c[1] + (q0 + 0.5) * cell, c[0] + (k1 + 0.5) * cell,
                             c[1] + (q1 + 0.5) * cell, induction, 1);
                 }
+                p.cells(c[0], c[1], side, side, pos, colors);
                 p.line(c[0], c[1] + side, c[0] + side, c[1] + side, Theme.grid(), 1);
                 p.line(c[0], c[1], c[0], c[1] + side, Theme.grid(), 1);
                 if (names != null) { // token labels: keys under the panel, queries left of it where they fit
-                    int keysEvery = Arrangement.every(cell, Arrangement.textWidth("m".repeat(longest), label) + 3);
+                    int keysEvery = Arrangement.every(cell, Arrangement.textWidth("m".repeat(longest), label) + 5);
                     int queriesEvery = Arrangement.every(cell, label + 1);
                     for (int k = 0; k < pos; k += keysEvery) {
                         double x = c[0] + (k + 0.5) * cell;
