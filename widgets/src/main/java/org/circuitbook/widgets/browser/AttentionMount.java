@@ -64,6 +64,7 @@ final class AttentionMount {
         panel.listen(this::changed);
         panel.canvas.addEventListener("click", e -> click((MouseEvent) e));
         panel.canvas.addEventListener("pointermove", e -> point((MouseEvent) e));
+        panel.canvas.addEventListener("pointerdown", e -> point((MouseEvent) e)); // a touch: no move before it
         panel.canvas.addEventListener("keydown", e -> key((KeyboardEvent) e));
         panel.canvas.addEventListener("focus", e -> {
             if (cursor == null && run != null) {

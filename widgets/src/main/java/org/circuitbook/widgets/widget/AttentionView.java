@@ -284,8 +284,8 @@ public final class AttentionView {
         for (int t : run.tokens()) {
             longest = Math.max(longest, names == null ? 1 : names[t].length());
         }
-        String faint = Theme.isDark() ? "rgba(160,166,176,0.55)" : "rgba(120,120,120,0.5)";
-        String induction = Theme.isDark() ? "rgba(240,160,90,0.75)" : "rgba(205,95,20,0.65)";
+        String faint = Theme.isDark() ? "rgba(160,166,176,0.45)" : "rgba(120,120,120,0.4)";
+        String induction = Theme.isDark() ? "rgba(240,160,90,0.6)" : "rgba(205,95,20,0.5)";
         for (int l = 0; l < run.patterns().length; l++) {
             Tensor pattern = run.patterns()[l];
             for (int h = 0; h < pattern.dim(0); h++) {
@@ -306,7 +306,8 @@ public final class AttentionView {
                         }
                     }
                 }
-                // faint guides under the cells (a head that attends there covers them): the diagonal (a token
+                p.cells(c[0], c[1], side, side, pos, colors);
+                // faint guides over the cells (1 px, translucent: the cells show through): the diagonal (a token
                 // attending to itself) and, where the sequence repeats, the induction offset (key = query - period + 1:
                 // the token after the query's previous occurrence)
                 p.line(c[0] + cell / 2, c[1] + cell / 2, c[0] + side - cell / 2, c[1] + side - cell / 2, faint, 1);
@@ -318,7 +319,6 @@ public final class AttentionView {
                     p.line(c[0] + (k0 + 0.5) * cell, c[1] + (q0 + 0.5) * cell, c[0] + (k1 + 0.5) * cell,
                             c[1] + (q1 + 0.5) * cell, induction, 1);
                 }
-                p.cells(c[0], c[1], side, side, pos, colors);
                 p.line(c[0], c[1] + side, c[0] + side, c[1] + side, Theme.grid(), 1);
                 p.line(c[0], c[1], c[0], c[1] + side, Theme.grid(), 1);
                 if (names != null) { // token labels: keys under the panel, queries left of it where they fit
