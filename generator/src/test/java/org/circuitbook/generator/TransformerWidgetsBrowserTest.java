@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.circuitbook.generator.serve.DevServer;
 import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.figures.AttentionPatternsWidget;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.Fmt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -242,6 +246,91 @@ class TransformerWidgetsBrowserTest {
     }
 
     @Test
+    @DisplayName("attention-patterns: a cell read out by pointer and arrow keys (head, query and key tokens, the weight the "
+            + "JVM computes), one head enlarged, and the loss chart's scale the same at every checkpoint")
+    void attentionReadout() throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = openFigure("attention.html", "attention-patterns");
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        WebElement readout = figure.findElement(By.cssSelector("output.widget-readout"));
+        assertTrue(readout.getText().startsWith("Point at a cell"), readout.getText());
+        // the same run on the JVM: the final weights the page fetched, the first tokens
+        String weights = java.util.Arrays.stream(figure.getAttribute("data-weights").split(" "))
+                .filter(u -> org.circuitbook.widgets.widget.WeightFiles.fileName(u).equals("final.safetensors")).findFirst().orElseThrow();
+        byte[] bytes;
+        try (java.io.InputStream in = java.net.URI.create(server.url() + "attention.html").resolve(weights).toURL().openStream()) {
+            bytes = in.readAllBytes();
+        }
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(bytes));
+        AttentionView.Run run = AttentionView.run(model, AttentionPatternsWidget.firstTokens(model), null);
+        String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
+
+        // the pointer over head 1.0's cell (query 6, key 3): wide, the panel is at (40, 214), 132 px a side, 8 tokens
+        String before = pixels();
+        List<?> rect = (List<?>) ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();"
+                + "var r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width];", canvas);
+        double scale = ((Number) rect.get(2)).doubleValue() / 640.0;
+        double cell = 132.0 / 8;
+        new Actions(driver).moveToLocation((int) Math.round(((Number) rect.get(0)).doubleValue() + (40 + 3.5 * cell) * scale),
+                (int) Math.round(((Number) rect.get(1)).doubleValue() + (214 + 6.5 * cell) * scale)).perform();
+        wait.until(d -> readout.getText().startsWith("head 1.0, query 6 "));
+        assertReadout(readout.getText(), run, names, 1, 0, 6, 3);
+        assertNotEquals(before, pixels(), "the pointed cell is outlined");
+        wait.until(d -> d.getCurrentUrl().endsWith("&cell=1.0.6.3"));
+
+        // the arrow keys move it; Page Up goes to the previous head
+        canvas.sendKeys(Keys.ARROW_UP, Keys.ARROW_LEFT);
+        wait.until(d -> readout.getText().startsWith("head 1.0, query 5 ") && readout.getText().contains("-> key 2 "));
+        assertReadout(readout.getText(), run, names, 1, 0, 5, 2);
+        canvas.sendKeys(Keys.PAGE_UP);
+        wait.until(d -> readout.getText().startsWith("head 0.1, query 5 "));
+        assertReadout(readout.getText(), run, names, 0, 1, 5, 2);
+        wait.until(d -> d.getCurrentUrl().endsWith("&cell=0.1.5.2"));
+
+        // one head alone, enlarged: the cursor follows, and the pointer reads the big panel (308 px at (166, 44))
+        String all = pixels();
+        new Select(figure.findElement(By.cssSelector("select[id$='-head']"))).selectByValue("1.1");
+        wait.until(d -> readout.getText().startsWith("head 1.1, query 5 "));
+        assertNotEquals(all, pixels(), "one head drawn large");
+        double big = 308.0 / 8;
+        List<?> now = (List<?>) ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();"
+                + "var r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width];", canvas);
+        new Actions(driver).moveToLocation((int) Math.round(((Number) now.get(0)).doubleValue() + (166 + 1.5 * big) * scale),
+                (int) Math.round(((Number) now.get(1)).doubleValue() + (44 + 7.5 * big) * scale)).perform();
+        wait.until(d -> readout.getText().startsWith("head 1.1, query 7 ") && readout.getText().contains("-> key 1 "));
+        assertReadout(readout.getText(), run, names, 1, 1, 7, 1);
+        wait.until(d -> d.getCurrentUrl().contains("&head=1.1&tokens=") && d.getCurrentUrl().endsWith("&cell=1.1.7.1"));
+
+        // the loss chart's scale: the same at the final model and at step 0
+        String scale40 = lossScale(canvas.getAttribute("aria-label"));
+        assertEquals("0 to " + Fmt.fixed(AttentionView.lossScale(model.cfg().d_vocab()), 0) + " nats", scale40);
+        WebElement step = figure.findElement(By.cssSelector("input[type=range]"));
+        String aria = canvas.getAttribute("aria-label");
+        step.sendKeys(Keys.HOME);
+        wait.until(d -> !aria.equals(canvas.getAttribute("aria-label")) && "ready".equals(figure.getAttribute("data-state")));
+        assertEquals(scale40, lossScale(canvas.getAttribute("aria-label")), "the same scale at step 0");
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    /** The readout names head l.h, the query and key positions and tokens, and the weight the JVM computes (to 1e-3). */
+    private static void assertReadout(String text, AttentionView.Run run, String[] names, int l, int h, int q, int k) {
+        String prefix = "head " + l + "." + h + ", query " + q + " '" + names[run.tokens()[q]] + "' -> key " + k + " '"
+                + names[run.tokens()[k]] + "': weight ";
+        assertTrue(text.startsWith(prefix), text + " should start with " + prefix);
+        String rest = text.substring(prefix.length());
+        double shown = Double.parseDouble(rest.split(" ")[0]);
+        double truth = run.patterns()[l].get(h, q, k);
+        assertEquals(truth, shown, 1e-3 + 1e-6, text);
+    }
+
+    private static String lossScale(String aria) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Losses are drawn from (0 to [0-9.]+ nats) at every "
+                + "checkpoint").matcher(aria);
+        assertTrue(m.find(), aria);
+        return m.group(1);
+    }
+
+    @Test
     @DisplayName("grokking: draws the recorded run at once, scrubs to a checkpoint (fetched on demand), and recomputes a + b")
     void grokking() {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
@@ -363,7 +452,8 @@ class TransformerWidgetsBrowserTest {
         Map<String, List<String>> expected = Map.of(
                 "circuits.html", List.of("baseline (no-op)", "select Table", "arrow keys canvas", "pointer move canvas"),
                 "attention.html", List.of("baseline (no-op)", "text Tokens", "button Repeat a random sequence",
-                        "button Sample the language", "slider Training step", "select Ablate"),
+                        "button Sample the language", "slider Training step", "select Ablate", "select Head",
+                        "arrow keys canvas", "pointer move canvas"),
                 "grokking.html", List.of("baseline (no-op)", "slider Training step", "number a", "number b"));
         for (String page : List.of("circuits.html", "attention.html", "grokking.html")) {
             driver.get("about:blank");

@@ -6,18 +6,21 @@ import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.figures.AttentionPatternsWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.AttentionView;
+import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
 
 /**
  * The attention-patterns widget: an attention-only transformer run on a token sequence the reader types or
  * generates, showing every head's pattern, its previous-token and induction scores and the loss at each
- * position ({@link AttentionView}); a head can be ablated (select, or click its panel), and a slider moves
- * through the training checkpoints, fetched when first shown, across the induction phase change.
+ * position ({@link AttentionView}); a head can be ablated (select, or click its panel), shown alone and enlarged
+ * (select), and a slider moves through the training checkpoints, fetched when first shown, across the induction phase
+ * change. Pointing at a cell (mouse, pen or touch), or the arrow keys on the focused drawing (Page Up and Page Down:
+ * the previous and next head), read the cell out under the drawing: the head, the query and key tokens and the weight.
  *
  * <p>{@code data-weights} lists {@code final.safetensors} and {@code checkpoint-STEP.safetensors} files.
  * Its controls are {@link AttentionPatternsWidget#controls(List, int, int, String)}; the fragment
- * {@code #ID:step=K&ablate=L.H&tokens=ba.be.bi} restores a shared state.
+ * {@code #ID:step=K&ablate=L.H&head=L.H&tokens=ba.be.bi&cell=L.H.Q.K} restores a shared state.
  */
 final class AttentionMount {
     private final LivePanel.Checkpoints<HookedTransformer> models; // by step: checkpoints, then the final model
@@ -29,6 +32,9 @@ final class AttentionMount {
     private final Lcg random = new Lcg(System.currentTimeMillis()); // fresh sequences each visit
     private final LivePanel panel;
     private final HTMLElement message;
+    private final HTMLElement readout;
+    private int[] cursor; // {layer, head, query, key} pointed at, or null
+    private String described; // the aria-label last written
     private AttentionView.Run run;
     private int runIndex = -1; // the checkpoint run was computed with
 
@@ -52,9 +58,21 @@ final class AttentionMount {
             Dom.text(message, "The link's tokens could not be read: " + e.getMessage());
             panel.controls.set("tokens", AttentionView.format(tokens));
         }
+        panel.focusable();
+        readout = panel.readout(panel.controls.id("head"));
+        cursor = parseCell(panel.controls.value("cell"));
         panel.listen(this::changed);
         panel.canvas.addEventListener("click", e -> click((MouseEvent) e));
-        panel.show(this::update);
+        panel.canvas.addEventListener("pointermove", e -> point((MouseEvent) e));
+        panel.canvas.addEventListener("pointerdown", e -> point((MouseEvent) e)); // a touch: no move before it
+        panel.canvas.addEventListener("keydown", e -> key((KeyboardEvent) e));
+        panel.canvas.addEventListener("focus", e -> {
+            if (cursor == null && run != null) {
+                int[] only = only();
+                moveTo(only == null ? new int[] {0, 0, 0, 0} : new int[] {only[0], only[1], 0, 0});
+            }
+        });
+        panel.show(this::update, this::redraw);
     }
 
     static void mount(HTMLElement figure) {
@@ -79,6 +97,15 @@ final class AttentionMount {
                     return false;
                 }
                 tokens = language.sample(random, nCtx);
+            }
+            case "head" -> {
+                int[] only = only();
+                if (only != null && cursor != null) { // the cursor follows to the head shown
+                    cursor = new int[] {only[0], only[1], cursor[2], cursor[3]};
+                    panel.controls.set("cell", cell(cursor));
+                }
+                redraw();
+                return true;
             }
             default -> {
                 update();
@@ -113,15 +140,109 @@ final class AttentionMount {
                 Integer.parseInt(v.substring(v.indexOf('.') + 1))};
     }
 
+    /** The head shown alone, {layer, head}, or null: every head. */
+    private int[] only() {
+        return parseHead(panel.controls.value("head"));
+    }
+
+    private static int[] parseHead(String v) {
+        if (v == null || v.indexOf('.') < 0) {
+            return null;
+        }
+        try {
+            return new int[] {Integer.parseInt(v.substring(0, v.indexOf('.'))), Integer.parseInt(v.substring(v.indexOf('.') + 1))};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A shared link's cell, LAYER.HEAD.QUERY.KEY, or null. */
+    private static int[] parseCell(String v) {
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        List<String> parts = org.circuitbook.widgets.widget.Fmt.split(v, '.');
+        if (parts.size() != 4) {
+            return null;
+        }
+        int[] out = new int[4];
+        try {
+            for (int i = 0; i < 4; i++) {
+                out[i] = Integer.parseInt(parts.get(i));
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return out;
+    }
+
+    private static String cell(int[] c) {
+        return c[0] + "." + c[1] + "." + c[2] + "." + c[3];
+    }
+
+    /** The pointer: the cell under it is read out and outlined (a repaint only when it moves to another cell). */
+    private void point(MouseEvent event) {
+        if (run == null) {
+            return;
+        }
+        double[] at = panel.painter.at(event); // in the arrangement shown
+        int[] c = AttentionView.cellAt(run, panel.painter.narrow(), only(), at[0], at[1]);
+        if (c != null && !java.util.Arrays.equals(c, cursor)) {
+            moveTo(c);
+        }
+    }
+
+    private void key(KeyboardEvent event) {
+        if (run == null) {
+            return;
+        }
+        int pos = run.tokens().length;
+        int layers = run.patterns().length;
+        int heads = run.patterns()[0].dim(0);
+        int[] only = only();
+        int[] c = cursor != null && AttentionView.valid(run, cursor) ? cursor.clone()
+                : only != null ? new int[] {only[0], only[1], 0, 0} : new int[] {0, 0, 0, 0};
+        switch (event.getKey()) {
+            case "ArrowUp" -> c[2] = Math.max(0, c[2] - 1);
+            case "ArrowDown" -> c[2] = Math.min(pos - 1, c[2] + 1);
+            case "ArrowLeft" -> c[3] = Math.max(0, c[3] - 1);
+            case "ArrowRight" -> c[3] = Math.min(pos - 1, c[3] + 1);
+            case "Home" -> c[3] = 0;
+            case "End" -> c[3] = c[2]; // the diagonal: the last key the query can see
+            case "PageUp", "PageDown" -> {
+                if (only != null) {
+                    return; // one head shown: the select picks another
+                }
+                int index = c[0] * heads + c[1] + (event.getKey().equals("PageUp") ? -1 : 1);
+                index = Math.max(0, Math.min(layers * heads - 1, index));
+                c[0] = index / heads;
+                c[1] = index % heads;
+            }
+            default -> {
+                return;
+            }
+        }
+        event.preventDefault();
+        moveTo(c);
+    }
+
+    private void moveTo(int[] c) {
+        cursor = c;
+        panel.controls.set("cell", cell(c));
+        redraw();
+        panel.controls.save();
+    }
+
     private void click(MouseEvent event) {
         if (run == null) {
             return;
         }
         double[] at = panel.painter.at(event); // in the arrangement shown
-        int[] head = AttentionView.headAt(run, panel.painter.narrow(), at[0], at[1]);
-        if (head == null) {
+        int[] c = AttentionView.cellAt(run, panel.painter.narrow(), only(), at[0], at[1]);
+        if (c == null) {
             return;
         }
+        int[] head = {c[0], c[1]};
         int[] ablated = ablated();
         boolean same = ablated != null && ablated[0] == head[0] && ablated[1] == head[1];
         panel.controls.set("ablate", same ? "" : head[0] + "." + head[1]);
@@ -144,7 +265,25 @@ final class AttentionMount {
         boolean same = run != null && runIndex == index && java.util.Arrays.equals(run.tokens(), tokens);
         run = same ? AttentionView.withAblation(run, model, ablated()) : AttentionView.run(model, tokens, ablated());
         runIndex = index;
-        Dom.attribute(panel.canvas, "aria-label", AttentionView.describe(run));
-        AttentionView.paint(panel.painter, run, names);
+        String description = AttentionView.describe(run);
+        if (!description.equals(described)) {
+            described = description;
+            Dom.attribute(panel.canvas, "aria-label", description);
+        }
+        redraw();
+    }
+
+    /**
+     * Repaints the current run: the readout first (page text before the canvas, whose text drawing waits for the
+     * page's layout; Dom.text writes only a change), then the drawing with the cell pointed at outlined.
+     */
+    private void redraw() {
+        if (run == null) {
+            return;
+        }
+        int[] c = AttentionView.valid(run, cursor) ? cursor : null;
+        Dom.text(readout, c != null ? AttentionView.readout(run, names, c)
+                : "Point at a cell, or focus the drawing and use the arrow keys (Page Up, Page Down: another head).");
+        AttentionView.paint(panel.painter, run, names, c, only());
     }
 }

@@ -83,7 +83,9 @@ public final class AttentionPatternsWidget implements Widget {
     /**
      * The tokens (first a random sequence repeated, the static drawing's) with two buttons that make new ones; the
      * scrubber over {@code steps} (the checkpoints', then the final model's; the URL holds the step); and the head
-     * ablated, if any. The URL writes the step, the ablated head, then the tokens.
+     * ablated, if any; the head shown alone, enlarged ("all": every head); and the cell pointed at
+     * ({@code cell=LAYER.HEAD.QUERY.KEY}). The URL writes the step, the ablated head, the head shown, the tokens, then
+     * the cell.
      */
     public static Controls controls(List<Integer> steps, int nLayers, int nHeads, String tokens) {
         List<Control.Choice> stops = new ArrayList<>();
@@ -92,9 +94,12 @@ public final class AttentionPatternsWidget implements Widget {
         }
         List<Control.Choice> heads = new ArrayList<>();
         heads.add(new Control.Choice("", "none"));
+        List<Control.Choice> shown = new ArrayList<>();
+        shown.add(new Control.Choice("", "all"));
         for (int l = 0; l < nLayers; l++) {
             for (int h = 0; h < nHeads; h++) {
                 heads.add(new Control.Choice(l + "." + h, "head " + l + "." + h));
+                shown.add(new Control.Choice(l + "." + h, l + "." + h));
             }
         }
         return Controls.of(
@@ -102,8 +107,9 @@ public final class AttentionPatternsWidget implements Widget {
                         Control.action("repeat", "Repeat a random sequence"),
                         Control.action("sample", "Sample the language")),
                 Controls.row(Control.stops("step", "Training step", stops, stops.size() - 1),
-                        Control.select("ablate", "Ablate", heads, "")))
-                .inUrlOrder("step", "ablate", "tokens");
+                        Control.select("ablate", "Ablate", heads, ""),
+                        Control.select("head", "Head", shown, ""), Control.state("cell")))
+                .inUrlOrder("step", "ablate", "head", "tokens", "cell");
     }
 
     /** The sequence shown first: a random one of half the context, repeated (seeded, so the static drawing's). */

@@ -23,10 +23,10 @@ public final class AttentionView {
     private static final double TOP = 40;
     private static final double LEFT = 40;
     // the narrow arrangement: two heads to a row, a layer's rows one under another, the losses below
-    private static final double N_PANEL = 112;
-    private static final double N_GAP = 30;
+    private static final double N_PANEL = 100;
+    private static final double N_GAP = 32;
     private static final double N_TOP = 58;
-    private static final double N_PITCH = N_PANEL + 44;
+    private static final double N_PITCH = N_PANEL + 58;
     private static final double N_LOSSES = 200;
 
     private AttentionView() {
@@ -39,7 +39,7 @@ public final class AttentionView {
      * activations (an ablation resumes from them).
      */
     public record Run(int[] tokens, Tensor[] patterns, double[] losses, double[] ablatedLosses, int[] ablated,
-                      double[][] previous, double[][] induction, int period, ActivationCache cache) {
+                      double[][] previous, double[][] induction, int period, ActivationCache cache, int vocab) {
         public double meanLoss(boolean withAblation) {
             double[] l = withAblation && ablatedLosses != null ? ablatedLosses : losses;
             double sum = 0;
@@ -63,7 +63,8 @@ public final class AttentionView {
         int period = period(tokens);
         double[][] previous = tokens.length > 1 ? HeadScores.previousToken(model, cache) : new double[layers][model.cfg().n_heads()];
         double[][] induction = period > 0 ? HeadScores.induction(model, cache, period) : null;
-        return withAblation(new Run(tokens, patterns, losses, null, null, previous, induction, period, cache), model,
+        return withAblation(new Run(tokens, patterns, losses, null, null, previous, induction, period, cache,
+                model.cfg().d_vocab()), model,
                 ablated);
     }
 
@@ -82,7 +83,7 @@ public final class AttentionView {
                     Hook.IDENTITY), clean.tokens());
         }
         return new Run(clean.tokens(), clean.patterns(), clean.losses(), ablatedLosses, ablated, clean.previous(),
-                clean.induction(), clean.period(), clean.cache());
+                clean.induction(), clean.period(), clean.cache(), clean.vocab());
     }
 
     /** A copy of {@code z} [pos, n_heads, d_head] with head {@code head}'s slice zeroed at every position. */
@@ -137,20 +138,35 @@ public final class AttentionView {
         return (int) (N_TOP + narrowRows(run) * N_PITCH + N_LOSSES);
     }
 
-    /** A head's panel's side. */
-    private static double side(boolean narrow) {
-        return narrow ? N_PANEL : PANEL;
+    /** Whether {@code only} (a {layer, head} shown alone, or null) names one of {@code run}'s heads. */
+    private static boolean alone(Run run, int[] only) {
+        return only != null && only[0] >= 0 && only[0] < run.patterns().length && only[1] >= 0 && only[1] < heads(run);
     }
 
-    /** The top-left corner of head (layer, head)'s panel. */
-    private static double[] panel(Run run, boolean narrow, int layer, int head) {
+    /**
+     * Head (layer, head)'s panel: its top-left corner and side, {x, y, side}; null when it is not drawn (another
+     * head is shown alone, {@code only}).
+     */
+    private static double[] panel(Run run, boolean narrow, int[] only, int layer, int head) {
+        if (alone(run, only)) {
+            if (only[0] != layer || only[1] != head) {
+                return null;
+            }
+            if (narrow) { // the heads' whole area, less the title, the key labels and the scores
+                double area = narrowRows(run) * N_PITCH;
+                double side = Math.min(Arrangement.NARROW_WIDTH - 44, area - 50);
+                return new double[] {(Arrangement.NARROW_WIDTH - side) / 2 + 10, N_TOP, side};
+            }
+            double side = run.patterns().length * (PANEL + PANEL_GAP + 16) - 40;
+            return new double[] {(WIDTH - side) / 2, TOP + 4, side};
+        }
         if (narrow) {
             int cols = narrowColumns(run);
             double left = (Arrangement.NARROW_WIDTH - cols * N_PANEL - (cols - 1) * N_GAP) / 2;
             int row = layer * ((heads(run) + cols - 1) / cols) + head / cols;
-            return new double[] {left + (head % cols) * (N_PANEL + N_GAP), N_TOP + row * N_PITCH};
+            return new double[] {left + (head % cols) * (N_PANEL + N_GAP), N_TOP + row * N_PITCH, N_PANEL};
         }
-        return new double[] {LEFT + head * (PANEL + 14), TOP + layer * (PANEL + PANEL_GAP + 16)};
+        return new double[] {LEFT + head * (PANEL + 14), TOP + layer * (PANEL + PANEL_GAP + 16), PANEL};
     }
 
     /** The head whose panel holds the point (x, y) of the wide arrangement, as {layer, head}, or null. */
@@ -160,28 +176,88 @@ public final class AttentionView {
 
     /** The head whose panel holds the point (x, y) of the arrangement drawn ({@code narrow} or not), or null. */
     public static int[] headAt(Run run, boolean narrow, double x, double y) {
-        double side = side(narrow);
+        int[] cell = cellAt(run, narrow, null, x, y);
+        return cell == null ? null : new int[] {cell[0], cell[1]};
+    }
+
+    /**
+     * The cell under the point (x, y) of the arrangement drawn ({@code narrow} or not, with head {@code only} alone
+     * or every head when null), as {layer, head, query, key}, or null.
+     */
+    public static int[] cellAt(Run run, boolean narrow, int[] only, double x, double y) {
+        int pos = run.tokens().length;
         for (int l = 0; l < run.patterns().length; l++) {
             for (int h = 0; h < run.patterns()[l].dim(0); h++) {
-                double[] c = panel(run, narrow, l, h);
-                if (x >= c[0] && x < c[0] + side && y >= c[1] && y < c[1] + side) {
-                    return new int[] {l, h};
+                double[] c = panel(run, narrow, only, l, h);
+                if (c != null && x >= c[0] && x < c[0] + c[2] && y >= c[1] && y < c[1] + c[2]) {
+                    int q = Math.min(pos - 1, (int) ((y - c[1]) / c[2] * pos));
+                    int k = Math.min(pos - 1, (int) ((x - c[0]) / c[2] * pos));
+                    return new int[] {l, h, q, k};
                 }
             }
         }
         return null;
     }
 
+    /** The weight head (layer, head) gives key {@code key} at query {@code query}: 0 above the diagonal. */
+    public static double weight(Run run, int layer, int head, int query, int key) {
+        return key > query ? 0 : run.patterns()[layer].get(head, query, key);
+    }
+
     /**
-     * Paints every head's pattern, its scores, and the per-position losses (clean, and ablated when set), in the
-     * arrangement {@code p} asks for: wide, a layer's heads in a row; narrow, two heads to a row.
+     * Whether {@code cell} = {layer, head, query, key} is one of {@code run}'s cells (a shared link's cell may name
+     * a head or a position this model or sequence does not have).
      */
+    public static boolean valid(Run run, int[] cell) {
+        return cell != null && cell.length == 4 && cell[0] >= 0 && cell[0] < run.patterns().length && cell[1] >= 0
+                && cell[1] < heads(run) && cell[2] >= 0 && cell[2] < run.tokens().length && cell[3] >= 0
+                && cell[3] < run.tokens().length;
+    }
+
+    /** What cell {layer, head, query, key} shows, for the readout under the drawing. */
+    public static String readout(Run run, String[] names, int[] cell) {
+        int q = cell[2];
+        int k = cell[3];
+        String text = "head " + cell[0] + "." + cell[1] + ", query " + q + " '" + names[run.tokens()[q]] + "' -> key "
+                + k + " '" + names[run.tokens()[k]] + "': weight " + Fmt.fixed(weight(run, cell[0], cell[1], q, k), 3);
+        if (k > q) {
+            return text + " (a later token: masked)";
+        }
+        if (k == q) {
+            return text + " (itself)";
+        }
+        if (k == q - 1) {
+            return text + " (the previous token)";
+        }
+        if (run.period() > 0 && k == q - run.period() + 1) {
+            return text + " (the token after its previous occurrence: induction)";
+        }
+        return text;
+    }
+
+    /** The loss chart's fixed top, in nats, the same at every checkpoint: twice a uniform guess's, ln(vocab), rounded up. */
+    public static double lossScale(int vocab) {
+        return Math.ceil(2 * Math.log(Math.max(2, vocab)));
+    }
+
+    /** The painting of the first state: every head, no cell pointed at. */
     public static void paint(Painter p, Run run, String[] names) {
+        paint(p, run, names, null, null);
+    }
+
+    /**
+     * Paints every head's pattern (or head {@code only} = {layer, head} alone, enlarged, when not null), its scores,
+     * and the per-position losses (clean, and ablated when set), in the arrangement {@code p} asks for: wide, a
+     * layer's heads in a row; narrow, two heads to a row. {@code cursor} = {layer, head, query, key}, or null, is
+     * the cell pointed at, outlined.
+     */
+    public static void paint(Painter p, Run run, String[] names, int[] cursor, int[] only) {
         boolean narrow = p.narrow();
         int width = narrow ? Arrangement.NARROW_WIDTH : WIDTH;
         int height = narrow ? narrowHeight(run) : HEIGHT;
         Arrangement.begin(p, width, height);
         int small = narrow ? Arrangement.MIN_TEXT_PX : 10;
+        int label = Arrangement.MIN_TEXT_PX; // token labels: never smaller
         String title = "Attention patterns of every head (row: query position, column: key position)";
         if (narrow) { // the title, and what a pattern's rows and columns are under it
             p.text("Attention patterns of every head", width / 2.0, 12, Theme.ink(), 12, "center");
@@ -190,16 +266,34 @@ public final class AttentionView {
             p.text(title, WIDTH / 2.0, 14, Theme.ink(), 12, "center");
         }
         int pos = run.tokens().length;
-        double side = side(narrow);
-        if (run.patterns().length > 0) {
-            double[] first = panel(run, narrow, 0, 0);
-            double[] last = panel(run, narrow, run.patterns().length - 1, heads(run) - 1);
-            p.panel("heads", 0, first[1] - 16, width, last[1] + side + 16 - (first[1] - 16));
+        double areaTop = Double.MAX_VALUE;
+        double areaBottom = 0;
+        for (int l = 0; l < run.patterns().length; l++) {
+            for (int h = 0; h < heads(run); h++) {
+                double[] c = panel(run, narrow, only, l, h);
+                if (c != null) {
+                    areaTop = Math.min(areaTop, c[1] - 16);
+                    areaBottom = Math.max(areaBottom, c[1] + c[2] + 32);
+                }
+            }
         }
+        if (areaBottom > 0) {
+            p.panel("heads", 0, areaTop, width, areaBottom - areaTop);
+        }
+        int longest = 1;
+        for (int t : run.tokens()) {
+            longest = Math.max(longest, names == null ? 1 : names[t].length());
+        }
+        String faint = Theme.isDark() ? "rgba(160,166,176,0.45)" : "rgba(120,120,120,0.4)";
+        String induction = Theme.isDark() ? "rgba(240,160,90,0.6)" : "rgba(205,95,20,0.5)";
         for (int l = 0; l < run.patterns().length; l++) {
             Tensor pattern = run.patterns()[l];
             for (int h = 0; h < pattern.dim(0); h++) {
-                double[] c = panel(run, narrow, l, h);
+                double[] c = panel(run, narrow, only, l, h);
+                if (c == null) {
+                    continue;
+                }
+                double side = c[2];
                 double cell = side / pos;
                 boolean off = run.ablated() != null && run.ablated()[0] == l && run.ablated()[1] == h;
                 p.fillRect(c[0], c[1], side, side, Colormaps.sequential(0));
@@ -213,33 +307,65 @@ public final class AttentionView {
                     }
                 }
                 p.cells(c[0], c[1], side, side, pos, colors);
-                String label = "head " + l + "." + h + (off ? " (ablated)" : "");
-                p.text(label, c[0] + side / 2, c[1] - 8, off ? Theme.alert() : Theme.ink(), 11, "center");
+                // faint guides over the cells (1 px, translucent: the cells show through): the diagonal (a token
+                // attending to itself) and, where the sequence repeats, the induction offset (key = query - period + 1:
+                // the token after the query's previous occurrence)
+                p.line(c[0] + cell / 2, c[1] + cell / 2, c[0] + side - cell / 2, c[1] + side - cell / 2, faint, 1);
+                if (run.period() > 0 && pos > run.period()) {
+                    int q0 = run.period();
+                    int k0 = 1;
+                    int q1 = pos - 1;
+                    int k1 = pos - run.period();
+                    p.line(c[0] + (k0 + 0.5) * cell, c[1] + (q0 + 0.5) * cell, c[0] + (k1 + 0.5) * cell,
+                            c[1] + (q1 + 0.5) * cell, induction, 1);
+                }
+                p.line(c[0], c[1] + side, c[0] + side, c[1] + side, Theme.grid(), 1);
+                p.line(c[0], c[1], c[0], c[1] + side, Theme.grid(), 1);
+                if (names != null) { // token labels: keys under the panel, queries left of it where they fit
+                    int keysEvery = Arrangement.every(cell, Arrangement.textWidth("m".repeat(longest), label) + 5);
+                    int queriesEvery = Arrangement.every(cell, label + 1);
+                    for (int k = 0; k < pos; k += keysEvery) {
+                        double x = c[0] + (k + 0.5) * cell;
+                        p.line(x, c[1] + side, x, c[1] + side + 3, Theme.muted(), 1);
+                        p.text(names[run.tokens()[k]], x, c[1] + side + 10, Theme.muted(), label, "center");
+                    }
+                    boolean room = narrow || alone(run, only) || h == 0; // wide: between panels there is none
+                    for (int q = 0; q < pos; q += queriesEvery) {
+                        double y = c[1] + (q + 0.5) * cell;
+                        p.line(c[0] - 3, y, c[0], y, Theme.muted(), 1);
+                        if (room) {
+                            p.text(names[run.tokens()[q]], c[0] - 5, y, Theme.muted(), label, "right");
+                        }
+                    }
+                }
+                String head = "head " + l + "." + h + (off ? " (ablated)" : "");
+                p.text(head, c[0] + side / 2, c[1] - 8, off ? Theme.alert() : Theme.ink(), 11, "center");
                 String scores = "prev " + Fmt.fixed(run.previous()[l][h], 2)
                         + (run.induction() == null ? "" : "  ind " + Fmt.fixed(run.induction()[l][h], 2));
-                p.text(scores, c[0] + side / 2, c[1] + side + 9, Theme.muted(), small, "center");
+                p.text(scores, c[0] + side / 2, c[1] + side + 24, Theme.muted(), small, "center");
                 if (off) {
                     p.line(c[0], c[1], c[0] + side, c[1] + side, Theme.alert(), 2);
                 }
+                if (cursor != null && cursor[0] == l && cursor[1] == h && valid(run, cursor)) {
+                    double x = c[0] + cursor[3] * cell;
+                    double y = c[1] + cursor[2] * cell;
+                    double w = Math.max(cell, 3);
+                    String ink = Theme.alert();
+                    p.line(x, y, x + w, y, ink, 1.5);
+                    p.line(x + w, y, x + w, y + w, ink, 1.5);
+                    p.line(x + w, y + w, x, y + w, ink, 1.5);
+                    p.line(x, y + w, x, y, ink, 1.5);
+                }
             }
         }
-        // per-position loss bars
+        // per-position loss bars, on a fixed scale (the same at every checkpoint)
         double top = narrow ? N_TOP + narrowRows(run) * N_PITCH - 10 : TOP + run.patterns().length * (PANEL + PANEL_GAP + 16) + 6;
         double left = narrow ? 30 : LEFT;
-        double plotTop = narrow ? top + 3 * 14 : top; // narrow: room for the title's lines
-        // (wide: 10 px above the legend, so that the token labels under the bars keep clear of it)
-        double barsHeight = narrow ? height - plotTop - 12 - 62 : HEIGHT - top - 44;
+        double plotTop = narrow ? top + 3 * 14 : top + 14; // narrow: room for the title's lines; wide: the legend's
+        double barsHeight = narrow ? height - plotTop - 12 - 62 : HEIGHT - plotTop - 12 - 20;
         double barsWidth = width - left - (narrow ? 10 : LEFT);
         p.panel("losses", 0, top - 8, width, height - (top - 8));
-        double max = 1;
-        for (double v : run.losses()) {
-            max = Math.max(max, v);
-        }
-        if (run.ablatedLosses() != null) {
-            for (double v : run.ablatedLosses()) {
-                max = Math.max(max, v);
-            }
-        }
+        double max = lossScale(run.vocab());
         String lossTitle = "Loss predicting each next token (nats): mean " + Fmt.fixed(run.meanLoss(false), 2)
                 + (run.ablatedLosses() == null ? "" : ", with head " + run.ablated()[0] + "." + run.ablated()[1]
                 + " ablated " + Fmt.fixed(run.meanLoss(true), 2))
@@ -251,40 +377,57 @@ public final class AttentionView {
         }
         double base = plotTop + 12 + barsHeight;
         p.line(left, base, left + barsWidth, base, Theme.muted(), 1);
+        double uniform = Math.log(Math.max(2, run.vocab()));
+        double uy = base - uniform / max * barsHeight;
+        for (double x = left; x < left + barsWidth; x += 8) { // dashed: a uniform guess's loss
+            p.line(x, uy, Math.min(x + 4, left + barsWidth), uy, Theme.muted(), 1);
+        }
         int n = run.losses().length;
         double bar = barsWidth / Math.max(1, n);
         int every = 1;
-        if (narrow && names != null) { // token labels of 11 px need room: every k-th
-            int longest = 1;
+        if (names != null) { // token labels of 11 px need room: every k-th
+            int predicted = 1;
             for (int t = 0; t < n; t++) {
-                longest = Math.max(longest, names[run.tokens()[t + 1]].length());
+                predicted = Math.max(predicted, names[run.tokens()[t + 1]].length());
             }
-            every = Arrangement.every(bar, Arrangement.textWidth("m".repeat(longest), small) + 4);
+            every = Arrangement.every(bar, Arrangement.textWidth("m".repeat(predicted), label) + 4);
         }
         for (int t = 0; t < n; t++) {
             double x = left + t * bar;
-            double clean = run.losses()[t] / max * barsHeight;
-            p.fillRect(x + 1, base - clean, Math.max(1, bar / 2 - 1), clean, Theme.blue());
+            lossBar(p, x + 1, base, Math.max(1, bar / 2 - 1), run.losses()[t], max, barsHeight, Theme.blue());
             if (run.ablatedLosses() != null) {
-                double ab = run.ablatedLosses()[t] / max * barsHeight;
-                p.fillRect(x + bar / 2, base - ab, Math.max(1, bar / 2 - 1), ab, Theme.red());
+                lossBar(p, x + bar / 2, base, Math.max(1, bar / 2 - 1), run.ablatedLosses()[t], max, barsHeight, Theme.red());
             }
-            if (n <= 40 && names != null && t % every == 0) {
-                p.text(names[run.tokens()[t + 1]], x + bar / 2, base + 9, Theme.muted(), narrow ? small : 8, "center");
+            if (names != null && t % every == 0) {
+                p.text(names[run.tokens()[t + 1]], x + bar / 2, base + 9, Theme.muted(), label, "center");
             }
         }
-        p.text(Fmt.fixed(max, 1), left - 4, base - barsHeight, Theme.muted(), narrow ? small : 9, "right");
-        p.text("0", left - 4, base, Theme.muted(), narrow ? small : 9, "right");
-        String legend = "blue: the model" + (run.ablatedLosses() == null ? "" : "; red: with the head ablated")
-                + "; labels: the token predicted" + (every > 1 ? " (one in " + every + ")" : "");
+        p.text(Fmt.fixed(max, 0), left - 4, base - barsHeight, Theme.muted(), label, "right");
+        p.text("0", left - 4, base, Theme.muted(), label, "right");
+        String legend = "blue: model" + (run.ablatedLosses() == null ? "" : "; red: head ablated")
+                + "; dashes: uniform guess (ln " + run.vocab() + "); labels: token predicted"
+                + (every > 1 ? ", 1 in " + every : "");
         if (narrow) {
             Arrangement.text(p, legend, width / 2.0, base + 30, width - 8, 14, Theme.muted(), small, "center");
         } else {
-            p.text(legend, WIDTH / 2.0, HEIGHT - 8, Theme.muted(), 10, "center");
+            p.text(legend, WIDTH / 2.0, top + 14, Theme.muted(), label, "center");
         }
     }
 
-    /** A text alternative: the sequence's length, the mean loss, and the strongest heads of each kind. */
+    /** One loss bar from {@code base} up, cut at the scale's top {@code max} (marked by a notch of the ink). */
+    private static void lossBar(Painter p, double x, double base, double w, double loss, double max, double height,
+                                String color) {
+        double h = Math.min(loss, max) / max * height;
+        p.fillRect(x, base - h, w, h, color);
+        if (loss > max) {
+            p.fillRect(x, base - h, w, 2, Theme.ink());
+        }
+    }
+
+    /**
+     * A text alternative: the sequence's length, the mean loss, the strongest heads of each kind, and the loss chart's
+     * fixed scale.
+     */
     public static String describe(Run run) {
         int[] bestPrev = best(run.previous());
         StringBuilder s = new StringBuilder("Attention patterns of " + run.patterns().length + " layers on "
@@ -301,6 +444,9 @@ public final class AttentionView {
             s.append(" With head ").append(run.ablated()[0]).append('.').append(run.ablated()[1])
                     .append(" ablated the mean loss is ").append(Fmt.fixed(run.meanLoss(true), 2)).append('.');
         }
+        s.append(" Losses are drawn from 0 to ").append(Fmt.fixed(lossScale(run.vocab()), 0))
+                .append(" nats at every checkpoint (a uniform guess: ").append(Fmt.fixed(Math.log(Math.max(2, run.vocab())), 2))
+                .append(").");
         return s.toString();
     }
 

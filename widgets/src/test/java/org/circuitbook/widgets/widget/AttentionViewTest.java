@@ -2,6 +2,7 @@ package org.circuitbook.widgets.widget;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,10 +44,35 @@ class AttentionViewTest {
         assertArrayEquals(ablated.ablatedLosses(), reused.ablatedLosses(), "a new ablation on the clean run: same losses");
         assertArrayEquals(new int[] {0, 0}, reused.ablated());
         assertNull(AttentionView.withAblation(ablated, model, null).ablatedLosses(), "and back to none");
-        assertTrue(AttentionView.describe(ablated).endsWith("With head 0.0 ablated the mean loss is "
-                + Fmt.fixed(ablated.meanLoss(true), 2) + "."), AttentionView.describe(ablated));
+        assertTrue(AttentionView.describe(ablated).contains("With head 0.0 ablated the mean loss is "
+                + Fmt.fixed(ablated.meanLoss(true), 2) + ". Losses are drawn from 0 to "), AttentionView.describe(ablated));
         assertArrayEquals(new int[] {1, 0}, AttentionView.headAt(clean, 40 + 5, 40 + 132 + 26 + 16 + 5));
         assertNull(AttentionView.headAt(clean, 5, 5));
+    }
+
+    @Test
+    @DisplayName("a cell under the pointer, read out by head, query and key token and weight; the loss scale is fixed")
+    void cells() {
+        HookedTransformer model = InductionHeadsTest.model();
+        int[] tokens = {1, 2, 3, 1, 2, 3};
+        AttentionView.Run run = AttentionView.run(model, tokens, null);
+        String[] names = org.circuitbook.widgets.data.SyntheticLanguage.tokenNames(model.cfg().d_vocab());
+        double cell = 132.0 / tokens.length; // wide: head 1.0's panel is at (40, 214), 132 px a side
+        int[] at = AttentionView.cellAt(run, false, null, 40 + 2.5 * cell, 214 + 4.5 * cell);
+        assertArrayEquals(new int[] {1, 0, 4, 2}, at);
+        String text = AttentionView.readout(run, names, at);
+        assertEquals("head 1.0, query 4 '" + names[2] + "' -> key 2 '" + names[3] + "': weight "
+                + Fmt.fixed(run.patterns()[1].get(0, 4, 2), 3) + " (the token after its previous occurrence: induction)", text);
+        assertTrue(AttentionView.readout(run, names, new int[] {0, 1, 1, 3}).endsWith("weight 0.000 (a later token: masked)"));
+        assertArrayEquals(new int[] {1, 0}, AttentionView.headAt(run, false, 40 + 1, 214 + 1));
+        // one head alone: it fills the heads' area, and the other heads are nowhere
+        assertNull(AttentionView.cellAt(run, false, new int[] {1, 0}, 40 + 1, 214 + 1));
+        assertArrayEquals(new int[] {1, 0, 0, 0}, AttentionView.cellAt(run, false, new int[] {1, 0}, 320 - 150, 50));
+        assertFalse(AttentionView.valid(run, new int[] {2, 0, 0, 0}));
+        assertFalse(AttentionView.valid(run, new int[] {0, 0, 6, 0}));
+        assertEquals(Math.ceil(2 * Math.log(model.cfg().d_vocab())), AttentionView.lossScale(model.cfg().d_vocab()));
+        assertTrue(AttentionView.describe(run).contains(" Losses are drawn from 0 to "
+                + Fmt.fixed(AttentionView.lossScale(model.cfg().d_vocab()), 0) + " nats at every checkpoint"));
     }
 
     @Test
