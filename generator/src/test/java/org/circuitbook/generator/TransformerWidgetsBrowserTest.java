@@ -356,6 +356,66 @@ class TransformerWidgetsBrowserTest {
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 
+    /**
+     * Where logical point ({@code x}, {@code y}) of the wide grokking drawing is, as an offset from the canvas's centre
+     * (what {@link Actions#moveToElement(WebElement, int, int)} takes).
+     */
+    private static int[] offset(WebElement canvas, double x, double y) {
+        org.openqa.selenium.Rectangle r = canvas.getRect();
+        double scale = r.getWidth() / (double) org.circuitbook.widgets.widget.GrokkingView.WIDTH;
+        return new int[] {(int) Math.round((x - org.circuitbook.widgets.widget.GrokkingView.WIDTH / 2.0) * scale),
+                (int) Math.round(y * scale - r.getHeight() / 2.0)};
+    }
+
+    @Test
+    @DisplayName("grokking: a click or drag on the loss chart scrubs to the nearest checkpoint, and the drawing says "
+            + "whether (a, b) is a training or a held-out test pair")
+    void grokkingChart() {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = openFigure("grokking.html", "grokking");
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        WebElement step = figure.findElement(By.cssSelector("input[type=range]"));
+        WebElement readout = figure.findElement(By.cssSelector("output[for='" + step.getAttribute("id") + "']"));
+        // the fixture's split (p = 11, half the pairs, data seed 0): (1, 8) was held out, (1, 1) trained on
+        String aria = canvas.getAttribute("aria-label");
+        assertTrue(aria.endsWith(" (1, 8) is a held-out test pair: the model never trained on it."), aria);
+        assertTrue(figure.findElement(By.cssSelector(".widget-fallback svg")).getAttribute("textContent")
+                .contains("(1, 8) is a held-out test pair"), "the static drawing marks the pair too");
+        assertEquals(640.0 / 620, canvas.getRect().getWidth() / (double) canvas.getRect().getHeight(), 0.01,
+                "the wide arrangement");
+
+        // the loss plot spans x = 48 .. 624 over steps 0 .. 60 (checkpoints 0, 20, 40, final 60)
+        String before = pixels();
+        int[] at25 = offset(canvas, 48 + 576 * 25 / 60.0, 140);
+        new Actions(driver).moveToElement(canvas, at25[0], at25[1]).click().perform();
+        wait.until(d -> canvas.getAttribute("aria-label").contains("at step 20 of 60"));
+        assertEquals("1", step.getAttribute("value"), "the slider is on the nearest checkpoint");
+        assertEquals("20", readout.getText());
+        wait.until(d -> d.getCurrentUrl().endsWith("#fig-grokking:step=20&a=1&b=8"));
+        wait.until(d -> !before.equals(pixels()));
+
+        String at20 = pixels();
+        int[] start = offset(canvas, 50, 200);
+        int[] end = offset(canvas, 48 + 576 * 36 / 60.0, 60);
+        new Actions(driver).moveToElement(canvas, start[0], start[1]).clickAndHold()
+                .moveToElement(canvas, end[0], end[1]).release().perform();
+        wait.until(d -> canvas.getAttribute("aria-label").contains("at step 40 of 60"));
+        assertEquals("2", step.getAttribute("value"), "a drag ends on the checkpoint nearest where it was let go");
+        wait.until(d -> !at20.equals(pixels()));
+
+        String at40 = pixels();
+        int[] logits = offset(canvas, 300, 530); // the logit panel is no scrubber
+        new Actions(driver).moveToElement(canvas, logits[0], logits[1]).click().perform();
+        assertEquals("2", step.getAttribute("value"));
+
+        WebElement b = figure.findElements(By.cssSelector("input[type=number]")).get(1);
+        b.clear();
+        b.sendKeys("1");
+        wait.until(d -> canvas.getAttribute("aria-label").endsWith(" (1, 1) is a training pair: the model was trained on it."));
+        assertNotEquals(at40, pixels());
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
     @Test
     @DisplayName("activation-patching: fills the heatmap frame by frame, switches experiment and metric, reads cells by "
             + "keyboard, refuses mismatched prompts, and restores a shared link")

@@ -82,7 +82,7 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
 
     /** How many of the p^2 pairs are trained on. */
     static int trainSize(int p, double fraction) {
-        return (int) Math.floor(fraction * p * p);
+        return org.circuitbook.widgets.data.ModularPairs.trainSize(p, fraction);
     }
 
     /** The steps at which checkpoints are taken: {@code floor(steps * i / checkpoints)} for i in [0, checkpoints). */

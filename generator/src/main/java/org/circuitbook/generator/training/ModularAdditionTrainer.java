@@ -1,12 +1,12 @@
 package org.circuitbook.generator.training;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.circuitbook.widgets.data.ModularPairs;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Tensor;
@@ -76,17 +76,12 @@ final class ModularAdditionTrainer {
     record Split(int[] train, int[] test) {
     }
 
+    /** The split {@link ModularPairs} makes (the grokking widget recomputes it from the spec in the file's header). */
     static Split split(ModularAdditionSpec spec) {
         int p = spec.p();
-        List<Integer> pairs = new ArrayList<>();
-        for (int i = 0; i < p * p; i++) {
-            pairs.add(i);
-        }
-        Collections.shuffle(pairs, new Random(spec.dataSeed()));
+        int[] pairs = ModularPairs.shuffled(p, spec.dataSeed());
         int n = ModularAdditionSpec.trainSize(p, spec.trainFraction());
-        int[] train = pairs.subList(0, n).stream().mapToInt(Integer::intValue).toArray();
-        int[] test = pairs.subList(n, p * p).stream().mapToInt(Integer::intValue).toArray();
-        return new Split(train, test);
+        return new Split(java.util.Arrays.copyOfRange(pairs, 0, n), java.util.Arrays.copyOfRange(pairs, n, p * p));
     }
 
     /** The input tokens {@code a b =} of pair {@code a * p + b}. */

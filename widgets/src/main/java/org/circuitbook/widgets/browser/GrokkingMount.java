@@ -1,18 +1,20 @@
 package org.circuitbook.widgets.browser;
 
-import java.util.Map;
 import org.circuitbook.widgets.figures.GrokkingWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
-import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.widget.GrokkingView;
 import org.circuitbook.widgets.widget.WeightFiles;
+import org.teavm.jso.JSBody;
+import org.teavm.jso.dom.events.Event;
+import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
 
 /**
  * The grokking widget: a scrubber over the modular-addition transformer's training checkpoints, drawing the
  * recorded curves, phases and Fourier spectrum ({@link GrokkingView}) at once from the final file's
  * metrics, and the logits for the reader's a and b from that checkpoint's weights, fetched when first
- * needed. Its controls are {@link GrokkingWidget#controls(GrokkingView.Run, int)}; the fragment
+ * needed. A click or drag on the loss chart moves the step slider to the nearest checkpoint. Its controls are
+ * {@link GrokkingWidget#controls(GrokkingView.Run, int)}; the fragment
  * {@code #ID:step=S&a=A&b=B} restores a shared state.
  */
 final class GrokkingMount {
@@ -20,6 +22,8 @@ final class GrokkingMount {
     private final GrokkingView.Run run;
     private final int p;
     private final LivePanel.Checkpoints<HookedTransformer> models; // checkpoints by step, then the final model
+    private boolean dragging; // a pointer pressed on the loss chart, not yet let go
+    private boolean overChart; // the pointer is over the loss chart (its cursor says so)
 
     private GrokkingMount(HTMLElement figure, WeightFiles files, HookedTransformer model, GrokkingView.Run run) {
         this.run = run;
@@ -31,15 +35,52 @@ final class GrokkingMount {
                     update();
                     return true;
                 });
+        // a click or a drag on the loss chart scrubs to the nearest checkpoint (keyboard users have the slider);
+        // vertical swipes still scroll the page on a touch screen
+        panel.canvas.getStyle().setProperty("touch-action", "pan-y");
+        panel.canvas.addEventListener("pointerdown", e -> {
+            MouseEvent event = (MouseEvent) e;
+            double[] at = panel.painter.at(event);
+            if (event.getButton() == 0 && GrokkingView.onCurves(panel.painter.narrow(), at[0], at[1])) {
+                dragging = true;
+                capture(panel.canvas, e);
+                scrub(at[0]);
+            }
+        });
+        panel.canvas.addEventListener("pointermove", e -> {
+            double[] at = panel.painter.at((MouseEvent) e);
+            if (dragging) {
+                scrub(at[0]);
+            } else if (GrokkingView.onCurves(panel.painter.narrow(), at[0], at[1]) != overChart) {
+                overChart = !overChart; // the pointer tells that the chart can be clicked
+                panel.canvas.getStyle().setProperty("cursor", overChart ? "ew-resize" : "");
+            }
+        });
+        panel.canvas.addEventListener("pointerup", e -> dragging = false);
+        panel.canvas.addEventListener("pointercancel", e -> dragging = false);
         panel.show(this::update);
     }
+
+    /** Moves the "Training step" slider to the checkpoint nearest {@code x} on the chart: the readout, redraw and URL follow. */
+    private void scrub(double x) {
+        int index = GrokkingView.checkpointAt(run, panel.painter.narrow(), x);
+        if (index != panel.controls.index("step")) {
+            panel.controls.set("step", Integer.toString(run.step(index)));
+            update();
+            panel.controls.save();
+        }
+    }
+
+    @JSBody(params = {"element", "event"}, script = "if (element.setPointerCapture && event.pointerId !== undefined) {"
+            + " try { element.setPointerCapture(event.pointerId); } catch (e) {} }")
+    private static native void capture(HTMLElement element, Event event);
 
     static void mount(HTMLElement figure) {
         LivePanel.loadFinal(figure, (files, file) -> {
             HookedTransformer model = HookedTransformer.fromWeights(file);
             int p = model.cfg().d_vocab_out();
             new GrokkingMount(figure, files, model,
-                    GrokkingView.fromMetrics((Map<?, ?>) Json.parse(file.metadata().get("metrics")), p));
+                    GrokkingView.fromFile(file.metadata(), p));
         });
     }
 

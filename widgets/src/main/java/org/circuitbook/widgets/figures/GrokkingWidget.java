@@ -66,7 +66,7 @@ public final class GrokkingWidget implements Widget {
         }
         HookedTransformer model = HookedTransformer.fromWeights(file);
         int p = model.cfg().d_vocab_out();
-        GrokkingView.Run run = GrokkingView.fromMetrics((Map<?, ?>) Json.parse(file.metadata().get("metrics")), p);
+        GrokkingView.Run run = GrokkingView.fromFile(file.metadata(), p);
         int at = run.size() - 1;
         int a = 12 % p;
         int b = 30 % p;

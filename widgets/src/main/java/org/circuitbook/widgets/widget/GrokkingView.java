@@ -2,38 +2,59 @@ package org.circuitbook.widgets.widget;
 
 import java.util.List;
 import java.util.Map;
+import org.circuitbook.widgets.data.ModularPairs;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.Json;
 
 /**
  * The grokking widget's drawing (Nanda et al. 2023, "Progress measures for grokking via mechanistic
  * interpretability"): the training run of the modular-addition transformer read from the metrics the build
  * recorded, with a cursor on one checkpoint.
  * <ul>
- *   <li>loss curves (log scale): train loss at every step, train and test loss, excluded and restricted
+ *   <li>loss curves (log scale) against the training step: train loss at every step, train and test loss, excluded and restricted
  *       loss at each checkpoint, and the three phases shaded (a heuristic on the recorded accuracies:
  *       memorisation until train accuracy first reaches 0.99, circuit formation until test accuracy first
  *       reaches 0.5, cleanup after);
  *   <li>the Fourier spectrum of W_E at the cursor (norm per frequency; the final key frequencies marked);
  *   <li>for inputs a and b, the model's logits over c at that checkpoint (the answer marked) and the
- *       strongest frequencies of that logit vector.
+ *       strongest frequencies of that logit vector, and whether (a, b) is one of the pairs the model trained on
+ *       (the split recomputed from the spec in the file's header, {@link ModularPairs}).
  * </ul>
  */
 public final class GrokkingView {
     public static final int WIDTH = 640;
-    public static final int HEIGHT = 600;
+    public static final int HEIGHT = 620;
     private static final double LEFT = 48;
     private static final double PLOT_W = WIDTH - LEFT - 16;
     /** The narrow arrangement's height ({@link Arrangement}): the same three plots, each the drawing's width. */
-    public static final int NARROW_HEIGHT = 628;
+    public static final int NARROW_HEIGHT = 680;
     private static final double N_LEFT = 40;
     private static final double N_PLOT_W = Arrangement.NARROW_WIDTH - N_LEFT - 8;
+    /** The loss plot's box, {left, top, width, height}: wide, and narrow (the phase labels' band is above it). */
+    private static final double[] CURVES = {LEFT, 40, PLOT_W, 196};
+    private static final double[] N_CURVES = {N_LEFT, 68, N_PLOT_W, 148};
 
     private GrokkingView() {
     }
 
-    /** The recorded run: one row per checkpoint (final last), the per-step train loss, the key frequencies. */
-    public record Run(int p, List<Map<?, ?>> rows, double[] perStep, int[] keys) {
+    /**
+     * The recorded run: one row per checkpoint (final last), the per-step train loss, the key frequencies, and which
+     * pairs {@code a * p + b} were trained on (null when not known).
+     */
+    public record Run(int p, List<Map<?, ?>> rows, double[] perStep, int[] keys, boolean[] train) {
+        public Run(int p, List<Map<?, ?>> rows, double[] perStep, int[] keys) {
+            this(p, rows, perStep, keys, null);
+        }
+
+        /** "(a, b) is a training pair" or "(a, b) is a held-out test pair"; null when the split is not known. */
+        public String pairKind(int a, int b) {
+            if (train == null || a < 0 || b < 0 || a >= p || b >= p) {
+                return null;
+            }
+            return "(" + a + ", " + b + ") is a " + (train[a * p + b] ? "training pair" : "held-out test pair");
+        }
+
         public int size() {
             return rows.size();
         }
@@ -86,6 +107,44 @@ public final class GrokkingView {
         return new Run(p, rows, perStep, k);
     }
 
+    /**
+     * The run recorded in a final modular-addition file, from its header's metadata: the metrics, and the train split
+     * recomputed ({@link ModularPairs}) from the spec's {@code train_fraction} and {@code data_seed} (left unknown when
+     * the spec lacks them or the recomputed split's size is not the recorded {@code train_size}).
+     */
+    public static Run fromFile(Map<String, String> metadata, int p) {
+        Map<?, ?> metrics = (Map<?, ?>) Json.parse(metadata.get("metrics"));
+        Run run = fromMetrics(metrics, p);
+        String fraction = specValue(metadata.get("spec"), "train_fraction");
+        String seed = specValue(metadata.get("spec"), "data_seed");
+        if (fraction == null || seed == null || !(metrics.get("train_size") instanceof Number size)) {
+            return run;
+        }
+        try {
+            double f = Double.parseDouble(fraction);
+            long s = Long.parseLong(seed);
+            if (ModularPairs.trainSize(p, f) != size.intValue()) {
+                return run;
+            }
+            return new Run(p, run.rows(), run.perStep(), run.keys(), ModularPairs.trainMask(p, f, s));
+        } catch (NumberFormatException e) {
+            return run;
+        }
+    }
+
+    /** The value of {@code key} in a canonical spec (lines {@code key=value}), or null. */
+    private static String specValue(String spec, String key) {
+        if (spec == null) {
+            return null;
+        }
+        for (String line : spec.split("\n")) {
+            if (line.startsWith(key + "=")) {
+                return line.substring(key.length() + 1).strip();
+            }
+        }
+        return null;
+    }
+
     private static Number number(Map<?, ?> map, String key) {
         Object v = map.get(key);
         if (!(v instanceof Number)) {
@@ -128,21 +187,44 @@ public final class GrokkingView {
     public static void paint(Painter g, Run run, int at, int a, int b, double[] logits) {
         if (g.narrow()) {
             Arrangement.begin(g, Arrangement.NARROW_WIDTH, NARROW_HEIGHT);
-            g.panel("losses", 0, 0, Arrangement.NARROW_WIDTH, 262);
-            paintCurves(g, run, at, 10, 150, true);
-            g.panel("spectrum", 0, 272, Arrangement.NARROW_WIDTH, 182);
-            paintSpectrum(g, run, at, 284, 100, true);
-            g.panel("logits", 0, 458, Arrangement.NARROW_WIDTH, NARROW_HEIGHT - 458);
-            paintLogits(g, run, a, b, logits, 468, 90, true);
+            g.panel("losses", 0, 0, Arrangement.NARROW_WIDTH, 296);
+            paintCurves(g, run, at, true);
+            g.panel("spectrum", 0, 300, Arrangement.NARROW_WIDTH, 182);
+            paintSpectrum(g, run, at, 312, 100, true);
+            g.panel("logits", 0, 486, Arrangement.NARROW_WIDTH, NARROW_HEIGHT - 486);
+            paintLogits(g, run, a, b, logits, 496, 90, true);
             return;
         }
         Arrangement.begin(g, WIDTH, HEIGHT);
         g.panel("losses", 0, 0, WIDTH, 290);
-        paintCurves(g, run, at, 10, 220, false);
+        paintCurves(g, run, at, false);
         g.panel("spectrum", 0, 292, WIDTH, 158);
         paintSpectrum(g, run, at, 300, 118, false);
         g.panel("logits", 0, 454, WIDTH, HEIGHT - 454);
         paintLogits(g, run, a, b, logits, 462, 110, false);
+    }
+
+    /**
+     * The checkpoint nearest to {@code x} on the loss plot's step axis (in the arrangement's logical units): where a
+     * click or a drag on the chart scrubs to.
+     */
+    public static int checkpointAt(Run run, boolean narrow, double x) {
+        double[] box = narrow ? N_CURVES : CURVES;
+        double step = (x - box[0]) / box[2] * run.step(run.size() - 1);
+        int best = 0;
+        for (int i = 1; i < run.size(); i++) {
+            if (Math.abs(run.step(i) - step) < Math.abs(run.step(best) - step)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Whether ({@code x}, {@code y}) is on the loss chart: the plot, its phase labels and its step axis. */
+    public static boolean onCurves(boolean narrow, double x, double y) {
+        double[] box = narrow ? N_CURVES : CURVES;
+        return x >= box[0] - 8 && x <= box[0] + box[2] + 8 && y >= box[1] - (narrow ? 28 : 14)
+                && y <= box[1] + box[3] + 16;
     }
 
     /** A title: one line wide; narrow, wrapped, its first line at {@code y}; the number of lines. */
@@ -162,36 +244,53 @@ public final class GrokkingView {
         return top + h * (hi - v) / (hi - lo);
     }
 
-    private static void paintCurves(Painter g, Run run, int at, double top, double h, boolean narrow) {
+    private static void paintCurves(Painter g, Run run, int at, boolean narrow) {
         int last = run.step(run.size() - 1);
-        double LEFT = narrow ? N_LEFT : GrokkingView.LEFT;
-        double PLOT_W = narrow ? N_PLOT_W : GrokkingView.PLOT_W;
+        double[] box = narrow ? N_CURVES : CURVES;
+        double x0 = box[0];
+        double pt = box[1];
+        double PLOT_W = box[2];
+        double h = box[3];
+        double LEFT = x0;
         int small = narrow ? Arrangement.MIN_TEXT_PX : 9;
-        if (narrow) { // the title's two lines above the plot
-            title(g, "Loss (log scale) over training: train, test, excluded, restricted", top + 2, true);
-            top += 22;
-        }
-        double x0 = LEFT;
+        title(g, "Loss (log scale) by training step: train, test, excluded, restricted", narrow ? 12 : 14, narrow);
+        // the phases: shaded from a band above the plot, their labels in that band (one row wide, two narrow), where
+        // no curve runs; a label centred over its phase where it fits, else moved along (or down a row) to keep clear
         int mem = run.memorised();
         int gen = run.generalising();
         double xm = x0 + PLOT_W * run.step(mem) / last;
         double xg = x0 + PLOT_W * run.step(gen) / last;
-        g.fillRect(x0, top + 14, xm - x0, h, Theme.phase(0));
-        g.fillRect(xm, top + 14, xg - xm, h, Theme.phase(1));
-        g.fillRect(xg, top + 14, x0 + PLOT_W - xg, h, Theme.phase(2));
+        int rows = narrow ? 2 : 1;
+        double rowH = narrow ? 13 : 12;
+        double bandTop = pt - rows * rowH - 2;
         String[] phases = {"memorisation", "circuit formation", "cleanup"};
         double[] from = {x0, xm, xg};
         double[] to = {xm, xg, x0 + PLOT_W};
         for (int i = 0; i < phases.length; i++) {
-            double need = narrow ? Arrangement.textWidth(phases[i], small) + 4 : 6.0 * phases[i].length();
-            if (to[i] - from[i] > need) { // only where the label fits
-                g.text(phases[i], (from[i] + to[i]) / 2, top + 22, Theme.muted(), small, "center");
+            g.fillRect(from[i], bandTop, to[i] - from[i], pt + h - bandTop, Theme.phase(i));
+        }
+        double[] rowEnd = new double[rows];
+        java.util.Arrays.fill(rowEnd, Double.NEGATIVE_INFINITY);
+        double gap = 6;
+        for (int i = 0; i < phases.length; i++) {
+            double w = Arrangement.textWidth(phases[i], small);
+            double want = Math.max(x0, Math.min(x0 + PLOT_W - w, (from[i] + to[i]) / 2 - w / 2));
+            int row = -1;
+            for (int r = 0; r < rows && row < 0; r++) {
+                if (want >= rowEnd[r] + gap) {
+                    row = r;
+                }
             }
+            if (row < 0) { // no row has room there: the first row's next free place
+                row = 0;
+                for (int r = 1; r < rows; r++) {
+                    row = rowEnd[r] < rowEnd[row] ? r : row;
+                }
+                want = rowEnd[row] + gap;
+            }
+            rowEnd[row] = want + w;
+            g.text(phases[i], want, bandTop + 1 + rowH * (row + 0.5), Theme.ink(), small, "left");
         }
-        if (!narrow) {
-            title(g, "Loss (log scale) over training: train, test, excluded, restricted", top + 4, false);
-        }
-        double pt = top + 14;
         for (double tick : new double[] {10, 1, 0.1, 0.01, 0.001, 0.0001}) {
             double y = logY(tick, pt, h);
             g.line(x0 - 3, y, x0, y, Theme.muted(), 1);
@@ -214,27 +313,50 @@ public final class GrokkingView {
         double cx = x0 + PLOT_W * run.step(at) / last;
         g.line(cx, pt, cx, pt + h, Theme.ink(), 1.5);
         g.line(x0, pt + h, x0 + PLOT_W, pt + h, Theme.muted(), 1);
+        // the step axis: round steps, as many as keep their numbers apart (the last number kept inside the drawing)
+        double right = (narrow ? Arrangement.NARROW_WIDTH : WIDTH) - 2;
+        double need = Arrangement.textWidth(Integer.toString(last), small) + (narrow ? 16 : 24);
+        int every = niceStep(last, PLOT_W, need);
+        for (int s = 0; s <= last; s += every) {
+            double x = x0 + PLOT_W * s / last;
+            g.line(x, pt + h, x, pt + h + 3, Theme.muted(), 1);
+            String label = Integer.toString(s);
+            double half = Arrangement.textWidth(label, small) / 2;
+            g.text(label, Math.min(x, right - half), pt + h + (narrow ? 10 : 9), Theme.muted(), small, "center");
+        }
         String status = "step " + run.step(at) + ": train " + Fmt.fixed(run.value(at, "train_loss"), 3) + " / test "
                 + Fmt.fixed(run.value(at, "test_loss"), 3) + " loss; accuracy train "
                 + Fmt.fixed(run.value(at, "train_accuracy"), 3) + " / test " + Fmt.fixed(run.value(at, "test_accuracy"), 3);
         String[] names = {"train", "test", "excluded", "restricted"};
         if (narrow) { // the status on two lines, the legend in two rows of two
-            Arrangement.text(g, status, Arrangement.NARROW_WIDTH / 2.0, pt + h + 14, Arrangement.NARROW_WIDTH - 6, 14,
+            Arrangement.text(g, status, Arrangement.NARROW_WIDTH / 2.0, pt + h + 26, Arrangement.NARROW_WIDTH - 6, 14,
                     Theme.ink(), small, "center");
             for (int k = 0; k < names.length; k++) {
                 double lx = 40 + (k % 2) * 130;
-                double ly = pt + h + 44 + (k / 2) * 15;
+                double ly = pt + h + 56 + (k / 2) * 15;
                 g.line(lx, ly, lx + 18, ly, colours[k], 3);
                 g.text(names[k], lx + 22, ly, Theme.muted(), small, "left");
             }
             return;
         }
-        g.text(status, WIDTH / 2.0, pt + h + 12, Theme.ink(), 11, "center");
-        double ly = pt + h + 28;
+        g.text(status, WIDTH / 2.0, pt + h + 26, Theme.ink(), 11, "center");
+        double ly = pt + h + 42;
         for (int k = 0; k < names.length; k++) {
             double lx = LEFT + 60 + k * 130;
             g.line(lx, ly, lx + 18, ly, colours[k], 3);
             g.text(names[k], lx + 22, ly, Theme.muted(), 10, "left");
+        }
+    }
+
+    /** The smallest of 1, 2, 5 x 10^k steps between ticks over {@code 0..last} that keeps them {@code need} apart. */
+    static int niceStep(int last, double width, double need) {
+        for (int scale = 1; ; scale *= 10) {
+            for (int m : new int[] {1, 2, 5}) {
+                int step = m * scale;
+                if (step >= last || width * step / last >= need) {
+                    return Math.max(1, step);
+                }
+            }
         }
     }
 
@@ -303,6 +425,22 @@ public final class GrokkingView {
         double PLOT_W = narrow ? N_PLOT_W : GrokkingView.PLOT_W;
         int small = narrow ? Arrangement.MIN_TEXT_PX : 9;
         double middle = narrow ? Arrangement.NARROW_WIDTH / 2.0 : WIDTH / 2.0;
+        double mid = top + 12 + h / 2 + (narrow ? 32 : 0); // narrow: below the title's three lines
+        String kind = run.pairKind(a, b);
+        // under the plot: what the axis is, and whether the model trained on this pair
+        String caption = "c = 0 ... " + (p - 1) + " (red: the answer, " + answer + ")";
+        if (narrow) {
+            g.text(caption, middle, mid + h / 2 + 26, Theme.muted(), small, "center");
+            if (kind != null) {
+                Arrangement.text(g, kind, middle, mid + h / 2 + 40, Arrangement.NARROW_WIDTH - 6, 14, Theme.ink(), small,
+                        "center");
+            }
+        } else {
+            g.text(caption, LEFT, mid + h / 2 + 25, Theme.muted(), 10, "left");
+            if (kind != null) {
+                g.text(kind, LEFT + PLOT_W, mid + h / 2 + 25, Theme.ink(), 11, "right");
+            }
+        }
         if (logits == null) {
             String loading = "Loading this checkpoint's weights for the logits of " + a + " + " + b + " ...";
             if (narrow) {
@@ -327,7 +465,6 @@ public final class GrokkingView {
                 : ", answer " + answer) + "; strongest frequencies " + topFrequencies(logits, 3), top, narrow);
         double range = Math.max(1e-9, Math.max(Math.abs(max), Math.abs(min)));
         double bar = PLOT_W / p;
-        double mid = top + 12 + h / 2 + (narrow ? 32 : 0); // narrow: below the title's three lines
         for (int c = 0; c < p; c++) {
             double v = logits[c] / range * h / 2;
             String colour = c == answer ? Theme.red() : Theme.faintBlue();
@@ -336,8 +473,19 @@ public final class GrokkingView {
         g.line(LEFT, mid, LEFT + PLOT_W, mid, Theme.muted(), 1);
         g.text(Fmt.fixed(range, 1), LEFT - 4, mid - h / 2, Theme.muted(), small, "right");
         g.text("-" + Fmt.fixed(range, 1), LEFT - 4, mid + h / 2, Theme.muted(), small, "right");
-        g.text("c = 0 ... " + (p - 1) + " (red: the answer)", middle, mid + h / 2 + (narrow ? 14 : 10), Theme.muted(),
-                narrow ? small : 10, "center");
+        // the x axis: every 10th residue (those clear of the answer's number), and the answer in red
+        double axis = mid + h / 2 + (narrow ? 10 : 9);
+        double need = Arrangement.textWidth("00", small) + 10;
+        double xAnswer = LEFT + (answer + 0.5) * bar;
+        for (int c = 0; c < p; c += 10) {
+            double x = LEFT + (c + 0.5) * bar;
+            g.line(x, mid + h / 2, x, mid + h / 2 + 3, Theme.muted(), 1);
+            if (c != answer && Math.abs(x - xAnswer) >= need) {
+                g.text(Integer.toString(c), x, axis, Theme.muted(), small, "center");
+            }
+        }
+        g.line(xAnswer, mid + h / 2, xAnswer, mid + h / 2 + 3, Theme.red(), 1.5);
+        g.text(Integer.toString(answer), xAnswer, axis, Theme.red(), narrow ? small : 10, "center");
     }
 
     /** The {@code n} non-constant frequencies with the largest norm in {@code v}, as "k1, k2, k3". */
@@ -377,6 +525,8 @@ public final class GrokkingView {
             }
             s += " For " + a + " + " + b + " the model predicts " + best + " (answer " + (a + b) % run.p() + ").";
         }
-        return s;
+        String kind = run.pairKind(a, b);
+        return kind == null ? s : s + " " + kind + (run.train()[a * run.p() + b] ? ": the model was trained on it."
+                : ": the model never trained on it.");
     }
 }
