@@ -266,15 +266,14 @@ final class SaeExplorerMount {
                 if (k > 0) {
                     label.appendChild(Dom.textNode(", "));
                 }
-                String term = SaeExplorerView.featureTerm(run, bar.input(), f);
+                // each "f12 0.83" kept on one line
+                HTMLElement term = Dom.create(f == match ? "strong" : "span",
+                        f == match ? "widget-bar-term widget-bar-match" : "widget-bar-term");
+                term.setTextContent(SaeExplorerView.featureTerm(run, bar.input(), f));
+                label.appendChild(term);
                 if (f == match) {
-                    HTMLElement strong = Dom.create("strong", "widget-bar-match");
-                    strong.setAttribute("data-feature", Integer.toString(f));
-                    strong.setTextContent(term);
-                    label.appendChild(strong);
+                    term.setAttribute("data-feature", Integer.toString(f));
                     label.appendChild(hidden(SaeExplorerView.MATCHED));
-                } else {
-                    label.appendChild(Dom.textNode(term));
                 }
             }
             item.appendChild(label);
