@@ -106,8 +106,10 @@ class SaeExplorerBrowserTest {
         return figure;
     }
 
+    /** The listed inputs as text (assistive technology's reading: the words the layout shows hidden included). */
     private List<String> listed(WebElement figure) {
-        return figure.findElements(By.cssSelector("ol.widget-list li")).stream().map(WebElement::getText).toList();
+        return figure.findElements(By.cssSelector("ol.widget-list li")).stream()
+                .map(li -> li.getAttribute("textContent")).toList();
     }
 
     @Test
@@ -171,6 +173,65 @@ class SaeExplorerBrowserTest {
         assertEquals(SaeExplorerView.readout(run, 2, 1), readout.getText());
         assertNotEquals(clicked, pixels(), "the cursor moved");
         assertTrue(driver.getCurrentUrl().endsWith("&latent=" + third), driver.getCurrentUrl());
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("a selected latent's top activations are bars as long as their values, the latent's matched feature marked")
+    void topActivationsAsBars() throws Exception {
+        SaeExplorerView.Run run = jvmRun(16, "1");
+        int row = 0;
+        while (SaeExplorerView.topActivating(run, run.latentAt(row)).length < 2) {
+            row++; // a latent with at least two inputs, so that the bars' lengths differ
+        }
+        int latent = run.latentAt(row);
+        WebElement figure = ready("sae.html");
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        canvas.sendKeys(Keys.HOME); // focus puts the cursor on the first row; Home selects it
+        for (int r = 0; r < row; r++) {
+            canvas.sendKeys(Keys.ARROW_DOWN);
+        }
+        WebElement summary = figure.findElement(By.cssSelector(".widget-latent-summary"));
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> summary.getText()
+                .equals(SaeExplorerView.latentSummary(run, latent)));
+
+        List<SaeExplorerView.TopBar> bars = SaeExplorerView.topBars(run, latent);
+        List<WebElement> items = figure.findElements(By.cssSelector("ol.widget-bars li"));
+        assertEquals(bars.size(), items.size());
+        int match = run.best()[latent];
+        boolean marked = false;
+        double fullWidth = 0;
+        for (int k = 0; k < bars.size(); k++) {
+            WebElement item = items.get(k);
+            SaeExplorerView.TopBar bar = bars.get(k);
+            assertEquals(run.evaluation().latents().get(bar.input(), latent), Double.parseDouble(item.getAttribute("data-value")),
+                    1e-6, "input " + bar.input());
+            assertEquals(bar.valueText(), item.findElement(By.cssSelector(".widget-bar-value")).getText());
+            // the bar's drawn length is its value's share of the strongest
+            WebElement track = item.findElement(By.cssSelector(".widget-bar"));
+            double width = track.findElement(By.cssSelector("span")).getSize().getWidth();
+            if (k == 0) {
+                fullWidth = width;
+                assertEquals(track.getSize().getWidth(), width, 1.0, "the strongest bar fills its track");
+                assertTrue(width > 40, "a bar wide enough to read: " + width);
+            } else {
+                assertEquals(bar.fraction() * fullWidth, width, 1.5, "bar " + k);
+            }
+            List<WebElement> strong = item.findElements(By.cssSelector(".widget-bar-match"));
+            boolean active = false;
+            for (int f : bar.features()) {
+                active |= f == match;
+            }
+            assertEquals(active ? 1 : 0, strong.size(), "the matched feature marked where the input has it");
+            if (active) {
+                marked = true;
+                assertEquals(SaeExplorerView.featureTerm(run, bar.input(), match), strong.get(0).getText());
+                assertEquals("700", strong.get(0).getCssValue("font-weight"));
+            }
+        }
+        assertTrue(marked, "some top input has the latent's matched feature " + match);
+        assertEquals(SaeExplorerView.topLines(run, latent), listed(figure), "each item reads as its text line");
+        assertEquals(SaeExplorerView.describe(run, latent), canvas.getAttribute("aria-label"));
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 

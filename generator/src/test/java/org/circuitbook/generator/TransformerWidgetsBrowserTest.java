@@ -1,9 +1,11 @@
 package org.circuitbook.generator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.circuitbook.widgets.figures.AttentionPatternsWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.AttentionView;
+import org.circuitbook.widgets.widget.CircuitsView;
 import org.circuitbook.widgets.widget.Fmt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,12 +102,13 @@ class TransformerWidgetsBrowserTest {
             trainer: {steps: 60, batch_size: 16, learning_rate: 0.01}
             """;
 
+    static FixtureSite site;
     static DevServer server;
     static ChromeDriver driver;
 
     @BeforeAll
     static void start(@TempDir Path work) throws Exception {
-        FixtureSite site = FixtureSite.write(work, SITE);
+        site = FixtureSite.write(work, SITE);
         site.build();
         server = DevServer.start(site.site(), 0);
         driver = WidgetBrowserTest.chromium(work);
@@ -187,6 +191,92 @@ class TransformerWidgetsBrowserTest {
         double top = new SyntheticLanguage(new SyntheticLanguage.Settings(12, 2, 0.05, 1.0, 2, 4, 0)).bigram()[0][likeliest];
         wait.until(d -> readout.getText().endsWith("(language: " + Fmt.fixed(top, 3) + ")"));
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    /** The circuits table {@code view} of the published one-layer model, as the JVM computes it. */
+    static CircuitsView.Circuit jvmCircuit(String view, int head) throws Exception {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(
+                Files.readAllBytes(site.weights("tiny", "final.safetensors"))));
+        return CircuitsView.circuit(model, view, head, null);
+    }
+
+    @Test
+    @DisplayName("circuits: the pointed row's three largest entries are listed; one colour scale for all tables on request, kept in the URL")
+    void circuitsTopAndSharedScale() throws Exception {
+        WebElement figure = openFigure("circuits.html", "circuits");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        WebElement successors = figure.findElement(By.cssSelector(".widget-successors"));
+        assertFalse(successors.isDisplayed(), "no row pointed at yet");
+
+        CircuitsView.Circuit ov = jvmCircuit("ov", 1);
+        canvas.sendKeys(Keys.ARROW_DOWN, Keys.ARROW_DOWN); // the cursor to row 2
+        wait.until(d -> successors.getText().startsWith(CircuitsView.topIntro(ov, 2)));
+        assertEquals(CircuitsView.topText(ov, 2), successors.getText());
+        int[] top = CircuitsView.topInRow(ov, 2);
+        List<WebElement> terms = successors.findElements(By.cssSelector(".widget-successor"));
+        assertEquals(3, terms.size());
+        double previous = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < 3; t++) {
+            int column = Integer.parseInt(terms.get(t).getAttribute("data-column"));
+            double value = Double.parseDouble(terms.get(t).getAttribute("data-value"));
+            assertEquals(top[t], column);
+            assertEquals(ov.values().get(2, column), value, 1e-5, "entry (2, " + column + ")");
+            assertTrue(value <= previous, "largest first");
+            previous = value;
+            for (int j = 0; j < ov.size(); j++) { // nothing outside the three is larger
+                boolean listed = j == top[0] || j == top[1] || j == top[2];
+                assertTrue(listed || ov.values().get(2, j) <= ov.values().get(2, top[2]), "column " + j);
+            }
+        }
+
+        // the shared scale: every table on one colour scale; the palest table (the smallest values) changes most
+        Map<String, CircuitsView.Circuit> tables = new java.util.LinkedHashMap<>();
+        tables.put("bigram", jvmCircuit("bigram", -1));
+        for (int h = 0; h < 2; h++) {
+            tables.put("ov." + h, jvmCircuit("ov", h));
+            tables.put("qk." + h, jvmCircuit("qk", h));
+        }
+        double shared = CircuitsView.sharedRange(List.copyOf(tables.values()));
+        String palest = "bigram";
+        for (String key : tables.keySet()) {
+            palest = CircuitsView.range(tables.get(key)) < CircuitsView.range(tables.get(palest)) ? key : palest;
+        }
+        CircuitsView.Circuit small = tables.get(palest);
+        assertTrue(shared > 1.5 * CircuitsView.range(small), palest + ": " + CircuitsView.range(small) + " of " + shared);
+        new Select(figure.findElement(By.cssSelector("select"))).selectByValue(palest);
+        wait.until(d -> canvas.getAttribute("aria-label").equals(CircuitsView.describe(small)));
+        assertEquals(CircuitsView.topText(small, 2), successors.getText(), "the cursor's row in the new table");
+        WebElement toggle = figure.findElement(By.xpath(".//button[normalize-space()='Same scale for all tables']"));
+        assertEquals("false", toggle.getAttribute("aria-pressed"));
+        String own = pixels();
+        toggle.click();
+        wait.until(d -> canvas.getAttribute("aria-label").equals(CircuitsView.describe(small, shared)));
+        assertEquals("true", toggle.getAttribute("aria-pressed"));
+        assertNotEquals(own, pixels(), "the table is drawn on the shared scale");
+        wait.until(d -> d.getCurrentUrl().contains("scale=1"));
+        String url = driver.getCurrentUrl();
+        String sharedPixels = pixels();
+
+        driver.get("about:blank");
+        driver.get(url); // a shared link: the shared scale again
+        WebElement again = driver.findElement(By.cssSelector("figure[data-widget=circuits]"));
+        wait.until(d -> "ready".equals(again.getAttribute("data-state")));
+        WebElement againToggle = again.findElement(By.xpath(".//button[normalize-space()='Same scale for all tables']"));
+        assertEquals("true", againToggle.getAttribute("aria-pressed"));
+        assertEquals(CircuitsView.describe(small, shared), canvas(again).getAttribute("aria-label"));
+        assertEquals(sharedPixels, pixels(), "the same drawing as before the reload");
+        assertEquals(CircuitsView.topText(small, 2), again.findElement(By.cssSelector(".widget-successors")).getText());
+
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});", againToggle);
+        againToggle.click(); // and off again: the table's own scale
+        wait.until(d -> canvas(again).getAttribute("aria-label").equals(CircuitsView.describe(small)));
+        assertEquals(own, pixels());
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    private static WebElement canvas(WebElement figure) {
+        return figure.findElement(By.cssSelector("canvas"));
     }
 
     @Test
@@ -510,7 +600,8 @@ class TransformerWidgetsBrowserTest {
     @DisplayName("the widget benchmark's driver finds and fires every control of each widget (no times checked)")
     void benchmarkDriver() {
         Map<String, List<String>> expected = Map.of(
-                "circuits.html", List.of("baseline (no-op)", "select Table", "arrow keys canvas", "pointer move canvas"),
+                "circuits.html", List.of("baseline (no-op)", "select Table", "button Same scale for all tables", "arrow keys canvas",
+                        "pointer move canvas"),
                 "attention.html", List.of("baseline (no-op)", "text Tokens", "button Repeat a random sequence",
                         "button Sample the language", "slider Training step", "select Ablate", "select Head",
                         "arrow keys canvas", "pointer move canvas"),

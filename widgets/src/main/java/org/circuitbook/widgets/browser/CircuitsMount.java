@@ -1,5 +1,7 @@
 package org.circuitbook.widgets.browser;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.figures.CircuitsWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
@@ -25,7 +27,11 @@ final class CircuitsMount {
     private final SyntheticLanguage language;
     private final LivePanel panel;
     private final HTMLElement readout;
+    private final HTMLElement successors;
     private CircuitsView.Circuit circuit;
+    private double sharedRange; // every table's largest value (0: not measured yet)
+    private CircuitsView.Circuit listedCircuit; // the table and row whose largest entries are listed
+    private int listedRow = -2;
     private int row = -1;
     private int col = -1;
 
@@ -36,6 +42,8 @@ final class CircuitsMount {
                 model.cfg().n_heads()), CircuitsView.WIDTH, CircuitsView.HEIGHT);
         panel.focusable();
         readout = panel.readout(panel.controls.id("view"));
+        successors = panel.below(Dom.create("p", "widget-successors"));
+        successors.setAttribute("aria-live", "polite");
         choose();
         String cell = panel.controls.value("cell");
         panel.controls.set("cell", null); // kept only if this model has the cell
@@ -47,7 +55,11 @@ final class CircuitsMount {
             }
         }
         panel.listen(key -> {
-            choose();
+            if (key.equals("scale")) {
+                redraw();
+            } else {
+                choose();
+            }
             return true;
         });
         panel.canvas.addEventListener("pointermove", event -> point((MouseEvent) event));
@@ -75,7 +87,6 @@ final class CircuitsMount {
         String view = dot < 0 ? value : value.substring(0, dot);
         int head = dot < 0 ? -1 : Integer.parseInt(value.substring(dot + 1));
         circuit = CircuitsView.circuit(model, view, head, language);
-        Dom.attribute(panel.canvas, "aria-label", CircuitsView.describe(circuit));
         redraw();
     }
 
@@ -118,10 +129,57 @@ final class CircuitsMount {
         redraw();
     }
 
+    /** The colour scale's end: the table's own largest value, or every table's where the toggle shares one. */
+    private double range() {
+        if (!panel.controls.on("scale")) {
+            return CircuitsView.range(circuit);
+        }
+        if (sharedRange == 0) {
+            List<CircuitsView.Circuit> tables = new ArrayList<>();
+            tables.add(CircuitsView.circuit(model, "bigram", -1, language));
+            for (int h = 0; model.cfg().n_layers() > 0 && h < model.cfg().n_heads(); h++) {
+                tables.add(CircuitsView.circuit(model, "ov", h, language));
+                tables.add(CircuitsView.circuit(model, "qk", h, language));
+            }
+            sharedRange = CircuitsView.sharedRange(tables);
+        }
+        return sharedRange;
+    }
+
     private void redraw() {
         // the page's text first, where it changed: the canvas's text drawing waits for the page's layout
+        double range = range();
+        Dom.attribute(panel.canvas, "aria-label", CircuitsView.describe(circuit, range));
         Dom.text(readout, row >= 0 ? CircuitsView.readout(circuit, row, col)
                 : "Point at a cell, or focus the table and use the arrow keys.");
-        CircuitsView.paint(panel.painter, circuit, row, col);
+        if (listedCircuit != circuit || listedRow != row) {
+            listedCircuit = circuit;
+            listedRow = row;
+            listTop();
+        }
+        CircuitsView.paint(panel.painter, circuit, row, col, range);
+    }
+
+    /**
+     * The cursor's row's largest entries (none: hidden), each a token and its value ({@link CircuitsView#topText} as
+     * text; each value's full precision in {@code data-value}).
+     */
+    private void listTop() {
+        successors.setInnerHTML("");
+        if (row < 0) {
+            successors.setAttribute("hidden", "");
+            return;
+        }
+        successors.removeAttribute("hidden");
+        successors.appendChild(Dom.textNode(CircuitsView.topIntro(circuit, row)));
+        int[] top = CircuitsView.topInRow(circuit, row);
+        for (int t = 0; t < top.length; t++) {
+            successors.appendChild(Dom.textNode(t == 0 ? " " : ", "));
+            HTMLElement term = Dom.create("span", "widget-successor");
+            term.setAttribute("data-column", Integer.toString(top[t]));
+            term.setAttribute("data-value", Double.toString(circuit.values().get(row, top[t])));
+            term.setTextContent(CircuitsView.topTerm(circuit, row, top[t]));
+            successors.appendChild(term);
+        }
     }
 }

@@ -27,6 +27,11 @@ final class Dom {
         return el;
     }
 
+    /** A text node saying {@code text}, to put beside elements. */
+    static org.teavm.jso.dom.xml.Text textNode(String text) {
+        return HTMLDocument.current().createTextNode(text);
+    }
+
     /**
      * Fetches the weights file {@code url} (relative to the page), one of those the figure lists in
      * {@code data-weights}, and has the browser check it against the SHA-256 the figure gives for it in

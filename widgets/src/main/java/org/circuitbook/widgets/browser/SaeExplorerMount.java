@@ -113,7 +113,7 @@ final class SaeExplorerMount {
         HTMLElement latentPanel = panel.below(Dom.create("div", "widget-latent"));
         summary = Dom.create("p", "widget-latent-summary");
         summary.setAttribute("aria-live", "polite");
-        list = Dom.create("ol", "widget-list");
+        list = Dom.create("ol", "widget-list widget-bars");
         latentPanel.appendChild(summary);
         latentPanel.appendChild(list);
 
@@ -226,7 +226,7 @@ final class SaeExplorerMount {
         if (listedRun != run || listed != selected) {
             listedRun = run;
             listed = selected;
-            list(selected < 0 ? List.of() : SaeExplorerView.topLines(run, selected),
+            list(selected < 0 ? List.of() : SaeExplorerView.topBars(run, selected),
                     selected < 0 ? "" : SaeExplorerView.latentSummary(run, selected));
         }
         if (basePainter.match(panel.painter)) {
@@ -240,19 +240,62 @@ final class SaeExplorerMount {
         SaeExplorerView.paintOverlay(panel.painter, run, row, col, selected);
     }
 
-    /** The selected latent's summary and top-activating inputs (none: hidden). */
-    private void list(List<String> lines, String summaryText) {
+    /**
+     * The selected latent's summary and top-activating inputs (none: hidden), each a bar as long as its activation
+     * (the strongest the full width) beside the input's true features, the latent's best match among them marked.
+     * Each item reads, as text, as {@link SaeExplorerView#topLines} does: "1.072 on f12 0.83 (matched), f40 0.31".
+     */
+    private void list(List<SaeExplorerView.TopBar> bars, String summaryText) {
         Dom.text(summary, summaryText);
         list.setInnerHTML("");
-        for (String line : lines) {
+        int match = selected >= 0 ? run.best()[selected] : -1;
+        for (SaeExplorerView.TopBar bar : bars) {
             HTMLElement item = Dom.create("li", null);
-            item.setTextContent(line);
+            item.setAttribute("data-value", Double.toString(bar.value()));
+            item.setAttribute("data-input", Integer.toString(bar.input()));
+            HTMLElement value = Dom.create("span", "widget-bar-value");
+            value.setTextContent(bar.valueText());
+            item.appendChild(value);
+            HTMLElement label = Dom.create("span", "widget-bar-label");
+            label.appendChild(hidden(" on "));
+            if (bar.features().length == 0) {
+                label.appendChild(Dom.textNode("no feature active"));
+            }
+            for (int k = 0; k < bar.features().length; k++) {
+                int f = bar.features()[k];
+                if (k > 0) {
+                    label.appendChild(Dom.textNode(", "));
+                }
+                // each "f12 0.83" kept on one line
+                HTMLElement term = Dom.create(f == match ? "strong" : "span",
+                        f == match ? "widget-bar-term widget-bar-match" : "widget-bar-term");
+                term.setTextContent(SaeExplorerView.featureTerm(run, bar.input(), f));
+                label.appendChild(term);
+                if (f == match) {
+                    term.setAttribute("data-feature", Integer.toString(f));
+                    label.appendChild(hidden(SaeExplorerView.MATCHED));
+                }
+            }
+            item.appendChild(label);
+            HTMLElement track = Dom.create("span", "widget-bar");
+            track.setAttribute("aria-hidden", "true");
+            HTMLElement fill = Dom.create("span", null);
+            fill.setAttribute("style", "width: " + Fmt.fixed(100 * bar.fraction(), 2) + "%");
+            track.appendChild(fill);
+            item.appendChild(track);
             list.appendChild(item);
         }
-        if (lines.isEmpty()) {
+        if (bars.isEmpty()) {
             list.setAttribute("hidden", "");
         } else {
             list.removeAttribute("hidden");
         }
+    }
+
+    /** Words for assistive technology (and the item's text) that the eye reads from the layout. */
+    private static HTMLElement hidden(String words) {
+        HTMLElement span = Dom.create("span", "visually-hidden");
+        span.setTextContent(words);
+        return span;
     }
 }

@@ -98,6 +98,9 @@ public final class CircuitsWidget implements Widget {
      * The table: the bigram table and, with an attention layer, each head's OV and QK circuit (the chapter's
      * {@code :view:} and {@code :head:} first); and the cursor on the table ({@code cell=ROW.COL}).
      */
+    /** The toggle that puts every table on one colour scale (pressed: shared; {@code scale=1} in the URL). */
+    public static final String SAME_SCALE = "Same scale for all tables";
+
     public static Controls controls(LiveFigure figure, int nLayers, int nHeads) {
         List<Control.Choice> tables = new ArrayList<>();
         tables.add(new Control.Choice("bigram", "Direct path: the bigram table"));
@@ -108,7 +111,8 @@ public final class CircuitsWidget implements Widget {
         String v = figure.option("view");
         String head = figure.option("head");
         String first = v == null || v.equals("bigram") ? "bigram" : v + "." + (head == null ? "0" : head);
-        return Controls.of(Controls.row(Control.select("view", "Table", tables, first), Control.state("cell")));
+        return Controls.of(Controls.row(Control.select("view", "Table", tables, first),
+                Control.toggle("scale", SAME_SCALE, SAME_SCALE), Control.state("cell")));
     }
 
     @Override

@@ -116,13 +116,21 @@ public final class CircuitsView {
 
     /** Paints the table with the cursor on (row, col) (-1: none), in the arrangement {@code p} asks for. */
     public static void paint(Painter p, Circuit c, int row, int col) {
+        paint(p, c, row, col, range(c));
+    }
+
+    /**
+     * Paints the table with the cursor on (row, col) (-1: none), its colours running from -{@code range} to
+     * {@code range}: the table's own {@link #range} (the default), or one shared by all tables ({@link #sharedRange})
+     * so that their colours compare.
+     */
+    public static void paint(Painter p, Circuit c, int row, int col, double range) {
         if (p.narrow()) {
-            paintNarrow(p, c, row, col);
+            paintNarrow(p, c, row, col, range);
             return;
         }
         int n = c.size();
         double cell = cell(n);
-        double range = range(c);
         Arrangement.begin(p, WIDTH, HEIGHT);
         p.panel("table", GRID_X - 40, 0, GRID_SIZE + 40 + 14 + 50, GRID_Y + GRID_SIZE + 36);
         p.text(c.title(), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
@@ -145,6 +153,7 @@ public final class CircuitsView {
             }
         }
         p.cells(GRID_X, GRID_Y, n * cell, n * cell, n, colors);
+        diagonal(p, GRID_X, GRID_Y, cell, n);
         if (row >= 0 && col >= 0) {
             double x = GRID_X + col * cell;
             double y = GRID_Y + row * cell;
@@ -171,11 +180,10 @@ public final class CircuitsView {
      * The narrow arrangement: the title and the readout wrapped, the table as wide as the drawing less its row labels,
      * every k-th token named (the cursor's always, in ink), and the colour bar across, under the table.
      */
-    private static void paintNarrow(Painter p, Circuit c, int row, int col) {
+    private static void paintNarrow(Painter p, Circuit c, int row, int col, double range) {
         int w = Arrangement.NARROW_WIDTH;
         int n = c.size();
         double cell = N_GRID_SIZE / n;
-        double range = range(c);
         int font = Arrangement.MIN_TEXT_PX;
         Arrangement.begin(p, w, NARROW_HEIGHT);
         p.panel("titles", 0, 0, w, 72);
@@ -219,6 +227,7 @@ public final class CircuitsView {
             }
         }
         p.cells(N_GRID_X, N_GRID_Y, n * cell, n * cell, n, colors);
+        diagonal(p, N_GRID_X, N_GRID_Y, cell, n);
         if (row >= 0 && col >= 0) {
             double x = N_GRID_X + col * cell;
             double y = N_GRID_Y + row * cell;
@@ -241,6 +250,81 @@ public final class CircuitsView {
             p.panel("readout", 0, by + 32, w, NARROW_HEIGHT - by - 32);
             Arrangement.text(p, readout(c, row, col), w / 2.0, by + 44, w - 6, 15, Theme.ink(), 12, "center");
         }
+    }
+
+    /**
+     * The diagonal (a token with itself: copying in OV, attending to itself in QK) faintly outlined, each cell's edges
+     * in thin grey lines that leave its colour alone.
+     */
+    private static void diagonal(Painter p, double x, double y, double cell, int n) {
+        String color = Theme.muted();
+        for (int i = 0; i < n; i++) {
+            double cx = x + i * cell;
+            double cy = y + i * cell;
+            p.line(cx, cy, cx + cell, cy, color, 0.6);
+            p.line(cx + cell, cy, cx + cell, cy + cell, color, 0.6);
+            p.line(cx + cell, cy + cell, cx, cy + cell, color, 0.6);
+            p.line(cx, cy + cell, cx, cy, color, 0.6);
+        }
+    }
+
+    /** The largest absolute value among {@code tables}: a colour scale they all share. */
+    public static double sharedRange(List<Circuit> tables) {
+        double range = 1e-9;
+        for (Circuit c : tables) {
+            range = Math.max(range, range(c));
+        }
+        return range;
+    }
+
+    /** How many of a row's largest entries {@link #topInRow} lists. */
+    public static final int TOP = 3;
+
+    /** The columns of row {@code row}'s {@link #TOP} largest entries, largest first (ties: the earlier column). */
+    public static int[] topInRow(Circuit c, int row) {
+        int n = c.size();
+        int k = Math.min(TOP, n);
+        int[] top = new int[k];
+        boolean[] taken = new boolean[n];
+        for (int t = 0; t < k; t++) {
+            int best = -1;
+            for (int j = 0; j < n; j++) {
+                if (!taken[j] && (best < 0 || c.values().get(row, j) > c.values().get(row, best))) {
+                    best = j;
+                }
+            }
+            taken[best] = true;
+            top[t] = best;
+        }
+        return top;
+    }
+
+    /** What the list of row {@code row}'s largest entries is, in words: "After "ba", the largest logits:". */
+    public static String topIntro(Circuit c, int row) {
+        String a = "\"" + c.names()[row] + "\"";
+        switch (c.view()) {
+            case "bigram":
+                return "After " + a + ", the largest logits:";
+            case "ov":
+                return "Attending to " + a + " raises most:";
+            default:
+                return "Query " + a + " scores highest:";
+        }
+    }
+
+    /** Row {@code row}'s largest entries in words: "After "ba", the largest logits: "be" 3.21, "bi" 2.10, "bo" 1.05". */
+    public static String topText(Circuit c, int row) {
+        StringBuilder sb = new StringBuilder(topIntro(c, row));
+        int[] top = topInRow(c, row);
+        for (int t = 0; t < top.length; t++) {
+            sb.append(t == 0 ? " " : ", ").append(topTerm(c, row, top[t]));
+        }
+        return sb.toString();
+    }
+
+    /** One of a row's entries: "\"be\" 3.21". */
+    public static String topTerm(Circuit c, int row, int col) {
+        return "\"" + c.names()[col] + "\" " + Fmt.fixed(c.values().get(row, col), 2);
     }
 
     /** What cell (row, col) says, in words. */
@@ -269,6 +353,16 @@ public final class CircuitsView {
             default:
                 return "query \"" + a + "\" scores key \"" + b + "\" at " + Fmt.fixed(v, 2);
         }
+    }
+
+    /**
+     * A text alternative for the table drawn with colours from -{@code range} to {@code range}: {@link #describe} and,
+     * where the scale is not the table's own, that it is shared.
+     */
+    public static String describe(Circuit c, double range) {
+        String out = describe(c);
+        return range == range(c) ? out : out + " Colours on the scale shared by all tables, up to " + Fmt.fixed(range, 1)
+                + ".";
     }
 
     /** A text alternative for the whole table: what it is and its most telling statistic. */

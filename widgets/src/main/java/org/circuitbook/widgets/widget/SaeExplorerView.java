@@ -467,6 +467,9 @@ public final class SaeExplorerView {
         }
         if (selectedRow >= 0) {
             box(p, g.x() - 1, g.y() + selectedRow * rh - 1, g.w() + 2, rh + 2, Theme.ink(), 1.5);
+            // a tab at the row's right end, taller than a thin row, so that the selected one stands out at any size
+            double tab = Math.max(rh + 2, 9);
+            p.fillRect(g.x() + g.w() + 1, g.y() + (selectedRow + 0.5) * rh - tab / 2, g.narrow() ? 5 : 8, tab, Theme.ink());
         }
         if (row >= 0 && col >= 0) {
             box(p, g.x() + col * cw, g.y() + row * rh, cw, rh, Theme.ink(), 2);
@@ -521,30 +524,80 @@ public final class SaeExplorerView {
 
     /** Input {@code b}'s active true features, largest coefficient first: "f12 0.83, f40 0.31". */
     public static String describeInput(Run run, int b) {
-        int n = run.nFeatures();
-        List<Integer> active = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (run.coefficients().get(b, i) > 0) {
-                active.add(i);
-            }
-        }
-        if (active.isEmpty()) {
+        return describeInput(run, b, -1);
+    }
+
+    /**
+     * Input {@code b}'s active true features, largest coefficient first, feature {@code match} (-1: none) marked as
+     * the latent's: "f12 0.83 (matched), f40 0.31".
+     */
+    public static String describeInput(Run run, int b, int match) {
+        int[] active = activeFeatures(run, b);
+        if (active.length == 0) {
             return "no feature active";
         }
-        active.sort((x, y) -> Float.compare(run.coefficients().get(b, y), run.coefficients().get(b, x)));
         StringBuilder sb = new StringBuilder();
         for (int i : active) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(featureName(i)).append(' ')
-                    .append(Fmt.fixed(run.coefficients().get(b, i), 2));
+            sb.append(sb.length() == 0 ? "" : ", ").append(featureTerm(run, b, i)).append(i == match ? MATCHED : "");
         }
         return sb.toString();
     }
 
-    /** One line per top-activating input of {@code latent}: "1.072 on f12 0.83, f40 0.31". */
+    /** What marks the latent's best-matching feature among an input's features, in words. */
+    public static final String MATCHED = " (matched)";
+
+    /** Input {@code b}'s active true features, largest coefficient first. */
+    public static int[] activeFeatures(Run run, int b) {
+        List<Integer> active = new ArrayList<>();
+        for (int i = 0; i < run.nFeatures(); i++) {
+            if (run.coefficients().get(b, i) > 0) {
+                active.add(i);
+            }
+        }
+        active.sort((x, y) -> Float.compare(run.coefficients().get(b, y), run.coefficients().get(b, x)));
+        int[] out = new int[active.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = active.get(k);
+        }
+        return out;
+    }
+
+    /** Feature {@code i} of input {@code b} and its coefficient: "f12 0.83". */
+    public static String featureTerm(Run run, int b, int i) {
+        return featureName(i) + " " + Fmt.fixed(run.coefficients().get(b, i), 2);
+    }
+
+    /**
+     * One of a latent's top-activating inputs, as a bar: the input, the latent's activation on it, the bar's length
+     * as a fraction of the strongest activation's, and the input's active features (largest coefficient first).
+     */
+    public record TopBar(int input, double value, double fraction, int[] features) {
+        /** The value as the bar reads it: "1.072". */
+        public String valueText() {
+            return Fmt.fixed(value, 3);
+        }
+    }
+
+    /** Latent {@code latent}'s top-activating inputs as bars, strongest first ({@link #topActivating}). */
+    public static List<TopBar> topBars(Run run, int latent) {
+        List<TopBar> bars = new ArrayList<>();
+        int[] top = topActivating(run, latent);
+        double max = top.length == 0 ? 1 : run.evaluation().latents().get(top[0], latent);
+        for (int b : top) {
+            double v = run.evaluation().latents().get(b, latent);
+            bars.add(new TopBar(b, v, max > 0 ? v / max : 0, activeFeatures(run, b)));
+        }
+        return bars;
+    }
+
+    /**
+     * One line per top-activating input of {@code latent}, the latent's best-matching feature marked:
+     * "1.072 on f12 0.83 (matched), f40 0.31".
+     */
     public static List<String> topLines(Run run, int latent) {
         List<String> lines = new ArrayList<>();
-        for (int b : topActivating(run, latent)) {
-            lines.add(Fmt.fixed(run.evaluation().latents().get(b, latent), 3) + " on " + describeInput(run, b));
+        for (TopBar bar : topBars(run, latent)) {
+            lines.add(bar.valueText() + " on " + describeInput(run, bar.input(), run.best()[latent]));
         }
         return lines;
     }

@@ -71,4 +71,25 @@ class CircuitsViewTest {
         CircuitsView.paint(svg, ov, 1, 2);
         assertTrue(svg.toSvg("t").contains("attending to &quot;be&quot; raises the logit of &quot;bi&quot; by 0.00"));
     }
+
+    @Test
+    @DisplayName("lists a row's three largest entries, and shares one colour scale among tables on request")
+    void topAndSharedScale() {
+        CircuitsView.Circuit ov = CircuitsView.circuit(model(), "ov", 0, null);
+        CircuitsView.Circuit qk = CircuitsView.circuit(model(), "qk", 0, null);
+        assertArrayEquals(new int[] {1, 0, 2}, CircuitsView.topInRow(ov, 1), "the diagonal, then ties in column order");
+        assertEquals("Attending to \"be\" raises most: \"be\" 1.00, \"ba\" 0.00, \"bi\" 0.00",
+                CircuitsView.topText(ov, 1));
+        assertEquals("Query \"ba\" scores highest: \"ba\" 1.15, \"be\" 0.00, \"bi\" 0.00", CircuitsView.topText(qk, 0));
+        double shared = CircuitsView.sharedRange(java.util.List.of(ov, qk));
+        assertEquals(2 / Math.sqrt(3), shared, 1e-6);
+        assertEquals(CircuitsView.describe(qk), CircuitsView.describe(qk, CircuitsView.range(qk)), "its own scale: as before");
+        assertEquals(CircuitsView.describe(ov) + " Colours on the scale shared by all tables, up to 1.2.",
+                CircuitsView.describe(ov, shared));
+        SvgPainter own = new SvgPainter(CircuitsView.WIDTH, CircuitsView.HEIGHT);
+        CircuitsView.paint(own, ov, -1, -1);
+        SvgPainter same = new SvgPainter(CircuitsView.WIDTH, CircuitsView.HEIGHT);
+        CircuitsView.paint(same, ov, -1, -1, shared);
+        assertTrue(!own.toSvg("t").equals(same.toSvg("t")), "the shared scale draws the OV table paler");
+    }
 }

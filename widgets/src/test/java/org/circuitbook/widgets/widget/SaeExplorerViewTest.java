@@ -100,8 +100,16 @@ class SaeExplorerViewTest {
         assertArrayEquals(new int[] {}, SaeExplorerView.topActivating(run, 3));
         assertEquals("f2 0.40, f0 0.30", SaeExplorerView.describeInput(run, 3));
         assertEquals("no feature active", SaeExplorerView.describeInput(run, 4));
-        assertEquals(List.of("0.900 on f0 0.90, f1 0.20", "0.500 on f0 0.50", "0.300 on f2 0.40, f0 0.30"),
-                SaeExplorerView.topLines(run, 1));
+        assertEquals("f2 0.40, f0 0.30 (matched)", SaeExplorerView.describeInput(run, 3, 0));
+        assertEquals(List.of("0.900 on f0 0.90 (matched), f1 0.20", "0.500 on f0 0.50 (matched)",
+                "0.300 on f2 0.40, f0 0.30 (matched)"), SaeExplorerView.topLines(run, 1));
+        List<SaeExplorerView.TopBar> bars = SaeExplorerView.topBars(run, 1);
+        assertEquals(3, bars.size());
+        assertEquals(1, bars.get(0).input());
+        assertEquals(0.9, bars.get(0).value(), 1e-6);
+        assertEquals(1.0, bars.get(0).fraction(), 1e-9);
+        assertEquals(0.3 / 0.9, bars.get(2).fraction(), 1e-6);
+        assertArrayEquals(new int[] {2, 0}, bars.get(2).features());
         assertEquals("Latent 1 best matches f0 (cosine 1.00) and fires on 3 of 5 inputs. Its strongest activations, "
                 + "with the inputs' true features:", SaeExplorerView.latentSummary(run, 1));
         assertEquals("Latent 3 is dead: it fires on none of the 5 evaluation inputs. Its decoder direction is closest "
@@ -127,8 +135,8 @@ class SaeExplorerViewTest {
                 + "latents dead on 5 evaluation inputs.";
         assertEquals(base, SaeExplorerView.describe(run, -1));
         assertEquals(base + " Latent 1 best matches f0 (cosine 1.00) and fires on 3 of 5 inputs. Its strongest "
-                + "activations, with the inputs' true features: 0.900 on f0 0.90, f1 0.20; 0.500 on f0 0.50; 0.300 on "
-                + "f2 0.40, f0 0.30.", SaeExplorerView.describe(run, 1));
+                + "activations, with the inputs' true features: 0.900 on f0 0.90 (matched), f1 0.20; 0.500 on f0 "
+                + "0.50 (matched); 0.300 on f2 0.40, f0 0.30 (matched).", SaeExplorerView.describe(run, 1));
         assertEquals(base + " Latent 3 is dead: it fires on none of the 5 evaluation inputs. Its decoder direction is "
                 + "closest to f1 (cosine 0.80).", SaeExplorerView.describe(run, 3));
     }
