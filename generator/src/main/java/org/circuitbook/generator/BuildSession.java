@@ -243,6 +243,12 @@ public final class BuildSession implements AutoCloseable {
             }
 
             @Override
+            public Double phoneControlsRem(DirectiveBlock widget) {
+                org.circuitbook.widgets.widget.Widget w = options.widgets().get(widget.argument());
+                return w == null || !(w.phoneControlsRem() > 0) ? null : w.phoneControlsRem();
+            }
+
+            @Override
             public String provenance(DirectiveBlock widget) {
                 DirectiveBlock.Option model = widget.options().get("model");
                 TrainedSet set = model == null ? null : byName.get(model.value());

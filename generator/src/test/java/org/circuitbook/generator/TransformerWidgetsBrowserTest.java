@@ -581,7 +581,7 @@ class TransformerWidgetsBrowserTest {
         Select wrong = new Select(figure.findElement(By.cssSelector("select[id$=-wrong]")));
         String a = answer.getFirstSelectedOption().getAttribute("value");
         String w = wrong.getFirstSelectedOption().getAttribute("value");
-        figure.findElements(By.cssSelector("button")).stream().filter(b -> b.getText().equals("Swap clean and corrupted"))
+        figure.findElements(By.cssSelector("button")).stream().filter(b -> b.getText().equals("Swap prompts"))
                 .findFirst().orElseThrow().click();
         wait.until(d -> inputs.get(0).getAttribute("value").equals(corrupted) && inputs.get(1).getAttribute("value").equals(clean));
         assertEquals(w, answer.getFirstSelectedOption().getAttribute("value"));

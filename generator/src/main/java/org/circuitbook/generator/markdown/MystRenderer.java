@@ -209,6 +209,10 @@ final class MystRenderer implements NodeRenderer {
             style.append("--widget-narrow-width:").append(narrow[0]).append("px;--widget-narrow-aspect:")
                     .append(narrow[0]).append(" / ").append(narrow[1]).append(';');
         }
+        Double phoneControls = ctx.widgets.phoneControlsRem(d);
+        if (phoneControls != null) { // the room its controls take on a phone, kept free before it mounts
+            style.append("--widget-reserve-phone:").append(String.valueOf(phoneControls).replaceAll("\\.0$", "")).append("rem;");
+        }
         Integer maxWidth = ctx.widgets.maxWidth(d);
         if (maxWidth != null) { // :height: caps the drawing, static and live (the stylesheet reads the variable)
             style.append("--widget-max-width:").append(maxWidth).append("px");

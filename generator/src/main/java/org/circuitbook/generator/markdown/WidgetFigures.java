@@ -45,6 +45,11 @@ public interface WidgetFigures {
         return null;
     }
 
+    /** The rem its live controls take on a phone ({@code Widget.phoneControlsRem()}), or null for the default. */
+    default Double phoneControlsRem(DirectiveBlock widget) {
+        return null;
+    }
+
     /**
      * What the figure's "About this model" note says, as HTML (a {@code <dl>}): the spec, its settings, the
      * trainer, the expectations the build checked, and the weight files the figure loads with their hashes;

@@ -314,6 +314,31 @@ final class LiveControls {
             boolean on = "1".equals(v);
             Dom.attribute(el, "aria-pressed", on ? "true" : "false");
             Dom.text(el, c.choices().get(on ? 1 : 0).text());
+            showDependents();
+        }
+    }
+
+    /**
+     * Shows the controls that belong to a toggle ({@link Control#when}) only while it is on: a control whose toggle
+     * is off carries {@code data-off}, and the stylesheet hides it with its label and readout.
+     */
+    private void showDependents() {
+        for (Control d : declared.all()) {
+            if (d.when() == null) {
+                continue;
+            }
+            for (HTMLElement el : new HTMLElement[] {elements.get(d.key()), outputs.get(d.key())}) {
+                if (el == null) {
+                    continue;
+                }
+                if (on(d.when())) {
+                    if (el.hasAttribute("data-off")) {
+                        el.removeAttribute("data-off");
+                    }
+                } else {
+                    Dom.attribute(el, "data-off", "");
+                }
+            }
         }
     }
 

@@ -48,6 +48,9 @@ final class SuperpositionMount {
     private double importanceDecay = 0.9;
     private LivePanel panel;
     private HTMLElement liveStatus;
+    private HTMLElement sparkline; // the live model's loss so far, one point per frame of training
+    private final List<Double> losses = new ArrayList<>();
+    private int sparklinePoints = -1;
     // live training: a fresh model trained in the page, restarted whenever its settings change
     private ToyTraining training;
     private boolean visible = true;
@@ -99,16 +102,24 @@ final class SuperpositionMount {
         liveStatus = Dom.create("output", "widget-readout");
         liveStatus.setAttribute("aria-live", "off"); // every frame; the canvas's label says where it ends up
         controls.rows().get(1).appendChild(liveStatus);
+        sparkline = Dom.create("span", "widget-sparkline");
+        sparkline.setAttribute("aria-hidden", "true"); // the status beside it says the loss in words
+        controls.rows().get(1).appendChild(sparkline);
         if (controls.on("live")) {
             setLive(true); // a shared link to the live model
         } else {
             controls.set("s", controls.value("sparsity")); // the live model starts where the slider is
         }
         panel.listen(key -> {
+            if (key.equals("paused")) {
+                redraw(); // says so
+                loop();   // resumes where it paused
+                return true;
+            }
             if (key.equals("sparsity")) {
                 setLive(false); // back to the build's models
             } else {
-                setLive(key.equals("live") ? controls.on("live") : true);
+                setLive(key.equals("live") ? controls.on("live") : true); // a restart, or new settings: from step 0
             }
             redraw();
             return true;
@@ -127,8 +138,10 @@ final class SuperpositionMount {
     private void setLive(boolean on) {
         LiveControls controls = panel.controls;
         controls.set("live", on ? "1" : "");
+        controls.set("paused", "");
         generation++;
         training = null;
+        losses.clear();
         if (on) {
             String shape = controls.value("shape");
             int x = shape.indexOf('x');
@@ -143,7 +156,8 @@ final class SuperpositionMount {
 
     /** Trains a few steps per animation frame while the figure is on screen, until LIVE_STEPS. */
     private void loop() {
-        if (looping || !panel.controls.on("live") || !visible || training == null || training.steps() >= LIVE_STEPS) {
+        if (looping || !panel.controls.on("live") || panel.controls.on("paused") || !visible || training == null
+                || training.steps() >= LIVE_STEPS) {
             return;
         }
         looping = true;
@@ -156,8 +170,8 @@ final class SuperpositionMount {
                 loop();
                 return;
             }
-            if (!panel.controls.on("live") || !visible) {
-                return; // switched off, or scrolled away: loop() resumes it
+            if (!panel.controls.on("live") || panel.controls.on("paused") || !visible) {
+                return; // switched off, paused, or scrolled away: loop() resumes it
             }
             double start = Performance.now();
             int n = 0;
@@ -165,6 +179,9 @@ final class SuperpositionMount {
                     && Performance.now() - start < LIVE_MS_PER_FRAME) {
                 training.step();
                 n++;
+            }
+            if (n > 0) {
+                losses.add(training.loss());
             }
             redraw();
             loop();
@@ -177,8 +194,11 @@ final class SuperpositionMount {
             ToyModel model = training.model();
             String status = "step " + training.steps() + " of " + LIVE_STEPS + ", loss "
                     + (training.steps() == 0 ? "-" : Fmt.fixed(training.loss(), 4))
-                    + (training.steps() < LIVE_STEPS && !visible ? " (paused off screen)" : "");
+                    + (training.steps() >= LIVE_STEPS ? "" : panel.controls.on("paused") ? " (paused)"
+                    : !visible ? " (paused off screen)" : "");
             Dom.text(liveStatus, status);
+            sparkline.removeAttribute("hidden");
+            drawSparkline();
             canvas.setAttribute("data-steps", Integer.toString(training.steps()));
             canvas.setAttribute("aria-label", "Trained live in this page, " + status + ". "
                     + SuperpositionView.describe(model, training.sparsity()));
@@ -187,8 +207,37 @@ final class SuperpositionMount {
         }
         Trained t = trained.get(panel.controls.index("sparsity"));
         Dom.text(liveStatus, "");
+        Dom.attribute(sparkline, "hidden", "");
         canvas.removeAttribute("data-steps");
         Dom.attribute(canvas, "aria-label", SuperpositionView.describe(t.model(), t.sparsity()));
         SuperpositionView.paint(panel.painter, t.model(), t.sparsity());
+    }
+
+    /**
+     * The loss curve of the live model beside its status: loss against training step, on a log scale from the
+     * highest loss so far to the lowest (an SVG polyline; numbers only, nothing the reader typed).
+     */
+    private void drawSparkline() {
+        if (losses.size() == sparklinePoints) {
+            return;
+        }
+        sparklinePoints = losses.size();
+        StringBuilder points = new StringBuilder();
+        double top = Double.NEGATIVE_INFINITY;
+        double bottom = Double.POSITIVE_INFINITY;
+        for (double l : losses) {
+            top = Math.max(top, Math.log(Math.max(1e-12, l)));
+            bottom = Math.min(bottom, Math.log(Math.max(1e-12, l)));
+        }
+        double range = Math.max(1e-9, top - bottom);
+        for (int i = 0; i < losses.size(); i++) {
+            double x = 120.0 * (i + 1) * LIVE_STEPS_PER_FRAME / LIVE_STEPS;
+            double y = 2 + 20 * (top - Math.log(Math.max(1e-12, losses.get(i)))) / range;
+            points.append(i == 0 ? "" : " ").append(Fmt.fixed(Math.min(120, x), 1)).append(',').append(Fmt.fixed(y, 1));
+        }
+        sparkline.setInnerHTML("<svg viewBox=\"0 0 120 24\" width=\"100%\" height=\"100%\" preserveAspectRatio=\"none\">"
+                + "<line x1=\"0\" y1=\"23.5\" x2=\"120\" y2=\"23.5\" stroke=\"currentColor\" stroke-opacity=\"0.3\"/>"
+                + "<polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" vector-effect=\"non-scaling-stroke\""
+                + " points=\"" + points + "\"/></svg>");
     }
 }

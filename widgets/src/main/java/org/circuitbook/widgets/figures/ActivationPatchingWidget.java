@@ -60,6 +60,12 @@ public final class ActivationPatchingWidget implements Widget {
         return PatchingView.HEIGHT;
     }
 
+    /** Two prompts, two buttons and five menus: on a phone they wrap to more lines than the default leaves. */
+    @Override
+    public double phoneControlsRem() {
+        return 17.5;
+    }
+
     @Override
     public WidgetOption.Problem checkModel(ModelInfo model) {
         return model.integer("n_layers", 1) < 1 ? new WidgetOption.Problem("model " + model.name()
@@ -104,13 +110,13 @@ public final class ActivationPatchingWidget implements Widget {
         String metric = figure.option("metric");
         String direction = figure.option("direction");
         List<Control.Choice> directions = List.of(
-                new Control.Choice("denoise", "Denoise: clean into corrupted"),
-                new Control.Choice("noise", "Noise: corrupted into clean"));
+                new Control.Choice("denoise", "Denoise"),
+                new Control.Choice("noise", "Noise"));
         List<Control.Choice> tokens = Control.choices(List.of(names));
         return Controls.of(
                 Controls.row(Control.words("clean", "Clean prompt", AttentionView.format(first.clean())),
                         Control.words("corrupted", "Corrupted prompt", AttentionView.format(first.corrupted())),
-                        Control.action("swap", "Swap clean and corrupted"),
+                        Control.action("swap", "Swap prompts"),
                         Control.action("random", "New random prompt")),
                 Controls.row(Control.select("answer", "Clean answer", tokens, names[first.answer()]),
                         Control.select("wrong", "Corrupted answer", tokens, names[first.wrong()]),

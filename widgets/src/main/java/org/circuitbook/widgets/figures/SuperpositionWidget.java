@@ -83,8 +83,8 @@ public final class SuperpositionWidget implements Widget {
     /**
      * The sparsity slider over the trained models ({@code sparsities} ascending; the chapter's {@code :sparsity:}
      * first, a number in the URL taken to the nearest), and the live model's: a toggle, its sparsity and importance
-     * decay (tick marks at the trained sparsities and the spec's decay) and its shape, {@code shape} ("5x2") first;
-     * these are in the URL only while the live model is on.
+     * decay (tick marks at the trained sparsities and the spec's decay), its shape, {@code shape} ("5x2") first, a
+     * pause toggle and a restart button; these are shown, and in the URL, only while the live model is on.
      */
     public static Controls controls(LiveFigure figure, double[] sparsities, String shape, double importanceDecay) {
         List<Control.Choice> trained = new ArrayList<>();
@@ -115,7 +115,9 @@ public final class SuperpositionWidget implements Widget {
                                 .withId("live-sparsity").withTicks(ticks).when("live"),
                         Control.range("decay", "Importance decay", 0.5, 1, 0.01, 2, Fmt.fixed(importanceDecay, 2))
                                 .withId("live-decay").withTicks(decays).when("live"),
-                        Control.select("shape", "Shape", shapes, shape).withId("live-shape").when("live")));
+                        Control.select("shape", "Shape", shapes, shape).withId("live-shape").when("live"),
+                        Control.toggle("paused", "Pause", "Resume").when("live"),
+                        Control.action("restart", "Restart").when("live")));
     }
 
     /** The importance decay in a trained file's spec (its {@code __metadata__["spec"]}), or {@code otherwise}. */

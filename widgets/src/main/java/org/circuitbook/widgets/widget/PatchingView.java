@@ -189,7 +189,7 @@ public final class PatchingView {
         NarrowGrid g = NarrowGrid.of(e);
         Arrangement.begin(p, w, NARROW_HEIGHT);
         p.panel("titles", 0, 0, w, 88);
-        Arrangement.text(p, "Activation patching: " + viewTitle(e.view()) + (e.noising() ? ", noising" : ""), w / 2.0, 12, w - 6, 16, Theme.ink(), 13,
+        Arrangement.text(p, "Activation patching: " + viewTitle(e.view()), w / 2.0, 12, w - 6, 16, Theme.ink(), 13, // noising: in the key
                 "center");
         Arrangement.text(p, metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2), w / 2.0, 50, w - 6, 14,

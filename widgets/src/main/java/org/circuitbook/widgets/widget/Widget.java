@@ -45,6 +45,15 @@ public interface Widget {
     int height();
 
     /**
+     * The height, in rem, that the live figure's controls take above the drawing on a phone (a page under 700 px
+     * wide), which the static figure keeps free so that mounting does not move the page; 0 for the stylesheet's
+     * default (13 rem). A widget with more controls than that wraps into says so here.
+     */
+    default double phoneControlsRem() {
+        return 0;
+    }
+
+    /**
      * A problem with the model as a whole for this widget (e.g. "has no attention layer"), or null. Runs after the
      * model's kind is known to be one of {@link #modelKinds()}.
      */
