@@ -1,6 +1,7 @@
 package org.circuitbook.generator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -274,6 +275,58 @@ public class WidgetBrowserTest {
         button.click();
         assertEquals("false", button.getAttribute("aria-pressed"));
         assertTrue(canvas.getAttribute("aria-label").startsWith("Toy model trained at sparsity 0.90: "), "the build's model again");
+        assertEquals(List.of(), problems(driver));
+    }
+
+    @Test
+    @DisplayName("two modes: the live model's controls show only while it trains; pause, resume and restart; its loss curve")
+    void pauseRestartAndModes() {
+        driver.get("about:blank");
+        driver.get(server.url() + "toy.html");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+        JavascriptExecutor js = driver;
+        js.executeScript("arguments[0].scrollIntoView();", figure);
+        wait.until(d -> "ready".equals(figure.getAttribute("data-state")));
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        WebElement liveSparsity = figure.findElement(By.cssSelector("input[id$=live-sparsity]"));
+        WebElement sparkline = figure.findElement(By.cssSelector(".widget-sparkline"));
+        java.util.function.Function<String, WebElement> button = text -> figure.findElements(By.cssSelector("button"))
+                .stream().filter(b -> b.getText().equals(text)).findFirst().orElseThrow(() -> new AssertionError("no " + text));
+        // the build's models: only their slider; the live model's controls and curve are not shown
+        assertFalse(liveSparsity.isDisplayed(), "the live model's sparsity is hidden while the build's models are shown");
+        assertFalse(sparkline.isDisplayed());
+        assertTrue(figure.findElements(By.cssSelector("button")).stream().noneMatch(b -> b.isDisplayed()
+                && (b.getText().equals("Pause") || b.getText().equals("Restart"))));
+
+        button.apply("Train a fresh model here").click();
+        assertTrue(liveSparsity.isDisplayed(), "training: its controls appear");
+        wait.until(d -> Integer.parseInt(canvas.getAttribute("data-steps")) >= 200);
+        assertTrue(sparkline.isDisplayed());
+        int points = ((Number) js.executeScript("return arguments[0].querySelector('polyline').points.numberOfItems;",
+                sparkline)).intValue();
+        assertTrue(points >= 8, "a point per frame of training: " + points);
+
+        WebElement pause = button.apply("Pause");
+        pause.click();
+        assertEquals("true", pause.getAttribute("aria-pressed"));
+        assertEquals("Resume", pause.getText());
+        String held = canvas.getAttribute("data-steps");
+        js.executeScript("return new Promise(r => setTimeout(r, 500));");
+        assertEquals(held, canvas.getAttribute("data-steps"), "no training while paused");
+        assertTrue(figure.findElement(By.cssSelector("output.widget-readout")).getAttribute("textContent").endsWith("(paused)"));
+        wait.until(d -> d.getCurrentUrl().contains("&paused=1"));
+        pause.click();
+        wait.until(d -> Integer.parseInt(canvas.getAttribute("data-steps")) > Integer.parseInt(held));
+
+        int before = Integer.parseInt(canvas.getAttribute("data-steps"));
+        button.apply("Restart").click();
+        assertTrue(Integer.parseInt(canvas.getAttribute("data-steps")) < before, "a restart begins at step 0");
+        wait.until(d -> Integer.parseInt(canvas.getAttribute("data-steps")) >= 50);
+
+        button.apply("Show the build's models").click();
+        assertFalse(liveSparsity.isDisplayed());
+        assertTrue(canvas.getAttribute("aria-label").startsWith("Toy model trained at sparsity"));
         assertEquals(List.of(), problems(driver));
     }
 
