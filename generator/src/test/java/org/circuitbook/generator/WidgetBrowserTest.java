@@ -208,16 +208,22 @@ public class WidgetBrowserTest {
                         + "return Array.from(g.getImageData(1, 1, 1, 1).data).slice(0, 3);");
     }
 
+    /** The fixture's toy.html afresh, its superposition figure scrolled into view and mounted. */
+    private WebElement openToyFigure(WebDriverWait wait) {
+        driver.get("about:blank");
+        driver.get(server.url() + "toy.html");
+        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
+        wait.until(d -> "ready".equals(figure.getAttribute("data-state")));
+        return figure;
+    }
+
     @Test
     @DisplayName("trains a fresh model in the page, redrawing as it learns; restarts on a new sparsity; pauses off screen")
     void trainsLive() {
-        driver.get("about:blank");
-        driver.get(server.url() + "toy.html");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+        WebElement figure = openToyFigure(wait);
         JavascriptExecutor js = driver;
-        js.executeScript("arguments[0].scrollIntoView();", figure);
-        wait.until(d -> "ready".equals(figure.getAttribute("data-state")));
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         WebElement button = figure.findElement(By.cssSelector("button[aria-pressed]"));
         assertEquals("Train a fresh model here", button.getText());
@@ -281,13 +287,9 @@ public class WidgetBrowserTest {
     @Test
     @DisplayName("two modes: the live model's controls show only while it trains; pause, resume and restart; its loss curve")
     void pauseRestartAndModes() {
-        driver.get("about:blank");
-        driver.get(server.url() + "toy.html");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
+        WebElement figure = openToyFigure(wait);
         JavascriptExecutor js = driver;
-        js.executeScript("arguments[0].scrollIntoView();", figure);
-        wait.until(d -> "ready".equals(figure.getAttribute("data-state")));
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         WebElement liveSparsity = figure.findElement(By.cssSelector("input[id$=live-sparsity]"));
         WebElement sparkline = figure.findElement(By.cssSelector(".widget-sparkline"));
