@@ -26,28 +26,31 @@ import org.circuitbook.generator.training.TrainedSet;
  * load and check stages as the build runs them (front matter, site.yaml, model specs, the bibliography,
  * directives and widget options, labels and cross-references, citations, TeX, images, the chapters' links and
  * anchors); then, for each model the cache already holds as its spec is now, its {@code verify} section and the
- * {@code {metric}} roles that read it. A model that would have to be trained first is named as not checked.
+ * {@code {metric}} and {@code {claim}} roles that read it. A model that would have to be trained first is named as not checked.
  * Problems come out as the build reports them; the math cache is read, never written.
  */
 public final class BookCheck {
     /** What was checked, and which models' trained output could not be, with how many roles read each. */
     public record Result(int chapters, int specs, int metricRoles, Map<String, Integer> untrained,
-                         int untrainedWithVerify) {
+                         int untrainedWithVerify, int claimRoles) {
         /** The one-line summary {@code circuitbook check} prints. */
         public String summary() {
             int unchecked = untrained.values().stream().mapToInt(Integer::intValue).sum();
+            // roles that read the models: {metric} numbers and, in a book that has any, {claim} outcomes
+            String role = claimRoles == 0 ? "{metric} role" : "{metric} and {claim} role";
+            int roles = metricRoles + claimRoles;
             StringBuilder sb = new StringBuilder("check: no problems in ").append(count(chapters, "chapter"))
                     .append(", ").append(count(specs, "model spec")).append(" and ");
             if (untrained.isEmpty()) {
-                return sb.append(count(metricRoles, "{metric} role")).toString();
+                return sb.append(count(roles, role)).toString();
             }
-            sb.append(metricRoles - unchecked).append(" of ").append(count(metricRoles, "{metric} role"))
+            sb.append(roles - unchecked).append(" of ").append(count(roles, role))
                     .append("; not checked: ").append(untrained.size() == 1 ? "model " : "models ")
                     .append(String.join(", ", untrained.keySet())).append(" not trained yet");
             boolean one = untrained.size() == 1;
             List<String> parts = new ArrayList<>();
             if (unchecked > 0) {
-                parts.add(count(unchecked, "{metric} role"));
+                parts.add(count(unchecked, role));
             }
             if (untrainedWithVerify > 0) {
                 parts.add(one ? "verify section" : untrainedWithVerify == 1 ? "1 verify section"
@@ -107,7 +110,7 @@ public final class BookCheck {
             throw new BuildException(problems);
         }
         return new Result(chapters.size(), content.models().size(), book.metrics().size(), untrained,
-                untrainedWithVerify);
+                untrainedWithVerify, book.claims().size());
     }
 
     private static String count(int n, String noun) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import com.vladsch.flexmark.util.ast.Node;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.generator.markdown.CheckedBook;
+import org.circuitbook.generator.markdown.Claim;
 import org.circuitbook.generator.markdown.MetricQuery;
 import org.circuitbook.generator.markdown.MystNodes;
 import org.circuitbook.generator.markdown.ParsedChapter;
@@ -21,7 +22,7 @@ import org.circuitbook.widgets.weights.Json;
 
 /**
  * Reads every {@code {metric}} role's number from the trained models, after the train stage: the values the
- * prose shows. A path that is not in the metrics, or an operation that does not fit the value, is reported at
+ * prose shows; and checks every {@code {claim}} role's conditions against them. A path that is not in the metrics, or an operation that does not fit the value, is reported at
  * the role's {@code path:line:col}, all at once.
  */
 final class MetricValues {
@@ -70,6 +71,24 @@ final class MetricValues {
         for (ParsedChapter parsed : book.chapters()) {
             SourceMap map = null;
             for (Node node : parsed.document().getDescendants()) {
+                Claim claim = node instanceof MystNodes.Role ? book.claims().get(node) : null;
+                if (claim != null) {
+                    String missing = claim.queries().stream().map(MetricQuery::model).filter(m -> !models.containsKey(m))
+                            .findFirst().orElse(null);
+                    if (missing != null) {
+                        skipped.merge(missing, 1, Integer::sum);
+                        continue;
+                    }
+                    try {
+                        book.claimResults().put(node, values.check(claim));
+                    } catch (Missing | Broken e) {
+                        map = map == null ? new SourceMap(parsed.chapter().body()) : map;
+                        problems.add(parsed.chapter().path(), map.line(node.getStartOffset()),
+                                map.column(node.getStartOffset()), e.getMessage(),
+                                e instanceof Missing m ? m.hint : ((Broken) e).hint);
+                    }
+                    continue;
+                }
                 MetricQuery q = node instanceof MystNodes.Role ? book.metrics().get(node) : null;
                 if (q == null) {
                     continue;
@@ -92,6 +111,10 @@ final class MetricValues {
     }
 
     private String text(MetricQuery q) {
+        return format(value(q), q);
+    }
+
+    private Object value(MetricQuery q) {
         Object value;
         if (q.file().equals("spec")) {
             value = spec(q.model()).get(q.path().get(0));
@@ -105,7 +128,38 @@ final class MetricValues {
         } else {
             value = apply(q, walk(q, q.file()), q.ops());
         }
-        return format(value, q);
+        return value;
+    }
+
+    /** A claim's metric as one number; anything else cannot be compared. */
+    private double claimNumber(MetricQuery q) {
+        Object value = value(q);
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new Missing("{claim} compares numbers, but " + q.source() + " is " + describe(value),
+                "reduce it to one number, e.g. |max, |len or |count>=X");
+    }
+
+    /**
+     * Checks a claim's conditions; returns what each metric was, for the page's title. Throws {@link Missing}
+     * when a metric is missing and {@link Broken} when a condition fails.
+     */
+    private String check(Claim claim) {
+        List<String> seen = new ArrayList<>();
+        for (Claim.Condition c : claim.conditions()) {
+            double left = claimNumber(c.left());
+            double right = c.right() == null ? c.number() : claimNumber(c.right());
+            String values = c.left().source() + " = " + MetricQuery.Format.number(left)
+                    + (c.right() == null ? "" : ", " + c.right().source() + " = " + MetricQuery.Format.number(right));
+            if (!c.test(left, right)) {
+                throw new Broken("claim \"" + claim.words() + "\" does not hold for the trained model: " + values
+                        + ", but the claim needs " + c, "the model changed: reword the prose and its claim, or fix the model's spec");
+            }
+            seen.add(values + " (" + c.comparison() + " " + (c.right() == null ? MetricQuery.Format.number(right)
+                    : c.right().source()) + ")");
+        }
+        return String.join("; ", seen);
     }
 
     /** FILE {@code *}: the step of the first file, in order of step, whose value passes the final test. */
@@ -285,6 +339,16 @@ final class MetricValues {
 
     private static String stem(String fileName) {
         return fileName.substring(0, fileName.length() - ".safetensors".length());
+    }
+
+    /** A claim whose condition the trained models do not meet: message and hint for the diagnostic. */
+    private static final class Broken extends RuntimeException {
+        final String hint;
+
+        Broken(String message, String hint) {
+            super(message);
+            this.hint = hint;
+        }
     }
 
     /** A metric the trained models do not have: message and hint for the diagnostic. */

@@ -22,7 +22,7 @@ import org.circuitbook.generator.training.ModelSpec;
  */
 public final class BookChecker {
     public static final String STAGE = "check";
-    static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t", "metric", "term");
+    static final List<String> ROLES = List.of("ref", "numref", "eq", "math", "cite", "cite:p", "cite:t", "metric", "claim", "term");
 
     private final LinkedFiles linkedFiles;
     private final Map<String, ModelSpec> models;
@@ -318,6 +318,7 @@ public final class BookChecker {
                 }
             }
             case "metric" -> checkMetric(path, line, column, r, book, problems);
+            case "claim" -> checkClaim(path, line, column, r, book, problems);
             case "term" -> {
                 RoleTarget t = RoleTarget.parse(r.content);
                 if (book.index().term(t.label()) == null) {
@@ -338,10 +339,34 @@ public final class BookChecker {
             problems.add(path, line, column, e.getMessage(), e.hint);
             return;
         }
+        if (knownSource(path, line, column, q, "{metric}", problems)) {
+            book.metrics().put(r, q);
+        }
+    }
+
+    private void checkClaim(String path, int line, int column, MystNodes.Role r, CheckedBook book, Problems problems) {
+        Claim claim;
+        try {
+            claim = Claim.parse(r.content);
+        } catch (MetricQuery.Invalid e) {
+            problems.add(path, line, column, e.getMessage(), e.hint);
+            return;
+        }
+        boolean known = true;
+        for (MetricQuery q : claim.queries()) {
+            known &= knownSource(path, line, column, q, "{claim}", problems);
+        }
+        if (known) {
+            book.claims().put(r, claim);
+        }
+    }
+
+    /** Whether the query's model and file exist; if not, says so at the role. */
+    private boolean knownSource(String path, int line, int column, MetricQuery q, String role, Problems problems) {
         ModelSpec spec = models.get(q.model());
         if (spec == null) {
-            problems.add(path, line, column, "unknown model \"" + q.model() + "\" in {metric}", hint(q.model(), models.keySet()));
-            return;
+            problems.add(path, line, column, "unknown model \"" + q.model() + "\" in " + role, hint(q.model(), models.keySet()));
+            return false;
         }
         List<String> files = spec.settings().fileNames().stream()
                 .map(f -> f.substring(0, f.length() - ".safetensors".length())).toList();
@@ -350,9 +375,9 @@ public final class BookChecker {
                     "known: spec, *, " + String.join(", ", files.size() > 6
                             ? java.util.stream.Stream.concat(files.stream().limit(5), java.util.stream.Stream.of("...")).toList()
                             : files));
-            return;
+            return false;
         }
-        book.metrics().put(r, q);
+        return true;
     }
 
     private void checkKey(String path, SourceMap map, String key, int offset, CheckedBook book, Problems problems) {

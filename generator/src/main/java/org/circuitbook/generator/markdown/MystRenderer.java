@@ -259,6 +259,12 @@ final class MystRenderer implements NodeRenderer {
             case "metric" -> html.raw("<span class=\"metric\" title=\"" + Html.escape(ctx.book.metrics().get(r).source()
                     + ", from the build's training metrics") + "\">" + Html.escape(ctx.book.metricValues().get(r)) + "</span>");
             case "cite", "cite:p", "cite:t" -> cite(html, ctx, citeItems(r), r.name.equals("cite:t"));
+            case "claim" -> {
+                String checked = ctx.book.claimResults().get(r);
+                String words = Html.escape(ctx.book.claims().get(r).words());
+                html.raw(checked == null ? words : "<span class=\"claim\" title=\"" + Html.escape("Checked against the trained "
+                        + "model by the build: " + checked) + "\">" + words + "</span>");
+            }
             case "term" -> {
                 RoleTarget t = RoleTarget.parse(r.content);
                 xref(html, ctx, ctx.book.index().term(t.label()), Html.escape(t.text() == null ? t.label() : t.text()), "term");

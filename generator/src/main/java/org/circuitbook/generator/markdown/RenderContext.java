@@ -67,6 +67,7 @@ public final class RenderContext {
         return switch (r.name) {
             case "math" -> r.content;
             case "metric" -> book.metricValues().get(r);
+            case "claim" -> book.claims().get(r).words();
             case "cite", "cite:p", "cite:t" -> html2text(citationHtml(MystRenderer.citeItems(r), r.name.equals("cite:t")));
             case "ref", "numref", "eq" -> refText(r);
             case "term" -> {

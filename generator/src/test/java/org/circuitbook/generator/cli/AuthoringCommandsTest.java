@@ -2,6 +2,7 @@ package org.circuitbook.generator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -192,6 +193,39 @@ class AuthoringCommandsTest {
         assertEquals("check: no problems in 1 chapter, 1 model spec and 0 of 1 {metric} role; "
                 + "not checked: model toy not trained yet (its 1 {metric} role and verify section)\n", out.toString());
         assertEquals(before, files());
+    }
+
+    @Test
+    @DisplayName("check reads {claim} roles against cached models: a claim a retrained model breaks fails at its position")
+    void checkClaims() throws IOException {
+        String chapter = """
+                ---
+                title: A
+                ---
+                All {claim}`five <toy/sparsity-0/feature_norms|len == 5>` features, and a loss
+                {claim}`this low <toy/sparsity-0.9/final_loss <= BOUND>`.
+                """;
+        FixtureSite site = FixtureSite.write(root, SITE + "-- content/models/toy.yaml --\n" + FixtureSite.TINY_SPEC
+                + "-- content/chapters/01-a.md --\n" + chapter.replace("BOUND", "1"));
+        assertEquals(0, run("check"));
+        assertEquals("check: no problems in 1 chapter, 1 model spec and 0 of 2 {metric} and {claim} roles; "
+                + "not checked: model toy not trained yet (its 2 {metric} and {claim} roles)\n", out.toString());
+        site.build();
+        // the bound: just above the loss this training reached
+        Object metrics = org.circuitbook.widgets.weights.Json.parse(org.circuitbook.widgets.weights.SafeTensors.fromBytes(
+                Files.readAllBytes(site.weights("toy", "sparsity-0.9.safetensors"))).metadata().get("metrics"));
+        double loss = ((Number) ((java.util.Map<?, ?>) metrics).get("final_loss")).doubleValue();
+        Files.writeString(root.resolve("content/chapters/01-a.md"), chapter.replace("BOUND", Double.toString(loss * 1.001)));
+        assertEquals(0, run("check"));
+        assertEquals("check: no problems in 1 chapter, 1 model spec and 2 {metric} and {claim} roles\n", out.toString());
+
+        // retrained with one step: the loss is far from that low, and check says where the prose is now wrong
+        Files.writeString(root.resolve("content/models/toy.yaml"), FixtureSite.TINY_SPEC.replace("steps: 200", "steps: 1"));
+        assertEquals(1, run("build"));
+        assertEquals(1, run("check"));
+        assertEquals("content/chapters/01-a.md:5:1: render: claim \"this low\" does not hold for the trained model: ",
+                err.toString().substring(0, err.toString().indexOf("model: ") + 7), err.toString());
+        assertTrue(err.toString().endsWith("\n1 error\n"), err.toString());
     }
 
     private List<String> knownMetrics() {
