@@ -23,7 +23,7 @@ class BrokenMarkdownTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 broken("unknown role", "See {reff}`fig-other`.",
-                        "5:5: check: unknown role \"reff\" (known: ref, numref, eq, math, cite, cite:p, cite:t, metric, term)"),
+                        "5:5: check: unknown role \"reff\" (known: ref, numref, eq, math, cite, cite:p, cite:t, metric, claim, term)"),
                 broken("unknown label", "See {ref}`fig-othr`.",
                         "5:5: check: unknown label \"fig-othr\" (did you mean \"fig-other\"?)"),
                 broken("eq to a figure", "See {eq}`fig-other`.",
