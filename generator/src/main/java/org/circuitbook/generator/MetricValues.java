@@ -149,15 +149,15 @@ final class MetricValues {
         List<String> seen = new ArrayList<>();
         for (Claim.Condition c : claim.conditions()) {
             double left = claimNumber(c.left());
-            double right = c.right() == null ? c.number() : claimNumber(c.right());
+            double rightValue = c.right() == null ? c.number() : claimNumber(c.right());
+            double right = c.against(rightValue);
             String values = c.left().source() + " = " + MetricQuery.Format.number(left)
-                    + (c.right() == null ? "" : ", " + c.right().source() + " = " + MetricQuery.Format.number(right));
+                    + (c.right() == null ? "" : ", " + c.right().source() + " = " + MetricQuery.Format.number(rightValue));
             if (!c.test(left, right)) {
                 throw new Broken("claim \"" + claim.words() + "\" does not hold for the trained model: " + values
                         + ", but the claim needs " + c, "the model changed: reword the prose and its claim, or fix the model's spec");
             }
-            seen.add(values + " (" + c.comparison() + " " + (c.right() == null ? MetricQuery.Format.number(right)
-                    : c.right().source()) + ")");
+            seen.add(values + " (" + c.toString().substring(c.left().source().length() + 1) + ")");
         }
         return String.join("; ", seen);
     }

@@ -15,15 +15,22 @@ import java.util.regex.Pattern;
  * <p>A condition is {@code QUERY CMP VALUE}: QUERY is a {@link MetricQuery} without a format, reduced to one number
  * (its operations written without spaces, {@code feature_norms|count>=0.5}); CMP is one of {@code == != >= <= > <}
  * with a space on each side; VALUE is a number ({@code 4}, {@code 0.5}, {@code 90%}) or another QUERY, so that one
- * metric can be compared with another ({@code sae-toy/sae-d64-l1-1/l0 < sae-toy/sae-d64-l1-0.3/l0}).
+ * metric can be compared with another ({@code sae-toy/sae-d64-l1-1/l0 < sae-toy/sae-d64-l1-0.3/l0}), optionally
+ * scaled by a number ({@code attn-only-2l/final/repeated_second_half_loss < 0.2 * attn-only-2l/final/repeated_first_half_loss}).
  */
 public record Claim(String words, List<Condition> conditions) {
     static final String SYNTAX = "write {claim}`WORDS <MODEL/FILE/PATH|ops CMP VALUE>`, e.g. "
             + "{claim}`four features <superposition-5x2/sparsity-0.7/feature_norms|count>=0.5 == 4>`";
+    private static final Pattern SCALED = Pattern.compile("(\\S+)\\s+\\*\\s+(.*)");
     private static final Pattern CONDITION = Pattern.compile("(.*?)\\s+(==|!=|>=|<=|>|<)\\s+(.*)");
 
     /** One condition: a metric compared with a number ({@code right} null) or with another metric. */
     public record Condition(MetricQuery left, String comparison, MetricQuery right, double number) {
+        /** The value the left side is compared with: the number, or the number times the right metric. */
+        public double against(double rightValue) {
+            return right == null ? number : number * rightValue;
+        }
+
         public boolean test(double l, double r) {
             return switch (comparison) {
                 case "==" -> l == r;
@@ -42,7 +49,8 @@ public record Claim(String words, List<Condition> conditions) {
 
         @Override
         public String toString() {
-            return left.source() + " " + comparison + " " + (right == null ? MetricQuery.Format.number(number) : right.source());
+            return left.source() + " " + comparison + " " + (right == null ? MetricQuery.Format.number(number)
+                    : (number == 1 ? "" : MetricQuery.Format.number(number) + " * ") + right.source());
         }
     }
 
@@ -73,8 +81,13 @@ public record Claim(String words, List<Condition> conditions) {
         MetricQuery left = query(m.group(1));
         String value = m.group(3).strip();
         Double number = number(value);
-        return number != null ? new Condition(left, m.group(2), null, number)
-                : new Condition(left, m.group(2), query(value), Double.NaN);
+        if (number != null) {
+            return new Condition(left, m.group(2), null, number);
+        }
+        Matcher scaled = SCALED.matcher(value);
+        Double factor = scaled.matches() ? number(scaled.group(1)) : null;
+        return factor != null ? new Condition(left, m.group(2), query(scaled.group(2)), factor)
+                : new Condition(left, m.group(2), query(value), 1);
     }
 
     private static MetricQuery query(String text) {
