@@ -62,6 +62,26 @@ public final class Fmt {
         return sb.toString();
     }
 
+    /**
+     * {@code value} to {@code figures} significant figures, in fixed notation, e.g. significant(0.0065071, 3) = "0.00651",
+     * significant(16.002, 3) = "16.0", significant(1234.5, 3) = "1235" (no fewer than 0 decimals); 0 is "0".
+     */
+    public static String significant(double value, int figures) {
+        if (Double.isNaN(value) || Double.isInfinite(value) || value == 0) {
+            return Double.isNaN(value) ? "NaN" : value == 0 ? "0" : value > 0 ? "Infinity" : "-Infinity";
+        }
+        int exponent = (int) Math.floor(Math.log10(Math.abs(value)));
+        if (Math.abs(value) >= Math.pow(10, exponent + 1)) { // log10 rounded up at a power of ten
+            exponent++;
+        }
+        int digits = Math.max(0, figures - 1 - exponent);
+        // rounding may carry into a new leading digit (0.009996 to 3 figures is 0.0100): drop the extra figure
+        if (digits > 0 && Math.round(Math.abs(value) * Math.pow(10, digits)) >= Math.pow(10, figures)) {
+            digits--;
+        }
+        return fixed(value, digits);
+    }
+
     /** "#rrggbb" for channel values in [0, 1] (clamped). */
     public static String rgb(double r, double g, double b) {
         return "#" + hex2(r) + hex2(g) + hex2(b);

@@ -509,13 +509,19 @@ public final class GrokkingView {
         return out.toString();
     }
 
-    /** A text alternative for the figure at checkpoint {@code at}. */
+    /**
+     * A text alternative for the figure at checkpoint {@code at}: the accuracies and losses at that step (the
+     * restricted and excluded losses to three significant figures, as the loss chart's log scale needs), the phases,
+     * the spectrum of W_E (the key frequencies' norms against the others', and their share of its squared norm), and
+     * for a + b the prediction and the strongest frequencies of the logits (the logit panel's title) once loaded.
+     */
     public static String describe(Run run, int at, int a, int b, double[] logits) {
         String s = "Training run of the modular-addition transformer (p = " + run.p() + "), at step " + run.step(at)
                 + " of " + run.step(run.size() - 1) + ": train accuracy " + Fmt.fixed(run.value(at, "train_accuracy"), 3)
                 + ", test accuracy " + Fmt.fixed(run.value(at, "test_accuracy"), 3) + ", test loss "
-                + Fmt.fixed(run.value(at, "test_loss"), 3) + ". Memorisation ends at step " + run.step(run.memorised())
-                + " and cleanup starts at step " + run.step(run.generalising()) + ".";
+                + Fmt.fixed(run.value(at, "test_loss"), 3) + lossesText(run, at) + ". Memorisation ends at step "
+                + run.step(run.memorised()) + " and cleanup starts at step " + run.step(run.generalising()) + "."
+                + spectrumText(run, at);
         if (logits != null) {
             int best = 0;
             for (int c = 1; c < logits.length; c++) {
@@ -523,10 +529,74 @@ public final class GrokkingView {
                     best = c;
                 }
             }
-            s += " For " + a + " + " + b + " the model predicts " + best + " (answer " + (a + b) % run.p() + ").";
+            s += " For " + a + " + " + b + " the model predicts " + best + " (answer " + (a + b) % run.p()
+                    + "); the strongest frequencies of its logits are " + topFrequencies(logits, 3) + ".";
         }
         String kind = run.pairKind(a, b);
         return kind == null ? s : s + " " + kind + (run.train()[a * run.p() + b] ? ": the model was trained on it."
                 : ": the model never trained on it.");
+    }
+
+    /** ", train loss T, restricted loss R, excluded loss E" for the losses the checkpoint's row records. */
+    private static String lossesText(Run run, int at) {
+        StringBuilder s = new StringBuilder();
+        for (String key : List.of("train_loss", "restricted_loss", "excluded_loss")) {
+            if (run.rows().get(at).get(key) instanceof Number n) {
+                s.append(", ").append(key.replace('_', ' ')).append(" ").append(Fmt.significant(n.doubleValue(), 3));
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * " W_E's Fourier spectrum: the key frequencies 26, 24, 12, 8 and 11 have norms from x to y, the other 24 from u to
+     * v; the key frequencies hold N% of its squared norm (constant included)." Empty when the row has no spectrum or
+     * the run no key frequencies.
+     */
+    private static String spectrumText(Run run, int at) {
+        if (!(run.rows().get(at).get("fourier_norms") instanceof List<?> list) || run.keys().length == 0) {
+            return "";
+        }
+        double[] norms = new double[list.size()];
+        double total = 0;
+        for (int k = 0; k < norms.length; k++) {
+            norms[k] = ((Number) list.get(k)).doubleValue();
+            total += norms[k] * norms[k];
+        }
+        boolean[] key = new boolean[norms.length];
+        double kept = 0;
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < run.keys().length; i++) {
+            int k = run.keys()[i];
+            if (k <= 0 || k >= norms.length) {
+                return "";
+            }
+            key[k] = true;
+            kept += norms[k] * norms[k];
+            names.append(i == 0 ? "" : i == run.keys().length - 1 ? " and " : ", ").append(k);
+        }
+        double keyMin = Double.POSITIVE_INFINITY;
+        double keyMax = 0;
+        double otherMin = Double.POSITIVE_INFINITY;
+        double otherMax = 0;
+        int others = 0;
+        for (int k = 1; k < norms.length; k++) {
+            if (key[k]) {
+                keyMin = Math.min(keyMin, norms[k]);
+                keyMax = Math.max(keyMax, norms[k]);
+            } else {
+                otherMin = Math.min(otherMin, norms[k]);
+                otherMax = Math.max(otherMax, norms[k]);
+                others++;
+            }
+        }
+        String s = " W_E's Fourier spectrum: the key " + (run.keys().length == 1 ? "frequency " : "frequencies ") + names
+                + (run.keys().length == 1 ? " has norm " + Fmt.fixed(keyMax, 2) : " have norms from " + Fmt.fixed(keyMin, 2)
+                + " to " + Fmt.fixed(keyMax, 2));
+        if (others > 0) {
+            s += ", the other " + others + " from " + Fmt.fixed(otherMin, 2) + " to " + Fmt.fixed(otherMax, 2);
+        }
+        return s + "; the key " + (run.keys().length == 1 ? "frequency holds " : "frequencies hold ")
+                + Fmt.fixed(total == 0 ? 0 : 100 * kept / total, 0) + "% of its squared norm (constant included).";
     }
 }

@@ -85,6 +85,17 @@ class WidgetTest {
                 assertEquals(fixedWithLongs(tie, digits), Fmt.fixed(tie, digits), tie + " to " + digits);
             }
         }
+        // significant figures, for losses spanning orders of magnitude
+        assertEquals("0.00651", Fmt.significant(0.0065070835, 3));
+        assertEquals("16.0", Fmt.significant(16.002, 3));
+        assertEquals("4.13", Fmt.significant(4.1328, 3));
+        assertEquals("0.0000643", Fmt.significant(6.433444e-5, 3));
+        assertEquals("1235", Fmt.significant(1234.5, 3));
+        assertEquals("0.0100", Fmt.significant(0.009996, 3), "a carry into a new leading digit keeps 3 figures");
+        assertEquals("10.0", Fmt.significant(9.9996, 3));
+        assertEquals("0.100", Fmt.significant(0.1, 3), "a power of ten");
+        assertEquals("-0.0876", Fmt.significant(-0.08758, 3));
+        assertEquals("0", Fmt.significant(0, 3));
         assertEquals("#ff0080", Fmt.rgb(1, 0, 128 / 255.0));
         assertArrayEquals(new byte[] {(byte) 255, 0, (byte) 128, (byte) 255, 0, 0, 0, 0, 0x0a, (byte) 0xbc, 0x0d, (byte) 255},
                 Fmt.rgba(new String[] {"#ff0080", null, "#0aBC0d"}));
