@@ -13,11 +13,14 @@ import java.util.Map;
 import org.circuitbook.generator.serve.DevServer;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.figures.AttentionPatternsWidget;
+import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.Arrangement;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.CircuitsView;
 import org.circuitbook.widgets.widget.Fmt;
+import org.circuitbook.widgets.widget.PatchingView;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -553,6 +556,97 @@ class TransformerWidgetsBrowserTest {
                 .getFirstSelectedOption().getAttribute("value"));
         assertEquals(shared, again.findElement(By.cssSelector("output")).getText());
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("activation-patching: the arrow keys, Home and End move the cursor the way the reader sees the map, at a "
+            + "phone's width (where the maps by layer and position are drawn on their side) and at a desktop's")
+    void patchingKeysFollowTheArrangement() throws Exception {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(
+                Files.readAllBytes(site.weights("tiny2", "final.safetensors"))));
+        for (int width : new int[] {390, 1400}) {
+            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", 900,
+                    "deviceScaleFactor", 1, "mobile", false));
+            try {
+                for (String view : ActivationPatching.VIEWS) {
+                    patchingKeys(model, width, view);
+                }
+            } finally {
+                driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            }
+        }
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    /**
+     * At {@code width} CSS pixels, in {@code view}: focuses the heatmap (cursor on cell 0.0), then checks that each key
+     * moves the cursor to the cell drawn that way from it ({@link PatchingView#cellBox}, in the arrangement shown), and
+     * that the pointer over that drawn place reads out the same cell as the keyboard did.
+     */
+    private void patchingKeys(HookedTransformer model, int width, String view) {
+        String where = view + " at " + width + " px";
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = openFigure("patching.html", "activation-patching");
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        ActivationPatching.Experiment e = ActivationPatching.run(model, PatchingView.defaultPrompts(model), view,
+                ActivationPatching.METRICS.get(0), ActivationPatching.DIRECTIONS.get(0));
+        new Select(figure.findElement(By.cssSelector("select[id$=-view]"))).selectByValue(view);
+        wait.until(d -> (e.cells() + "/" + e.cells()).equals(canvas.getAttribute("data-progress"))
+                && canvas.getAttribute("aria-label").contains(PatchingView.viewTitle(view).toLowerCase()));
+        boolean narrow = width < Arrangement.NARROW_BELOW;
+        double logicalWidth = narrow ? Arrangement.NARROW_WIDTH : PatchingView.WIDTH;
+        double logicalHeight = narrow ? PatchingView.NARROW_HEIGHT : PatchingView.HEIGHT;
+        org.openqa.selenium.Rectangle rect = canvas.getRect();
+        assertEquals(logicalWidth / logicalHeight, rect.getWidth() / (double) rect.getHeight(), 0.02,
+                where + ": the " + (narrow ? "narrow" : "wide") + " arrangement");
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});"
+                + "arguments[0].focus();", canvas);
+        WebElement readout = figure.findElement(By.cssSelector("output"));
+        wait.until(d -> readout.getText().startsWith("Patching " + PatchingView.where(e, names(model), 0, 0)));
+        int[] cell = {0, 0};
+        for (String key : List.of("ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp", "ArrowDown", "End", "Home")) {
+            double[] before = PatchingView.cellBox(e, narrow, cell[0], cell[1]);
+            canvas.sendKeys(switch (key) {
+                case "ArrowRight" -> Keys.ARROW_RIGHT;
+                case "ArrowLeft" -> Keys.ARROW_LEFT;
+                case "ArrowDown" -> Keys.ARROW_DOWN;
+                case "ArrowUp" -> Keys.ARROW_UP;
+                case "End" -> Keys.END;
+                default -> Keys.HOME;
+            });
+            String url = wait.until(d -> {
+                String u = d.getCurrentUrl();
+                return u.contains("cell=") && !u.endsWith("cell=" + cell[0] + "." + cell[1]) ? u : null;
+            });
+            String[] rc = url.substring(url.indexOf("cell=") + 5).split("\\.");
+            cell[0] = Integer.parseInt(rc[0]);
+            cell[1] = Integer.parseInt(rc[1]);
+            double[] after = PatchingView.cellBox(e, narrow, cell[0], cell[1]);
+            String moved = where + ", " + key + " to cell " + cell[0] + "." + cell[1] + ": drawn at (" + after[0] + ", "
+                    + after[1] + "), from (" + before[0] + ", " + before[1] + ")";
+            switch (key) {
+                case "ArrowRight" -> assertTrue(after[0] > before[0] && after[1] == before[1], moved + ": right on screen");
+                case "ArrowLeft" -> assertTrue(after[0] < before[0] && after[1] == before[1], moved + ": left on screen");
+                case "ArrowDown" -> assertTrue(after[1] > before[1] && after[0] == before[0], moved + ": down on screen");
+                case "ArrowUp" -> assertTrue(after[1] < before[1] && after[0] == before[0], moved + ": up on screen");
+                case "End" -> assertTrue(after[1] == before[1] && after[0] > before[0] && PatchingView.cellAt(e, narrow,
+                        after[0] + after[2] + 1, after[1] + after[3] / 2) == null, moved + ": the row's last cell on screen");
+                default -> assertTrue(after[1] == before[1] && after[0] < before[0] && PatchingView.cellAt(e, narrow,
+                        after[0] - 1, after[1] + after[3] / 2) == null, moved + ": the row's first cell on screen");
+            }
+            String keyed = readout.getText();
+            assertTrue(keyed.startsWith("Patching " + PatchingView.where(e, names(model), cell[0], cell[1])), keyed);
+            // the pointer where that cell is drawn reads out the same cell: the layout checked is the one on screen
+            double scale = rect.getWidth() / logicalWidth;
+            new Actions(driver).moveToElement(canvas,
+                    (int) Math.round((after[0] + after[2] / 2 - logicalWidth / 2) * scale),
+                    (int) Math.round((after[1] + after[3] / 2 - logicalHeight / 2) * scale)).perform();
+            assertEquals(keyed, readout.getText(), where + ": the pointer on the cell the keyboard reached");
+        }
+    }
+
+    private static String[] names(HookedTransformer model) {
+        return SyntheticLanguage.tokenNames(model.cfg().d_vocab());
     }
 
     @Test

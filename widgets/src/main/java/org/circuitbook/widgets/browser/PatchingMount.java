@@ -21,7 +21,8 @@ import org.teavm.jso.dom.html.HTMLElement;
  * or attention output by layer and position, or each head. The patched runs are spread over animation
  * frames (about 5 ms of work per frame, starting in the frame after the change, which draws the grid still
  * pending), so the page stays responsive while the grid fills in. A cell is
- * read out by pointer, touch or the arrow keys on the focused heatmap.
+ * read out by pointer, touch or the arrow keys on the focused heatmap (which move the way they point in the
+ * arrangement shown: on a phone's, a row per position; {@link PatchingView#move}).
  *
  * <p>Its controls are {@link ActivationPatchingWidget#controls(org.circuitbook.widgets.widget.LiveFigure,
  * HookedTransformer)}: {@code data-view} and {@code data-metric} pick the first experiment; the fragment
@@ -168,22 +169,15 @@ final class PatchingMount {
         }
     }
 
+    /** The arrow keys move the cursor the way they point on screen, also where the narrow arrangement turns the map. */
     private void key(KeyboardEvent event) {
-        int r = Math.max(row, 0);
-        int c = Math.max(col, 0);
-        switch (event.getKey()) {
-            case "ArrowUp" -> r = Math.max(0, r - 1);
-            case "ArrowDown" -> r = Math.min(experiment.rows() - 1, r + 1);
-            case "ArrowLeft" -> c = Math.max(0, c - 1);
-            case "ArrowRight" -> c = Math.min(experiment.cols() - 1, c + 1);
-            case "Home" -> c = 0;
-            case "End" -> c = experiment.cols() - 1;
-            default -> {
-                return;
-            }
+        int[] cell = PatchingView.move(experiment, panel.painter.narrow(), Math.max(row, 0), Math.max(col, 0),
+                event.getKey());
+        if (cell == null) {
+            return;
         }
         event.preventDefault();
-        moveTo(r, c);
+        moveTo(cell[0], cell[1]);
     }
 
     private void moveTo(int r, int c) {

@@ -105,6 +105,45 @@ public final class PatchingView {
         return new int[] {row, col};
     }
 
+    /**
+     * Where experiment cell (row, col) is drawn in the arrangement shown ({@code narrow} or not), in that
+     * arrangement's logical units: {x, y, width, height} (the cursor's frame is drawn on it).
+     */
+    public static double[] cellBox(ActivationPatching.Experiment e, boolean narrow, int row, int col) {
+        if (narrow) {
+            NarrowGrid g = NarrowGrid.of(e);
+            int[] shown = g.shown(row, col);
+            return new double[] {N_GRID_X + shown[1] * g.cw(), N_GRID_Y + shown[0] * g.ch(), g.cw(), g.ch()};
+        }
+        return new double[] {GRID_X + col * cellW(e), GRID_Y + row * cellH(e), cellW(e), cellH(e)};
+    }
+
+    /**
+     * Where the cursor goes from experiment cell (row, col) on the keyboard's {@code key}, following the arrangement
+     * shown ({@code narrow} or not), which may draw the experiment on its side: each arrow moves one cell that way on
+     * screen (and stays put at the grid's edge), Home and End go to the first and the last cell of the row on screen.
+     * As {row, column} of the experiment, or null for any other key.
+     */
+    public static int[] move(ActivationPatching.Experiment e, boolean narrow, int row, int col, String key) {
+        boolean sideways = narrow && NarrowGrid.of(e).sideways();
+        int shownRows = sideways ? e.cols() : e.rows();
+        int shownCols = sideways ? e.rows() : e.cols();
+        int r = sideways ? col : row; // on screen
+        int c = sideways ? row : col;
+        switch (key) {
+            case "ArrowUp" -> r = Math.max(0, r - 1);
+            case "ArrowDown" -> r = Math.min(shownRows - 1, r + 1);
+            case "ArrowLeft" -> c = Math.max(0, c - 1);
+            case "ArrowRight" -> c = Math.min(shownCols - 1, c + 1);
+            case "Home" -> c = 0;
+            case "End" -> c = shownCols - 1;
+            default -> {
+                return null;
+            }
+        }
+        return sideways ? new int[] {c, r} : new int[] {r, c};
+    }
+
     /** Paints the experiment with the cursor on (row, col) (-1: none); token names by id. */
     public static void paint(Painter p, ActivationPatching.Experiment e, String[] names, int row, int col) {
         if (p.narrow()) {
@@ -156,8 +195,9 @@ public final class PatchingView {
             }
         }
         if (row >= 0 && col >= 0 && row < e.rows() && col < e.cols()) {
-            double x = GRID_X + col * cw;
-            double y = GRID_Y + row * ch;
+            double[] box = cellBox(e, false, row, col);
+            double x = box[0];
+            double y = box[1];
             p.line(x, y, x + cw - 1, y, Theme.ink(), 2);
             p.line(x + cw - 1, y, x + cw - 1, y + ch - 1, Theme.ink(), 2);
             p.line(x + cw - 1, y + ch - 1, x, y + ch - 1, Theme.ink(), 2);
@@ -258,8 +298,9 @@ public final class PatchingView {
             }
         }
         if (cursor != null) {
-            double x = N_GRID_X + cursor[1] * g.cw();
-            double y = N_GRID_Y + cursor[0] * g.ch();
+            double[] box = cellBox(e, true, row, col);
+            double x = box[0];
+            double y = box[1];
             p.line(x, y, x + g.cw() - 1, y, Theme.ink(), 2);
             p.line(x + g.cw() - 1, y, x + g.cw() - 1, y + g.ch() - 1, Theme.ink(), 2);
             p.line(x + g.cw() - 1, y + g.ch() - 1, x, y + g.ch() - 1, Theme.ink(), 2);

@@ -63,4 +63,45 @@ class PatchingViewTest {
         assertTrue(svg.contains(Colormaps.diverging(1)), "a fully restoring cell is drawn in the scale's red");
         assertTrue(svg.contains(">1.00<"), "and labelled with its share");
     }
+
+    @Test
+    @DisplayName("the arrow keys move the way they point in each arrangement: on its side (narrow, by layer and position) "
+            + "right is the next layer and down the next position; Home and End go along the row shown")
+    void keysFollowTheArrangement() {
+        ActivationPatching.Experiment e = ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "resid", "logit-diff");
+        // wide: 3 layers' rows by 5 positions' columns
+        assertArrayEquals(new int[] {1, 3}, PatchingView.move(e, false, 1, 2, "ArrowRight"));
+        assertArrayEquals(new int[] {2, 2}, PatchingView.move(e, false, 1, 2, "ArrowDown"));
+        assertArrayEquals(new int[] {1, 0}, PatchingView.move(e, false, 1, 2, "Home"));
+        assertArrayEquals(new int[] {1, 4}, PatchingView.move(e, false, 1, 2, "End"));
+        // narrow: on its side, a row per position and a column per layer
+        assertArrayEquals(new int[] {2, 2}, PatchingView.move(e, true, 1, 2, "ArrowRight"));
+        assertArrayEquals(new int[] {0, 2}, PatchingView.move(e, true, 1, 2, "ArrowLeft"));
+        assertArrayEquals(new int[] {1, 3}, PatchingView.move(e, true, 1, 2, "ArrowDown"));
+        assertArrayEquals(new int[] {1, 1}, PatchingView.move(e, true, 1, 2, "ArrowUp"));
+        assertArrayEquals(new int[] {0, 2}, PatchingView.move(e, true, 1, 2, "Home"));
+        assertArrayEquals(new int[] {2, 2}, PatchingView.move(e, true, 1, 2, "End"));
+        assertArrayEquals(new int[] {2, 4}, PatchingView.move(e, true, 2, 4, "ArrowDown"), "the grid's edge holds");
+        assertArrayEquals(new int[] {2, 4}, PatchingView.move(e, true, 2, 4, "ArrowRight"));
+        assertNull(PatchingView.move(e, true, 1, 2, "PageDown"));
+        for (boolean narrow : new boolean[] {false, true}) {
+            for (String key : new String[] {"ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"}) {
+                double[] from = PatchingView.cellBox(e, narrow, 1, 2);
+                int[] to = PatchingView.move(e, narrow, 1, 2, key);
+                double[] box = PatchingView.cellBox(e, narrow, to[0], to[1]);
+                double dx = box[0] - from[0];
+                double dy = box[1] - from[1];
+                String where = key + (narrow ? " narrow" : " wide");
+                assertEquals(key.equals("ArrowRight") ? 1 : key.equals("ArrowLeft") ? -1 : 0, Math.signum(dx), where);
+                assertEquals(key.equals("ArrowDown") ? 1 : key.equals("ArrowUp") ? -1 : 0, Math.signum(dy), where);
+                assertArrayEquals(to, PatchingView.cellAt(e, narrow, box[0] + box[2] / 2, box[1] + box[3] / 2), where
+                        + ": the pointer where the cell is drawn finds it");
+            }
+        }
+        // each head's output keeps its rows (layers) in both arrangements
+        ActivationPatching.Experiment h = ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "heads", "logit-diff");
+        assertArrayEquals(new int[] {1, 0}, PatchingView.move(h, true, 0, 0, "ArrowDown"));
+        assertArrayEquals(new int[] {1, 0}, PatchingView.move(h, false, 0, 0, "ArrowDown"));
+        assertArrayEquals(new int[] {0, 0}, PatchingView.move(h, true, 0, 0, "ArrowRight"), "one head per layer");
+    }
 }
