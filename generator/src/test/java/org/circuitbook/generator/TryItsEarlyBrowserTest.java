@@ -18,6 +18,11 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.circuitbook.widgets.model.ToyModel;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.Painter;
+import org.circuitbook.widgets.widget.SuperpositionView;
+import org.circuitbook.widgets.widget.SvgPainter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -49,6 +54,7 @@ class TryItsEarlyBrowserTest {
     /** How long a figure may take to train its live model to the end. */
     static final Duration TRAINING = Duration.ofSeconds(60);
 
+    static Path site;
     static SubPathServer server;
     static ChromeDriver driver;
 
@@ -66,10 +72,11 @@ class TryItsEarlyBrowserTest {
 
     @BeforeAll
     static void start(@TempDir Path work) throws Exception {
-        String site = System.getProperty("circuitbook.book.site", "");
-        Assumptions.assumeFalse(site.isBlank(), "no -Dcircuitbook.book.site");
-        Path dir = Path.of(site).toAbsolutePath();
+        String named = System.getProperty("circuitbook.book.site", "");
+        Assumptions.assumeFalse(named.isBlank(), "no -Dcircuitbook.book.site");
+        Path dir = Path.of(named).toAbsolutePath();
         assertTrue(Files.isRegularFile(dir.resolve("superposition.html")), dir + " is not a built book");
+        TryItsEarlyBrowserTest.site = dir;
         server = SubPathServer.start(dir, "/");
         driver = WidgetBrowserTest.chromium(work);
     }
@@ -678,6 +685,144 @@ class TryItsEarlyBrowserTest {
             assertFalse(t.represented().contains(4), "decay 0.50, sparsity " + s + ": feature 4 left out: " + t.aria());
         }
         done(figure, "ch3-live", mode);
+    }
+
+    // ---------------------------------------------------------------- chapter 3: the 20x5 figure's layout
+
+    /** A painter that writes SVG and notes the panels the view names. */
+    static final class PanelsPainter implements Painter {
+        final SvgPainter svg;
+        final List<String> names = new ArrayList<>();
+        final List<List<Double>> rects = new ArrayList<>();
+
+        PanelsPainter(boolean narrow) {
+            svg = new SvgPainter(SuperpositionView.WIDTH, SuperpositionView.HEIGHT, narrow);
+        }
+
+        @Override
+        public boolean narrow() {
+            return svg.narrow();
+        }
+
+        @Override
+        public void frame(int width, int height) {
+            svg.frame(width, height);
+        }
+
+        @Override
+        public void panel(String name, double x, double y, double w, double h) {
+            names.add(name);
+            rects.add(List.of(x, y, w, h));
+        }
+
+        @Override
+        public void fillRect(double x, double y, double w, double h, String color) {
+            svg.fillRect(x, y, w, h, color);
+        }
+
+        @Override
+        public void line(double x1, double y1, double x2, double y2, String color, double w) {
+            svg.line(x1, y1, x2, y2, color, w);
+        }
+
+        @Override
+        public void circle(double cx, double cy, double r, String color, double w) {
+            svg.circle(cx, cy, r, color, w);
+        }
+
+        @Override
+        public void fillCircle(double cx, double cy, double r, String color) {
+            svg.fillCircle(cx, cy, r, color);
+        }
+
+        @Override
+        public void text(String text, double x, double y, String color, int size, String align) {
+            svg.text(text, x, y, color, size, align);
+        }
+
+        @Override
+        public void cells(double x, double y, double w, double h, int columns, String[] colors) {
+            svg.cells(x, y, w, h, columns, colors);
+        }
+    }
+
+    /**
+     * Lays out {@code svg} in the page and measures it with Chromium's fonts: labels that collide (their advance
+     * width, and the middle 0.72 em of their line, where digits and capitals are), labels over a filled shape (bars,
+     * cells, swatches; the ground aside), and panels with fewer than {@code marks} shapes in them.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> measure(String svg, List<String> names, List<List<Double>> panels, int marks) {
+        return (List<String>) js("""
+                var host = document.createElement('div');
+                host.style.cssText = 'position: absolute; left: 0; top: 0; width: 640px; z-index: 99';
+                host.innerHTML = arguments[0];
+                document.body.appendChild(host);
+                var svg = host.querySelector('svg'), names = arguments[1], panels = arguments[2], wanted = arguments[3];
+                var out = [];
+                var w = svg.viewBox.baseVal.width, h = svg.viewBox.baseVal.height;
+                var texts = Array.from(svg.querySelectorAll('text')).map(function (t) {
+                  var b = t.getBBox(), size = parseFloat(t.getAttribute('font-size')), y = parseFloat(t.getAttribute('y'));
+                  return {s: t.textContent, l: b.x, r: b.x + b.width, t: y - 0.36 * size, b: y + 0.36 * size}; });
+                var shapes = Array.from(svg.querySelectorAll('rect, image')).map(function (e) {
+                  var b = e.getBBox(); return {s: e.tagName + ' at ' + b.x.toFixed(1) + ',' + b.y.toFixed(1),
+                    l: b.x, r: b.x + b.width, t: b.y, b: b.y + b.height}; }).filter(function (s) {
+                  return s.r - s.l < w - 1 || s.b - s.t < h - 1; });
+                function meet(a, b) { return a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5; }
+                texts.forEach(function (a, i) {
+                  texts.slice(0, i).forEach(function (b) {
+                    if (meet(a, b)) { out.push('labels "' + b.s + '" and "' + a.s + '" collide'); } });
+                  shapes.forEach(function (b) {
+                    if (meet(a, b)) { out.push('label "' + a.s + '" over the ' + b.s); } });
+                });
+                var marks = Array.from(svg.querySelectorAll('rect, image, line, circle')).map(function (e) {
+                  var b = e.getBBox(); return [b.x + b.width / 2, b.y + b.height / 2]; });
+                panels.forEach(function (p, k) {
+                  var n = marks.filter(function (m) {
+                    return m[0] >= p[0] && m[0] <= p[0] + p[2] && m[1] >= p[1] && m[1] <= p[1] + p[3]; }).length;
+                  if (n < wanted) { out.push('panel ' + names[k] + ' holds ' + n + ' shapes'); }
+                });
+                host.remove();
+                return out;""", svg, names, panels, marks);
+    }
+
+    /**
+     * Chapter 3's figure of 20 features in 5 dimensions, each trained model drawn as the page draws it (the code that
+     * wrote the static drawing and paints the canvas), wide and narrow, and laid out in Chromium: no label collides with
+     * another or lies over a bar or a cell (the bars stay under their title, the columns' numbers 10-19 apart), and
+     * every panel holds a shape per feature (none left empty).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    @DisplayName("ch. 3, the 20x5 figure: no colliding labels, bars under their title, no empty panel, wide and narrow")
+    void figure20x5Layout(Mode mode) throws Exception {
+        WebElement figure = open("superposition.html", "fig-superposition-20x5", mode);
+        String page = Files.readString(site.resolve("superposition.html"));
+        List<Path> files;
+        try (Stream<Path> list = Files.list(site.resolve("models/superposition-20x5"))) {
+            files = list.filter(f -> f.toString().endsWith(".safetensors")).sorted().toList();
+        }
+        assertEquals(4, files.size(), files.toString());
+        List<String> found = new ArrayList<>();
+        for (Path f : files) {
+            SafeTensors weights = SafeTensors.fromBytes(Files.readAllBytes(f));
+            ToyModel model = ToyModel.fromWeights(weights);
+            double sparsity = Double.parseDouble(weights.metadata().get("sparsity"));
+            for (boolean narrow : new boolean[] {false, true}) {
+                PanelsPainter p = new PanelsPainter(narrow);
+                SuperpositionView.paint(p, model, sparsity);
+                String svg = p.svg.toSvg(SuperpositionView.describe(model, sparsity),
+                        narrow ? "widget-narrow-drawing" : "widget-wide-drawing");
+                String where = "sparsity " + sparsity + (narrow ? ", narrow" : ", wide");
+                if (sparsity == 0) {
+                    assertTrue(page.contains(svg), where + ": the page's static drawing is this one");
+                }
+                assertEquals(3, p.names.size(), where + ": three panels " + p.names);
+                measure(svg, p.names, p.rects, model.nFeatures()).forEach(problem -> found.add(where + ": " + problem));
+            }
+        }
+        assertEquals(List.of(), found, "the 20x5 figure's layout");
+        done(figure, "ch3-20x5-layout", mode);
     }
 
     // ---------------------------------------------------------------- chapter 4: the SAE explorer
