@@ -96,6 +96,11 @@ public final class SuperpositionWidget implements Widget {
                 ticks.add(tick);
             }
         }
+        if (!ticks.contains("0.99")) {
+            // the slider's end, marked too: Chromium snaps a dragged range input to a tick near the pointer, so with a
+            // tick at 0.97 and none at the end, a drag to the end stopped at 0.97
+            ticks.add("0.99");
+        }
         int first = SuperpositionView.initialIndex(sparsities, figure.option("sparsity"));
         List<String> decays = new ArrayList<>(List.of("0.50", "1.00"));
         if (importanceDecay > 0.5 && importanceDecay < 1) {

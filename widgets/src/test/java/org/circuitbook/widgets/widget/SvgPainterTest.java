@@ -61,11 +61,45 @@ class SvgPainterTest {
         SuperpositionView.paint(p, model, 0.5);
         String description = SuperpositionView.describe(model, 0.5);
         assertEquals("Toy model trained at sparsity 0.50: 2 of 3 features have a direction of length above 0.5 in 2 "
-                + "dimensions (features 0, 1).", description);
+                + "dimensions (features 0, 1). Directions: 0 at 0\u00b0, 1 at 90\u00b0. Norms \u2016W\u1d62\u2016, features 0 "
+                + "to 2: 1.00, 1.00, 0.10; dimensionalities D\u1d62: 0.99, 1.00, 0.01.", description);
         String svg = p.toSvg(description);
         assertTrue(svg.contains("<text") && svg.contains("Feature directions: columns of W"), svg);
         assertEquals(6, SuperpositionView.initialIndex(new double[] {0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}, null));
         assertEquals(4, SuperpositionView.initialIndex(new double[] {0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}, "0.9"));
         assertEquals(6, SuperpositionView.initialIndex(new double[] {0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}, "abc"));
+    }
+
+    @Test
+    @DisplayName("the superposition description names antipodal pairs, only among represented features")
+    void superpositionAntipodalPairs() {
+        // two antipodal pairs at right angles (a square), and a fifth feature too short to count
+        ToyModel model = new ToyModel(Tensor.of(new float[] {1, -1, 0, 0, 0.01f, 0, 0, 1, -1, -0.01f}, 2, 5),
+                Tensor.zeros(5), true);
+        assertEquals("Toy model trained at sparsity 0.90: 4 of 5 features have a direction of length above 0.5 in 2 "
+                + "dimensions (features 0, 1, 2, 3). Antipodal pairs (pointing in opposite directions): 0 and 1, 2 and 3."
+                + " Directions: 0 at 0\u00b0, 1 at 180\u00b0, 2 at 90\u00b0, 3 at 270\u00b0. Norms \u2016W\u1d62\u2016, "
+                + "features 0 to 4: 1.00, 1.00, 1.00, 1.00, 0.01; dimensionalities D\u1d62: 0.50, 0.50, 0.50, 0.50, 0.00.",
+                SuperpositionView.describe(model, 0.9));
+    }
+
+    @Test
+    @DisplayName("with more than two hidden dimensions the first panel charts each feature's dimensionality")
+    void superpositionDimensionalityPanel() {
+        float[] w = new float[5 * 8];
+        for (int i = 0; i < 5; i++) {
+            w[i * 8 + i] = 1; // features 0-4 along the axes, 5-7 dropped
+        }
+        ToyModel model = new ToyModel(Tensor.of(w, 5, 8), Tensor.zeros(8), true);
+        for (boolean narrow : new boolean[] {false, true}) {
+            SvgPainter p = new SvgPainter(SuperpositionView.WIDTH, SuperpositionView.HEIGHT, narrow);
+            SuperpositionView.paint(p, model, 0);
+            String svg = p.toSvg("t");
+            assertTrue(svg.contains(">Feature dimensionality D\u1d62</text>") && !svg.contains("directions are drawn"), svg);
+            assertEquals(8, svg.split("<circle ", -1).length - 1, "a dot per feature: " + svg);
+            for (String fraction : new String[] {">1/2<", ">2/5<", ">1/3<"}) {
+                assertTrue(svg.contains(fraction), fraction);
+            }
+        }
     }
 }
