@@ -302,7 +302,9 @@ class TransformerWidgetsBrowserTest {
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
         assertTrue(aria.startsWith("Attention patterns of 2 layers on 8 tokens; mean loss "), aria);
-        assertTrue(aria.contains("The sequence repeats with period 4; strongest induction head: "), aria);
+        assertTrue(aria.contains("This sequence repeats every 4 tokens: loss "), aria);
+        assertTrue(aria.contains("Scores under each head are measured on the book's 64 probe sequences (4 random tokens, then "
+                + "the same 4 again): best previous-token score in layer 0 "), aria);
         assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
                 "the build-time drawing shows the same first state");
         WebElement tokens = figure.findElement(By.cssSelector("input[type=text]"));
@@ -317,7 +319,7 @@ class TransformerWidgetsBrowserTest {
         tokens.clear();
         tokens.sendKeys("ba be bi ba be bi", Keys.ENTER);
         wait.until(d -> canvas.getAttribute("aria-label").contains("on 6 tokens"));
-        assertTrue(canvas.getAttribute("aria-label").contains("repeats with period 3"), canvas.getAttribute("aria-label"));
+        assertTrue(canvas.getAttribute("aria-label").contains("repeats every 3 tokens"), canvas.getAttribute("aria-label"));
         tokens.clear();
         tokens.sendKeys("ba zz", Keys.ENTER);
         wait.until(d -> figure.findElement(By.cssSelector(".widget-message")).getText()

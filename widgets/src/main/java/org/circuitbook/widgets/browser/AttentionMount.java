@@ -4,6 +4,7 @@ import java.util.List;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.figures.AttentionPatternsWidget;
+import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.teavm.jso.dom.events.KeyboardEvent;
@@ -12,11 +13,14 @@ import org.teavm.jso.dom.html.HTMLElement;
 
 /**
  * The attention-patterns widget: an attention-only transformer run on a token sequence the reader types or
- * generates, showing every head's pattern, its previous-token and induction scores and the loss at each
- * position ({@link AttentionView}); a head can be ablated (select, or click its panel), shown alone and enlarged
- * (select), and a slider moves through the training checkpoints, fetched when first shown, across the induction phase
- * change. Pointing at a cell (mouse, pen or touch), or the arrow keys on the focused drawing (Page Up and Page Down:
- * the previous and next head), read the cell out under the drawing: the head, the query and key tokens and the weight.
+ * generates, showing every head's pattern, its previous-token and induction scores (on the book's probe sequences,
+ * the trainer's: the numbers the chapters quote) and the loss at each position ({@link AttentionView}); a head can be
+ * ablated (select, or click its panel), shown alone and enlarged (select), and a slider
+ * moves through the training checkpoints, fetched when first shown, across the induction phase change. Pointing at a
+ * cell (mouse, pen or touch), or the arrow keys on the focused drawing (Page Up and
+ * Page Down: the previous and next head), read the cell out under the drawing: the head, the query and key tokens and
+ * the weight. Two more readouts sum up the losses of the sequence shown (before its repeat and in it) and the scores and
+ * losses on the probes, with the ablated head and without.
  *
  * <p>{@code data-weights} lists {@code final.safetensors} and {@code checkpoint-STEP.safetensors} files.
  * Its controls are {@link AttentionPatternsWidget#controls(List, int, int, String)}; the fragment
@@ -33,6 +37,10 @@ final class AttentionMount {
     private final LivePanel panel;
     private final HTMLElement message;
     private final HTMLElement readout;
+    private final HTMLElement sequenceReadout; // the sequence's losses, before its repeat and in it
+    private final HTMLElement probeReadout; // the best scores and the losses on the probes
+    private final int[][] probes; // the trainer's probe sequences, or null (no language in the file)
+    private final java.util.Map<String, HeadScores.OnProbes> scored = new java.util.HashMap<>(); // by checkpoint and ablation
     private int[] cursor; // {layer, head, query, key} pointed at, or null
     private String described; // the aria-label last written
     private AttentionView.Run run;
@@ -51,6 +59,7 @@ final class AttentionMount {
         message = panel.above(Dom.create("p", "widget-message"));
         message.setAttribute("role", "status");
         tokens = AttentionPatternsWidget.firstTokens(model);
+        probes = language == null ? null : AttentionView.probes(model, language.settings().seed());
         String shared = panel.controls.value("tokens");
         try {
             tokens = AttentionView.parse(shared.replace('.', ' '), vocab);
@@ -60,6 +69,11 @@ final class AttentionMount {
         }
         panel.focusable();
         readout = panel.readout(panel.controls.id("head"));
+        sequenceReadout = panel.readout(panel.controls.id("tokens") + " " + panel.controls.id("step") + " "
+                + panel.controls.id("ablate"));
+        sequenceReadout.getClassList().add("attention-sequence");
+        probeReadout = panel.readout(panel.controls.id("step") + " " + panel.controls.id("ablate"));
+        probeReadout.getClassList().add("attention-probes");
         cursor = parseCell(panel.controls.value("cell"));
         panel.listen(this::changed);
         panel.canvas.addEventListener("click", e -> click((MouseEvent) e));
@@ -263,14 +277,30 @@ final class AttentionMount {
         }
         // a new ablation of the same model on the same tokens reuses the clean run: one forward pass, not two
         boolean same = run != null && runIndex == index && java.util.Arrays.equals(run.tokens(), tokens);
-        run = same ? AttentionView.withAblation(run, model, ablated()) : AttentionView.run(model, tokens, ablated());
+        int[] ablated = ablated();
+        AttentionView.Probes scores = probes == null ? null : new AttentionView.Probes(probes.length, probes[0].length,
+                scored(model, index, null), ablated == null ? null : scored(model, index, ablated));
+        run = same ? AttentionView.withAblation(run, model, ablated, scores) : AttentionView.run(model, tokens, ablated, scores);
         runIndex = index;
+        Dom.text(sequenceReadout, AttentionView.sequenceSummary(run));
+        Dom.text(probeReadout, AttentionView.probeSummary(run));
         String description = AttentionView.describe(run);
         if (!description.equals(described)) {
             described = description;
             Dom.attribute(panel.canvas, "aria-label", description);
         }
         redraw();
+    }
+
+    /** The scores of checkpoint {@code index} on the probes, with head {@code ablated} zeroed or none; measured once. */
+    private HeadScores.OnProbes scored(HookedTransformer model, int index, int[] ablated) {
+        String key = index + (ablated == null ? "" : ":" + ablated[0] + "." + ablated[1]);
+        HeadScores.OnProbes s = scored.get(key);
+        if (s == null) {
+            s = AttentionView.scores(model, probes, ablated);
+            scored.put(key, s);
+        }
+        return s;
     }
 
     /**

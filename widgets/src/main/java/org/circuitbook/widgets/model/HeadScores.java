@@ -22,6 +22,73 @@ public final class HeadScores {
     private HeadScores() {
     }
 
+    /**
+     * A model's scores on probe sequences that each repeat their first half ({@link
+     * org.circuitbook.widgets.data.InductionProbes}): the mean loss per token in the first half (positions 0 to
+     * half - 2, predicting tokens 1 to half - 1) and in the repeat (positions half on, predicting tokens half + 1 on;
+     * the first token of the repeat, unpredictable, counts in neither), and each head's previous-token and induction
+     * scores averaged over the probes, [n_layers][n_heads]. The attention-only trainer records these as its metrics
+     * {@code repeated_first_half_loss}, {@code repeated_second_half_loss}, {@code previous_token_scores} and
+     * {@code induction_scores}.
+     */
+    public record OnProbes(double firstHalfLoss, double repeatLoss, double[][] previous, double[][] induction) {
+    }
+
+    /** {@code model}'s {@link OnProbes} scores on {@code probes} (each of an even length, repeating its first half). */
+    public static OnProbes onProbes(HookedTransformer model, int[][] probes) {
+        return onProbes(model, probes, null);
+    }
+
+    /**
+     * {@code model}'s {@link OnProbes} scores on {@code probes} with {@code hook} (an ablation) applied on every run,
+     * or none when null. The sums run in the order the trainer's metrics were first computed in, so the numbers
+     * are the recorded ones bit for bit.
+     */
+    public static OnProbes onProbes(HookedTransformer model, int[][] probes, Hook hook) {
+        TransformerConfig cfg = model.cfg();
+        int half = probes[0].length / 2;
+        double first = 0;
+        double second = 0;
+        double[][] previous = new double[cfg.n_layers()][cfg.n_heads()];
+        double[][] induction = new double[cfg.n_layers()][cfg.n_heads()];
+        for (int[] seq : probes) {
+            ActivationCache cache = new ActivationCache();
+            double[] losses = tokenLosses(model.forward(seq, hook == null ? cache : hook.andThen(cache)), seq);
+            for (int t = 0; t < half - 1; t++) {
+                first += losses[t];
+            }
+            for (int t = half; t < losses.length; t++) {
+                second += losses[t];
+            }
+            if (cfg.n_layers() > 0) {
+                accumulate(previous, previousToken(model, cache));
+                accumulate(induction, induction(model, cache, half));
+            }
+        }
+        int n = probes.length;
+        return new OnProbes(first / (n * (half - 1)), second / (n * (2 * half - 1 - half)), mean(previous, n),
+                mean(induction, n));
+    }
+
+    private static void accumulate(double[][] into, double[][] add) {
+        for (int i = 0; i < into.length; i++) {
+            for (int j = 0; j < into[i].length; j++) {
+                into[i][j] += add[i][j];
+            }
+        }
+    }
+
+    private static double[][] mean(double[][] sums, int n) {
+        double[][] out = new double[sums.length][];
+        for (int i = 0; i < sums.length; i++) {
+            out[i] = new double[sums[i].length];
+            for (int j = 0; j < sums[i].length; j++) {
+                out[i][j] = sums[i][j] / n;
+            }
+        }
+        return out;
+    }
+
     /** The previous-token score of every head: [n_layers][n_heads], from one run's cache. */
     public static double[][] previousToken(HookedTransformer model, ActivationCache cache) {
         return diagonal(model, cache, 1, 1);
