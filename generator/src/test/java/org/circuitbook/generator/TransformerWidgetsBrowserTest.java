@@ -300,11 +300,13 @@ class TransformerWidgetsBrowserTest {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         WebElement figure = openFigure("attention.html", "attention-patterns");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        // the heads are scored on the probes from the frame after the first drawing on
+        wait.until(d -> canvas.getAttribute("aria-label").contains("Scores under the heads: "));
         String aria = canvas.getAttribute("aria-label");
         assertTrue(aria.startsWith("Attention patterns of 2 layers on 8 tokens; mean loss "), aria);
         assertTrue(aria.contains("This sequence repeats every 4 tokens: loss "), aria);
-        assertTrue(aria.contains("Scores under each head are measured on the book's 64 probe sequences (4 random tokens, then "
-                + "the same 4 again): best previous-token score in layer 0 "), aria);
+        assertTrue(aria.contains("The book's probe sequences are 64 of 4 random tokens, then the same 4 again (the chapters' "
+                + "numbers). Scores under the heads: on the book's 64 probe sequences. Best previous-token score in layer 0: "), aria);
         assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
                 "the build-time drawing shows the same first state");
         WebElement tokens = figure.findElement(By.cssSelector("input[type=text]"));

@@ -41,17 +41,59 @@ public final class HeadScores {
 
     /**
      * {@code model}'s {@link OnProbes} scores on {@code probes} with {@code hook} (an ablation) applied on every run,
-     * or none when null. The sums run in the order the trainer's metrics were first computed in, so the numbers
-     * are the recorded ones bit for bit.
+     * or none when null: {@link Sums} over every probe.
      */
     public static OnProbes onProbes(HookedTransformer model, int[][] probes, Hook hook) {
-        TransformerConfig cfg = model.cfg();
-        int half = probes[0].length / 2;
-        double first = 0;
-        double second = 0;
-        double[][] previous = new double[cfg.n_layers()][cfg.n_heads()];
-        double[][] induction = new double[cfg.n_layers()][cfg.n_heads()];
-        for (int[] seq : probes) {
+        Sums sums = new Sums(model, probes, hook);
+        while (!sums.done()) {
+            sums.addNext();
+        }
+        return sums.result();
+    }
+
+    /**
+     * {@link OnProbes} measured a probe at a time, so that a widget can spread the work over frames: the sums run in
+     * the order the trainer's metrics were first computed in (probe by probe, position by position, into one sum
+     * each), so the numbers are the recorded ones bit for bit.
+     */
+    public static final class Sums {
+        private final HookedTransformer model;
+        private final int[][] probes;
+        private final Hook hook;
+        private final int half;
+        private final double[][] previous;
+        private final double[][] induction;
+        private double first;
+        private double second;
+        private int next;
+
+        /** Sums of {@code model} on {@code probes}, with {@code hook} on every run (null: none), none added yet. */
+        public Sums(HookedTransformer model, int[][] probes, Hook hook) {
+            this.model = model;
+            this.probes = probes;
+            this.hook = hook;
+            half = probes[0].length / 2;
+            previous = new double[model.cfg().n_layers()][model.cfg().n_heads()];
+            induction = new double[model.cfg().n_layers()][model.cfg().n_heads()];
+        }
+
+        /** How many probes are in the sums. */
+        public int added() {
+            return next;
+        }
+
+        /** How many probes there are. */
+        public int total() {
+            return probes.length;
+        }
+
+        public boolean done() {
+            return next == probes.length;
+        }
+
+        /** Runs the next probe and adds its losses and scores. */
+        public void addNext() {
+            int[] seq = probes[next++];
             ActivationCache cache = new ActivationCache();
             double[] losses = tokenLosses(model.forward(seq, hook == null ? cache : hook.andThen(cache)), seq);
             for (int t = 0; t < half - 1; t++) {
@@ -60,14 +102,21 @@ public final class HeadScores {
             for (int t = half; t < losses.length; t++) {
                 second += losses[t];
             }
-            if (cfg.n_layers() > 0) {
+            if (model.cfg().n_layers() > 0) {
                 accumulate(previous, previousToken(model, cache));
-                accumulate(induction, induction(model, cache, half));
+                accumulate(induction, HeadScores.induction(model, cache, half));
             }
         }
-        int n = probes.length;
-        return new OnProbes(first / (n * (half - 1)), second / (n * (2 * half - 1 - half)), mean(previous, n),
-                mean(induction, n));
+
+        /** The means over every probe; only when {@link #done}. */
+        public OnProbes result() {
+            if (!done()) {
+                throw new IllegalStateException(next + " of " + probes.length + " probes measured");
+            }
+            int n = probes.length;
+            return new OnProbes(first / (n * (half - 1)), second / (n * (2 * half - 1 - half)), mean(previous, n),
+                    mean(induction, n));
+        }
     }
 
     private static void accumulate(double[][] into, double[][] add) {

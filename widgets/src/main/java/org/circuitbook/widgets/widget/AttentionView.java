@@ -82,8 +82,17 @@ public final class AttentionView {
 
     /** {@code model}'s scores on {@code probes}, with head {@code ablated} = {layer, head} zeroed, or none when null. */
     public static HeadScores.OnProbes scores(HookedTransformer model, int[][] probes, int[] ablated) {
-        return ablated == null ? HeadScores.onProbes(model, probes) : HeadScores.onProbes(model, probes,
-                Hook.at("blocks." + ablated[0] + ".attn.hook_z", z -> zeroHead(z, ablated[1])));
+        HeadScores.Sums sums = scoring(model, probes, ablated);
+        while (!sums.done()) {
+            sums.addNext();
+        }
+        return sums.result();
+    }
+
+    /** {@link #scores}, to be measured a probe at a time ({@link HeadScores.Sums#addNext}). */
+    public static HeadScores.Sums scoring(HookedTransformer model, int[][] probes, int[] ablated) {
+        return new HeadScores.Sums(model, probes, ablated == null ? null
+                : Hook.at("blocks." + ablated[0] + ".attn.hook_z", z -> zeroHead(z, ablated[1])));
     }
 
     /** Runs {@code model} on {@code tokens}, with head {@code ablated} = {layer, head} zeroed, or null; no scores. */
@@ -476,8 +485,8 @@ public final class AttentionView {
     }
 
     /**
-     * A text alternative: the sequence's length and mean loss, {@link #sequenceSummary}, {@link #probeSummary}, and the
-     * loss chart's fixed scale.
+     * A text alternative: the sequence's length and mean loss, {@link #sequenceSummary}, what the probes are, {@link
+     * #probeSummary}, every head's two scores (drawn under its pattern), and the loss chart's fixed scale.
      */
     public static String describe(Run run) {
         StringBuilder s = new StringBuilder("Attention patterns of " + run.patterns().length + " layers on "
@@ -487,12 +496,29 @@ public final class AttentionView {
                     .append(" ablated the mean loss is ").append(Fmt.fixed(run.meanLoss(true), 2)).append('.');
         }
         s.append(' ').append(sequenceSummary(run));
-        if (run.probes() != null) {
-            s.append(' ').append(probeSummary(run));
+        Probes p = run.probes();
+        if (p != null && run.patterns().length > 0) {
+            String half = Integer.toString(p.length() / 2);
+            s.append(" The book's probe sequences are ").append(p.sequences()).append(" of ").append(half)
+                    .append(" random tokens, then the same ").append(half).append(" again (the chapters' numbers). ")
+                    .append(probeSummary(run)).append(" Previous-token scores of heads 0.0 to ")
+                    .append(run.patterns().length - 1).append('.').append(heads(run) - 1).append(": ")
+                    .append(list(p.clean().previous())).append("; induction scores: ").append(list(p.clean().induction()))
+                    .append('.');
         }
         s.append(" Losses are drawn from 0 to ").append(Fmt.fixed(lossScale(run.vocab()), 0))
                 .append(" nats at every checkpoint (a uniform guess: ").append(Fmt.fixed(Math.log(Math.max(2, run.vocab())), 2))
                 .append(").");
+        return s.toString();
+    }
+
+    private static String list(double[][] scores) {
+        StringBuilder s = new StringBuilder();
+        for (double[] layer : scores) {
+            for (double v : layer) {
+                s.append(s.length() == 0 ? "" : ", ").append(Fmt.fixed(v, 2));
+            }
+        }
         return s.toString();
     }
 
@@ -519,19 +545,19 @@ public final class AttentionView {
      * ({@link #beforeAndInRepeat}), else its mean loss; and the same with the ablated head zeroed.
      */
     public static String sequenceSummary(Run run) {
-        String ablated = run.ablatedLosses() == null ? null : "; with head " + run.ablated()[0] + "." + run.ablated()[1]
-                + " ablated, ";
+        String ablated = run.ablatedLosses() == null ? null : "; head " + run.ablated()[0] + "." + run.ablated()[1]
+                + " ablated: ";
         if (run.period() > 0) {
             double[] clean = beforeAndInRepeat(run.losses(), run.period());
             String s = "This sequence repeats every " + run.period() + " tokens: loss " + Fmt.fixed(clean[0], 2)
-                    + " nats per token before the repeat, " + Fmt.fixed(clean[1], 2) + " in the repeat";
+                    + " nats per token before the repeat, " + Fmt.fixed(clean[1], 2) + " in it";
             if (ablated != null) {
                 double[] off = beforeAndInRepeat(run.ablatedLosses(), run.period());
                 s += ablated + Fmt.fixed(off[0], 2) + " and " + Fmt.fixed(off[1], 2);
             }
             return s + ".";
         }
-        return "This sequence does not repeat: mean loss " + Fmt.fixed(run.meanLoss(false), 2) + " nats per token"
+        return "This sequence does not repeat: loss " + Fmt.fixed(run.meanLoss(false), 2) + " nats per token"
                 + (ablated == null ? "" : ablated + Fmt.fixed(run.meanLoss(true), 2)) + ".";
     }
 
@@ -549,17 +575,14 @@ public final class AttentionView {
         int[] prev = best(p.clean().previous(), 0, 1);
         int from = layers > 1 ? 1 : 0;
         int[] ind = best(p.clean().induction(), from, layers);
-        String half = Integer.toString(p.length() / 2);
-        String s = "Scores under each head are measured on the book's " + p.sequences() + " probe sequences ("
-                + half + " random tokens, then the same " + half + " again): best previous-token score in layer 0 "
-                + Fmt.fixed(p.clean().previous()[prev[0]][prev[1]], 2) + " (head " + prev[0] + "." + prev[1]
-                + "), best induction score in " + (from == layers - 1 ? "layer " + from : "layers " + from + " to " + (layers - 1))
-                + " " + Fmt.fixed(p.clean().induction()[ind[0]][ind[1]], 2) + " (head " + ind[0] + "." + ind[1]
-                + "). Probe loss: " + Fmt.fixed(p.clean().firstHalfLoss(), 2) + " nats per token on the first half, "
+        String s = "Scores under the heads: on the book's " + p.sequences() + " probe sequences. Best previous-token "
+                + "score in layer 0: " + Fmt.fixed(p.clean().previous()[prev[0]][prev[1]], 2) + " (head " + prev[0] + "."
+                + prev[1] + "); best induction score in " + (from == layers - 1 ? "layer " + from : "layers " + from + " to "
+                + (layers - 1)) + ": " + Fmt.fixed(p.clean().induction()[ind[0]][ind[1]], 2) + " (head " + ind[0] + "."
+                + ind[1] + "). Probe loss " + Fmt.fixed(p.clean().firstHalfLoss(), 2) + " on the first half, "
                 + Fmt.fixed(p.clean().repeatLoss(), 2) + " on the repeat";
         if (p.ablated() != null && run.ablated() != null) {
-            s += ", " + Fmt.fixed(p.ablated().repeatLoss(), 2) + " with head " + run.ablated()[0] + "." + run.ablated()[1]
-                    + " ablated";
+            s += "; head " + run.ablated()[0] + "." + run.ablated()[1] + " ablated: " + Fmt.fixed(p.ablated().repeatLoss(), 2);
         }
         return s + ".";
     }

@@ -54,8 +54,14 @@ class AttentionViewTest {
         assertNull(AttentionView.withAblation(ablated, model, null, clean.probes()).ablatedLosses(), "and back to none");
         assertTrue(AttentionView.describe(ablated).contains("With head 0.0 ablated the mean loss is "
                 + Fmt.fixed(ablated.meanLoss(true), 2) + ". This sequence repeats every 3 tokens: "), AttentionView.describe(ablated));
-        assertTrue(AttentionView.probeSummary(ablated).endsWith(" on the repeat, "
-                + Fmt.fixed(ablated.probes().ablated().repeatLoss(), 2) + " with head 0.0 ablated."), AttentionView.probeSummary(ablated));
+        assertTrue(AttentionView.probeSummary(ablated).endsWith(" on the repeat; head 0.0 ablated: "
+                + Fmt.fixed(ablated.probes().ablated().repeatLoss(), 2) + "."), AttentionView.probeSummary(ablated));
+        assertTrue(AttentionView.describe(ablated).contains(" The book's probe sequences are 64 of 3 random tokens, then "
+                + "the same 3 again (the chapters' numbers). Scores under the heads: "), AttentionView.describe(ablated));
+        assertTrue(AttentionView.describe(ablated).contains(". Previous-token scores of heads 0.0 to 1.0: "
+                + Fmt.fixed(clean.previous()[0][0], 2) + ", " + Fmt.fixed(clean.previous()[1][0], 2) + "; induction scores: "
+                + Fmt.fixed(clean.induction()[0][0], 2) + ", " + Fmt.fixed(clean.induction()[1][0], 2) + ". Losses are "),
+                AttentionView.describe(ablated));
         assertArrayEquals(new int[] {1, 0}, AttentionView.headAt(clean, 40 + 5, 40 + 132 + 26 + 16 + 5));
         assertNull(AttentionView.headAt(clean, 5, 5));
     }
@@ -118,13 +124,13 @@ class AttentionViewTest {
         assertEquals(List.of(0.5, 3.5), List.of(AttentionView.beforeAndInRepeat(new double[] {0, 1, 9, 3, 4}, 3)[0],
                 AttentionView.beforeAndInRepeat(new double[] {0, 1, 9, 3, 4}, 3)[1]));
         AttentionView.Run plain = AttentionView.run(model, new int[] {1, 2, 3, 4}, new int[] {1, 0}, probes);
-        assertEquals("This sequence does not repeat: mean loss " + Fmt.fixed(plain.meanLoss(false), 2) + " nats per token; "
-                + "with head 1.0 ablated, " + Fmt.fixed(plain.meanLoss(true), 2) + ".", AttentionView.sequenceSummary(plain));
+        assertEquals("This sequence does not repeat: loss " + Fmt.fixed(plain.meanLoss(false), 2) + " nats per token; "
+                + "head 1.0 ablated: " + Fmt.fixed(plain.meanLoss(true), 2) + ".", AttentionView.sequenceSummary(plain));
         String summary = AttentionView.probeSummary(plain);
-        assertTrue(summary.startsWith("Scores under each head are measured on the book's 64 probe sequences (3 random "
-                + "tokens, then the same 3 again): best previous-token score in layer 0 "
-                + Fmt.fixed(plain.previous()[0][0], 2) + " (head 0.0), best induction score in layer 1 "
-                + Fmt.fixed(plain.induction()[1][0], 2) + " (head 1.0). Probe loss: "), summary);
+        assertTrue(summary.startsWith("Scores under the heads: on the book's 64 probe sequences. Best previous-token "
+                + "score in layer 0: "
+                + Fmt.fixed(plain.previous()[0][0], 2) + " (head 0.0); best induction score in layer 1: "
+                + Fmt.fixed(plain.induction()[1][0], 2) + " (head 1.0). Probe loss "), summary);
         assertEquals("", AttentionView.probeSummary(AttentionView.run(model, new int[] {1, 2}, null)), "no probes");
     }
 
