@@ -17,9 +17,9 @@ import org.teavm.jso.dom.html.HTMLElement;
  * The attention-patterns widget: an attention-only transformer run on a token sequence the reader types or
  * generates, showing every head's pattern, its previous-token and induction scores (on the book's probe sequences,
  * the trainer's: the numbers the chapters quote) and the loss at each position ({@link AttentionView}); a head can be
- * ablated (select, or click its panel), shown alone and enlarged (select), and a slider
+ * ablated (the Ablate select; with a mouse, also a click on its panel), shown alone and enlarged (select), and a slider
  * moves through the training checkpoints, fetched when first shown, across the induction phase change. Pointing at a
- * cell (mouse, pen or touch), or the arrow keys on the focused drawing (Page Up and
+ * cell (mouse, pen or touch: a tap reads out and ablates nothing), or the arrow keys on the focused drawing (Page Up and
  * Page Down: the previous and next head), read the cell out under the drawing: the head, the query and key tokens and
  * the weight. Two more readouts sum up the losses of the sequence shown (before its repeat and in it) and the scores and
  * losses on the probes, with the ablated head and without. The probes (64 forward passes) are measured once per
@@ -51,6 +51,7 @@ final class AttentionMount {
     private HeadScores.Sums job; // the scores being measured, a few probes a frame, or null
     private String jobKey; // what job measures: the key of scored
     private int generation; // the frames of an older schedule stop
+    private String pointerType = ""; // of the last pointerdown on the drawing: a click ablates for a mouse only
     private int[] cursor; // {layer, head, query, key} pointed at, or null
     private String described; // the aria-label last written
     private AttentionView.Run run;
@@ -93,7 +94,10 @@ final class AttentionMount {
         panel.listen(this::changed);
         panel.canvas.addEventListener("click", e -> click((MouseEvent) e));
         panel.canvas.addEventListener("pointermove", e -> point((MouseEvent) e));
-        panel.canvas.addEventListener("pointerdown", e -> point((MouseEvent) e)); // a touch: no move before it
+        panel.canvas.addEventListener("pointerdown", e -> { // a touch: no move before it
+            pointerType = ((PointerEvent) e).getPointerType();
+            point((MouseEvent) e);
+        });
         panel.canvas.addEventListener("keydown", e -> key((KeyboardEvent) e));
         panel.canvas.addEventListener("focus", e -> {
             if (cursor == null && run != null) {
@@ -262,8 +266,12 @@ final class AttentionMount {
         panel.controls.save();
     }
 
+    /**
+     * A mouse click on a head's panel ablates it (or restores it, when it is the one ablated). A tap (touch or pen) only
+     * reads the cell out, which its pointerdown did: ablating is the Ablate select's, a control of its own.
+     */
     private void click(MouseEvent event) {
-        if (run == null) {
+        if (run == null || !"mouse".equals(pointerType)) {
             return;
         }
         double[] at = panel.painter.at(event); // in the arrangement shown
@@ -375,6 +383,12 @@ final class AttentionMount {
         Dom.attribute(summary, "aria-busy", job == null ? "false" : "true");
     }
 
+    /** A pointer event's {@code pointerType}: "mouse", "pen" or "touch". */
+    interface PointerEvent extends org.teavm.jso.JSObject {
+        @org.teavm.jso.JSProperty
+        String getPointerType();
+    }
+
     /**
      * Repaints the current run: the readout first (page text before the canvas, whose text drawing waits for the
      * page's layout; Dom.text writes only a change), then the drawing with the cell pointed at outlined.
@@ -385,7 +399,8 @@ final class AttentionMount {
         }
         int[] c = AttentionView.valid(run, cursor) ? cursor : null;
         Dom.text(readout, c != null ? AttentionView.readout(run, names, c)
-                : "Point at a cell, or focus the drawing and use the arrow keys (Page Up, Page Down: another head).");
+                : "Point at or tap a cell, or focus the drawing and use the arrow keys (Page Up, Down: another head)."
+                + " Ablate a head: the Ablate menu, or click it with a mouse.");
         AttentionView.paint(panel.painter, run, names, c, only());
     }
 }
