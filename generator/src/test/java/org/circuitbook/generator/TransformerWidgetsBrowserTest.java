@@ -303,9 +303,13 @@ class TransformerWidgetsBrowserTest {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         WebElement figure = openFigure("attention.html", "attention-patterns");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        // the heads are scored on the probes from the frame after the first drawing on
+        wait.until(d -> canvas.getAttribute("aria-label").contains("Scores under the heads: "));
         String aria = canvas.getAttribute("aria-label");
         assertTrue(aria.startsWith("Attention patterns of 2 layers on 8 tokens; mean loss "), aria);
-        assertTrue(aria.contains("The sequence repeats with period 4; strongest induction head: "), aria);
+        assertTrue(aria.contains("This sequence repeats every 4 tokens: loss "), aria);
+        assertTrue(aria.contains("The book's probe sequences are 64 of 4 random tokens, then the same 4 again (the chapters' "
+                + "numbers). Scores under the heads: on the book's 64 probe sequences. Best previous-token score in layer 0: "), aria);
         assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
                 "the build-time drawing shows the same first state");
         WebElement tokens = figure.findElement(By.cssSelector("input[type=text]"));
@@ -320,7 +324,7 @@ class TransformerWidgetsBrowserTest {
         tokens.clear();
         tokens.sendKeys("ba be bi ba be bi", Keys.ENTER);
         wait.until(d -> canvas.getAttribute("aria-label").contains("on 6 tokens"));
-        assertTrue(canvas.getAttribute("aria-label").contains("repeats with period 3"), canvas.getAttribute("aria-label"));
+        assertTrue(canvas.getAttribute("aria-label").contains("repeats every 3 tokens"), canvas.getAttribute("aria-label"));
         tokens.clear();
         tokens.sendKeys("ba zz", Keys.ENTER);
         wait.until(d -> figure.findElement(By.cssSelector(".widget-message")).getText()
@@ -346,7 +350,7 @@ class TransformerWidgetsBrowserTest {
         WebElement figure = openFigure("attention.html", "attention-patterns");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         WebElement readout = figure.findElement(By.cssSelector("output.widget-readout"));
-        assertTrue(readout.getText().startsWith("Point at a cell"), readout.getText());
+        assertTrue(readout.getText().startsWith("Point at or tap a cell"), readout.getText());
         // the same run on the JVM: the final weights the page fetched, the first tokens
         String weights = java.util.Arrays.stream(figure.getAttribute("data-weights").split(" "))
                 .filter(u -> org.circuitbook.widgets.widget.WeightFiles.fileName(u).equals("final.safetensors")).findFirst().orElseThrow();
@@ -402,6 +406,59 @@ class TransformerWidgetsBrowserTest {
         step.sendKeys(Keys.HOME);
         wait.until(d -> !aria.equals(canvas.getAttribute("aria-label")) && "ready".equals(figure.getAttribute("data-state")));
         assertEquals(scale40, lossScale(canvas.getAttribute("aria-label")), "the same scale at step 0");
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    /**
+     * A touch screen: a tap on a head's panel reads its cell out and ablates nothing, although the browser follows the
+     * tap with a click (which, for a mouse, ablates the head clicked). Ablating is the Ablate menu's, from the keyboard
+     * too; a mouse click on a panel still ablates its head.
+     */
+    @Test
+    @DisplayName("attention-patterns: a tap (touch) reads a cell out without ablating; the Ablate menu by keyboard and a mouse click ablate")
+    void attentionTouch() {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = openFigure("attention.html", "attention-patterns");
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        WebElement readout = figure.findElement(By.cssSelector("output.widget-readout"));
+        assertTrue(readout.getText().contains("Ablate a head: the Ablate menu, or click it with a mouse."),
+                readout.getText());
+        Select ablate = new Select(figure.findElement(By.cssSelector("select[id$='-ablate']")));
+        ((JavascriptExecutor) driver).executeScript("window.__taps = [];"
+                + "arguments[0].addEventListener('click', e => window.__taps.push('click ' + e.pointerType));", canvas);
+        // a finger on head 1.0's cell (query 6, key 3): wide, the panel is at (40, 214), 132 px a side, 8 tokens
+        List<?> rect = (List<?>) ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();"
+                + "var r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width];", canvas);
+        double scale = ((Number) rect.get(2)).doubleValue() / 640.0;
+        double cell = 132.0 / 8;
+        int x = (int) Math.round(((Number) rect.get(0)).doubleValue() + (40 + 3.5 * cell) * scale);
+        int y = (int) Math.round(((Number) rect.get(1)).doubleValue() + (214 + 6.5 * cell) * scale);
+        org.openqa.selenium.interactions.PointerInput finger = new org.openqa.selenium.interactions.PointerInput(
+                org.openqa.selenium.interactions.PointerInput.Kind.TOUCH, "finger");
+        org.openqa.selenium.interactions.Sequence tap = new org.openqa.selenium.interactions.Sequence(finger, 0)
+                .addAction(finger.createPointerMove(Duration.ZERO, org.openqa.selenium.interactions.PointerInput.Origin.viewport(), x, y))
+                .addAction(finger.createPointerDown(org.openqa.selenium.interactions.PointerInput.MouseButton.LEFT.asArg()))
+                .addAction(finger.createPointerUp(org.openqa.selenium.interactions.PointerInput.MouseButton.LEFT.asArg()));
+        driver.perform(List.of(tap));
+        wait.until(d -> readout.getText().startsWith("head 1.0, query 6 "));
+        wait.until(d -> !((List<?>) ((JavascriptExecutor) d).executeScript("return window.__taps;")).isEmpty());
+        assertEquals(List.of("click touch"), ((JavascriptExecutor) driver).executeScript("return window.__taps;"),
+                "the tap was followed by a click, as on a phone");
+        assertEquals("", ablate.getFirstSelectedOption().getAttribute("value"), "the tap ablated nothing");
+        assertFalse(canvas.getAttribute("aria-label").contains("ablated"), canvas.getAttribute("aria-label"));
+        assertFalse(driver.getCurrentUrl().contains("ablate="), driver.getCurrentUrl());
+
+        // the Ablate menu, from the keyboard: the first head after "none"
+        figure.findElement(By.cssSelector("select[id$='-ablate']")).sendKeys(Keys.ARROW_DOWN);
+        wait.until(d -> canvas.getAttribute("aria-label").contains("With head 0.0 ablated the mean loss is "));
+        assertEquals("0.0", ablate.getFirstSelectedOption().getAttribute("value"));
+        // a mouse click on head 1.0's panel ablates it instead
+        List<?> now = (List<?>) ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();"
+                + "var r = arguments[0].getBoundingClientRect(); return [r.left, r.top];", canvas);
+        new Actions(driver).moveToLocation((int) Math.round(((Number) now.get(0)).doubleValue() + (40 + 3.5 * cell) * scale),
+                (int) Math.round(((Number) now.get(1)).doubleValue() + (214 + 6.5 * cell) * scale)).click().perform();
+        wait.until(d -> canvas.getAttribute("aria-label").contains("With head 1.0 ablated the mean loss is "));
+        assertEquals("1.0", ablate.getFirstSelectedOption().getAttribute("value"));
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 

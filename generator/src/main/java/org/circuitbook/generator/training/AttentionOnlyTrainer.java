@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.circuitbook.widgets.data.InductionProbes;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
-import org.circuitbook.widgets.model.ActivationCache;
 import org.circuitbook.widgets.model.Circuits;
 import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
@@ -41,9 +41,9 @@ import org.nd4j.linalg.learning.config.Adam;
  * <ul>
  *   <li>{@code loss}: mean next-token loss on {@value #EVAL_SEQUENCES} held-out sequences of the language;
  *   <li>(final file only) {@code loss_per_step}: the training batch's loss at every step;
- *   <li>on {@value #PROBE_SEQUENCES} repeated random sequences (n_ctx / 2 uniform tokens, twice): the mean
- *       loss in the first half and in the repeat, and each head's previous-token and induction scores
- *       ({@link HeadScores});
+ *   <li>on the {@value #PROBE_SEQUENCES} repeated random sequences of {@link InductionProbes} (n_ctx / 2 uniform
+ *       tokens, twice): the mean loss in the first half and in the repeat, and each head's previous-token and
+ *       induction scores ({@link HeadScores#onProbes}, which the attention-patterns widget runs on the same probes);
  *   <li>(final file only) {@code repeated_loss_by_period}: the same loss on random tokens repeated with other
  *       periods ({@link #lossByPeriod}), which tells copying by content from looking a fixed distance back;
  *   <li>the direct path W_E W_U + b_U read as a bigram table: how often its top entry is the language's
@@ -62,13 +62,12 @@ final class AttentionOnlyTrainer {
     static final String VERSION = "attention-only/5"; // 5: repeated_loss_by_period
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
-    static final int PROBE_SEQUENCES = 64;
+    static final int PROBE_SEQUENCES = InductionProbes.COUNT;
     static final int PARITY_SEQUENCES = 8;
     static final double PARITY_RELATIVE_TOLERANCE = 1e-5;
     /** TransformerLens's IGNORE value for masked attention scores. */
     static final float MASK = -100000f;
     private static final long EVAL_SALT = 0x5eed_e7a1L;
-    private static final long PROBE_SALT = 0x5eed_9b0bL;
     private static final long PERIOD_SALT = 0x5eed_7e71L;
     /** The periods of {@code repeated_loss_by_period}, besides n_ctx / 2 (the probes' own). */
     static final int[] PERIODS = {8, 10, 12};
@@ -189,12 +188,7 @@ final class AttentionOnlyTrainer {
         for (int i = 0; i < eval.length; i++) {
             eval[i] = language.sample(evalRandom, spec.nCtx() + 1);
         }
-        Lcg probeRandom = new Lcg(spec.language().seed() ^ PROBE_SALT);
-        int[][] repeated = new int[PROBE_SEQUENCES][];
-        for (int i = 0; i < repeated.length; i++) {
-            repeated[i] = SyntheticLanguage.repeatedRandom(probeRandom, language.vocab(), spec.nCtx() / 2);
-        }
-        return new Probes(eval, repeated);
+        return new Probes(eval, InductionProbes.sequences(spec.language().seed(), language.vocab(), spec.nCtx()));
     }
 
     /** The weights at one step, and ND4J's logits for the parity sequences at that step. */
@@ -294,49 +288,18 @@ final class AttentionOnlyTrainer {
             }
         }
         r.put("loss", loss / count);
-        int half = probes.repeated()[0].length / 2;
-        double first = 0;
-        double second = 0;
-        double[][] previous = new double[cfg.n_layers()][cfg.n_heads()];
-        double[][] induction = new double[cfg.n_layers()][cfg.n_heads()];
-        for (int[] seq : probes.repeated()) {
-            ActivationCache cache = new ActivationCache();
-            double[] losses = HeadScores.tokenLosses(model.forward(seq, cache), seq);
-            for (int t = 0; t < half - 1; t++) {
-                first += losses[t];
-            }
-            for (int t = half; t < losses.length; t++) {
-                second += losses[t];
-            }
-            if (cfg.n_layers() > 0) {
-                accumulate(previous, HeadScores.previousToken(model, cache));
-                accumulate(induction, HeadScores.induction(model, cache, half));
-            }
-        }
-        int n = probes.repeated().length;
-        r.put("repeated_first_half_loss", first / (n * (half - 1)));
-        r.put("repeated_second_half_loss", second / (n * (2 * half - 1 - half)));
-        r.put("previous_token_scores", matrix(previous, n));
-        r.put("induction_scores", matrix(induction, n));
+        HeadScores.OnProbes scores = HeadScores.onProbes(model, probes.repeated());
+        r.put("repeated_first_half_loss", scores.firstHalfLoss());
+        r.put("repeated_second_half_loss", scores.repeatLoss());
+        r.put("previous_token_scores", matrix(scores.previous()));
+        r.put("induction_scores", matrix(scores.induction()));
         return r;
     }
 
-    private static void accumulate(double[][] into, double[][] add) {
-        for (int i = 0; i < into.length; i++) {
-            for (int j = 0; j < into[i].length; j++) {
-                into[i][j] += add[i][j];
-            }
-        }
-    }
-
-    private static List<Object> matrix(double[][] sums, int n) {
+    private static List<Object> matrix(double[][] values) {
         List<Object> rows = new ArrayList<>();
-        for (double[] row : sums) {
-            List<Object> cells = new ArrayList<>();
-            for (double v : row) {
-                cells.add(v / n);
-            }
-            rows.add(cells);
+        for (double[] row : values) {
+            rows.add(list(row));
         }
         return rows;
     }

@@ -4,25 +4,35 @@ import java.util.List;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.figures.AttentionPatternsWidget;
+import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.AttentionView;
+import org.teavm.jso.browser.Performance;
+import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
 
 /**
  * The attention-patterns widget: an attention-only transformer run on a token sequence the reader types or
- * generates, showing every head's pattern, its previous-token and induction scores and the loss at each
- * position ({@link AttentionView}); a head can be ablated (select, or click its panel), shown alone and enlarged
- * (select), and a slider moves through the training checkpoints, fetched when first shown, across the induction phase
- * change. Pointing at a cell (mouse, pen or touch), or the arrow keys on the focused drawing (Page Up and Page Down:
- * the previous and next head), read the cell out under the drawing: the head, the query and key tokens and the weight.
+ * generates, showing every head's pattern, its previous-token and induction scores (on the book's probe sequences,
+ * the trainer's: the numbers the chapters quote) and the loss at each position ({@link AttentionView}); a head can be
+ * ablated (the Ablate select; with a mouse, also a click on its panel), shown alone and enlarged (select), and a slider
+ * moves through the training checkpoints, fetched when first shown, across the induction phase change. Pointing at a
+ * cell (mouse, pen or touch: a tap reads out and ablates nothing), or the arrow keys on the focused drawing (Page Up and
+ * Page Down: the previous and next head), read the cell out under the drawing: the head, the query and key tokens and
+ * the weight. Two more readouts sum up the losses of the sequence shown (before its repeat and in it) and the scores and
+ * losses on the probes, with the ablated head and without. The probes (64 forward passes) are measured once per
+ * checkpoint and ablated head: for the first drawing at once (so that the figure is laid out with its readouts whole
+ * and does not grow after), then from the frame after a change on, about {@value #BUDGET_MS} ms of them a frame, so
+ * that the frame answering the reader carries one forward pass and the drawing; the heads' scores appear when done.
  *
  * <p>{@code data-weights} lists {@code final.safetensors} and {@code checkpoint-STEP.safetensors} files.
  * Its controls are {@link AttentionPatternsWidget#controls(List, int, int, String)}; the fragment
  * {@code #ID:step=K&ablate=L.H&head=L.H&tokens=ba.be.bi&cell=L.H.Q.K} restores a shared state.
  */
 final class AttentionMount {
+    private static final double BUDGET_MS = 5; // of probes per frame: with the drawing, within one 16.7 ms frame
     private final LivePanel.Checkpoints<HookedTransformer> models; // by step: checkpoints, then the final model
     private final SyntheticLanguage language;
     private final int vocab;
@@ -33,6 +43,15 @@ final class AttentionMount {
     private final LivePanel panel;
     private final HTMLElement message;
     private final HTMLElement readout;
+    private final HTMLElement summary; // the readout of both summaries below
+    private final HTMLElement sequenceReadout; // the sequence's losses, before its repeat and in it
+    private final HTMLElement probeReadout; // the best scores and the losses on the probes
+    private final int[][] probes; // the trainer's probe sequences, or null (no language in the file)
+    private final java.util.Map<String, HeadScores.OnProbes> scored = new java.util.HashMap<>(); // by checkpoint and ablation
+    private HeadScores.Sums job; // the scores being measured, a few probes a frame, or null
+    private String jobKey; // what job measures: the key of scored
+    private int generation; // the frames of an older schedule stop
+    private String pointerType = ""; // of the last pointerdown on the drawing: a click ablates for a mouse only
     private int[] cursor; // {layer, head, query, key} pointed at, or null
     private String described; // the aria-label last written
     private AttentionView.Run run;
@@ -51,6 +70,7 @@ final class AttentionMount {
         message = panel.above(Dom.create("p", "widget-message"));
         message.setAttribute("role", "status");
         tokens = AttentionPatternsWidget.firstTokens(model);
+        probes = language == null ? null : AttentionView.probes(model, language.settings().seed());
         String shared = panel.controls.value("tokens");
         try {
             tokens = AttentionView.parse(shared.replace('.', ' '), vocab);
@@ -60,11 +80,24 @@ final class AttentionMount {
         }
         panel.focusable();
         readout = panel.readout(panel.controls.id("head"));
+        // one paragraph for both summaries (two would each leave a line part empty, and the figure must stay as tall
+        // as its static drawing with the description)
+        summary = panel.readout(panel.controls.id("tokens") + " " + panel.controls.id("step") + " "
+                + panel.controls.id("ablate"));
+        summary.getClassList().add("attention-summary");
+        sequenceReadout = Dom.create("span", "attention-sequence");
+        probeReadout = Dom.create("span", "attention-probes");
+        summary.appendChild(sequenceReadout);
+        summary.appendChild(Dom.textNode(" "));
+        summary.appendChild(probeReadout);
         cursor = parseCell(panel.controls.value("cell"));
         panel.listen(this::changed);
         panel.canvas.addEventListener("click", e -> click((MouseEvent) e));
         panel.canvas.addEventListener("pointermove", e -> point((MouseEvent) e));
-        panel.canvas.addEventListener("pointerdown", e -> point((MouseEvent) e)); // a touch: no move before it
+        panel.canvas.addEventListener("pointerdown", e -> { // a touch: no move before it
+            pointerType = ((PointerEvent) e).getPointerType();
+            point((MouseEvent) e);
+        });
         panel.canvas.addEventListener("keydown", e -> key((KeyboardEvent) e));
         panel.canvas.addEventListener("focus", e -> {
             if (cursor == null && run != null) {
@@ -233,8 +266,12 @@ final class AttentionMount {
         panel.controls.save();
     }
 
+    /**
+     * A mouse click on a head's panel ablates it (or restores it, when it is the one ablated). A tap (touch or pen) only
+     * reads the cell out, which its pointerdown did: ablating is the Ablate select's, a control of its own.
+     */
     private void click(MouseEvent event) {
-        if (run == null) {
+        if (run == null || !"mouse".equals(pointerType)) {
             return;
         }
         double[] at = panel.painter.at(event); // in the arrangement shown
@@ -263,14 +300,93 @@ final class AttentionMount {
         }
         // a new ablation of the same model on the same tokens reuses the clean run: one forward pass, not two
         boolean same = run != null && runIndex == index && java.util.Arrays.equals(run.tokens(), tokens);
-        run = same ? AttentionView.withAblation(run, model, ablated()) : AttentionView.run(model, tokens, ablated());
+        int[] ablated = ablated();
+        if (run == null && probes != null) { // the first drawing: its readouts whole before the figure is laid out
+            scored.put(key(index, null), AttentionView.scores(model, probes, null));
+            if (ablated != null) {
+                scored.put(key(index, ablated), AttentionView.scores(model, probes, ablated));
+            }
+        }
+        HeadScores.OnProbes clean = scored.get(key(index, null));
+        AttentionView.Probes scores = clean == null ? null : new AttentionView.Probes(probes.length, probes[0].length,
+                clean, ablated == null ? null : scored.get(key(index, ablated)));
+        run = same ? AttentionView.withAblation(run, model, ablated, scores) : AttentionView.run(model, tokens, ablated, scores);
         runIndex = index;
+        Dom.text(sequenceReadout, AttentionView.sequenceSummary(run));
+        schedule(model, index, ablated);
+        writeProbeReadout();
         String description = AttentionView.describe(run);
         if (!description.equals(described)) {
             described = description;
             Dom.attribute(panel.canvas, "aria-label", description);
         }
         redraw();
+    }
+
+    /** The key of {@link #scored} for checkpoint {@code index} with head {@code ablated} zeroed, or none. */
+    private static String key(int index, int[] ablated) {
+        return index + (ablated == null ? "" : ":" + ablated[0] + "." + ablated[1]);
+    }
+
+    /**
+     * Starts measuring, from the next frame on, the scores the run shown lacks: the clean model's first, then with the
+     * ablated head zeroed. A measurement under way for the same model and head goes on; one for another is dropped.
+     */
+    private void schedule(HookedTransformer model, int index, int[] ablated) {
+        int current = ++generation;
+        if (probes == null) {
+            return;
+        }
+        String key = !scored.containsKey(key(index, null)) ? key(index, null)
+                : ablated != null && !scored.containsKey(key(index, ablated)) ? key(index, ablated) : null;
+        if (key == null) {
+            job = null;
+            return;
+        }
+        if (job == null || !key.equals(jobKey)) {
+            job = AttentionView.scoring(model, probes, key.indexOf(':') < 0 ? null : ablated);
+            jobKey = key;
+        }
+        Window.requestAnimationFrame(time -> step(current));
+    }
+
+    /** A frame's share of the measurement; when it is done, the run is shown with the scores. */
+    private void step(int current) {
+        if (current != generation || job == null) {
+            return; // a newer schedule runs
+        }
+        double start = Performance.now();
+        do {
+            job.addNext();
+        } while (!job.done() && Performance.now() - start < BUDGET_MS);
+        if (job.done()) {
+            scored.put(jobKey, job.result());
+            job = null;
+            update(); // the scores drawn, and the next measurement, if any, scheduled
+        } else {
+            writeProbeReadout();
+            Window.requestAnimationFrame(time -> step(current));
+        }
+    }
+
+    /** The probes' readout: the scores and losses measured, and how far a measurement under way is. */
+    private void writeProbeReadout() {
+        if (probes == null) {
+            Dom.text(probeReadout, "");
+            return;
+        }
+        String measuring = job == null ? "" : "Measuring the book's " + probes.length + " probe sequences"
+                + (jobKey.indexOf(':') < 0 ? "" : ", head " + jobKey.substring(jobKey.indexOf(':') + 1) + " ablated")
+                + ": " + job.added() + " of " + job.total() + ".";
+        String scores = AttentionView.probeSummary(run);
+        Dom.text(probeReadout, scores.isEmpty() ? measuring : measuring.isEmpty() ? scores : scores + " " + measuring);
+        Dom.attribute(summary, "aria-busy", job == null ? "false" : "true");
+    }
+
+    /** A pointer event's {@code pointerType}: "mouse", "pen" or "touch". */
+    interface PointerEvent extends org.teavm.jso.JSObject {
+        @org.teavm.jso.JSProperty
+        String getPointerType();
     }
 
     /**
@@ -283,7 +399,8 @@ final class AttentionMount {
         }
         int[] c = AttentionView.valid(run, cursor) ? cursor : null;
         Dom.text(readout, c != null ? AttentionView.readout(run, names, c)
-                : "Point at a cell, or focus the drawing and use the arrow keys (Page Up, Page Down: another head).");
+                : "Point at or tap a cell, or focus the drawing and use the arrow keys (Page Up, Down: another head)."
+                + " Ablate a head: the Ablate menu, or click it with a mouse.");
         AttentionView.paint(panel.painter, run, names, c, only());
     }
 }

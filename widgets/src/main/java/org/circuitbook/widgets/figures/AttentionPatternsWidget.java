@@ -5,6 +5,7 @@ import java.util.Map;
 import org.circuitbook.widgets.browser.Mounts;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.weights.WeightNames;
@@ -65,7 +66,25 @@ public final class AttentionPatternsWidget implements Widget {
                 + " has no attention layer to show", name() + " needs n_layers >= 1") : null;
     }
 
-    /** The final model on the sequence the live widget starts with: n_ctx / 2 random tokens, repeated. */
+    /**
+     * The probe sequences the heads are scored on (the trainer's, {@link org.circuitbook.widgets.data.InductionProbes}),
+     * from the language seed in {@code file}'s header; null when the header names no language.
+     */
+    public static int[][] probes(SafeTensors file, HookedTransformer model) {
+        String language = file.metadata().get("language");
+        return language == null ? null : AttentionView.probes(model, SyntheticLanguage.fromJson(language).settings().seed());
+    }
+
+    /** The scores the widget shows for {@code model}, the weights of {@code file}: on its probes; null without them. */
+    public static HeadScores.OnProbes probeScores(SafeTensors file, HookedTransformer model) {
+        int[][] probes = probes(file, model);
+        return probes == null ? null : AttentionView.scores(model, probes, null);
+    }
+
+    /**
+     * The final model on the sequence the live widget starts with (n_ctx / 2 random tokens, repeated), its heads
+     * scored on the probes.
+     */
     @Override
     public Drawing draw(Map<String, String> options, List<ModelFile> files) {
         SafeTensors file = Widgets.finalFile(files);
@@ -75,7 +94,7 @@ public final class AttentionPatternsWidget implements Widget {
         HookedTransformer model = HookedTransformer.fromWeights(file);
         int vocab = model.cfg().d_vocab();
         int[] tokens = SyntheticLanguage.repeatedRandom(new Lcg(0), vocab, model.cfg().n_ctx() / 2);
-        AttentionView.Run run = AttentionView.run(model, tokens, null);
+        AttentionView.Run run = AttentionView.run(model, tokens, null, probes(file, model));
         String[] names = SyntheticLanguage.tokenNames(vocab);
         return new Drawing(width(), height(), p -> AttentionView.paint(p, run, names), AttentionView.describe(run));
     }

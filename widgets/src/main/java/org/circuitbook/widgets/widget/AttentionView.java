@@ -1,5 +1,6 @@
 package org.circuitbook.widgets.widget;
 
+import org.circuitbook.widgets.data.InductionProbes;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.ActivationCache;
 import org.circuitbook.widgets.model.HeadScores;
@@ -10,10 +11,14 @@ import org.circuitbook.widgets.tensor.Tensor;
 /**
  * The attention-patterns widget's computation and drawing: one run of an attention-only transformer on a
  * token sequence, every head's attention pattern as a small heatmap (query position down, key position
- * across), each head's previous-token and (for a sequence that repeats itself) induction score, and the
- * loss at every position, optionally with one head zero-ablated (its {@code hook_z} set to 0) to show
- * what the head contributes: the experiments of Olsson et al. (2022), "In-context Learning and Induction
- * Heads".
+ * across), each head's previous-token and induction score, and the loss at every position, optionally with one
+ * head zero-ablated (its {@code hook_z} set to 0) to show what the head contributes: the experiments of Olsson et
+ * al. (2022), "In-context Learning and Induction Heads".
+ *
+ * <p>The scores are a head's, not the sequence's: they are measured on the book's probe sequences ({@link
+ * InductionProbes}, the ones the trainer records its metrics on, so the widget shows the numbers the chapters
+ * quote), whatever sequence is drawn. The losses are drawn for the sequence shown, and summed up for it (before its
+ * repeat and in it) and for the probes.
  */
 public final class AttentionView {
     public static final int WIDTH = 640;
@@ -33,13 +38,30 @@ public final class AttentionView {
     }
 
     /**
+     * The model's scores on the probe sequences ({@link HeadScores#onProbes}): {@code clean}, and {@code ablated} with
+     * the run's ablated head zeroed (null when none is); {@code sequences} probes of {@code length} tokens.
+     */
+    public record Probes(int sequences, int length, HeadScores.OnProbes clean, HeadScores.OnProbes ablated) {
+    }
+
+    /**
      * One run: the patterns [layer] of shape [n_heads, pos, pos], the clean per-token losses, the losses with
-     * {@code ablated} (layer, head) zeroed (null when none), the previous-token scores, the induction scores
-     * for {@code period} (null when the sequence does not repeat), the mean losses, and the clean run's
-     * activations (an ablation resumes from them).
+     * {@code ablated} (layer, head) zeroed (null when none), the sequence's period (0 when it does not repeat), the
+     * clean run's activations (an ablation resumes from them), and the heads' scores on the probe sequences (null
+     * when the model's file does not say which language it learnt, so there are no probes).
      */
     public record Run(int[] tokens, Tensor[] patterns, double[] losses, double[] ablatedLosses, int[] ablated,
-                      double[][] previous, double[][] induction, int period, ActivationCache cache, int vocab) {
+                      int period, ActivationCache cache, int vocab, Probes probes) {
+        /** The previous-token scores on the probes, [n_layers][n_heads], or null. */
+        public double[][] previous() {
+            return probes == null ? null : probes.clean().previous();
+        }
+
+        /** The induction scores on the probes, [n_layers][n_heads], or null. */
+        public double[][] induction() {
+            return probes == null ? null : probes.clean().induction();
+        }
+
         public double meanLoss(boolean withAblation) {
             double[] l = withAblation && ablatedLosses != null ? ablatedLosses : losses;
             double sum = 0;
@@ -50,8 +72,48 @@ public final class AttentionView {
         }
     }
 
-    /** Runs {@code model} on {@code tokens}, with head {@code ablated} = {layer, head} zeroed, or null. */
+    /**
+     * The probe sequences of a model that learnt the language of seed {@code languageSeed}: those of the trainer's
+     * metrics ({@link InductionProbes}).
+     */
+    public static int[][] probes(HookedTransformer model, long languageSeed) {
+        return InductionProbes.sequences(languageSeed, model.cfg().d_vocab(), model.cfg().n_ctx());
+    }
+
+    /** {@code model}'s scores on {@code probes}, with head {@code ablated} = {layer, head} zeroed, or none when null. */
+    public static HeadScores.OnProbes scores(HookedTransformer model, int[][] probes, int[] ablated) {
+        HeadScores.Sums sums = scoring(model, probes, ablated);
+        while (!sums.done()) {
+            sums.addNext();
+        }
+        return sums.result();
+    }
+
+    /** {@link #scores}, to be measured a probe at a time ({@link HeadScores.Sums#addNext}). */
+    public static HeadScores.Sums scoring(HookedTransformer model, int[][] probes, int[] ablated) {
+        return new HeadScores.Sums(model, probes, ablated == null ? null
+                : Hook.at("blocks." + ablated[0] + ".attn.hook_z", z -> zeroHead(z, ablated[1])));
+    }
+
+    /** Runs {@code model} on {@code tokens}, with head {@code ablated} = {layer, head} zeroed, or null; no scores. */
     public static Run run(HookedTransformer model, int[] tokens, int[] ablated) {
+        return run(model, tokens, ablated, (Probes) null);
+    }
+
+    /**
+     * Runs {@code model} on {@code tokens}, with head {@code ablated} = {layer, head} zeroed, or null; the heads are
+     * scored on {@code probes} (null: none).
+     */
+    public static Run run(HookedTransformer model, int[] tokens, int[] ablated, int[][] probes) {
+        return run(model, tokens, ablated, probes == null ? null : new Probes(probes.length, probes[0].length,
+                scores(model, probes, null), ablated == null ? null : scores(model, probes, ablated)));
+    }
+
+    /**
+     * Runs {@code model} on {@code tokens}, with head {@code ablated} = {layer, head} zeroed, or null, with the scores
+     * {@code probes} already measured (for this model and ablation; null: none).
+     */
+    public static Run run(HookedTransformer model, int[] tokens, int[] ablated, Probes probes) {
         ActivationCache cache = new ActivationCache();
         Tensor logits = model.forward(tokens, cache);
         int layers = model.cfg().n_layers();
@@ -60,21 +122,18 @@ public final class AttentionView {
             patterns[l] = cache.get("blocks." + l + ".attn.hook_pattern");
         }
         double[] losses = HeadScores.tokenLosses(logits, tokens);
-        int period = period(tokens);
-        double[][] previous = tokens.length > 1 ? HeadScores.previousToken(model, cache) : new double[layers][model.cfg().n_heads()];
-        double[][] induction = period > 0 ? HeadScores.induction(model, cache, period) : null;
-        return withAblation(new Run(tokens, patterns, losses, null, null, previous, induction, period, cache,
-                model.cfg().d_vocab()), model,
-                ablated);
+        Run clean = new Run(tokens, patterns, losses, null, null, period(tokens), cache, model.cfg().d_vocab(), probes);
+        return withAblation(clean, model, ablated, probes);
     }
 
     /**
      * {@code clean} (a run of {@code model} on its tokens) with head {@code ablated} = {layer, head} zeroed
      * instead, or none when null: only the ablated run is computed, and only from the ablated head's layer on
      * (resumed from the clean run's activations, {@link HookedTransformer#resumeAtZ}: the same numbers as a whole
-     * forward pass with that head's {@code hook_z} zeroed); the clean patterns and scores are kept.
+     * forward pass with that head's {@code hook_z} zeroed); the clean patterns are kept, and the scores on the probes
+     * are {@code probes} (measured for this model and ablation).
      */
-    public static Run withAblation(Run clean, HookedTransformer model, int[] ablated) {
+    public static Run withAblation(Run clean, HookedTransformer model, int[] ablated, Probes probes) {
         double[] ablatedLosses = null;
         if (ablated != null) {
             int layer = ablated[0];
@@ -82,8 +141,8 @@ public final class AttentionView {
             ablatedLosses = HeadScores.tokenLosses(model.resumeAtZ(clean.cache(), layer, zeroHead(z, ablated[1]),
                     Hook.IDENTITY), clean.tokens());
         }
-        return new Run(clean.tokens(), clean.patterns(), clean.losses(), ablatedLosses, ablated, clean.previous(),
-                clean.induction(), clean.period(), clean.cache(), clean.vocab());
+        return new Run(clean.tokens(), clean.patterns(), clean.losses(), ablatedLosses, ablated, clean.period(),
+                clean.cache(), clean.vocab(), probes);
     }
 
     /** A copy of {@code z} [pos, n_heads, d_head] with head {@code head}'s slice zeroed at every position. */
@@ -340,9 +399,10 @@ public final class AttentionView {
                 }
                 String head = "head " + l + "." + h + (off ? " (ablated)" : "");
                 p.text(head, c[0] + side / 2, c[1] - 8, off ? Theme.alert() : Theme.ink(), 11, "center");
-                String scores = "prev " + Fmt.fixed(run.previous()[l][h], 2)
-                        + (run.induction() == null ? "" : "  ind " + Fmt.fixed(run.induction()[l][h], 2));
-                p.text(scores, c[0] + side / 2, c[1] + side + 24, Theme.muted(), small, "center");
+                if (run.probes() != null) { // the head's scores, on the probes
+                    String scores = "prev " + Fmt.fixed(run.previous()[l][h], 2) + "  ind " + Fmt.fixed(run.induction()[l][h], 2);
+                    p.text(scores, c[0] + side / 2, c[1] + side + 24, Theme.muted(), small, "center");
+                }
                 if (off) {
                     p.line(c[0], c[1], c[0] + side, c[1] + side, Theme.alert(), 2);
                 }
@@ -425,24 +485,26 @@ public final class AttentionView {
     }
 
     /**
-     * A text alternative: the sequence's length, the mean loss, the strongest heads of each kind, and the loss chart's
-     * fixed scale.
+     * A text alternative: the sequence's length and mean loss, {@link #sequenceSummary}, what the probes are, {@link
+     * #probeSummary}, every head's two scores (drawn under its pattern), and the loss chart's fixed scale.
      */
     public static String describe(Run run) {
-        int[] bestPrev = best(run.previous());
         StringBuilder s = new StringBuilder("Attention patterns of " + run.patterns().length + " layers on "
-                + run.tokens().length + " tokens; mean loss " + Fmt.fixed(run.meanLoss(false), 2) + " nats. Strongest "
-                + "previous-token head: " + bestPrev[0] + "." + bestPrev[1] + " ("
-                + Fmt.fixed(run.previous()[bestPrev[0]][bestPrev[1]], 2) + ").");
-        if (run.induction() != null) {
-            int[] bestInd = best(run.induction());
-            s.append(" The sequence repeats with period ").append(run.period()).append("; strongest induction head: ")
-                    .append(bestInd[0]).append('.').append(bestInd[1]).append(" (")
-                    .append(Fmt.fixed(run.induction()[bestInd[0]][bestInd[1]], 2)).append(").");
-        }
+                + run.tokens().length + " tokens; mean loss " + Fmt.fixed(run.meanLoss(false), 2) + " nats.");
         if (run.ablatedLosses() != null) {
             s.append(" With head ").append(run.ablated()[0]).append('.').append(run.ablated()[1])
                     .append(" ablated the mean loss is ").append(Fmt.fixed(run.meanLoss(true), 2)).append('.');
+        }
+        s.append(' ').append(sequenceSummary(run));
+        Probes p = run.probes();
+        if (p != null && run.patterns().length > 0) {
+            String half = Integer.toString(p.length() / 2);
+            s.append(" The book's probe sequences are ").append(p.sequences()).append(" of ").append(half)
+                    .append(" random tokens, then the same ").append(half).append(" again (the chapters' numbers). ")
+                    .append(probeSummary(run)).append(" Previous-token scores of heads 0.0 to ")
+                    .append(run.patterns().length - 1).append('.').append(heads(run) - 1).append(": ")
+                    .append(list(p.clean().previous())).append("; induction scores: ").append(list(p.clean().induction()))
+                    .append('.');
         }
         s.append(" Losses are drawn from 0 to ").append(Fmt.fixed(lossScale(run.vocab()), 0))
                 .append(" nats at every checkpoint (a uniform guess: ").append(Fmt.fixed(Math.log(Math.max(2, run.vocab())), 2))
@@ -450,9 +512,85 @@ public final class AttentionView {
         return s.toString();
     }
 
-    private static int[] best(double[][] scores) {
-        int[] best = {0, 0};
-        for (int l = 0; l < scores.length; l++) {
+    private static String list(double[][] scores) {
+        StringBuilder s = new StringBuilder();
+        for (double[] layer : scores) {
+            for (double v : layer) {
+                s.append(s.length() == 0 ? "" : ", ").append(Fmt.fixed(v, 2));
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * The mean of {@code losses} (entry t: predicting token t + 1) before and in the repeat of a sequence repeating
+     * with {@code period}, {before, repeat}, as the trainer splits its probes ({@link HeadScores#onProbes}): before,
+     * the predictions of tokens 1 to period - 1; in the repeat, those of tokens period + 1 on (the repeat's first
+     * token, unpredictable, counts in neither).
+     */
+    public static double[] beforeAndInRepeat(double[] losses, int period) {
+        double before = 0;
+        double repeat = 0;
+        for (int t = 0; t < period - 1; t++) {
+            before += losses[t];
+        }
+        for (int t = period; t < losses.length; t++) {
+            repeat += losses[t];
+        }
+        return new double[] {before / (period - 1), repeat / (losses.length - period)};
+    }
+
+    /**
+     * The sequence shown, summed up: where it repeats, its loss per token before the repeat and in it
+     * ({@link #beforeAndInRepeat}), else its mean loss; and the same with the ablated head zeroed.
+     */
+    public static String sequenceSummary(Run run) {
+        String ablated = run.ablatedLosses() == null ? null : "; head " + run.ablated()[0] + "." + run.ablated()[1]
+                + " ablated: ";
+        if (run.period() > 0) {
+            double[] clean = beforeAndInRepeat(run.losses(), run.period());
+            String s = "This sequence repeats every " + run.period() + " tokens: loss " + Fmt.fixed(clean[0], 2)
+                    + " nats per token before the repeat, " + Fmt.fixed(clean[1], 2) + " in it";
+            if (ablated != null) {
+                double[] off = beforeAndInRepeat(run.ablatedLosses(), run.period());
+                s += ablated + Fmt.fixed(off[0], 2) + " and " + Fmt.fixed(off[1], 2);
+            }
+            return s + ".";
+        }
+        return "This sequence does not repeat: loss " + Fmt.fixed(run.meanLoss(false), 2) + " nats per token"
+                + (ablated == null ? "" : ablated + Fmt.fixed(run.meanLoss(true), 2)) + ".";
+    }
+
+    /**
+     * The heads' scores on the probes, summed up: the best previous-token head of layer 0, the best induction head
+     * of the layers after it (of layer 0 in a one-layer model), and the probes' loss on the first half and on the
+     * repeat, with the ablated head zeroed too; "" when there are no probes.
+     */
+    public static String probeSummary(Run run) {
+        Probes p = run.probes();
+        if (p == null || run.patterns().length == 0) {
+            return "";
+        }
+        int layers = run.patterns().length;
+        int[] prev = best(p.clean().previous(), 0, 1);
+        int from = layers > 1 ? 1 : 0;
+        int[] ind = best(p.clean().induction(), from, layers);
+        String s = "Scores under the heads: on the book's " + p.sequences() + " probe sequences. Best previous-token "
+                + "score in layer 0: " + Fmt.fixed(p.clean().previous()[prev[0]][prev[1]], 2) + " (head " + prev[0] + "."
+                + prev[1] + "); best induction score in " + (from == layers - 1 ? "layer " + from : "layers " + from + " to "
+                + (layers - 1)) + ": " + Fmt.fixed(p.clean().induction()[ind[0]][ind[1]], 2) + " (head " + ind[0] + "."
+                + ind[1] + "). Probe loss " + Fmt.fixed(p.clean().firstHalfLoss(), 2) + " on the first half, "
+                + Fmt.fixed(p.clean().repeatLoss(), 2) + " on the repeat";
+        if (p.ablated() != null && run.ablated() != null) {
+            s += "; head " + run.ablated()[0] + "." + run.ablated()[1] + " ablated: " + Fmt.fixed(p.ablated().repeatLoss(), 2);
+        }
+        return s + ".";
+    }
+
+    /** The {layer, head} of the largest score in layers {@code from} to {@code to} - 1. */
+    private static int[] best(double[][] scores, int from, int to) {
+        int[] best = {from, 0};
+        for (int l = from; l < to; l++) {
             for (int h = 0; h < scores[l].length; h++) {
                 if (scores[l][h] > scores[best[0]][best[1]]) {
                     best = new int[] {l, h};
