@@ -223,32 +223,73 @@ class TryItsLateBrowserTest {
         int cols = Integer.parseInt(grid.group(2));
         boolean heads = canvas.getAttribute("aria-label").contains("each head's output");
         WebElement readout = figure.findElement(By.cssSelector("output"));
-        List<CharSequence> home = new ArrayList<>(List.of(Keys.HOME));
-        for (int r = 0; r < rows; r++) {
-            home.add(Keys.ARROW_UP);
+        // to the cell at the top left on screen: the arrow keys stop at the edges
+        List<CharSequence> origin = new ArrayList<>();
+        for (int i = 0; i < Math.max(rows, cols); i++) {
+            origin.add(Keys.ARROW_UP);
+            origin.add(Keys.ARROW_LEFT);
         }
-        canvas.sendKeys(home.toArray(CharSequence[]::new));
+        canvas.sendKeys(origin.toArray(CharSequence[]::new));
+        // the keys move the way they point on screen; on a phone the residual-stream and attention-output maps are
+        // drawn on their side (positions down, layers across): the walk reads each cell's place from its readout
+        int[] first = waiting().until(d -> cellOf(readout.getText(), heads));
+        boolean sideways = false;
+        if (!heads && cols > 1 && rows > 1) {
+            canvas.sendKeys(Keys.ARROW_RIGHT);
+            int[] right = waiting().until(d -> {
+                int[] at = cellOf(readout.getText(), false);
+                return at != null && !java.util.Arrays.equals(at, first) ? at : null;
+            });
+            sideways = right[1] == first[1];
+            canvas.sendKeys(Keys.ARROW_LEFT);
+        }
+        int screenRows = sideways ? cols : rows;
+        int screenCols = sideways ? rows : cols;
         int[][] out = new int[rows][cols];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                String at = heads ? "Patching head " + r + "." + c + " (" : " at position " + c + " (";
-                int row = r;
+        boolean[][] seen = new boolean[rows][cols];
+        int[] last = null;
+        for (int r = 0; r < screenRows; r++) {
+            for (int c = 0; c < screenCols; c++) {
+                int[] previous = last;
                 String text = waiting().until(d -> {
                     String t = readout.getText();
-                    return t.contains(at) && (heads || rowOf(t) == row) ? t : null;
+                    int[] at = cellOf(t, heads);
+                    return at != null && !java.util.Arrays.equals(at, previous) ? t : null;
                 });
+                last = cellOf(text, heads);
                 Matcher m = SHARE.matcher(text);
                 assertTrue(m.find(), text);
-                out[r][c] = Integer.parseInt(m.group(1));
-                if (c < cols - 1) {
+                out[last[0]][last[1]] = Integer.parseInt(m.group(1));
+                seen[last[0]][last[1]] = true;
+                if (c < screenCols - 1) {
                     canvas.sendKeys(Keys.ARROW_RIGHT);
                 }
             }
-            if (r < rows - 1) {
-                canvas.sendKeys(Keys.ARROW_DOWN, Keys.HOME);
+            if (r < screenRows - 1) {
+                List<CharSequence> back = new ArrayList<>(List.of(Keys.ARROW_DOWN));
+                for (int c = 1; c < screenCols; c++) {
+                    back.add(Keys.ARROW_LEFT);
+                }
+                canvas.sendKeys(back.toArray(CharSequence[]::new));
+            }
+        }
+        for (boolean[] row : seen) {
+            for (boolean b : row) {
+                assertTrue(b, "the walk read every cell");
             }
         }
         return out;
+    }
+
+    /** The cell a readout names, {layer or row, position or head}; null if it names none. */
+    private static int[] cellOf(String readout, boolean heads) {
+        if (heads) {
+            Matcher m = Pattern.compile("Patching head (\\d+)\\.(\\d+) \\(").matcher(readout);
+            return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+        }
+        Matcher m = Pattern.compile(" at position (\\d+) \\(").matcher(readout);
+        int row = rowOf(readout);
+        return m.find() && row >= 0 ? new int[] {row, Integer.parseInt(m.group(1))} : null;
     }
 
     /** The row a residual-stream or attention-output readout names: resid_pre 0, resid_pre 1, resid_post 1 / attn_out L. */
