@@ -5,30 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.circuitbook.generator.BuiltBook.Look;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -44,46 +36,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @DisplayName("Try it, chapters 6 to 8, on the built book (-Dcircuitbook.book.site)")
 class TryItsLateBrowserTest {
-    /** How the reader looks at the book: a width in CSS px and a colour scheme. */
-    record Look(int width, String theme) {
-        @Override
-        public String toString() {
-            return width + " px, " + theme;
-        }
-    }
+    @RegisterExtension
+    static final BuiltBook book = new BuiltBook("activation-patching.html");
 
     static List<Look> looks() {
-        return List.of(new Look(1400, "light"), new Look(390, "dark"));
-    }
-
-    static SubPathServer server;
-    static ChromeDriver driver;
-
-    @BeforeAll
-    static void start(@TempDir Path work) throws Exception {
-        String site = System.getProperty("circuitbook.book.site", "");
-        if (site.isBlank()) {
-            return; // each test is skipped (reported as such), see below
-        }
-        Path dir = Path.of(site).toAbsolutePath();
-        assertTrue(Files.isRegularFile(dir.resolve("activation-patching.html")), dir + " is not a built book");
-        server = SubPathServer.start(dir, "/");
-        driver = WidgetBrowserTest.chromium(work);
-    }
-
-    @BeforeEach
-    void builtBook() {
-        Assumptions.assumeTrue(server != null, "no -Dcircuitbook.book.site");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+        return BuiltBook.LOOKS;
     }
 
     /** What the reader saw, on the test's output: the numbers behind each verdict, for whoever edits the prose. */
@@ -92,28 +49,22 @@ class TryItsLateBrowserTest {
     }
 
     private Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return book.driver().executeScript(script, args);
     }
 
     private static WebDriverWait waiting() {
-        return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(20));
+        return new WebDriverWait(book.driver(), Duration.ofSeconds(30), Duration.ofMillis(20));
     }
 
     /** Opens {@code page} in {@code look}, brings its {@code widget} figure into view and waits for it to mount. */
     private WebElement open(String page, String widget, Look look) {
-        driver.executeCdpCommand("Emulation.setEmulatedMedia",
-                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", look.theme()))));
         boolean narrow = look.width() < 1024;
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                Map.of("width", look.width(), "height", narrow ? 780 : 900, "deviceScaleFactor", 1, "mobile", narrow));
-        driver.get("about:blank");
-        driver.get(server.url() + page);
-        js("localStorage.clear();");
-        driver.navigate().refresh();
-        WidgetBrowserTest.problems(driver); // the console from here on
+        book.emulate(look, narrow ? 780 : 900);
+        book.load(page);
+        book.problems(); // the console from here on
         assertEquals(look.theme(), js("return document.documentElement.dataset.theme || "
                 + "(matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');"));
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=" + widget + "]"));
+        WebElement figure = book.driver().findElement(By.cssSelector("figure[data-widget=" + widget + "]"));
         js("arguments[0].scrollIntoView({block: 'center'});", figure);
         waiting().until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
         assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
@@ -125,14 +76,12 @@ class TryItsLateBrowserTest {
     }
 
     private void noConsoleErrors(Look look) {
-        assertEquals(List.of(), WidgetBrowserTest.problems(driver), "the console, " + look);
-        driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        assertEquals(List.of(), book.problems(), "the console, " + look);
     }
 
     /** The chapter's "Try it" box whose text contains {@code words}. */
     private WebElement tryIt(String words) {
-        List<WebElement> boxes = driver.findElements(By.cssSelector("aside.admonition.tip")).stream()
+        List<WebElement> boxes = book.driver().findElements(By.cssSelector("aside.admonition.tip")).stream()
                 .filter(b -> plain(b.getAttribute("textContent")).contains(words)).toList();
         assertEquals(1, boxes.size(), "one Try-it box says \"" + words + "\"");
         assertTrue(boxes.get(0).getAttribute("textContent").contains("Try it"));
@@ -558,11 +507,11 @@ class TryItsLateBrowserTest {
         WebElement figure = open("grokking.html", "grokking", look);
         tryIt("Drag the slider to step 0.");
         // the key frequencies and their share as the page states them from the build's metrics
-        WebElement prose = driver.findElements(By.cssSelector("span.metric")).stream()
+        WebElement prose = book.driver().findElements(By.cssSelector("span.metric")).stream()
                 .filter(s -> s.getAttribute("title").startsWith("modular-addition-p59/final/key_frequencies, "))
                 .findFirst().orElseThrow();
         List<Integer> pageKeys = numbers(prose.getAttribute("textContent"));
-        Metric pageShare = Metric.of(driver.findElements(By.cssSelector("span.metric")).stream()
+        Metric pageShare = Metric.of(book.driver().findElements(By.cssSelector("span.metric")).stream()
                 .filter(s -> s.getAttribute("title").startsWith("modular-addition-p59/final/key_frequencies_norm_fraction, "))
                 .findFirst().orElseThrow().getAttribute("textContent").strip());
 
