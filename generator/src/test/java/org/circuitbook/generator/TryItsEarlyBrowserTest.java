@@ -23,19 +23,15 @@ import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.Painter;
 import org.circuitbook.widgets.widget.SuperpositionView;
 import org.circuitbook.widgets.widget.SvgPainter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.circuitbook.generator.BuiltBook.Look;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -54,73 +50,29 @@ class TryItsEarlyBrowserTest {
     /** How long a figure may take to train its live model to the end. */
     static final Duration TRAINING = Duration.ofSeconds(60);
 
-    static Path site;
-    static SubPathServer server;
-    static ChromeDriver driver;
+    @RegisterExtension
+    static final BuiltBook book = new BuiltBook("superposition.html");
 
-    /** A viewport width and theme a box is done in. */
-    record Mode(int width, String theme) {
-        @Override
-        public String toString() {
-            return width + " px, " + theme;
-        }
-    }
-
-    static Stream<Mode> modes() {
-        return Stream.of(new Mode(1400, "light"), new Mode(390, "dark"));
-    }
-
-    @BeforeAll
-    static void start(@TempDir Path work) throws Exception {
-        String named = System.getProperty("circuitbook.book.site", "");
-        Assumptions.assumeFalse(named.isBlank(), "no -Dcircuitbook.book.site");
-        Path dir = Path.of(named).toAbsolutePath();
-        assertTrue(Files.isRegularFile(dir.resolve("superposition.html")), dir + " is not a built book");
-        TryItsEarlyBrowserTest.site = dir;
-        server = SubPathServer.start(dir, "/");
-        driver = WidgetBrowserTest.chromium(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void reset() {
-        if (driver != null) {
-            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
-        }
+    /** The viewport widths and themes a box is done in. */
+    static List<Look> modes() {
+        return BuiltBook.LOOKS;
     }
 
     // ---------------------------------------------------------------- the page and its figure
 
     private static Object js(String script, Object... args) {
-        return driver.executeScript(script, args);
+        return book.driver().executeScript(script, args);
     }
 
     /** {@code page} in {@code mode}, its figure {@code id} scrolled into view and mounted. */
-    private static WebElement open(String page, String id, Mode mode) {
-        boolean phone = mode.width() < 1024;
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", mode.width(), "height",
-                phone ? 844 : 900, "deviceScaleFactor", 1, "mobile", phone));
-        driver.executeCdpCommand("Emulation.setEmulatedMedia",
-                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", mode.theme()))));
-        driver.get("about:blank");
-        driver.get(server.url() + page);
-        js("localStorage.clear();");
-        driver.navigate().refresh();
+    private static WebElement open(String page, String id, Look mode) {
+        book.emulate(mode, mode.width() < 1024 ? 844 : 900);
+        book.load(page);
         assertEquals(mode.theme().equals("dark") ? "rgb(22, 24, 29)" : "rgb(255, 255, 255)",
                 js("return getComputedStyle(document.body).backgroundColor;"), "the page is in the " + mode.theme() + " theme");
-        WebElement figure = driver.findElement(By.id(id));
+        WebElement figure = book.driver().findElement(By.id(id));
         js("arguments[0].scrollIntoView();", figure);
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state"))
+        new WebDriverWait(book.driver(), Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state"))
                 || "error".equals(figure.getAttribute("data-state")));
         assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
         return figure;
@@ -128,17 +80,17 @@ class TryItsEarlyBrowserTest {
 
     /** The text of the page's {@code {metric}} whose source is {@code source} ("attn-only-0l/spec/vocab"). */
     private static String metric(String source) {
-        for (WebElement m : driver.findElements(By.cssSelector("span.metric"))) {
+        for (WebElement m : book.driver().findElements(By.cssSelector("span.metric"))) {
             String title = m.getAttribute("title");
             if (title != null && title.startsWith(source + ",")) {
                 return m.getAttribute("textContent").strip(); // (some are in footnotes or asides, out of view)
             }
         }
-        throw new AssertionError("no {metric} " + source + " on " + driver.getCurrentUrl());
+        throw new AssertionError("no {metric} " + source + " on " + book.driver().getCurrentUrl());
     }
 
     /** The end of a box: a picture if asked for, and nothing on the console. */
-    private static void done(WebElement figure, String box, Mode mode) throws Exception {
+    private static void done(WebElement figure, String box, Look mode) throws Exception {
         String shots = System.getProperty("tryits.shots");
         if (shots != null) {
             Files.createDirectories(Path.of(shots));
@@ -146,7 +98,7 @@ class TryItsEarlyBrowserTest {
             Files.write(Path.of(shots, box + "-" + mode.width() + "-" + mode.theme() + ".png"),
                     figure.getScreenshotAs(OutputType.BYTES));
         }
-        assertEquals(List.of(), WidgetBrowserTest.problems(driver), box + " (" + mode + "): console errors");
+        assertEquals(List.of(), book.problems(), box + " (" + mode + "): console errors");
     }
 
     private static String aria(WebElement figure) {
@@ -167,7 +119,7 @@ class TryItsEarlyBrowserTest {
         int x = (int) Math.round(r.get(0).doubleValue() + 0.5 * r.get(2).doubleValue());
         int top = (int) Math.ceil(r.get(1).doubleValue());
         for (int y = top; y < top + r.get(3).doubleValue(); y += 2) {
-            new Actions(driver).moveToLocation(x, y).perform();
+            new Actions(book.driver()).moveToLocation(x, y).perform();
             if (readout.getText().startsWith(prefix)) {
                 return new int[] {x, y};
             }
@@ -199,7 +151,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 1, the bigram table: ba's reddest cells are the language's successors in its order; top cells agree")
-    void bigramTable(Mode mode) throws Exception {
+    void bigramTable(Look mode) throws Exception {
         WebElement figure = open("opening-the-black-box.html", "fig-bigram", mode);
         WebElement readout = figure.findElement(By.cssSelector("output.widget-readout"));
         WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
@@ -208,7 +160,7 @@ class TryItsEarlyBrowserTest {
         assertTrue(first.matches(), readout.getText());
         assertEquals("ba", first.group(1), "the top row is \"ba\"");
         // the reader clicks there, and reads the row cell by cell with the arrow keys
-        new Actions(driver).moveToLocation(at[0], at[1]).click().perform();
+        new Actions(book.driver()).moveToLocation(at[0], at[1]).click().perform();
         canvas.sendKeys(Keys.HOME);
         List<String> tokens = new ArrayList<>();
         Map<String, Double> logits = new HashMap<>();
@@ -257,7 +209,7 @@ class TryItsEarlyBrowserTest {
                 canvas.sendKeys(Keys.ARROW_DOWN);
             }
             int r = row;
-            new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> readout.getText().startsWith(
+            new WebDriverWait(book.driver(), Duration.ofSeconds(5)).until(d -> readout.getText().startsWith(
                     "after \"" + tokens.get(r) + "\""));
             int top = Integer.parseInt(successors.findElement(By.cssSelector(".widget-successor")).getAttribute("data-column"));
             CharSequence[] keys = new CharSequence[Math.abs(top - col)];
@@ -312,7 +264,7 @@ class TryItsEarlyBrowserTest {
         new Select(figure.findElement(By.cssSelector("select"))).selectByValue(table);
         String title = table.startsWith("ov") ? "Head 0." + table.substring(3) + " full OV circuit"
                 : "Head 0." + table.substring(3) + " full QK circuit";
-        new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> aria(figure).startsWith(title));
+        new WebDriverWait(book.driver(), Duration.ofSeconds(5)).until(d -> aria(figure).startsWith(title));
         String aria = aria(figure);
         Matcher range = Pattern.compile("up to ([\\d.]+)\\)").matcher(aria);
         assertTrue(range.find(), aria);
@@ -353,7 +305,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 2, OV and QK circuits: head 0.3 copies the prose's share of tokens; 0.0-0.2 copy others; QK 0.2 is blue")
-    void ovAndQk(Mode mode) throws Exception {
+    void ovAndQk(Look mode) throws Exception {
         WebElement figure = open("residual-stream.html", "fig-one-layer", mode);
         assertEquals("ov.3", new Select(figure.findElement(By.cssSelector("select"))).getFirstSelectedOption()
                 .getAttribute("value"), "the figure opens on head 0.3's OV circuit");
@@ -497,7 +449,7 @@ class TryItsEarlyBrowserTest {
             slider.sendKeys(key);
         }
         assertEquals(value, shown.getText(), "the slider reaches " + value);
-        new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> aria(figure).startsWith("Toy model trained at sparsity "
+        new WebDriverWait(book.driver(), Duration.ofSeconds(5)).until(d -> aria(figure).startsWith("Toy model trained at sparsity "
                 + value + ":"));
         return toy(figure);
     }
@@ -516,7 +468,7 @@ class TryItsEarlyBrowserTest {
         int y = (int) Math.round(r.get(1).doubleValue() + r.get(3).doubleValue() / 2);
         int from = (int) Math.round(r.get(0).doubleValue() + r.get(2).doubleValue() / 2);
         int to = (int) Math.min(r.get(0).doubleValue() + r.get(2).doubleValue() + 4, r.get(4).doubleValue() - 1);
-        new Actions(driver).moveToLocation(from, y).clickAndHold().moveToLocation((from + to) / 2, y).moveToLocation(to, y)
+        new Actions(book.driver()).moveToLocation(from, y).clickAndHold().moveToLocation((from + to) / 2, y).moveToLocation(to, y)
                 .release().perform();
     }
 
@@ -524,7 +476,7 @@ class TryItsEarlyBrowserTest {
     private static Toy trained(WebElement figure, String sparsity) {
         WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
         js("arguments[0].scrollIntoView({block: 'center'});", canvas); // trained only while on screen
-        new WebDriverWait(driver, TRAINING).until(d -> "3000".equals(canvas.getAttribute("data-steps"))
+        new WebDriverWait(book.driver(), TRAINING).until(d -> "3000".equals(canvas.getAttribute("data-steps"))
                 && aria(figure).contains("sparsity " + sparsity + ":"));
         String aria = aria(figure);
         assertTrue(aria.startsWith("Trained live in this page, step 3000 of 3000, loss "), aria);
@@ -540,7 +492,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 3, the 5x2 models: two at right angles, then two antipodal pairs, then a regular pentagon")
-    void superposition5x2(Mode mode) throws Exception {
+    void superposition5x2(Look mode) throws Exception {
         WebElement figure = open("superposition.html", "fig-superposition", mode);
         Toy dense = slideTo(figure, Keys.ARROW_LEFT, "0.00");
         assertEquals(List.of(0, 1), dense.represented(), dense.aria());
@@ -573,7 +525,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 3, the linear model: two features at right angles at every sparsity, trained live at 0.99 too")
-    void linear(Mode mode) throws Exception {
+    void linear(Look mode) throws Exception {
         WebElement figure = open("superposition.html", "fig-superposition-linear", mode);
         for (String s : List.of("0.00", "0.90", "0.99")) {
             Toy t = slideTo(figure, s.equals("0.00") ? Keys.ARROW_LEFT : Keys.ARROW_RIGHT, s);
@@ -602,7 +554,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 3, 20 features in 5 dimensions: 5 full, then 5 antipodal pairs, then most at a third; live at 0.99 all 20")
-    void twentyInFive(Mode mode) throws Exception {
+    void twentyInFive(Look mode) throws Exception {
         WebElement figure = open("superposition.html", "fig-superposition-20x5", mode);
         Toy dense = toy(figure);
         assertEquals("0.00", figure.findElement(By.cssSelector("output")).getText(), "the figure opens at sparsity 0");
@@ -648,7 +600,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 3, training live: a square at 0.90, the pentagon at 0.95, feature 4 left out at decay 0.50")
-    void trainingLive(Mode mode) throws Exception {
+    void trainingLive(Look mode) throws Exception {
         WebElement figure = open("superposition.html", "fig-superposition", mode);
         WebElement live = figure.findElement(By.cssSelector("input[id$=live-sparsity]"));
         // the box says to set Its sparsity first: it is shown only once training is on, already at the figure's 0.90
@@ -659,7 +611,7 @@ class TryItsEarlyBrowserTest {
         assertEquals("0.90", value(live), "the live model starts at the figure's sparsity");
         WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
         List<String> along = new ArrayList<>(); // the arrows as they wander
-        new WebDriverWait(driver, TRAINING).pollingEvery(Duration.ofMillis(50)).until(d -> {
+        new WebDriverWait(book.driver(), TRAINING).pollingEvery(Duration.ofMillis(50)).until(d -> {
             along.add(aria(figure));
             return "3000".equals(canvas.getAttribute("data-steps"));
         });
@@ -795,11 +747,11 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 3, the 20x5 figure: no colliding labels, bars under their title, no empty panel, wide and narrow")
-    void figure20x5Layout(Mode mode) throws Exception {
+    void figure20x5Layout(Look mode) throws Exception {
         WebElement figure = open("superposition.html", "fig-superposition-20x5", mode);
-        String page = Files.readString(site.resolve("superposition.html"));
+        String page = Files.readString(book.site().resolve("superposition.html"));
         List<Path> files;
-        try (Stream<Path> list = Files.list(site.resolve("models/superposition-20x5"))) {
+        try (Stream<Path> list = Files.list(book.site().resolve("models/superposition-20x5"))) {
             files = list.filter(f -> f.toString().endsWith(".safetensors")).sorted().toList();
         }
         assertEquals(4, files.size(), files.toString());
@@ -835,7 +787,7 @@ class TryItsEarlyBrowserTest {
         List<WebElement> selects = figure.findElements(By.cssSelector(".widget-controls select"));
         new Select(selects.get(0)).selectByValue(dSae);
         new Select(selects.get(1)).selectByValue(l1);
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> aria(figure).startsWith("SAE with " + dSae
+        new WebDriverWait(book.driver(), Duration.ofSeconds(20)).until(d -> aria(figure).startsWith("SAE with " + dSae
                 + " latents, L1 coefficient " + l1 + ":") && "ready".equals(figure.getAttribute("data-state")));
         return aria(figure);
     }
@@ -844,9 +796,9 @@ class TryItsEarlyBrowserTest {
     private static List<List<String>> clickTopRow(WebElement figure, Matcher[] summary) {
         WebElement readout = figure.findElement(By.cssSelector("output.widget-readout"));
         int[] at = pointAtTopRow(figure, readout, "latent ");
-        new Actions(driver).moveToLocation(at[0], at[1]).click().perform();
+        new Actions(book.driver()).moveToLocation(at[0], at[1]).click().perform();
         WebElement text = figure.findElement(By.cssSelector(".widget-latent-summary"));
-        new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> SUMMARY.matcher(text.getText()).find());
+        new WebDriverWait(book.driver(), Duration.ofSeconds(5)).until(d -> SUMMARY.matcher(text.getText()).find());
         Matcher m = SUMMARY.matcher(text.getText());
         assertTrue(m.find());
         summary[0] = m;
@@ -867,7 +819,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 4, the top latent: f0 at cosine 1.00 on all eight inputs; at L1 0.03 a worse match firing without f0")
-    void topLatent(Mode mode) throws Exception {
+    void topLatent(Look mode) throws Exception {
         WebElement figure = open("sparse-autoencoders.html", "fig-sae-explorer", mode);
         assertTrue(aria(figure).startsWith("SAE with 64 latents, L1 coefficient 0.3:"), aria(figure));
         Matcher[] summary = new Matcher[1];
@@ -917,7 +869,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 4, L1 0.03 -> 0.3 -> 1 at 64 latents: error rises, L0 falls, MMCS best in the middle")
-    void l1Steps(Mode mode) throws Exception {
+    void l1Steps(Look mode) throws Exception {
         WebElement figure = open("sparse-autoencoders.html", "fig-sae-explorer", mode);
         List<Metrics> steps = new ArrayList<>();
         for (String l1 : List.of("0.03", "0.3", "1")) {
@@ -926,7 +878,7 @@ class TryItsEarlyBrowserTest {
             String file = "sae-toy/sae-d64-l1-" + l1;
             Map<String, Double> shown = Map.of("/mmcs", m.mmcs(), "/normalised_reconstruction_error", m.error(), "/l0", m.l0());
             for (Map.Entry<String, Double> role : shown.entrySet()) {
-                boolean quoted = driver.findElements(By.cssSelector("span.metric")).stream()
+                boolean quoted = book.driver().findElements(By.cssSelector("span.metric")).stream()
                         .anyMatch(s -> s.getAttribute("title").startsWith(file + role.getKey() + ","));
                 if (quoted) { // the chapter quotes it (around the box): prose and widget agree
                     agrees(file + role.getKey(), role.getValue());
@@ -956,7 +908,7 @@ class TryItsEarlyBrowserTest {
                 canvas.sendKeys(Keys.ARROW_DOWN);
             }
             String was = before;
-            new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> !summary.getText().equals(was));
+            new WebDriverWait(book.driver(), Duration.ofSeconds(5)).until(d -> !summary.getText().equals(was));
             before = summary.getText();
             Matcher m = SUMMARY.matcher(before);
             assertTrue(m.find(), before);
@@ -973,7 +925,7 @@ class TryItsEarlyBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     @DisplayName("ch. 4, L1 1 at 32 and 128 latents: a staircase with gaps, then nearly continuous with runs and dead latents")
-    void dictionarySizes(Mode mode) throws Exception {
+    void dictionarySizes(Look mode) throws Exception {
         WebElement figure = open("sparse-autoencoders.html", "fig-sae-explorer", mode);
         Metrics small = Metrics.of(pick(figure, "32", "1"));
         List<Integer> rows32 = rows(figure, 32);
