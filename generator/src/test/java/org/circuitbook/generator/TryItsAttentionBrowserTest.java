@@ -3,25 +3,17 @@ package org.circuitbook.generator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -36,48 +28,23 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @DisplayName("Chapter 5's Try-its on the built book's attention-patterns widget")
 class TryItsAttentionBrowserTest {
     static final String PAGE = "induction-heads.html";
-    static SubPathServer server;
-    static ChromeDriver driver;
 
-    @BeforeAll
-    static void start(@TempDir Path work) throws Exception {
-        String site = System.getProperty("circuitbook.book.site", "");
-        Assumptions.assumeFalse(site.isBlank(), "no -Dcircuitbook.book.site");
-        Path dir = Path.of(site).toAbsolutePath();
-        assertTrue(Files.isRegularFile(dir.resolve(PAGE)), dir + " is not a built book");
-        server = SubPathServer.start(dir, "/");
-        driver = WidgetBrowserTest.chromium(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BuiltBook book = new BuiltBook(PAGE);
 
     private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return book.driver().executeScript(script, args);
     }
 
     /** The chapter in {@code theme} ("light" or "dark") at {@code width} CSS px, the figure mounted and measured. */
     private static Figure open(String theme, int width) {
-        driver.executeCdpCommand("Emulation.setEmulatedMedia",
-                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", theme))));
         boolean phone = width < 700;
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                Map.of("width", width, "height", phone ? 780 : 900, "deviceScaleFactor", 1, "mobile", phone));
-        driver.get("about:blank");
-        driver.get(server.url() + PAGE);
-        js("localStorage.clear();");
-        driver.navigate().refresh();
+        book.emulate(new BuiltBook.Look(width, theme), phone ? 780 : 900);
+        book.load(PAGE);
         assertEquals(theme, js("return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';"));
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=attention-patterns]"));
+        WebElement figure = book.driver().findElement(By.cssSelector("figure[data-widget=attention-patterns]"));
         js("arguments[0].scrollIntoView();", figure);
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state"))
+        new WebDriverWait(book.driver(), Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state"))
                 || "error".equals(figure.getAttribute("data-state")));
         assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
         assertEquals(phone ? "narrow" : "", js("return getComputedStyle(arguments[0].querySelector('.widget-stage'))"
@@ -89,7 +56,7 @@ class TryItsAttentionBrowserTest {
 
     /** The {@code n}th "Try it" box of the page (from 0): its text. */
     private static WebElement tryIt(int n) {
-        List<WebElement> boxes = driver.findElements(By.cssSelector("aside.admonition.tip")).stream()
+        List<WebElement> boxes = book.driver().findElements(By.cssSelector("aside.admonition.tip")).stream()
                 .filter(b -> b.getAttribute("textContent").trim().startsWith("Try it")).toList();
         assertEquals(3, boxes.size(), "the chapter's Try-its");
         return boxes.get(n);
@@ -126,7 +93,7 @@ class TryItsAttentionBrowserTest {
 
         /** Waits until the model at the step shown is loaded and scored on the probes (with the ablated head too). */
         void measured() {
-            new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> "ready".equals(figure.getAttribute("data-state"))
+            new WebDriverWait(book.driver(), Duration.ofSeconds(60)).until(d -> "ready".equals(figure.getAttribute("data-state"))
                     && probes().startsWith("Scores under the heads: on the book's 64 probe sequences.")
                     && "false".equals(figure.findElement(By.cssSelector("output.attention-summary")).getAttribute("aria-busy")));
         }
@@ -156,7 +123,7 @@ class TryItsAttentionBrowserTest {
             }
             assertEquals(head, select.getFirstSelectedOption().getAttribute("value"), where + ": the Ablate menu");
             if (!head.isEmpty()) {
-                new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> sequence().contains("; head " + head + " ablated: "));
+                new WebDriverWait(book.driver(), Duration.ofSeconds(20)).until(d -> sequence().contains("; head " + head + " ablated: "));
             }
             measured();
         }
@@ -168,7 +135,7 @@ class TryItsAttentionBrowserTest {
             box.clear();
             box.sendKeys(tokens, Keys.ENTER);
             int n = tokens.trim().split("\\s+").length;
-            new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> canvas().getAttribute("aria-label")
+            new WebDriverWait(book.driver(), Duration.ofSeconds(20)).until(d -> canvas().getAttribute("aria-label")
                     .startsWith("Attention patterns of 2 layers on " + n + " tokens;"));
             measured();
         }
@@ -202,7 +169,7 @@ class TryItsAttentionBrowserTest {
         }
 
         void noProblems() {
-            assertEquals(List.of(), WidgetBrowserTest.problems(driver), where + ": console errors");
+            assertEquals(List.of(), book.problems(), where + ": console errors");
         }
     }
 
