@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -22,15 +20,14 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @DisplayName("The built book's chapters")
 class BookFirstScreenBrowserTest {
+    @RegisterExtension
+    static final BuiltBook book = new BuiltBook("index.html");
+
     @Test
     @DisplayName("each chapter (not the glossary) has a diagram, and a figure on its first screen at 390 and 1400 px")
-    void figureOnFirstScreen(@TempDir Path work) throws IOException {
-        String site = System.getProperty("circuitbook.book.site", "");
-        Assumptions.assumeFalse(site.isBlank(), "no -Dcircuitbook.book.site");
-        Path dir = Path.of(site).toAbsolutePath();
-        assertTrue(Files.isRegularFile(dir.resolve("index.html")), dir + " is not a built site");
+    void figureOnFirstScreen() throws IOException {
         List<String> chapters = new ArrayList<>();
-        try (var files = Files.list(dir)) {
+        try (var files = Files.list(book.site())) {
             for (Path f : files.filter(p -> p.toString().endsWith(".html")).sorted().toList()) {
                 String html = Files.readString(f);
                 // every chapter and appendix but the glossary, which is a list of definitions
@@ -40,28 +37,23 @@ class BookFirstScreenBrowserTest {
             }
         }
         assertTrue(chapters.size() >= 9, "chapters: " + chapters);
-        ChromeDriver chrome = WidgetBrowserTest.chromium(work);
+        ChromeDriver chrome = book.driver();
         List<String> wrong = new ArrayList<>();
-        try (SubPathServer server = SubPathServer.start(dir, "/")) {
-            for (int[] size : new int[][] {{390, 844}, {1400, 900}}) {
-                chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", size[0], "height", size[1],
-                        "deviceScaleFactor", 1, "mobile", size[0] < 600));
-                for (String page : chapters) {
-                    chrome.get(server.url() + page);
-                    Object diagrams = chrome.executeScript("return document.querySelectorAll('main figure.diagram-figure svg.diagram').length;");
-                    Object top = chrome.executeScript("var f = document.querySelector('main figure');"
-                            + " return f ? f.getBoundingClientRect().top + scrollY : -1;");
-                    double y = ((Number) top).doubleValue();
-                    if (((Number) diagrams).intValue() == 0) {
-                        wrong.add(page + ": no diagram");
-                    }
-                    if (y < 0 || y >= size[1]) {
-                        wrong.add(page + " at " + size[0] + " x " + size[1] + ": the first figure starts at " + Math.round(y) + " px");
-                    }
+        for (int[] size : new int[][] {{390, 844}, {1400, 900}}) {
+            book.size(size[0], size[1]);
+            for (String page : chapters) {
+                chrome.get(book.url() + page);
+                Object diagrams = chrome.executeScript("return document.querySelectorAll('main figure.diagram-figure svg.diagram').length;");
+                Object top = chrome.executeScript("var f = document.querySelector('main figure');"
+                        + " return f ? f.getBoundingClientRect().top + scrollY : -1;");
+                double y = ((Number) top).doubleValue();
+                if (((Number) diagrams).intValue() == 0) {
+                    wrong.add(page + ": no diagram");
+                }
+                if (y < 0 || y >= size[1]) {
+                    wrong.add(page + " at " + size[0] + " x " + size[1] + ": the first figure starts at " + Math.round(y) + " px");
                 }
             }
-        } finally {
-            chrome.quit();
         }
         assertEquals(List.of(), wrong);
     }
