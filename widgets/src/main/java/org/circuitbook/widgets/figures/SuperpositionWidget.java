@@ -60,6 +60,15 @@ public final class SuperpositionWidget implements Widget {
         return SuperpositionView.HEIGHT;
     }
 
+    /**
+     * A slider and one button until the reader trains a model of their own (the live model's controls are shown only
+     * then, and the figure may grow at that click): less room than the default keeps, which left a gap on phones.
+     */
+    @Override
+    public double phoneControlsRem() {
+        return 8.5;
+    }
+
     private record Toy(double sparsity, ToyModel model) {
     }
 
