@@ -90,6 +90,11 @@ class SaeExplorerBrowserTest {
                 settings.evaluationCoefficients(settings.index(dSae, Double.parseDouble(l1))));
     }
 
+    /** The fragment is written at most every 100 ms (WidgetState), so a test waits for it. */
+    private static void urlEndsWith(WebDriverWait wait, String end) {
+        wait.until(d -> d.getCurrentUrl().endsWith(end));
+    }
+
     private String pixels() {
         return (String) ((JavascriptExecutor) driver).executeScript(
                 "return document.querySelector('figure[data-widget] canvas').toDataURL();");
@@ -141,7 +146,7 @@ class SaeExplorerBrowserTest {
         size.selectByValue("8");
         wait.until(d -> canvas.getAttribute("aria-label").startsWith("SAE with 8 latents, L1 coefficient 1: "));
         assertNotEquals(first, pixels(), "the 8-latent SAE is drawn");
-        assertTrue(driver.getCurrentUrl().endsWith("sae.html#fig-sae:d_sae=8&l1=1"), driver.getCurrentUrl());
+        urlEndsWith(wait, "sae.html#fig-sae:d_sae=8&l1=1");
         String eight = pixels();
         l1.selectByValue("0.1");
         wait.until(d -> canvas.getAttribute("aria-label").startsWith("SAE with 8 latents, L1 coefficient 0.1: "));
@@ -160,7 +165,7 @@ class SaeExplorerBrowserTest {
         wait.until(d -> summary.getText().equals(SaeExplorerView.latentSummary(run, top)));
         assertFalse(SaeExplorerView.topLines(run, top).isEmpty());
         assertEquals(SaeExplorerView.topLines(run, top), listed(figure));
-        assertTrue(driver.getCurrentUrl().endsWith("#fig-sae:d_sae=8&l1=0.1&latent=" + top), driver.getCurrentUrl());
+        urlEndsWith(wait, "#fig-sae:d_sae=8&l1=0.1&latent=" + top);
         assertEquals(SaeExplorerView.describe(run, top), canvas.getAttribute("aria-label"));
 
         // the arrow keys move the cursor; its row's latent is listed
@@ -172,7 +177,7 @@ class SaeExplorerBrowserTest {
         WebElement readout = figure.findElement(By.cssSelector("output"));
         assertEquals(SaeExplorerView.readout(run, 2, 1), readout.getText());
         assertNotEquals(clicked, pixels(), "the cursor moved");
-        assertTrue(driver.getCurrentUrl().endsWith("&latent=" + third), driver.getCurrentUrl());
+        urlEndsWith(wait, "&latent=" + third);
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 
