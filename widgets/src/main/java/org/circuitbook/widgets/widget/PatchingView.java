@@ -562,7 +562,8 @@ public final class PatchingView {
                         : " restored by patching that clean activation into the corrupted run (clean ")
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2) + ").")
                 : new StringBuilder(title(e) + " heatmap" + (e.attribution() ? "s, real patching beside its attribution "
-                        + "estimate" : "") + ": " + count(e.rows(), "row") + " by " + count(e.cols(), "column")
+                        + "estimate" : "") + ", " + viewTitle(e.view()).toLowerCase() + ": " + count(e.rows(), "row") + " by "
+                        + count(e.cols(), "column")
                         + (e.view().equals("path") ? " (receivers: the layer-1 heads through Q, then K, then V)" : "")
                         + ". " + method(e) + " Each cell is the share of the " + metricTitle(e.metric()) + " "
                         + answers(e, names) + " gap " + effect(e) + " (clean " + Fmt.fixed(e.cleanValue(), 2) + ", corrupted "
