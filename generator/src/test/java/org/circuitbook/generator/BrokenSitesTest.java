@@ -184,12 +184,17 @@ class BrokenSitesTest {
     }
 
     @Test
-    @DisplayName("with an activation-patching widget on a zero-layer model, or an unknown view or metric, says which")
+    @DisplayName("with an activation-patching widget on a zero-layer model, an unknown view, metric or mode, or path "
+            + "patching on one layer, says which")
     void patchingOptions() throws IOException {
         assertEquals(List.of(
                 "content/chapters/01-a.md:5:1: check: model bigrams has no attention layer to patch (activation-patching needs n_layers >= 1)",
-                "content/chapters/01-a.md:10:1: check: unknown view \"mlp\" for widget activation-patching (known: resid, attn, heads)",
-                "content/chapters/01-a.md:11:1: check: unknown metric \"loss\" for widget activation-patching (known: logit-diff, probability)"),
+                "content/chapters/01-a.md:10:1: check: unknown view \"mlp\" for widget activation-patching (known: resid, attn, heads, path)",
+                "content/chapters/01-a.md:11:1: check: unknown metric \"loss\" for widget activation-patching (known: logit-diff, probability)",
+                "content/chapters/01-a.md:12:1: check: unknown mode \"half\" for widget activation-patching (known: patch, attribution, "
+                        + "zero-ablation, mean-ablation, resample-ablation)",
+                "content/chapters/01-a.md:17:1: check: model heads has one layer: path patching needs a sender in layer 0 and a "
+                        + "receiver in layer 1 (use a model with n_layers >= 2)"),
                 errors(SITE + """
                         -- content/models/bigrams.yaml --
                         model: {kind: attention-only, n_layers: 0}
@@ -207,6 +212,12 @@ class BrokenSitesTest {
                         :model: heads
                         :view: mlp
                         :metric: loss
+                        :mode: half
+                        :::
+
+                        :::{widget} activation-patching
+                        :model: heads
+                        :view: path
                         :::
                         """));
     }
