@@ -25,41 +25,73 @@ public final class AblationBaselines {
 
     private final HookedTransformer model;
     private final int length;
-    private final ActivationCache mean = new ActivationCache();
-    private final ActivationCache resample;
-    private final int[] resampled;
+    private final Lcg random = new Lcg(SEED);
+    private ActivationCache sum; // the batch's activations summed so far
+    private int runs;            // forward passes done: the batch, then the resampled prompt
+    private ActivationCache mean;
+    private ActivationCache resample;
+    private int[] resampled;
 
-    /** The baselines of prompts of {@code length} tokens: BATCH + 1 forward passes. */
+    /**
+     * The baselines of prompts of {@code length} tokens, to be computed by {@link #step} (BATCH + 1 forward passes, one
+     * a step, so a page can spread them over frames); {@link #of} computes them at once.
+     */
     public AblationBaselines(HookedTransformer model, int length) {
         this.model = model;
         this.length = length;
-        Lcg random = new Lcg(SEED);
-        ActivationCache sum = null;
-        for (int b = 0; b < BATCH; b++) {
-            ActivationCache run = model.runWithCache(taskPrompt(random, model, length));
-            if (sum == null) {
-                sum = new ActivationCache();
-                for (String name : run.names()) {
-                    sum.apply(name, Tensor.zeros(run.get(name).shape()));
-                }
-            }
+    }
+
+    /** The baselines computed to the end. */
+    public static AblationBaselines of(HookedTransformer model, int length) {
+        AblationBaselines b = new AblationBaselines(model, length);
+        while (!b.done()) {
+            b.step();
+        }
+        return b;
+    }
+
+    /** Whether every forward pass is done. */
+    public boolean done() {
+        return runs == BATCH + 1;
+    }
+
+    /** The next forward pass: one prompt of the batch (added to the sum), or last the resampled prompt. */
+    public void step() {
+        if (done()) {
+            return;
+        }
+        if (runs == BATCH) {
+            resampled = taskPrompt(random, model, length);
+            resample = model.runWithCache(resampled);
+            runs++;
+            return;
+        }
+        ActivationCache run = model.runWithCache(taskPrompt(random, model, length));
+        if (sum == null) {
+            sum = new ActivationCache();
             for (String name : run.names()) {
-                float[] s = sum.get(name).data();
-                float[] x = run.get(name).data();
-                for (int i = 0; i < s.length; i++) {
-                    s[i] += x[i];
+                sum.apply(name, Tensor.zeros(run.get(name).shape()));
+            }
+        }
+        for (String name : run.names()) {
+            float[] s = sum.get(name).data();
+            float[] x = run.get(name).data();
+            for (int i = 0; i < s.length; i++) {
+                s[i] += x[i];
+            }
+        }
+        runs++;
+        if (runs == BATCH) {
+            mean = new ActivationCache();
+            for (String name : sum.names()) {
+                Tensor t = sum.get(name).copy();
+                for (int i = 0; i < t.size(); i++) {
+                    t.data()[i] /= BATCH;
                 }
+                mean.apply(name, t);
             }
+            sum = null;
         }
-        for (String name : sum.names()) {
-            Tensor t = sum.get(name).copy();
-            for (int i = 0; i < t.size(); i++) {
-                t.data()[i] /= BATCH;
-            }
-            mean.apply(name, t);
-        }
-        resampled = taskPrompt(random, model, length);
-        resample = model.runWithCache(resampled);
     }
 
     /** One prompt of the task with {@code length} tokens: the clean half of {@link ActivationPatching#inductionPrompts}. */
@@ -88,16 +120,25 @@ public final class AblationBaselines {
 
     /** The mean activations over the batch, by hook name. */
     public ActivationCache mean() {
+        requireDone();
         return mean;
     }
 
     /** The resampled prompt's activations, by hook name. */
     public ActivationCache resample() {
+        requireDone();
         return resample;
     }
 
     /** The resampled prompt's tokens. */
     public int[] resampledPrompt() {
+        requireDone();
         return resampled.clone();
+    }
+
+    private void requireDone() {
+        if (!done()) {
+            throw new IllegalStateException("the ablation baselines are computed " + runs + " of " + (BATCH + 1) + " runs");
+        }
     }
 }

@@ -178,8 +178,11 @@ public final class ActivationPatching {
         }
         AblationBaselines baselines = previous != null && previous.baselines != null
                 && previous.baselines.fits(model, prompts.clean().length) ? previous.baselines : null;
+        if (!mode.endsWith("-ablation") && baselines != null && !baselines.done()) {
+            baselines = null; // half computed and not needed now: an ablation will start them again
+        }
         if (mode.endsWith("-ablation") && baselines == null) {
-            baselines = new AblationBaselines(model, prompts.clean().length);
+            baselines = new AblationBaselines(model, prompts.clean().length); // computed by the first computeNext()s
         }
         if (previous != null && previous.model == model && Arrays.equals(previous.prompts.clean(), prompts.clean())
                 && Arrays.equals(previous.prompts.corrupted(), prompts.corrupted())) {
@@ -257,7 +260,7 @@ public final class ActivationPatching {
         private final List<String> rowLabels = new ArrayList<>();
         private final int cols;
         private final double[] values; // metric of each patched run, NaN until computed
-        private final double[] estimates; // attribution: the linear estimate of each cell's metric; else null
+        private double[] estimates; // attribution: the linear estimate of each cell's metric, once computed; else null
         private int next;
 
         /** On the clean and the corrupted run (the activations and logits of each). */
@@ -314,7 +317,6 @@ public final class ActivationPatching {
             }
             values = new double[rowHooks.size() * cols];
             Arrays.fill(values, Double.NaN);
-            estimates = mode.equals("attribution") ? estimate() : null;
         }
 
         public Prompts prompts() {
@@ -351,7 +353,15 @@ public final class ActivationPatching {
 
         /** Whether each cell also has its attribution-patching estimate ({@link #estimatedRecovered}). */
         public boolean attribution() {
-            return estimates != null;
+            return mode.equals("attribution");
+        }
+
+        /**
+         * Whether the work before the first patched run is done: an ablation's baselines (17 forward passes) and
+         * attribution's backward pass, each done by {@link #computeNext} like a cell, one pass a call.
+         */
+        public boolean prepared() {
+            return (baselines == null || baselines.done()) && (!attribution() || estimates != null);
         }
 
         /** Whether a cell's effect is what it destroys of the clean run's answer (noising, ablation), not what it restores. */
@@ -405,7 +415,7 @@ public final class ActivationPatching {
         }
 
         public boolean done() {
-            return next == values.length;
+            return next == values.length && prepared();
         }
 
         /** The patched run's metric at (row, col), NaN while not computed. */
@@ -433,7 +443,7 @@ public final class ActivationPatching {
 
         /** The attribution estimate of the metric at (row, col); NaN unless {@link #attribution()}. */
         public double estimate(int row, int col) {
-            return estimates == null ? Double.NaN : estimates[row * cols + col];
+            return estimates == null ? Double.NaN : estimates[row * cols + col]; // null: not attribution, or not yet
         }
 
         /** The attribution estimate as a share of the gap, as {@link #recovered}; NaN unless {@link #attribution()}. */
@@ -470,17 +480,32 @@ public final class ActivationPatching {
             return xx == 0 || yy == 0 ? Double.NaN : xy / Math.sqrt(xx * yy);
         }
 
-        /** Computes the next cell (row-major): one forward pass of the run patched into, with one patch. */
+        /**
+         * Does the next piece of work: first what the mode needs ({@link #prepared}: one forward pass of the ablation
+         * baselines, or attribution's one backward pass), then the next cell (row-major): one forward pass of the run
+         * patched into, with one patch.
+         */
         public void computeNext() {
-            if (done()) {
+            if (baselines != null && !baselines.done()) {
+                baselines.step();
+                return;
+            }
+            if (attribution() && estimates == null) {
+                estimates = estimate();
+                return;
+            }
+            if (next == values.length) {
                 return;
             }
             values[next] = computeCell(next / cols, next % cols);
             next++;
         }
 
-        /** The metric of the run patched into with cell (row, col)'s patch: one forward pass. */
+        /** The metric of the run patched into with cell (row, col)'s patch: one forward pass (once {@link #prepared}). */
         double computeCell(int row, int col) {
+            while (!prepared()) {
+                computeNext();
+            }
             Hook patch;
             if (view.equals("path")) {
                 int[] receiver = receiver(col);

@@ -228,6 +228,14 @@ class ActivationPatchingTest {
                 }
             }
         }
+        ActivationPatching.Experiment started = ActivationPatching.start(model, PROMPTS, "heads", "logit-diff", "denoise",
+                "attribution", null);
+        assertFalse(started.prepared(), "the backward pass waits for the first step, off the input's frame");
+        assertTrue(Double.isNaN(started.estimate(1, 0)));
+        started.computeNext();
+        assertTrue(started.prepared());
+        assertEquals(0, started.computed());
+        assertFalse(Double.isNaN(started.estimate(1, 0)));
         ActivationPatching.Experiment patch = ActivationPatching.run(model, PROMPTS, "heads", "logit-diff");
         assertFalse(patch.attribution());
         assertTrue(Double.isNaN(patch.estimate(0, 0)));
@@ -250,8 +258,8 @@ class ActivationPatchingTest {
     void meanAndResampleAblation() {
         HookedTransformer model = TransformerFixtures.random(TransformerFixtures.small(true, null), 7, 0.5);
         ActivationPatching.Prompts prompts = new ActivationPatching.Prompts(new int[] {1, 2, 3, 1, 2}, new int[] {1, 4, 3, 1, 2}, 3, 5);
-        AblationBaselines b = new AblationBaselines(model, 5);
-        AblationBaselines again = new AblationBaselines(model, 5);
+        AblationBaselines b = AblationBaselines.of(model, 5);
+        AblationBaselines again = AblationBaselines.of(model, 5);
         assertArrayEquals(b.resampledPrompt(), again.resampledPrompt(), "seeded");
         assertArrayEquals(b.mean().get("blocks.0.hook_attn_out").data(), again.mean().get("blocks.0.hook_attn_out").data());
         // the mean of hook_pos_embed over any batch is W_pos itself
@@ -260,6 +268,15 @@ class ActivationPatchingTest {
             assertEquals(model.W_pos().data()[i], pos[i], 1e-6);
         }
         assertTrue(b.fits(model, 5));
+        AblationBaselines stepwise = new AblationBaselines(model, 5);
+        for (int i = 0; i < AblationBaselines.BATCH; i++) {
+            assertFalse(stepwise.done(), "one forward pass a step: " + i);
+            stepwise.step();
+        }
+        assertThrows(IllegalStateException.class, stepwise::mean);
+        stepwise.step();
+        assertTrue(stepwise.done());
+        assertArrayEquals(b.mean().get("blocks.1.hook_resid_post").data(), stepwise.mean().get("blocks.1.hook_resid_post").data());
         assertFalse(b.fits(model, 6));
         for (String mode : java.util.List.of("mean-ablation", "resample-ablation")) {
             ActivationPatching.Experiment e = ActivationPatching.run(model, prompts, "attn", "logit-diff", "denoise", mode);
