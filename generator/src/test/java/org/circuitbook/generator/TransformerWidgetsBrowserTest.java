@@ -781,7 +781,8 @@ class TransformerWidgetsBrowserTest {
         new Select(figure.findElement(By.cssSelector("select[id$=-view]"))).selectByValue("path");
         // tiny2: 2 senders (layer 0's heads) by 2 receivers x Q, K, V
         wait.until(d -> "12/12".equals(canvas.getAttribute("data-progress"))
-                && canvas.getAttribute("aria-label").startsWith("Attribution patching: head 0.x to head 1.x (Q, K, V) heatmaps"));
+                && canvas.getAttribute("aria-label").startsWith("Attribution patching heatmaps, real patching beside its "
+                + "attribution estimate, path: sender head (layer 0) to receiver head (layer 1): 2 rows by 6 columns"));
         WebElement readout = figure.findElement(By.cssSelector("output"));
         ((JavascriptExecutor) driver).executeScript("arguments[0].focus();", canvas);
         canvas.sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT); // (0, 0), then three to the right: K of 1.1

@@ -561,7 +561,8 @@ public final class PatchingView {
                 + (e.noising() ? " destroyed by patching that corrupted activation into the clean run (clean "
                         : " restored by patching that clean activation into the corrupted run (clean ")
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2) + ").")
-                : new StringBuilder(title(e) + " heatmap" + (e.attribution() ? "s, real patching beside its attribution "
+                : new StringBuilder((e.view().equals("path") && e.mode().equals("patch") ? "Path patching"
+                        : modeTitle(e.mode())) + " heatmap" + (e.attribution() ? "s, real patching beside its attribution "
                         + "estimate" : "") + ", " + viewTitle(e.view()).toLowerCase() + ": " + count(e.rows(), "row") + " by "
                         + count(e.cols(), "column")
                         + (e.view().equals("path") ? " (receivers: the layer-1 heads through Q, then K, then V)" : "")

@@ -104,4 +104,43 @@ class PatchingViewTest {
         assertArrayEquals(new int[] {1, 0}, PatchingView.move(h, false, 0, 0, "ArrowDown"));
         assertArrayEquals(new int[] {0, 0}, PatchingView.move(h, true, 0, 0, "ArrowRight"), "one head per layer");
     }
+
+    @Test
+    @DisplayName("every view in every mode draws in both arrangements; attribution's second grid maps to the same cells; "
+            + "the words name the method and its baseline")
+    void modes() {
+        ActivationPatching.Prompts firstA =
+                new ActivationPatching.Prompts(new int[] {0, 1, 2, 3, 1}, new int[] {0, 4, 2, 3, 1}, 2, 4);
+        for (String view : ActivationPatching.VIEWS) {
+            for (String mode : ActivationPatching.MODES) {
+                ActivationPatching.Experiment e = ActivationPatching.run(InductionHeadsTest.model(),
+                        view.equals("path") ? firstA : PROMPTS, view, "logit-diff", "denoise", mode);
+                for (boolean narrow : new boolean[] {false, true}) {
+                    SvgPainter p = new SvgPainter(PatchingView.WIDTH, PatchingView.HEIGHT, narrow);
+                    PatchingView.paint(p, e, NAMES, 0, 0);
+                    String svg = p.toSvg("x");
+                    assertTrue(svg.contains(mode.equals("patch") && !view.equals("path") ? "Activation patching"
+                            : PatchingView.title(e).substring(0, 12)), view + " " + mode + ": " + svg);
+                    for (int grid = 0; grid < PatchingView.grids(e); grid++) {
+                        double[] box = PatchingView.cellBox(e, narrow, grid, e.rows() - 1, e.cols() - 1);
+                        assertArrayEquals(new int[] {e.rows() - 1, e.cols() - 1},
+                                PatchingView.cellAt(e, narrow, box[0] + box[2] / 2, box[1] + box[3] / 2),
+                                view + " " + mode + " grid " + grid + (narrow ? " narrow" : " wide"));
+                    }
+                }
+            }
+        }
+        ActivationPatching.Experiment mean = ActivationPatching.run(InductionHeadsTest.model(), PROMPTS, "heads", "logit-diff",
+                "denoise", "mean-ablation");
+        assertTrue(PatchingView.describe(mean, NAMES).startsWith("Mean ablation heatmap, each head's output (all positions): "
+                + "2 rows by 1 column. Baseline: the mean over 16 prompts of the task."),
+                PatchingView.describe(mean, NAMES));
+        assertTrue(PatchingView.readout(mean, NAMES, 1, 0).startsWith("Replacing head 1.0 (its output at every position) in "
+                + "the clean run by its mean over 16 prompts of the task gives a logit difference of "));
+        ActivationPatching.Experiment path = ActivationPatching.run(InductionHeadsTest.model(), firstA, "path", "logit-diff",
+                "denoise", "attribution");
+        assertEquals("head 0.0 to head 1.0 through the key (K) only", PatchingView.where(path, NAMES, 0, 1));
+        assertTrue(PatchingView.readout(path, NAMES, 0, 1).contains(" Attribution patching estimates "));
+        assertTrue(PatchingView.describe(path, NAMES).contains("Estimate and real patching correlate with r = "));
+    }
 }
