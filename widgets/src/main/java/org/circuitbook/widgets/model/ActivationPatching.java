@@ -119,6 +119,45 @@ public final class ActivationPatching {
         return new Prompts(clean, corrupted, pool[cut + 1], pool[half]);
     }
 
+    /**
+     * The induction task of {@link #inductionPrompts} with the corruption one place earlier: the first occurrence of
+     * the last token (A, at {@code cut}) is replaced by a token not in the prompt, so no earlier key reads "after A" and
+     * only the previous-token information an induction head's key reads can bring the answer A[cut + 1] back: path
+     * patching's test of K-composition. The wrong answer is the replacement token.
+     */
+    public static Prompts inductionKeyPrompts(Lcg random, int vocab, int half, int cut) {
+        Prompts p = inductionPrompts(random, vocab, half, cut);
+        int[] corrupted = p.clean().clone();
+        corrupted[cut] = p.wrong();
+        return new Prompts(p.clean(), corrupted, p.answer(), p.wrong());
+    }
+
+    /**
+     * The K-composition effect of layer-0 head {@code sender} on each layer-1 head, by path patching through the
+     * receiver's key input on {@code count} {@link #inductionKeyPrompts} (seeded by {@code seed}; half min(10, n_ctx /
+     * 2), the cut drawn from 1 to half - 2): the logit difference the path restores summed over the prompts, over the
+     * summed clean-corrupted gap (a ratio of sums, so a prompt with a small gap cannot dominate). [n_heads]
+     */
+    public static double[] kComposition(HookedTransformer model, int sender, int count, long seed) {
+        Lcg random = new Lcg(seed);
+        int heads = model.cfg().n_heads();
+        int half = Math.min(10, model.cfg().n_ctx() / 2);
+        double[] restored = new double[heads];
+        double gap = 0;
+        for (int i = 0; i < count; i++) {
+            Prompts prompts = inductionKeyPrompts(random, model.cfg().d_vocab(), half, 1 + random.nextInt(half - 2));
+            Experiment e = start(model, prompts, "path", "logit-diff");
+            gap += e.cleanValue() - e.corruptedValue();
+            for (int r = 0; r < heads; r++) {
+                restored[r] += e.computeCell(sender, INPUTS.indexOf("k") * heads + r) - e.corruptedValue();
+            }
+        }
+        for (int r = 0; r < heads; r++) {
+            restored[r] /= gap;
+        }
+        return restored;
+    }
+
     /** The metric {@code metric} ({@link #METRICS}) of the logits at the last position. */
     public static double metric(String metric, Tensor logits, int answer, int wrong) {
         int last = logits.dim(0) - 1;

@@ -184,6 +184,20 @@ class ActivationPatchingTest {
     }
 
     @Test
+    @DisplayName("K-composition: on key-corrupted induction prompts the previous-token head's path through the key brings "
+            + "the whole answer back")
+    void kComposition() {
+        ActivationPatching.Prompts p = ActivationPatching.inductionKeyPrompts(new Lcg(3), 48, 10, 5);
+        assertArrayEquals(new int[] {5}, p.differences(), "the token before the answer's first occurrence");
+        assertEquals(p.clean()[6], p.answer());
+        assertEquals(p.corrupted()[5], p.wrong());
+        assertEquals(p.clean()[15], p.clean()[5], "the last token is the one replaced");
+        double[] k = ActivationPatching.kComposition(InductionHeadsTest.model(), 0, 4, 1);
+        assertEquals(1, k.length);
+        assertEquals(1.0, k[0], 1e-3);
+    }
+
+    @Test
     @DisplayName("split q/k/v inputs: unhooked, the same logits to the bit; a patched key input changes only that head's key")
     void splitQkvInput() {
         HookedTransformer model = TransformerFixtures.random(TransformerFixtures.small(true, null), 4, 0.5);
