@@ -82,6 +82,7 @@ class WidgetContractBrowserTest {
                 :metric: probability
                 :direction: noise
                 :mode: attribution
+                :corrupt: previous
                 """);
         CASES.put("grokking", """
                 :model: add

@@ -46,9 +46,11 @@ final class PatchingMount {
     private int row = -1;
     private int col = -1;
     private final Lcg random = new Lcg(System.currentTimeMillis());
+    private final String corruption; // the chapter's :corrupt:: which token a new random pair replaces
 
     private PatchingMount(HTMLElement figure, HookedTransformer model) {
         this.model = model;
+        corruption = ActivationPatchingWidget.corruption(new BrowserFigure(figure));
         names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
         panel = new LivePanel(figure, ActivationPatchingWidget.controls(new BrowserFigure(figure), model),
                 PatchingView.WIDTH, PatchingView.HEIGHT);
@@ -57,7 +59,7 @@ final class PatchingMount {
         message.setAttribute("role", "status");
         readout = panel.readout(null);
         if (!parsePrompts()) { // a shared link's prompts this model cannot run
-            setPrompts(PatchingView.defaultPrompts(model));
+            setPrompts(PatchingView.defaultPrompts(model, corruption));
         }
         String cell = panel.controls.value("cell");
         if (cell != null && cell.indexOf('.') > 0) {
@@ -74,7 +76,8 @@ final class PatchingMount {
                         prompts.answer()));
             } else if (key.equals("random")) {
                 int half = Math.min(10, model.cfg().n_ctx() / 2);
-                setPrompts(ActivationPatching.inductionPrompts(random, model.cfg().d_vocab(), half, 1 + random.nextInt(half - 2)));
+                setPrompts(ActivationPatching.inductionPrompts(random, model.cfg().d_vocab(), half, 1 + random.nextInt(half - 2),
+                        corruption));
             } else if (PROMPT_KEYS.contains(key) && !parsePrompts()) {
                 return false;
             }

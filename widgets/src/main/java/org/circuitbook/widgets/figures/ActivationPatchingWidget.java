@@ -36,6 +36,9 @@ public final class ActivationPatchingWidget implements Widget {
             WidgetOption.choice("direction", ActivationPatching.DIRECTIONS,
                     "denoise (clean activations into the corrupted run) or noise (corrupted into the clean run)",
                     "activation-patching"),
+            WidgetOption.choice("corrupt", ActivationPatching.CORRUPTIONS,
+                    "the token the corrupted prompts replace: the answer's first occurrence, or the token before it "
+                            + "(the key an induction head matches: for path patching's K-composition)", "activation-patching"),
             WidgetOption.choice("mode", ActivationPatching.MODES,
                     "patch; attribution (the gradient estimate beside the real patches); or zero, mean or resample "
                             + "ablation of the clean run", "activation-patching"));
@@ -93,7 +96,8 @@ public final class ActivationPatchingWidget implements Widget {
             return null;
         }
         HookedTransformer model = HookedTransformer.fromWeights(file);
-        ActivationPatching.Experiment e = ActivationPatching.run(model, PatchingView.defaultPrompts(model),
+        ActivationPatching.Experiment e = ActivationPatching.run(model, PatchingView.defaultPrompts(model,
+                        options.getOrDefault("corrupt", ActivationPatching.CORRUPTIONS.get(0))),
                 options.getOrDefault("view", ActivationPatching.VIEWS.get(0)),
                 options.getOrDefault("metric", ActivationPatching.METRICS.get(0)),
                 options.getOrDefault("direction", ActivationPatching.DIRECTIONS.get(0)),
@@ -112,7 +116,7 @@ public final class ActivationPatchingWidget implements Widget {
      */
     public static Controls controls(LiveFigure figure, HookedTransformer model) {
         String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
-        ActivationPatching.Prompts first = PatchingView.defaultPrompts(model);
+        ActivationPatching.Prompts first = PatchingView.defaultPrompts(model, corruption(figure));
         List<Control.Choice> views = new ArrayList<>();
         for (String v : ActivationPatching.VIEWS) {
             views.add(new Control.Choice(v, PatchingView.viewTitle(v)));
@@ -147,6 +151,12 @@ public final class ActivationPatchingWidget implements Widget {
                         Control.select("mode", "Method", modes, mode == null ? ActivationPatching.MODES.get(0) : mode),
                         Control.state("cell")))
                 .inUrlOrder("view", "metric", "clean", "corrupted", "answer", "wrong", "direction", "mode", "cell");
+    }
+
+    /** The chapter's {@code :corrupt:}, or the default: which token the corrupted prompts replace. */
+    public static String corruption(LiveFigure figure) {
+        String c = figure.option("corrupt");
+        return c == null ? ActivationPatching.CORRUPTIONS.get(0) : c;
     }
 
     @Override

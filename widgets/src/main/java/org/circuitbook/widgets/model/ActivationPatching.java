@@ -53,6 +53,12 @@ public final class ActivationPatching {
      */
     public static final List<String> MODES = List.of("patch", "attribution", "zero-ablation", "mean-ablation",
             "resample-ablation");
+    /**
+     * Which token of the induction task the corrupted prompt replaces: "answer", the answer's first occurrence
+     * ({@link #inductionPrompts}: what the answer is), or "previous", the token before it ({@link #inductionKeyPrompts}:
+     * where the answer is, the key an induction head matches; path patching's test of K-composition).
+     */
+    public static final List<String> CORRUPTIONS = List.of("answer", "previous");
     /** The inputs of a head that path patching can patch alone, as {@link #VIEWS} "path" orders its columns. */
     public static final List<String> INPUTS = List.of("q", "k", "v");
 
@@ -117,6 +123,13 @@ public final class ActivationPatching {
         int[] corrupted = clean.clone();
         corrupted[cut + 1] = pool[half];
         return new Prompts(clean, corrupted, pool[cut + 1], pool[half]);
+    }
+
+    /** The induction task with {@code corruption} ({@link #CORRUPTIONS}). */
+    public static Prompts inductionPrompts(Lcg random, int vocab, int half, int cut, String corruption) {
+        check("corruption", corruption, CORRUPTIONS);
+        return corruption.equals("previous") ? inductionKeyPrompts(random, vocab, half, cut)
+                : inductionPrompts(random, vocab, half, cut);
     }
 
     /**

@@ -63,8 +63,13 @@ public final class PatchingView {
 
     /** The prompts the widget starts with: the induction task on distinct tokens, cut half way through. */
     public static ActivationPatching.Prompts defaultPrompts(HookedTransformer model) {
+        return defaultPrompts(model, ActivationPatching.CORRUPTIONS.get(0));
+    }
+
+    /** As {@link #defaultPrompts(HookedTransformer)}, the corrupted prompt replacing {@code corruption}'s token. */
+    public static ActivationPatching.Prompts defaultPrompts(HookedTransformer model, String corruption) {
         int half = Math.min(10, model.cfg().n_ctx() / 2);
-        return ActivationPatching.inductionPrompts(new Lcg(0), model.cfg().d_vocab(), half, half / 2);
+        return ActivationPatching.inductionPrompts(new Lcg(0), model.cfg().d_vocab(), half, half / 2, corruption);
     }
 
     /** Titles of the views, for the drawing and the page's select. */

@@ -192,6 +192,11 @@ class ActivationPatchingTest {
         assertEquals(p.clean()[6], p.answer());
         assertEquals(p.corrupted()[5], p.wrong());
         assertEquals(p.clean()[15], p.clean()[5], "the last token is the one replaced");
+        assertArrayEquals(p.corrupted(), ActivationPatching.inductionPrompts(new Lcg(3), 48, 10, 5, "previous").corrupted());
+        assertArrayEquals(ActivationPatching.inductionPrompts(new Lcg(3), 48, 10, 5).corrupted(),
+                ActivationPatching.inductionPrompts(new Lcg(3), 48, 10, 5, "answer").corrupted());
+        assertEquals("unknown corruption \"first\" (known: answer, previous)", assertThrows(IllegalArgumentException.class,
+                () -> ActivationPatching.inductionPrompts(new Lcg(3), 48, 10, 5, "first")).getMessage());
         double[] k = ActivationPatching.kComposition(InductionHeadsTest.model(), 0, 4, 1);
         assertEquals(1, k.length);
         assertEquals(1.0, k[0], 1e-3);
