@@ -181,16 +181,27 @@ public final class ActivationPatching {
             throw new IllegalArgumentException("unknown metric \"" + metric + "\" (known: "
                     + String.join(", ", METRICS) + ")");
         }
+        return probabilities(logits)[answer];
+    }
+
+    /** Softmax of the logits at the last position, in double: [pos, d_vocab_out] -> [d_vocab_out]. */
+    static double[] probabilities(Tensor logits) {
+        int last = logits.dim(0) - 1;
         int vocab = logits.dim(1);
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < vocab; j++) {
             max = Math.max(max, logits.get(last, j));
         }
+        double[] p = new double[vocab];
         double sum = 0;
         for (int j = 0; j < vocab; j++) {
-            sum += Math.exp(logits.get(last, j) - max);
+            p[j] = Math.exp(logits.get(last, j) - max);
+            sum += p[j];
         }
-        return Math.exp(logits.get(last, answer) - max) / sum;
+        for (int j = 0; j < vocab; j++) {
+            p[j] /= sum;
+        }
+        return p;
     }
 
     /** Starts experiment {@code view} on {@code model}: the clean and corrupted runs are done, no cell yet. */

@@ -152,18 +152,11 @@ public final class MetricGradient {
             d[wrong] = -1;
             return d;
         }
-        double pa = ActivationPatching.metric(metric, logits, answer, wrong); // checks the name
-        int last = logits.dim(0) - 1;
-        double max = Double.NEGATIVE_INFINITY;
+        ActivationPatching.metric(metric, logits, answer, wrong); // checks the name
+        double[] p = ActivationPatching.probabilities(logits);
+        double pa = p[answer];
         for (int j = 0; j < vocab; j++) {
-            max = Math.max(max, logits.get(last, j));
-        }
-        double sum = 0;
-        for (int j = 0; j < vocab; j++) {
-            sum += Math.exp(logits.get(last, j) - max);
-        }
-        for (int j = 0; j < vocab; j++) {
-            d[j] = -pa * Math.exp(logits.get(last, j) - max) / sum;
+            d[j] = -pa * p[j];
         }
         d[answer] += pa;
         return d;
