@@ -12,6 +12,7 @@ import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.Circuits;
 import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Ops;
 import org.circuitbook.widgets.tensor.Tensor;
@@ -44,6 +45,9 @@ import org.nd4j.linalg.learning.config.Adam;
  *   <li>on the {@value #PROBE_SEQUENCES} repeated random sequences of {@link InductionProbes} (n_ctx / 2 uniform
  *       tokens, twice): the mean loss in the first half and in the repeat, and each head's previous-token and
  *       induction scores ({@link HeadScores#onProbes}, which the attention-patterns widget runs on the same probes);
+ *   <li>(final file only, with a layer) {@code induction_dla}: each head's mean direct logit attribution
+ *       ({@link #inductionDla}) for the correct next token in the repeat of the probes, and
+ *       {@code induction_logit_diff}, the mean of the whole difference those terms split;
  *   <li>(final file only) {@code repeated_loss_by_period}: the same loss on random tokens repeated with other
  *       periods ({@link #lossByPeriod}), which tells copying by content from looking a fixed distance back;
  *   <li>the direct path W_E W_U + b_U read as a bigram table: how often its top entry is the language's
@@ -129,6 +133,9 @@ final class AttentionOnlyTrainer {
             metrics.put("layer0_copying_fraction", copying[cfg.n_heads()]);
         }
         metrics.put("repeated_loss_by_period", lossByPeriod(finalModel, spec));
+        if (cfg.n_layers() >= 1) {
+            metrics.putAll(inductionDla(finalModel, probes.repeated()));
+        }
         metrics.put("loss_per_step", stepLosses.values());
         metrics.put("checkpoints", rows.subList(0, rows.size() - 1));
 
@@ -175,6 +182,52 @@ final class AttentionOnlyTrainer {
             }
             out.put(Integer.toString(p), sum / count);
         }
+        return out;
+    }
+
+    /**
+     * Direct logit attribution on the repeat of the induction probes ({@link LogitAttribution}): at every position of
+     * the second half whose next token repeats the first half (position n_ctx / 2 to n_ctx - 2), the logit of the
+     * correct next token minus the mean logit over the vocabulary, split into what each component wrote there, averaged
+     * over positions and probes. {@code induction_dla} is the heads' terms, [n_layers][n_heads] (which heads write the
+     * copied token straight into the logits); {@code induction_logit_diff} the mean difference itself (all terms: the
+     * embeddings', the biases' and the heads'). The mean over the vocabulary, not a single wrong token, is the baseline,
+     * so no choice of a rival answer shapes the numbers.
+     */
+    static Map<String, Object> inductionDla(HookedTransformer model, int[][] repeated) {
+        TransformerConfig cfg = model.cfg();
+        List<LogitAttribution.Term> terms = LogitAttribution.terms(cfg);
+        double[][] sums = new double[cfg.n_layers()][cfg.n_heads()];
+        double total = 0;
+        int count = 0;
+        for (int[] seq : repeated) {
+            int half = seq.length / 2;
+            int[] answers = new int[seq.length];
+            int[] wrongs = new int[seq.length];
+            for (int p = 0; p < seq.length; p++) {
+                answers[p] = p >= half && p + 1 < seq.length ? seq[p + 1] : LogitAttribution.NONE;
+                wrongs[p] = LogitAttribution.MEAN;
+            }
+            LogitAttribution.Decomposition d = LogitAttribution.decompose(model, seq, answers, wrongs);
+            for (int p = half; p + 1 < seq.length; p++) {
+                for (int t = 0; t < terms.size(); t++) {
+                    LogitAttribution.Term term = terms.get(t);
+                    if (term.kind() == LogitAttribution.Kind.HEAD) {
+                        sums[term.layer()][term.head()] += d.value(p, t);
+                    }
+                }
+                total += d.logitDiff()[p];
+                count++;
+            }
+        }
+        for (double[] row : sums) {
+            for (int h = 0; h < row.length; h++) {
+                row[h] /= count;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("induction_dla", matrix(sums));
+        out.put("induction_logit_diff", total / count);
         return out;
     }
 

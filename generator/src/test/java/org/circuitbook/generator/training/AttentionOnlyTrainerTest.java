@@ -13,6 +13,7 @@ import org.circuitbook.generator.diagnostics.Diagnostic;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.Json;
@@ -134,6 +135,41 @@ class AttentionOnlyTrainerTest {
         for (Object v : byPeriod.values()) {
             double loss = ((Number) v).doubleValue();
             assertTrue(loss > 0 && loss < Math.log(16) + 3, "a mean loss in nats: " + byPeriod);
+        }
+    }
+
+    @Test
+    @DisplayName("records each head's direct logit attribution on the probes' repeat; the induction head's is the largest, and the terms add up on trained weights")
+    void inductionDla() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        int[][] repeated = AttentionOnlyTrainer.probes(spec, new SyntheticLanguage(spec.language())).repeated();
+        assertEquals(Map.of("induction_dla", metrics.get("induction_dla"), "induction_logit_diff",
+                metrics.get("induction_logit_diff")), AttentionOnlyTrainer.inductionDla(model, repeated));
+        int inductionHead = cell(metrics, "induction_scores", 1, 0) > cell(metrics, "induction_scores", 1, 1) ? 0 : 1;
+        double best = cell(metrics, "induction_dla", 1, inductionHead);
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 2; h++) {
+                assertTrue(l == 1 && h == inductionHead || cell(metrics, "induction_dla", l, h) < best,
+                        "head 1." + inductionHead + " (the best induction score) writes the answer most: " + metrics.get("induction_dla"));
+            }
+        }
+        assertTrue(best > 1 && number(metrics, "induction_logit_diff") > best,
+                "the answer beats the mean logit: " + metrics.get("induction_logit_diff"));
+        // the decomposition's identity on trained weights: the terms add up to the model's logit difference
+        for (int[] seq : Arrays.copyOf(repeated, 8)) {
+            int[] answers = LogitAttribution.nextTokens(seq);
+            int[] wrongs = new int[seq.length];
+            for (int p = 0; p < seq.length; p++) {
+                wrongs[p] = answers[p] < 0 ? 0 : LogitAttribution.bigramGuess(model, seq[p], answers[p]);
+            }
+            LogitAttribution.Decomposition d = LogitAttribution.decompose(model, seq, answers, wrongs);
+            for (int p = 0; p < seq.length; p++) {
+                double scale = Math.abs(d.logitDiff()[p]);
+                for (double v : d.values()[p]) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                assertTrue(!d.has(p) || Math.abs(d.sum(p) - d.logitDiff()[p]) <= 1e-4 * scale, "position " + p);
+            }
         }
     }
 
