@@ -82,6 +82,12 @@ class WidgetContractBrowserTest {
                 :metric: probability
                 :direction: noise
                 """);
+        CASES.put("logit-attribution", """
+                :model: tiny2
+                """);
+        CASES.put("logit-lens", """
+                :model: tiny2
+                """);
         CASES.put("grokking", """
                 :model: add
                 """);

@@ -71,6 +71,8 @@ class WidgetBenchmark {
             new WidgetCase("attention-patterns", ":model: attn-only-2l"),
             new WidgetCase("grokking", ":model: modular-addition-p59"),
             new WidgetCase("activation-patching", ":model: attn-only-2l"),
+            new WidgetCase("logit-attribution", ":model: attn-only-2l"),
+            new WidgetCase("logit-lens", ":model: attn-only-2l"),
             new WidgetCase("sae-explorer", ":model: sae-toy"));
 
     /** Weights files (under the site's models/) whose forward pass is timed, TeaVM against the peer. */

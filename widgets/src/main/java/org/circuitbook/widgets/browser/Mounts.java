@@ -27,6 +27,14 @@ public final class Mounts {
         PatchingMount.mount(BrowserFigure.element(figure));
     }
 
+    public static void logitAttribution(LiveFigure figure) {
+        LogitAttributionMount.mount(BrowserFigure.element(figure));
+    }
+
+    public static void logitLens(LiveFigure figure) {
+        LogitLensMount.mount(BrowserFigure.element(figure));
+    }
+
     public static void grokking(LiveFigure figure) {
         GrokkingMount.mount(BrowserFigure.element(figure));
     }

@@ -20,6 +20,8 @@ public final class Widgets {
             new AttentionPatternsWidget(),
             new CircuitsWidget(),
             new ActivationPatchingWidget(),
+            new LogitAttributionWidget(),
+            new LogitLensWidget(),
             new GrokkingWidget(),
             new SaeExplorerWidget()));
 
