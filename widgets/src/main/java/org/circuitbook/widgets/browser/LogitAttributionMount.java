@@ -60,8 +60,7 @@ final class LogitAttributionMount {
         }
         panel.listen(key -> {
             if (key.equals("random")) {
-                int half = Math.min(10, model.cfg().n_ctx() / 2);
-                tokens = SyntheticLanguage.repeatedRandom(random, model.cfg().d_vocab(), half);
+                tokens = LogitAttributionView.repeat(random, model);
                 panel.controls.set("prompt", AttentionView.format(tokens));
                 Dom.text(message, "");
                 col = tokens.length - 1;

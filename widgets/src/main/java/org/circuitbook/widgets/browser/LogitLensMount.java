@@ -6,6 +6,7 @@ import org.circuitbook.widgets.figures.LogitLensWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.LogitLens;
 import org.circuitbook.widgets.widget.AttentionView;
+import org.circuitbook.widgets.widget.LogitAttributionView;
 import org.circuitbook.widgets.widget.LogitLensView;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
@@ -55,13 +56,13 @@ final class LogitLensMount {
         }
         panel.listen(key -> {
             if (key.equals("repeat")) {
-                setPrompt(SyntheticLanguage.repeatedRandom(random, model.cfg().d_vocab(), Math.min(10, model.cfg().n_ctx() / 2)));
+                setPrompt(LogitAttributionView.repeat(random, model));
             } else if (key.equals("sample")) {
                 if (language == null) {
                     Dom.text(message, "this model's file does not name its language");
                     return false;
                 }
-                setPrompt(LogitLensView.sample(language, random, Math.min(20, model.cfg().n_ctx())));
+                setPrompt(LogitLensView.sample(language, random, model.cfg().n_ctx()));
             } else if (key.equals("prompt") && !parsePrompt()) {
                 return false;
             }

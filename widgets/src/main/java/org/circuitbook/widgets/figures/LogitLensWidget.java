@@ -73,7 +73,7 @@ public final class LogitLensWidget implements Widget {
     }
 
     /**
-     * The prompt (first the induction task: ten random tokens repeated), a button for another repeated sequence and one
+     * The prompt (first the induction task: n_ctx / 2 random tokens repeated), a button for another repeated sequence and one
      * for a sample of the language, and the cursor ({@code cell=STAGE.POS}).
      */
     public static Controls controls(HookedTransformer model) {

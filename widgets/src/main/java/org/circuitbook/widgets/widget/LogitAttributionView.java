@@ -28,14 +28,14 @@ public final class LogitAttributionView {
     private static final double TOP = 58;
     private static final double LABEL_W = 84;
     private static final double BARS_X = 88;
-    private static final double BARS_W = 170;
+    private static final double BARS_W = 148;
     private static final double MAP_X = 290;
     private static final double MAP_W = 320;
     private static final double BODY_H = 270;
     public static final int NARROW_HEIGHT = 740;
     private static final double N_TOP = 96;
     private static final double N_LABEL_W = 72;
-    private static final double N_BARS_W = Arrangement.NARROW_WIDTH - N_LABEL_W - 10;
+    private static final double N_BARS_W = Arrangement.NARROW_WIDTH - N_LABEL_W - 48;
     private static final double N_BODY_H = 240;
 
     private LogitAttributionView() {
@@ -80,10 +80,24 @@ public final class LogitAttributionView {
         }
     }
 
-    /** The prompt the widget starts with: ten random tokens (from a fixed seed) repeated, the induction task. */
+    /**
+     * The prompt the widget starts with: the induction task as the trainer's probes pose it ({@code n_ctx / 2} random
+     * tokens from a fixed seed, then the same again; the period at which the book's model completes repeats best), cut
+     * half way through the repeat ({@link #repeat}).
+     */
     public static int[] defaultPrompt(HookedTransformer model) {
-        int half = Math.min(10, model.cfg().n_ctx() / 2);
-        return SyntheticLanguage.repeatedRandom(new Lcg(0), model.cfg().d_vocab(), half);
+        return repeat(new Lcg(0), model);
+    }
+
+    /**
+     * {@code n_ctx / 2} random tokens drawn from {@code random}, then the first half of them again: at every position
+     * of the repeat the next token is a copy, the last position's too (a whole repeat would end where a third round
+     * would start).
+     */
+    public static int[] repeat(Lcg random, HookedTransformer model) {
+        int half = Math.max(2, model.cfg().n_ctx() / 2);
+        int[] tokens = SyntheticLanguage.repeatedRandom(random, model.cfg().d_vocab(), half);
+        return java.util.Arrays.copyOf(tokens, Math.min(model.cfg().n_ctx(), half + half / 2));
     }
 
     /**
@@ -235,6 +249,7 @@ public final class LogitAttributionView {
             double len = v / scale * (barsW / 2 - 2);
             String color = sum ? Theme.ink() : v >= 0 ? Theme.red() : Theme.blue();
             p.fillRect(Math.min(zero, zero + len), y + 3, Math.abs(len), rh - 6, color);
+            p.text(signed(v, 1), barsX + barsW + 4, y + rh / 2, r == row || sum ? Theme.ink() : Theme.muted(), font, "left");
             if (r == row) {
                 p.line(barsX, y + rh - 1, barsX + barsW, y + rh - 1, Theme.ink(), 1);
             }
@@ -278,7 +293,7 @@ public final class LogitAttributionView {
         }
         int every = Arrangement.every(cw, Arrangement.textWidth(t.modular() ? "58" : "bab", font) + 4);
         for (int k = 0; k < t.cols(); k++) {
-            if (k % every == 0 || k == c) {
+            if (k == c || k % every == 0 && Math.abs(k - c) >= every) {
                 p.text(t.columns()[k], mapX + (k + 0.5) * cw, y1 + 10, k == c ? Theme.ink() : Theme.muted(), font, "center");
             }
         }
@@ -312,7 +327,12 @@ public final class LogitAttributionView {
     }
 
     private static String signed(double v) {
-        return (v > 0 ? "+" : "") + Fmt.fixed(v, 2);
+        return signed(v, 2);
+    }
+
+    private static String signed(double v, int digits) {
+        String s = Fmt.fixed(v, digits);
+        return (v > 0 && !s.equals(Fmt.fixed(0, digits)) ? "+" : "") + s;
     }
 
     /** What the cursor's cell says, in words. */

@@ -34,7 +34,7 @@ public final class LogitLensView {
     private LogitLensView() {
     }
 
-    /** The induction task the widget starts with: ten random tokens (from a fixed seed), repeated. */
+    /** The induction task the widget starts with ({@link LogitAttributionView#defaultPrompt}). */
     public static int[] defaultPrompt(HookedTransformer model) {
         return LogitAttributionView.defaultPrompt(model);
     }
@@ -151,10 +151,14 @@ public final class LogitLensView {
             p.text("token", gx - 8, gy - 18, Theme.muted(), font, "right");
             p.text("next", gx - 8, gy + rows * ch + 14, Theme.muted(), font, "right");
         }
-        int every = narrow ? Arrangement.every(ch, font + 2) : Arrangement.every(cw, Arrangement.textWidth("bab", font) + 2);
+        int longest = 1;
+        for (int t : l.tokens()) {
+            longest = Math.max(longest, names[t].length());
+        }
+        int every = narrow ? Arrangement.every(ch, font + 2) : Arrangement.every(cw, longest * font * Arrangement.EM_PER_CHAR + 4);
         for (int i = 0; i < l.positions(); i++) {
             boolean on = i == pos;
-            if (i % every != 0 && !on) {
+            if (!on && (i % every != 0 || Math.abs(i - pos) < every)) {
                 continue;
             }
             String token = names[l.tokens()[i]];
