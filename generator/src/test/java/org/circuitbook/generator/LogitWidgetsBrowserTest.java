@@ -103,15 +103,8 @@ class LogitWidgetsBrowserTest {
         }
     }
 
-    private WebElement openFigure(String url, String widget) {
-        driver.get("about:blank");
-        driver.get(server.url() + url);
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=" + widget + "]"));
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "ready".equals(figure.getAttribute("data-state"))
-                || "error".equals(figure.getAttribute("data-state")));
-        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
-        return figure;
+    private WebElement openFigure(String page, String widget) {
+        return WidgetBrowserTest.openFigure(driver, server.url() + page, widget);
     }
 
     /** Focuses the drawing without a pointer event (a click would move the cursor to the cell under it). */
@@ -120,8 +113,7 @@ class LogitWidgetsBrowserTest {
     }
 
     private String pixels() {
-        return (String) ((JavascriptExecutor) driver).executeScript(
-                "return document.querySelector('figure[data-widget] canvas').toDataURL();");
+        return WidgetBrowserTest.pixels(driver);
     }
 
     private static HookedTransformer model(String name) throws Exception {

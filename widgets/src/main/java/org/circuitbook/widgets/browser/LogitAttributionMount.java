@@ -88,17 +88,26 @@ final class LogitAttributionMount {
 
     /** Reads the prompt field; on a problem says what is wrong and keeps the last good prompt. */
     private boolean parsePrompt() {
+        int[] parsed = parsePrompt(panel.controls, message, model);
+        tokens = parsed == null ? tokens : parsed;
+        return parsed != null;
+    }
+
+    /**
+     * The tokens of the {@code prompt} field, or null when it holds a word that is no token or a length the model
+     * cannot read: then {@code message} says so (else it is cleared).
+     */
+    static int[] parsePrompt(LiveControls controls, HTMLElement message, HookedTransformer model) {
         try {
-            int[] parsed = AttentionView.parse(panel.controls.value("prompt").replace('.', ' '), model.cfg().d_vocab());
+            int[] parsed = AttentionView.parse(controls.value("prompt").replace('.', ' '), model.cfg().d_vocab());
             if (parsed.length < 1 || parsed.length > model.cfg().n_ctx()) {
                 throw new IllegalArgumentException("this model reads 1 to " + model.cfg().n_ctx() + " tokens");
             }
-            tokens = parsed;
             Dom.text(message, "");
-            return true;
+            return parsed;
         } catch (IllegalArgumentException e) {
             Dom.text(message, e.getMessage());
-            return false;
+            return null;
         }
     }
 

@@ -90,18 +90,11 @@ final class LogitLensMount {
 
     /** Reads the prompt field; on a problem says what is wrong and keeps the last good prompt. */
     private boolean parsePrompt() {
-        try {
-            int[] parsed = AttentionView.parse(panel.controls.value("prompt").replace('.', ' '), model.cfg().d_vocab());
-            if (parsed.length < 1 || parsed.length > model.cfg().n_ctx()) {
-                throw new IllegalArgumentException("this model reads 1 to " + model.cfg().n_ctx() + " tokens");
-            }
+        int[] parsed = LogitAttributionMount.parsePrompt(panel.controls, message, model);
+        if (parsed != null) {
             lens = LogitLensView.lens(model, parsed);
-            Dom.text(message, "");
-            return true;
-        } catch (IllegalArgumentException e) {
-            Dom.text(message, e.getMessage());
-            return false;
         }
+        return parsed != null;
     }
 
     private void point(MouseEvent event) {
