@@ -174,7 +174,7 @@ class LogitWidgetsBrowserTest {
     }
 
     @Test
-    @DisplayName("logit-attribution on modular addition: a column per a; the arrow keys move a, and a and b redraw it")
+    @DisplayName("logit-attribution on modular addition: a column per a; the arrow keys move a, and a new b fills every column")
     void attributionModular() throws Exception {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         WebElement figure = openFigure("dla-add.html", "logit-attribution");
@@ -195,7 +195,8 @@ class LogitWidgetsBrowserTest {
         assertNotEquals(before, pixels());
         numbers.get(1).clear();
         numbers.get(1).sendKeys("3", Keys.ENTER);
-        wait.until(d -> readout.getText().startsWith("At 2 + 3 =, "));
+        wait.until(d -> readout.getText().startsWith("At 2 + 3 =, ")); // the cursor's column first
+        wait.until(d -> "11/11".equals(canvas.getAttribute("data-progress"))); // then every a, frame by frame
         assertTrue(readout.getText().contains("logit(5) - logit("), readout.getText());
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }

@@ -6,6 +6,8 @@ import org.circuitbook.widgets.figures.LogitAttributionWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.LogitAttributionView;
+import org.teavm.jso.browser.Performance;
+import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
@@ -25,7 +27,9 @@ final class LogitAttributionMount {
     private final LivePanel panel;
     private final HTMLElement message;
     private final HTMLElement readout;
+    private static final double BUDGET_MS = 5; // with the drawing, within one 16.7 ms frame
     private final Lcg random = new Lcg(System.currentTimeMillis());
+    private int generation; // bumps on every recomputation, so a stale one stops filling
     private int[] tokens;
     private LogitAttributionView.Table table;
     private int row = -1;
@@ -46,17 +50,20 @@ final class LogitAttributionMount {
             tokens = LogitAttributionView.defaultPrompt(model);
             panel.controls.set("prompt", AttentionView.format(tokens));
         }
+        col = modular ? Integer.parseInt(panel.controls.value("a")) : 0;
         recompute();
-        col = LogitAttributionWidget.firstColumn(table);
+        for (int a = 0; modular && a < table.cols(); a++) { // the first paint whole, as the static drawing is
+            if (LogitAttributionView.pending(table, a)) {
+                LogitAttributionView.fillPair(model, table, a, panel.controls.value("answer"));
+            }
+        }
+        col = modular ? col : LogitAttributionWidget.firstColumn(table);
         if (cell != null && cell.indexOf('.') > 0) {
             try {
                 moveTo(Integer.parseInt(cell.substring(0, cell.indexOf('.'))), Integer.parseInt(cell.substring(cell.indexOf('.') + 1)));
             } catch (NumberFormatException e) {
                 // a mangled link: the first cursor
             }
-        }
-        if (modular) {
-            col = Integer.parseInt(panel.controls.value("a"));
         }
         panel.listen(key -> {
             if (key.equals("random")) {
@@ -69,8 +76,9 @@ final class LogitAttributionMount {
                     return false;
                 }
                 col = Math.min(col, tokens.length - 1);
-            } else if (key.equals("a")) {
-                col = Integer.parseInt(panel.controls.value("a"));
+            } else if (key.equals("a")) { // the table has every a already: only the cursor moves
+                moveTo(row, Integer.parseInt(panel.controls.value("a")));
+                return true;
             }
             recompute();
             moveTo(row, col);
@@ -115,14 +123,40 @@ final class LogitAttributionMount {
     private void recompute() {
         String answer = panel.controls.value("answer");
         String wrong = panel.controls.value("wrong");
+        int current = ++generation;
         if (modular) {
-            table = LogitAttributionView.forPairs(model, Integer.parseInt(panel.controls.value("b")), answer, wrong);
+            // the cursor's column at once, the other p - 1 forward passes a few per animation frame
+            table = LogitAttributionView.pendingPairs(model, Integer.parseInt(panel.controls.value("b")), wrong);
+            LogitAttributionView.fillPair(model, table, Math.max(0, Math.min(table.cols() - 1, col)), answer);
+            Window.requestAnimationFrame(time -> fill(current, answer));
             return;
         }
         String a = answer.equals(LogitAttributionView.NEXT) ? answer : Integer.toString(panel.controls.index("answer") - 1);
         String w = wrong.equals(LogitAttributionView.BIGRAM) || wrong.equals(LogitAttributionView.MEAN) ? wrong
                 : Integer.toString(panel.controls.index("wrong") - 2);
         table = LogitAttributionView.forPrompt(model, tokens, a, w, names);
+    }
+
+    /** Fills pending columns for about {@link #BUDGET_MS} per frame until done or until the reader changes something. */
+    private void fill(int current, String answer) {
+        if (current != generation) {
+            return;
+        }
+        double start = Performance.now();
+        int next = 0;
+        while (next < table.cols() && Performance.now() - start < BUDGET_MS) {
+            if (LogitAttributionView.pending(table, next)) {
+                LogitAttributionView.fillPair(model, table, next, answer);
+            }
+            next++;
+        }
+        redraw();
+        for (int a = 0; a < table.cols(); a++) {
+            if (LogitAttributionView.pending(table, a)) {
+                Window.requestAnimationFrame(time -> fill(current, answer));
+                return;
+            }
+        }
     }
 
     private void point(MouseEvent event) {
@@ -166,6 +200,11 @@ final class LogitAttributionMount {
         // the page's text first, where it changed: the canvas's text drawing waits for the page's layout
         Dom.attribute(panel.canvas, "aria-label", LogitAttributionView.describe(table, col));
         Dom.attribute(panel.canvas, "data-logit-diff", table.has(col) ? Double.toString(table.diff()[col]) : "");
+        int done = 0;
+        for (int a = 0; a < table.cols(); a++) {
+            done += LogitAttributionView.pending(table, a) ? 0 : 1;
+        }
+        Dom.attribute(panel.canvas, "data-progress", done + "/" + table.cols());
         Dom.text(readout, LogitAttributionView.readout(table, row, col));
         LogitAttributionView.paint(panel.painter, table, row, col);
     }

@@ -127,31 +127,52 @@ public final class LogitAttributionView {
 
     /**
      * A modular-addition model's table: a column for each a of "a b =", read at "=", {@code answer} {@link #CORRECT}
-     * or a token id, {@code wrong} {@link #RUNNER_UP}, {@link #MEAN} or a token id.
+     * or a token id, {@code wrong} {@link #RUNNER_UP}, {@link #MEAN} or a token id; every column computed.
      */
     public static Table forPairs(HookedTransformer model, int b, String answer, String wrong) {
+        Table t = pendingPairs(model, b, wrong);
+        for (int a = 0; a < t.cols(); a++) {
+            fillPair(model, t, a, answer);
+        }
+        return t;
+    }
+
+    /**
+     * A modular-addition model's table with no column computed yet ({@link #fillPair} computes one: a forward pass
+     * each, so a page can spread the p of them over frames).
+     */
+    public static Table pendingPairs(HookedTransformer model, int b, String wrong) {
         int p = model.cfg().d_vocab_out();
         String[] cols = new String[p];
-        String[] as = new String[p];
-        String[] ws = new String[p];
-        double[][] values = new double[p][];
+        double[][] values = new double[p][LogitAttribution.terms(model.cfg()).size()];
         double[] diff = new double[p];
-        List<LogitAttribution.Term> terms = LogitAttribution.terms(model.cfg());
         for (int a = 0; a < p; a++) {
-            int[] tokens = {a, b, p};
-            ActivationCache cache = new ActivationCache();
-            Tensor logits = model.forward(tokens, cache);
-            int c = answer.equals(CORRECT) ? (a + b) % p : Integer.parseInt(answer);
-            int w = wrongOf(wrong, model, p, logits, 2, c);
-            LogitAttribution.Decomposition d = LogitAttribution.decompose(model, tokens, cache, logits,
-                    new int[] {LogitAttribution.NONE, LogitAttribution.NONE, w == c ? LogitAttribution.NONE : c}, new int[] {0, 0, w});
             cols[a] = Integer.toString(a);
-            values[a] = d.values()[2];
-            diff[a] = d.logitDiff()[2];
-            as[a] = Integer.toString(c);
-            ws[a] = w == LogitAttribution.MEAN ? null : Integer.toString(w);
+            java.util.Arrays.fill(values[a], Double.NaN);
+            diff[a] = Double.NaN;
         }
-        return new Table(true, cols, terms, values, diff, as, ws, wrong, b);
+        return new Table(true, cols, LogitAttribution.terms(model.cfg()), values, diff, new String[p], new String[p], wrong, b);
+    }
+
+    /** Whether column {@code a} of a modular-addition table is still to be computed. */
+    public static boolean pending(Table t, int a) {
+        return t.modular() && t.answer()[a] == null;
+    }
+
+    /** Computes column {@code a} of a modular-addition table ({@code answer} as in {@link #forPairs}). */
+    public static void fillPair(HookedTransformer model, Table t, int a, String answer) {
+        int p = model.cfg().d_vocab_out();
+        int[] tokens = {a, t.b(), p};
+        ActivationCache cache = new ActivationCache();
+        Tensor logits = model.forward(tokens, cache);
+        int c = answer.equals(CORRECT) ? (a + t.b()) % p : Integer.parseInt(answer);
+        int w = wrongOf(t.wrongRule(), model, p, logits, 2, c);
+        LogitAttribution.Decomposition d = LogitAttribution.decompose(model, tokens, cache, logits,
+                new int[] {LogitAttribution.NONE, LogitAttribution.NONE, w == c ? LogitAttribution.NONE : c}, new int[] {0, 0, w});
+        System.arraycopy(d.values()[2], 0, t.values()[a], 0, t.terms().size());
+        t.diff()[a] = d.logitDiff()[2];
+        t.wrong()[a] = w == LogitAttribution.MEAN ? null : Integer.toString(w);
+        t.answer()[a] = Integer.toString(c);
     }
 
     private static int wrongOf(String rule, HookedTransformer model, int token, Tensor logits, int pos, int answer) {
@@ -320,6 +341,9 @@ public final class LogitAttributionView {
     }
 
     private static String shortReadout(Table t, int row, int col) {
+        if (pending(t, col)) {
+            return "computing " + where(t, col);
+        }
         if (!t.has(col)) {
             return "no answer at " + where(t, col);
         }
@@ -337,6 +361,9 @@ public final class LogitAttributionView {
 
     /** What the cursor's cell says, in words. */
     public static String readout(Table t, int row, int col) {
+        if (pending(t, col)) {
+            return "At " + where(t, col) + ": computing.";
+        }
         if (!t.has(col)) {
             return "At " + where(t, col) + " there is no answer to attribute (the token has not occurred before, so "
                     + "there is no induction answer; choose an answer token).";
