@@ -81,6 +81,7 @@ class WidgetContractBrowserTest {
                 :view: heads
                 :metric: probability
                 :direction: noise
+                :mode: attribution
                 """);
         CASES.put("logit-attribution", """
                 :model: tiny2
