@@ -10,6 +10,7 @@ import org.circuitbook.widgets.data.InductionProbes;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.Circuits;
+import org.circuitbook.widgets.model.Composition;
 import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.LogitAttribution;
@@ -56,6 +57,12 @@ import org.nd4j.linalg.learning.config.Adam;
  *       on the token itself ({@code copying_fractions}), and the same for the heads' summed circuits
  *       ({@code layer0_copying_fraction}): the copying skip-trigrams "A ... B -> A" of section
  *       "One-Layer Attention-Only Transformers".
+ *   <li>(final file only) each head's OV eigenvalue copying score ({@code ov_copying_scores}, [n_layers][n_heads],
+ *       {@link Composition#copyingScore}: 1 copies, -1 suppresses the attended token); and with two layers or more,
+ *       between each layer-0 head and each layer-1 head, the share of query tokens whose row of the token-by-token
+ *       K-composition table peaks on the diagonal ({@code k_composition_diagonal_fraction}, [sender][receiver]), the
+ *       Frobenius composition scores ({@code composition_scores}, {@code q}, {@code k} and {@code v} matrices of the
+ *       same shape) and the random baseline they compare with ({@code composition_baseline}): see {@link Composition}.
  * </ul>
  *
  * <p>Parity: every published file (the final weights and each checkpoint), read back from its bytes and run
@@ -131,6 +138,10 @@ final class AttentionOnlyTrainer {
             double[] copying = copyingFractions(finalModel);
             metrics.put("copying_fractions", list(java.util.Arrays.copyOf(copying, cfg.n_heads())));
             metrics.put("layer0_copying_fraction", copying[cfg.n_heads()]);
+            metrics.put("ov_copying_scores", matrix(Composition.copyingScores(finalModel)));
+        }
+        if (cfg.n_layers() >= 2) {
+            metrics.putAll(composition(finalModel));
         }
         metrics.put("repeated_loss_by_period", lossByPeriod(finalModel, spec));
         if (cfg.n_layers() >= 1) {
@@ -430,6 +441,30 @@ final class AttentionOnlyTrainer {
         return (double) self / n;
     }
 
+    /**
+     * The composition metrics of a model with two layers or more, between layer 0 and layer 1: {@code
+     * k_composition_diagonal_fraction}, {@code composition_scores} ({@code q}, {@code k}, {@code v}) and {@code
+     * composition_baseline}.
+     */
+    static Map<String, Object> composition(HookedTransformer model) {
+        int heads = model.cfg().n_heads();
+        double[][] diagonal = new double[heads][heads];
+        for (int a = 0; a < heads; a++) {
+            for (int b = 0; b < heads; b++) {
+                diagonal[a][b] = Composition.diagonalFraction(Composition.table(model, "k", a, b));
+            }
+        }
+        Map<String, Object> scores = new LinkedHashMap<>();
+        for (String kind : List.of("q", "k", "v")) {
+            scores.put(kind, matrix(Composition.scores(model, kind)));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("k_composition_diagonal_fraction", matrix(diagonal));
+        out.put("composition_scores", scores);
+        out.put("composition_baseline", Composition.baseline(model.cfg().d_model(), model.cfg().d_head()));
+        return out;
+    }
+
     private static byte[] file(String specName, AttentionOnlySpec spec, TransformerConfig cfg, Snapshot s,
                                Map<String, Object> metrics) {
         Map<String, String> meta = Training.header(AttentionOnlySpec.KIND, specName);
@@ -502,6 +537,18 @@ final class AttentionOnlyTrainer {
                 best = Math.max(best, max((List<?>) induction.get(l)));
             }
             atLeast(failures, spec.inductionScoreAtLeast(), best, "the best induction score after layer 0 is");
+        }
+        if (spec.copySuppressionHead() != null) {
+            int[] lh = spec.copySuppressionHeadIndex();
+            List<?> scores = (List<?>) metrics.get("ov_copying_scores");
+            double score = scores == null ? Double.NaN : ((Number) ((List<?>) scores.get(lh[0])).get(lh[1])).doubleValue();
+            if (scores == null) {
+                failures.add(FINAL + ": its metrics hold no ov_copying_scores (an older trainer's file): retrain it");
+            } else if (!(score < 0)) {
+                failures.add(FINAL + ": head " + spec.copySuppressionHead() + "'s OV copying score is "
+                        + String.format(Locale.ROOT, "%.3f", score) + ", not negative: it does not suppress the token it "
+                        + "attends to");
+            }
         }
         double first = number(metrics, "repeated_first_half_loss");
         double second = number(metrics, "repeated_second_half_loss");
