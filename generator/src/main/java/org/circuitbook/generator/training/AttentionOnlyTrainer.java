@@ -13,6 +13,7 @@ import org.circuitbook.widgets.model.Circuits;
 import org.circuitbook.widgets.model.Composition;
 import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.LogitLens;
 import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Ops;
@@ -48,7 +49,8 @@ import org.nd4j.linalg.learning.config.Adam;
  *       induction scores ({@link HeadScores#onProbes}, which the attention-patterns widget runs on the same probes);
  *   <li>(final file only, with a layer) {@code induction_dla}: each head's mean direct logit attribution
  *       ({@link #inductionDla}) for the correct next token in the repeat of the probes, and
- *       {@code induction_logit_diff}, the mean of the whole difference those terms split;
+ *       {@code induction_logit_diff}, the mean of the whole difference those terms split; and the logit lens there
+ *       ({@link #inductionLens}): {@code induction_lens_top1} and {@code induction_lens_probability} per stage;
  *   <li>(final file only) {@code repeated_loss_by_period}: the same loss on random tokens repeated with other
  *       periods ({@link #lossByPeriod}), which tells copying by content from looking a fixed distance back;
  *   <li>the direct path W_E W_U + b_U read as a bigram table: how often its top entry is the language's
@@ -70,7 +72,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/5"; // 5: repeated_loss_by_period
+    static final String VERSION = "attention-only/6"; // 6: composition, copying scores, DLA, logit lens
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = InductionProbes.COUNT;
@@ -146,6 +148,7 @@ final class AttentionOnlyTrainer {
         metrics.put("repeated_loss_by_period", lossByPeriod(finalModel, spec));
         if (cfg.n_layers() >= 1) {
             metrics.putAll(inductionDla(finalModel, probes.repeated()));
+            metrics.putAll(inductionLens(finalModel, probes.repeated()));
         }
         metrics.put("loss_per_step", stepLosses.values());
         metrics.put("checkpoints", rows.subList(0, rows.size() - 1));
@@ -239,6 +242,43 @@ final class AttentionOnlyTrainer {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("induction_dla", matrix(sums));
         out.put("induction_logit_diff", total / count);
+        return out;
+    }
+
+    /**
+     * The logit lens on the repeat of the induction probes ({@link LogitLens}): at the same positions as
+     * {@link #inductionDla}, the residual stream after the embedding and after each layer read through the unembedding.
+     * {@code induction_lens_top1} is, per stage (0: the embedding, 1 + l: after layer l), the share of positions
+     * whose likeliest token is the correct next one; {@code induction_lens_probability} the correct token's mean
+     * probability there.
+     */
+    static Map<String, Object> inductionLens(HookedTransformer model, int[][] repeated) {
+        int stages = model.cfg().n_layers() + 1;
+        double[] top1 = new double[stages];
+        double[] probability = new double[stages];
+        int count = 0;
+        for (int[] seq : repeated) {
+            int half = seq.length / 2;
+            int[] correct = new int[seq.length];
+            for (int p = 0; p < seq.length; p++) {
+                correct[p] = p >= half && p + 1 < seq.length ? seq[p + 1] : LogitAttribution.NONE;
+            }
+            LogitLens lens = LogitLens.of(model, seq, correct);
+            for (int p = half; p + 1 < seq.length; p++) {
+                for (int s = 0; s < stages; s++) {
+                    top1[s] += lens.rank(s, p, correct[p]) == 1 ? 1 : 0;
+                    probability[s] += lens.probability(s, p, correct[p]);
+                }
+                count++;
+            }
+        }
+        for (int s = 0; s < stages; s++) {
+            top1[s] /= count;
+            probability[s] /= count;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("induction_lens_top1", list(top1));
+        out.put("induction_lens_probability", list(probability));
         return out;
     }
 

@@ -249,6 +249,27 @@ class AttentionOnlyTrainerTest {
     }
 
     @Test
+    @DisplayName("records the logit lens on the probes' repeat: the embedding alone rarely names the next token, the last layer mostly does")
+    void inductionLens() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        int[][] repeated = AttentionOnlyTrainer.probes(spec, new SyntheticLanguage(spec.language())).repeated();
+        assertEquals(Map.of("induction_lens_top1", metrics.get("induction_lens_top1"), "induction_lens_probability",
+                metrics.get("induction_lens_probability")), AttentionOnlyTrainer.inductionLens(model, repeated));
+        List<?> top1 = (List<?>) metrics.get("induction_lens_top1");
+        List<?> probability = (List<?>) metrics.get("induction_lens_probability");
+        assertEquals(3, top1.size(), "the embedding, after layer 0, after layer 1");
+        assertEquals(3, probability.size());
+        double embed = ((Number) top1.get(0)).doubleValue();
+        double last = ((Number) top1.get(2)).doubleValue();
+        // the last stage is the model's own output: its top-1 share is the model's accuracy on the repeat, which the
+        // induction circuit makes high; the embedding holds only the current token, whose next token is random here
+        assertTrue(embed < 0.3 && last > 0.5 && last > embed, "top-1 share by stage: " + top1);
+        for (Object p : probability) {
+            assertTrue(((Number) p).doubleValue() > 0 && ((Number) p).doubleValue() < 1, "a mean probability: " + probability);
+        }
+    }
+
+    @Test
     @DisplayName("the parity check passes on the model's own logits and fails the build on a mismatch")
     void parity() {
         HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
