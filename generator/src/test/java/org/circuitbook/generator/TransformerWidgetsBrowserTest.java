@@ -91,6 +91,17 @@ class TransformerWidgetsBrowserTest {
             :label: fig-patching
             Patching the two-layer model.
             :::
+            -- content/chapters/05-composition.md --
+            ---
+            title: Composition
+            ---
+            # Composition
+
+            :::{widget} composition
+            :model: tiny2
+            :label: fig-composition
+            How the two-layer model's heads compose.
+            :::
             -- content/models/add.yaml --
             model: {kind: modular-addition, p: 11, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
             data: {train_fraction: 0.5}
@@ -744,6 +755,60 @@ class TransformerWidgetsBrowserTest {
         assertEquals(noised.replace("Most destroyed", "Most restored").replaceAll("\\(\"[^\"]*\" / corrupted \"[^\"]*\"\\)", "(x)"),
                 swapped.substring(swapped.indexOf("Most restored")).replaceAll("\\(\"[^\"]*\" / corrupted \"[^\"]*\"\\)", "(x)"),
                 "denoising the swapped prompts is noising the originals, cell for cell");
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("activation-patching: the methods (ablations with their baseline named, attribution beside the real "
+            + "patches with their correlation) and the path view mount, redraw, read cells by keyboard and come back "
+            + "from a shared link")
+    void patchingModesAndPaths() {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = openFigure("patching.html", "activation-patching");
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        wait.until(d -> "21/21".equals(canvas.getAttribute("data-progress")));
+        Select mode = new Select(figure.findElement(By.cssSelector("select[id$=-mode]")));
+        String before = pixels();
+        for (String m : List.of("zero-ablation", "mean-ablation", "resample-ablation")) {
+            String baseline = switch (m) {
+                case "zero-ablation" -> "Baseline: zeros.";
+                case "mean-ablation" -> "Baseline: the mean over 16 prompts of the task.";
+                default -> "Baseline: another random prompt of the task (seed 17).";
+            };
+            mode.selectByValue(m);
+            wait.until(d -> "21/21".equals(canvas.getAttribute("data-progress"))
+                    && canvas.getAttribute("aria-label").contains(baseline));
+            assertTrue(canvas.getAttribute("aria-label").contains("gap destroyed"), canvas.getAttribute("aria-label"));
+            String now = pixels();
+            assertNotEquals(before, now, m + " is drawn");
+            before = now;
+        }
+        mode.selectByValue("attribution");
+        wait.until(d -> "21/21".equals(canvas.getAttribute("data-progress"))
+                && canvas.getAttribute("aria-label").contains("real patching beside its attribution estimate")
+                && canvas.getAttribute("aria-label").contains("correlate with r = "));
+        assertNotEquals(before, pixels(), "two grids are drawn");
+
+        new Select(figure.findElement(By.cssSelector("select[id$=-view]"))).selectByValue("path");
+        // tiny2: 2 senders (layer 0's heads) by 2 receivers x Q, K, V
+        wait.until(d -> "12/12".equals(canvas.getAttribute("data-progress"))
+                && canvas.getAttribute("aria-label").startsWith("Attribution patching: head 0.x to head 1.x (Q, K, V) heatmaps"));
+        WebElement readout = figure.findElement(By.cssSelector("output"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].focus();", canvas);
+        canvas.sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT); // (0, 0), then three to the right: K of 1.1
+        wait.until(d -> readout.getText().startsWith("Patching head 0.0 to head 1.1 through the key (K) only from the clean "
+                + "run into the corrupted run") && readout.getText().contains("Attribution patching estimates "));
+        wait.until(d -> d.getCurrentUrl().endsWith("&cell=0.3"));
+        String url = driver.getCurrentUrl();
+        assertTrue(url.contains("#fig-patching:view=path&") && url.contains("&mode=attribution&cell=0.3"), url);
+        String shared = readout.getText();
+        driver.get("about:blank");
+        driver.get(url);
+        WebElement again = driver.findElement(By.cssSelector("figure[data-widget=activation-patching]"));
+        wait.until(d -> "12/12".equals(again.findElement(By.cssSelector("canvas")).getAttribute("data-progress")));
+        assertEquals("attribution", new Select(again.findElement(By.cssSelector("select[id$=-mode]")))
+                .getFirstSelectedOption().getAttribute("value"));
+        assertEquals(shared, again.findElement(By.cssSelector("output")).getText());
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 

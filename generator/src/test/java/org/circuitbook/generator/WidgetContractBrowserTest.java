@@ -76,11 +76,18 @@ class WidgetContractBrowserTest {
                 :view: ov
                 :head: 1
                 """);
+        CASES.put("composition", """
+                :model: tiny2
+                :kind: v
+                :sender: 0.1
+                :receiver: 1.0
+                """);
         CASES.put("activation-patching", """
                 :model: tiny2
                 :view: heads
                 :metric: probability
                 :direction: noise
+                :mode: attribution
                 """);
         CASES.put("logit-attribution", """
                 :model: tiny2

@@ -10,8 +10,10 @@ import org.circuitbook.widgets.data.InductionProbes;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.Circuits;
+import org.circuitbook.widgets.model.Composition;
 import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.LogitLens;
 import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Ops;
@@ -47,7 +49,8 @@ import org.nd4j.linalg.learning.config.Adam;
  *       induction scores ({@link HeadScores#onProbes}, which the attention-patterns widget runs on the same probes);
  *   <li>(final file only, with a layer) {@code induction_dla}: each head's mean direct logit attribution
  *       ({@link #inductionDla}) for the correct next token in the repeat of the probes, and
- *       {@code induction_logit_diff}, the mean of the whole difference those terms split;
+ *       {@code induction_logit_diff}, the mean of the whole difference those terms split; and the logit lens there
+ *       ({@link #inductionLens}): {@code induction_lens_top1} and {@code induction_lens_probability} per stage;
  *   <li>(final file only) {@code repeated_loss_by_period}: the same loss on random tokens repeated with other
  *       periods ({@link #lossByPeriod}), which tells copying by content from looking a fixed distance back;
  *   <li>the direct path W_E W_U + b_U read as a bigram table: how often its top entry is the language's
@@ -56,6 +59,12 @@ import org.nd4j.linalg.learning.config.Adam;
  *       on the token itself ({@code copying_fractions}), and the same for the heads' summed circuits
  *       ({@code layer0_copying_fraction}): the copying skip-trigrams "A ... B -> A" of section
  *       "One-Layer Attention-Only Transformers".
+ *   <li>(final file only) each head's OV eigenvalue copying score ({@code ov_copying_scores}, [n_layers][n_heads],
+ *       {@link Composition#copyingScore}: 1 copies, -1 suppresses the attended token); and with two layers or more,
+ *       between each layer-0 head and each layer-1 head, the share of query tokens whose row of the token-by-token
+ *       K-composition table peaks on the diagonal ({@code k_composition_diagonal_fraction}, [sender][receiver]), the
+ *       Frobenius composition scores ({@code composition_scores}, {@code q}, {@code k} and {@code v} matrices of the
+ *       same shape) and the random baseline they compare with ({@code composition_baseline}): see {@link Composition}.
  * </ul>
  *
  * <p>Parity: every published file (the final weights and each checkpoint), read back from its bytes and run
@@ -63,7 +72,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/5"; // 5: repeated_loss_by_period
+    static final String VERSION = "attention-only/6"; // 6: composition, copying scores, DLA, logit lens
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = InductionProbes.COUNT;
@@ -131,10 +140,15 @@ final class AttentionOnlyTrainer {
             double[] copying = copyingFractions(finalModel);
             metrics.put("copying_fractions", list(java.util.Arrays.copyOf(copying, cfg.n_heads())));
             metrics.put("layer0_copying_fraction", copying[cfg.n_heads()]);
+            metrics.put("ov_copying_scores", matrix(Composition.copyingScores(finalModel)));
+        }
+        if (cfg.n_layers() >= 2) {
+            metrics.putAll(composition(finalModel));
         }
         metrics.put("repeated_loss_by_period", lossByPeriod(finalModel, spec));
         if (cfg.n_layers() >= 1) {
             metrics.putAll(inductionDla(finalModel, probes.repeated()));
+            metrics.putAll(inductionLens(finalModel, probes.repeated()));
         }
         metrics.put("loss_per_step", stepLosses.values());
         metrics.put("checkpoints", rows.subList(0, rows.size() - 1));
@@ -228,6 +242,43 @@ final class AttentionOnlyTrainer {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("induction_dla", matrix(sums));
         out.put("induction_logit_diff", total / count);
+        return out;
+    }
+
+    /**
+     * The logit lens on the repeat of the induction probes ({@link LogitLens}): at the same positions as
+     * {@link #inductionDla}, the residual stream after the embedding and after each layer read through the unembedding.
+     * {@code induction_lens_top1} is, per stage (0: the embedding, 1 + l: after layer l), the share of positions
+     * whose likeliest token is the correct next one; {@code induction_lens_probability} the correct token's mean
+     * probability there.
+     */
+    static Map<String, Object> inductionLens(HookedTransformer model, int[][] repeated) {
+        int stages = model.cfg().n_layers() + 1;
+        double[] top1 = new double[stages];
+        double[] probability = new double[stages];
+        int count = 0;
+        for (int[] seq : repeated) {
+            int half = seq.length / 2;
+            int[] correct = new int[seq.length];
+            for (int p = 0; p < seq.length; p++) {
+                correct[p] = p >= half && p + 1 < seq.length ? seq[p + 1] : LogitAttribution.NONE;
+            }
+            LogitLens lens = LogitLens.of(model, seq, correct);
+            for (int p = half; p + 1 < seq.length; p++) {
+                for (int s = 0; s < stages; s++) {
+                    top1[s] += lens.rank(s, p, correct[p]) == 1 ? 1 : 0;
+                    probability[s] += lens.probability(s, p, correct[p]);
+                }
+                count++;
+            }
+        }
+        for (int s = 0; s < stages; s++) {
+            top1[s] /= count;
+            probability[s] /= count;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("induction_lens_top1", list(top1));
+        out.put("induction_lens_probability", list(probability));
         return out;
     }
 
@@ -430,6 +481,30 @@ final class AttentionOnlyTrainer {
         return (double) self / n;
     }
 
+    /**
+     * The composition metrics of a model with two layers or more, between layer 0 and layer 1: {@code
+     * k_composition_diagonal_fraction}, {@code composition_scores} ({@code q}, {@code k}, {@code v}) and {@code
+     * composition_baseline}.
+     */
+    static Map<String, Object> composition(HookedTransformer model) {
+        int heads = model.cfg().n_heads();
+        double[][] diagonal = new double[heads][heads];
+        for (int a = 0; a < heads; a++) {
+            for (int b = 0; b < heads; b++) {
+                diagonal[a][b] = Composition.diagonalFraction(Composition.table(model, "k", a, b));
+            }
+        }
+        Map<String, Object> scores = new LinkedHashMap<>();
+        for (String kind : List.of("q", "k", "v")) {
+            scores.put(kind, matrix(Composition.scores(model, kind)));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("k_composition_diagonal_fraction", matrix(diagonal));
+        out.put("composition_scores", scores);
+        out.put("composition_baseline", Composition.baseline(model.cfg().d_model(), model.cfg().d_head()));
+        return out;
+    }
+
     private static byte[] file(String specName, AttentionOnlySpec spec, TransformerConfig cfg, Snapshot s,
                                Map<String, Object> metrics) {
         Map<String, String> meta = Training.header(AttentionOnlySpec.KIND, specName);
@@ -502,6 +577,18 @@ final class AttentionOnlyTrainer {
                 best = Math.max(best, max((List<?>) induction.get(l)));
             }
             atLeast(failures, spec.inductionScoreAtLeast(), best, "the best induction score after layer 0 is");
+        }
+        if (spec.copySuppressionHead() != null) {
+            int[] lh = spec.copySuppressionHeadIndex();
+            List<?> scores = (List<?>) metrics.get("ov_copying_scores");
+            double score = scores == null ? Double.NaN : ((Number) ((List<?>) scores.get(lh[0])).get(lh[1])).doubleValue();
+            if (scores == null) {
+                failures.add(FINAL + ": its metrics hold no ov_copying_scores (an older trainer's file): retrain it");
+            } else if (!(score < 0)) {
+                failures.add(FINAL + ": head " + spec.copySuppressionHead() + "'s OV copying score is "
+                        + String.format(Locale.ROOT, "%.3f", score) + ", not negative: it does not suppress the token it "
+                        + "attends to");
+            }
         }
         double first = number(metrics, "repeated_first_half_loss");
         double second = number(metrics, "repeated_second_half_loss");

@@ -68,6 +68,7 @@ class WidgetBenchmark {
     static final List<WidgetCase> WIDGETS = List.of(
             new WidgetCase("superposition", ":model: superposition-5x2\n:sparsity: 0.9"),
             new WidgetCase("circuits", ":model: attn-only-1l\n:view: ov\n:head: 0"),
+            new WidgetCase("composition", ":model: attn-only-2l"),
             new WidgetCase("attention-patterns", ":model: attn-only-2l"),
             new WidgetCase("grokking", ":model: modular-addition-p59"),
             new WidgetCase("activation-patching", ":model: attn-only-2l"),

@@ -23,6 +23,10 @@ public final class Mounts {
         CircuitsMount.mount(BrowserFigure.element(figure));
     }
 
+    public static void composition(LiveFigure figure) {
+        CompositionMount.mount(BrowserFigure.element(figure));
+    }
+
     public static void activationPatching(LiveFigure figure) {
         PatchingMount.mount(BrowserFigure.element(figure));
     }

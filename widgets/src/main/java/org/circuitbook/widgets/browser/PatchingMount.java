@@ -26,8 +26,10 @@ import org.teavm.jso.dom.html.HTMLElement;
  *
  * <p>Its controls are {@link ActivationPatchingWidget#controls(org.circuitbook.widgets.widget.LiveFigure,
  * HookedTransformer)}: {@code data-view} and {@code data-metric} pick the first experiment; the fragment
- * {@code #ID:view=heads&metric=probability&clean=ba.be&corrupted=ba.bi&answer=bo&wrong=bu&cell=1.2} restores a
- * shared state. The canvas's {@code data-progress} says how many patched runs are done ("12/48").
+ * {@code #ID:view=heads&metric=probability&clean=ba.be&corrupted=ba.bi&answer=bo&wrong=bu&mode=mean-ablation&cell=1.2}
+ * restores a shared state. The mode's work beyond the patched runs (an ablation's {@link
+ * org.circuitbook.widgets.model.AblationBaselines}: 17 forward passes, once per prompt length; attribution's one
+ * backward pass) is done when the experiment starts. The canvas's {@code data-progress} says how many patched runs are done ("12/48").
  */
 final class PatchingMount {
     private static final double BUDGET_MS = 5; // with the drawing, within one 16.7 ms frame
@@ -133,8 +135,15 @@ final class PatchingMount {
      * input carries at most the two runs and the drawing.
      */
     private void recompute() {
-        experiment = ActivationPatching.start(model, prompts, panel.controls.value("view"), panel.controls.value("metric"),
-                panel.controls.value("direction"), experiment);
+        String view = panel.controls.value("view");
+        if (view.equals("path") && model.cfg().n_layers() < 2) {
+            Dom.text(message, "Path patching needs a model with two layers; this one has one.");
+            view = ActivationPatching.VIEWS.get(0);
+        } else if (message.getTextContent() != null && message.getTextContent().startsWith("Path patching")) {
+            Dom.text(message, "");
+        }
+        experiment = ActivationPatching.start(model, prompts, view, panel.controls.value("metric"),
+                panel.controls.value("direction"), panel.controls.value("mode"), experiment);
         if (row >= experiment.rows() || col >= experiment.cols()) {
             row = -1;
             col = -1;

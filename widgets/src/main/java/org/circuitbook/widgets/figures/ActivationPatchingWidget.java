@@ -22,12 +22,23 @@ import org.circuitbook.widgets.widget.AttentionView;
 
 /** Clean and corrupted prompts, and what patching each clean activation into the corrupted run restores. */
 public final class ActivationPatchingWidget implements Widget {
+    private static final WidgetOption VIEW = WidgetOption.choice("view", ActivationPatching.VIEWS,
+            "which activations are patched (path: a layer-0 head into a layer-1 head's Q, K or V input)",
+            "activation-patching");
     private static final List<WidgetOption> OPTIONS = List.of(
-            WidgetOption.choice("view", ActivationPatching.VIEWS, "which activations are patched", "activation-patching"),
+            new WidgetOption(VIEW.name(), VIEW.type(), VIEW.defaultValue(), VIEW.help(), (value, model) -> {
+                WidgetOption.Problem p = VIEW.check().check(value, model);
+                return p != null || !value.equals("path") || model.integer("n_layers", 1) >= 2 ? p
+                        : new WidgetOption.Problem("model " + model.name() + " has one layer: path patching needs a "
+                                + "sender in layer 0 and a receiver in layer 1", "use a model with n_layers >= 2");
+            }),
             WidgetOption.choice("metric", ActivationPatching.METRICS, "how recovery is measured", "activation-patching"),
             WidgetOption.choice("direction", ActivationPatching.DIRECTIONS,
                     "denoise (clean activations into the corrupted run) or noise (corrupted into the clean run)",
-                    "activation-patching"));
+                    "activation-patching"),
+            WidgetOption.choice("mode", ActivationPatching.MODES,
+                    "patch; attribution (the gradient estimate beside the real patches); or zero, mean or resample "
+                            + "ablation of the clean run", "activation-patching"));
 
     @Override
     public String name() {
@@ -42,7 +53,9 @@ public final class ActivationPatchingWidget implements Widget {
     @Override
     public String description() {
         return "clean and corrupted prompts, and what patching each clean activation (residual stream or attention "
-                + "output by layer and position, or each head) into the corrupted run restores";
+                + "output by layer and position, each head, or a path from a layer-0 head into a layer-1 head's Q, K or V) "
+                + "into the corrupted run restores; its attribution-patching estimate beside it; or zero, mean and "
+                + "resample ablation";
     }
 
     @Override
@@ -60,10 +73,10 @@ public final class ActivationPatchingWidget implements Widget {
         return PatchingView.HEIGHT;
     }
 
-    /** Two prompts, two buttons and five menus: on a phone they wrap to more lines than the default leaves. */
+    /** Two prompts, two buttons and six menus: on a phone they wrap to more lines than the default leaves. */
     @Override
     public double phoneControlsRem() {
-        return 17.5;
+        return 20;
     }
 
     @Override
@@ -83,7 +96,8 @@ public final class ActivationPatchingWidget implements Widget {
         ActivationPatching.Experiment e = ActivationPatching.run(model, PatchingView.defaultPrompts(model),
                 options.getOrDefault("view", ActivationPatching.VIEWS.get(0)),
                 options.getOrDefault("metric", ActivationPatching.METRICS.get(0)),
-                options.getOrDefault("direction", ActivationPatching.DIRECTIONS.get(0)));
+                options.getOrDefault("direction", ActivationPatching.DIRECTIONS.get(0)),
+                options.getOrDefault("mode", ActivationPatching.MODES.get(0)));
         String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
         return new Drawing(width(), height(), p -> PatchingView.paint(p, e, names, -1, -1),
                 PatchingView.describe(e, names));
@@ -92,7 +106,8 @@ public final class ActivationPatchingWidget implements Widget {
     /**
      * The clean and corrupted prompts (first the induction task of {@link PatchingView#defaultPrompts}) and a button
      * to swap them and one for a new random pair; their two answers (a token each); which activations are patched,
-     * the metric and the direction (the chapter's {@code :view:}, {@code :metric:} and {@code :direction:} first);
+     * the metric, the direction and the method (the chapter's {@code :view:}, {@code :metric:}, {@code :direction:} and
+     * {@code :mode:} first);
      * and the cursor on the heatmap ({@code cell=ROW.COL}).
      */
     public static Controls controls(LiveFigure figure, HookedTransformer model) {
@@ -113,6 +128,11 @@ public final class ActivationPatchingWidget implements Widget {
                 new Control.Choice("denoise", "Denoise"),
                 new Control.Choice("noise", "Noise"));
         List<Control.Choice> tokens = Control.choices(List.of(names));
+        List<Control.Choice> modes = new ArrayList<>();
+        for (String m : ActivationPatching.MODES) {
+            modes.add(new Control.Choice(m, PatchingView.modeTitle(m)));
+        }
+        String mode = figure.option("mode");
         return Controls.of(
                 Controls.row(Control.words("clean", "Clean prompt", AttentionView.format(first.clean())),
                         Control.words("corrupted", "Corrupted prompt", AttentionView.format(first.corrupted())),
@@ -124,8 +144,9 @@ public final class ActivationPatchingWidget implements Widget {
                         Control.select("metric", "Metric", metrics, metric == null ? ActivationPatching.METRICS.get(0) : metric),
                         Control.select("direction", "Direction", directions,
                                 direction == null ? ActivationPatching.DIRECTIONS.get(0) : direction),
+                        Control.select("mode", "Method", modes, mode == null ? ActivationPatching.MODES.get(0) : mode),
                         Control.state("cell")))
-                .inUrlOrder("view", "metric", "clean", "corrupted", "answer", "wrong", "direction", "cell");
+                .inUrlOrder("view", "metric", "clean", "corrupted", "answer", "wrong", "direction", "mode", "cell");
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class Widgets {
             new SuperpositionWidget(),
             new AttentionPatternsWidget(),
             new CircuitsWidget(),
+            new CompositionWidget(),
             new ActivationPatchingWidget(),
             new LogitAttributionWidget(),
             new LogitLensWidget(),

@@ -45,13 +45,74 @@ final class Attention {
 
     /** x [pos, d_model] -> attention output [pos, d_model]; hook names start with {@code prefix}. */
     Tensor forward(Tensor x, String prefix, Hook hook) {
-        Tensor q = hooked(hook, prefix + "hook_q", project(x, W_Q, b_Q));              // [pos, n_heads, d_head]
-        Tensor k = hooked(hook, prefix + "hook_k", project(x, W_K, b_K));              // [pos, n_heads, d_head]
-        Tensor v = hooked(hook, prefix + "hook_v", project(x, W_V, b_V));              // [pos, n_heads, d_head]
+        return attend(project(x, W_Q, b_Q), project(x, W_K, b_K), project(x, W_V, b_V), prefix, hook);
+    }
+
+    /**
+     * As {@link #forward}, but each head reads its own copy of x for its query, key and value, as TransformerLens
+     * does with {@code use_split_qkv_input}: {@code <block>hook_q_input}, {@code hook_k_input} and
+     * {@code hook_v_input}, each [pos, n_heads, d_model], so a hook can change what one head's query (or key, or
+     * value) reads and nothing else: path patching into a receiver's Q, K or V (Wang et al. 2022, "Interpretability
+     * in the Wild", section 3.1). Unhooked, the same numbers to the bit as {@link #forward}.
+     */
+    Tensor forwardSplit(Tensor x, String block, String prefix, Hook hook) {
+        int nHeads = W_Q.dim(0);
+        Tensor qIn = hooked(hook, block + "hook_q_input", perHead(x, nHeads));         // [pos, n_heads, d_model]
+        Tensor kIn = hooked(hook, block + "hook_k_input", perHead(x, nHeads));         // [pos, n_heads, d_model]
+        Tensor vIn = hooked(hook, block + "hook_v_input", perHead(x, nHeads));         // [pos, n_heads, d_model]
+        return attend(projectEach(qIn, W_Q, b_Q), projectEach(kIn, W_K, b_K), projectEach(vIn, W_V, b_V), prefix, hook);
+    }
+
+    /** The projections q, k, v [pos, n_heads, d_head] on to the output [pos, d_model]. */
+    private Tensor attend(Tensor qRaw, Tensor kRaw, Tensor vRaw, String prefix, Hook hook) {
+        Tensor q = hooked(hook, prefix + "hook_q", qRaw);                              // [pos, n_heads, d_head]
+        Tensor k = hooked(hook, prefix + "hook_k", kRaw);                              // [pos, n_heads, d_head]
+        Tensor v = hooked(hook, prefix + "hook_v", vRaw);                              // [pos, n_heads, d_head]
         Tensor scores = hooked(hook, prefix + "hook_attn_scores", causalScores(q, k)); // [n_heads, q_pos, k_pos]
         Tensor pattern = hooked(hook, prefix + "hook_pattern", Ops.softmax(scores));   // [n_heads, q_pos, k_pos]
         Tensor z = hooked(hook, prefix + "hook_z", mix(pattern, v));                   // [pos, n_heads, d_head]
         return output(z);                                                              // [pos, d_model]
+    }
+
+    /** x repeated for every head: [pos, d_model] -> [pos, n_heads, d_model]. */
+    private static Tensor perHead(Tensor x, int nHeads) {
+        int pos = x.dim(0);
+        int dModel = x.dim(1);
+        float[] out = new float[pos * nHeads * dModel];
+        for (int p = 0; p < pos; p++) {
+            for (int h = 0; h < nHeads; h++) {
+                System.arraycopy(x.data(), p * dModel, out, (p * nHeads + h) * dModel, dModel);
+            }
+        }
+        return Tensor.of(out, pos, nHeads, dModel);
+    }
+
+    /**
+     * x[:, h] W[h] + b[h], each head from its own input: [pos, n_heads, d_model] x [n_heads, d_model, d_head] ->
+     * [pos, n_heads, d_head]; each sum adds m = 0, 1, ... in one variable, as {@link #project} does.
+     */
+    private static Tensor projectEach(Tensor x, Tensor w, Tensor b) {
+        int pos = x.dim(0);
+        int nHeads = x.dim(1);
+        int dModel = x.dim(2);
+        int dHead = w.dim(2);
+        float[] out = new float[pos * nHeads * dHead];
+        float[] xs = x.data();
+        float[] ws = w.data();
+        float[] bs = b.data();
+        for (int p = 0; p < pos; p++) {
+            for (int h = 0; h < nHeads; h++) {
+                int xAt = (p * nHeads + h) * dModel;
+                for (int e = 0; e < dHead; e++) {
+                    float sum = 0f;
+                    for (int m = 0, wAt = h * dModel * dHead + e; m < dModel; m++, wAt += dHead) {
+                        sum += xs[xAt + m] * ws[wAt];
+                    }
+                    out[(p * nHeads + h) * dHead + e] = sum + bs[h * dHead + e];
+                }
+            }
+        }
+        return Tensor.of(out, pos, nHeads, dHead);
     }
 
     /** x W[h] + b[h] for every head: [pos, d_model] x [n_heads, d_model, d_head] -> [pos, n_heads, d_head]. */

@@ -28,6 +28,7 @@ import org.circuitbook.widgets.weights.SafeTensors;
  * <pre>
  *   hook_embed, hook_pos_embed                    [pos, d_model]
  *   blocks.{l}.hook_resid_pre                     [pos, d_model]
+ *   blocks.{l}.hook_q_input, hook_k_input, hook_v_input  [pos, n_heads, d_model]  (withSplitQkvInput only)
  *   blocks.{l}.attn.hook_q, hook_k, hook_v        [pos, n_heads, d_head]
  *   blocks.{l}.attn.hook_attn_scores              [n_heads, q_pos, k_pos]  (-infinity above the diagonal)
  *   blocks.{l}.attn.hook_pattern                  [n_heads, q_pos, k_pos]
@@ -48,6 +49,7 @@ public final class HookedTransformer {
     private final Map<String, Tensor> weights; // in parameterShapes order
     private final List<Attention> attn = new ArrayList<>();
     private final List<Mlp> mlp = new ArrayList<>();
+    private final boolean splitQkvInput;
 
     /**
      * A model from its config and weights under TransformerLens names. Every parameter must be present
@@ -55,7 +57,12 @@ public final class HookedTransformer {
      * tensor with its expected and actual shape.
      */
     public HookedTransformer(TransformerConfig cfg, Map<String, Tensor> weights) {
+        this(cfg, weights, false);
+    }
+
+    private HookedTransformer(TransformerConfig cfg, Map<String, Tensor> weights, boolean splitQkvInput) {
         this.cfg = cfg;
+        this.splitQkvInput = splitQkvInput;
         Map<String, int[]> expected = parameterShapes(cfg);
         List<String> problems = new ArrayList<>();
         Map<String, Tensor> ordered = new LinkedHashMap<>();
@@ -129,6 +136,21 @@ public final class HookedTransformer {
         shapes.put("unembed.W_U", new int[] {cfg.d_model(), cfg.d_vocab_out()});
         shapes.put("unembed.b_U", new int[] {cfg.d_vocab_out()});
         return shapes;
+    }
+
+    /**
+     * This model (the same weights) with TransformerLens's {@code use_split_qkv_input}: every block also passes
+     * {@code blocks.{l}.hook_q_input}, {@code hook_k_input} and {@code hook_v_input} [pos, n_heads, d_model], the
+     * residual stream as each head's query, key and value read it, so a hook can patch one head's Q, K or V input
+     * alone. Unhooked, its logits equal this model's to the bit.
+     */
+    public HookedTransformer withSplitQkvInput() {
+        return splitQkvInput ? this : new HookedTransformer(cfg, weights, true);
+    }
+
+    /** Whether the blocks pass the split q/k/v input hooks ({@link #withSplitQkvInput}). */
+    public boolean splitQkvInput() {
+        return splitQkvInput;
     }
 
     public TransformerConfig cfg() {
@@ -248,8 +270,9 @@ public final class HookedTransformer {
         for (int l = first; l < cfg.n_layers(); l++) {
             String block = "blocks." + l + ".";
             resid = hooked(hook, block + "hook_resid_pre", resid);                           // [pos, d_model]
-            Tensor attnOut = hooked(hook, block + "hook_attn_out",
-                    attn.get(l).forward(resid, block + "attn.", hook));                     // [pos, d_model]
+            Tensor attnOut = hooked(hook, block + "hook_attn_out", splitQkvInput
+                    ? attn.get(l).forwardSplit(resid, block, block + "attn.", hook)
+                    : attn.get(l).forward(resid, block + "attn.", hook));                   // [pos, d_model]
             resid = afterAttention(l, resid, attnOut, hook);
         }
         return Ops.addBias(Ops.matmul(resid, W_U()), b_U()); // [pos, d_model] x [d_model, d_vocab_out]

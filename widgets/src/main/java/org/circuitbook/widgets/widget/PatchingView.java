@@ -2,6 +2,7 @@ package org.circuitbook.widgets.widget;
 
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.model.ActivationPatching;
+import org.circuitbook.widgets.model.AblationBaselines;
 import org.circuitbook.widgets.model.HookedTransformer;
 
 /**
@@ -28,6 +29,8 @@ public final class PatchingView {
     private static final double N_GRID_Y = 124;
     private static final double N_GRID_W = Arrangement.NARROW_WIDTH - N_GRID_X - 8;
     private static final double N_GRID_H = 300;
+    /** The gap between the real patches' grid and the attribution estimates' grid beside it. */
+    private static final double GAP = 16;
 
     /**
      * Where the narrow arrangement draws experiment {@code e}: its cells' size, and whether it is turned on its side
@@ -38,7 +41,15 @@ public final class PatchingView {
             boolean sideways = !e.view().equals("heads");
             int rows = sideways ? e.cols() : e.rows();
             int cols = sideways ? e.rows() : e.cols();
-            return new NarrowGrid(sideways, rows, cols, Math.min(N_GRID_W / cols, 96), Math.min(N_GRID_H / rows, 56));
+            int grids = grids(e);
+            double width = (N_GRID_W - (grids - 1) * GAP) / grids;
+            double height = plain(e) ? N_GRID_H : N_GRID_H - 50; // room below for the method's line
+            return new NarrowGrid(sideways, rows, cols, Math.min(width / cols, 96), Math.min(height / rows, 56));
+        }
+
+        /** The left edge of grid {@code grid} (0: the real patches, 1: the attribution estimates). */
+        double x(int grid) {
+            return N_GRID_X + grid * (shownCols * cw + GAP);
         }
 
         /** The shown cell of experiment cell (row, col): {shown row, shown column}. */
@@ -61,6 +72,7 @@ public final class PatchingView {
         return switch (view) {
             case "resid" -> "Residual stream, by layer and position";
             case "attn" -> "Attention output, by layer and position";
+            case "path" -> "Path: sender head (layer 0) to receiver head (layer 1)";
             default -> "Each head's output (all positions)";
         };
     }
@@ -70,8 +82,28 @@ public final class PatchingView {
         return metric.equals("probability") ? "probability of the clean answer" : "logit difference";
     }
 
+    /** Plain activation patching of resid, attn or heads: the drawing as it was before the other modes, no method line. */
+    private static boolean plain(ActivationPatching.Experiment e) {
+        return e.mode().equals("patch") && !e.view().equals("path");
+    }
+
+    /** How many grids are drawn: the real patches, and beside them the attribution estimates. */
+    static int grids(ActivationPatching.Experiment e) {
+        return e.attribution() ? 2 : 1;
+    }
+
     private static double cellW(ActivationPatching.Experiment e) {
-        return Math.min(GRID_W / e.cols(), 72);
+        return Math.min((GRID_W - (grids(e) - 1) * GAP) / grids(e) / e.cols(), 72);
+    }
+
+    /** The left edge of the wide arrangement's grid {@code grid}. */
+    private static double gridX(ActivationPatching.Experiment e, int grid) {
+        return GRID_X + grid * (e.cols() * cellW(e) + GAP);
+    }
+
+    /** The share of the gap grid {@code grid} shows at (row, col): the real patch's, or its attribution estimate. */
+    private static double shown(ActivationPatching.Experiment e, int grid, int row, int col) {
+        return grid == 0 ? e.recovered(row, col) : e.estimatedRecovered(row, col);
     }
 
     private static double cellH(ActivationPatching.Experiment e) {
@@ -88,21 +120,24 @@ public final class PatchingView {
      * experiment (however it is shown), or null outside the grid.
      */
     public static int[] cellAt(ActivationPatching.Experiment e, boolean narrow, double x, double y) {
-        if (narrow) {
-            NarrowGrid g = NarrowGrid.of(e);
-            int col = (int) Math.floor((x - N_GRID_X) / g.cw());
-            int row = (int) Math.floor((y - N_GRID_Y) / g.ch());
-            if (x < N_GRID_X || y < N_GRID_Y || row >= g.shownRows() || col >= g.shownCols()) {
-                return null;
+        for (int grid = grids(e) - 1; grid >= 0; grid--) { // either grid: the cursor is on the same cell in both
+            if (narrow) {
+                NarrowGrid g = NarrowGrid.of(e);
+                int col = (int) Math.floor((x - g.x(grid)) / g.cw());
+                int row = (int) Math.floor((y - N_GRID_Y) / g.ch());
+                if (x >= g.x(grid) && y >= N_GRID_Y && row < g.shownRows() && col < g.shownCols()) {
+                    return g.shown(row, col); // (the same swap turns a shown cell back into the experiment's)
+                }
+                continue;
             }
-            return g.shown(row, col); // (the same swap turns a shown cell back into the experiment's)
+            double left = gridX(e, grid);
+            int col = (int) Math.floor((x - left) / cellW(e));
+            int row = (int) Math.floor((y - GRID_Y) / cellH(e));
+            if (x >= left && y >= GRID_Y && row < e.rows() && col < e.cols()) {
+                return new int[] {row, col};
+            }
         }
-        int col = (int) Math.floor((x - GRID_X) / cellW(e));
-        int row = (int) Math.floor((y - GRID_Y) / cellH(e));
-        if (x < GRID_X || y < GRID_Y || row >= e.rows() || col >= e.cols()) {
-            return null;
-        }
-        return new int[] {row, col};
+        return null;
     }
 
     /**
@@ -110,12 +145,32 @@ public final class PatchingView {
      * arrangement's logical units: {x, y, width, height} (the cursor's frame is drawn on it).
      */
     public static double[] cellBox(ActivationPatching.Experiment e, boolean narrow, int row, int col) {
+        return cellBox(e, narrow, 0, row, col);
+    }
+
+    /** As {@link #cellBox(ActivationPatching.Experiment, boolean, int, int)}, in grid {@code grid} (1: the estimates). */
+    static double[] cellBox(ActivationPatching.Experiment e, boolean narrow, int grid, int row, int col) {
         if (narrow) {
             NarrowGrid g = NarrowGrid.of(e);
             int[] shown = g.shown(row, col);
-            return new double[] {N_GRID_X + shown[1] * g.cw(), N_GRID_Y + shown[0] * g.ch(), g.cw(), g.ch()};
+            return new double[] {g.x(grid) + shown[1] * g.cw(), N_GRID_Y + shown[0] * g.ch(), g.cw(), g.ch()};
         }
-        return new double[] {GRID_X + col * cellW(e), GRID_Y + row * cellH(e), cellW(e), cellH(e)};
+        return new double[] {gridX(e, grid) + col * cellW(e), GRID_Y + row * cellH(e), cellW(e), cellH(e)};
+    }
+
+    /** The cursor's frame on cell (row, col) of every grid. */
+    private static void frame(Painter p, ActivationPatching.Experiment e, boolean narrow, int row, int col) {
+        for (int grid = 0; grid < grids(e); grid++) {
+            double[] b = cellBox(e, narrow, grid, row, col);
+            double x = b[0];
+            double y = b[1];
+            double w = b[2] - 1;
+            double h = b[3] - 1;
+            p.line(x, y, x + w, y, Theme.ink(), 2);
+            p.line(x + w, y, x + w, y + h, Theme.ink(), 2);
+            p.line(x + w, y + h, x, y + h, Theme.ink(), 2);
+            p.line(x, y + h, x, y, Theme.ink(), 2);
+        }
     }
 
     /**
@@ -155,53 +210,70 @@ public final class PatchingView {
         double ch = cellH(e);
         Arrangement.begin(p, WIDTH, HEIGHT);
         p.panel("heatmap", 0, 0, WIDTH, HEIGHT - 40);
-        p.text("Activation patching: " + viewTitle(e.view()) + (e.noising() ? ", noising" : ""), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
+        p.text(title(e), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
         p.text(metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2),
-                WIDTH / 2.0, 34, Theme.muted(), 11, "center");
+                WIDTH / 2.0, plain(e) ? 34 : 31, Theme.muted(), 11, "center");
+        if (!plain(e)) {
+            p.text(method(e), WIDTH / 2.0, 45, Theme.muted(), 10, "center");
+        }
         int font = (int) Math.max(7, Math.min(11, Math.floor(cw * 0.4)));
         int[] diff = prompts.differences();
         for (int r = 0; r < e.rows(); r++) {
             p.text(e.rowLabel(r), GRID_X - 6, GRID_Y + (r + 0.5) * ch, r == row ? Theme.ink() : Theme.muted(), 11, "right");
+        }
+        double labelY = GRID_Y + e.rows() * ch + 12;
+        for (int grid = 0; grid < grids(e); grid++) {
+            double left = gridX(e, grid);
+            for (int r = 0; r < e.rows(); r++) {
+                for (int c = 0; c < e.cols(); c++) {
+                    double t = shown(e, grid, r, c);
+                    double x = left + c * cw;
+                    double y = GRID_Y + r * ch;
+                    p.fillRect(x, y, cw - 1, ch - 1, Double.isNaN(t) ? Theme.pending() : Colormaps.diverging(t));
+                    if (!Double.isNaN(t) && cw >= 26) {
+                        p.text(Fmt.fixed(t, cw >= 40 ? 2 : 1), x + cw / 2, y + ch / 2,
+                                Math.abs(t) > 0.6 ? Theme.onStrong() : Theme.ink(), font, "center");
+                    }
+                }
+            }
+            if (grids(e) > 1) {
+                p.text(grid == 0 ? "real patching" : "attribution estimate", left + e.cols() * cw / 2, GRID_Y - 6,
+                        Theme.ink(), 10, "center");
+            }
             for (int c = 0; c < e.cols(); c++) {
-                double t = e.recovered(r, c);
-                double x = GRID_X + c * cw;
-                double y = GRID_Y + r * ch;
-                p.fillRect(x, y, cw - 1, ch - 1, Double.isNaN(t) ? Theme.pending() : Colormaps.diverging(t));
-                if (!Double.isNaN(t) && cw >= 26) {
-                    p.text(Fmt.fixed(t, cw >= 40 ? 2 : 1), x + cw / 2, y + ch / 2,
-                            Math.abs(t) > 0.6 ? Theme.onStrong() : Theme.ink(), font, "center");
+                double x = left + (c + 0.5) * cw;
+                boolean on = c == col;
+                if (e.view().equals("heads")) {
+                    p.text((cw < 40 ? "" : "head ") + c, x, labelY, on ? Theme.ink() : Theme.muted(), 11, "center");
+                    continue;
+                }
+                if (e.view().equals("path")) {
+                    int[] rec = e.receiver(c);
+                    p.text((cw < 30 ? "" : "1.") + rec[1], x, labelY, on ? Theme.ink() : Theme.muted(), font, "center");
+                    if (rec[1] == 0) {
+                        int heads = e.cols() / ActivationPatching.INPUTS.size();
+                        p.text(inputTitle(rec[0]), left + (c + heads / 2.0) * cw, labelY + 13, Theme.ink(), 10, "center");
+                    }
+                    continue;
+                }
+                boolean differs = contains(diff, c);
+                p.text(names[prompts.clean()[c]], x, labelY, on || differs ? Theme.ink() : Theme.muted(), font, "center");
+                if (differs) {
+                    p.text(names[prompts.corrupted()[c]], x, labelY + 13, Theme.corrupted(), font, "center");
                 }
             }
         }
-        double labelY = GRID_Y + e.rows() * ch + 12;
-        for (int c = 0; c < e.cols(); c++) {
-            double x = GRID_X + (c + 0.5) * cw;
-            boolean on = c == col;
-            if (e.view().equals("heads")) {
-                p.text("head " + c, x, labelY, on ? Theme.ink() : Theme.muted(), 11, "center");
-                continue;
-            }
-            boolean differs = contains(diff, c);
-            p.text(names[prompts.clean()[c]], x, labelY, on || differs ? Theme.ink() : Theme.muted(), font, "center");
-            if (differs) {
-                p.text(names[prompts.corrupted()[c]], x, labelY + 13, Theme.corrupted(), font, "center");
-            }
-        }
-        if (!e.view().equals("heads")) {
+        if (e.view().equals("path")) {
+            p.text("receiver", GRID_X - 6, labelY, Theme.muted(), 10, "right");
+        } else if (!e.view().equals("heads")) {
             p.text("clean", GRID_X - 6, labelY, Theme.muted(), 10, "right");
             if (diff.length > 0) {
                 p.text("corrupted", GRID_X - 6, labelY + 13, Theme.corrupted(), 10, "right");
             }
         }
         if (row >= 0 && col >= 0 && row < e.rows() && col < e.cols()) {
-            double[] box = cellBox(e, false, row, col);
-            double x = box[0];
-            double y = box[1];
-            p.line(x, y, x + cw - 1, y, Theme.ink(), 2);
-            p.line(x + cw - 1, y, x + cw - 1, y + ch - 1, Theme.ink(), 2);
-            p.line(x + cw - 1, y + ch - 1, x, y + ch - 1, Theme.ink(), 2);
-            p.line(x, y + ch - 1, x, y, Theme.ink(), 2);
+            frame(p, e, false, row, col);
         }
         double bx = GRID_X + GRID_W + 20;
         int steps = 40;
@@ -212,13 +284,69 @@ public final class PatchingView {
         p.text("1", bx + 16, GRID_Y + 4, Theme.muted(), 10, "left");
         p.text("0", bx + 16, GRID_Y + GRID_H / 2, Theme.muted(), 10, "left");
         p.text("-1", bx + 16, GRID_Y + GRID_H - 4, Theme.muted(), 10, "left");
-        p.text("share of the gap " + effect(e), WIDTH / 2.0, HEIGHT - 48, Theme.muted(), 10, "center");
+        p.text("share of the gap " + effect(e) + agreement(e), WIDTH / 2.0, HEIGHT - 48, Theme.muted(), 10, "center");
         if (!e.done()) {
             p.text("computing " + e.computed() + " of " + e.cells() + " patched runs", WIDTH / 2.0, HEIGHT - 30, Theme.muted(),
                     11, "center");
         } else if (row >= 0 && col >= 0) {
             p.text(shortReadout(e, names, row, col), WIDTH / 2.0, HEIGHT - 30, Theme.ink(), 11, "center");
         }
+    }
+
+    /** The drawing's title: the method and the view, "Path patching: ..." or "Mean ablation: each head's output ...". */
+    public static String title(ActivationPatching.Experiment e) {
+        String view = e.view().equals("path") ? "head 0.x to head 1.x (Q, K, V)" : viewTitle(e.view());
+        String mode = e.view().equals("path") && e.mode().equals("patch") ? "Path patching" : modeTitle(e.mode());
+        return mode + ": " + view + (e.noising() ? ", noising" : "");
+    }
+
+    /** The modes' names, for the drawing and the page's select. */
+    public static String modeTitle(String mode) {
+        return switch (mode) {
+            case "attribution" -> "Attribution patching";
+            case "zero-ablation" -> "Zero ablation";
+            case "mean-ablation" -> "Mean ablation";
+            case "resample-ablation" -> "Resample ablation";
+            default -> "Activation patching";
+        };
+    }
+
+    /** "query", "key", "value": the path view's receiver input {@code input} ({@link ActivationPatching#INPUTS}). */
+    static String inputTitle(int input) {
+        return switch (input) {
+            case 0 -> "through the query (Q)";
+            case 1 -> "through the key (K)";
+            default -> "through the value (V)";
+        };
+    }
+
+    /** What each cell puts in, in one line: which activation goes where, or which baseline an ablation uses. */
+    public static String method(ActivationPatching.Experiment e) {
+        String what = e.view().equals("path") ? "a layer-0 head's output, into one layer-1 head's Q, K or V input only"
+                : "each activation";
+        return switch (e.mode()) {
+            case "zero-ablation" -> "Baseline: zeros. " + capital(what) + " of the clean run set to 0 (a value the model "
+                    + "never sees).";
+            case "mean-ablation" -> "Baseline: the mean over " + AblationBaselines.BATCH + " prompts of the task. "
+                    + capital(what) + " of the clean run replaced by it, position by position.";
+            case "resample-ablation" -> "Baseline: another random prompt of the task (seed " + AblationBaselines.SEED
+                    + "). " + capital(what) + " of the clean run replaced by its value there.";
+            case "attribution" -> "Estimate: (" + (e.noising() ? "corrupted - clean" : "clean - corrupted")
+                    + " activation) . gradient of the metric, one backward pass on the " + (e.noising() ? "clean" : "corrupted")
+                    + " run.";
+            default -> capital(what) + (e.noising() ? " of the corrupted run, patched into the clean run."
+                    : " of the clean run, patched into the corrupted run.");
+        };
+    }
+
+    private static String capital(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** ", estimate vs real: r = 0.99" under attribution (once two cells are computed), else "". */
+    static String agreement(ActivationPatching.Experiment e) {
+        double r = e.correlation();
+        return Double.isNaN(r) ? "" : "; estimate vs real patching: r = " + Fmt.fixed(r, 2);
     }
 
     /** The narrow arrangement: titles wrapped, the heatmap (on its side, by layer and position), the bar across. */
@@ -229,7 +357,7 @@ public final class PatchingView {
         NarrowGrid g = NarrowGrid.of(e);
         Arrangement.begin(p, w, NARROW_HEIGHT);
         p.panel("titles", 0, 0, w, 88);
-        Arrangement.text(p, "Activation patching: " + viewTitle(e.view()), w / 2.0, 12, w - 6, 16, Theme.ink(), 13, // noising: in the key
+        Arrangement.text(p, title(e).replace(", noising", ""), w / 2.0, 12, w - 6, 16, Theme.ink(), 13, // noising: in the key
                 "center");
         Arrangement.text(p, metricTitle(e.metric()) + " " + answers(e, names) + " at the last position: clean "
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2), w / 2.0, 50, w - 6, 14,
@@ -247,25 +375,34 @@ public final class PatchingView {
             String first = label.lastIndexOf(' ') < 0 ? label : label.substring(0, label.lastIndexOf(' '));
             shorten |= Arrangement.textWidth(first, font) + 4 > g.cw();
         }
-        for (int c = 0; c < g.shownCols(); c++) {
-            double x = N_GRID_X + (c + 0.5) * g.cw();
-            boolean on = cursor != null && cursor[1] == c;
-            if (g.sideways()) {
-                String label = e.rowLabel(c);
-                int space = label.lastIndexOf(' ');
-                String first = space < 0 ? label : label.substring(0, space);
-                if (shorten && first.indexOf('_') >= 0) {
-                    first = first.substring(first.indexOf('_') + 1); // resid_pre -> pre
+        for (int grid = 0; grid < grids(e); grid++) {
+            double left = g.x(grid);
+            for (int c = 0; c < g.shownCols(); c++) {
+                double x = left + (c + 0.5) * g.cw();
+                boolean on = cursor != null && cursor[1] == c;
+                if (g.sideways()) {
+                    String label = e.rowLabel(c);
+                    int space = label.lastIndexOf(' ');
+                    String first = space < 0 ? label : label.substring(0, space);
+                    if (shorten && first.indexOf('_') >= 0) {
+                        first = first.substring(first.indexOf('_') + 1); // resid_pre -> pre
+                    }
+                    if (!shorten || grids(e) == 1 || space < 0) {
+                        p.text(first, x, N_GRID_Y - 21, on ? Theme.ink() : Theme.muted(), font, "center");
+                    }
+                    if (space >= 0) {
+                        p.text(label.substring(space + 1), x, N_GRID_Y - 8, on ? Theme.ink() : Theme.muted(), font, "center");
+                    }
+                } else {
+                    p.text((grids(e) > 1 ? "" : "head ") + c, x, N_GRID_Y + gridH + 10, on ? Theme.ink() : Theme.muted(),
+                            font, "center");
                 }
-                p.text(first, x, N_GRID_Y - 21, on ? Theme.ink() : Theme.muted(), font, "center");
-                if (space >= 0) {
-                    p.text(label.substring(space + 1), x, N_GRID_Y - 8, on ? Theme.ink() : Theme.muted(), font, "center");
-                }
-            } else {
-                p.text("head " + c, x, N_GRID_Y + gridH + 10, on ? Theme.ink() : Theme.muted(), font, "center");
+            }
+            if (grids(e) > 1) {
+                p.text(grid == 0 ? "real" : "estimate", left + gridW / 2, N_GRID_Y - 34, Theme.ink(), font, "center");
             }
         }
-        // row heads: a position's clean token (and its corrupted one, in red, where they differ), else a layer's name
+        // row heads: a position's clean token (and its corrupted one, in red, where they differ), a receiver, or a layer
         int every = Arrangement.every(g.ch(), font + 2);
         for (int r = 0; r < g.shownRows(); r++) {
             double y = N_GRID_Y + (r + 0.5) * g.ch();
@@ -273,7 +410,10 @@ public final class PatchingView {
             if (r % every != 0 && !on) {
                 continue;
             }
-            if (g.sideways()) {
+            if (e.view().equals("path")) {
+                int[] rec = e.receiver(r);
+                p.text("QKV".charAt(rec[0]) + " 1." + rec[1], N_GRID_X - 6, y, on ? Theme.ink() : Theme.muted(), font, "right");
+            } else if (g.sideways()) {
                 boolean differs = contains(diff, r);
                 p.text(names[prompts.clean()[r]], 30, y, on || differs ? Theme.ink() : Theme.muted(), font, "right");
                 if (differs) {
@@ -283,45 +423,45 @@ public final class PatchingView {
                 p.text(e.rowLabel(r), N_GRID_X - 6, y, on ? Theme.ink() : Theme.muted(), font, "right");
             }
         }
-        for (int r = 0; r < g.shownRows(); r++) {
-            for (int c = 0; c < g.shownCols(); c++) {
-                int er = g.sideways() ? c : r;
-                int ec = g.sideways() ? r : c;
-                double t = e.recovered(er, ec);
-                double x = N_GRID_X + c * g.cw();
-                double y = N_GRID_Y + r * g.ch();
-                p.fillRect(x, y, g.cw() - 1, g.ch() - 1, Double.isNaN(t) ? Theme.pending() : Colormaps.diverging(t));
-                if (!Double.isNaN(t) && g.cw() >= 30 && g.ch() >= font + 2) {
-                    p.text(Fmt.fixed(t, g.cw() >= 40 ? 2 : 1), x + g.cw() / 2, y + g.ch() / 2,
-                            Math.abs(t) > 0.6 ? Theme.onStrong() : Theme.ink(), font, "center");
+        for (int grid = 0; grid < grids(e); grid++) {
+            for (int r = 0; r < g.shownRows(); r++) {
+                for (int c = 0; c < g.shownCols(); c++) {
+                    int er = g.sideways() ? c : r;
+                    int ec = g.sideways() ? r : c;
+                    double t = shown(e, grid, er, ec);
+                    double x = g.x(grid) + c * g.cw();
+                    double y = N_GRID_Y + r * g.ch();
+                    p.fillRect(x, y, g.cw() - 1, g.ch() - 1, Double.isNaN(t) ? Theme.pending() : Colormaps.diverging(t));
+                    if (!Double.isNaN(t) && g.cw() >= 30 && g.ch() >= font + 2) {
+                        p.text(Fmt.fixed(t, g.cw() >= 40 ? 2 : 1), x + g.cw() / 2, y + g.ch() / 2,
+                                Math.abs(t) > 0.6 ? Theme.onStrong() : Theme.ink(), font, "center");
+                    }
                 }
             }
         }
         if (cursor != null) {
-            double[] box = cellBox(e, true, row, col);
-            double x = box[0];
-            double y = box[1];
-            p.line(x, y, x + g.cw() - 1, y, Theme.ink(), 2);
-            p.line(x + g.cw() - 1, y, x + g.cw() - 1, y + g.ch() - 1, Theme.ink(), 2);
-            p.line(x + g.cw() - 1, y + g.ch() - 1, x, y + g.ch() - 1, Theme.ink(), 2);
-            p.line(x, y + g.ch() - 1, x, y, Theme.ink(), 2);
+            frame(p, e, true, row, col);
         }
         // the colour bar across, under the heatmap, and the read-out
+        double barW = g.x(grids(e) - 1) + gridW - N_GRID_X;
         double by = N_GRID_Y + gridH + (g.sideways() ? 12 : 28);
         p.panel("key", 0, by - 2, w, NARROW_HEIGHT - by + 2);
         int steps = 40;
         for (int k = 0; k < steps; k++) {
             double t = -1 + 2.0 * k / (steps - 1);
-            p.fillRect(N_GRID_X + k * gridW / steps, by, gridW / steps + 0.5, 10, Colormaps.diverging(t));
+            p.fillRect(N_GRID_X + k * barW / steps, by, barW / steps + 0.5, 10, Colormaps.diverging(t));
         }
         p.text("-1", N_GRID_X, by + 20, Theme.muted(), font, "left");
-        p.text("1", N_GRID_X + gridW, by + 20, Theme.muted(), font, "right");
-        p.text("share of the gap " + effect(e), N_GRID_X + gridW / 2, by + 20, Theme.muted(), font, "center");
+        p.text("1", N_GRID_X + barW, by + 20, Theme.muted(), font, "right");
+        p.text("share of the gap " + effect(e), N_GRID_X + barW / 2, by + 20, Theme.muted(), font, "center");
         double y = by + 40;
-        if (g.sideways()) {
+        if (g.sideways() && !e.view().equals("path")) {
             y += 14 * Arrangement.text(p, "rows: positions, each by its clean token"
                     + (diff.length > 0 ? " (and, coloured, its corrupted one where it differs)" : ""), w / 2.0, y, w - 6,
                     14, Theme.muted(), font, "center") + 4;
+        }
+        if (!plain(e)) {
+            y += 14 * Arrangement.text(p, method(e) + agreement(e), w / 2.0, y, w - 6, 14, Theme.muted(), font, "center") + 4;
         }
         if (!e.done()) {
             Arrangement.text(p, "computing " + e.computed() + " of " + e.cells() + " patched runs", w / 2.0, y, w - 6, 14,
@@ -355,6 +495,10 @@ public final class PatchingView {
         if (e.view().equals("heads")) {
             return "head " + row + "." + col + " (its output at every position)";
         }
+        if (e.view().equals("path")) {
+            int[] rec = e.receiver(col);
+            return "head 0." + row + " to head 1." + rec[1] + " " + inputTitle(rec[0]) + " only";
+        }
         int[] clean = e.prompts().clean();
         int[] corrupted = e.prompts().corrupted();
         String token = clean[col] == corrupted[col] ? "\"" + names[clean[col]] + "\""
@@ -364,7 +508,17 @@ public final class PatchingView {
 
     private static String shortReadout(ActivationPatching.Experiment e, String[] names, int row, int col) {
         return where(e, names, row, col) + ": " + Fmt.fixed(e.value(row, col), 2) + ", "
-                + Fmt.fixed(100 * e.recovered(row, col), 0) + "% " + effect(e);
+                + Fmt.fixed(100 * e.recovered(row, col), 0) + "% " + effect(e)
+                + (e.attribution() ? " (estimate " + Fmt.fixed(100 * e.estimatedRecovered(row, col), 0) + "%)" : "");
+    }
+
+    /** What an ablation puts in, in words: "zeros", "its mean over 16 prompts of the task", ... */
+    private static String baseline(ActivationPatching.Experiment e) {
+        return switch (e.mode()) {
+            case "zero-ablation" -> "zeros";
+            case "mean-ablation" -> "its mean over " + AblationBaselines.BATCH + " prompts of the task";
+            default -> "its value on another prompt of the task";
+        };
     }
 
     /** What cell (row, col) says, in words. */
@@ -373,32 +527,48 @@ public final class PatchingView {
         if (Double.isNaN(v)) {
             return "Patching " + where(e, names, row, col) + ": not computed yet.";
         }
-        if (e.noising()) {
-            return "Patching " + where(e, names, row, col) + " from the corrupted run into the clean run gives a "
+        String estimate = !e.attribution() ? "" : " Attribution patching estimates " + Fmt.fixed(e.estimate(row, col), 2)
+                + " (" + Fmt.fixed(100 * e.estimatedRecovered(row, col), 0) + "%) from one backward pass.";
+        if (e.ablation()) {
+            return "Replacing " + where(e, names, row, col) + " in the clean run by " + baseline(e) + " gives a "
                     + metricTitle(e.metric()) + " of " + Fmt.fixed(v, 2) + ": " + Fmt.fixed(100 * e.recovered(row, col), 0)
                     + "% of the way from clean (" + Fmt.fixed(e.cleanValue(), 2) + ") to corrupted ("
                     + Fmt.fixed(e.corruptedValue(), 2) + ").";
         }
+        if (e.noising()) {
+            return "Patching " + where(e, names, row, col) + " from the corrupted run into the clean run gives a "
+                    + metricTitle(e.metric()) + " of " + Fmt.fixed(v, 2) + ": " + Fmt.fixed(100 * e.recovered(row, col), 0)
+                    + "% of the way from clean (" + Fmt.fixed(e.cleanValue(), 2) + ") to corrupted ("
+                    + Fmt.fixed(e.corruptedValue(), 2) + ")." + estimate;
+        }
         return "Patching " + where(e, names, row, col) + " from the clean run into the corrupted run gives a "
                 + metricTitle(e.metric()) + " of " + Fmt.fixed(v, 2) + ": " + Fmt.fixed(100 * e.recovered(row, col), 0)
                 + "% of the way from corrupted (" + Fmt.fixed(e.corruptedValue(), 2) + ") to clean ("
-                + Fmt.fixed(e.cleanValue(), 2) + ").";
+                + Fmt.fixed(e.cleanValue(), 2) + ")." + estimate;
     }
 
-    /** What a cell measures: the share of the gap the patch "restored" (denoising) or "destroyed" (noising). */
+    /** What a cell measures: the share of the gap the patch "restored" (denoising) or "destroyed" (noising, ablation). */
     public static String effect(ActivationPatching.Experiment e) {
-        return e.noising() ? "destroyed" : "restored";
+        return e.destroys() ? "destroyed" : "restored";
     }
 
     /** A text alternative: what the heatmap shows and, once computed, where patching restores most. */
     public static String describe(ActivationPatching.Experiment e, String[] names) {
-        StringBuilder s = new StringBuilder("Activation patching heatmap, " + viewTitle(e.view()).toLowerCase()
+        StringBuilder s = plain(e) ? new StringBuilder("Activation patching heatmap, " + viewTitle(e.view()).toLowerCase()
                 + ": " + (e.view().equals("heads") ? count(e.rows(), "layer") + " by " + count(e.cols(), "head")
                 : count(e.rows(), "row") + " by " + count(e.cols(), "position"))
                 + ". Each cell is the share of the " + metricTitle(e.metric()) + " " + answers(e, names)
                 + (e.noising() ? " destroyed by patching that corrupted activation into the clean run (clean "
                         : " restored by patching that clean activation into the corrupted run (clean ")
-                + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2) + ").");
+                + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2) + ").")
+                : new StringBuilder(title(e) + " heatmap" + (e.attribution() ? "s, real patching beside its attribution "
+                        + "estimate" : "") + ", " + viewTitle(e.view()).toLowerCase() + ": " + count(e.rows(), "row") + " by "
+                        + count(e.cols(), "column")
+                        + (e.view().equals("path") ? " (receivers: the layer-1 heads through Q, then K, then V)" : "")
+                        + ". " + method(e) + " Each cell is the share of the " + metricTitle(e.metric()) + " "
+                        + answers(e, names) + " gap " + effect(e) + " (clean " + Fmt.fixed(e.cleanValue(), 2) + ", corrupted "
+                        + Fmt.fixed(e.corruptedValue(), 2) + ")." + (e.attribution() && !Double.isNaN(e.correlation())
+                        ? " Estimate and real patching correlate with r = " + Fmt.fixed(e.correlation(), 2) + "." : ""));
         if (!e.done()) {
             return s.append(" Computing: ").append(e.computed()).append(" of ").append(e.cells())
                     .append(" patched runs done.").toString();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.Set;
 import org.circuitbook.widgets.data.Lcg;
+import org.circuitbook.widgets.tensor.Tensor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -151,9 +152,124 @@ class ActivationPatchingTest {
                         () -> new ActivationPatching.Prompts(new int[] {1, 2}, new int[] {1, 2, 3}, 0, 1)).getMessage());
         assertEquals("the clean and corrupted answers must differ", assertThrows(IllegalArgumentException.class,
                 () -> new ActivationPatching.Prompts(new int[] {1, 2}, new int[] {1, 3}, 1, 1)).getMessage());
-        assertEquals("unknown patching view \"mlp\" (known: resid, attn, heads)", assertThrows(IllegalArgumentException.class,
+        assertEquals("unknown patching view \"mlp\" (known: resid, attn, heads, path)", assertThrows(IllegalArgumentException.class,
                 () -> ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "mlp", "logit-diff")).getMessage());
         assertEquals("unknown metric \"loss\" (known: logit-diff, probability)", assertThrows(IllegalArgumentException.class,
                 () -> ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "resid", "loss")).getMessage());
+    }
+
+    /** The previous token of A's second occurrence's key is corrupted: only K-composition can carry the answer. */
+    private static final ActivationPatching.Prompts FIRST_A =
+            new ActivationPatching.Prompts(new int[] {0, 1, 2, 3, 1}, new int[] {0, 4, 2, 3, 1}, 2, 4);
+
+    @Test
+    @DisplayName("path patching: the previous-token head restores the answer through the induction head's key, and only there")
+    void pathPatching() {
+        HookedTransformer model = InductionHeadsTest.model();
+        ActivationPatching.Experiment e = ActivationPatching.run(model, FIRST_A, "path", "logit-diff");
+        assertEquals(1, e.rows());
+        assertEquals(3, e.cols());
+        assertEquals("head 0.0", e.rowLabel(0));
+        assertArrayEquals(new int[] {1, 0}, e.receiver(1));
+        assertEquals(0.0, e.corruptedValue(), 1e-6, "no earlier A: the induction head spreads its attention evenly");
+        assertEquals(1.0, e.recovered(0, 1), 1e-3, "through K: the key at B reads 'after A' again");
+        // W_Q and W_V read only the current-token subspace, where the sender writes nothing: exactly no effect
+        assertEquals(0.0, e.recovered(0, 0), "through Q");
+        assertEquals(0.0, e.recovered(0, 2), "through V");
+        assertArrayEquals(new double[] {e.recovered(0, 1)}, ActivationPatching.pathEffects(model, FIRST_A, "logit-diff", 0, "k"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ActivationPatching.start(
+                TransformerFixtures.random(new TransformerConfig(1, 8, 4, 2, 0, 11, 11, 6, null, true, null, "standard"), 1, 0.3),
+                new ActivationPatching.Prompts(new int[] {1, 2}, new int[] {1, 3}, 2, 3), "path", "logit-diff"))
+                .getMessage().startsWith("path patching needs two layers"));
+    }
+
+    @Test
+    @DisplayName("split q/k/v inputs: unhooked, the same logits to the bit; a patched key input changes only that head's key")
+    void splitQkvInput() {
+        HookedTransformer model = TransformerFixtures.random(TransformerFixtures.small(true, null), 4, 0.5);
+        HookedTransformer split = model.withSplitQkvInput();
+        int[] tokens = {1, 5, 2, 9, 1};
+        assertArrayEquals(model.forward(tokens).data(), split.forward(tokens).data());
+        ActivationCache plain = split.runWithCache(tokens);
+        assertArrayEquals(new int[] {5, 2, 8}, plain.get("blocks.1.hook_k_input").shape());
+        ActivationCache patched = split.runWithCache(tokens, Hook.at("blocks.1.hook_k_input", v -> {
+            Tensor out = v.copy();
+            out.data()[(3 * 2 + 1) * 8] += 1; // position 3, head 1, dimension 0
+            return out;
+        }));
+        float[] k = plain.get("blocks.1.attn.hook_k").data();
+        float[] kPatched = patched.get("blocks.1.attn.hook_k").data();
+        for (int i = 0; i < k.length; i++) {
+            boolean head1AtPos3 = i / 4 == 3 * 2 + 1;
+            assertEquals(head1AtPos3, k[i] != kPatched[i], "key element " + i);
+        }
+        assertArrayEquals(plain.get("blocks.1.attn.hook_q").data(), patched.get("blocks.1.attn.hook_q").data());
+        assertArrayEquals(plain.get("blocks.1.attn.hook_v").data(), patched.get("blocks.1.attn.hook_v").data());
+    }
+
+    @Test
+    @DisplayName("attribution patching: exact where the metric is linear (after the last layer), and correlated before")
+    void attribution() {
+        HookedTransformer model = InductionHeadsTest.model();
+        for (String view : ActivationPatching.VIEWS) {
+            ActivationPatching.Experiment e = ActivationPatching.run(model, view.equals("path") ? FIRST_A : PROMPTS, view,
+                    "logit-diff", "denoise", "attribution");
+            assertTrue(e.attribution());
+            double r = e.correlation();
+            assertTrue(Double.isNaN(r) || (r >= -1 - 1e-12 && r <= 1 + 1e-12), view + ": " + r);
+            if (view.equals("attn")) {
+                for (int c = 0; c < e.cols(); c++) { // attn_out of the last layer reaches the logits linearly
+                    assertEquals(e.value(1, c), e.estimate(1, c), 1e-5, "attn_out 1 at " + c);
+                }
+            }
+            if (view.equals("resid")) {
+                for (int c = 0; c < e.cols(); c++) {
+                    assertEquals(e.value(2, c), e.estimate(2, c), 1e-5, "resid_post 1 at " + c);
+                }
+            }
+        }
+        ActivationPatching.Experiment patch = ActivationPatching.run(model, PROMPTS, "heads", "logit-diff");
+        assertFalse(patch.attribution());
+        assertTrue(Double.isNaN(patch.estimate(0, 0)));
+    }
+
+    @Test
+    @DisplayName("zero ablation of the induction head leaves logits of exactly 0, so it destroys clean / (clean - corrupted)")
+    void zeroAblation() {
+        ActivationPatching.Experiment e = ActivationPatching.run(InductionHeadsTest.model(), PROMPTS, "heads", "logit-diff",
+                "denoise", "zero-ablation");
+        assertTrue(e.ablation());
+        assertTrue(e.destroys());
+        assertFalse(e.noising());
+        assertEquals(0.0, e.value(1, 0), 1e-7, "b_U and b_O are 0: nothing reaches the logits");
+        assertEquals(e.cleanValue() / (e.cleanValue() - e.corruptedValue()), e.recovered(1, 0), 1e-6);
+    }
+
+    @Test
+    @DisplayName("mean and resample ablation put in the batch mean and another prompt's activation, seeded")
+    void meanAndResampleAblation() {
+        HookedTransformer model = TransformerFixtures.random(TransformerFixtures.small(true, null), 7, 0.5);
+        ActivationPatching.Prompts prompts = new ActivationPatching.Prompts(new int[] {1, 2, 3, 1, 2}, new int[] {1, 4, 3, 1, 2}, 3, 5);
+        AblationBaselines b = new AblationBaselines(model, 5);
+        AblationBaselines again = new AblationBaselines(model, 5);
+        assertArrayEquals(b.resampledPrompt(), again.resampledPrompt(), "seeded");
+        assertArrayEquals(b.mean().get("blocks.0.hook_attn_out").data(), again.mean().get("blocks.0.hook_attn_out").data());
+        // the mean of hook_pos_embed over any batch is W_pos itself
+        float[] pos = b.mean().get("hook_pos_embed").data();
+        for (int i = 0; i < pos.length; i++) {
+            assertEquals(model.W_pos().data()[i], pos[i], 1e-6);
+        }
+        assertTrue(b.fits(model, 5));
+        assertFalse(b.fits(model, 6));
+        for (String mode : java.util.List.of("mean-ablation", "resample-ablation")) {
+            ActivationPatching.Experiment e = ActivationPatching.run(model, prompts, "attn", "logit-diff", "denoise", mode);
+            ActivationCache source = mode.startsWith("mean") ? e.baselines().mean() : e.baselines().resample();
+            Tensor want = model.forward(prompts.clean(), Hook.at("blocks.1.hook_attn_out",
+                    v -> ActivationPatching.patchPosition(v, source.get("blocks.1.hook_attn_out"), 4)));
+            assertEquals(ActivationPatching.metric("logit-diff", want, 3, 5), e.value(1, 4), 0.0, mode);
+        }
+        assertEquals("unknown patching mode \"half\" (known: patch, attribution, zero-ablation, mean-ablation, resample-ablation)",
+                assertThrows(IllegalArgumentException.class, () -> ActivationPatching.run(model, prompts, "attn", "logit-diff",
+                        "denoise", "half")).getMessage());
     }
 }
