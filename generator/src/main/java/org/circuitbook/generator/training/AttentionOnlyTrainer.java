@@ -459,27 +459,13 @@ final class AttentionOnlyTrainer {
         Tensor sum = null;
         for (int h = 0; h < heads; h++) {
             Tensor ov = Circuits.fullOV(model, 0, h); // [vocab, vocab]
-            out[h] = diagonalPeaks(ov);
+            out[h] = Composition.diagonalFraction(ov);
             sum = sum == null ? ov : Ops.add(sum, ov);
         }
-        out[heads] = diagonalPeaks(sum);
+        out[heads] = Composition.diagonalFraction(sum);
         return out;
     }
 
-    private static double diagonalPeaks(Tensor m) {
-        int n = m.dim(0);
-        int self = 0;
-        for (int a = 0; a < n; a++) {
-            int best = 0;
-            for (int b = 1; b < m.dim(1); b++) {
-                if (m.get(a, b) > m.get(a, best)) {
-                    best = b;
-                }
-            }
-            self += best == a ? 1 : 0;
-        }
-        return (double) self / n;
-    }
 
     /**
      * The composition metrics of a model with two layers or more, between layer 0 and layer 1: {@code

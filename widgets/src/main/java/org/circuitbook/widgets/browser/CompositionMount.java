@@ -35,15 +35,10 @@ final class CompositionMount {
         panel.focusable();
         readout = panel.readout(panel.controls.id("sender"));
         choose();
-        String cell = panel.controls.value("cell");
+        int[] cell = panel.cell("cell");
         panel.controls.set("cell", null); // kept only if the table has the cell
-        if (cell != null && cell.indexOf('.') > 0) {
-            try {
-                moveTo(Integer.parseInt(cell.substring(0, cell.indexOf('.'))),
-                        Integer.parseInt(cell.substring(cell.indexOf('.') + 1)));
-            } catch (NumberFormatException e) {
-                // a mangled link: no cursor
-            }
+        if (cell != null) {
+            moveTo(cell[0], cell[1]);
         }
         panel.listen(key -> {
             choose();
