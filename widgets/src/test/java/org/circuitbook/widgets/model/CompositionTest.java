@@ -176,6 +176,23 @@ class CompositionTest {
     }
 
     @Test
+    @DisplayName("the factored score, computed through [d_head, d_head] Gram matrices, equals the score of the multiplied-out matrices")
+    void factoredScore() {
+        HookedTransformer m = model();
+        for (int a = 0; a < CFG.n_heads(); a++) {
+            Tensor vl = m.W_V(0).index(a);
+            Tensor or = m.W_O(0).index(a);
+            Tensor ql = m.W_Q(1).index(a);
+            Tensor kr = org.circuitbook.widgets.tensor.Ops.transpose(m.W_K(1).index(a));
+            double direct = Composition.score(org.circuitbook.widgets.tensor.Ops.matmul(vl, or),
+                    org.circuitbook.widgets.tensor.Ops.matmul(ql, kr));
+            assertEquals(direct, Composition.score(vl, or, ql, kr), 1e-6 * direct);
+        }
+        Tensor zero = Tensor.zeros(8, 3);
+        assertEquals(0.0, Composition.score(zero, Tensor.zeros(3, 8), zero, Tensor.zeros(3, 8)));
+    }
+
+    @Test
     @DisplayName("the random baseline is fixed by its seed and near 1 / sqrt(d_model): 0.125 for d_model 64")
     void baseline() {
         double b = Composition.baseline(64, 16);
