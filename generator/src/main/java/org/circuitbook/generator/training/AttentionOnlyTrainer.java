@@ -62,9 +62,10 @@ import org.nd4j.linalg.learning.config.Adam;
  *   <li>(final file only) each head's OV eigenvalue copying score ({@code ov_copying_scores}, [n_layers][n_heads],
  *       {@link Composition#copyingScore}: 1 copies, -1 suppresses the attended token); and with two layers or more,
  *       between each layer-0 head and each layer-1 head, the share of query tokens whose row of the token-by-token
- *       K-composition table peaks on the diagonal ({@code k_composition_diagonal_fraction}, [sender][receiver]), the
- *       Frobenius composition scores ({@code composition_scores}, {@code q}, {@code k} and {@code v} matrices of the
- *       same shape) and the random baseline they compare with ({@code composition_baseline}): see {@link Composition}.
+ *       K-composition table peaks on the diagonal ({@code k_composition_diagonal_fraction}, [sender][receiver]; the
+ *       same for the Q- and V-composition tables, {@code q_composition_diagonal_fraction} and {@code
+ *       v_composition_diagonal_fraction}), the Frobenius composition scores ({@code composition_scores}, {@code q},
+ *       {@code k} and {@code v} matrices of the same shape) and the random baseline they compare with ({@code composition_baseline}): see {@link Composition}.
  * </ul>
  *
  * <p>Parity: every published file (the final weights and each checkpoint), read back from its bytes and run
@@ -474,18 +475,20 @@ final class AttentionOnlyTrainer {
      */
     static Map<String, Object> composition(HookedTransformer model) {
         int heads = model.cfg().n_heads();
-        double[][] diagonal = new double[heads][heads];
-        for (int a = 0; a < heads; a++) {
-            for (int b = 0; b < heads; b++) {
-                diagonal[a][b] = Composition.diagonalFraction(Composition.table(model, "k", a, b));
-            }
-        }
+        Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> scores = new LinkedHashMap<>();
+        for (String kind : List.of("k", "q", "v")) {
+            double[][] diagonal = new double[heads][heads];
+            for (int a = 0; a < heads; a++) {
+                for (int b = 0; b < heads; b++) {
+                    diagonal[a][b] = Composition.diagonalFraction(Composition.table(model, kind, a, b));
+                }
+            }
+            out.put(kind + "_composition_diagonal_fraction", matrix(diagonal));
+        }
         for (String kind : List.of("q", "k", "v")) {
             scores.put(kind, matrix(Composition.scores(model, kind)));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("k_composition_diagonal_fraction", matrix(diagonal));
         out.put("composition_scores", scores);
         out.put("composition_baseline", Composition.baseline(model.cfg().d_model(), model.cfg().d_head()));
         return out;

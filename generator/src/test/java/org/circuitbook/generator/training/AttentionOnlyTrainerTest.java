@@ -140,10 +140,12 @@ class AttentionOnlyTrainerTest {
         }
         List<?> diagonal = (List<?>) metrics.get("k_composition_diagonal_fraction");
         assertEquals(2, diagonal.size());
-        for (int a = 0; a < 2; a++) {
-            for (int b = 0; b < 2; b++) {
-                assertEquals(Composition.diagonalFraction(Composition.table(model, "k", a, b)),
-                        cell(metrics, "k_composition_diagonal_fraction", a, b));
+        for (String kind : List.of("k", "q", "v")) {
+            for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 2; b++) {
+                    assertEquals(Composition.diagonalFraction(Composition.table(model, kind, a, b)),
+                            cell(metrics, kind + "_composition_diagonal_fraction", a, b), kind + " 0." + a + " -> 1." + b);
+                }
             }
         }
         Map<?, ?> scores = (Map<?, ?>) metrics.get("composition_scores");
