@@ -223,6 +223,36 @@ class BrokenSitesTest {
     }
 
     @Test
+    @DisplayName("with a composition widget on a one-layer model, or a head or kind the model does not have, says which")
+    void compositionOptions() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:5:1: check: model heads has 1 attention layer: composition needs a head in layer 0 and one in layer 1 (composition needs n_layers >= 2 (e.g. attn-only-2l))",
+                "content/chapters/01-a.md:10:1: check: model two has no head \"1.0\" in layer 0 (heads of layer 0: 0.0 to 0.3)",
+                "content/chapters/01-a.md:11:1: check: model two has no head \"1.4\" in layer 1 (heads of layer 1: 1.0 to 1.3)",
+                "content/chapters/01-a.md:12:1: check: unknown kind \"o\" for widget composition (known: k, q, v)"),
+                errors(SITE + """
+                        -- content/models/heads.yaml --
+                        model: {kind: attention-only, n_layers: 1}
+                        -- content/models/two.yaml --
+                        model: {kind: attention-only, n_layers: 2}
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        :::{widget} composition
+                        :model: heads
+                        :::
+
+                        :::{widget} composition
+                        :model: two
+                        :sender: 1.0
+                        :receiver: 1.4
+                        :kind: o
+                        :::
+                        """));
+    }
+
+    @Test
     @DisplayName("with invalid front matter YAML reports the file line of the problem")
     void badFrontMatterYaml() throws IOException {
         assertEquals(List.of("content/chapters/01-a.md:3:12: load: invalid YAML: mapping values are not allowed here"

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hash-order output anywhere, and training (a fresh cache each time, so every model really trains twice) gives
  * the same weights to the bit. The fixture has every model kind ({@link ModelKinds#ALL}) and every widget
  * ({@link Widgets#BOOK}), which the test asserts, on tiny specs: the one-widget
- * site (a toy model, math, a table) plus the transformer and SAE browser tests' sites.
+ * site (a toy model, math, a table) plus the transformer, logit and SAE browser tests' sites.
  */
 @DisplayName("Reproducible builds")
 class ReproducibleBuildTest {
@@ -31,6 +31,7 @@ class ReproducibleBuildTest {
     static FixtureSite fixture(Path root) {
         FixtureSite.copyOf(BuildFixtureSiteTest.FIXTURE.resolve("content"), root.resolve("content"));
         FixtureSite.write(root, TransformerWidgetsBrowserTest.SITE);
+        FixtureSite.write(root, LogitWidgetsBrowserTest.SITE); // the same tiny models, more chapters
         return FixtureSite.write(root, SaeExplorerBrowserTest.SITE + """
                 -- content/site.yaml --
                 title: Reproducible

@@ -91,6 +91,17 @@ class TransformerWidgetsBrowserTest {
             :label: fig-patching
             Patching the two-layer model.
             :::
+            -- content/chapters/05-composition.md --
+            ---
+            title: Composition
+            ---
+            # Composition
+
+            :::{widget} composition
+            :model: tiny2
+            :label: fig-composition
+            How the two-layer model's heads compose.
+            :::
             -- content/models/add.yaml --
             model: {kind: modular-addition, p: 11, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
             data: {train_fraction: 0.5}

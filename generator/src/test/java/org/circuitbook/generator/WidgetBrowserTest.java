@@ -83,6 +83,27 @@ public class WidgetBrowserTest {
         return chrome;
     }
 
+    /**
+     * Opens {@code url} afresh in {@code chrome}, brings its {@code widget} figure into view, waits for it to mount
+     * (ready, or error, which fails with the figure's text) and returns the figure.
+     */
+    public static WebElement openFigure(ChromeDriver chrome, String url, String widget) {
+        chrome.get("about:blank");
+        chrome.get(url);
+        WebElement figure = chrome.findElement(By.cssSelector("figure[data-widget=" + widget + "]"));
+        ((JavascriptExecutor) chrome).executeScript("arguments[0].scrollIntoView();", figure);
+        new WebDriverWait(chrome, Duration.ofSeconds(20)).until(d -> "ready".equals(figure.getAttribute("data-state"))
+                || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        return figure;
+    }
+
+    /** The first widget canvas of the page, as a data URL: compared before and after an input. */
+    public static String pixels(ChromeDriver chrome) {
+        return (String) ((JavascriptExecutor) chrome).executeScript(
+                "return document.querySelector('figure[data-widget] canvas').toDataURL();");
+    }
+
     /** Uncaught page errors, and console messages at warning level or above, since the last call. */
     public static List<String> problems(ChromeDriver chrome) {
         List<String> out = new java.util.ArrayList<>();

@@ -76,6 +76,12 @@ class WidgetContractBrowserTest {
                 :view: ov
                 :head: 1
                 """);
+        CASES.put("composition", """
+                :model: tiny2
+                :kind: v
+                :sender: 0.1
+                :receiver: 1.0
+                """);
         CASES.put("activation-patching", """
                 :model: tiny2
                 :view: heads
@@ -83,6 +89,12 @@ class WidgetContractBrowserTest {
                 :direction: noise
                 :mode: attribution
                 :corrupt: previous
+                """);
+        CASES.put("logit-attribution", """
+                :model: tiny2
+                """);
+        CASES.put("logit-lens", """
+                :model: tiny2
                 """);
         CASES.put("grokking", """
                 :model: add

@@ -43,13 +43,16 @@ import org.circuitbook.widgets.data.SyntheticLanguage;
  *   previous_token_score_at_least: 0.5    # (n_layers >= 2) a layer-0 head attends to the previous token
  *   induction_score_at_least: 0.5         # (n_layers >= 2) a later head attends to the token after the earlier copy
  *   repeated_loss_ratio_at_most: 0.5      # second-half / first-half loss on repeated random tokens
+ *   copy_suppression_head: "1.0"          # (n_layers >= 1) this head's OV copying score is negative: it lowers the
+ *                                         # logit of the token it attends to (Elhage et al. 2021, "Summarizing OV/QK")
  * </pre>
  */
 public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, int nCtx,
                                 SyntheticLanguage.Settings language, int steps, int batchSize, double learningRate,
                                 double weightDecay, int checkpoints, long seed, double bigramTop1AgreementAtLeast,
                                 double copyingFractionAtLeast, double previousTokenScoreAtLeast,
-                                double inductionScoreAtLeast, double repeatedLossRatioAtMost) implements KindSpec {
+                                double inductionScoreAtLeast, double repeatedLossRatioAtMost,
+                                String copySuppressionHead) implements KindSpec {
     public static final String KIND = "attention-only";
     /** This kind, as {@link ModelKinds#ALL} lists it. */
     public static final ModelKind TYPE = ModelKind.of(KIND, s -> from(s.model(), s.data(), s.trainer(), s.verify()));
@@ -62,7 +65,8 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
         trainer.checkKeys(Set.of("steps", "batch_size", "learning_rate", "weight_decay", "checkpoints", "seed"),
                 "the trainer section");
         verify.checkKeys(Set.of("bigram_top1_agreement_at_least", "copying_fraction_at_least",
-                "previous_token_score_at_least", "induction_score_at_least", "repeated_loss_ratio_at_most"),
+                "previous_token_score_at_least", "induction_score_at_least", "repeated_loss_ratio_at_most",
+                "copy_suppression_head"),
                 "the verify section");
         Integer layers = SpecValues.required(model, "n_layers", 0, MAX_LAYERS,
                 "0 (a bigram model), 1 (skip-trigrams) or 2 (induction heads)");
@@ -107,6 +111,7 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
             needsLayers(verify, "previous_token_score_at_least", layers, 2);
             needsLayers(verify, "induction_score_at_least", layers, 2);
         }
+        String suppression = head(verify, "copy_suppression_head", layers, nHeads);
         if (layers == null || dModel == null || nHeads == null || dHead == null || nCtx == null || vocab == null
                 || successors == null || noise == null || repeat == null || segmentMin == null || segmentMax == null
                 || dataSeed == null || steps == null || batch == null || lr == null || wd == null
@@ -116,7 +121,44 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
         SyntheticLanguage.Settings language = new SyntheticLanguage.Settings(vocab, successors, noise, repeat,
                 segmentMin, segmentMax, dataSeed);
         return new AttentionOnlySpec(layers, dModel, nHeads, dHead, nCtx, language, steps, batch, lr, wd, checkpoints,
-                seed, agreement, copying, previous, induction, ratio);
+                seed, agreement, copying, previous, induction, ratio, suppression);
+    }
+
+    /**
+     * A head named "LAYER.HEAD" under {@code key} (null when absent or wrong, the problem recorded), checked against the
+     * model's layers and heads when those are known.
+     */
+    private static String head(YamlMap verify, String key, Integer layers, Integer heads) {
+        if (!verify.has(key)) {
+            return null;
+        }
+        String value = verify.string(key, "");
+        int dot = value.indexOf('.');
+        int l = -1;
+        int h = -1;
+        try {
+            l = dot > 0 ? Integer.parseInt(value.substring(0, dot)) : -1;
+            h = dot > 0 ? Integer.parseInt(value.substring(dot + 1)) : -1;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (l < 0 || h < 0) {
+            verify.error(key, key + " must name a head as LAYER.HEAD, got \"" + value + "\"", "e.g. \"1.0\": head 0 of layer 1");
+            return null;
+        }
+        if (layers != null && heads != null && (l >= layers || h >= heads)) {
+            verify.error(key, "the model has no head " + value, layers == 0 ? "a zero-layer model has no heads"
+                    : "layers 0 to " + (layers - 1) + ", heads 0 to " + (heads - 1));
+            return null;
+        }
+        return l + "." + h;
+    }
+
+    /** {@link #copySuppressionHead} as {layer, head}. */
+    int[] copySuppressionHeadIndex() {
+        int dot = copySuppressionHead.indexOf('.');
+        return new int[] {Integer.parseInt(copySuppressionHead.substring(0, dot)),
+                Integer.parseInt(copySuppressionHead.substring(dot + 1))};
     }
 
     private static double orNaN(Double v) {
@@ -172,7 +214,7 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
                 inductionScoreAtLeast, repeatedLossRatioAtMost}) {
             n += Double.isNaN(v) ? 0 : 1;
         }
-        return n;
+        return n + (copySuppressionHead == null ? 0 : 1);
     }
 
     /**

@@ -10,8 +10,11 @@ import org.circuitbook.widgets.data.InductionProbes;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.Circuits;
+import org.circuitbook.widgets.model.Composition;
 import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.LogitLens;
+import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Ops;
 import org.circuitbook.widgets.tensor.Tensor;
@@ -44,6 +47,10 @@ import org.nd4j.linalg.learning.config.Adam;
  *   <li>on the {@value #PROBE_SEQUENCES} repeated random sequences of {@link InductionProbes} (n_ctx / 2 uniform
  *       tokens, twice): the mean loss in the first half and in the repeat, and each head's previous-token and
  *       induction scores ({@link HeadScores#onProbes}, which the attention-patterns widget runs on the same probes);
+ *   <li>(final file only, with a layer) {@code induction_dla}: each head's mean direct logit attribution
+ *       ({@link #inductionDla}) for the correct next token in the repeat of the probes, and
+ *       {@code induction_logit_diff}, the mean of the whole difference those terms split; and the logit lens there
+ *       ({@link #inductionLens}): {@code induction_lens_top1} and {@code induction_lens_probability} per stage;
  *   <li>(final file only) {@code repeated_loss_by_period}: the same loss on random tokens repeated with other
  *       periods ({@link #lossByPeriod}), which tells copying by content from looking a fixed distance back;
  *   <li>the direct path W_E W_U + b_U read as a bigram table: how often its top entry is the language's
@@ -52,6 +59,13 @@ import org.nd4j.linalg.learning.config.Adam;
  *       on the token itself ({@code copying_fractions}), and the same for the heads' summed circuits
  *       ({@code layer0_copying_fraction}): the copying skip-trigrams "A ... B -> A" of section
  *       "One-Layer Attention-Only Transformers".
+ *   <li>(final file only) each head's OV eigenvalue copying score ({@code ov_copying_scores}, [n_layers][n_heads],
+ *       {@link Composition#copyingScore}: 1 copies, -1 suppresses the attended token); and with two layers or more,
+ *       between each layer-0 head and each layer-1 head, the share of query tokens whose row of the token-by-token
+ *       K-composition table peaks on the diagonal ({@code k_composition_diagonal_fraction}, [sender][receiver]; the
+ *       same for the Q- and V-composition tables, {@code q_composition_diagonal_fraction} and {@code
+ *       v_composition_diagonal_fraction}), the Frobenius composition scores ({@code composition_scores}, {@code q},
+ *       {@code k} and {@code v} matrices of the same shape) and the random baseline they compare with ({@code composition_baseline}): see {@link Composition}.
  * </ul>
  *
  * <p>Parity: every published file (the final weights and each checkpoint), read back from its bytes and run
@@ -59,7 +73,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/5"; // 5: repeated_loss_by_period
+    static final String VERSION = "attention-only/6"; // 6: composition, copying scores, DLA, logit lens
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = InductionProbes.COUNT;
@@ -127,8 +141,16 @@ final class AttentionOnlyTrainer {
             double[] copying = copyingFractions(finalModel);
             metrics.put("copying_fractions", list(java.util.Arrays.copyOf(copying, cfg.n_heads())));
             metrics.put("layer0_copying_fraction", copying[cfg.n_heads()]);
+            metrics.put("ov_copying_scores", matrix(Composition.copyingScores(finalModel)));
+        }
+        if (cfg.n_layers() >= 2) {
+            metrics.putAll(composition(finalModel));
         }
         metrics.put("repeated_loss_by_period", lossByPeriod(finalModel, spec));
+        if (cfg.n_layers() >= 1) {
+            metrics.putAll(inductionDla(finalModel, probes.repeated()));
+            metrics.putAll(inductionLens(finalModel, probes.repeated()));
+        }
         metrics.put("loss_per_step", stepLosses.values());
         metrics.put("checkpoints", rows.subList(0, rows.size() - 1));
 
@@ -175,6 +197,89 @@ final class AttentionOnlyTrainer {
             }
             out.put(Integer.toString(p), sum / count);
         }
+        return out;
+    }
+
+    /**
+     * Direct logit attribution on the repeat of the induction probes ({@link LogitAttribution}): at every position of
+     * the second half whose next token repeats the first half (position n_ctx / 2 to n_ctx - 2), the logit of the
+     * correct next token minus the mean logit over the vocabulary, split into what each component wrote there, averaged
+     * over positions and probes. {@code induction_dla} is the heads' terms, [n_layers][n_heads] (which heads write the
+     * copied token straight into the logits); {@code induction_logit_diff} the mean difference itself (all terms: the
+     * embeddings', the biases' and the heads'). The mean over the vocabulary, not a single wrong token, is the baseline,
+     * so no choice of a rival answer shapes the numbers.
+     */
+    static Map<String, Object> inductionDla(HookedTransformer model, int[][] repeated) {
+        TransformerConfig cfg = model.cfg();
+        List<LogitAttribution.Term> terms = LogitAttribution.terms(cfg);
+        double[][] sums = new double[cfg.n_layers()][cfg.n_heads()];
+        double total = 0;
+        int count = 0;
+        for (int[] seq : repeated) {
+            int half = seq.length / 2;
+            int[] answers = new int[seq.length];
+            int[] wrongs = new int[seq.length];
+            for (int p = 0; p < seq.length; p++) {
+                answers[p] = p >= half && p + 1 < seq.length ? seq[p + 1] : LogitAttribution.NONE;
+                wrongs[p] = LogitAttribution.MEAN;
+            }
+            LogitAttribution.Decomposition d = LogitAttribution.decompose(model, seq, answers, wrongs);
+            for (int p = half; p + 1 < seq.length; p++) {
+                for (int t = 0; t < terms.size(); t++) {
+                    LogitAttribution.Term term = terms.get(t);
+                    if (term.kind() == LogitAttribution.Kind.HEAD) {
+                        sums[term.layer()][term.head()] += d.value(p, t);
+                    }
+                }
+                total += d.logitDiff()[p];
+                count++;
+            }
+        }
+        for (double[] row : sums) {
+            for (int h = 0; h < row.length; h++) {
+                row[h] /= count;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("induction_dla", matrix(sums));
+        out.put("induction_logit_diff", total / count);
+        return out;
+    }
+
+    /**
+     * The logit lens on the repeat of the induction probes ({@link LogitLens}): at the same positions as
+     * {@link #inductionDla}, the residual stream after the embedding and after each layer read through the unembedding.
+     * {@code induction_lens_top1} is, per stage (0: the embedding, 1 + l: after layer l), the share of positions
+     * whose likeliest token is the correct next one; {@code induction_lens_probability} the correct token's mean
+     * probability there.
+     */
+    static Map<String, Object> inductionLens(HookedTransformer model, int[][] repeated) {
+        int stages = model.cfg().n_layers() + 1;
+        double[] top1 = new double[stages];
+        double[] probability = new double[stages];
+        int count = 0;
+        for (int[] seq : repeated) {
+            int half = seq.length / 2;
+            int[] correct = new int[seq.length];
+            for (int p = 0; p < seq.length; p++) {
+                correct[p] = p >= half && p + 1 < seq.length ? seq[p + 1] : LogitAttribution.NONE;
+            }
+            LogitLens lens = LogitLens.of(model, seq, correct);
+            for (int p = half; p + 1 < seq.length; p++) {
+                for (int s = 0; s < stages; s++) {
+                    top1[s] += lens.rank(s, p, correct[p]) == 1 ? 1 : 0;
+                    probability[s] += lens.probability(s, p, correct[p]);
+                }
+                count++;
+            }
+        }
+        for (int s = 0; s < stages; s++) {
+            top1[s] /= count;
+            probability[s] /= count;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("induction_lens_top1", list(top1));
+        out.put("induction_lens_probability", list(probability));
         return out;
     }
 
@@ -355,26 +460,38 @@ final class AttentionOnlyTrainer {
         Tensor sum = null;
         for (int h = 0; h < heads; h++) {
             Tensor ov = Circuits.fullOV(model, 0, h); // [vocab, vocab]
-            out[h] = diagonalPeaks(ov);
+            out[h] = Composition.diagonalFraction(ov);
             sum = sum == null ? ov : Ops.add(sum, ov);
         }
-        out[heads] = diagonalPeaks(sum);
+        out[heads] = Composition.diagonalFraction(sum);
         return out;
     }
 
-    private static double diagonalPeaks(Tensor m) {
-        int n = m.dim(0);
-        int self = 0;
-        for (int a = 0; a < n; a++) {
-            int best = 0;
-            for (int b = 1; b < m.dim(1); b++) {
-                if (m.get(a, b) > m.get(a, best)) {
-                    best = b;
+
+    /**
+     * The composition metrics of a model with two layers or more, between layer 0 and layer 1: {@code
+     * k_composition_diagonal_fraction}, {@code composition_scores} ({@code q}, {@code k}, {@code v}) and {@code
+     * composition_baseline}.
+     */
+    static Map<String, Object> composition(HookedTransformer model) {
+        int heads = model.cfg().n_heads();
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> scores = new LinkedHashMap<>();
+        for (String kind : List.of("k", "q", "v")) {
+            double[][] diagonal = new double[heads][heads];
+            for (int a = 0; a < heads; a++) {
+                for (int b = 0; b < heads; b++) {
+                    diagonal[a][b] = Composition.diagonalFraction(Composition.table(model, kind, a, b));
                 }
             }
-            self += best == a ? 1 : 0;
+            out.put(kind + "_composition_diagonal_fraction", matrix(diagonal));
         }
-        return (double) self / n;
+        for (String kind : List.of("q", "k", "v")) {
+            scores.put(kind, matrix(Composition.scores(model, kind)));
+        }
+        out.put("composition_scores", scores);
+        out.put("composition_baseline", Composition.baseline(model.cfg().d_model(), model.cfg().d_head()));
+        return out;
     }
 
     private static byte[] file(String specName, AttentionOnlySpec spec, TransformerConfig cfg, Snapshot s,
@@ -449,6 +566,18 @@ final class AttentionOnlyTrainer {
                 best = Math.max(best, max((List<?>) induction.get(l)));
             }
             atLeast(failures, spec.inductionScoreAtLeast(), best, "the best induction score after layer 0 is");
+        }
+        if (spec.copySuppressionHead() != null) {
+            int[] lh = spec.copySuppressionHeadIndex();
+            List<?> scores = (List<?>) metrics.get("ov_copying_scores");
+            double score = scores == null ? Double.NaN : ((Number) ((List<?>) scores.get(lh[0])).get(lh[1])).doubleValue();
+            if (scores == null) {
+                failures.add(FINAL + ": its metrics hold no ov_copying_scores (an older trainer's file): retrain it");
+            } else if (!(score < 0)) {
+                failures.add(FINAL + ": head " + spec.copySuppressionHead() + "'s OV copying score is "
+                        + String.format(Locale.ROOT, "%.3f", score) + ", not negative: it does not suppress the token it "
+                        + "attends to");
+            }
         }
         double first = number(metrics, "repeated_first_half_loss");
         double second = number(metrics, "repeated_second_half_loss");

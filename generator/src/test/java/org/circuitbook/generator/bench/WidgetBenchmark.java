@@ -68,9 +68,12 @@ class WidgetBenchmark {
     static final List<WidgetCase> WIDGETS = List.of(
             new WidgetCase("superposition", ":model: superposition-5x2\n:sparsity: 0.9"),
             new WidgetCase("circuits", ":model: attn-only-1l\n:view: ov\n:head: 0"),
+            new WidgetCase("composition", ":model: attn-only-2l"),
             new WidgetCase("attention-patterns", ":model: attn-only-2l"),
             new WidgetCase("grokking", ":model: modular-addition-p59"),
             new WidgetCase("activation-patching", ":model: attn-only-2l"),
+            new WidgetCase("logit-attribution", ":model: attn-only-2l"),
+            new WidgetCase("logit-lens", ":model: attn-only-2l"),
             new WidgetCase("sae-explorer", ":model: sae-toy"));
 
     /** Weights files (under the site's models/) whose forward pass is timed, TeaVM against the peer. */

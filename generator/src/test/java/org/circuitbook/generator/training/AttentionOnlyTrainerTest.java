@@ -12,7 +12,9 @@ import org.circuitbook.generator.diagnostics.BuildException;
 import org.circuitbook.generator.diagnostics.Diagnostic;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.Composition;
 import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.Json;
@@ -125,6 +127,82 @@ class AttentionOnlyTrainerTest {
     }
 
     @Test
+    @DisplayName("records each head's OV copying score and, between layer 0 and layer 1, K-composition and the composition scores")
+    void composition() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        double[][] copying = Composition.copyingScores(model);
+        List<?> recorded = (List<?>) metrics.get("ov_copying_scores");
+        assertEquals(2, recorded.size());
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 2; h++) {
+                assertEquals(copying[l][h], cell(metrics, "ov_copying_scores", l, h), "head " + l + "." + h);
+            }
+        }
+        List<?> diagonal = (List<?>) metrics.get("k_composition_diagonal_fraction");
+        assertEquals(2, diagonal.size());
+        for (String kind : List.of("k", "q", "v")) {
+            for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 2; b++) {
+                    assertEquals(Composition.diagonalFraction(Composition.table(model, kind, a, b)),
+                            cell(metrics, kind + "_composition_diagonal_fraction", a, b), kind + " 0." + a + " -> 1." + b);
+                }
+            }
+        }
+        Map<?, ?> scores = (Map<?, ?>) metrics.get("composition_scores");
+        assertEquals(List.of("q", "k", "v"), List.copyOf(scores.keySet()));
+        for (String kind : List.of("q", "k", "v")) {
+            double[][] want = Composition.scores(model, kind);
+            for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 2; b++) {
+                    assertEquals(want[a][b], cell(scores, kind, a, b), kind + " 0." + a + " -> 1." + b);
+                }
+            }
+        }
+        assertEquals(Composition.baseline(32, 16), number(metrics, "composition_baseline"));
+        // the circuit this fixture forms: the layer-0 head with the best previous-token score and the layer-1 head with
+        // the best induction score K-compose, so that most query tokens score highest the key after themselves
+        int previous = cell(metrics, "previous_token_scores", 0, 0) > cell(metrics, "previous_token_scores", 0, 1) ? 0 : 1;
+        int induction = cell(metrics, "induction_scores", 1, 0) > cell(metrics, "induction_scores", 1, 1) ? 0 : 1;
+        assertTrue(cell(metrics, "k_composition_diagonal_fraction", previous, induction) >= 0.75,
+                "K-composition of 0." + previous + " and 1." + induction + ": " + diagonal);
+        // and the induction head copies what it attends to
+        assertTrue(cell(metrics, "ov_copying_scores", 1, induction) > 0.5, "copying: " + recorded);
+    }
+
+    @Test
+    @DisplayName("copy_suppression_head holds when the head's copying score is negative and fails, with its number, when not")
+    void copySuppression() {
+        int copier = cell(metrics, "induction_scores", 1, 0) > cell(metrics, "induction_scores", 1, 1) ? 0 : 1;
+        AttentionOnlySpec wrong = (AttentionOnlySpec) parse(TWO_LAYERS.replace("induction_score_at_least: 0.5}",
+                "induction_score_at_least: 0.5, copy_suppression_head: \"1." + copier + "\"}")).settings();
+        assertEquals(4, wrong.expectations());
+        List<String> failures = wrong.verify(trained);
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.get(0).matches("final\\.safetensors: head 1\\." + copier + "'s OV copying score is 0\\.\\d{3}, "
+                + "not negative: it does not suppress the token it attends to"), failures.get(0));
+        // a head whose score is negative passes: the lowest one, where there is one
+        double lowest = Double.POSITIVE_INFINITY;
+        String head = null;
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 2; h++) {
+                if (cell(metrics, "ov_copying_scores", l, h) < lowest) {
+                    lowest = cell(metrics, "ov_copying_scores", l, h);
+                    head = l + "." + h;
+                }
+            }
+        }
+        AttentionOnlySpec right = (AttentionOnlySpec) parse(TWO_LAYERS.replace("induction_score_at_least: 0.5}",
+                "induction_score_at_least: 0.5, copy_suppression_head: " + head + "}")).settings();
+        assertEquals(lowest < 0 ? List.of() : 1, lowest < 0 ? right.verify(trained) : right.verify(trained).size(),
+                "head " + head + " scores " + lowest);
+        assertEquals(List.of("ao.yaml:4:10: load: copy_suppression_head must name a head as LAYER.HEAD, got \"x\" "
+                        + "(e.g. \"1.0\": head 0 of layer 1)"),
+                errors(TWO_LAYERS.replace("verify: {", "verify: {copy_suppression_head: x, ")));
+        assertEquals(List.of("ao.yaml:4:10: load: the model has no head 2.0 (layers 0 to 1, heads 0 to 1)"),
+                errors(TWO_LAYERS.replace("verify: {", "verify: {copy_suppression_head: \"2.0\", ")));
+    }
+
+    @Test
     @DisplayName("measures the loss on repeats at several periods: n_ctx / 2 and the others below n_ctx, keyed by period")
     void lossByPeriod() {
         Map<?, ?> byPeriod = (Map<?, ?>) metrics.get("repeated_loss_by_period");
@@ -134,6 +212,62 @@ class AttentionOnlyTrainerTest {
         for (Object v : byPeriod.values()) {
             double loss = ((Number) v).doubleValue();
             assertTrue(loss > 0 && loss < Math.log(16) + 3, "a mean loss in nats: " + byPeriod);
+        }
+    }
+
+    @Test
+    @DisplayName("records each head's direct logit attribution on the probes' repeat; the induction head's is the largest, and the terms add up on trained weights")
+    void inductionDla() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        int[][] repeated = AttentionOnlyTrainer.probes(spec, new SyntheticLanguage(spec.language())).repeated();
+        assertEquals(Map.of("induction_dla", metrics.get("induction_dla"), "induction_logit_diff",
+                metrics.get("induction_logit_diff")), AttentionOnlyTrainer.inductionDla(model, repeated));
+        int inductionHead = cell(metrics, "induction_scores", 1, 0) > cell(metrics, "induction_scores", 1, 1) ? 0 : 1;
+        double best = cell(metrics, "induction_dla", 1, inductionHead);
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 2; h++) {
+                assertTrue(l == 1 && h == inductionHead || cell(metrics, "induction_dla", l, h) < best,
+                        "head 1." + inductionHead + " (the best induction score) writes the answer most: " + metrics.get("induction_dla"));
+            }
+        }
+        assertTrue(best > 1 && number(metrics, "induction_logit_diff") > best,
+                "the answer beats the mean logit: " + metrics.get("induction_logit_diff"));
+        // the decomposition's identity on trained weights: the terms add up to the model's logit difference
+        for (int[] seq : Arrays.copyOf(repeated, 8)) {
+            int[] answers = LogitAttribution.nextTokens(seq);
+            int[] wrongs = new int[seq.length];
+            for (int p = 0; p < seq.length; p++) {
+                wrongs[p] = answers[p] < 0 ? 0 : LogitAttribution.bigramGuess(model, seq[p], answers[p]);
+            }
+            LogitAttribution.Decomposition d = LogitAttribution.decompose(model, seq, answers, wrongs);
+            for (int p = 0; p < seq.length; p++) {
+                double scale = Math.abs(d.logitDiff()[p]);
+                for (double v : d.values()[p]) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                assertTrue(!d.has(p) || Math.abs(d.sum(p) - d.logitDiff()[p]) <= 1e-4 * scale, "position " + p);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("records the logit lens on the probes' repeat: the embedding alone rarely names the next token, the last layer mostly does")
+    void inductionLens() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        int[][] repeated = AttentionOnlyTrainer.probes(spec, new SyntheticLanguage(spec.language())).repeated();
+        assertEquals(Map.of("induction_lens_top1", metrics.get("induction_lens_top1"), "induction_lens_probability",
+                metrics.get("induction_lens_probability")), AttentionOnlyTrainer.inductionLens(model, repeated));
+        List<?> top1 = (List<?>) metrics.get("induction_lens_top1");
+        List<?> probability = (List<?>) metrics.get("induction_lens_probability");
+        assertEquals(3, top1.size(), "the embedding, after layer 0, after layer 1");
+        assertEquals(3, probability.size());
+        double embed = ((Number) top1.get(0)).doubleValue();
+        double last = ((Number) top1.get(2)).doubleValue();
+        // the last stage is the model's own output: its top-1 share is the model's accuracy on the repeat, which the
+        // induction circuit makes high; the embedding holds only the current token, whose next token is random here
+        assertTrue(embed < 0.3 && last > 0.5 && last > embed, "top-1 share by stage: " + top1);
+        for (Object p : probability) {
+            assertTrue(((Number) p).doubleValue() > 0 && ((Number) p).doubleValue() < 1, "a mean probability: " + probability);
         }
     }
 

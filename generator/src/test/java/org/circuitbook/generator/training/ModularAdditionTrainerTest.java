@@ -12,6 +12,7 @@ import org.circuitbook.generator.diagnostics.BuildException;
 import org.circuitbook.generator.diagnostics.Diagnostic;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
@@ -42,6 +43,35 @@ class ModularAdditionTrainerTest {
         spec = (ModularAdditionSpec) parsed.settings();
         trained = spec.train(parsed);
         metrics = metrics(trained.get(0));
+    }
+
+    @Test
+    @DisplayName("on the trained weights, direct logit attribution at \"=\" adds up to the logit difference, and the MLP carries it")
+    void directLogitAttribution() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        double mlp = 0;
+        double total = 0;
+        for (int a = 0; a < P; a++) {
+            for (int b = 0; b < P; b += 5) {
+                int[] tokens = {a, b, P};
+                int c = (a + b) % P;
+                int[] none = {LogitAttribution.NONE, LogitAttribution.NONE};
+                for (int wrong : new int[] {LogitAttribution.MEAN, (c + 1) % P}) {
+                    LogitAttribution.Decomposition d = LogitAttribution.decompose(model, tokens,
+                            new int[] {none[0], none[1], c}, new int[] {0, 0, wrong});
+                    double scale = Math.abs(d.logitDiff()[2]);
+                    for (double v : d.values()[2]) {
+                        scale = Math.max(scale, Math.abs(v));
+                    }
+                    assertEquals(d.logitDiff()[2], d.sum(2), 1e-4 * scale, a + " + " + b);
+                    if (wrong == LogitAttribution.MEAN) {
+                        mlp += d.value(2, d.terms().size() - 3); // MLP 0, before the attention biases and b_U
+                        total += d.logitDiff()[2];
+                    }
+                }
+            }
+        }
+        assertTrue(mlp > 0.5 * total && total > 0, "the MLP writes most of the answer's lead: " + mlp + " of " + total);
     }
 
     static ModelSpec parse(String yaml) {

@@ -45,14 +45,10 @@ final class CircuitsMount {
         successors = panel.below(Dom.create("p", "widget-successors"));
         successors.setAttribute("aria-live", "polite");
         choose();
-        String cell = panel.controls.value("cell");
-        panel.controls.set("cell", null); // kept only if this model has the cell
-        if (cell != null && cell.indexOf('.') > 0) {
-            try {
-                moveTo(Integer.parseInt(cell.substring(0, cell.indexOf('.'))), Integer.parseInt(cell.substring(cell.indexOf('.') + 1)));
-            } catch (NumberFormatException e) {
-                // a mangled link: no cursor
-            }
+        int[] cell = panel.cell("cell");
+        panel.controls.set("cell", null); // kept only if the table has the cell
+        if (cell != null) {
+            moveTo(cell[0], cell[1]);
         }
         panel.listen(key -> {
             if (key.equals("scale")) {

@@ -68,6 +68,20 @@ final class LivePanel {
         return below(readout);
     }
 
+    /** The cell ROW.COL that the state control {@code key} holds, as {row, col}, or null (none, or a mangled link). */
+    int[] cell(String key) {
+        String cell = controls.value(key);
+        int dot = cell == null ? -1 : cell.indexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        try {
+            return new int[] {Integer.parseInt(cell.substring(0, dot)), Integer.parseInt(cell.substring(dot + 1))};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** Lets the keyboard reach the drawing (a widget that reads it out cell by cell). */
     void focusable() {
         canvas.setTabIndex(0);

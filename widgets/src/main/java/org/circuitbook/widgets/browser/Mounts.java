@@ -23,8 +23,20 @@ public final class Mounts {
         CircuitsMount.mount(BrowserFigure.element(figure));
     }
 
+    public static void composition(LiveFigure figure) {
+        CompositionMount.mount(BrowserFigure.element(figure));
+    }
+
     public static void activationPatching(LiveFigure figure) {
         PatchingMount.mount(BrowserFigure.element(figure));
+    }
+
+    public static void logitAttribution(LiveFigure figure) {
+        LogitAttributionMount.mount(BrowserFigure.element(figure));
+    }
+
+    public static void logitLens(LiveFigure figure) {
+        LogitLensMount.mount(BrowserFigure.element(figure));
     }
 
     public static void grokking(LiveFigure figure) {

@@ -19,7 +19,10 @@ public final class Widgets {
             new SuperpositionWidget(),
             new AttentionPatternsWidget(),
             new CircuitsWidget(),
+            new CompositionWidget(),
             new ActivationPatchingWidget(),
+            new LogitAttributionWidget(),
+            new LogitLensWidget(),
             new GrokkingWidget(),
             new SaeExplorerWidget()));
 

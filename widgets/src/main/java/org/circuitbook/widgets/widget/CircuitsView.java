@@ -135,42 +135,9 @@ public final class CircuitsView {
         p.panel("table", GRID_X - 40, 0, GRID_SIZE + 40 + 14 + 50, GRID_Y + GRID_SIZE + 36);
         p.text(c.title(), WIDTH / 2.0, 14, Theme.ink(), 14, "center");
         p.text("rows: " + c.rows() + " · columns: " + c.columns(), WIDTH / 2.0, 32, Theme.muted(), 11, "center");
-        int font = (int) Math.max(6, Math.min(10, Math.floor(cell * 0.8)));
-        p.fillRect(GRID_X, GRID_Y, n * cell, n * cell, Colormaps.diverging(0));
-        String[] colors = new String[n * n]; // one image: null cells keep the background
-        for (int i = 0; i < n; i++) {
-            boolean rowOn = i == row;
-            boolean colOn = i == col;
-            p.text(c.names()[i], GRID_X - 4, GRID_Y + (i + 0.5) * cell, rowOn ? Theme.ink() : Theme.muted(), font, "right");
-            // column names alternate between two lines so that neighbours do not collide
-            double labelY = GRID_Y - 8 - (i % 2) * 10;
-            p.text(c.names()[i], GRID_X + (i + 0.5) * cell, labelY, colOn ? Theme.ink() : Theme.muted(), font, "center");
-            for (int j = 0; j < n; j++) {
-                double t = c.values().get(i, j) / range;
-                if (Math.abs(t) >= 0.01) { // nearer 0 the colour is the white background
-                    colors[i * n + j] = Colormaps.diverging(t);
-                }
-            }
-        }
-        p.cells(GRID_X, GRID_Y, n * cell, n * cell, n, colors);
-        diagonal(p, GRID_X, GRID_Y, cell, n);
-        if (row >= 0 && col >= 0) {
-            double x = GRID_X + col * cell;
-            double y = GRID_Y + row * cell;
-            p.line(x, y, x + cell, y, Theme.ink(), 2);
-            p.line(x + cell, y, x + cell, y + cell, Theme.ink(), 2);
-            p.line(x + cell, y + cell, x, y + cell, Theme.ink(), 2);
-            p.line(x, y + cell, x, y, Theme.ink(), 2);
-        }
-        double bx = GRID_X + GRID_SIZE + 14;
-        int steps = 50;
-        for (int k = 0; k < steps; k++) {
-            double t = 1 - 2.0 * k / (steps - 1);
-            p.fillRect(bx, GRID_Y + k * GRID_SIZE / steps, 12, GRID_SIZE / steps + 0.5, Colormaps.diverging(t));
-        }
-        p.text(Fmt.fixed(range, 1), bx + 16, GRID_Y + 4, Theme.muted(), 10, "left");
-        p.text("0", bx + 16, GRID_Y + GRID_SIZE / 2, Theme.muted(), 10, "left");
-        p.text("-" + Fmt.fixed(range, 1), bx + 16, GRID_Y + GRID_SIZE - 4, Theme.muted(), 10, "left");
+        labels(p, c.names(), row, col, GRID_X, GRID_Y, cell, false);
+        heatmap(p, c.values(), row, col, range, GRID_X, GRID_Y, cell);
+        verticalBar(p, range, GRID_X + GRID_SIZE + 14, GRID_Y, GRID_SIZE);
         if (row >= 0 && col >= 0) { // (the live figure's hint on how to move the cursor is in the page)
             p.text(readout(c, row, col), WIDTH / 2.0, GRID_Y + GRID_SIZE + 24, Theme.ink(), 12, "center");
         }
@@ -191,8 +158,37 @@ public final class CircuitsView {
         Arrangement.text(p, "rows: " + c.rows() + " \u00b7 columns: " + c.columns(), w / 2.0, 48, w - 6, 14, Theme.muted(),
                 font, "center");
         p.panel("table", 0, N_GRID_Y - 28, w, N_GRID_SIZE + 28 + 40);
+        labels(p, c.names(), row, col, N_GRID_X, N_GRID_Y, cell, true);
+        heatmap(p, c.values(), row, col, range, N_GRID_X, N_GRID_Y, cell);
+        double by = N_GRID_Y + N_GRID_SIZE + 10;
+        horizontalBar(p, range, N_GRID_X, by, N_GRID_SIZE);
+        if (row >= 0 && col >= 0) {
+            p.panel("readout", 0, by + 32, w, NARROW_HEIGHT - by - 32);
+            Arrangement.text(p, readout(c, row, col), w / 2.0, by + 44, w - 6, 15, Theme.ink(), 12, "center");
+        }
+    }
+
+    /**
+     * A token table's row names left of the square at (x, y) and its column names above it, {@code cell} pixels a
+     * token. Wide: every name, the columns' on two alternating lines, in a font that fits the cell. Narrow: every k-th
+     * name at {@link Arrangement#MIN_TEXT_PX}, spaced so that none collide, and the cursor's row and column always, in ink.
+     */
+    public static void labels(Painter p, String[] names, int row, int col, double x, double y, double cell,
+                              boolean narrow) {
+        int n = names.length;
+        if (!narrow) {
+            int font = (int) Math.max(6, Math.min(10, Math.floor(cell * 0.8)));
+            for (int i = 0; i < n; i++) {
+                p.text(names[i], x - 4, y + (i + 0.5) * cell, i == row ? Theme.ink() : Theme.muted(), font, "right");
+                // column names alternate between two lines so that neighbours do not collide
+                p.text(names[i], x + (i + 0.5) * cell, y - 8 - (i % 2) * 10, i == col ? Theme.ink() : Theme.muted(),
+                        font, "center");
+            }
+            return;
+        }
+        int font = Arrangement.MIN_TEXT_PX;
         double longest = 0;
-        for (String name : c.names()) {
+        for (String name : names) {
             longest = Math.max(longest, Arrangement.textWidth(name, font));
         }
         int rowEvery = Arrangement.every(cell, font + 2);
@@ -200,56 +196,78 @@ public final class CircuitsView {
         double rowNeed = font + 2;
         for (int i = 0; i < n; i++) {
             if (i % rowEvery == 0 && (row < 0 || i == row || Math.abs(i - row) * cell >= rowNeed)) {
-                p.text(c.names()[i], N_GRID_X - 4, N_GRID_Y + (i + 0.5) * cell, i == row ? Theme.ink() : Theme.muted(),
-                        font, "right");
+                p.text(names[i], x - 4, y + (i + 0.5) * cell, i == row ? Theme.ink() : Theme.muted(), font, "right");
             }
             int line = (i / colEvery) % 2;
             boolean nearCursor = col >= 0 && i != col && line == 0 && Math.abs(i - col) * cell < longest + 4;
             if (i % colEvery == 0 && i != col && !nearCursor) {
-                p.text(c.names()[i], N_GRID_X + (i + 0.5) * cell, N_GRID_Y - 8 - line * 13, Theme.muted(), font, "center");
+                p.text(names[i], x + (i + 0.5) * cell, y - 8 - line * 13, Theme.muted(), font, "center");
             }
         }
         if (row >= 0 && row % rowEvery != 0) {
-            p.text(c.names()[row], N_GRID_X - 4, N_GRID_Y + (row + 0.5) * cell, Theme.ink(), font, "right");
+            p.text(names[row], x - 4, y + (row + 0.5) * cell, Theme.ink(), font, "right");
         }
         if (col >= 0) { // the cursor's column on the lower line, clear of its neighbours there
-            p.fillRect(N_GRID_X + (col + 0.5) * cell - longest / 2 - 2, N_GRID_Y - 15, longest + 4, 13, Theme.paper());
-            p.text(c.names()[col], N_GRID_X + (col + 0.5) * cell, N_GRID_Y - 8, Theme.ink(), font, "center");
+            p.fillRect(x + (col + 0.5) * cell - longest / 2 - 2, y - 15, longest + 4, 13, Theme.paper());
+            p.text(names[col], x + (col + 0.5) * cell, y - 8, Theme.ink(), font, "center");
         }
-        p.fillRect(N_GRID_X, N_GRID_Y, n * cell, n * cell, Colormaps.diverging(0));
-        String[] colors = new String[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double t = c.values().get(i, j) / range;
-                if (Math.abs(t) >= 0.01) {
-                    colors[i * n + j] = Colormaps.diverging(t);
+    }
+
+    /**
+     * The heatmap of {@code values} ([rows, columns]) at (x, y), {@code cell} pixels a cell, coloured from -{@code range}
+     * (blue) to {@code range} (red), its diagonal faintly outlined and the cursor's cell (row, col; -1: none) boxed.
+     */
+    public static void heatmap(Painter p, Tensor values, int row, int col, double range, double x, double y, double cell) {
+        int rows = values.dim(0);
+        int cols = values.dim(1);
+        p.fillRect(x, y, cols * cell, rows * cell, Colormaps.diverging(0));
+        String[] colors = new String[rows * cols]; // one image: null cells keep the background
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double t = values.get(i, j) / range;
+                if (Math.abs(t) >= 0.01) { // nearer 0 the colour is the white background
+                    colors[i * cols + j] = Colormaps.diverging(t);
                 }
             }
         }
-        p.cells(N_GRID_X, N_GRID_Y, n * cell, n * cell, n, colors);
-        diagonal(p, N_GRID_X, N_GRID_Y, cell, n);
+        p.cells(x, y, cols * cell, rows * cell, cols, colors);
+        diagonal(p, x, y, cell, Math.min(rows, cols));
         if (row >= 0 && col >= 0) {
-            double x = N_GRID_X + col * cell;
-            double y = N_GRID_Y + row * cell;
-            p.line(x, y, x + cell, y, Theme.ink(), 2);
-            p.line(x + cell, y, x + cell, y + cell, Theme.ink(), 2);
-            p.line(x + cell, y + cell, x, y + cell, Theme.ink(), 2);
-            p.line(x, y + cell, x, y, Theme.ink(), 2);
+            box(p, x + col * cell, y + row * cell, cell, cell, Theme.ink(), 2);
         }
-        // the colour bar, across: negative on the left
-        double by = N_GRID_Y + N_GRID_SIZE + 10;
+    }
+
+    /** The outline of the rectangle (x, y, w, h). */
+    public static void box(Painter p, double x, double y, double w, double h, String color, double width) {
+        p.line(x, y, x + w, y, color, width);
+        p.line(x + w, y, x + w, y + h, color, width);
+        p.line(x + w, y + h, x, y + h, color, width);
+        p.line(x, y + h, x, y, color, width);
+    }
+
+    /** The diverging colour scale upright at (x, y), {@code height} tall, labelled range, 0 and -range on its right. */
+    public static void verticalBar(Painter p, double range, double x, double y, double height) {
         int steps = 50;
         for (int k = 0; k < steps; k++) {
+            double t = 1 - 2.0 * k / (steps - 1);
+            p.fillRect(x, y + k * height / steps, 12, height / steps + 0.5, Colormaps.diverging(t));
+        }
+        p.text(Fmt.fixed(range, 1), x + 16, y + 4, Theme.muted(), 10, "left");
+        p.text("0", x + 16, y + height / 2, Theme.muted(), 10, "left");
+        p.text("-" + Fmt.fixed(range, 1), x + 16, y + height - 4, Theme.muted(), 10, "left");
+    }
+
+    /** The diverging colour scale across at (x, y), {@code width} wide and 10 tall, labelled underneath. */
+    public static void horizontalBar(Painter p, double range, double x, double y, double width) {
+        int steps = 50;
+        int font = Arrangement.MIN_TEXT_PX;
+        for (int k = 0; k < steps; k++) {
             double t = -1 + 2.0 * k / (steps - 1);
-            p.fillRect(N_GRID_X + k * N_GRID_SIZE / steps, by, N_GRID_SIZE / steps + 0.5, 10, Colormaps.diverging(t));
+            p.fillRect(x + k * width / steps, y, width / steps + 0.5, 10, Colormaps.diverging(t));
         }
-        p.text("-" + Fmt.fixed(range, 1), N_GRID_X, by + 20, Theme.muted(), font, "left");
-        p.text("0", N_GRID_X + N_GRID_SIZE / 2, by + 20, Theme.muted(), font, "center");
-        p.text(Fmt.fixed(range, 1), N_GRID_X + N_GRID_SIZE, by + 20, Theme.muted(), font, "right");
-        if (row >= 0 && col >= 0) {
-            p.panel("readout", 0, by + 32, w, NARROW_HEIGHT - by - 32);
-            Arrangement.text(p, readout(c, row, col), w / 2.0, by + 44, w - 6, 15, Theme.ink(), 12, "center");
-        }
+        p.text("-" + Fmt.fixed(range, 1), x, y + 20, Theme.muted(), font, "left");
+        p.text("0", x + width / 2, y + 20, Theme.muted(), font, "center");
+        p.text(Fmt.fixed(range, 1), x + width, y + 20, Theme.muted(), font, "right");
     }
 
     /**

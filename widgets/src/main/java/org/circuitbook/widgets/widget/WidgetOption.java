@@ -22,7 +22,9 @@ public record WidgetOption(String name, Type type, String defaultValue, String h
         /** A decimal number. */
         NUMBER,
         /** One of a list of words. */
-        CHOICE
+        CHOICE,
+        /** A head of the model, as LAYER.HEAD (e.g. {@code 0.2}): which ones exist depends on the model. */
+        HEAD
     }
 
     /** A problem with an option's value or with the model: a message and a hint (or null). */
