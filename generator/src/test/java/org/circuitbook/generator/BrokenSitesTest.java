@@ -188,7 +188,7 @@ class BrokenSitesTest {
     void patchingOptions() throws IOException {
         assertEquals(List.of(
                 "content/chapters/01-a.md:5:1: check: model bigrams has no attention layer to patch (activation-patching needs n_layers >= 1)",
-                "content/chapters/01-a.md:10:1: check: unknown view \"mlp\" for widget activation-patching (known: resid, attn, heads)",
+                "content/chapters/01-a.md:10:1: check: unknown view \"mlp\" for widget activation-patching (known: resid, attn, heads, path)",
                 "content/chapters/01-a.md:11:1: check: unknown metric \"loss\" for widget activation-patching (known: logit-diff, probability)"),
                 errors(SITE + """
                         -- content/models/bigrams.yaml --
