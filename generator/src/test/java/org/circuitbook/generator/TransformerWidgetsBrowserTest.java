@@ -140,19 +140,11 @@ class TransformerWidgetsBrowserTest {
 
     /** Opens {@code page} afresh, brings its {@code widget} figure into view and waits for it to mount. */
     private WebElement openFigure(String page, String widget) {
-        driver.get("about:blank");
-        driver.get(server.url() + page);
-        WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=" + widget + "]"));
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", figure);
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "ready".equals(figure.getAttribute("data-state"))
-                || "error".equals(figure.getAttribute("data-state")));
-        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
-        return figure;
+        return WidgetBrowserTest.openFigure(driver, server.url() + page, widget);
     }
 
     private String pixels() {
-        return (String) ((JavascriptExecutor) driver).executeScript(
-                "return document.querySelector('figure[data-widget] canvas').toDataURL();");
+        return WidgetBrowserTest.pixels(driver);
     }
 
     @Test
