@@ -9,6 +9,7 @@ import java.util.Random;
 import org.circuitbook.widgets.data.InductionProbes;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.model.Circuits;
 import org.circuitbook.widgets.model.Composition;
 import org.circuitbook.widgets.model.HeadScores;
@@ -66,6 +67,9 @@ import org.nd4j.linalg.learning.config.Adam;
  *       same for the Q- and V-composition tables, {@code q_composition_diagonal_fraction} and {@code
  *       v_composition_diagonal_fraction}), the Frobenius composition scores ({@code composition_scores}, {@code q},
  *       {@code k} and {@code v} matrices of the same shape) and the random baseline they compare with ({@code composition_baseline}): see {@link Composition}.
+ *   <li>(final file only, two layers or more) path patching, attribution patching and ablations on the
+ *       activation-patching widget's induction task ({@link #patching}): {@code path_patching_k},
+ *       {@code attribution_correlation}, {@code ablation_head_effects};
  * </ul>
  *
  * <p>Parity: every published file (the final weights and each checkpoint), read back from its bytes and run
@@ -73,7 +77,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/6"; // 6: composition, copying scores, DLA, logit lens
+    static final String VERSION = "attention-only/7"; // 7: composition, copying scores, DLA, logit lens, patching
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = InductionProbes.COUNT;
@@ -145,6 +149,7 @@ final class AttentionOnlyTrainer {
         }
         if (cfg.n_layers() >= 2) {
             metrics.putAll(composition(finalModel));
+            metrics.putAll(patching(finalModel));
         }
         metrics.put("repeated_loss_by_period", lossByPeriod(finalModel, spec));
         if (cfg.n_layers() >= 1) {
@@ -491,6 +496,69 @@ final class AttentionOnlyTrainer {
         }
         out.put("composition_scores", scores);
         out.put("composition_baseline", Composition.baseline(model.cfg().d_model(), model.cfg().d_head()));
+        return out;
+    }
+
+    /** Prompt pairs behind {@link #patching}'s averages, and their seed. */
+    static final int PATCHING_PROMPTS = 16;
+    static final long PATCHING_SEED = 2023;
+
+    /**
+     * Patching on the induction task of the activation-patching widget ({@link ActivationPatching#inductionPrompts}:
+     * a repeat of min(10, n_ctx / 2) distinct tokens, cut at a seeded place, its answer swapped in the first half),
+     * over {@value #PATCHING_PROMPTS} seeded prompt pairs, the logit difference as the metric:
+     * <ul>
+     *   <li>{@code path_patching_k}, [sender][receiver]: the share of the gap that path patching each layer-0 head into
+     *       each layer-1 head's key input alone restores, on the prompts whose corruption is the token before the answer
+     *       ({@link ActivationPatching#kComposition}, a ratio of sums);
+     *   <li>{@code attribution_correlation}, by view ({@code resid}, {@code attn}, {@code heads}): the mean over the
+     *       prompts of the Pearson correlation between attribution patching's estimates and the real patches;
+     *   <li>{@code ablation_head_effects}, by ablation ({@code zero}, {@code mean}, {@code resample}), [layer][head]: the
+     *       mean share of the clean run's logit difference, over the clean-corrupted gap, that ablating the head loses.
+     * </ul>
+     */
+    static Map<String, Object> patching(HookedTransformer model) {
+        TransformerConfig cfg = model.cfg();
+        int heads = cfg.n_heads();
+        double[][] path = new double[heads][];
+        for (int sender = 0; sender < heads; sender++) {
+            path[sender] = ActivationPatching.kComposition(model, sender, PATCHING_PROMPTS, PATCHING_SEED);
+        }
+        List<String> views = List.of("resid", "attn", "heads");
+        List<String> ablations = List.of("zero", "mean", "resample");
+        double[] correlation = new double[views.size()];
+        double[][][] ablated = new double[ablations.size()][cfg.n_layers()][heads];
+        Lcg random = new Lcg(PATCHING_SEED);
+        int half = Math.min(10, cfg.n_ctx() / 2);
+        for (int i = 0; i < PATCHING_PROMPTS; i++) {
+            ActivationPatching.Prompts prompts = ActivationPatching.inductionPrompts(random, cfg.d_vocab(), half,
+                    1 + random.nextInt(half - 2));
+            for (int v = 0; v < views.size(); v++) {
+                correlation[v] += ActivationPatching.run(model, prompts, views.get(v), "logit-diff", "denoise",
+                        "attribution").correlation() / PATCHING_PROMPTS;
+            }
+            for (int a = 0; a < ablations.size(); a++) {
+                ActivationPatching.Experiment e = ActivationPatching.run(model, prompts, "heads", "logit-diff", "denoise",
+                        ablations.get(a) + "-ablation");
+                for (int l = 0; l < cfg.n_layers(); l++) {
+                    for (int h = 0; h < heads; h++) {
+                        ablated[a][l][h] += e.recovered(l, h) / PATCHING_PROMPTS;
+                    }
+                }
+            }
+        }
+        Map<String, Object> byView = new LinkedHashMap<>();
+        for (int v = 0; v < views.size(); v++) {
+            byView.put(views.get(v), correlation[v]);
+        }
+        Map<String, Object> byAblation = new LinkedHashMap<>();
+        for (int a = 0; a < ablations.size(); a++) {
+            byAblation.put(ablations.get(a), matrix(ablated[a]));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("path_patching_k", matrix(path));
+        out.put("attribution_correlation", byView);
+        out.put("ablation_head_effects", byAblation);
         return out;
     }
 

@@ -13,6 +13,7 @@ import org.circuitbook.generator.diagnostics.Diagnostic;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.Composition;
+import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.model.TransformerConfig;
@@ -269,6 +270,36 @@ class AttentionOnlyTrainerTest {
         for (Object p : probability) {
             assertTrue(((Number) p).doubleValue() > 0 && ((Number) p).doubleValue() < 1, "a mean probability: " + probability);
         }
+    }
+
+    @Test
+    @DisplayName("records path patching through K, attribution patching's agreement and the three ablations on the patching widget's task")
+    void patching() {
+        HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
+        assertEquals(Map.of("path_patching_k", metrics.get("path_patching_k"), "attribution_correlation",
+                metrics.get("attribution_correlation"), "ablation_head_effects", metrics.get("ablation_head_effects")),
+                AttentionOnlyTrainer.patching(model));
+        for (int sender = 0; sender < 2; sender++) {
+            double[] want = ActivationPatching.kComposition(model, sender, AttentionOnlyTrainer.PATCHING_PROMPTS,
+                    AttentionOnlyTrainer.PATCHING_SEED);
+            for (int r = 0; r < 2; r++) {
+                assertEquals(want[r], cell(metrics, "path_patching_k", sender, r), "0." + sender + " -> 1." + r);
+            }
+        }
+        Map<?, ?> correlation = (Map<?, ?>) metrics.get("attribution_correlation");
+        assertEquals(List.of("resid", "attn", "heads"), List.copyOf(correlation.keySet()));
+        for (Object c : correlation.values()) {
+            assertTrue(((Number) c).doubleValue() >= -1 && ((Number) c).doubleValue() <= 1, "a correlation: " + correlation);
+        }
+        // in an attention-only model without LayerNorm a head's output reaches the logits linearly: attribution patching
+        // is close to exact on the heads view
+        assertTrue(((Number) correlation.get("heads")).doubleValue() > 0.9, "heads: " + correlation);
+        Map<?, ?> ablations = (Map<?, ?>) metrics.get("ablation_head_effects");
+        assertEquals(List.of("zero", "mean", "resample"), List.copyOf(ablations.keySet()));
+        // ablating the induction head costs the clean run more of its answer than ablating the other layer-1 head
+        int induction = cell(metrics, "induction_scores", 1, 0) > cell(metrics, "induction_scores", 1, 1) ? 0 : 1;
+        assertTrue(cell(ablations, "mean", 1, induction) > cell(ablations, "mean", 1, 1 - induction),
+                "mean ablation: " + ablations.get("mean"));
     }
 
     @Test
