@@ -68,7 +68,8 @@ import org.nd4j.linalg.learning.config.Adam;
  *       v_composition_diagonal_fraction}), the Frobenius composition scores ({@code composition_scores}, {@code q},
  *       {@code k} and {@code v} matrices of the same shape) and the random baseline they compare with ({@code composition_baseline}): see {@link Composition}.
  *   <li>(final file only, two layers or more) path patching, attribution patching and ablations on the
- *       activation-patching widget's induction task ({@link #patching}): {@code path_patching_k},
+ *       activation-patching widget's induction task ({@link #patching}), over {@code patching_prompts} prompt
+ *       pairs: {@code path_patching_k},
  *       {@code attribution_correlation}, {@code ablation_head_effects};
  * </ul>
  *
@@ -556,6 +557,7 @@ final class AttentionOnlyTrainer {
             byAblation.put(ablations.get(a), matrix(ablated[a]));
         }
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("patching_prompts", (long) PATCHING_PROMPTS);
         out.put("path_patching_k", matrix(path));
         out.put("attribution_correlation", byView);
         out.put("ablation_head_effects", byAblation);

@@ -276,7 +276,8 @@ class AttentionOnlyTrainerTest {
     @DisplayName("records path patching through K, attribution patching's agreement and the three ablations on the patching widget's task")
     void patching() {
         HookedTransformer model = HookedTransformer.fromWeights(SafeTensors.fromBytes(trained.get(0).bytes()));
-        assertEquals(Map.of("path_patching_k", metrics.get("path_patching_k"), "attribution_correlation",
+        assertEquals(AttentionOnlyTrainer.PATCHING_PROMPTS, ((Number) metrics.get("patching_prompts")).intValue());
+        assertEquals(Map.of("patching_prompts", metrics.get("patching_prompts"), "path_patching_k", metrics.get("path_patching_k"), "attribution_correlation",
                 metrics.get("attribution_correlation"), "ablation_head_effects", metrics.get("ablation_head_effects")),
                 AttentionOnlyTrainer.patching(model));
         for (int sender = 0; sender < 2; sender++) {
