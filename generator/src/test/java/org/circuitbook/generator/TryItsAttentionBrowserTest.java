@@ -21,11 +21,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Every "Try it" of chapter 5 (induction heads), done as a reader would on the real built book
  * ({@code -Dcircuitbook.book.site=DIR}, a site {@code circuitbook.jar build} wrote; skipped otherwise): the controls the
  * text names (the training-step slider, by keyboard; the Ablate menu; the Tokens box, with a sequence read from the
- * box itself and Enter), and each stated outcome checked on the attention-patterns widget's readouts, the numbers the
- * page quotes compared with its rendered {@code span.metric}. Each at 1400 px in the light theme and at 390 px
+ * box itself and Enter; the composition figure's three menus, by keyboard), and each stated outcome checked on the
+ * attention-patterns widget's readouts or the composition figure's text alternative, the numbers the page quotes
+ * compared with its rendered {@code span.metric}. Each at 1400 px in the light theme and at 390 px
  * (the phone's narrow arrangement) in the dark one, with no console error.
  */
-@DisplayName("Chapter 5's Try-its on the built book's attention-patterns widget")
+@DisplayName("Chapter 5's Try-its on the built book's attention-patterns and composition widgets")
 class TryItsAttentionBrowserTest {
     static final String PAGE = "induction-heads.html";
 

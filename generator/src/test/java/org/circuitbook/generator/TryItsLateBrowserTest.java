@@ -457,26 +457,33 @@ class TryItsLateBrowserTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("looks")
-    @DisplayName("ch. 6, ablation: under zero, mean and resample ablation the layer-1 induction heads lose much of the "
-            + "answer, and head 1.0's cell is blue under every baseline")
+    @DisplayName("ch. 6, ablation: under zero, mean and resample ablation the same two or more layer-1 heads lose a "
+            + "third of the gap or more, and head 1.0's cell is blue under every baseline")
     void ablation(Look look) {
         WebElement figure = openFigure("activation-patching.html", "#fig-ablation", look);
         tryIt("Compare the three ablations in");
         assertTrue(chosen(figure, "Patch").startsWith("Each head's output"), "the figure shows each head");
         assertEquals("Mean ablation", chosen(figure, "Method"), "the figure opens on mean ablation");
         StringBuilder maps = new StringBuilder();
+        Set<Integer> losing = null;
         for (String method : List.of("Zero ablation", "Mean ablation", "Resample ablation")) {
             choose(figure, "Method", method);
             patched(figure, method + " heatmap, each head's output");
             int[][] lost = cells(figure);
             maps.append(method).append(" (per cent of the gap destroyed):\n").append(show(lost));
-            int[] layer1 = lost[1].clone();
-            Arrays.sort(layer1);
-            assertTrue(layer1[layer1.length - 1] >= 50 && layer1[layer1.length - 2] >= 25, method + ": layer-1 heads "
-                    + "lose much of the answer\n" + maps);
+            // "much of the answer": a third of the gap or more (the heads that carry the induction on this prompt)
+            Set<Integer> heads = new LinkedHashSet<>();
+            for (int h = 0; h < lost[1].length; h++) {
+                if (lost[1][h] >= 30) {
+                    heads.add(h);
+                }
+            }
+            assertTrue(heads.size() >= 2, method + ": layer-1 heads lose much of the answer\n" + maps);
+            assertTrue(losing == null || losing.equals(heads), "the same layer-1 heads under each ablation\n" + maps);
+            losing = heads;
             assertTrue(lost[1][0] < 0, method + ": head 1.0's cell is blue, the model answers better without it\n" + maps);
         }
-        note("ablation, " + look + ":\n" + maps);
+        note("ablation, " + look + ": layer-1 heads losing a third of the gap or more under each: " + losing + "\n" + maps);
         noConsoleErrors(look);
     }
 
@@ -509,11 +516,10 @@ class TryItsLateBrowserTest {
         int[][] estimate = shares(readouts, ESTIMATE);
         String maps = "real:\n" + show(real) + "estimate:\n" + show(estimate);
         assertTrue(heads > 0.9, "the two maps agree: r = " + heads + "\n" + maps);
-        for (int l = 0; l < real.length; l++) {
-            for (int h = 0; h < real[l].length; h++) {
-                assertTrue(Math.abs(real[l][h] - estimate[l][h]) <= 10, "almost cell for cell: head " + l + "." + h
-                        + "\n" + maps);
-            }
+        assertEquals(Arrays.toString(real[1]), Arrays.toString(estimate[1]), "a layer-1 head's estimate is exact\n" + maps);
+        for (int h = 0; h < real[0].length; h++) {
+            assertTrue(Math.abs(real[0][h] - estimate[0][h]) <= 15, "a layer-0 head's effect is close to linear: head 0."
+                    + h + "'s estimate within 15 points of the gap of its real patch\n" + maps);
         }
 
         choose(figure, "Patch", "Residual stream");
