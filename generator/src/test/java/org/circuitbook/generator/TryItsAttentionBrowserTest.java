@@ -21,11 +21,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Every "Try it" of chapter 5 (induction heads), done as a reader would on the real built book
  * ({@code -Dcircuitbook.book.site=DIR}, a site {@code circuitbook.jar build} wrote; skipped otherwise): the controls the
  * text names (the training-step slider, by keyboard; the Ablate menu; the Tokens box, with a sequence read from the
- * box itself and Enter), and each stated outcome checked on the attention-patterns widget's readouts, the numbers the
- * page quotes compared with its rendered {@code span.metric}. Each at 1400 px in the light theme and at 390 px
+ * box itself and Enter; the composition figure's three menus, by keyboard), and each stated outcome checked on the
+ * attention-patterns widget's readouts or the composition figure's text alternative, the numbers the page quotes
+ * compared with its rendered {@code span.metric}. Each at 1400 px in the light theme and at 390 px
  * (the phone's narrow arrangement) in the dark one, with no console error.
  */
-@DisplayName("Chapter 5's Try-its on the built book's attention-patterns widget")
+@DisplayName("Chapter 5's Try-its on the built book's attention-patterns and composition widgets")
 class TryItsAttentionBrowserTest {
     static final String PAGE = "induction-heads.html";
 
@@ -54,11 +55,18 @@ class TryItsAttentionBrowserTest {
         return f;
     }
 
-    /** The {@code n}th "Try it" box of the page (from 0): its text. */
-    private static WebElement tryIt(int n) {
+    /** The page's "Try it" boxes, in order. */
+    private static List<WebElement> tryIts() {
         List<WebElement> boxes = book.driver().findElements(By.cssSelector("aside.admonition.tip")).stream()
                 .filter(b -> b.getAttribute("textContent").trim().startsWith("Try it")).toList();
-        assertEquals(3, boxes.size(), "the chapter's Try-its");
+        assertEquals(4, boxes.size(), "the chapter's Try-its: three on the attention patterns, one on composition");
+        return boxes;
+    }
+
+    /** The {@code n}th "Try it" box (from 0) on the attention-patterns figure: the boxes but the composition one. */
+    private static WebElement tryIt(int n) {
+        List<WebElement> boxes = tryIts().stream().filter(b -> !b.getAttribute("textContent").contains("K-composition")).toList();
+        assertEquals(3, boxes.size(), "the Try-its on the attention patterns");
         return boxes.get(n);
     }
 
@@ -312,5 +320,132 @@ class TryItsAttentionBrowserTest {
         Matcher probes = f.probeScores();
         assertTrue(Double.parseDouble(probes.group(6)) < 0.7 * Double.parseDouble(probes.group(5)), f.probes());
         f.noProblems();
+    }
+
+    // ---------------------------------------------------------------- composition, read off the weights
+
+    /** What the composition figure's text alternative says of one table: the diagonal's rows of n, and its means. */
+    record Composition(String kind, int sender, int receiver, int diagonal, int tokens, double diagonalMean, double elsewhere) {
+        private static final Pattern TEXT = Pattern.compile("Its largest entry in a row is on the diagonal for (\\d+) of "
+                + "(\\d+) tokens \\(diagonal mean (-?[\\d.]+), elsewhere (-?[\\d.]+)\\)\\. ([QKV])-composition score of "
+                + "0\\.(\\d+) and 1\\.(\\d+): ");
+
+        static Composition of(String aria) {
+            Matcher m = TEXT.matcher(aria);
+            assertTrue(m.find(), aria);
+            return new Composition(m.group(5), Integer.parseInt(m.group(6)), Integer.parseInt(m.group(7)),
+                    Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Double.parseDouble(m.group(3)),
+                    Double.parseDouble(m.group(4)));
+        }
+
+        double fraction() {
+            return (double) diagonal / tokens;
+        }
+
+        @Override
+        public String toString() {
+            return kind + " 0." + sender + "->1." + receiver + ": " + diagonal + "/" + tokens + " rows peak on the diagonal"
+                    + " (mean " + diagonalMean + ", elsewhere " + elsewhere + ")";
+        }
+    }
+
+    /** The composition figure's select labelled {@code label} set to {@code option} by keyboard, as a reader picks it. */
+    private static void pick(WebElement figure, String label, String option) {
+        WebElement l = figure.findElements(By.cssSelector(".widget-controls label")).stream()
+                .filter(e -> e.getAttribute("textContent").strip().equals(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no control labelled \"" + label + "\""));
+        WebElement menu = figure.findElement(By.id(l.getAttribute("for")));
+        js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", menu);
+        Select select = new Select(menu);
+        List<String> texts = select.getOptions().stream().map(o -> o.getAttribute("textContent")).toList();
+        int from = texts.indexOf(select.getFirstSelectedOption().getAttribute("textContent"));
+        int to = texts.indexOf(option);
+        assertTrue(to >= 0, "\"" + label + "\" has no option \"" + option + "\": " + texts);
+        for (int i = from; i != to; i += Integer.signum(to - from)) {
+            menu.sendKeys(to > from ? Keys.ARROW_DOWN : Keys.ARROW_UP);
+        }
+        assertEquals(option, select.getFirstSelectedOption().getAttribute("textContent"));
+    }
+
+    /** Picks the kind ("K"), layer-0 and layer-1 head and waits for the figure to say that table. */
+    private static Composition table(WebElement figure, String kind, int sender, int receiver) {
+        pick(figure, "Composition", kind + "-composition");
+        pick(figure, "Layer-0 head", "Head 0." + sender);
+        pick(figure, "Layer-1 head", "Head 1." + receiver);
+        WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
+        return new WebDriverWait(book.driver(), Duration.ofSeconds(20)).until(d -> {
+            Composition c = Composition.of(canvas.getAttribute("aria-label"));
+            return c.kind().equals(kind) && c.sender() == sender && c.receiver() == receiver ? c : null;
+        });
+    }
+
+    /**
+     * "The figure opens on the previous-token head 0.2 and the induction head 1.2, with K-composition. The diagonal is
+     * red from corner to corner: for P of the query tokens, the key preceded by the same token gets the largest boost.
+     * Choose receiver 1.1 or 1.3: the same diagonal. Now change the sender to 0.0 or 0.1 ...: the diagonal fades ...
+     * Head 0.3 ... gives a weaker diagonal of its own. Finally switch to Q-composition: with head 0.2 as the sender, no
+     * query token's row peaks on its diagonal. V-composition shows at most a faint diagonal."
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"light 1400", "dark 390"})
+    @DisplayName("Composition: K 0.2 into 1.2 peaks on the diagonal for the page's share of tokens, 1.1 and 1.3 too; "
+            + "senders 0.0 and 0.1 fade, 0.3 is weaker; Q-composition never peaks there, V at most faintly")
+    void composition(String config) {
+        String[] parts = config.split(" ");
+        int width = Integer.parseInt(parts[1]);
+        book.emulate(new BuiltBook.Look(width, parts[0]), width < 700 ? 780 : 900);
+        book.load(PAGE);
+        book.problems();
+        WebElement figure = book.driver().findElement(By.id("fig-composition"));
+        js("arguments[0].scrollIntoView({block: 'center'});", figure);
+        new WebDriverWait(book.driver(), Duration.ofSeconds(30)).until(d -> "ready".equals(figure.getAttribute("data-state"))
+                || "error".equals(figure.getAttribute("data-state")));
+        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
+        if (width < 700) {
+            assertTrue(((Number) js("return document.documentElement.scrollWidth;")).intValue() <= width,
+                    "the page does not scroll sideways at " + width + " px");
+        }
+        WebElement box = tryIts().stream().filter(b -> b.getAttribute("textContent").contains("K-composition")).findFirst().orElseThrow();
+        String share = metric(box, "attn-only-2l/final/k_composition_diagonal_fraction/2/2");
+
+        Composition first = Composition.of(figure.findElement(By.cssSelector("canvas.widget-canvas")).getAttribute("aria-label"));
+        assertEquals("K 0.2 1.2", first.kind() + " 0." + first.sender() + " 1." + first.receiver(), "the figure opens on "
+                + "0.2 and 1.2 with K-composition");
+        assertTrue(share.endsWith("%"), share);
+        double page = Double.parseDouble(share.substring(0, share.length() - 1)) / 100;
+        assertTrue(Math.abs(first.fraction() - page) <= 0.005 + 1e-9, "the page's " + share + " is the figure's "
+                + first.diagonal() + " of " + first.tokens() + " tokens");
+        assertTrue(first.fraction() >= 0.9 && first.diagonalMean() > 0 && first.diagonalMean() > first.elsewhere(),
+                "the diagonal is red from corner to corner: " + first);
+
+        // the reader's path through the box: receivers 1.1 then 1.3, the other senders with 1.3, then Q and V
+        StringBuilder seen = new StringBuilder(first.toString());
+        Composition k13 = null;
+        for (int receiver : new int[] {1, 3}) {
+            Composition c = table(figure, "K", 2, receiver);
+            seen.append("; ").append(c);
+            assertTrue(c.fraction() >= 0.9 && c.diagonalMean() > c.elsewhere(), "receiver 1." + receiver + ": the same diagonal: " + c);
+            k13 = c;
+        }
+        Composition[] senders = new Composition[4];
+        for (int sender : new int[] {0, 1, 3}) {
+            senders[sender] = table(figure, "K", sender, 3);
+            seen.append("; ").append(senders[sender]);
+        }
+        assertTrue(senders[0].fraction() < 0.75 && senders[1].fraction() < 0.75, "senders 0.0 and 0.1: the diagonal fades: " + seen);
+        assertTrue(senders[3].fraction() < k13.fraction() && senders[3].diagonalMean() < k13.diagonalMean()
+                && senders[3].diagonal() > senders[0].diagonal() && senders[3].diagonal() > senders[1].diagonal(),
+                "sender 0.3: a weaker diagonal than 0.2's, of its own: " + seen);
+        for (String kind : List.of("Q", "V")) {
+            for (int receiver : new int[] {3, 2}) {
+                Composition c = table(figure, kind, 2, receiver);
+                seen.append("; ").append(c);
+                assertTrue(kind.equals("Q") ? c.diagonal() == 0 : c.fraction() < 0.5,
+                        kind + "-composition from 0.2: " + (kind.equals("Q") ? "no query token's row peaks on its "
+                                + "diagonal" : "at most a faint diagonal") + ": " + c);
+            }
+        }
+        System.out.println("[Try it] composition, " + config + ": " + seen);
+        assertEquals(List.of(), book.problems(), config + ": console errors");
     }
 }

@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -360,6 +363,109 @@ class TryItsEarlyBrowserTest {
                     + qk.values()[i]);
         }
         done(figure, "ch2-circuits", mode);
+    }
+
+    // ---------------------------------------------------------------- chapter 2: direct logit attribution
+
+    /** What the logit-attribution figure's text alternative says of the selected column: its difference and terms. */
+    record Attribution(int position, String answer, String rival, double diff, Map<String, Double> terms) {
+        private static final Pattern TEXT = Pattern.compile(" At position (\\d+) \\(\"[^\"]*\"\\): logit\\((\\w+)\\) - "
+                + "(mean logit|logit\\((\\w+)\\)) = (-?[\\d.]+); (.*?)\\. The largest difference is at ");
+        private static final Pattern TERM = Pattern.compile("(pos embed|embed|head \\d+\\.\\d+|MLP \\d+|attn biases|b_U) "
+                + "([+-]?[\\d.]+)");
+
+        static Attribution of(String aria) {
+            Matcher m = TEXT.matcher(aria);
+            if (!m.find()) {
+                return null;
+            }
+            Map<String, Double> terms = new LinkedHashMap<>();
+            for (String term : m.group(6).split(", ")) {
+                Matcher t = TERM.matcher(term);
+                assertTrue(t.matches(), term + " in " + aria);
+                terms.put(t.group(1), Double.parseDouble(t.group(2)));
+            }
+            return new Attribution(Integer.parseInt(m.group(1)), m.group(2), m.group(4), Double.parseDouble(m.group(5)), terms);
+        }
+
+        /** The head whose bar is longest towards the answer ("1.2"). */
+        String writesMost() {
+            return terms.entrySet().stream().filter(e -> e.getKey().startsWith("head "))
+                    .max(Map.Entry.comparingByValue()).orElseThrow().getKey().substring(5);
+        }
+
+        double head(int layer, int head) {
+            return terms.get("head " + layer + "." + head);
+        }
+    }
+
+    /**
+     * "The prompt is a random sequence and the first part of its repeat, and the selected position is the last. Read
+     * the bars: the answer is written by heads of layer 1, and the layer-0 heads' bars are close to zero. Check that the
+     * bars add up to the last one. The embedding's bar is blue: the rival is the guess of the direct path ... Now move
+     * along the columns of the repeat with the arrow keys: the head that writes most changes from position to position,
+     * but it is always in layer 1. One layer-1 head, 1.0, is often blue."
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    @DisplayName("ch. 2, direct logit attribution: at the last position layer 1 writes the answer, layer 0 close to zero, "
+            + "the bars add up, embed blue against the bigram guess; along the repeat the top head is always in layer 1")
+    void logitAttribution(Look mode) throws Exception {
+        WebElement figure = open("residual-stream.html", "fig-logit-attribution", mode);
+        String[] tokens = figure.findElement(By.cssSelector("input[type=text]")).getAttribute("value").strip().split("\\s+");
+        int n = tokens.length;
+        int period = 1;
+        while (period < n && !Arrays.equals(Arrays.copyOfRange(tokens, period, n), Arrays.copyOfRange(tokens, 0, n - period))) {
+            period++;
+        }
+        assertTrue(period < n && n < 2 * period, "a random sequence "
+                + "and the first part of its repeat: " + String.join(" ", tokens));
+        assertTrue(new Select(figure.findElements(By.cssSelector("select")).get(1)).getFirstSelectedOption()
+                .getAttribute("textContent").startsWith("the bigram guess (direct path)"), "the rival is the bigram guess");
+
+        WebElement canvas = figure.findElement(By.cssSelector("canvas.widget-canvas"));
+        Attribution last = new WebDriverWait(book.driver(), Duration.ofSeconds(30)).until(d -> Attribution.of(aria(figure)));
+        assertEquals(n - 1, last.position(), "the selected position is the last: " + aria(figure));
+        assertEquals(tokens[n - period], last.answer(), "the answer is the token that came after the last one's earlier copy");
+        double sum = last.terms().values().stream().mapToDouble(Double::doubleValue).sum();
+        assertTrue(Math.abs(sum - last.diff()) <= 0.005 * (last.terms().size() + 1), "the bars add up to the last one: "
+                + sum + " against " + last.diff());
+        double layer1 = 0;
+        double layer0 = 0;
+        for (int h = 0; h < 4; h++) {
+            layer1 += last.head(1, h);
+            layer0 = Math.max(layer0, Math.abs(last.head(0, h)));
+        }
+        assertTrue(last.writesMost().startsWith("1.") && layer1 >= 0.5 * last.diff(), "the answer is written by heads of "
+                + "layer 1: " + last);
+        assertTrue(layer0 <= 0.1 * last.diff(), "the layer-0 heads' bars are close to zero: " + last);
+        assertTrue(last.terms().get("embed") < 0, "the embedding's bar is blue: " + last);
+
+        // along the repeat, right to left with the arrow keys
+        js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", canvas);
+        List<Attribution> repeat = new ArrayList<>(List.of(last));
+        for (int p = n - 2; p >= period; p--) {
+            int at = p;
+            canvas.sendKeys(Keys.ARROW_LEFT);
+            repeat.add(new WebDriverWait(book.driver(), Duration.ofSeconds(30)).until(d -> {
+                Attribution a = Attribution.of(aria(figure));
+                return a != null && a.position() == at ? a : null;
+            }));
+        }
+        Set<String> top = new LinkedHashSet<>();
+        int blue = 0;
+        for (Attribution a : repeat) {
+            assertTrue(a.writesMost().startsWith("1."), "the head that writes most is in layer 1 at position "
+                    + a.position() + ": " + a);
+            top.add(a.writesMost());
+            blue += a.head(1, 0) < 0 ? 1 : 0;
+        }
+        System.out.printf(Locale.ROOT, "logit attribution (%s): period %d of %d tokens; last: %s; along the repeat: %s; "
+                + "1.0 blue at %d of %d%n", mode, period, n, last, repeat.stream().map(a -> a.position() + ": "
+                + a.writesMost() + " (1.0 " + a.head(1, 0) + ")").toList(), blue, repeat.size());
+        assertTrue(top.size() >= 2, "the head that writes most changes from position to position: " + top);
+        assertTrue(2 * blue >= repeat.size(), "head 1.0 is often blue: at " + blue + " of " + repeat.size() + " positions");
+        done(figure, "logit-attribution", mode);
     }
 
     // ---------------------------------------------------------------- chapter 3: superposition

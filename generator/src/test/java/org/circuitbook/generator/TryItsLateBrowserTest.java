@@ -56,15 +56,20 @@ class TryItsLateBrowserTest {
         return new WebDriverWait(book.driver(), Duration.ofSeconds(30), Duration.ofMillis(20));
     }
 
-    /** Opens {@code page} in {@code look}, brings its {@code widget} figure into view and waits for it to mount. */
+    /** Opens {@code page} in {@code look}, brings its first {@code widget} figure into view and waits for it to mount. */
     private WebElement open(String page, String widget, Look look) {
+        return openFigure(page, "figure[data-widget=" + widget + "]", look);
+    }
+
+    /** Opens {@code page} in {@code look}, brings the figure {@code selector} finds into view and waits for it to mount. */
+    private WebElement openFigure(String page, String selector, Look look) {
         boolean narrow = look.width() < 1024;
         book.emulate(look, narrow ? 780 : 900);
         book.load(page);
         book.problems(); // the console from here on
         assertEquals(look.theme(), js("return document.documentElement.dataset.theme || "
                 + "(matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');"));
-        WebElement figure = book.driver().findElement(By.cssSelector("figure[data-widget=" + widget + "]"));
+        WebElement figure = book.driver().findElement(By.cssSelector(selector));
         js("arguments[0].scrollIntoView({block: 'center'});", figure);
         waiting().until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
         assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
@@ -147,8 +152,9 @@ class TryItsLateBrowserTest {
 
     // ---------------------------------------------------------------- chapter 6: activation patching
 
-    private static final Pattern GRID = Pattern.compile(": (\\d+) (?:rows?|layers?) by (\\d+) (?:positions?|heads?)\\.");
+    private static final Pattern GRID = Pattern.compile(": (\\d+) (?:rows?|layers?) by (\\d+) (?:positions?|heads?|columns?)\\.");
     private static final Pattern SHARE = Pattern.compile(": (-?\\d+)% of the way from ");
+    private static final Pattern ESTIMATE = Pattern.compile(" Attribution patching estimates -?[\\d.]+ \\((-?\\d+)%\\) from one backward pass\\.");
 
     /** Waits until every patched run of the experiment showing {@code title} is done. */
     private static void patched(WebElement figure, String title) {
@@ -165,6 +171,27 @@ class TryItsLateBrowserTest {
      * (noising): the reader focuses the heatmap and walks it with the arrow keys, reading each cell out.
      */
     private static int[][] cells(WebElement figure) {
+        return shares(readouts(figure), SHARE);
+    }
+
+    /** The number {@code share} finds in each readout (as {@link #readouts} reads them). */
+    private static int[][] shares(String[][] readouts, Pattern share) {
+        int[][] out = new int[readouts.length][readouts[0].length];
+        for (int r = 0; r < readouts.length; r++) {
+            for (int c = 0; c < readouts[r].length; c++) {
+                Matcher m = share.matcher(readouts[r][c]);
+                assertTrue(m.find(), readouts[r][c]);
+                out[r][c] = Integer.parseInt(m.group(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every cell's readout, walking the heatmap with the arrow keys as {@link #cells} does: by {layer or row, position
+     * or head}.
+     */
+    private static String[][] readouts(WebElement figure) {
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         Matcher grid = GRID.matcher(canvas.getAttribute("aria-label"));
         assertTrue(grid.find(), canvas.getAttribute("aria-label"));
@@ -194,7 +221,7 @@ class TryItsLateBrowserTest {
         }
         int screenRows = sideways ? cols : rows;
         int screenCols = sideways ? rows : cols;
-        int[][] out = new int[rows][cols];
+        String[][] out = new String[rows][cols];
         boolean[][] seen = new boolean[rows][cols];
         int[] last = null;
         for (int r = 0; r < screenRows; r++) {
@@ -206,9 +233,7 @@ class TryItsLateBrowserTest {
                     return at != null && !java.util.Arrays.equals(at, previous) ? t : null;
                 });
                 last = cellOf(text, heads);
-                Matcher m = SHARE.matcher(text);
-                assertTrue(m.find(), text);
-                out[last[0]][last[1]] = Integer.parseInt(m.group(1));
+                out[last[0]][last[1]] = text;
                 seen[last[0]][last[1]] = true;
                 if (c < screenCols - 1) {
                     canvas.sendKeys(Keys.ARROW_RIGHT);
@@ -233,7 +258,7 @@ class TryItsLateBrowserTest {
     /** The cell a readout names, {layer or row, position or head}; null if it names none. */
     private static int[] cellOf(String readout, boolean heads) {
         if (heads) {
-            Matcher m = Pattern.compile("Patching head (\\d+)\\.(\\d+) \\(").matcher(readout);
+            Matcher m = Pattern.compile("(?:Patching|Replacing) head (\\d+)\\.(\\d+) \\(").matcher(readout);
             return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
         }
         Matcher m = Pattern.compile(" at position (\\d+) \\(").matcher(readout);
@@ -427,6 +452,81 @@ class TryItsLateBrowserTest {
         int[][] swapped = cells(figure);
         assertEquals(show(noised), show(swapped), "denoising with the roles swapped is noising again\n" + maps);
         note("heads, denoising and noising, " + look + ":\n" + maps);
+        noConsoleErrors(look);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("looks")
+    @DisplayName("ch. 6, ablation: under zero, mean and resample ablation the same two or more layer-1 heads lose a "
+            + "third of the gap or more, and head 1.0's cell is blue under every baseline")
+    void ablation(Look look) {
+        WebElement figure = openFigure("activation-patching.html", "#fig-ablation", look);
+        tryIt("Compare the three ablations in");
+        assertTrue(chosen(figure, "Patch").startsWith("Each head's output"), "the figure shows each head");
+        assertEquals("Mean ablation", chosen(figure, "Method"), "the figure opens on mean ablation");
+        StringBuilder maps = new StringBuilder();
+        Set<Integer> losing = null;
+        for (String method : List.of("Zero ablation", "Mean ablation", "Resample ablation")) {
+            choose(figure, "Method", method);
+            patched(figure, method + " heatmap, each head's output");
+            int[][] lost = cells(figure);
+            maps.append(method).append(" (per cent of the gap destroyed):\n").append(show(lost));
+            // "much of the answer": a third of the gap or more (the heads that carry the induction on this prompt)
+            Set<Integer> heads = new LinkedHashSet<>();
+            for (int h = 0; h < lost[1].length; h++) {
+                if (lost[1][h] >= 30) {
+                    heads.add(h);
+                }
+            }
+            assertTrue(heads.size() >= 2, method + ": layer-1 heads lose much of the answer\n" + maps);
+            assertTrue(losing == null || losing.equals(heads), "the same layer-1 heads under each ablation\n" + maps);
+            losing = heads;
+            assertTrue(lost[1][0] < 0, method + ": head 1.0's cell is blue, the model answers better without it\n" + maps);
+        }
+        note("ablation, " + look + ": layer-1 heads losing a third of the gap or more under each: " + losing + "\n" + maps);
+        noConsoleErrors(look);
+    }
+
+    private static final Pattern CORRELATION = Pattern.compile(" Estimate and real patching correlate with r = (-?[\\d.]+)\\.");
+
+    /** The correlation of the estimates with the real patches the attribution figure's text alternative states. */
+    private static double correlation(WebElement figure) {
+        Matcher m = CORRELATION.matcher(aria(figure));
+        assertTrue(m.find(), aria(figure));
+        return Double.parseDouble(m.group(1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("looks")
+    @DisplayName("ch. 6, attribution patching: for each head's output the estimate and the real patch agree almost cell "
+            + "for cell; on the residual stream the agreement is weaker")
+    void attributionPatching(Look look) {
+        WebElement figure = openFigure("activation-patching.html", "#fig-attribution-patching", look);
+        tryIt("Compare the two maps of");
+        assertEquals("Attribution patching", chosen(figure, "Method"));
+        assertTrue(chosen(figure, "Patch").startsWith("Residual stream"), "the figure opens on the residual stream");
+        patched(figure, "Attribution patching heatmaps, real patching beside its attribution estimate, residual stream");
+        double resid = correlation(figure);
+
+        choose(figure, "Patch", "Each head's output");
+        patched(figure, "Attribution patching heatmaps, real patching beside its attribution estimate, each head's output");
+        double heads = correlation(figure);
+        String[][] readouts = readouts(figure);
+        int[][] real = shares(readouts, SHARE);
+        int[][] estimate = shares(readouts, ESTIMATE);
+        String maps = "real:\n" + show(real) + "estimate:\n" + show(estimate);
+        assertTrue(heads > 0.9, "the two maps agree: r = " + heads + "\n" + maps);
+        assertEquals(Arrays.toString(real[1]), Arrays.toString(estimate[1]), "a layer-1 head's estimate is exact\n" + maps);
+        for (int h = 0; h < real[0].length; h++) {
+            assertTrue(Math.abs(real[0][h] - estimate[0][h]) <= 15, "a layer-0 head's effect is close to linear: head 0."
+                    + h + "'s estimate within 15 points of the gap of its real patch\n" + maps);
+        }
+
+        choose(figure, "Patch", "Residual stream");
+        patched(figure, "Attribution patching heatmaps, real patching beside its attribution estimate, residual stream");
+        assertEquals(resid, correlation(figure), "back on the residual stream, the same map");
+        assertTrue(resid < heads, "the agreement is weaker on the residual stream: r = " + resid + " against " + heads);
+        note("attribution patching, " + look + ": r = " + resid + " on the residual stream, " + heads + " for heads\n" + maps);
         noConsoleErrors(look);
     }
 
