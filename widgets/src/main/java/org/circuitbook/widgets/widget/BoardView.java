@@ -93,6 +93,46 @@ public final class BoardView {
         return col < 0 || col >= n || row < 0 || row >= n ? -1 : row * n + col;
     }
 
+    /**
+     * A move sequence as a chapter writes it ({@code :moves: B1 A2 ...}: square names separated by spaces): the
+     * squares, or the problem with the first word that names no square of an n x n board ({@code error}) and that
+     * word's character offset in {@code text}. Whether the moves are legal is the rules' business.
+     */
+    public record Moves(int[] squares, String error, int offset) {
+    }
+
+    /** Parses {@code text} as a move sequence ({@link Moves}); blank text is no moves. */
+    public static Moves moves(String text, int n) {
+        java.util.List<Integer> squares = new java.util.ArrayList<>();
+        int i = 0;
+        int count = 0;
+        while (i < text.length()) {
+            if (text.charAt(i) == ' ' || text.charAt(i) == ',') {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < text.length() && text.charAt(end) != ' ' && text.charAt(end) != ',') {
+                end++;
+            }
+            String word = text.substring(i, end);
+            count++;
+            int sq = square(word, n);
+            if (sq < 0) {
+                char last = (char) ('A' + n - 1);
+                return new Moves(null, "move " + count + " \"" + word + "\" is not a square of the " + n + "x" + n
+                        + " board (A1 to " + last + n + ")", i);
+            }
+            squares.add(sq);
+            i = end;
+        }
+        int[] out = new int[squares.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = squares.get(k);
+        }
+        return new Moves(out, null, -1);
+    }
+
     /** The square under the point (x, y) of the drawing, or -1 when it is off the board. */
     public static int hit(double x, double y, int n) {
         double cell = SIDE / n;
