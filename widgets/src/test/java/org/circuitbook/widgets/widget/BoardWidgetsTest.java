@@ -1,0 +1,121 @@
+package org.circuitbook.widgets.widget;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.data.Othello;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The probe and steering widgets' shared computations on a {@link BoardModel} built by hand. */
+@DisplayName("Board widgets")
+class BoardWidgetsTest {
+    /** A 2-layer model that puts all its probability on A1 and whose probe reads every square as "mine". */
+    static final class Fake implements BoardModel {
+        int[] lastTokens;
+        int lastStage = -1;
+
+        @Override
+        public int layers() {
+            return 2;
+        }
+
+        @Override
+        public double[] moves(int[] tokens) {
+            lastTokens = tokens;
+            double[] p = new double[16];
+            p[0] = 1;
+            return p;
+        }
+
+        @Override
+        public int[] readout(int[] tokens, String labelling, int stage) {
+            lastStage = stage;
+            int[] r = new int[16];
+            java.util.Arrays.fill(r, 1);
+            return r;
+        }
+
+        @Override
+        public double[] edit(int[] tokens, int stage, int square, int newClass) {
+            return moves(tokens);
+        }
+
+        @Override
+        public double[] steer(int[] tokens, int stage, float[] direction, float alpha) {
+            return moves(tokens);
+        }
+
+        @Override
+        public float[] direction(String name, int stage, int square) {
+            return new float[4];
+        }
+    }
+
+    static LiveFigure figure(Map<String, String> options) {
+        return new LiveFigure() {
+            @Override
+            public String id() {
+                return "fig";
+            }
+
+            @Override
+            public String option(String name) {
+                return options.get(name);
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("the probe board after B1: the model gets the tokens, the read-out is at the stage asked")
+    void probeBoard() {
+        Othello rules = new Othello(4);
+        Fake model = new Fake();
+        BoardView.Board b = BoardWidgets.probeBoard(rules, model, new int[] {1}, "relative", 2, 5);
+        assertArrayEquals(new int[] {rules.tokenOf(1)}, model.lastTokens);
+        assertEquals(2, model.lastStage);
+        assertArrayEquals(BoardViewTest.CELLS, b.cells());
+        assertEquals(1.0, b.predicted()[0]);
+        assertEquals(5, b.selected());
+        // truth (white to move): mine = the white C3, theirs = four black, empty 11; the fake says mine everywhere
+        assertEquals(1, b.agreeing());
+        BoardView.Board start = BoardWidgets.probeBoard(rules, model, new int[0], "colour", 1, -1);
+        assertNull(start.readout());
+        assertNull(start.predicted());
+    }
+
+    @Test
+    @DisplayName("stages, alpha stops with 0, flips of mine and theirs, the initial stage")
+    void choices() {
+        assertEquals(List.of("0: embeddings", "1: after block 0", "2: after block 1"),
+                BoardWidgets.stages(2).stream().map(Control.Choice::text).toList());
+        assertEquals(List.of("-8", "-4", "-2", "-1", "0", "1", "2", "4", "8"),
+                BoardWidgets.alphaStops().stream().map(Control.Choice::value).toList());
+        assertEquals("0 (off)", BoardWidgets.alphaStops().get(4).text());
+        assertEquals(2, BoardWidgets.flipped(1));
+        assertEquals(1, BoardWidgets.flipped(2));
+        assertEquals(-1, BoardWidgets.flipped(0));
+        Fake model = new Fake();
+        assertEquals(1, BoardWidgets.initialStage(null, model));
+        assertEquals(2, BoardWidgets.initialStage("2", model));
+        assertEquals(1, BoardWidgets.initialStage("7", model));
+    }
+
+    @Test
+    @DisplayName("controls: the chapter's moves, layer and labelling first; URL order as the rows list them")
+    void controls() {
+        Controls probe = BoardWidgets.probeControls(figure(Map.of("moves", "B1 A1", "layer", "2", "labelling", "colour")), 2);
+        assertEquals("B1 A1", probe.get("moves").initial());
+        assertEquals("2", probe.get("layer").initial());
+        assertEquals("colour", probe.get("labelling").initial());
+        assertEquals(List.of("moves", "layer", "labelling", "intervene", "square"), probe.order());
+        Controls steering = BoardWidgets.steeringControls(figure(Map.of()), 2);
+        assertEquals("0", steering.get("alpha").initial());
+        assertEquals("probe", steering.get("direction").initial());
+        assertEquals("1", steering.get("layer").initial());
+        assertEquals(List.of("moves", "square", "direction", "alpha", "layer"), steering.order());
+    }
+}
