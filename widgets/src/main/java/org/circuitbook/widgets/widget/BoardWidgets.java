@@ -41,6 +41,32 @@ public final class BoardWidgets {
         return Math.min(1, model.layers());
     }
 
+    /** Before and after: the model's next-move probabilities, and with alpha times the direction added. */
+    public record Steered(double[] before, double[] after) {
+    }
+
+    /** Steers {@code model} after {@code squares} along direction {@code name} for {@code square} at {@code stage}. */
+    public static Steered steer(Othello rules, BoardModel model, int[] squares, String name, int square, int stage,
+                                double alpha) {
+        int[] tokens = BoardOptions.tokens(rules, squares);
+        double[] before = model.moves(tokens);
+        double[] after = alpha == 0 ? before : model.steer(tokens, stage, model.direction(name, stage, square), (float) alpha);
+        return new Steered(before, after);
+    }
+
+    /** The steering drawing: the board (the model's steered predictions as rings, the target selected), the bars below. */
+    public static Drawing steeringDrawing(Othello rules, BoardModel model, int[] squares, String name, int square,
+                                          int stage, double alpha) {
+        Steered s = steer(rules, model, squares, name, square, stage, alpha);
+        BoardView.Board board = BoardOptions.board(rules, squares, "relative", null, s.after(), square);
+        int n = rules.size();
+        return new Drawing(BoardView.WIDTH, BoardView.HEIGHT + SteeringView.HEIGHT, p -> {
+            Arrangement.begin(p, BoardView.WIDTH, BoardView.HEIGHT + SteeringView.HEIGHT);
+            BoardView.draw(new OffsetPainter(p, 0), board);
+            SteeringView.draw(new OffsetPainter(p, BoardView.HEIGHT), s.before(), s.after(), square, n);
+        }, BoardView.describe(board) + " " + SteeringView.describe(s.before(), s.after(), square, n, alpha));
+    }
+
     /** The stage choices for a select: 0 "embeddings", then "after block L". */
     public static List<Control.Choice> stages(int layers) {
         List<Control.Choice> out = new ArrayList<>();

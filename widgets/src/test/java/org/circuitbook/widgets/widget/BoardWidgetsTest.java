@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /** The probe and steering widgets' shared computations on a {@link BoardModel} built by hand. */
 @DisplayName("Board widgets")
-class BoardWidgetsTest {
+public class BoardWidgetsTest {
     /** A 2-layer model that puts all its probability on A1 and whose probe reads every square as "mine". */
-    static final class Fake implements BoardModel {
-        int[] lastTokens;
-        int lastStage = -1;
+    public static final class Fake implements BoardModel {
+        public int[] lastTokens;
+        public int lastStage = -1;
 
         @Override
         public int layers() {
