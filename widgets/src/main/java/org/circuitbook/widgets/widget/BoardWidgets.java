@@ -54,6 +54,42 @@ public final class BoardWidgets {
         return new Steered(before, after);
     }
 
+    /**
+     * The intervention on {@code square} after {@code squares}: its relative read-out at {@code stage} flipped (mine
+     * and theirs swapped) along the probe; the model's move probabilities before and after. Null when the probe reads
+     * the square as empty (nothing to flip) or before the first move.
+     */
+    public static Steered intervene(Othello rules, BoardModel model, int[] squares, int square, int stage) {
+        int[] tokens = BoardOptions.tokens(rules, squares);
+        if (tokens.length == 0) {
+            return null;
+        }
+        int to = flipped(model.readout(tokens, "relative", stage)[square]);
+        return to < 0 ? null : new Steered(model.moves(tokens), model.edit(tokens, stage, square, to));
+    }
+
+    /**
+     * The probe widget while intervening: the board (the edited predictions as rings, the square selected) over the
+     * before/after bars and the side effect on the other squares.
+     */
+    public static Drawing interventionDrawing(Othello rules, BoardModel model, int[] squares, String labelling,
+                                              int square, int stage) {
+        Steered s = intervene(rules, model, squares, square, stage);
+        BoardView.Board plain = BoardWidgets.probeBoard(rules, model, squares, labelling, stage, square);
+        if (s == null) {
+            return BoardView.drawing(plain);
+        }
+        BoardView.Board board = new BoardView.Board(plain.n(), plain.cells(), plain.toMove(), labelling, plain.readout(),
+                plain.legal(), s.after(), square);
+        int n = rules.size();
+        return new Drawing(BoardView.WIDTH, BoardView.HEIGHT + SteeringView.HEIGHT, p -> {
+            Arrangement.begin(p, BoardView.WIDTH, BoardView.HEIGHT + SteeringView.HEIGHT);
+            BoardView.draw(new OffsetPainter(p, 0), board);
+            SteeringView.draw(new OffsetPainter(p, BoardView.HEIGHT), s.before(), s.after(), square, n);
+        }, BoardView.describe(board) + " Flipping " + BoardView.name(square, n) + " along the probe: "
+                + SteeringView.describe(s.before(), s.after(), square, n, 0).replace("Steering with alpha 0.00 on ", "on "));
+    }
+
     /** The steering drawing: the board (the model's steered predictions as rings, the target selected), the bars below. */
     public static Drawing steeringDrawing(Othello rules, BoardModel model, int[] squares, String name, int square,
                                           int stage, double alpha) {

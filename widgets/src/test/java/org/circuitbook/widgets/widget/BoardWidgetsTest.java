@@ -3,6 +3,7 @@ package org.circuitbook.widgets.widget;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ public class BoardWidgetsTest {
     public static final class Fake implements BoardModel {
         public int[] lastTokens;
         public int lastStage = -1;
+        public int[] lastEdit;
 
         @Override
         public int layers() {
@@ -41,7 +43,11 @@ public class BoardWidgetsTest {
 
         @Override
         public double[] edit(int[] tokens, int stage, int square, int newClass) {
-            return moves(tokens);
+            lastEdit = new int[] {stage, square, newClass};
+            double[] p = new double[16];
+            p[0] = 0.5;
+            p[square] += 0.5;
+            return p;
         }
 
         @Override
@@ -117,5 +123,22 @@ public class BoardWidgetsTest {
         assertEquals("probe", steering.get("direction").initial());
         assertEquals("1", steering.get("layer").initial());
         assertEquals(List.of("moves", "square", "direction", "alpha", "layer"), steering.order());
+    }
+
+    @Test
+    @DisplayName("intervening flips the square's read-out (mine to theirs) and shows before and after")
+    void intervene() {
+        Othello rules = new Othello(4);
+        Fake model = new Fake();
+        BoardWidgets.Steered s = BoardWidgets.intervene(rules, model, new int[] {1}, 8, 2);
+        assertArrayEquals(new int[] {2, 8, 2}, model.lastEdit);
+        assertEquals(1.0, s.before()[0]);
+        assertEquals(0.5, s.after()[0]);
+        assertEquals(0.5, s.after()[8]);
+        assertNull(BoardWidgets.intervene(rules, model, new int[0], 8, 2));
+        Drawing d = BoardWidgets.interventionDrawing(rules, model, new int[] {1}, "relative", 8, 2);
+        assertEquals(BoardView.HEIGHT + SteeringView.HEIGHT, d.height());
+        assertTrue(d.description().contains("Flipping A3 along the probe: on A3: probability of A3 0.000 before, 0.500 after;"
+                + " off-target change 0.500"), d.description());
     }
 }
