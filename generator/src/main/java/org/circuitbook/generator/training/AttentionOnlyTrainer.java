@@ -334,40 +334,13 @@ final class AttentionOnlyTrainer {
     private static SameDiff graph(AttentionOnlySpec spec, TransformerConfig cfg) {
         int vocab = cfg.d_vocab();
         int d = cfg.d_model();
-        int h = cfg.n_heads();
-        int e = cfg.d_head();
-        int he = h * e;
-        int t = cfg.n_ctx();
         SameDiff sd = SameDiff.create();
         SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, vocab);   // [batch * pos, vocab]
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, vocab);
         Random init = new Random(spec.seed());
         double std = 0.8 / Math.sqrt(d); // TransformerLens's default initializer_range
         Map<String, SDVariable> w = Transformers.parameters(sd, cfg, init, name -> std);
-        // resid = W_E[tokens] + W_pos, as [batch, pos * d_model] plus the flattened W_pos, then [batch * pos, d]
-        SDVariable embed = sd.reshape(tokens.mmul(w.get("embed.W_E")), -1, (long) t * d);
-        SDVariable resid = sd.reshape(sd.nn.biasAdd(embed, sd.reshape(w.get("pos_embed.W_pos"), (long) t * d), true), -1, d);
-        float[] mask = new float[t * t];
-        for (int q = 0; q < t; q++) {
-            for (int k = q + 1; k < t; k++) {
-                mask[q * t + k] = MASK;
-            }
-        }
-        SDVariable causal = sd.constant(Nd4j.create(mask, new long[] {(long) t * t}, DataType.FLOAT));
-        for (int l = 0; l < cfg.n_layers(); l++) {
-            String a = "blocks." + l + ".attn.";
-            SDVariable q = heads(sd, resid, w.get(a + "W_Q"), w.get(a + "b_Q"), d, h, e, t);  // [batch * h, pos, e]
-            SDVariable k = heads(sd, resid, w.get(a + "W_K"), w.get(a + "b_K"), d, h, e, t);
-            SDVariable v = heads(sd, resid, w.get(a + "W_V"), w.get(a + "b_V"), d, h, e, t);
-            SDVariable scores = sd.mmul(q, k, false, true, false).div(Math.sqrt(e));        // [batch * h, q, k]
-            SDVariable masked = sd.reshape(sd.nn.biasAdd(sd.reshape(scores, -1, (long) t * t), causal, true), -1, t, t);
-            SDVariable pattern = sd.nn.softmax(masked, 2);
-            SDVariable z = sd.mmul(pattern, v);                                              // [batch * h, pos, e]
-            SDVariable zFlat = sd.reshape(sd.permute(sd.reshape(z, -1, h, t, e), 0, 2, 1, 3), -1, he); // [batch * pos, h * e]
-            SDVariable attnOut = sd.nn.biasAdd(zFlat.mmul(sd.reshape(w.get(a + "W_O"), he, d)), w.get(a + "b_O"), true);
-            resid = resid.add(attnOut);
-        }
-        SDVariable logits = sd.nn.biasAdd("logits", resid.mmul(w.get("unembed.W_U")), w.get("unembed.b_U"), true);
+        SDVariable logits = Transformers.logits(sd, cfg, w, Transformers.embedded(sd, cfg, w, tokens));
         SDVariable loss = sd.loss.softmaxCrossEntropy("loss", label, logits, null);
         sd.setLossVariables(loss);
         sd.setTrainingConfig(new TrainingConfig.Builder()
@@ -375,14 +348,6 @@ final class AttentionOnlyTrainer {
                 .weightDecay(spec.weightDecay(), true)
                 .dataSetFeatureMapping("tokens").dataSetLabelMapping("label").build());
         return sd;
-    }
-
-    /** One projection for all heads, [batch * pos, d] -> [batch * n_heads, pos, d_head]. */
-    private static SDVariable heads(SameDiff sd, SDVariable resid, SDVariable weight, SDVariable bias, int d, int h,
-                                    int e, int t) {
-        SDVariable flat = sd.reshape(sd.permute(weight, 1, 0, 2), d, (long) h * e);      // [d, h * e]
-        SDVariable projected = sd.nn.biasAdd(resid.mmul(flat), sd.reshape(bias, (long) h * e), true);
-        return sd.reshape(sd.permute(sd.reshape(projected, -1, t, h, e), 0, 2, 1, 3), -1, t, e);
     }
 
     /** The metrics of one snapshot, measured by the widgets' model on the probes. */

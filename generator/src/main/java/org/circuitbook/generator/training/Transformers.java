@@ -64,6 +64,75 @@ final class Transformers {
         return w;
     }
 
+    /**
+     * The embedded residual stream [batch * pos, d_model] of one-hot {@code tokens} [batch * pos, d_vocab] (n_ctx
+     * positions per sequence): W_E[tokens] + W_pos, as [batch, pos * d_model] plus the flattened W_pos. One-hot
+     * times W_E, not a gather (STACK-FACTS: SameDiff's gather breaks training).
+     */
+    static SDVariable embedded(SameDiff sd, TransformerConfig cfg, Map<String, SDVariable> w, SDVariable tokens) {
+        int d = cfg.d_model();
+        int t = cfg.n_ctx();
+        SDVariable embed = sd.reshape(tokens.mmul(w.get("embed.W_E")), -1, (long) t * d);
+        return sd.reshape(sd.nn.biasAdd(embed, sd.reshape(w.get("pos_embed.W_pos"), (long) t * d), true), -1, d);
+    }
+
+    /**
+     * The transformer's forward pass as a SameDiff graph from the embedded residual stream {@code resid}
+     * ([batch * pos, d_model]) to the variable "logits" ([batch * pos, d_vocab_out]): per layer the heads side by
+     * side as [batch * n_heads, pos, d_head] batched matrix products, scores scaled by 1/sqrt(d_head) and masked
+     * causally with TransformerLens's -100000 above the diagonal, then (unless attn_only) the MLP, W_in, act_fn,
+     * W_out, each added to the residual stream, as {@link HookedTransformer} computes it.
+     */
+    static SDVariable logits(SameDiff sd, TransformerConfig cfg, Map<String, SDVariable> w, SDVariable resid) {
+        int d = cfg.d_model();
+        int h = cfg.n_heads();
+        int e = cfg.d_head();
+        int he = h * e;
+        int t = cfg.n_ctx();
+        float[] mask = new float[t * t];
+        for (int q = 0; q < t; q++) {
+            for (int k = q + 1; k < t; k++) {
+                mask[q * t + k] = AttentionOnlyTrainer.MASK;
+            }
+        }
+        SDVariable causal = sd.constant(Nd4j.create(mask, new long[] {(long) t * t}, DataType.FLOAT));
+        for (int l = 0; l < cfg.n_layers(); l++) {
+            String a = "blocks." + l + ".attn.";
+            SDVariable q = heads(sd, resid, w.get(a + "W_Q"), w.get(a + "b_Q"), d, h, e, t);  // [batch * h, pos, e]
+            SDVariable k = heads(sd, resid, w.get(a + "W_K"), w.get(a + "b_K"), d, h, e, t);
+            SDVariable v = heads(sd, resid, w.get(a + "W_V"), w.get(a + "b_V"), d, h, e, t);
+            SDVariable scores = sd.mmul(q, k, false, true, false).div(Math.sqrt(e));        // [batch * h, q, k]
+            SDVariable masked = sd.reshape(sd.nn.biasAdd(sd.reshape(scores, -1, (long) t * t), causal, true), -1, t, t);
+            SDVariable pattern = sd.nn.softmax(masked, 2);
+            SDVariable z = sd.mmul(pattern, v);                                              // [batch * h, pos, e]
+            SDVariable zFlat = sd.reshape(sd.permute(sd.reshape(z, -1, h, t, e), 0, 2, 1, 3), -1, he); // [batch * pos, h * e]
+            SDVariable attnOut = sd.nn.biasAdd(zFlat.mmul(sd.reshape(w.get(a + "W_O"), he, d)), w.get(a + "b_O"), true);
+            resid = resid.add(attnOut);
+            if (!cfg.attn_only()) {
+                String m = "blocks." + l + ".mlp.";
+                SDVariable pre = sd.nn.biasAdd(resid.mmul(w.get(m + "W_in")), w.get(m + "b_in"), true);
+                SDVariable post = activation(sd, pre, cfg.act_fn());
+                resid = resid.add(sd.nn.biasAdd(post.mmul(w.get(m + "W_out")), w.get(m + "b_out"), true));
+            }
+        }
+        return sd.nn.biasAdd("logits", resid.mmul(w.get("unembed.W_U")), w.get("unembed.b_U"), true);
+    }
+
+    private static SDVariable activation(SameDiff sd, SDVariable pre, String actFn) {
+        if ("relu".equals(actFn)) {
+            return sd.nn.relu(pre, 0);
+        }
+        throw new IllegalArgumentException("the training graph implements act_fn relu only, got " + actFn);
+    }
+
+    /** One projection for all heads, [batch * pos, d] -> [batch * n_heads, pos, d_head]. */
+    private static SDVariable heads(SameDiff sd, SDVariable resid, SDVariable weight, SDVariable bias, int d, int h,
+                                    int e, int t) {
+        SDVariable flat = sd.reshape(sd.permute(weight, 1, 0, 2), d, (long) h * e);      // [d, h * e]
+        SDVariable projected = sd.nn.biasAdd(resid.mmul(flat), sd.reshape(bias, (long) h * e), true);
+        return sd.reshape(sd.permute(sd.reshape(projected, -1, t, h, e), 0, 2, 1, 3), -1, t, e);
+    }
+
     /** The graph's current weights under their TransformerLens names, in parameterShapes order. */
     static Map<String, Tensor> weights(SameDiff sd, TransformerConfig cfg) {
         Map<String, Tensor> out = new LinkedHashMap<>();
