@@ -3,6 +3,9 @@ package org.circuitbook.widgets.figures;
 import java.util.List;
 import java.util.Map;
 import org.circuitbook.widgets.data.Othello;
+import org.circuitbook.widgets.model.OthelloModel;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.OthelloBoardModel;
 import org.circuitbook.widgets.widget.BoardModel;
 import org.circuitbook.widgets.widget.BoardOptions;
 import org.circuitbook.widgets.widget.BoardView;
@@ -18,8 +21,8 @@ import org.circuitbook.widgets.widget.WidgetOption;
 /**
  * The othello world model's board with a linear probe's read-out per square (Li et al. 2023, Nanda et al. 2023):
  * the true pieces, what the probe at a stage reads (and where it is wrong), the true legal moves and the model's
- * predicted ones. Not yet in {@code Widgets.BOOK}: it is registered once the {@code othello} kind and its
- * OthelloModel land (issue 18, part 1), with {@link #model} adapting OthelloModel to {@link BoardModel}.
+ * predicted ones. Not yet in {@code Widgets.BOOK}: it has no live mount yet; {@link #model} adapts OthelloModel
+ * to {@link BoardModel}.
  */
 public final class ProbeWidget implements Widget {
     static final String NAME = "probe";
@@ -56,12 +59,10 @@ public final class ProbeWidget implements Widget {
         return BoardView.HEIGHT;
     }
 
-    /**
-     * The trained model in {@code files} as a {@link BoardModel}; null until OthelloModel (issue 18, part 1) lands and
-     * is adapted here.
-     */
+    /** The trained model in {@code files} (its final weights) as a {@link BoardModel}; null when there is none. */
     static BoardModel model(List<ModelFile> files) {
-        return null;
+        SafeTensors file = Widgets.finalFile(files);
+        return file == null ? null : new OthelloBoardModel(OthelloModel.load(file));
     }
 
     /** The chapter's opening (or the start), read out at its stage and labelling. */

@@ -20,7 +20,7 @@ import org.circuitbook.widgets.widget.WidgetOption;
  * Steering the othello world model: add alpha times a direction (a square's probe direction, or the mean difference
  * of the residual stream where that square is mine and where it is theirs) at a stage, and see the predicted legal
  * moves before and after, with the side effect on the other squares. (No SAE is trained on this model, so no SAE
- * direction is offered.) Not yet in {@code Widgets.BOOK}: registered once OthelloModel lands (issue 18, part 1).
+ * direction is offered.) Not yet in {@code Widgets.BOOK}: it has no live mount yet.
  */
 public final class SteeringWidget implements Widget {
     static final String NAME = "steering";
