@@ -127,6 +127,22 @@ class OthelloTrainerTest {
     }
 
     @Test
+    @DisplayName("the in-page ProbeTrainer, fed the training games in steps, reaches the build probe's accuracy (within 0.005)")
+    void probeTrainer() {
+        OthelloModel world = OthelloModel.load(file);
+        int[][][] games = OthelloTrainer.games(spec);
+        org.circuitbook.widgets.model.ProbeTrainer trainer =
+                new org.circuitbook.widgets.model.ProbeTrainer(world, "relative", 2, games[0], games[1]);
+        int steps = 0;
+        while (!trainer.step(100)) {
+            steps++;
+        }
+        assertEquals(9, steps);
+        double build = number(((List<?>) ((Map<?, ?>) metrics.get("probe_accuracy")).get("relative")).get(2));
+        assertEquals(build, trainer.accuracy(), 0.005);
+    }
+
+    @Test
     @DisplayName("least-squares probe: recovers an exactly linear labelling")
     void fitProbe() {
         float[][] x = new float[60][2];
