@@ -46,4 +46,12 @@ public final class Mounts {
     public static void saeExplorer(LiveFigure figure) {
         SaeExplorerMount.mount(BrowserFigure.element(figure));
     }
+
+    public static void probe(LiveFigure figure) {
+        ProbeMount.mount(BrowserFigure.element(figure));
+    }
+
+    public static void steering(LiveFigure figure) {
+        SteeringMount.mount(BrowserFigure.element(figure));
+    }
 }

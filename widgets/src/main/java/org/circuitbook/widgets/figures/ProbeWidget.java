@@ -8,7 +8,6 @@ import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.OthelloBoardModel;
 import org.circuitbook.widgets.widget.BoardModel;
 import org.circuitbook.widgets.widget.BoardOptions;
-import org.circuitbook.widgets.widget.BoardView;
 import org.circuitbook.widgets.widget.BoardWidgets;
 import org.circuitbook.widgets.widget.Controls;
 import org.circuitbook.widgets.widget.Drawing;
@@ -21,8 +20,8 @@ import org.circuitbook.widgets.widget.WidgetOption;
 /**
  * The othello world model's board with a linear probe's read-out per square (Li et al. 2023, Nanda et al. 2023):
  * the true pieces, what the probe at a stage reads (and where it is wrong), the true legal moves and the model's
- * predicted ones. Not yet in {@code Widgets.BOOK}: it has no live mount yet; {@link #model} adapts OthelloModel
- * to {@link BoardModel}.
+ * predicted ones. {@link #model} adapts OthelloModel to {@link BoardModel}; the live figure
+ * is {@code browser.ProbeMount}.
  */
 public final class ProbeWidget implements Widget {
     static final String NAME = "probe";
@@ -51,12 +50,12 @@ public final class ProbeWidget implements Widget {
 
     @Override
     public int width() {
-        return BoardView.WIDTH;
+        return BoardWidgets.WIDE_WIDTH;
     }
 
     @Override
     public int height() {
-        return BoardView.HEIGHT;
+        return BoardWidgets.WIDE_HEIGHT;
     }
 
     /** The trained model in {@code files} (its final weights) as a {@link BoardModel}; null when there is none. */
@@ -78,7 +77,7 @@ public final class ProbeWidget implements Widget {
         String labelling = options.getOrDefault("labelling", "relative");
         int stage = BoardWidgets.initialStage(options.get("layer"), model);
         int[] squares = BoardOptions.opening(options.get("moves"), rules.size());
-        return BoardView.drawing(BoardWidgets.probeBoard(rules, model, squares, labelling, stage, -1));
+        return BoardWidgets.probeDrawing(rules, model, squares, labelling, stage, -1, -1);
     }
 
     @Override
@@ -87,9 +86,8 @@ public final class ProbeWidget implements Widget {
         return model == null ? Controls.NONE : BoardWidgets.probeControls(figure, model.layers());
     }
 
-    /** No live mount yet (it needs OthelloModel in the browser). */
     @Override
     public LiveMount live() {
-        return null;
+        return org.circuitbook.widgets.browser.Mounts::probe;
     }
 }

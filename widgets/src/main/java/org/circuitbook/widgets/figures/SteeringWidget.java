@@ -5,14 +5,12 @@ import java.util.Map;
 import org.circuitbook.widgets.data.Othello;
 import org.circuitbook.widgets.widget.BoardModel;
 import org.circuitbook.widgets.widget.BoardOptions;
-import org.circuitbook.widgets.widget.BoardView;
 import org.circuitbook.widgets.widget.BoardWidgets;
 import org.circuitbook.widgets.widget.Controls;
 import org.circuitbook.widgets.widget.Drawing;
 import org.circuitbook.widgets.widget.LiveFigure;
 import org.circuitbook.widgets.widget.LiveMount;
 import org.circuitbook.widgets.widget.ModelFile;
-import org.circuitbook.widgets.widget.SteeringView;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
 
@@ -20,7 +18,7 @@ import org.circuitbook.widgets.widget.WidgetOption;
  * Steering the othello world model: add alpha times a direction (a square's probe direction, or the mean difference
  * of the residual stream where that square is mine and where it is theirs) at a stage, and see the predicted legal
  * moves before and after, with the side effect on the other squares. (No SAE is trained on this model, so no SAE
- * direction is offered.) Not yet in {@code Widgets.BOOK}: it has no live mount yet.
+ * direction is offered.) The live figure is {@code browser.SteeringMount}.
  */
 public final class SteeringWidget implements Widget {
     static final String NAME = "steering";
@@ -48,12 +46,12 @@ public final class SteeringWidget implements Widget {
 
     @Override
     public int width() {
-        return BoardView.WIDTH;
+        return BoardWidgets.WIDE_WIDTH;
     }
 
     @Override
     public int height() {
-        return BoardView.HEIGHT + SteeringView.HEIGHT;
+        return BoardWidgets.WIDE_HEIGHT;
     }
 
     /** The chapter's opening, unsteered (alpha 0), the first legal square targeted. */
@@ -82,9 +80,8 @@ public final class SteeringWidget implements Widget {
         return model == null ? Controls.NONE : BoardWidgets.steeringControls(figure, model.layers());
     }
 
-    /** No live mount yet (it needs OthelloModel in the browser). */
     @Override
     public LiveMount live() {
-        return null;
+        return org.circuitbook.widgets.browser.Mounts::steering;
     }
 }

@@ -24,7 +24,9 @@ public final class Widgets {
             new LogitAttributionWidget(),
             new LogitLensWidget(),
             new GrokkingWidget(),
-            new SaeExplorerWidget()));
+            new SaeExplorerWidget(),
+            new ProbeWidget(),
+            new SteeringWidget()));
 
     private final Map<String, Widget> byName = new LinkedHashMap<>();
 

@@ -49,6 +49,10 @@ public final class BoardWidgets {
     public static Steered steer(Othello rules, BoardModel model, int[] squares, String name, int square, int stage,
                                 double alpha) {
         int[] tokens = BoardOptions.tokens(rules, squares);
+        if (tokens.length == 0) { // before the first move the model predicts nothing: no bars
+            double[] none = new double[rules.squares()];
+            return new Steered(none, none);
+        }
         double[] before = model.moves(tokens);
         double[] after = alpha == 0 ? before : model.steer(tokens, stage, model.direction(name, stage, square), (float) alpha);
         return new Steered(before, after);
@@ -68,39 +72,92 @@ public final class BoardWidgets {
         return to < 0 ? null : new Steered(model.moves(tokens), model.edit(tokens, stage, square, to));
     }
 
+    /** The board widgets' wide drawing: the board, and the bars beside it. */
+    public static final int WIDE_WIDTH = BoardView.WIDTH + SteeringView.WIDTH;
+    public static final int WIDE_HEIGHT = Math.max(BoardView.HEIGHT, SteeringView.HEIGHT);
+    /** The narrow one: the bars under the board. */
+    public static final int NARROW_HEIGHT = BoardView.HEIGHT + SteeringView.HEIGHT;
+
     /**
-     * The probe widget while intervening: the board (the edited predictions as rings, the square selected) over the
-     * before/after bars and the side effect on the other squares.
+     * The board and the bars of the move probabilities before and after (and the side effect): side by side wide
+     * ({@link #WIDE_WIDTH} x {@link #WIDE_HEIGHT}), stacked narrow (board over bars).
+     */
+    public static Drawing paired(BoardView.Board board, double[] before, double[] after, int target, String title,
+                                 String description) {
+        return new Drawing(WIDE_WIDTH, WIDE_HEIGHT, p -> {
+            boolean narrow = p.narrow();
+            Arrangement.begin(p, narrow ? BoardView.WIDTH : WIDE_WIDTH, narrow ? NARROW_HEIGHT : WIDE_HEIGHT);
+            BoardView.draw(new OffsetPainter(p, 0, 0), board);
+            SteeringView.draw(narrow ? new OffsetPainter(p, 0, BoardView.HEIGHT) : new OffsetPainter(p, BoardView.WIDTH, 0),
+                    before, after, target, board.n(), title);
+        }, description);
+    }
+
+    /**
+     * The probe widget's drawing: the board read out at {@code stage} ({@code cursor} selected), beside the model's
+     * move probabilities; with {@code flip} a square (not -1) whose read-out can be flipped, the intervention on it
+     * ({@link #intervene}): the rings and the "after" bars the edited predictions, the square selected.
+     */
+    public static Drawing probeDrawing(Othello rules, BoardModel model, int[] squares, String labelling, int stage,
+                                       int cursor, int flip) {
+        BoardView.Board plain = probeBoard(rules, model, squares, labelling, stage, cursor);
+        double[] p = plain.predicted() == null ? new double[rules.squares()] : plain.predicted();
+        Steered s = flip < 0 ? null : intervene(rules, model, squares, flip, stage);
+        if (s == null) {
+            return paired(plain, p, p, cursor, "next-move probability (no flip)", BoardView.describe(plain));
+        }
+        int n = rules.size();
+        BoardView.Board board = new BoardView.Board(plain.n(), plain.cells(), plain.toMove(), labelling, plain.readout(),
+                plain.legal(), s.after(), flip);
+        return paired(board, s.before(), s.after(), flip, "next-move probability: before vs after the flip",
+                BoardView.describe(board) + " Flipping " + BoardView.name(flip, n) + " along the probe: "
+                        + SteeringView.describe(s.before(), s.after(), flip, n, 0).replace("Steering with alpha 0.00 on ", "on "));
+    }
+
+    /**
+     * The probe widget while intervening on {@code square}: {@link #probeDrawing} with it selected and flipped.
      */
     public static Drawing interventionDrawing(Othello rules, BoardModel model, int[] squares, String labelling,
                                               int square, int stage) {
-        Steered s = intervene(rules, model, squares, square, stage);
-        BoardView.Board plain = BoardWidgets.probeBoard(rules, model, squares, labelling, stage, square);
-        if (s == null) {
-            return BoardView.drawing(plain);
-        }
-        BoardView.Board board = new BoardView.Board(plain.n(), plain.cells(), plain.toMove(), labelling, plain.readout(),
-                plain.legal(), s.after(), square);
-        int n = rules.size();
-        return new Drawing(BoardView.WIDTH, BoardView.HEIGHT + SteeringView.HEIGHT, p -> {
-            Arrangement.begin(p, BoardView.WIDTH, BoardView.HEIGHT + SteeringView.HEIGHT);
-            BoardView.draw(new OffsetPainter(p, 0), board);
-            SteeringView.draw(new OffsetPainter(p, BoardView.HEIGHT), s.before(), s.after(), square, n);
-        }, BoardView.describe(board) + " Flipping " + BoardView.name(square, n) + " along the probe: "
-                + SteeringView.describe(s.before(), s.after(), square, n, 0).replace("Steering with alpha 0.00 on ", "on "));
+        return probeDrawing(rules, model, squares, labelling, stage, square, square);
     }
 
-    /** The steering drawing: the board (the model's steered predictions as rings, the target selected), the bars below. */
+    /** The steering drawing: the board (the model's steered predictions as rings, the target selected), the bars. */
     public static Drawing steeringDrawing(Othello rules, BoardModel model, int[] squares, String name, int square,
                                           int stage, double alpha) {
         Steered s = steer(rules, model, squares, name, square, stage, alpha);
-        BoardView.Board board = BoardOptions.board(rules, squares, "relative", null, s.after(), square);
+        BoardView.Board board = BoardOptions.board(rules, squares, "relative", null, squares.length == 0 ? null : s.after(),
+                square);
         int n = rules.size();
-        return new Drawing(BoardView.WIDTH, BoardView.HEIGHT + SteeringView.HEIGHT, p -> {
-            Arrangement.begin(p, BoardView.WIDTH, BoardView.HEIGHT + SteeringView.HEIGHT);
-            BoardView.draw(new OffsetPainter(p, 0), board);
-            SteeringView.draw(new OffsetPainter(p, BoardView.HEIGHT), s.before(), s.after(), square, n);
-        }, BoardView.describe(board) + " " + SteeringView.describe(s.before(), s.after(), square, n, alpha));
+        return paired(board, s.before(), s.after(), square, "next-move probability: before vs after steering",
+                BoardView.describe(board) + " " + SteeringView.describe(s.before(), s.after(), square, n, alpha));
+    }
+
+    /**
+     * The model's predicted legal moves: the {@code k} squares it gives the most probability (ties to the lower
+     * square), in square order; as the build's intervention metric reads a prediction, with k the true number of
+     * legal moves.
+     */
+    public static int[] topMoves(double[] p, int k) {
+        boolean[] taken = new boolean[p.length];
+        int count = Math.max(0, Math.min(k, p.length));
+        for (int i = 0; i < count; i++) {
+            int best = -1;
+            for (int s = 0; s < p.length; s++) {
+                if (!taken[s] && (best < 0 || p[s] > p[best])) {
+                    best = s;
+                }
+            }
+            taken[best] = true;
+        }
+        int[] out = new int[count];
+        int j = 0;
+        for (int s = 0; s < p.length; s++) {
+            if (taken[s]) {
+                out[j++] = s;
+            }
+        }
+        return out;
     }
 
     /** The stage choices for a select: 0 "embeddings", then "after block L". */

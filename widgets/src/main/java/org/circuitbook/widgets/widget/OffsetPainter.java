@@ -1,16 +1,22 @@
 package org.circuitbook.widgets.widget;
 
 /**
- * A {@link Painter} that draws onto another moved down by {@code dy}: stacks one view below another in one
- * drawing. The inner view's {@link Painter#frame} is swallowed (the outer drawing has its size) and its panels are
+ * A {@link Painter} that draws onto another moved right by {@code dx} and down by {@code dy}: stacks one view below
+ * (or beside) another in one drawing. The inner view's {@link Painter#frame} is swallowed (the outer drawing has its size) and its panels are
  * named on the outer painter, moved.
  */
 public final class OffsetPainter implements Painter {
     private final Painter p;
+    private final double dx;
     private final double dy;
 
     public OffsetPainter(Painter p, double dy) {
+        this(p, 0, dy);
+    }
+
+    public OffsetPainter(Painter p, double dx, double dy) {
         this.p = p;
+        this.dx = dx;
         this.dy = dy;
     }
 
@@ -25,36 +31,36 @@ public final class OffsetPainter implements Painter {
 
     @Override
     public void panel(String name, double x, double y, double width, double height) {
-        p.panel(name, x, y + dy, width, height);
+        p.panel(name, x + dx, y + dy, width, height);
     }
 
     @Override
     public void fillRect(double x, double y, double width, double height, String color) {
-        p.fillRect(x, y + dy, width, height, color);
+        p.fillRect(x + dx, y + dy, width, height, color);
     }
 
     @Override
     public void line(double x1, double y1, double x2, double y2, String color, double width) {
-        p.line(x1, y1 + dy, x2, y2 + dy, color, width);
+        p.line(x1 + dx, y1 + dy, x2 + dx, y2 + dy, color, width);
     }
 
     @Override
     public void circle(double cx, double cy, double radius, String color, double width) {
-        p.circle(cx, cy + dy, radius, color, width);
+        p.circle(cx + dx, cy + dy, radius, color, width);
     }
 
     @Override
     public void fillCircle(double cx, double cy, double radius, String color) {
-        p.fillCircle(cx, cy + dy, radius, color);
+        p.fillCircle(cx + dx, cy + dy, radius, color);
     }
 
     @Override
     public void text(String text, double x, double y, String color, int sizePx, String align) {
-        p.text(text, x, y + dy, color, sizePx, align);
+        p.text(text, x + dx, y + dy, color, sizePx, align);
     }
 
     @Override
     public void cells(double x, double y, double width, double height, int columns, String[] colors) {
-        p.cells(x, y + dy, width, height, columns, colors);
+        p.cells(x + dx, y + dy, width, height, columns, colors);
     }
 }

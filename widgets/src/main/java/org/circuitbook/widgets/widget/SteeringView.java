@@ -70,12 +70,17 @@ public final class SteeringView {
 
     /** Draws the before/after bars per square of an n x n board and the side-effect bar. */
     public static void draw(Painter p, double[] before, double[] after, int target, int n) {
+        draw(p, before, after, target, n, "next-move probability: before vs after");
+    }
+
+    /** {@link #draw(Painter, double[], double[], int, int)} under another title. */
+    public static void draw(Painter p, double[] before, double[] after, int target, int n, String title) {
         Arrangement.begin(p, WIDTH, HEIGHT);
         int squares = before.length;
         double slot = (WIDTH - 2 * LEFT) / squares;
         double bar = Math.max(1, slot * 0.36);
         p.panel("moves", 0, 0, WIDTH, PLOT_TOP + PLOT_H + 20);
-        p.text("next-move probability: before vs after", LEFT, 10, Theme.ink(), 11, "left");
+        p.text(title, LEFT, 10, Theme.ink(), 11, "left");
         double base = PLOT_TOP + PLOT_H;
         p.line(LEFT, base, WIDTH - LEFT, base, Theme.grid(), 1);
         for (int s = 0; s < squares; s++) {

@@ -47,6 +47,10 @@ class BoardFiguresTest {
         d.paint().accept(svg);
         assertEquals(new ProbeWidget().height(), svg.height());
         assertEquals(new ProbeWidget().width(), svg.width());
+        SvgPainter narrow = new SvgPainter(d.width(), d.height(), true);
+        d.paint().accept(narrow);
+        assertEquals(org.circuitbook.widgets.widget.Arrangement.NARROW_WIDTH, narrow.width(), "narrow: board over bars");
+        assertEquals(org.circuitbook.widgets.widget.BoardWidgets.NARROW_HEIGHT, narrow.height());
     }
 
     @Test

@@ -137,8 +137,27 @@ public class BoardWidgetsTest {
         assertEquals(0.5, s.after()[8]);
         assertNull(BoardWidgets.intervene(rules, model, new int[0], 8, 2));
         Drawing d = BoardWidgets.interventionDrawing(rules, model, new int[] {1}, "relative", 8, 2);
-        assertEquals(BoardView.HEIGHT + SteeringView.HEIGHT, d.height());
+        assertEquals(BoardWidgets.WIDE_HEIGHT, d.height());
+        assertEquals(BoardWidgets.WIDE_WIDTH, d.width());
         assertTrue(d.description().contains("Flipping A3 along the probe: on A3: probability of A3 0.000 before, 0.500 after;"
                 + " off-target change 0.500"), d.description());
+    }
+
+    @Test
+    @DisplayName("predicted moves: the k most probable squares in square order, ties to the lower square")
+    void topMoves() {
+        assertArrayEquals(new int[] {1, 3}, BoardWidgets.topMoves(new double[] {0.1, 0.4, 0.1, 0.4}, 2));
+        assertArrayEquals(new int[] {0, 1, 3}, BoardWidgets.topMoves(new double[] {0.1, 0.4, 0.1, 0.4}, 3));
+        assertArrayEquals(new int[0], BoardWidgets.topMoves(new double[] {0.5, 0.5}, 0));
+    }
+
+    @Test
+    @DisplayName("steering before the first move: nothing predicted, no bars, no side effect")
+    void steerAtStart() {
+        BoardWidgets.Steered s = BoardWidgets.steer(new Othello(4), new Fake(), new int[0], "probe", 5, 1, 4);
+        assertArrayEquals(new double[16], s.before());
+        assertArrayEquals(new double[16], s.after());
+        Drawing d = BoardWidgets.steeringDrawing(new Othello(4), new Fake(), new int[0], "probe", 5, 1, 4);
+        assertTrue(d.description().contains("off-target change 0.000, KL 0.000 nats."), d.description());
     }
 }

@@ -1,0 +1,261 @@
+package org.circuitbook.widgets.widget;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.widgets.data.Othello;
+import org.circuitbook.widgets.model.OthelloModel;
+import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.weights.Json;
+
+/**
+ * The probe widget's "Train a fresh probe", cut into small steps so that the page can spread them over frames and
+ * stay responsive: the same least-squares probe as the build's and as {@link org.circuitbook.widgets.model.ProbeTrainer}
+ * ({@link OthelloModel#fitProbe}: ridge {@link OthelloModel#RIDGE}, not on the bias, normal equations solved by
+ * Gaussian elimination with partial pivoting, in doubles), on the same games, but with the normal equations summed
+ * one game per step (in fitProbe's order, so the result is the same to the bit) instead of in one call over every
+ * row, and the test games' residual streams taken first, one game per step, so that each fit along the way is read
+ * on all of them at the cost of the read-out alone. After every {@link #every} training games (and the last) it fits
+ * and records the test accuracy: the accuracy climbing with the games seen ({@link #curve}).
+ *
+ * <p>The games are the build's ({@link #games}: the spec's seeded random games, the test games' seed salted as the
+ * othello trainer salts it), so once every training game is in, the fresh probe is the build's probe and its
+ * accuracy the build's {@code probe_accuracy} (up to the browser's float arithmetic: {@link #MARGIN}).
+ */
+public final class ProbeTraining {
+    /**
+     * How far the fresh probe's final test accuracy may be from the build's: the same games and the same rule give
+     * the same probe on the JVM (the generator's trainer test: within 0.005); in the page the model's forward pass
+     * runs in JavaScript's arithmetic, which may move a read-out near a tie.
+     */
+    public static final double MARGIN = 0.01;
+    /** The othello trainer's salt of the data seed for its test games (OthelloTrainer.TEST_SALT). */
+    public static final long TEST_SALT = 0x07e1_1011L;
+
+    private final OthelloModel world;
+    private final String labelling;
+    private final int stage;
+    private final int[][] train;
+    private final int[][] test;
+    private final int every;
+    private final int squares;
+    private final int d;
+    private final double[][] a;
+    private final double[][] rhs;
+    private final double[] row;
+    private final List<float[][]> testResid = new ArrayList<>();
+    private final List<int[][]> testLabels = new ArrayList<>();
+    private final List<double[]> curve = new ArrayList<>();
+    private int nextTrain;
+    private Tensor[] probe;
+
+    public ProbeTraining(OthelloModel world, String labelling, int stage, int[][] train, int[][] test, int every) {
+        this.world = world;
+        this.labelling = labelling;
+        this.stage = stage;
+        this.train = train;
+        this.test = test;
+        this.every = Math.max(1, every);
+        this.squares = world.game().squares();
+        this.d = world.transformer().cfg().d_model();
+        a = new double[d + 1][d + 1];
+        rhs = new double[d + 1][squares * 3];
+        row = new double[d + 1];
+    }
+
+    /** The build's training and test games for a published othello file: its spec's games and seeds. */
+    public static int[][][] games(Map<String, String> metadata, Othello rules) {
+        Map<String, String> spec = specValues(metadata.get("spec"));
+        long seed = Long.parseLong(spec.get("data_seed"));
+        return new int[][][] {rules.randomGames(Integer.parseInt(spec.get("train_games")), seed),
+                rules.randomGames(Integer.parseInt(spec.get("test_games")), seed ^ TEST_SALT)};
+    }
+
+    /** A spec's canonical text (its kind, then one {@code key=value} line per value) as a map. */
+    static Map<String, String> specValues(String canonical) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String line : Fmt.split(canonical == null ? "" : canonical, '\n')) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                out.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    /** The build's probe accuracy (test games, every square) for {@code labelling} at {@code stage}; NaN if unrecorded. */
+    public static double buildAccuracy(Map<String, String> metadata, String labelling, int stage) {
+        try {
+            Map<?, ?> metrics = (Map<?, ?>) Json.parse(metadata.get("metrics"));
+            List<?> values = (List<?>) ((Map<?, ?>) metrics.get("probe_accuracy")).get(labelling);
+            return ((Number) values.get(stage)).doubleValue();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** One unit of work: a test game's stream, a training game taken in, or a fit read on the test games. */
+    public void step() {
+        if (testResid.size() < test.length) {
+            int[] game = test[testResid.size()];
+            testResid.add(world.resid(game, stage));
+            Othello.State[] states = world.game().replay(game);
+            int[][] labels = new int[game.length][];
+            for (int p = 0; p < game.length; p++) {
+                labels[p] = OthelloModel.labels(states[p], labelling);
+            }
+            testLabels.add(labels);
+            return;
+        }
+        if (nextTrain < train.length && (nextTrain == 0 || nextTrain % every != 0 || fittedAt() == nextTrain)) {
+            take(train[nextTrain++]);
+            return;
+        }
+        if (fittedAt() != nextTrain) {
+            curve.add(new double[] {nextTrain, accuracy(fit())});
+        }
+    }
+
+    private int fittedAt() {
+        return curve.isEmpty() ? -1 : (int) curve.get(curve.size() - 1)[0];
+    }
+
+    /** Whether every game is in and the last fit is read. */
+    public boolean done() {
+        return nextTrain >= train.length && fittedAt() == train.length;
+    }
+
+    /** The training games taken in so far. */
+    public int gamesSeen() {
+        return nextTrain;
+    }
+
+    public int trainGames() {
+        return train.length;
+    }
+
+    /** (games seen, test accuracy) after each fit so far. */
+    public List<double[]> curve() {
+        return curve;
+    }
+
+    /** The last fit's test accuracy, or NaN before the first. */
+    public double accuracy() {
+        return curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[1];
+    }
+
+    /** The last fit ({W [d, squares*3], b [squares*3]}), or null before the first. */
+    public Tensor[] probe() {
+        return probe;
+    }
+
+    /** Adds one game's rows to the normal equations, as fitProbe sums them. */
+    private void take(int[] game) {
+        float[][] r = world.resid(game, stage);
+        Othello.State[] states = world.game().replay(game);
+        int k = d + 1;
+        for (int p = 0; p < game.length; p++) {
+            int[] labels = OthelloModel.labels(states[p], labelling);
+            for (int m = 0; m < d; m++) {
+                row[m] = r[p][m];
+            }
+            row[d] = 1;
+            for (int i = 0; i < k; i++) {
+                double ri = row[i];
+                double[] ai = a[i];
+                for (int j = 0; j < k; j++) {
+                    ai[j] += ri * row[j];
+                }
+                for (int sq = 0; sq < squares; sq++) {
+                    rhs[i][sq * 3 + labels[sq]] += ri;
+                }
+            }
+        }
+    }
+
+    /** Solves the normal equations summed so far (fitProbe's ridge and elimination); returns {W, b}. */
+    private Tensor[] fit() {
+        int k = d + 1;
+        int cols = squares * 3;
+        double[][] m = new double[k][];
+        double[][] y = new double[k][];
+        for (int i = 0; i < k; i++) {
+            m[i] = a[i].clone();
+            y[i] = rhs[i].clone();
+        }
+        for (int i = 0; i < d; i++) {
+            m[i][i] += OthelloModel.RIDGE;
+        }
+        double[][] sol = solve(m, y);
+        float[] w = new float[d * cols];
+        float[] b = new float[cols];
+        for (int c = 0; c < cols; c++) {
+            for (int j = 0; j < d; j++) {
+                w[j * cols + c] = (float) sol[j][c];
+            }
+            b[c] = (float) sol[d][c];
+        }
+        probe = new Tensor[] {Tensor.of(w, d, cols), Tensor.of(b, cols)};
+        return probe;
+    }
+
+    /** The share of squares of every test position that probe {@code wb} reads right. */
+    private double accuracy(Tensor[] wb) {
+        double right = 0;
+        double n = 0;
+        for (int g = 0; g < testResid.size(); g++) {
+            float[][] r = testResid.get(g);
+            int[][] labels = testLabels.get(g);
+            for (int p = 0; p < r.length; p++) {
+                int[] read = OthelloModel.readout(wb[0], wb[1], r[p], squares);
+                for (int sq = 0; sq < squares; sq++) {
+                    right += read[sq] == labels[p][sq] ? 1 : 0;
+                    n++;
+                }
+            }
+        }
+        return right / n;
+    }
+
+    /** Gaussian elimination with partial pivoting (as OthelloModel's), in place. */
+    private static double[][] solve(double[][] a, double[][] rhs) {
+        int k = a.length;
+        for (int col = 0; col < k; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < k; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            double[] t = a[col];
+            a[col] = a[pivot];
+            a[pivot] = t;
+            t = rhs[col];
+            rhs[col] = rhs[pivot];
+            rhs[pivot] = t;
+            for (int r = col + 1; r < k; r++) {
+                double f = a[r][col] / a[col][col];
+                if (f == 0) {
+                    continue;
+                }
+                for (int j = col; j < k; j++) {
+                    a[r][j] -= f * a[col][j];
+                }
+                for (int j = 0; j < rhs[r].length; j++) {
+                    rhs[r][j] -= f * rhs[col][j];
+                }
+            }
+        }
+        double[][] x = new double[k][rhs[0].length];
+        for (int r = k - 1; r >= 0; r--) {
+            for (int j = 0; j < rhs[0].length; j++) {
+                double s = rhs[r][j];
+                for (int c = r + 1; c < k; c++) {
+                    s -= a[r][c] * x[c][j];
+                }
+                x[r][j] = s / a[r][r];
+            }
+        }
+        return x;
+    }
+}
