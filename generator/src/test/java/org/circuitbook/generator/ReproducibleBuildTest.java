@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hash-order output anywhere, and training (a fresh cache each time, so every model really trains twice) gives
  * the same weights to the bit. The fixture has every model kind ({@link ModelKinds#ALL}) and every widget
  * ({@link Widgets#BOOK}), which the test asserts, on tiny specs: the one-widget
- * site (a toy model, math, a table) plus the transformer, logit and SAE browser tests' sites.
+ * site (a toy model, math, a table) plus the transformer, logit, SAE and board widgets browser tests' sites.
  */
 @DisplayName("Reproducible builds")
 class ReproducibleBuildTest {
@@ -32,6 +32,7 @@ class ReproducibleBuildTest {
         FixtureSite.copyOf(BuildFixtureSiteTest.FIXTURE.resolve("content"), root.resolve("content"));
         FixtureSite.write(root, TransformerWidgetsBrowserTest.SITE);
         FixtureSite.write(root, LogitWidgetsBrowserTest.SITE); // the same tiny models, more chapters
+        FixtureSite.write(root, BoardWidgetsBrowserTest.SITE); // the othello model and its two widgets
         return FixtureSite.write(root, SaeExplorerBrowserTest.SITE + """
                 -- content/site.yaml --
                 title: Reproducible
@@ -50,7 +51,7 @@ class ReproducibleBuildTest {
             assertTrue(site.log.stream().filter(l -> l.startsWith("  train ")).allMatch(l -> l.contains(" [missing] ")),
                     "every model trained from scratch: " + site.log);
         }
-        assertEquals(5, a.log.stream().filter(l -> l.startsWith("  train ")).count(), String.join("\n", a.log));
+        assertEquals(6, a.log.stream().filter(l -> l.startsWith("  train ")).count(), String.join("\n", a.log));
         assertTrue(a.siteFiles().size() > 40, "a whole site: " + a.siteFiles());
         assertEquals(new java.util.TreeSet<>(Widgets.BOOK.names()), widgetsOn(a.site()),
                 "the fixture's pages hold every registered widget");

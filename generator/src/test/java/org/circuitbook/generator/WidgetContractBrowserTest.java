@@ -104,6 +104,17 @@ class WidgetContractBrowserTest {
                 :d_sae: 16
                 :l1: 1.0
                 """);
+        CASES.put("probe", """
+                :model: oth
+                :layer: 0
+                :labelling: colour
+                :moves: B1 A1
+                """);
+        CASES.put("steering", """
+                :model: oth
+                :layer: 0
+                :moves: B1 A1
+                """);
     }
 
     static final String MODELS = """
@@ -127,6 +138,10 @@ class WidgetContractBrowserTest {
             model: {kind: sae-toy, d_sae: [8, 16], l1_coefficients: [0.1, 1.0]}
             data: {n_features: 8, d_in: 4, feature_probability: 0.1}
             trainer: {steps: 150, batch_size: 256, learning_rate: 0.01}
+            -- content/models/oth.yaml --
+            model: {kind: othello, n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
+            data: {train_games: 200, test_games: 40}
+            trainer: {steps: 30, batch_size: 32, learning_rate: 0.01}
             """;
 
     static FixtureSite site;
