@@ -119,6 +119,34 @@ class BrokenSitesTest {
     }
 
     @Test
+    @DisplayName("with a probe or steering opening that names no square or plays an illegal move, or a stage the model lacks")
+    void boardOptions() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:6:1: check: move 2 \"E1\" is not a square of the 4x4 board (A1 to D4) (square names A1 to D4, each a legal move in turn)",
+                "content/chapters/01-a.md:7:1: check: model oth has no stage 2 for widget probe (stages: 0 to 1)",
+                "content/chapters/01-a.md:12:1: check: move 2 B1 is not legal for white (square names A1 to D4, each a legal move in turn)"),
+                errors(SITE + """
+                        -- content/models/oth.yaml --
+                        model: {kind: othello, n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
+                        data: {train_games: 20, test_games: 5}
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        :::{widget} probe
+                        :model: oth
+                        :moves: B1 E1
+                        :layer: 2
+                        :::
+
+                        :::{widget} steering
+                        :model: oth
+                        :moves: B1 B1
+                        :::
+                        """));
+    }
+
+    @Test
     @DisplayName("with an sae-explorer dictionary size or L1 coefficient that was not trained, or is not a number")
     void saeExplorerOptions() throws IOException {
         assertEquals(List.of(

@@ -15,9 +15,9 @@ public final class BoardOptions {
     private BoardOptions() {
     }
 
-    /** The board's side in the spec ({@code board_size}, 4 when absent). */
+    /** The board's side in the spec ({@code board}, 4 when absent or when there is no model). */
     public static int boardSize(ModelInfo model) {
-        return model.integer("board_size", 4);
+        return model == null ? 4 : model.integer("board", model.integer("board_size", 4));
     }
 
     /** {@code :layer:}: a whole number from 0 to the model's n_layers. */
@@ -46,7 +46,7 @@ public final class BoardOptions {
 
     /** {@code :moves:}: an opening, checked square by square against the rules. */
     public static WidgetOption moves(String widget) {
-        return new WidgetOption("moves", WidgetOption.Type.CHOICE, "the start position",
+        return new WidgetOption("moves", WidgetOption.Type.WORDS, "the start position",
                 "an opening, e.g. B1 A2: the position shown first", (value, model) -> {
             String problem = checkMoves(value, boardSize(model));
             return problem == null ? null : new WidgetOption.Problem(problem, "square names A1 to "

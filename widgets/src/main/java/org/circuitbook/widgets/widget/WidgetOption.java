@@ -24,7 +24,9 @@ public record WidgetOption(String name, Type type, String defaultValue, String h
         /** One of a list of words. */
         CHOICE,
         /** A head of the model, as LAYER.HEAD (e.g. {@code 0.2}): which ones exist depends on the model. */
-        HEAD
+        HEAD,
+        /** Words in a row, checked together (an opening's moves, e.g. {@code B1 A1}). */
+        WORDS
     }
 
     /** A problem with an option's value or with the model: a message and a hint (or null). */

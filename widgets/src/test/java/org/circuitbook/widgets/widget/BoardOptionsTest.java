@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The othello widgets' options, checked against a 2-layer 4x4 model and the rules. */
 @DisplayName("Board widgets' options")
 class BoardOptionsTest {
-    static final ModelInfo MODEL = new ModelInfo("othello-test", "othello", Map.of("n_layers", 2L, "board_size", 4L));
+    static final ModelInfo MODEL = new ModelInfo("othello-test", "othello", Map.of("n_layers", 2L, "board", 4L));
 
     @Test
     @DisplayName(":moves: accepts a legal opening and names the first illegal or unknown move")
