@@ -47,6 +47,7 @@ final class ProbeMount {
     private int cursor = -1;
     private ProbeTraining trainer;
     private int run; // the training run under way; a newer one (or a change of stage) stops the older
+    private double longest; // the longest task of the run so far, in ms (data-longest-task-ms when it is done)
 
     private ProbeMount(HTMLElement figure, org.circuitbook.widgets.weights.SafeTensors file) {
         this.figure = figure;
@@ -300,9 +301,10 @@ final class ProbeMount {
 
     /** Starts a fresh probe for the stage and labelling shown; its work runs in slices, one per task. */
     private void train() {
+        double begun = System.currentTimeMillis();
         int stage = stage();
         String labelling = labelling();
-        int[][][] games = ProbeTraining.games(metadata, rules);
+        ProbeTraining.Games[] games = ProbeTraining.streams(metadata, rules);
         trainer = new ProbeTraining(world, labelling, stage, games[0], games[1], EVERY);
         double build = ProbeTraining.buildAccuracy(metadata, labelling, stage);
         int mine = ++run;
@@ -310,8 +312,11 @@ final class ProbeMount {
         figure.setAttribute("data-build-accuracy", Double.toString(build));
         figure.removeAttribute("data-fresh-accuracy");
         Dom.text(training, "Training a fresh " + labelling + " probe at stage " + stage + ": reading the "
-                + games[1].length + " test games\u2026");
-        slice(mine, trainer, build);
+                + games[1].count() + " test games\u2026");
+        longest = System.currentTimeMillis() - begun;
+        figure.setAttribute("data-setup-ms", Double.toString(longest));
+        ProbeTraining t = trainer;
+        Window.setTimeout(() -> slice(mine, t, build), 0);
     }
 
     private void slice(int mine, ProbeTraining t, double build) {
@@ -329,9 +334,11 @@ final class ProbeMount {
             Dom.text(training, "Training: " + t.gamesSeen() + " of " + t.trainGames() + " games"
                     + (t.curve().isEmpty() ? "" : "; test accuracy " + Fmt.fixed(t.accuracy(), 3)) + "\u2026");
         }
+        longest = Math.max(longest, System.currentTimeMillis() - start);
         if (!t.done()) {
             Window.setTimeout(() -> slice(mine, t, build), 0);
         } else {
+            figure.setAttribute("data-longest-task-ms", Double.toString(longest));
             figure.setAttribute("data-training", "done");
         }
     }

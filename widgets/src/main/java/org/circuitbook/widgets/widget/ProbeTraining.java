@@ -3,6 +3,7 @@ package org.circuitbook.widgets.widget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.Othello;
 import org.circuitbook.widgets.model.OthelloModel;
 import org.circuitbook.widgets.tensor.Tensor;
@@ -19,7 +20,7 @@ import org.circuitbook.widgets.weights.Json;
  * and records the test accuracy: the accuracy climbing with the games seen ({@link #curve}).
  *
  * <p>The games are the build's ({@link #games}: the spec's seeded random games, the test games' seed salted as the
- * othello trainer salts it), so once every training game is in, the fresh probe is the build's probe and its
+ * othello trainer salts it; in the page drawn one per step, {@link #streams}), so once every training game is in, the fresh probe is the build's probe and its
  * accuracy the build's {@code probe_accuracy} (up to the browser's float arithmetic: {@link #MARGIN}).
  */
 public final class ProbeTraining {
@@ -35,8 +36,8 @@ public final class ProbeTraining {
     private final OthelloModel world;
     private final String labelling;
     private final int stage;
-    private final int[][] train;
-    private final int[][] test;
+    private final Games train;
+    private final Games test;
     private final int every;
     private final int squares;
     private final int d;
@@ -50,6 +51,11 @@ public final class ProbeTraining {
     private Tensor[] probe;
 
     public ProbeTraining(OthelloModel world, String labelling, int stage, int[][] train, int[][] test, int every) {
+        this(world, labelling, stage, new Games(train), new Games(test), every);
+    }
+
+    /** Training on games drawn one per step ({@link #streams}: no task draws them all at once). */
+    public ProbeTraining(OthelloModel world, String labelling, int stage, Games train, Games test, int every) {
         this.world = world;
         this.labelling = labelling;
         this.stage = stage;
@@ -65,10 +71,85 @@ public final class ProbeTraining {
 
     /** The build's training and test games for a published othello file: its spec's games and seeds. */
     public static int[][][] games(Map<String, String> metadata, Othello rules) {
+        Games[] g = streams(metadata, rules);
+        return new int[][][] {g[0].all(), g[1].all()};
+    }
+
+    /** {@link #games}, each list drawn a game at a time. */
+    public static Games[] streams(Map<String, String> metadata, Othello rules) {
         Map<String, String> spec = specValues(metadata.get("spec"));
         long seed = Long.parseLong(spec.get("data_seed"));
-        return new int[][][] {rules.randomGames(Integer.parseInt(spec.get("train_games")), seed),
-                rules.randomGames(Integer.parseInt(spec.get("test_games")), seed ^ TEST_SALT)};
+        return new Games[] {new Games(rules, seed, Integer.parseInt(spec.get("train_games"))),
+                new Games(rules, seed ^ TEST_SALT, Integer.parseInt(spec.get("test_games")))};
+    }
+
+    /**
+     * A list of games given, or drawn one at a time as {@link Othello#randomGames} draws them (the same seeded
+     * generator, the same draws: game k is that list's game k).
+     */
+    public static final class Games {
+        private final int[][] given;
+        private final Othello rules;
+        private final Lcg rng;
+        private final int count;
+        private int drawn;
+
+        Games(int[][] given) {
+            this.given = given;
+            this.rules = null;
+            this.rng = null;
+            this.count = given.length;
+        }
+
+        Games(Othello rules, long seed, int count) {
+            this.given = null;
+            this.rules = rules;
+            this.rng = new Lcg(seed);
+            this.count = count;
+        }
+
+        public int count() {
+            return count;
+        }
+
+        public int drawn() {
+            return drawn;
+        }
+
+        /** The next game. */
+        public int[] next() {
+            if (given != null) {
+                return given[drawn++];
+            }
+            int squares = rules.squares();
+            int[] buf = new int[squares];
+            int[] moves = new int[squares];
+            Othello.State s = rules.start();
+            int len = 0;
+            while (!rules.over(s)) {
+                boolean[] legal = rules.legal(s);
+                int k = 0;
+                for (int sq = 0; sq < squares; sq++) {
+                    if (legal[sq]) {
+                        moves[k++] = sq;
+                    }
+                }
+                int sq = moves[rng.nextInt(k)];
+                buf[len++] = rules.tokenOf(sq);
+                s = rules.play(s, sq);
+            }
+            drawn++;
+            return java.util.Arrays.copyOf(buf, len);
+        }
+
+        /** The games not yet drawn, all at once. */
+        int[][] all() {
+            int[][] out = new int[count - drawn][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = next();
+            }
+            return out;
+        }
     }
 
     /** A spec's canonical text (its kind, then one {@code key=value} line per value) as a map. */
@@ -96,8 +177,8 @@ public final class ProbeTraining {
 
     /** One unit of work: a test game's stream, a training game taken in, or a fit read on the test games. */
     public void step() {
-        if (testResid.size() < test.length) {
-            int[] game = test[testResid.size()];
+        if (testResid.size() < test.count()) {
+            int[] game = test.next();
             testResid.add(world.resid(game, stage));
             Othello.State[] states = world.game().replay(game);
             int[][] labels = new int[game.length][];
@@ -107,8 +188,9 @@ public final class ProbeTraining {
             testLabels.add(labels);
             return;
         }
-        if (nextTrain < train.length && (nextTrain == 0 || nextTrain % every != 0 || fittedAt() == nextTrain)) {
-            take(train[nextTrain++]);
+        if (nextTrain < train.count() && (nextTrain == 0 || nextTrain % every != 0 || fittedAt() == nextTrain)) {
+            take(train.next());
+            nextTrain++;
             return;
         }
         if (fittedAt() != nextTrain) {
@@ -122,7 +204,7 @@ public final class ProbeTraining {
 
     /** Whether every game is in and the last fit is read. */
     public boolean done() {
-        return nextTrain >= train.length && fittedAt() == train.length;
+        return nextTrain >= train.count() && fittedAt() == train.count();
     }
 
     /** The training games taken in so far. */
@@ -131,7 +213,7 @@ public final class ProbeTraining {
     }
 
     public int trainGames() {
-        return train.length;
+        return train.count();
     }
 
     /** (games seen, test accuracy) after each fit so far. */

@@ -55,9 +55,39 @@ class ProbeTrainingTest {
         int[][][] games = ProbeTraining.games(meta, rules);
         assertArrayEquals(rules.randomGames(12, 5), games[0]);
         assertArrayEquals(rules.randomGames(3, 5 ^ ProbeTraining.TEST_SALT), games[1]);
+        ProbeTraining.Games[] streams = ProbeTraining.streams(meta, rules);
+        assertEquals(12, streams[0].count());
+        for (int[] game : rules.randomGames(12, 5)) {
+            assertArrayEquals(game, streams[0].next(), "drawn one at a time, the same games");
+        }
+        assertEquals(12, streams[0].drawn());
         assertEquals(0.75, ProbeTraining.buildAccuracy(meta, "relative", 1), 0.0);
         assertEquals(0.25, ProbeTraining.buildAccuracy(meta, "colour", 0), 0.0);
         assertTrue(Double.isNaN(ProbeTraining.buildAccuracy(meta, "colour", 2)));
         assertFalse(Double.isNaN(ProbeTraining.buildAccuracy(meta, "relative", 0)));
+    }
+
+    @Test
+    @DisplayName("on games drawn one per step, the same curve as on the same games given at once")
+    void streamsAsArrays() {
+        OthelloModel world = OthelloBoardModelTest.model().model();
+        Othello rules = new Othello(4);
+        Map<String, String> meta = Map.of("spec", "othello\ntrain_games=30\ntest_games=6\ndata_seed=3");
+        int[][][] games = ProbeTraining.games(meta, rules);
+        ProbeTraining.Games[] streams = ProbeTraining.streams(meta, rules);
+        ProbeTraining given = new ProbeTraining(world, "colour", 2, games[0], games[1], 10);
+        ProbeTraining drawn = new ProbeTraining(world, "colour", 2, streams[0], streams[1], 10);
+        while (!given.done()) {
+            given.step();
+        }
+        int steps = 0;
+        while (!drawn.done()) {
+            drawn.step();
+            steps++;
+        }
+        assertEquals(6 + 30 + 3, steps);
+        assertEquals(given.curve().stream().map(c -> List.of(c[0], c[1])).toList(),
+                drawn.curve().stream().map(c -> List.of(c[0], c[1])).toList());
+        assertEquals(30, streams[0].drawn());
     }
 }
