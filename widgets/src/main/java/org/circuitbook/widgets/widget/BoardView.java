@@ -233,14 +233,16 @@ public final class BoardView {
         String who = b.toMove() == 1 ? "black" : "white";
         p.text(who + " to move" + (b.readout() == null ? "" : " \u00b7 probe " + b.agreeing() + "/"
                 + b.squares() + " right"), 4, ky, Theme.ink(), 12, "left");
-        boolean colour = "colour".equals(b.labelling());
-        p.fillCircle(10, ky + 18, 5, classColor(0));
-        p.text("empty", 18, ky + 18, Theme.muted(), 11, "left");
-        p.fillCircle(66, ky + 18, 5, classColor(1));
-        p.text(colour ? "black" : "mine", 74, ky + 18, Theme.muted(), 11, "left");
-        p.fillCircle(122, ky + 18, 5, classColor(2));
-        p.text(colour ? "white" : "theirs", 130, ky + 18, Theme.muted(), 11, "left");
-        p.text("(probe)", 180, ky + 18, Theme.muted(), 11, "left");
+        if (b.readout() != null) { // the probe's classes: only where its read-out is drawn
+            boolean colour = "colour".equals(b.labelling());
+            p.fillCircle(10, ky + 18, 5, classColor(0));
+            p.text("empty", 18, ky + 18, Theme.muted(), 11, "left");
+            p.fillCircle(66, ky + 18, 5, classColor(1));
+            p.text(colour ? "black" : "mine", 74, ky + 18, Theme.muted(), 11, "left");
+            p.fillCircle(122, ky + 18, 5, classColor(2));
+            p.text(colour ? "white" : "theirs", 130, ky + 18, Theme.muted(), 11, "left");
+            p.text("(probe)", 180, ky + 18, Theme.muted(), 11, "left");
+        }
         p.line(6, ky + 36, 14, ky + 36, Theme.green(), 2);
         p.text("legal", 18, ky + 36, Theme.muted(), 11, "left");
         p.circle(66, ky + 36, 5, Theme.brown(), 2);

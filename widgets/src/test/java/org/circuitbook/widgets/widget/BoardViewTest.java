@@ -1,6 +1,7 @@
 package org.circuitbook.widgets.widget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -148,15 +149,16 @@ class BoardViewTest {
     }
 
     @Test
-    @DisplayName("a selected square gets an ink ring and frame; no read-out draws no discs")
+    @DisplayName("a selected square gets an ink ring and frame; no read-out draws no discs and no probe key")
     void selectedWithoutReadout() {
         BoardView.Board b = new BoardView.Board(4, CELLS, 2, "colour", null, LEGAL, null, 6);
         Recorder r = new Recorder();
         BoardView.draw(r, b);
-        assertEquals(5 + 3, r.fills.size());
+        assertEquals(5, r.fills.size(), "the pieces only: no read-out discs, no probe key");
         assertEquals(5 + 1 + 1, r.rings.size());
         assertEquals(10 + 12 + 4 + 1, r.lines);
         assertTrue(r.texts.contains("white to move"));
-        assertTrue(r.texts.contains("black"));
+        assertFalse(r.texts.contains("(probe)"));
+        assertTrue(r.texts.contains("legal"));
     }
 }
