@@ -56,7 +56,8 @@ final class OthelloTrainer {
     static final int INTERVENTIONS = 200;
     static final float STEER_ALPHA = 1f;
     static final List<String> LABELLINGS = List.of("colour", "relative");
-    private static final long TEST_SALT = 0x07e1_1011L;
+    /** The test games' seed salt, shared with the page's fresh probe (one constant, widgets side). */
+    private static final long TEST_SALT = org.circuitbook.widgets.widget.ProbeTraining.TEST_SALT;
     private static final long INTERVENTION_SALT = 0x1d7e_77edL;
 
     private OthelloTrainer() {

@@ -30,7 +30,7 @@ public final class ProbeTraining {
      * runs in JavaScript's arithmetic, which may move a read-out near a tie.
      */
     public static final double MARGIN = 0.01;
-    /** The othello trainer's salt of the data seed for its test games (OthelloTrainer.TEST_SALT). */
+    /** The salt of the data seed for the othello test games: the one constant OthelloTrainer and the page both use. */
     public static final long TEST_SALT = 0x07e1_1011L;
 
     private final OthelloModel world;
