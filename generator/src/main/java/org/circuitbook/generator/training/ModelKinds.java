@@ -15,7 +15,8 @@ public final class ModelKinds {
             ToySuperpositionSpec.TYPE,
             SaeToySpec.TYPE,
             ModularAdditionSpec.TYPE,
-            AttentionOnlySpec.TYPE));
+            AttentionOnlySpec.TYPE,
+            FactLookupSpec.TYPE));
 
     private final List<ModelKind> kinds;
 

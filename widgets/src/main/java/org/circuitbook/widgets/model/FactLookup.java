@@ -6,12 +6,14 @@ import org.circuitbook.widgets.tensor.Tensor;
 /**
  * The fact-lookup toy (Meng et al. 2022, "Locating and Editing Factual Associations in GPT"): a prompt is a
  * subject's tokens then a relation token, {@code [s_0, ..., s_{k-1}, r]}; the model reads the attribute at the
- * last position. Computed in double precision (weights are stored as floats).
+ * last position. Computed in double precision (weights are stored as floats). Because each block moves
+ * information one position forward only, the first subject token reaches the relation's position only through
+ * the subject's last token: the subject must be recognised there, as Meng et al. find in GPT.
  *
  * <pre>
  *   resid_0[p]            = W_E[tok_p]                      frozen random embeddings (hook_embed)
  *   block l (TransformerLens names, blocks.l.*):
- *     hook_attn_out[p]    = mean_{q <= p} resid_pre[q]      parameter-free causal mixing (uniform attention)
+ *     hook_attn_out[p]    = resid_pre[p - 1] (0 at p = 0)   a fixed previous-token head, no parameters
  *     resid_mid           = resid_pre + hook_attn_out
  *     hook_post           = relu(resid_mid W_in + b_in)     [pos, d_mlp]   the MLP's keys
  *     hook_mlp_out        = hook_post W_out + b_out         [pos, d_model] the MLP's values
@@ -102,11 +104,9 @@ public final class FactLookup {
         run.resid[0] = x;
         for (int l = 0; l < nLayers; l++) {
             double[][] mid = new double[n][dModel];
-            double[] sum = new double[dModel];
             for (int p = 0; p < n; p++) {
                 for (int d = 0; d < dModel; d++) {
-                    sum[d] += x[p][d];
-                    mid[p][d] = x[p][d] + sum[d] / (p + 1);
+                    mid[p][d] = x[p][d] + (p > 0 ? x[p - 1][d] : 0);
                 }
             }
             double[][] next = new double[n][];
@@ -324,10 +324,18 @@ public final class FactLookup {
 
     /** Edits the fact {@code tokens -> newAttribute} at {@code layer}; {@code prompts} give the key covariance. */
     public FactLookup edit(int[] tokens, int subjectLength, int layer, int newAttribute, int[][] prompts) {
-        double[] kStar = forward(tokens).post[layer][subjectLength - 1];
-        double[] vStar = targetValue(tokens, subjectLength, layer, newAttribute, 50);
-        return withWOut(layer, rome(W_out[layer], keyCovariance(layer, prompts), kStar, vStar, b_out[layer]));
+        return edit(tokens, subjectLength, layer, newAttribute, keyCovariance(layer, prompts));
     }
+
+    /** Edits the fact {@code tokens -> newAttribute} at {@code layer} with the key covariance {@code c}. */
+    public FactLookup edit(int[] tokens, int subjectLength, int layer, int newAttribute, double[][] c) {
+        double[] kStar = forward(tokens).post[layer][subjectLength - 1];
+        double[] vStar = targetValue(tokens, subjectLength, layer, newAttribute, TARGET_STEPS);
+        return withWOut(layer, rome(W_out[layer], c, kStar, vStar, b_out[layer]));
+    }
+
+    /** The most gradient steps {@link #targetValue} takes (it stops once p(new) exceeds 0.9). */
+    public static final int TARGET_STEPS = 50;
 
     /** x with C x = b, C symmetric positive definite (Cholesky). */
     static double[] solveSpd(double[][] c, double[] b) {
@@ -405,7 +413,8 @@ public final class FactLookup {
             state = seed;
         }
 
-        private double uniform() {
+        /** Uniform in (0, 1). */
+        public double uniform() {
             state += 0x9E3779B97F4A7C15L;
             long z = state;
             z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
