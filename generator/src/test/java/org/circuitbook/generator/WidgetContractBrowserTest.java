@@ -104,6 +104,13 @@ class WidgetContractBrowserTest {
                 :d_sae: 16
                 :l1: 1.0
                 """);
+        CASES.put("fact-editing", """
+                :model: facts
+                :entity: 5
+                :relation: 1
+                :layer: 1
+                :target: 3
+                """);
     }
 
     static final String MODELS = """
@@ -127,6 +134,10 @@ class WidgetContractBrowserTest {
             model: {kind: sae-toy, d_sae: [8, 16], l1_coefficients: [0.1, 1.0]}
             data: {n_features: 8, d_in: 4, feature_probability: 0.1}
             trainer: {steps: 150, batch_size: 256, learning_rate: 0.01}
+            -- content/models/facts.yaml --
+            model: {kind: fact-lookup, n_layers: 3, d_model: 24, d_mlp: 64}
+            data: {entities: 16, relations: 4, attributes: 8}
+            trainer: {steps: 400, learning_rate: 0.005}
             """;
 
     static FixtureSite site;

@@ -46,4 +46,8 @@ public final class Mounts {
     public static void saeExplorer(LiveFigure figure) {
         SaeExplorerMount.mount(BrowserFigure.element(figure));
     }
+
+    public static void factEditing(LiveFigure figure) {
+        FactEditingMount.mount(BrowserFigure.element(figure));
+    }
 }

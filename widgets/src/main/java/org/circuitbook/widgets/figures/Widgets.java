@@ -24,7 +24,8 @@ public final class Widgets {
             new LogitAttributionWidget(),
             new LogitLensWidget(),
             new GrokkingWidget(),
-            new SaeExplorerWidget()));
+            new SaeExplorerWidget(),
+            new FactEditingWidget()));
 
     private final Map<String, Widget> byName = new LinkedHashMap<>();
 

@@ -254,28 +254,68 @@ public final class FactLookup {
      * by {@code steps} gradient steps (central differences) on log p(newAttribute) - 0.5 decay |delta|^2.
      */
     public double[] targetValue(int[] tokens, int subjectLength, int layer, int newAttribute, int steps) {
-        double[][] x = embed(tokens);
-        Run clean = forward(x, null);
-        int s = subjectLength - 1;
-        double[] base = clean.mlpOut[layer][s];
-        double[] delta = new double[dModel];
-        double h = 1e-4, lr = 0.5, decay = 1e-3;
-        for (int it = 0; it < steps; it++) {
+        TargetSearch search = new TargetSearch(tokens, subjectLength, layer, newAttribute, steps);
+        while (!search.done()) {
+            search.step();
+        }
+        return search.value();
+    }
+
+    /**
+     * {@link #targetValue}'s search one gradient step at a time, so that a page can spread it over frames (each
+     * step is {@code 2 d_model + 1} forward passes); the steps and their arithmetic are exactly targetValue's.
+     */
+    public final class TargetSearch {
+        private final double[][] x;
+        private final int layer, pos, attribute, steps;
+        private final double[] base, delta;
+        private int taken;
+        private boolean done;
+
+        public TargetSearch(int[] tokens, int subjectLength, int layer, int newAttribute, int steps) {
+            this.x = embed(tokens);
+            this.layer = layer;
+            this.pos = subjectLength - 1;
+            this.attribute = newAttribute;
+            this.steps = steps;
+            this.base = forward(x, null).mlpOut[layer][pos];
+            this.delta = new double[dModel];
+            this.done = steps <= 0;
+        }
+
+        /** One gradient step (nothing once done). */
+        public void step() {
+            if (done) {
+                return;
+            }
+            double h = 1e-4, lr = 0.5, decay = 1e-3;
             double[] grad = new double[dModel];
             for (int d = 0; d < dModel; d++) {
                 double[] up = add(base, delta), down = add(base, delta);
                 up[d] += h; down[d] -= h;
-                grad[d] = (logProb(x, layer, s, up, newAttribute) - logProb(x, layer, s, down, newAttribute)) / (2 * h)
+                grad[d] = (logProb(x, layer, pos, up, attribute) - logProb(x, layer, pos, down, attribute)) / (2 * h)
                         - decay * delta[d];
             }
             for (int d = 0; d < dModel; d++) {
                 delta[d] += lr * grad[d];
             }
-            if (logProb(x, layer, s, add(base, delta), newAttribute) > Math.log(0.9)) {
-                break;
-            }
+            taken++;
+            done = taken >= steps || logProb(x, layer, pos, add(base, delta), attribute) > Math.log(0.9);
         }
-        return add(base, delta);
+
+        public boolean done() {
+            return done;
+        }
+
+        /** The steps taken so far. */
+        public int taken() {
+            return taken;
+        }
+
+        /** v*: the value so far. */
+        public double[] value() {
+            return add(base, delta);
+        }
     }
 
     private double logProb(double[][] x, int layer, int pos, double[] value, int attribute) {
@@ -329,8 +369,13 @@ public final class FactLookup {
 
     /** Edits the fact {@code tokens -> newAttribute} at {@code layer} with the key covariance {@code c}. */
     public FactLookup edit(int[] tokens, int subjectLength, int layer, int newAttribute, double[][] c) {
-        double[] kStar = forward(tokens).post[layer][subjectLength - 1];
         double[] vStar = targetValue(tokens, subjectLength, layer, newAttribute, TARGET_STEPS);
+        return edit(tokens, subjectLength, layer, c, vStar);
+    }
+
+    /** The edit of layer {@code layer}'s W_out that writes the value {@code vStar} at the subject's last token. */
+    public FactLookup edit(int[] tokens, int subjectLength, int layer, double[][] c, double[] vStar) {
+        double[] kStar = forward(tokens).post[layer][subjectLength - 1];
         return withWOut(layer, rome(W_out[layer], c, kStar, vStar, b_out[layer]));
     }
 
