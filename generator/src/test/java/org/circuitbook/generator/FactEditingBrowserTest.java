@@ -140,17 +140,20 @@ class FactEditingBrowserTest {
                 "var c = arguments[0]; return [c.width, c.height];", canvas);
         double scale = ((Number) size.get(0)).doubleValue() / FactEditingView.WIDTH;
         assertEquals(FactEditingView.HEIGHT * scale, ((Number) size.get(1)).doubleValue(), 2, "the wide arrangement");
+        // (one readback of the whole canvas: several would make Chromium warn)
+        List<?> data = (List<?>) ((JavascriptExecutor) driver).executeScript(
+                "var c = arguments[0]; return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);",
+                canvas);
+        int pixelWidth = ((Number) size.get(0)).intValue();
         for (int l = 0; l < facts.nLayers(); l++) {
             for (int q = 0; q < FactTable.N_CTX; q++) {
-                double x = 72 + q * 71 + 8;
-                double y = 50 + l * (216.0 / facts.nLayers()) + 5;
-                List<?> rgb = (List<?>) ((JavascriptExecutor) driver).executeScript(
-                        "var d = arguments[0].getContext('2d').getImageData(arguments[1], arguments[2], 1, 1).data;"
-                                + "return [d[0], d[1], d[2]];", canvas, (int) Math.round(x * scale), (int) Math.round(y * scale));
+                int x = (int) Math.round((72 + q * 71 + 8) * scale);
+                int y = (int) Math.round((50 + l * (216.0 / facts.nLayers()) + 5) * scale);
                 String want = Colormaps.sequential(first.trace.restored[l][q]);
                 for (int k = 0; k < 3; k++) {
                     int expected = Integer.parseInt(want.substring(1 + 2 * k, 3 + 2 * k), 16);
-                    assertEquals(expected, ((Number) rgb.get(k)).intValue(), 4, "cell " + l + "." + q + " channel " + k);
+                    assertEquals(expected, ((Number) data.get(4 * (y * pixelWidth + x) + k)).intValue(), 4,
+                            "cell " + l + "." + q + " channel " + k);
                 }
             }
         }
