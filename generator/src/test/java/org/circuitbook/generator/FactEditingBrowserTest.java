@@ -161,8 +161,16 @@ class FactEditingBrowserTest {
         WebElement outcome = figure.findElement(By.cssSelector("output[data-role=edit]"));
         assertEquals(FactEditingView.editReadout(first), outcome.getText());
         String before = pixels();
+        ((JavascriptExecutor) driver).executeScript("window.__long = []; new PerformanceObserver(function (l) {"
+                + " l.getEntries().forEach(function (e) { window.__long.push(Math.round(e.duration)); }); })"
+                + ".observe({type: 'longtask'});");
+        double clicked = ((Number) ((JavascriptExecutor) driver).executeScript("return performance.now();")).doubleValue();
         button(figure, "Apply edit").click();
         wait.until(d -> "done".equals(canvas.getAttribute("data-edit")));
+        // informative (a shared machine's timings are noisy): the edit's wall time and any task over 50 ms during it
+        System.out.println("fact-editing: edit applied in about " + Math.round(((Number) ((JavascriptExecutor) driver)
+                .executeScript("return performance.now();")).doubleValue() - clicked) + " ms; long tasks (ms): "
+                + ((JavascriptExecutor) driver).executeScript("return window.__long;"));
         FactEditingView.State edited = jvm(5, 1, target, layer, true);
         assertTrue(edited.succeeded(), "ROME makes the new attribute win (on the JVM)");
         assertEquals(FactEditingView.editReadout(edited), outcome.getText(), "the page's edit is the JVM's");

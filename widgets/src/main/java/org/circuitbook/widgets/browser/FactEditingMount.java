@@ -33,6 +33,10 @@ final class FactEditingMount {
     private final HTMLElement outcome;
     private FactEditingView.State state;
     private FactLookup.TargetSearch search;
+    private FactLookup.KeyCovariance covariance; // the covariance being accumulated, of layer covarianceLayer
+    private int covarianceLayer;
+    private int covarianceNext;
+    private boolean measuring; // the edited model is made; its answers are being checked
     private int[] cursor;
     private int generation;
     private boolean running;
@@ -101,41 +105,78 @@ final class FactEditingMount {
         state.reset();
         panel.controls.set("edited", null);
         search = null;
+        measuring = false;
         running = true;
         redraw();
         Window.requestAnimationFrame(time -> step(current));
     }
 
+    /**
+     * One frame's share of the edit: the layer's key covariance a prompt at a time (kept per layer), then the search for
+     * v* a gradient step at a time, then the rank-one update and every fact's answer under the edited model a few facts
+     * at a time; each phase stops when the frame's budget is spent.
+     */
     private void step(int current) {
         if (current != generation) {
             return; // the reader changed something: this edit is dropped
         }
         double start = Performance.now();
         FactLookup model = facts.model();
+        FactTable table = facts.table();
         double[][] c = covariances.get(state.layer);
-        if (c == null) { // a frame of its own: every fact's keys at that layer
-            covariances.put(state.layer, model.keyCovariance(state.layer, facts.table().prompts()));
-            Window.requestAnimationFrame(time -> step(current));
-            return;
+        if (c == null) {
+            if (covariance == null || covarianceLayer != state.layer) {
+                covariance = model.new KeyCovariance(state.layer);
+                covarianceLayer = state.layer;
+                covarianceNext = 0;
+            }
+            while (covarianceNext < table.size() && Performance.now() - start < BUDGET_MS) {
+                covariance.add(table.prompt(covarianceNext++));
+            }
+            if (covarianceNext < table.size()) {
+                progress("keys " + covarianceNext + "/" + table.size());
+                Window.requestAnimationFrame(time -> step(current));
+                return;
+            }
+            c = covariance.result();
+            covariances.put(state.layer, c);
+            covariance = null;
         }
         if (search == null) {
             search = model.new TargetSearch(state.prompt(), FactTable.SUBJECT_LENGTH, state.layer, state.target,
                     FactLookup.TARGET_STEPS);
         }
-        do {
+        while (!search.done() && Performance.now() - start < BUDGET_MS) {
             search.step();
-        } while (!search.done() && Performance.now() - start < BUDGET_MS);
+        }
         if (!search.done()) {
-            Dom.attribute(panel.canvas, "data-edit", "running " + search.taken());
+            progress("search " + search.taken());
             Window.requestAnimationFrame(time -> step(current));
             return;
         }
-        state.applied(model.edit(state.prompt(), FactTable.SUBJECT_LENGTH, state.layer, c, search.value()));
+        if (!measuring) {
+            state.startApplying(model.edit(state.prompt(), FactTable.SUBJECT_LENGTH, state.layer, c, search.value()));
+            measuring = true;
+        }
+        boolean done = false;
+        while (!done && Performance.now() - start < BUDGET_MS) {
+            done = state.applyNext(16);
+        }
+        if (!done) {
+            progress("facts");
+            Window.requestAnimationFrame(time -> step(current));
+            return;
+        }
         search = null;
+        measuring = false;
         running = false;
         panel.controls.set("edited", "1");
         panel.controls.save();
         redraw();
+    }
+
+    private void progress(String what) {
+        Dom.attribute(panel.canvas, "data-progress", what);
     }
 
     private void point(MouseEvent event) {

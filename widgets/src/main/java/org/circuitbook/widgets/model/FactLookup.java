@@ -220,9 +220,25 @@ public final class FactLookup {
 
     /** The uncentered key covariance C = mean k k^T (+ ridge) of layer {@code layer}'s hook_post over every position of every prompt. */
     public double[][] keyCovariance(int layer, int[][] prompts) {
-        double[][] c = new double[dMlp][dMlp];
-        int count = 0;
+        KeyCovariance c = new KeyCovariance(layer);
         for (int[] prompt : prompts) {
+            c.add(prompt);
+        }
+        return c.result();
+    }
+
+    /** {@link #keyCovariance} a prompt at a time (a page spreads it over frames); the same arithmetic. */
+    public final class KeyCovariance {
+        private final int layer;
+        private final double[][] c = new double[dMlp][dMlp];
+        private int count;
+
+        public KeyCovariance(int layer) {
+            this.layer = layer;
+        }
+
+        /** Adds every position's key of {@code prompt}. */
+        public void add(int[] prompt) {
             Run run = forward(prompt);
             for (double[] k : run.post[layer]) {
                 for (int i = 0; i < dMlp; i++) {
@@ -235,18 +251,24 @@ public final class FactLookup {
                 count++;
             }
         }
-        double trace = 0;
-        for (int i = 0; i < dMlp; i++) {
-            for (int j = 0; j < dMlp; j++) {
-                c[i][j] /= count;
+
+        /** C = the mean of k k^T over the keys added, plus the ridge (once every prompt is in). */
+        public double[][] result() {
+            double[][] out = new double[dMlp][];
+            double trace = 0;
+            for (int i = 0; i < dMlp; i++) {
+                out[i] = new double[dMlp];
+                for (int j = 0; j < dMlp; j++) {
+                    out[i][j] = c[i][j] / count;
+                }
+                trace += out[i][i];
             }
-            trace += c[i][i];
+            double ridge = RIDGE * Math.max(trace / dMlp, 1e-12);
+            for (int i = 0; i < dMlp; i++) {
+                out[i][i] += ridge;
+            }
+            return out;
         }
-        double ridge = RIDGE * Math.max(trace / dMlp, 1e-12);
-        for (int i = 0; i < dMlp; i++) {
-            c[i][i] += ridge;
-        }
-        return c;
     }
 
     /**

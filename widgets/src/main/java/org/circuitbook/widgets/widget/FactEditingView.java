@@ -178,17 +178,39 @@ public final class FactEditingView {
 
         /** The edit's outcome on {@code edited} (the model with the edited W_out). */
         public void applied(FactLookup edited) {
+            startApplying(edited);
+            applyNext(Integer.MAX_VALUE);
+        }
+
+        private FactLookup applying;
+        private Answer[] pending;
+        private int next;
+
+        /** Starts measuring the edit's outcome on {@code edited}: the listed facts now, every other fact by {@link #applyNext}. */
+        public void startApplying(FactLookup edited) {
             FactTable t = facts.table();
-            Answer[] a = new Answer[rows.length];
+            after = null;
+            applying = edited;
+            pending = new Answer[rows.length];
             for (int i = 0; i < rows.length; i++) {
-                a[i] = answer(edited, t.prompt(rows[i]));
+                pending[i] = answer(edited, t.prompt(rows[i]));
             }
             sameKept = sameTotal = otherKept = otherTotal = 0;
-            for (int g = 0; g < t.size(); g++) {
+            next = 0;
+        }
+
+        /** Checks the next {@code count} facts' answers; true once all are checked (the edit then shows as applied). */
+        public boolean applyNext(int count) {
+            if (applying == null) {
+                return true;
+            }
+            FactTable t = facts.table();
+            for (int n = 0; n < count && next < t.size(); n++, next++) {
+                int g = next;
                 if (g == fact) {
                     continue;
                 }
-                boolean kept = edited.predict(t.prompt(g)) == facts.answer(g);
+                boolean kept = applying.predict(t.prompt(g)) == facts.answer(g);
                 if (g / t.relations() == entity) {
                     sameTotal++;
                     sameKept += kept ? 1 : 0;
@@ -197,12 +219,18 @@ public final class FactEditingView {
                     otherKept += kept ? 1 : 0;
                 }
             }
-            after = a;
+            if (next < t.size()) {
+                return false;
+            }
+            after = pending;
+            applying = null;
+            return true;
         }
 
         /** Back to the unedited model. */
         public void reset() {
             after = null;
+            applying = null;
         }
 
         public boolean edited() {
@@ -298,10 +326,10 @@ public final class FactEditingView {
         FactTable t = s.facts.table();
         int answer = FactLookup.argmax(s.facts.model().forward(s.prompt()).logits);
         int small = narrow ? Arrangement.MIN_TEXT_PX : 10;
-        int lines = title(p, "Causal tracing of " + factName(t, s.fact) + " (answer " + attributeName(answer) + ")",
-                x0, 14, width, narrow);
+        int lines = title(p, "Causal tracing: " + factName(t, s.fact) + " → " + attributeName(answer), x0, 14, width,
+                narrow);
         double sub = 14 + lines * 15 + (narrow ? 1 : 0);
-        Arrangement.text(p, "p(" + attributeName(answer) + ") restoring one MLP output, subject corrupted",
+        Arrangement.text(p, "p(" + attributeName(answer) + "), one MLP output restored; subject noised",
                 x0 + width / 2, sub, width - 6, 13, Theme.muted(), small, "center");
         double[] g = grid(narrow);
         int layers = s.facts.nLayers();
@@ -359,7 +387,7 @@ public final class FactEditingView {
             Arrangement.text(p, "Red frame: the edit's MLP (layer " + s.layer + ") at the subject's last token",
                     x0 + width / 2, ly + 56, width - 6, 14, Theme.muted(), small, "center");
         } else {
-            p.text(clean + "      " + corrupted, x0 + width / 2, ly + 40, Theme.ink(), 11, "center");
+            p.text(clean + "  ·  " + corrupted, x0 + width / 2, ly + 40, Theme.ink(), 11, "center");
             p.text("Red frame: the edit's MLP (layer " + s.layer + ") at the subject's last token", x0 + width / 2,
                     ly + 58, Theme.muted(), small, "center");
         }

@@ -115,6 +115,14 @@ class FactEditingViewTest {
         assertArrayEquals(m.targetValue(prompt, FactTable.SUBJECT_LENGTH, 1, target, FactLookup.TARGET_STEPS),
                 search.value(), 0);
         double[][] c = m.keyCovariance(1, facts.table().prompts());
+        FactLookup.KeyCovariance byPrompt = m.new KeyCovariance(1);
+        for (int[] each : facts.table().prompts()) {
+            byPrompt.add(each);
+        }
+        double[][] again = byPrompt.result();
+        for (int i = 0; i < D_MLP; i++) {
+            assertArrayEquals(c[i], again[i], 0);
+        }
         FactLookup a = m.edit(prompt, FactTable.SUBJECT_LENGTH, 1, target, c);
         FactLookup b = m.edit(prompt, FactTable.SUBJECT_LENGTH, 1, c, search.value());
         for (int i = 0; i < D_MLP; i++) {
@@ -143,6 +151,17 @@ class FactEditingViewTest {
         assertTrue(FactEditingView.editReadout(s).startsWith("Edited: e5 r1 now answers "));
         s.reset();
         assertEquals(before, svg(s, false), "reset draws the model as trained");
+        // a few facts at a time (as the page spreads it over frames): the same outcome
+        FactEditingView.State chunked = FactEditingView.state(facts, 5, 1, target, 1);
+        chunked.startApplying(edited);
+        int calls = 0;
+        while (!chunked.applyNext(5)) {
+            assertFalse(chunked.edited(), "not shown as applied until every fact is checked");
+            calls++;
+        }
+        assertEquals(ENTITIES * RELATIONS / 5, calls);
+        assertArrayEquals(kept, chunked.kept());
+        assertEquals(FactEditingView.describe(withEdit(facts, target, edited)), FactEditingView.describe(chunked));
     }
 
     @Test
@@ -179,6 +198,12 @@ class FactEditingViewTest {
                 new ModelFile(WeightNames.FINAL, file().toBytes())));
         assertTrue(d.description().contains("Causal tracing of e5 r1 (tokens a1 b1 r1)"), d.description());
         assertTrue(d.description().contains("ROME edit at layer 0 to "), d.description());
+    }
+
+    private static FactEditingView.State withEdit(FactEditingView.Facts facts, int target, FactLookup edited) {
+        FactEditingView.State s = FactEditingView.state(facts, 5, 1, target, 1);
+        s.applied(edited);
+        return s;
     }
 
     private static String svg(FactEditingView.State s, boolean narrow) {
