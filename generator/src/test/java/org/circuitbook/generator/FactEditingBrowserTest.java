@@ -149,7 +149,7 @@ class FactEditingBrowserTest {
             for (int q = 0; q < FactTable.N_CTX; q++) {
                 int x = (int) Math.round((72 + q * 71 + 8) * scale);
                 int y = (int) Math.round((50 + l * (216.0 / facts.nLayers()) + 5) * scale);
-                String want = Colormaps.sequential(first.trace.restored[l][q]);
+                String want = Colormaps.sequential(first.trace().restored[l][q]);
                 for (int k = 0; k < 3; k++) {
                     int expected = Integer.parseInt(want.substring(1 + 2 * k, 3 + 2 * k), 16);
                     assertEquals(expected, ((Number) data.get(4 * (y * pixelWidth + x) + k)).intValue(), 4,
@@ -186,10 +186,16 @@ class FactEditingBrowserTest {
         assertEquals(FactEditingView.describe(first), canvas.getAttribute("aria-label"));
         wait.until(d -> d.getCurrentUrl().endsWith("#fig-facts:entity=5&relation=1&target=" + target + "&layer=" + layer));
 
-        // another fact: traced again at once
+        // another fact: traced over the next frames, then drawn and described as the JVM traces it
         select(figure, 0).selectByValue("3");
         FactEditingView.State other = jvm(3, 1, target, layer, false);
+        wait.until(d -> "done".equals(canvas.getAttribute("data-trace")));
         wait.until(d -> FactEditingView.describe(other).equals(canvas.getAttribute("aria-label")));
+        // another new attribute: the same tracing, the edit not applied
+        select(figure, 2).selectByValue(Integer.toString((target + 1) % facts.table().attributes()));
+        FactEditingView.State retargeted = jvm(3, 1, (target + 1) % facts.table().attributes(), layer, false);
+        wait.until(d -> FactEditingView.describe(retargeted).equals(canvas.getAttribute("aria-label")));
+        assertEquals("done", canvas.getAttribute("data-trace"));
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 

@@ -38,7 +38,8 @@ final class FactEditingMount {
     private int covarianceNext;
     private boolean measuring; // the edited model is made; its answers are being checked
     private int[] cursor;
-    private int generation;
+    private int generation;      // of the edit: a change drops the edit under way
+    private int traceGeneration; // of the tracing: another fact drops the tracing under way
     private boolean running;
 
     private FactEditingMount(HTMLElement figure, FactEditingView.Facts facts) {
@@ -73,9 +74,28 @@ final class FactEditingMount {
     }
 
     private FactEditingView.State newState() {
-        LiveControls c = panel.controls;
-        return FactEditingView.state(facts, Integer.parseInt(c.value("entity")), Integer.parseInt(c.value("relation")),
-                Integer.parseInt(c.value("target")), Integer.parseInt(c.value("layer")));
+        return FactEditingView.state(facts, value("entity"), value("relation"), value("target"), value("layer"));
+    }
+
+    private int value(String key) {
+        return Integer.parseInt(panel.controls.value(key));
+    }
+
+    /** One frame's share of the tracing of a newly chosen fact: noise seeds while the budget lasts. */
+    private void trace(int current) {
+        if (current != traceGeneration) {
+            return; // another fact was chosen
+        }
+        double start = Performance.now();
+        boolean done;
+        do {
+            done = state.traceNext();
+        } while (!done && Performance.now() - start < BUDGET_MS);
+        if (done) {
+            redraw();
+        } else {
+            Window.requestAnimationFrame(time -> trace(current));
+        }
     }
 
     private boolean changed(String key) {
@@ -88,10 +108,19 @@ final class FactEditingMount {
                 panel.controls.set("edited", null);
                 redraw();
             }
-            default -> { // the fact, the new attribute or the layer: trace again, the edit not applied
+            case "entity", "relation" -> { // another fact: traced from the next frame on, the edit not applied
                 generation++;
                 running = false;
-                state = newState();
+                state = FactEditingView.pending(facts, value("entity"), value("relation"), value("target"), value("layer"));
+                panel.controls.set("edited", null);
+                redraw();
+                int current = ++traceGeneration;
+                Window.requestAnimationFrame(time -> trace(current));
+            }
+            default -> { // the new attribute or the layer: the same fact and tracing, the edit not applied
+                generation++;
+                running = false;
+                state = state.withEdit(value("target"), value("layer"));
                 panel.controls.set("edited", null);
                 redraw();
             }
@@ -212,6 +241,7 @@ final class FactEditingMount {
     /** The page's text first (where it changed), then the drawing. */
     private void redraw() {
         Dom.attribute(panel.canvas, "data-edit", running ? "running" : state.edited() ? "done" : "none");
+        Dom.attribute(panel.canvas, "data-trace", state.trace() == null ? "running" : "done");
         Dom.attribute(panel.canvas, "aria-label", FactEditingView.describe(state));
         Dom.text(readout, cursor != null ? FactEditingView.readout(state, cursor[0], cursor[1])
                 : "Point at a cell, or focus the heatmap and use the arrow keys, to read its restored probability.");

@@ -190,14 +190,42 @@ public final class FactLookup {
      * {@code noiseScale x} {@link #embeddingStd()} on those embeddings, {@code seeds} fixed noise seeds.
      */
     public Trace trace(int[] tokens, int subjectLength, double noiseScale, long[] seeds) {
-        Run clean = forward(tokens);
-        int answer = argmax(clean.logits);
-        int n = tokens.length;
-        double sigma = noiseScale * embeddingStd();
-        Trace t = new Trace();
-        t.cleanProb = clean.probs()[answer];
-        t.restored = new double[nLayers][n];
-        for (long seed : seeds) {
+        Tracing tracing = new Tracing(tokens, subjectLength, noiseScale, seeds);
+        while (!tracing.done()) {
+            tracing.step();
+        }
+        return tracing.trace();
+    }
+
+    /** {@link #trace} one noise seed at a time (a page spreads it over frames); the same arithmetic. */
+    public final class Tracing {
+        private final int[] tokens;
+        private final int subjectLength;
+        private final long[] seeds;
+        private final Run clean;
+        private final int answer;
+        private final double sigma;
+        private final Trace t = new Trace();
+        private int next;
+
+        public Tracing(int[] tokens, int subjectLength, double noiseScale, long[] seeds) {
+            this.tokens = tokens;
+            this.subjectLength = subjectLength;
+            this.seeds = seeds;
+            clean = forward(tokens);
+            answer = argmax(clean.logits);
+            sigma = noiseScale * embeddingStd();
+            t.cleanProb = clean.probs()[answer];
+            t.restored = new double[nLayers][tokens.length];
+        }
+
+        /** The next seed's corrupted run and its {@code n_layers x positions} restorations (nothing once done). */
+        public void step() {
+            if (done()) {
+                return;
+            }
+            int n = tokens.length;
+            long seed = seeds[next++];
             double[][] x = embed(tokens);
             Gaussian g = new Gaussian(seed);
             for (int p = 0; p < subjectLength; p++) {
@@ -215,7 +243,24 @@ public final class FactLookup {
                 }
             }
         }
-        return t;
+
+        public boolean done() {
+            return next >= seeds.length;
+        }
+
+        /** The seeds traced so far. */
+        public int seedsDone() {
+            return next;
+        }
+
+        public int seeds() {
+            return seeds.length;
+        }
+
+        /** The tracing (complete once {@link #done}). */
+        public Trace trace() {
+            return t;
+        }
     }
 
     /** The uncentered key covariance C = mean k k^T (+ ridge) of layer {@code layer}'s hook_post over every position of every prompt. */

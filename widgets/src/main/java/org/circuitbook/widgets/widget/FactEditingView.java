@@ -133,7 +133,8 @@ public final class FactEditingView {
     public static final class State {
         public final Facts facts;
         public final int entity, relation, target, layer, fact;
-        public final FactLookup.Trace trace;
+        /** The causal tracing of the fact, complete or under way (shared by the states of one fact). */
+        private final FactLookup.Tracing tracing;
         /** The facts listed: the edited one, the same subject's other relations, then the sample of other subjects. */
         public final int[] rows;
         public final int same;
@@ -142,7 +143,7 @@ public final class FactEditingView {
         private Answer[] after;
         private int sameKept, sameTotal, otherKept, otherTotal;
 
-        State(Facts facts, int entity, int relation, int target, int layer) {
+        State(Facts facts, int entity, int relation, int target, int layer, FactLookup.Tracing tracing) {
             this.facts = facts;
             this.entity = entity;
             this.relation = relation;
@@ -150,8 +151,8 @@ public final class FactEditingView {
             this.layer = layer;
             FactTable t = facts.table();
             this.fact = t.fact(entity, relation);
-            this.trace = facts.model().trace(t.prompt(fact), FactTable.SUBJECT_LENGTH, FactTable.NOISE_SCALE,
-                    FactTable.TRACE_SEEDS);
+            this.tracing = tracing != null ? tracing : facts.model().new Tracing(t.prompt(fact),
+                    FactTable.SUBJECT_LENGTH, FactTable.NOISE_SCALE, FactTable.TRACE_SEEDS);
             List<Integer> list = new ArrayList<>();
             list.add(fact);
             for (int r = 0; r < t.relations() && list.size() <= SAME_SHOWN; r++) {
@@ -227,6 +228,22 @@ public final class FactEditingView {
             return true;
         }
 
+        /** The causal tracing, or null while it is computed ({@link #traceNext}). */
+        public FactLookup.Trace trace() {
+            return tracing.done() ? tracing.trace() : null;
+        }
+
+        /** Traces the next noise seed; true once the tracing is complete. */
+        public boolean traceNext() {
+            tracing.step();
+            return tracing.done();
+        }
+
+        /** The same fact and its tracing (complete or under way) with another edit, not applied. */
+        public State withEdit(int newTarget, int newLayer) {
+            return new State(facts, entity, relation, newTarget, newLayer, tracing);
+        }
+
         /** Back to the unedited model. */
         public void reset() {
             after = null;
@@ -258,9 +275,18 @@ public final class FactEditingView {
         }
     }
 
-    /** The state for a fact and an edit (not applied): the tracing is computed here (a few ms). */
+    /** The state for a fact and an edit (not applied), its tracing computed here. */
     public static State state(Facts facts, int entity, int relation, int target, int layer) {
-        return new State(facts, entity, relation, target, layer);
+        State s = pending(facts, entity, relation, target, layer);
+        while (!s.traceNext()) {
+            // every seed
+        }
+        return s;
+    }
+
+    /** As {@link #state}, its tracing not yet computed: drawn pending until {@link State#traceNext} completes it. */
+    public static State pending(Facts facts, int entity, int relation, int target, int layer) {
+        return new State(facts, entity, relation, target, layer, null);
     }
 
     /** The position with the largest restored probability at {@code layer}. */
@@ -290,7 +316,7 @@ public final class FactEditingView {
     /** The cell under (x, y) of the arrangement drawn, as {layer, position}, or null outside the heatmap. */
     public static int[] cellAt(State s, boolean narrow, double x, double y) {
         double[] g = grid(narrow);
-        int n = s.trace.restored[0].length;
+        int n = s.prompt().length;
         int col = (int) Math.floor((x - g[0]) / (g[2] / n));
         int row = (int) Math.floor((y - g[1]) / (g[3] / s.facts.nLayers()));
         return x >= g[0] && y >= g[1] && col < n && row < s.facts.nLayers() ? new int[] {row, col} : null;
@@ -324,7 +350,8 @@ public final class FactEditingView {
 
     private static void paintTracing(Painter p, State s, int[] cursor, double x0, double width, boolean narrow) {
         FactTable t = s.facts.table();
-        int answer = FactLookup.argmax(s.facts.model().forward(s.prompt()).logits);
+        int answer = s.before[0].attribute();
+        FactLookup.Trace trace = s.trace();
         int small = narrow ? Arrangement.MIN_TEXT_PX : 10;
         int lines = title(p, "Causal tracing: " + factName(t, s.fact) + " → " + attributeName(answer), x0, 14, width,
                 narrow);
@@ -333,13 +360,13 @@ public final class FactEditingView {
                 x0 + width / 2, sub, width - 6, 13, Theme.muted(), small, "center");
         double[] g = grid(narrow);
         int layers = s.facts.nLayers();
-        int n = s.trace.restored[0].length;
+        int n = s.prompt().length;
         double cw = g[2] / n;
         double ch = g[3] / layers;
         String[] colors = new String[layers * n];
         for (int l = 0; l < layers; l++) {
             for (int q = 0; q < n; q++) {
-                colors[l * n + q] = Colormaps.sequential(s.trace.restored[l][q]);
+                colors[l * n + q] = trace == null ? Theme.pending() : Colormaps.sequential(trace.restored[l][q]);
             }
         }
         p.cells(g[0], g[1], g[2], g[3], n, colors);
@@ -347,9 +374,9 @@ public final class FactEditingView {
         for (int l = 0; l < layers; l++) {
             double cy = g[1] + (l + 0.5) * ch;
             p.text("layer " + l, g[0] - 6, cy, Theme.ink(), small, "right");
-            if (ch >= valueSize + 2) {
+            if (trace != null && ch >= valueSize + 2) {
                 for (int q = 0; q < n; q++) {
-                    double v = s.trace.restored[l][q];
+                    double v = trace.restored[l][q];
                     p.text(Fmt.fixed(v, 2), g[0] + (q + 0.5) * cw, cy, v > 0.55 ? Theme.onStrong() : Theme.ink(),
                             valueSize, "center");
                 }
@@ -380,8 +407,8 @@ public final class FactEditingView {
         p.text("0.5", g[0] + g[2] / 2, ly + 19, Theme.muted(), small, "center");
         p.text("1", g[0] + g[2], ly + 19, Theme.muted(), small, "center");
         p.text("p", g[0] - 8, ly + 4, Theme.muted(), small, "right");
-        String clean = "clean p " + Fmt.fixed(s.trace.cleanProb, 3);
-        String corrupted = "corrupted p " + Fmt.fixed(s.trace.corruptedProb, 3);
+        String clean = "clean p " + Fmt.fixed(s.before[0].probability(), 3);
+        String corrupted = trace == null ? "tracing..." : "corrupted p " + Fmt.fixed(trace.corruptedProb, 3);
         if (narrow) {
             p.text(clean + ", " + corrupted, x0 + width / 2, ly + 38, Theme.ink(), small, "center");
             Arrangement.text(p, "Red frame: the edit's MLP (layer " + s.layer + ") at the subject's last token",
@@ -471,9 +498,13 @@ public final class FactEditingView {
     /** The readout of one heatmap cell. */
     public static String readout(State s, int layer, int position) {
         String[] tokens = tokenNames(s.facts.table(), s.fact);
+        FactLookup.Trace trace = s.trace();
+        if (trace == null) {
+            return "Layer " + layer + ", position " + position + " (" + tokens[position] + "): tracing...";
+        }
         return "Layer " + layer + ", position " + position + " (" + tokens[position] + "): restoring this MLP output gives p "
-                + Fmt.fixed(s.trace.restored[layer][position], 3) + " (clean " + Fmt.fixed(s.trace.cleanProb, 3)
-                + ", corrupted " + Fmt.fixed(s.trace.corruptedProb, 3) + ").";
+                + Fmt.fixed(trace.restored[layer][position], 3) + " (clean " + Fmt.fixed(trace.cleanProb, 3)
+                + ", corrupted " + Fmt.fixed(trace.corruptedProb, 3) + ").";
     }
 
     /** The edit's outcome in one sentence for the page's readout. */
@@ -494,19 +525,25 @@ public final class FactEditingView {
     public static String describe(State s) {
         FactTable t = s.facts.table();
         String[] tokens = tokenNames(t, s.fact);
-        int bestL = 0, bestP = 0;
-        for (int l = 0; l < s.facts.nLayers(); l++) {
-            int q = peakPosition(s.trace.restored[l]);
-            if (s.trace.restored[l][q] > s.trace.restored[bestL][bestP]) {
-                bestL = l;
-                bestP = q;
-            }
-        }
+        FactLookup.Trace trace = s.trace();
         String d = "Causal tracing of " + factName(t, s.fact) + " (tokens " + String.join(" ", tokens) + "), answer "
-                + s.before[0].text() + ": clean p " + Fmt.fixed(s.trace.cleanProb, 3) + ", with the subject corrupted p "
-                + Fmt.fixed(s.trace.corruptedProb, 3) + "; restoring one MLP output helps most at layer " + bestL
-                + ", position " + bestP + " (" + tokens[bestP] + "), p " + Fmt.fixed(s.trace.restored[bestL][bestP], 3)
-                + ". ROME edit at layer " + s.layer + " to " + attributeName(s.target) + ": ";
+                + s.before[0].text() + ": ";
+        if (trace == null) {
+            d += "being computed";
+        } else {
+            int bestL = 0, bestP = 0;
+            for (int l = 0; l < s.facts.nLayers(); l++) {
+                int q = peakPosition(trace.restored[l]);
+                if (trace.restored[l][q] > trace.restored[bestL][bestP]) {
+                    bestL = l;
+                    bestP = q;
+                }
+            }
+            d += "clean p " + Fmt.fixed(trace.cleanProb, 3) + ", with the subject corrupted p "
+                    + Fmt.fixed(trace.corruptedProb, 3) + "; restoring one MLP output helps most at layer " + bestL
+                    + ", position " + bestP + " (" + tokens[bestP] + "), p " + Fmt.fixed(trace.restored[bestL][bestP], 3);
+        }
+        d += ". ROME edit at layer " + s.layer + " to " + attributeName(s.target) + ": ";
         if (!s.edited()) {
             return d + "not applied.";
         }

@@ -95,10 +95,40 @@ class FactEditingViewTest {
         }
         FactLookup.Trace direct = facts.model().trace(t.prompt(s.fact), FactTable.SUBJECT_LENGTH, FactTable.NOISE_SCALE,
                 FactTable.TRACE_SEEDS);
-        assertEquals(direct.cleanProb, s.trace.cleanProb, 0);
-        assertArrayEquals(direct.restored[1], s.trace.restored[1], 0);
+        assertEquals(direct.cleanProb, s.trace().cleanProb, 0);
+        assertArrayEquals(direct.restored[1], s.trace().restored[1], 0);
         assertFalse(s.edited());
         assertTrue(FactEditingView.describe(s).endsWith("not applied."));
+    }
+
+    @Test
+    void aPendingTracingIsDrawnPendingThenCompletesSeedBySeed() {
+        FactEditingView.Facts facts = FactEditingView.facts(file());
+        FactEditingView.State full = FactEditingView.state(facts, 7, 3, 2, 0);
+        FactEditingView.State s = FactEditingView.pending(facts, 7, 3, 2, 0);
+        assertNull(s.trace());
+        assertTrue(FactEditingView.describe(s).contains("answer " + full.before[0].text() + ": being computed. ROME edit"),
+                FactEditingView.describe(s));
+        assertTrue(FactEditingView.readout(s, 0, 1).endsWith("tracing..."));
+        String pendingSvg = svg(s, true);
+        int steps = 0;
+        while (!s.traceNext()) {
+            steps++;
+            assertNull(s.trace());
+        }
+        assertEquals(FactTable.TRACE_SEEDS.length - 1, steps);
+        for (int l = 0; l < LAYERS; l++) {
+            assertArrayEquals(full.trace().restored[l], s.trace().restored[l], 0, "the same sums, seed by seed");
+        }
+        assertEquals(full.trace().corruptedProb, s.trace().corruptedProb, 0);
+        assertEquals(svg(full, true), svg(s, true));
+        assertNotEquals(pendingSvg, svg(s, true));
+        // another edit of the same fact keeps its tracing
+        FactEditingView.State other = s.withEdit(5, 1);
+        assertEquals(5, other.target);
+        assertEquals(1, other.layer);
+        assertTrue(other.trace() == s.trace());
+        assertFalse(other.edited());
     }
 
     @Test
