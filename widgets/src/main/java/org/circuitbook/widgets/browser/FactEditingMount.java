@@ -15,7 +15,7 @@ import org.teavm.jso.dom.html.HTMLElement;
 /**
  * The fact-editing widget: selects pick the fact (subject, relation), the new attribute and the MLP layer to edit;
  * the causal tracing of the chosen fact is recomputed at once (a few ms) and drawn ({@link FactEditingView}); "Apply
- * edit" computes ROME's edit in the page, spread over frames: the layer's key covariance (once per layer, kept), then
+ * edit" computes ROME's edit in the page, spread over frames: the layer's key covariance and its Cholesky factor (once per layer, kept), then
  * the search for v* ({@link FactLookup.TargetSearch}) a few gradient steps a frame, then the rank-one update and every
  * fact's answer under the edited model. "Reset" goes back to the trained model. The heatmap takes the keyboard focus:
  * the arrow keys move a cursor over its cells, read out under the drawing, as the pointer does.
@@ -28,13 +28,14 @@ final class FactEditingMount {
 
     private final LivePanel panel;
     private final FactEditingView.Facts facts;
-    private final Map<Integer, double[][]> covariances = new HashMap<>();
+    private final Map<Integer, double[][]> factors = new HashMap<>(); // each edited layer's C, as its Cholesky factor
     private final HTMLElement readout;
     private final HTMLElement outcome;
     private FactEditingView.State state;
     private FactLookup.TargetSearch search;
     private FactLookup.KeyCovariance covariance; // the covariance being accumulated, of layer covarianceLayer
-    private int covarianceLayer;
+    private FactLookup.Cholesky cholesky;        // then its factor being computed
+    private int covarianceLayer = -1;
     private int covarianceNext;
     private boolean measuring; // the edited model is made; its answers are being checked
     private int[] cursor;
@@ -141,9 +142,9 @@ final class FactEditingMount {
     }
 
     /**
-     * One frame's share of the edit: the layer's key covariance a prompt at a time (kept per layer), then the search for
-     * v* a gradient step at a time, then the rank-one update and every fact's answer under the edited model a few facts
-     * at a time; each phase stops when the frame's budget is spent.
+     * One frame's share of the edit: the layer's key covariance a prompt at a time, then its Cholesky factor a row at a
+     * time (kept per layer), then the search for v* a gradient step at a time, then the rank-one update and every fact's
+     * answer under the edited model a few facts at a time; each phase stops when the frame's budget is spent.
      */
     private void step(int current) {
         if (current != generation) {
@@ -152,10 +153,11 @@ final class FactEditingMount {
         double start = Performance.now();
         FactLookup model = facts.model();
         FactTable table = facts.table();
-        double[][] c = covariances.get(state.layer);
-        if (c == null) {
-            if (covariance == null || covarianceLayer != state.layer) {
+        double[][] factor = factors.get(state.layer);
+        if (factor == null) {
+            if (covarianceLayer != state.layer) {
                 covariance = model.new KeyCovariance(state.layer);
+                cholesky = null;
                 covarianceLayer = state.layer;
                 covarianceNext = 0;
             }
@@ -167,9 +169,22 @@ final class FactEditingMount {
                 Window.requestAnimationFrame(time -> step(current));
                 return;
             }
-            c = covariance.result();
-            covariances.put(state.layer, c);
+            if (cholesky == null) {
+                cholesky = new FactLookup.Cholesky(covariance.result());
+            }
+            while (!cholesky.done() && Performance.now() - start < BUDGET_MS) {
+                cholesky.nextRow();
+            }
+            if (!cholesky.done()) {
+                progress("factor");
+                Window.requestAnimationFrame(time -> step(current));
+                return;
+            }
+            factor = cholesky.factor();
+            factors.put(state.layer, factor);
             covariance = null;
+            cholesky = null;
+            covarianceLayer = -1;
         }
         if (search == null) {
             search = model.new TargetSearch(state.prompt(), FactTable.SUBJECT_LENGTH, state.layer, state.target,
@@ -183,8 +198,13 @@ final class FactEditingMount {
             Window.requestAnimationFrame(time -> step(current));
             return;
         }
+        if (!measuring && Performance.now() - start >= BUDGET_MS) {
+            Window.requestAnimationFrame(time -> step(current)); // the update and the answers in a frame of their own
+            return;
+        }
         if (!measuring) {
-            state.startApplying(model.edit(state.prompt(), FactTable.SUBJECT_LENGTH, state.layer, c, search.value()));
+            state.startApplying(model.editFactored(state.prompt(), FactTable.SUBJECT_LENGTH, state.layer, factor,
+                    search.value()));
             measuring = true;
         }
         boolean done = false;

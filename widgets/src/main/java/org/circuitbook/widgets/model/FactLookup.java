@@ -406,8 +406,13 @@ public final class FactLookup {
      * {@code W + u (v* - k* W)^T / (u . k*)} with {@code u = C^-1 k*} (C solved by Cholesky).
      */
     public static double[][] rome(double[][] W, double[][] c, double[] kStar, double[] vStar, double[] bOut) {
+        return romeFactored(W, cholesky(c), kStar, vStar, bOut);
+    }
+
+    /** {@link #rome} with C given by its Cholesky factor {@code l} ({@link #cholesky}): the same arithmetic. */
+    public static double[][] romeFactored(double[][] W, double[][] l, double[] kStar, double[] vStar, double[] bOut) {
         int m = W.length, dm = W[0].length;
-        double[] u = solveSpd(c, kStar);
+        double[] u = solveCholesky(l, kStar);
         double denom = 0;
         for (int i = 0; i < m; i++) {
             denom += u[i] * kStar[i];
@@ -434,6 +439,15 @@ public final class FactLookup {
         return edit(tokens, subjectLength, layer, newAttribute, keyCovariance(layer, prompts));
     }
 
+    /**
+     * The edit of layer {@code layer}'s W_out that writes {@code vStar} at the subject's last token, C given by its
+     * Cholesky factor {@code l}: {@link #edit(int[], int, int, double[][], double[])}'s arithmetic.
+     */
+    public FactLookup editFactored(int[] tokens, int subjectLength, int layer, double[][] l, double[] vStar) {
+        double[] kStar = forward(tokens).post[layer][subjectLength - 1];
+        return withWOut(layer, romeFactored(W_out[layer], l, kStar, vStar, b_out[layer]));
+    }
+
     /** Edits the fact {@code tokens -> newAttribute} at {@code layer} with the key covariance {@code c}. */
     public FactLookup edit(int[] tokens, int subjectLength, int layer, int newAttribute, double[][] c) {
         double[] vStar = targetValue(tokens, subjectLength, layer, newAttribute, TARGET_STEPS);
@@ -451,9 +465,35 @@ public final class FactLookup {
 
     /** x with C x = b, C symmetric positive definite (Cholesky). */
     static double[] solveSpd(double[][] c, double[] b) {
-        int n = b.length;
-        double[][] l = new double[n][n];
-        for (int i = 0; i < n; i++) {
+        return solveCholesky(cholesky(c), b);
+    }
+
+    /** The lower-triangular L with L L^T = C (C symmetric positive definite). */
+    public static double[][] cholesky(double[][] c) {
+        Cholesky f = new Cholesky(c);
+        while (!f.done()) {
+            f.nextRow();
+        }
+        return f.factor();
+    }
+
+    /** {@link #cholesky} a row at a time (a page spreads it over frames); the same arithmetic. */
+    public static final class Cholesky {
+        private final double[][] c;
+        private final double[][] l;
+        private int next;
+
+        public Cholesky(double[][] c) {
+            this.c = c;
+            this.l = new double[c.length][c.length];
+        }
+
+        /** Row {@code i} of L (it needs the rows before it). */
+        public void nextRow() {
+            if (done()) {
+                return;
+            }
+            int i = next++;
             for (int j = 0; j <= i; j++) {
                 double s = c[i][j];
                 for (int k = 0; k < j; k++) {
@@ -462,6 +502,20 @@ public final class FactLookup {
                 l[i][j] = i == j ? Math.sqrt(Math.max(s, 1e-300)) : s / l[j][j];
             }
         }
+
+        public boolean done() {
+            return next >= c.length;
+        }
+
+        /** L (complete once {@link #done}). */
+        public double[][] factor() {
+            return l;
+        }
+    }
+
+    /** x with L L^T x = b. */
+    static double[] solveCholesky(double[][] l, double[] b) {
+        int n = b.length;
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             double s = b[i];

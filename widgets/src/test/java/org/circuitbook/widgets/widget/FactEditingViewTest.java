@@ -155,8 +155,14 @@ class FactEditingViewTest {
         }
         FactLookup a = m.edit(prompt, FactTable.SUBJECT_LENGTH, 1, target, c);
         FactLookup b = m.edit(prompt, FactTable.SUBJECT_LENGTH, 1, c, search.value());
+        FactLookup.Cholesky rows = new FactLookup.Cholesky(c);
+        while (!rows.done()) {
+            rows.nextRow();
+        }
+        FactLookup factored = m.editFactored(prompt, FactTable.SUBJECT_LENGTH, 1, rows.factor(), search.value());
         for (int i = 0; i < D_MLP; i++) {
             assertArrayEquals(a.wOut(1)[i], b.wOut(1)[i], 0);
+            assertArrayEquals(a.wOut(1)[i], factored.wOut(1)[i], 0, "the page's factored edit is the same update");
         }
     }
 
