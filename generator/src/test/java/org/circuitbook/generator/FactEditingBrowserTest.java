@@ -180,6 +180,20 @@ class FactEditingBrowserTest {
         wait.until(d -> d.getCurrentUrl().endsWith("facts.html#fig-facts:entity=5&relation=1&target=" + target
                 + "&layer=" + layer + "&edited=1"));
 
+        // the theme toggle repaints the edited state (not the first one) in the other theme, and back
+        String editedPixels = pixels();
+        WebElement toggle = driver.findElement(By.id("theme-toggle"));
+        try {
+            toggle.click();
+            wait.until(d -> !editedPixels.equals(pixels()));
+            assertEquals(FactEditingView.describe(edited), canvas.getAttribute("aria-label"), "still edited");
+            assertEquals("done", canvas.getAttribute("data-edit"));
+            toggle.click();
+            wait.until(d -> editedPixels.equals(pixels()));
+        } finally {
+            ((JavascriptExecutor) driver).executeScript("localStorage.clear();");
+        }
+
         button(figure, "Reset").click();
         wait.until(d -> "none".equals(canvas.getAttribute("data-edit")));
         assertEquals(before, pixels(), "reset draws the trained model again");
