@@ -179,6 +179,38 @@ class BrokenSitesTest {
     }
 
     @Test
+    @DisplayName("with a fact-editing subject, relation, layer or attribute the facts model does not have")
+    void factEditingOptions() throws IOException {
+        assertEquals(List.of(
+                "content/chapters/01-a.md:6:1: check: model facts has no entity 16 (it has 16 subjects) (a whole number from 0 to 15)",
+                "content/chapters/01-a.md:7:1: check: model facts has no relation 4 (it has 4 relations) (a whole number from 0 to 3)",
+                "content/chapters/01-a.md:8:1: check: model facts has no layer 2 (it has 2 layers) (a whole number from 0 to 1)",
+                "content/chapters/01-a.md:14:1: check: unknown option \"d_sae\" for widget fact-editing (known: class, entity, height, label, layer, model, name, relation, target)",
+                "content/chapters/01-a.md:13:1: check: target must be a whole number, got \"many\" (a whole number from 0 to 7)"),
+                errors(SITE + """
+                        -- content/models/facts.yaml --
+                        model: {kind: fact-lookup, n_layers: 2}
+                        data: {entities: 16, relations: 4, attributes: 8}
+                        -- content/chapters/01-a.md --
+                        ---
+                        title: A
+                        ---
+                        :::{widget} fact-editing
+                        :model: facts
+                        :entity: 16
+                        :relation: 4
+                        :layer: 2
+                        :::
+
+                        :::{widget} fact-editing
+                        :model: facts
+                        :target: many
+                        :d_sae: 8
+                        :::
+                        """));
+    }
+
+    @Test
     @DisplayName("with a circuits view or head the model does not have, and a superposition option on circuits")
     void circuitsOptions() throws IOException {
         assertEquals(List.of(

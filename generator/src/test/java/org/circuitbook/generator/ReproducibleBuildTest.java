@@ -33,6 +33,7 @@ class ReproducibleBuildTest {
         FixtureSite.write(root, TransformerWidgetsBrowserTest.SITE);
         FixtureSite.write(root, LogitWidgetsBrowserTest.SITE); // the same tiny models, more chapters
         FixtureSite.write(root, BoardWidgetsBrowserTest.SITE); // the othello model and its two widgets
+        FixtureSite.write(root, FactEditingBrowserTest.SITE);
         return FixtureSite.write(root, SaeExplorerBrowserTest.SITE + """
                 -- content/site.yaml --
                 title: Reproducible
@@ -51,7 +52,7 @@ class ReproducibleBuildTest {
             assertTrue(site.log.stream().filter(l -> l.startsWith("  train ")).allMatch(l -> l.contains(" [missing] ")),
                     "every model trained from scratch: " + site.log);
         }
-        assertEquals(6, a.log.stream().filter(l -> l.startsWith("  train ")).count(), String.join("\n", a.log));
+        assertEquals(7, a.log.stream().filter(l -> l.startsWith("  train ")).count(), String.join("\n", a.log));
         assertTrue(a.siteFiles().size() > 40, "a whole site: " + a.siteFiles());
         assertEquals(new java.util.TreeSet<>(Widgets.BOOK.names()), widgetsOn(a.site()),
                 "the fixture's pages hold every registered widget");

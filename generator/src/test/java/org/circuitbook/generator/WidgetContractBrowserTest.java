@@ -115,6 +115,13 @@ class WidgetContractBrowserTest {
                 :layer: 0
                 :moves: B1 A1
                 """);
+        CASES.put("fact-editing", """
+                :model: facts
+                :entity: 5
+                :relation: 1
+                :layer: 1
+                :target: 3
+                """);
     }
 
     static final String MODELS = """
@@ -142,6 +149,10 @@ class WidgetContractBrowserTest {
             model: {kind: othello, n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
             data: {train_games: 200, test_games: 40}
             trainer: {steps: 30, batch_size: 32, learning_rate: 0.01}
+            -- content/models/facts.yaml --
+            model: {kind: fact-lookup, n_layers: 3, d_model: 24, d_mlp: 64}
+            data: {entities: 16, relations: 4, attributes: 8}
+            trainer: {steps: 400, learning_rate: 0.005}
             """;
 
     static FixtureSite site;

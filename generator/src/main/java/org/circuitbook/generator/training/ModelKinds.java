@@ -16,7 +16,8 @@ public final class ModelKinds {
             SaeToySpec.TYPE,
             ModularAdditionSpec.TYPE,
             AttentionOnlySpec.TYPE,
-            OthelloSpec.TYPE));
+            OthelloSpec.TYPE,
+            FactLookupSpec.TYPE));
 
     private final List<ModelKind> kinds;
 

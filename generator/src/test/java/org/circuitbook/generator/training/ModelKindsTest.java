@@ -21,7 +21,7 @@ class ModelKindsTest {
     @Test
     @DisplayName("lists the book's four kinds, sorted by name, each found by its name")
     void registry() {
-        assertEquals(List.of("attention-only", "modular-addition", "othello", "sae-toy", "toy-superposition"), ModelKinds.ALL.names());
+        assertEquals(List.of("attention-only", "fact-lookup", "modular-addition", "othello", "sae-toy", "toy-superposition"), ModelKinds.ALL.names());
         for (ModelKind k : ModelKinds.ALL.list()) {
             assertEquals(k, ModelKinds.ALL.find(k.name()));
         }

@@ -54,4 +54,8 @@ public final class Mounts {
     public static void steering(LiveFigure figure) {
         SteeringMount.mount(BrowserFigure.element(figure));
     }
+
+    public static void factEditing(LiveFigure figure) {
+        FactEditingMount.mount(BrowserFigure.element(figure));
+    }
 }

@@ -26,7 +26,8 @@ public final class Widgets {
             new GrokkingWidget(),
             new SaeExplorerWidget(),
             new ProbeWidget(),
-            new SteeringWidget()));
+            new SteeringWidget(),
+            new FactEditingWidget()));
 
     private final Map<String, Widget> byName = new LinkedHashMap<>();
 
