@@ -743,7 +743,7 @@ class TryItsLateBrowserTest {
         noConsoleErrors(look);
     }
 
-    // ---------------------------------------------------------------- chapter 8: the SAE explorer
+    // ---------------------------------------------------------------- chapter 10: the SAE explorer
 
     /** MMCS, the normalised reconstruction error and L0 as the SAE explorer's text alternative says them. */
     record Sae(double mmcs, double error, double l0, int recovered, int features) {
@@ -760,7 +760,7 @@ class TryItsLateBrowserTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("looks")
-    @DisplayName("ch. 8, SAE explorer: 64 latents at L1 0.03, then 0.3, then 1; the readout's error, MMCS and L0 are "
+    @DisplayName("ch. 10, SAE explorer: 64 latents at L1 0.03, then 0.3, then 1; the readout's error, MMCS and L0 are "
             + "the page's numbers at the precision shown, the error rises and the staircase appears")
     void saeL1(Look look) {
         WebElement figure = open("open-problems.html", "sae-explorer", look);
