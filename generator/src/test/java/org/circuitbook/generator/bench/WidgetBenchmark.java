@@ -76,7 +76,8 @@ class WidgetBenchmark {
             new WidgetCase("logit-lens", ":model: attn-only-2l"),
             new WidgetCase("sae-explorer", ":model: sae-toy"),
             new WidgetCase("probe", ":model: othello-4x4\n:moves: D3 D4 B1 C1 D2 A3"),
-            new WidgetCase("steering", ":model: othello-4x4\n:moves: D3 D4 B1 C1 D2 A3"));
+            new WidgetCase("steering", ":model: othello-4x4\n:moves: D3 D4 B1 C1 D2 A3"),
+            new WidgetCase("fact-editing", ":model: facts"));
 
     /** Weights files (under the site's models/) whose forward pass is timed, TeaVM against the peer. */
     static final List<String> MODELS = List.of(
