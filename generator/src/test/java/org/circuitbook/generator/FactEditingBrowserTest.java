@@ -202,7 +202,8 @@ class FactEditingBrowserTest {
 
         // another fact: traced over the next frames, then drawn and described as the JVM traces it
         select(figure, 0).selectByValue("3");
-        FactEditingView.State other = jvm(3, 1, target, layer, false);
+        int kept = facts.answer(facts.table().fact(3, 1)) == target ? FactEditingView.defaultTarget(facts, facts.table().fact(3, 1)) : target;
+        FactEditingView.State other = jvm(3, 1, kept, layer, false);
         wait.until(d -> "done".equals(canvas.getAttribute("data-trace")));
         wait.until(d -> FactEditingView.describe(other).equals(canvas.getAttribute("aria-label")));
         // another new attribute: the same tracing, the edit not applied
@@ -210,6 +211,17 @@ class FactEditingBrowserTest {
         FactEditingView.State retargeted = jvm(3, 1, (target + 1) % facts.table().attributes(), layer, false);
         wait.until(d -> FactEditingView.describe(retargeted).equals(canvas.getAttribute("aria-label")));
         assertEquals("done", canvas.getAttribute("data-trace"));
+        // a fact whose answer is already the chosen new attribute: the widget offers the next attribute instead
+        int chosen = (target + 1) % facts.table().attributes(), same = -1;
+        for (int e = 0; e < facts.table().entities() && same < 0; e++) {
+            if (e != 3 && facts.answer(facts.table().fact(e, 1)) == chosen) {
+                same = e;
+            }
+        }
+        assertTrue(same >= 0, "the fixture has a fact (relation 1) answering attribute " + chosen);
+        select(figure, 0).selectByValue(Integer.toString(same));
+        assertEquals(Integer.toString(FactEditingView.defaultTarget(facts, facts.table().fact(same, 1))),
+                select(figure, 2).getFirstSelectedOption().getAttribute("value"), "no edit to the answer it already gives");
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 

@@ -112,6 +112,10 @@ final class FactEditingMount {
             case "entity", "relation" -> { // another fact: traced from the next frame on, the edit not applied
                 generation++;
                 running = false;
+                int fact = facts.table().fact(value("entity"), value("relation"));
+                if (value("target") == facts.answer(fact)) { // an edit to the answer it already gives is no edit
+                    panel.controls.set("target", Integer.toString(FactEditingView.defaultTarget(facts, fact)));
+                }
                 state = FactEditingView.pending(facts, value("entity"), value("relation"), value("target"), value("layer"));
                 panel.controls.set("edited", null);
                 redraw();
