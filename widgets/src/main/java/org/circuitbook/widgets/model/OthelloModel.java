@@ -281,7 +281,8 @@ public final class OthelloModel {
         return new Tensor[] {Tensor.of(w, d, cols), Tensor.of(b, cols)};
     }
 
-    private static double[][] solve(double[][] a, double[][] rhs) {
+    /** Solves {@code a x = rhs} by Gaussian elimination with partial pivoting, in place (the probes' normal equations). */
+    public static double[][] solve(double[][] a, double[][] rhs) {
         int k = a.length;
         for (int col = 0; col < k; col++) {
             int pivot = col;

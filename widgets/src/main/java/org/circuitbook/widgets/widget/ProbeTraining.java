@@ -268,7 +268,7 @@ public final class ProbeTraining {
         for (int i = 0; i < d; i++) {
             m[i][i] += OthelloModel.RIDGE;
         }
-        double[][] sol = solve(m, y);
+        double[][] sol = OthelloModel.solve(m, y);
         float[] w = new float[d * cols];
         float[] b = new float[cols];
         for (int c = 0; c < cols; c++) {
@@ -297,47 +297,5 @@ public final class ProbeTraining {
             }
         }
         return right / n;
-    }
-
-    /** Gaussian elimination with partial pivoting (as OthelloModel's), in place. */
-    private static double[][] solve(double[][] a, double[][] rhs) {
-        int k = a.length;
-        for (int col = 0; col < k; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < k; r++) {
-                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
-                    pivot = r;
-                }
-            }
-            double[] t = a[col];
-            a[col] = a[pivot];
-            a[pivot] = t;
-            t = rhs[col];
-            rhs[col] = rhs[pivot];
-            rhs[pivot] = t;
-            for (int r = col + 1; r < k; r++) {
-                double f = a[r][col] / a[col][col];
-                if (f == 0) {
-                    continue;
-                }
-                for (int j = col; j < k; j++) {
-                    a[r][j] -= f * a[col][j];
-                }
-                for (int j = 0; j < rhs[r].length; j++) {
-                    rhs[r][j] -= f * rhs[col][j];
-                }
-            }
-        }
-        double[][] x = new double[k][rhs[0].length];
-        for (int r = k - 1; r >= 0; r--) {
-            for (int j = 0; j < rhs[0].length; j++) {
-                double s = rhs[r][j];
-                for (int c = r + 1; c < k; c++) {
-                    s -= a[r][c] * x[c][j];
-                }
-                x[r][j] = s / a[r][r];
-            }
-        }
-        return x;
     }
 }
