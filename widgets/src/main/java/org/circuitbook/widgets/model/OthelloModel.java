@@ -251,20 +251,7 @@ public final class OthelloModel {
         double[][] rhs = new double[k][cols];
         double[] row = new double[k];
         for (int n = 0; n < x.length; n++) {
-            for (int m = 0; m < d; m++) {
-                row[m] = x[n][m];
-            }
-            row[d] = 1;
-            for (int i = 0; i < k; i++) {
-                double ri = row[i];
-                double[] ai = a[i];
-                for (int j = 0; j < k; j++) {
-                    ai[j] += ri * row[j];
-                }
-                for (int sq = 0; sq < squares; sq++) {
-                    rhs[i][sq * 3 + labels[n][sq]] += ri;
-                }
-            }
+            accumulate(a, rhs, row, x[n], labels[n]);
         }
         for (int i = 0; i < d; i++) {
             a[i][i] += RIDGE;
@@ -279,6 +266,28 @@ public final class OthelloModel {
             b[c] = (float) sol[d][c];
         }
         return new Tensor[] {Tensor.of(w, d, cols), Tensor.of(b, cols)};
+    }
+
+    /**
+     * Adds one example to the probes' normal equations: {@code a += [x, 1][x, 1]^T}, and to {@code rhs} its one-hot
+     * labels (three classes per square); {@code row} is scratch of length {@code x.length + 1}.
+     */
+    public static void accumulate(double[][] a, double[][] rhs, double[] row, float[] x, int[] labels) {
+        int d = x.length, k = d + 1;
+        for (int m = 0; m < d; m++) {
+            row[m] = x[m];
+        }
+        row[d] = 1;
+        for (int i = 0; i < k; i++) {
+            double ri = row[i];
+            double[] ai = a[i];
+            for (int j = 0; j < k; j++) {
+                ai[j] += ri * row[j];
+            }
+            for (int sq = 0; sq < labels.length; sq++) {
+                rhs[i][sq * 3 + labels[sq]] += ri;
+            }
+        }
     }
 
     /** Solves {@code a x = rhs} by Gaussian elimination with partial pivoting, in place (the probes' normal equations). */

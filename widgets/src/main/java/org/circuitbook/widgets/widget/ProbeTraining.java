@@ -235,23 +235,8 @@ public final class ProbeTraining {
     private void take(int[] game) {
         float[][] r = world.resid(game, stage);
         Othello.State[] states = world.game().replay(game);
-        int k = d + 1;
         for (int p = 0; p < game.length; p++) {
-            int[] labels = OthelloModel.labels(states[p], labelling);
-            for (int m = 0; m < d; m++) {
-                row[m] = r[p][m];
-            }
-            row[d] = 1;
-            for (int i = 0; i < k; i++) {
-                double ri = row[i];
-                double[] ai = a[i];
-                for (int j = 0; j < k; j++) {
-                    ai[j] += ri * row[j];
-                }
-                for (int sq = 0; sq < squares; sq++) {
-                    rhs[i][sq * 3 + labels[sq]] += ri;
-                }
-            }
+            OthelloModel.accumulate(a, rhs, row, r[p], OthelloModel.labels(states[p], labelling));
         }
     }
 
