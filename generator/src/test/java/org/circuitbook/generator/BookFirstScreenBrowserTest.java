@@ -42,7 +42,7 @@ class BookFirstScreenBrowserTest {
         for (int[] size : new int[][] {{390, 844}, {1400, 900}}) {
             book.size(size[0], size[1]);
             for (String page : chapters) {
-                chrome.get(book.url() + page);
+                book.open(page);
                 Object diagrams = chrome.executeScript("return document.querySelectorAll('main figure.diagram-figure svg.diagram').length;");
                 Object top = chrome.executeScript("var f = document.querySelector('main figure');"
                         + " return f ? f.getBoundingClientRect().top + scrollY : -1;");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The real built book in headless Chromium, for the tests that read it as a reader would: a JUnit 5 extension, one per
@@ -143,9 +145,25 @@ final class BuiltBook implements BeforeAllCallback, BeforeEachCallback, AfterEac
      */
     void load(String page) {
         driver.get("about:blank");
-        driver.get(url() + page);
+        open(page);
         driver.executeScript("localStorage.clear();");
         driver.navigate().refresh();
+        loaded(page);
+    }
+
+    /**
+     * {@code page} of the book, once it has loaded. Right after chromedriver's {@code get}, a script has found no
+     * diagram on chapters whose HTML holds one (CI and here, 2026-12-04: one to three of 24 page loads, not the same
+     * ones twice), so the page read must be this page, fully loaded, before a test reads it.
+     */
+    void open(String page) {
+        driver.get(url() + page);
+        loaded(page);
+    }
+
+    private void loaded(String page) {
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(driver.executeScript(
+                "return document.readyState === 'complete' && location.pathname === arguments[0];", "/" + page)));
     }
 
     /** Uncaught page errors, and console messages at warning level or above, since the last call. */

@@ -154,6 +154,7 @@ final class BibParser extends BibTeXParser {
             String field = f.getKey().getValue().toLowerCase(Locale.ROOT);
             String value = f.getValue().toUserString();
             String[] problem = undefined.contains(value.trim()) ? null : BibDates.problem(field, value);
+            problem = problem != null || undefined.contains(value.trim()) ? problem : BibNumbers.problem(field, value);
             if (problem != null) {
                 int at = firstPiece.getOrDefault(field, chunk.offset());
                 report(scanner.line(at), scanner.column(at), "Entry '" + key + "' " + problem[0], problem[1]);

@@ -47,7 +47,8 @@ final class CslItems {
             if (NAME_FIELDS.contains(name)) { // citeproc-java's name parser cuts "Erd{ő}s" at the brace
                 CSLName[] parsed = BibNames.parse(LatexText.names(value, LatexText.Problems.NONE));
                 names.put(name, parsed.length == 0 ? null : parsed);
-            } else if (!RAW_FIELDS.contains(name) && BibDates.valid(name, value)) { // a bad date is reported
+            } else if (!RAW_FIELDS.contains(name) && BibDates.valid(name, value) && BibNumbers.valid(name, value)) {
+                // a bad date or number is reported
                 // the converter runs jbibtex's LaTeX printer on every field: give it decoded text it
                 // prints back unchanged
                 clean.addField(f.getKey(), new StringValue(forJbibtex(text(value)), StringValue.Style.BRACED));
@@ -101,7 +102,18 @@ final class CslItems {
         } else if (how != null && !howIsUrl && base.getPublisher() == null && base.getContainerTitle() == null) {
             b.publisher(text(how)); // e.g. howpublished = {Transformer Circuits Thread}
         }
-        return b.build();
+        CSLItemData item = b.build();
+        // what the converter made of a field that passed may still trip citeproc-java's number grammar: left out
+        if (!BibNumbers.readable(item.getPage()) || !BibNumbers.readable(item.getVolume())
+                || !BibNumbers.readable(item.getIssue()) || !BibNumbers.readable(item.getNumber())) {
+            CSLItemDataBuilder safe = new CSLItemDataBuilder(item);
+            safe.page(BibNumbers.readable(item.getPage()) ? item.getPage() : null);
+            safe.volume(BibNumbers.readable(item.getVolume()) ? item.getVolume() : null);
+            safe.issue(BibNumbers.readable(item.getIssue()) ? item.getIssue() : null);
+            safe.number(BibNumbers.readable(item.getNumber()) ? item.getNumber() : null);
+            item = safe.build();
+        }
+        return item;
     }
 
     /**

@@ -75,6 +75,13 @@ class BibFuzzTest {
         parsingAndFormattingNeverThrow(SEED);
     }
 
+    @Example // once found by the property (shrunk): pages that made citeproc-java's number grammar throw
+    void pagesCiteprocCouldNotRead() {
+        int at = SEED.indexOf("e00024.001");
+        parsingAndFormattingNeverThrow(SEED.substring(0, at) + "{e,\n{o and}}" + SEED.substring(at + "e00024.001".length()));
+        parsingAndFormattingNeverThrow("@article{k, title = {T}, journal = {J}, year = 2020, pages = {1, 2 and}}");
+    }
+
     @Property // tries: jqwik.tries.default (1,000 in mvn verify; 10,000 in the nightly-sized run)
     void parsingAndFormattingNeverThrow(@ForAll("mutated") String bib) {
         List<BibProblem> problems = new ArrayList<>();

@@ -128,4 +128,24 @@ class BibliographyLimitsTest {
                 "A, B. (n.d.). <i>T</i>.", "A, B. (2019–2020). <i>T</i>.", "A, B. (n.d.). <i>T</i>.",
                 "A, B. (2020). <i>T</i>.", "A, B. (n.d.). <i>T</i>."), keys.stream().map(b::reference).toList());
     }
+
+    @Test
+    @DisplayName("Reports pages, a volume or an issue that citeproc-java's number grammar throws on, and leaves it out")
+    void unreadableNumbers() {
+        List<String> keys = new ArrayList<>();
+        // found by BibFuzzTest: "1, 2 and" made citeproc-java throw a NullPointerException while formatting
+        String bib = """
+                @article{a, author = {A, B}, title = {T}, journal = {J}, year = 2000, pages = {1, 2 and}}
+                @article{b, author = {A, B}, title = {T}, journal = {J}, year = 2000, volume = {3, 4 and}, pages = {5--9}}
+                @article{c, author = {A, B}, title = {T}, journal = {J}, year = 2000, volume = 3, number = {1, 2 and}}
+                """;
+        assertEquals(List.of(new BibProblem(1, 80, "Entry 'a' has pages '1, 2 and', which cannot be read as page numbers",
+                        BibNumbers.HINT),
+                new BibProblem(2, 81, "Entry 'b' has volume '3, 4 and', which cannot be read as a volume", BibNumbers.HINT),
+                new BibProblem(3, 93, "Entry 'c' has number '1, 2 and', which cannot be read as a number", BibNumbers.HINT)),
+                problems(bib, keys));
+        Bibliography b = Bibliography.parse("refs.bib", bib, p -> { });
+        assertEquals(List.of("A, B. (2000a). T. <i>J</i>.", "A, B. (2000b). T. <i>J</i>, 5–9.", "A, B. (2000c). T. <i>J</i>, <i>3</i>."),
+                keys.stream().map(b::reference).toList());
+    }
 }
