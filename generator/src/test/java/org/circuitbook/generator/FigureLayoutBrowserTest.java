@@ -29,7 +29,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * What the shared layer promises every figure, whatever its widget, in real headless Chromium: every widget of
  * {@link Widgets#BOOK} (on {@link WidgetContractBrowserTest}'s fixture, one chapter per widget), at device pixel
- * ratios 1 and 2 (Chrome's device-metrics emulation) and viewport widths from a phone's to a desktop's:
+ * ratios 1 and 2 (Chrome's device-metrics emulation) and viewport widths from a phone's (360 px) to a wide
+ * desktop's (1920 px):
  * <ul>
  *   <li>each canvas's backing store is its CSS size times the device pixel ratio (within a pixel: sharp, not
  *       stretched);</li>
@@ -44,7 +45,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @DisplayName("Figure layout, pixel density and theme in headless Chromium")
 class FigureLayoutBrowserTest {
-    static final int[] WIDTHS = {360, 390, 768, 1400};
+    static final int[] WIDTHS = {360, 390, 768, 1400, 1920};
     static final int[] RATIOS = {1, 2};
     static final int HEIGHT = 900;
     /** CSS pixels the figure's height may change by when it mounts. */

@@ -68,7 +68,7 @@ final class ProbeMount {
         trainList.setAttribute("hidden", "");
         box.appendChild(training);
         box.appendChild(trainList);
-        squares = playable(words(panel.controls.value("moves")));
+        squares = BoardOptions.playable(rules, panel.controls.value("moves"));
         panel.listen(this::changed);
         panel.canvas.addEventListener("pointerdown", e -> point((MouseEvent) e));
         panel.canvas.addEventListener("keydown", e -> key((KeyboardEvent) e));
@@ -84,18 +84,6 @@ final class ProbeMount {
         return value == null ? "" : value.replace('.', ' ');
     }
 
-    /** The longest legal prefix of the moves {@code text} names (a link may hold a mangled list). */
-    private int[] playable(String text) {
-        BoardView.Moves moves = BoardView.moves(text, rules.size());
-        int[] all = moves.squares() == null ? new int[0] : moves.squares();
-        Othello.State state = rules.start();
-        int k = 0;
-        while (k < all.length && !rules.over(state) && rules.legal(state)[all[k]]) {
-            state = rules.play(state, all[k]);
-            k++;
-        }
-        return java.util.Arrays.copyOf(all, k);
-    }
 
     private String movesText() {
         StringBuilder s = new StringBuilder();
@@ -121,7 +109,7 @@ final class ProbeMount {
                     Dom.text(readout, "Moves not taken: " + problem + ".");
                     return false;
                 }
-                squares = playable(text);
+                squares = BoardOptions.playable(rules, text);
                 cursor = -1;
                 panel.controls.set("square", null);
             }
@@ -131,7 +119,7 @@ final class ProbeMount {
                 }
                 setMoves(java.util.Arrays.copyOf(squares, squares.length - 1));
             }
-            case "reset" -> setMoves(playable(words(opening)));
+            case "reset" -> setMoves(BoardOptions.playable(rules, opening));
             case "train" -> {
                 train();
                 return false;

@@ -39,7 +39,7 @@ final class SteeringMount {
                 BoardWidgets.WIDE_WIDTH, BoardWidgets.WIDE_HEIGHT);
         panel.focusable();
         readout = panel.readout(panel.controls.id("alpha"));
-        squares = playable(words(panel.controls.value("moves")));
+        squares = BoardOptions.playable(rules, panel.controls.value("moves"));
         panel.listen(this::changed);
         panel.canvas.addEventListener("pointerdown", e -> point((MouseEvent) e));
         panel.canvas.addEventListener("keydown", e -> key((KeyboardEvent) e));
@@ -54,18 +54,6 @@ final class SteeringMount {
         return value == null ? "" : value.replace('.', ' ');
     }
 
-    /** The longest legal prefix of the moves {@code text} names. */
-    private int[] playable(String text) {
-        BoardView.Moves moves = BoardView.moves(text, rules.size());
-        int[] all = moves.squares() == null ? new int[0] : moves.squares();
-        Othello.State state = rules.start();
-        int k = 0;
-        while (k < all.length && !rules.over(state) && rules.legal(state)[all[k]]) {
-            state = rules.play(state, all[k]);
-            k++;
-        }
-        return java.util.Arrays.copyOf(all, k);
-    }
 
     private boolean changed(String key) {
         if (key.equals("moves")) {
@@ -75,7 +63,7 @@ final class SteeringMount {
                 Dom.text(readout, "Moves not taken: " + problem + ".");
                 return false;
             }
-            squares = playable(text);
+            squares = BoardOptions.playable(rules, text);
         }
         redraw();
         return true;

@@ -103,13 +103,34 @@ public final class OthelloModel {
         return rows(model.runWithCache(tokens).get(stageHook(stage)));
     }
 
+    /** One run's last position: its logits, and its residual stream at each stage ([stage][d_model]). */
+    public record LastPosition(float[] logits, float[][] resid) {
+    }
+
+    /** The logits and the stage residuals at the last position, from one forward pass. */
+    public LastPosition lastPosition(int[] tokens) {
+        ActivationCache cache = new ActivationCache();
+        float[][] logits = rows(model.forward(tokens, cache));
+        int last = tokens.length - 1;
+        float[][] resid = new float[stages()][];
+        for (int s = 0; s < resid.length; s++) {
+            resid[s] = rows(cache.get(stageHook(s)))[last];
+        }
+        return new LastPosition(logits[last], resid);
+    }
+
+    /** The classes the {@code labelling} probe at {@code stage} reads from one stream vector {@code r}. */
+    public int[] readout(float[] r, String labelling, int stage) {
+        return readout(tensors.get(probeName(labelling, stage, "W")), tensors.get(probeName(labelling, stage, "b")), r,
+                game.squares());
+    }
+
     /** The classes a probe reads at each position, [pos][square]. */
     public int[][] probeReadout(int[] tokens, String labelling, int stage) {
         float[][] r = resid(tokens, stage);
         int[][] out = new int[r.length][];
         for (int p = 0; p < r.length; p++) {
-            out[p] = readout(tensors.get(probeName(labelling, stage, "W")), tensors.get(probeName(labelling, stage, "b")),
-                    r[p], game.squares());
+            out[p] = readout(r[p], labelling, stage);
         }
         return out;
     }

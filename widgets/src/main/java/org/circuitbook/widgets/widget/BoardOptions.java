@@ -84,6 +84,22 @@ public final class BoardOptions {
         return BoardView.moves(text, n).squares();
     }
 
+    /**
+     * The longest legal prefix of the moves a live figure's moves field holds ({@code value}: its URL form, moves
+     * joined by dots, or words; null for none): a link may hold a mangled list.
+     */
+    public static int[] playable(Othello rules, String value) {
+        BoardView.Moves moves = BoardView.moves(value == null ? "" : value.replace('.', ' '), rules.size());
+        int[] all = moves.squares() == null ? new int[0] : moves.squares();
+        Othello.State state = rules.start();
+        int k = 0;
+        while (k < all.length && !rules.over(state) && rules.legal(state)[all[k]]) {
+            state = rules.play(state, all[k]);
+            k++;
+        }
+        return java.util.Arrays.copyOf(all, k);
+    }
+
     /** The tokens of {@code squares} (the model's input). */
     public static int[] tokens(Othello rules, int[] squares) {
         int[] tokens = new int[squares.length];

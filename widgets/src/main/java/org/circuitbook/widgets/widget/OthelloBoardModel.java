@@ -1,5 +1,9 @@
 package org.circuitbook.widgets.widget;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.circuitbook.widgets.data.Othello;
 import org.circuitbook.widgets.model.OthelloModel;
 
@@ -9,9 +13,16 @@ import org.circuitbook.widgets.model.OthelloModel;
  * centre squares, never played, get 0). The "probe" steering direction of a square is the relative probe's "mine"
  * column minus its "theirs" column (the direction along which the probe's mine-vs-theirs score rises fastest);
  * "mine_minus_theirs" is the build's mean-difference direction. Interventions use the relative probe.
+ *
+ * <p>A widget redraw asks for the same position's predictions, read-outs and edits several times, and the reader
+ * switches stage, labelling, direction or strength on one position: what was computed for the last game prefix
+ * asked about is kept (one forward pass gives the predictions and every stage's read-out) until another is asked
+ * about. The arrays returned are copies.
  */
 public final class OthelloBoardModel implements BoardModel {
     private final OthelloModel model;
+    private int[] memoTokens;
+    private final Map<String, Object> memo = new HashMap<>();
 
     public OthelloBoardModel(OthelloModel model) {
         this.model = model;
@@ -37,26 +48,45 @@ public final class OthelloBoardModel implements BoardModel {
         return out;
     }
 
+    /** What {@code compute} gives for {@code tokens} under {@code key}, computed once per game prefix. */
+    private Object memo(int[] tokens, String key, Supplier<Object> compute) {
+        if (!Arrays.equals(memoTokens, tokens)) {
+            memoTokens = tokens.clone();
+            memo.clear();
+        }
+        Object value = memo.get(key);
+        if (value == null) {
+            value = compute.get();
+            memo.put(key, value);
+        }
+        return value;
+    }
+
+    private OthelloModel.LastPosition last(int[] tokens) {
+        return (OthelloModel.LastPosition) memo(tokens, "run", () -> model.lastPosition(tokens));
+    }
+
     @Override
     public double[] moves(int[] tokens) {
-        float[][] logits = model.legalLogits(tokens);
-        return onSquares(logits[logits.length - 1]);
+        return ((double[]) memo(tokens, "moves", () -> onSquares(last(tokens).logits()))).clone();
     }
 
     @Override
     public int[] readout(int[] tokens, String labelling, int stage) {
-        int[][] r = model.probeReadout(tokens, labelling, stage);
-        return r[r.length - 1];
+        return ((int[]) memo(tokens, "readout " + labelling + " " + stage,
+                () -> model.readout(last(tokens).resid()[stage], labelling, stage))).clone();
     }
 
     @Override
     public double[] edit(int[] tokens, int stage, int square, int newClass) {
-        return onSquares(model.edit(tokens, stage, square, newClass));
+        return ((double[]) memo(tokens, "edit " + stage + " " + square + " " + newClass,
+                () -> onSquares(model.edit(tokens, stage, square, newClass)))).clone();
     }
 
     @Override
     public double[] steer(int[] tokens, int stage, float[] direction, float alpha) {
-        return onSquares(model.steer(tokens, stage, direction, alpha));
+        return ((double[]) memo(tokens, "steer " + stage + " " + alpha + " " + Arrays.toString(direction),
+                () -> onSquares(model.steer(tokens, stage, direction, alpha)))).clone();
     }
 
     @Override

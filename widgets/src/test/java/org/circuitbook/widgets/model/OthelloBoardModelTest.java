@@ -78,4 +78,40 @@ class OthelloBoardModelTest {
         }
         assertArrayEquals(m.model().direction("mine_minus_theirs", 2, 3), m.direction("mine_minus_theirs", 2, 3));
     }
+
+    @Test
+    @DisplayName("kept results equal fresh ones across positions, stages, labellings, edits and steering; copies returned")
+    void keptResults() {
+        OthelloBoardModel kept = model();
+        Othello rules = new Othello(4);
+        int[][] games = {{rules.tokenOf(1), rules.tokenOf(0)}, {rules.tokenOf(1)}, {rules.tokenOf(1), rules.tokenOf(0)}};
+        for (int[] tokens : games) {
+            for (int round = 0; round < 2; round++) { // the second round is served from what was kept
+                OthelloBoardModel fresh = model();
+                assertArrayEquals(fresh.moves(tokens), kept.moves(tokens));
+                float[][] logits = fresh.model().legalLogits(tokens);
+                assertArrayEquals(fresh.onSquares(logits[logits.length - 1]), kept.moves(tokens));
+                for (int stage = 0; stage <= 2; stage++) {
+                    for (String lab : new String[] {"relative", "colour"}) {
+                        int[][] all = fresh.model().probeReadout(tokens, lab, stage);
+                        assertArrayEquals(all[all.length - 1], kept.readout(tokens, lab, stage));
+                    }
+                    assertArrayEquals(fresh.edit(tokens, stage, 3, 1), kept.edit(tokens, stage, 3, 1));
+                    assertArrayEquals(fresh.edit(tokens, stage, 3, 2), kept.edit(tokens, stage, 3, 2));
+                    for (float alpha : new float[] {-2f, 4f}) {
+                        for (String name : new String[] {"probe", "mine_minus_theirs"}) {
+                            assertArrayEquals(fresh.steer(tokens, stage, fresh.direction(name, stage, 2), alpha),
+                                    kept.steer(tokens, stage, kept.direction(name, stage, 2), alpha));
+                        }
+                    }
+                }
+            }
+        }
+        int[] tokens = games[0];
+        double[] p = kept.moves(tokens);
+        p[0] = 42;
+        kept.readout(tokens, "relative", 1)[0] = 42;
+        assertEquals(model().moves(tokens)[0], kept.moves(tokens)[0]);
+        assertEquals(model().readout(tokens, "relative", 1)[0], kept.readout(tokens, "relative", 1)[0]);
+    }
 }
