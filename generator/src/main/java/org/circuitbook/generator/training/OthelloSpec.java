@@ -32,6 +32,9 @@ import org.circuitbook.widgets.data.Othello;
  *   weight_decay: 0.0             # decoupled, as PyTorch's AdamW (default 0)
  *   intervention_stage: 1         # the stage the intervention metrics edit (default 1)
  *   seed: 0                       # initial weights and batches (default 0)
+ *   sae_latents: 256              # latents of the SAE trained on each stage's stream, for steering (default 256)
+ *   sae_l1: 0.3                   # its L1 coefficient, on the stream scaled to mean squared norm d_model (default 0.3)
+ *   sae_steps: 2000               # its Adam steps, batch_size rows each (default 2000)
  * verify:
  *   legal_move_accuracy_at_least: 0.9        # the top move is legal, on test positions
  *   probe_accuracy_at_least: {relative: 0.75} # best stage's probe accuracy, per labelling
@@ -40,7 +43,8 @@ import org.circuitbook.widgets.data.Othello;
  */
 public record OthelloSpec(int board, int nLayers, int dModel, int nHeads, int dHead, int dMlp, int trainGames,
                           int testGames, long dataSeed, int steps, int batchSize, double learningRate, double weightDecay,
-                          int interventionStage, long seed, double legalMoveAccuracyAtLeast,
+                          int interventionStage, long seed, int saeLatents, double saeL1, int saeSteps,
+                          double legalMoveAccuracyAtLeast,
                           double probeColourAtLeast, double probeRelativeAtLeast, double interventionErrorRatioAtMost)
         implements KindSpec {
     public static final String KIND = "othello";
@@ -50,8 +54,8 @@ public record OthelloSpec(int board, int nLayers, int dModel, int nHeads, int dH
     static OthelloSpec from(YamlMap model, YamlMap data, YamlMap trainer, YamlMap verify) {
         model.checkKeys(Set.of("kind", "board", "n_layers", "d_model", "n_heads", "d_head", "d_mlp"), "the model section");
         data.checkKeys(Set.of("train_games", "test_games", "seed"), "the data section");
-        trainer.checkKeys(Set.of("steps", "batch_size", "learning_rate", "weight_decay", "intervention_stage", "seed"),
-                "the trainer section");
+        trainer.checkKeys(Set.of("steps", "batch_size", "learning_rate", "weight_decay", "intervention_stage", "seed",
+                "sae_latents", "sae_l1", "sae_steps"), "the trainer section");
         verify.checkKeys(Set.of("legal_move_accuracy_at_least", "probe_accuracy_at_least",
                 "intervention_error_ratio_at_most"), "the verify section");
         Integer board = SpecValues.whole(model, "board", 4, 4, 8);
@@ -78,6 +82,9 @@ public record OthelloSpec(int board, int nLayers, int dModel, int nHeads, int dH
             stage = null;
         }
         Integer seed = SpecValues.seed(trainer, "seed");
+        Integer saeLatents = SpecValues.whole(trainer, "sae_latents", 256, 1, 4 * SpecValues.MAX_WIDTH);
+        Double saeL1 = SpecValues.real(trainer, "sae_l1", 0.3, SpecValues.Range.NON_NEGATIVE);
+        Integer saeSteps = SpecValues.whole(trainer, "sae_steps", 2000, 1, SpecValues.MAX_STEPS);
         double legal = orNaN(SpecValues.expectation(verify, "legal_move_accuracy_at_least", SpecValues.Range.UNIT));
         double colour = Double.NaN;
         double relative = Double.NaN;
@@ -90,11 +97,12 @@ public record OthelloSpec(int board, int nLayers, int dModel, int nHeads, int dH
         double ratio = orNaN(SpecValues.expectation(verify, "intervention_error_ratio_at_most", SpecValues.Range.POSITIVE));
         if (board == null || layers == null || dModel == null || nHeads == null || dHead == null || dMlp == null
                 || trainGames == null || testGames == null || dataSeed == null || steps == null || batch == null
-                || lr == null || wd == null || stage == null || seed == null) {
+                || lr == null || wd == null || stage == null || seed == null || saeLatents == null || saeL1 == null
+                || saeSteps == null) {
             return null;
         }
         return new OthelloSpec(board, layers, dModel, nHeads, dHead, dMlp, trainGames, testGames, dataSeed, steps, batch,
-                lr, wd, stage, seed, legal, colour, relative, ratio);
+                lr, wd, stage, seed, saeLatents, saeL1, saeSteps, legal, colour, relative, ratio);
     }
 
     private static double orNaN(Double v) {
@@ -111,7 +119,8 @@ public record OthelloSpec(int board, int nLayers, int dModel, int nHeads, int dH
         return KindSpec.ordered("board", board, "n_layers", nLayers, "d_model", dModel, "n_heads", nHeads,
                 "d_head", dHead, "d_mlp", dMlp, "train_games", trainGames, "test_games", testGames,
                 "data_seed", dataSeed, "steps", steps, "batch_size", batchSize, "learning_rate", learningRate,
-                "weight_decay", weightDecay, "intervention_stage", interventionStage, "seed", seed);
+                "weight_decay", weightDecay, "intervention_stage", interventionStage, "seed", seed,
+                "sae_latents", saeLatents, "sae_l1", saeL1, "sae_steps", saeSteps);
     }
 
     @Override

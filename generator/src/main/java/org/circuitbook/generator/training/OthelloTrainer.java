@@ -10,6 +10,7 @@ import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.Othello;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.OthelloModel;
+import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.SafeTensors;
@@ -43,14 +44,18 @@ import org.nd4j.linalg.learning.config.Adam;
  *       the symmetric difference, averaged. {@code errors_before}/{@code errors_after}: without/with the edit,
  *       against the edited board's legal set; {@code errors_original_before/after}: against the original board's;
  *       {@code error_ratio} = after / before. {@code steering.*}: the same with the mean-difference direction
- *       (alpha {@value #STEER_ALPHA}, sign towards the new class) instead of the probe edit.
+ *       (alpha {@value #STEER_ALPHA}, sign towards the new class) instead of the probe edit; {@code sae_steering.*}
+ *       with the SAE direction ({@link #saeDirections}) instead;
+ *   <li>{@code sae} (a list, one entry per stage): the SAE's {@code normalised_reconstruction_error} and {@code l0}
+ *       on the test games' rows, its {@code dead_fraction} on the training rows, and per square the {@code latent}
+ *       chosen and its {@code cosine} to the mean difference.
  * </ul>
  *
  * <p>Parity: the published file, read back and run by HookedTransformer on {@value #PARITY_GAMES} test games, must
  * give ND4J's logits within 1e-5 times their scale.
  */
 final class OthelloTrainer {
-    static final String VERSION = "othello/1";
+    static final String VERSION = "othello/2"; // 2: SAE directions and metrics
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int PARITY_GAMES = 8;
     static final int INTERVENTIONS = 200;
@@ -107,8 +112,11 @@ final class OthelloTrainer {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.putAll(legalMetrics(othello, model, test));
         Map<String, Tensor> probes = probes(othello, model, train);
+        List<Object> saeMetrics = new ArrayList<>();
+        probes.putAll(saeDirections(spec, othello, model, train, test, probes, saeMetrics));
         OthelloModel world = new OthelloModel(model, othello, probes);
         metrics.putAll(probeMetrics(othello, world, train, test));
+        metrics.put("sae", saeMetrics);
         metrics.putAll(interventions(othello, world, test, spec.interventionStage()));
         metrics.put("loss_per_step", stepLosses.values());
 
@@ -351,6 +359,120 @@ final class OthelloTrainer {
         return out;
     }
 
+    /**
+     * The SAE directions ({@code steer.resid_S.sae}, [squares, d_model]): at every stage, a sparse autoencoder
+     * ({@link SaeGraph}, {@code sae_latents} latents, L1 coefficient {@code sae_l1}, {@code sae_steps} Adam steps of
+     * {@code batch_size} rows) on the training games' residual stream, scaled so that its mean squared norm is
+     * d_model. For each square, the latent whose decoder row points most nearly along the square's mean-difference
+     * direction (mine minus theirs); its direction is that decoder row in the stream's units, times the latent's mean
+     * activation where it is active: alpha 1 adds one typical firing of the feature (as clamping a feature does,
+     * Templeton et al. 2024). Per stage, {@code metrics} gets the SAE's normalised reconstruction error, L0 and dead
+     * fraction on the test games' rows, and per square the latent chosen and its cosine to the mean difference.
+     */
+    static Map<String, Tensor> saeDirections(OthelloSpec spec, Othello othello, HookedTransformer model, int[][] train,
+                                             int[][] test, Map<String, Tensor> probes, List<Object> metrics) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        int d = model.cfg().d_model();
+        int squares = othello.squares();
+        for (int s = 0; s <= model.cfg().n_layers(); s++) {
+            float[][] x = rows(othello, model, train, s).x();
+            double sq = 0;
+            for (float[] row : x) {
+                for (float v : row) {
+                    sq += (double) v * v;
+                }
+            }
+            float scale = (float) Math.sqrt(d / (sq / x.length));
+            SaeGraph graph = new SaeGraph(d, spec.saeLatents(), spec.saeL1(), spec.learningRate(), spec.seed() * 131 + s);
+            Lcg pick = new Lcg(spec.seed() * 137 + s);
+            graph.fit(spec.saeSteps(), () -> {
+                float[] batch = new float[spec.batchSize() * d];
+                for (int i = 0; i < spec.batchSize(); i++) {
+                    float[] row = x[pick.nextInt(x.length)];
+                    for (int m = 0; m < d; m++) {
+                        batch[i * d + m] = row[m] * scale;
+                    }
+                }
+                return Nd4j.create(batch, new long[] {spec.batchSize(), d}, DataType.FLOAT);
+            });
+            SparseAutoencoder sae = graph.sae();
+            SparseAutoencoder.Evaluation fit = sae.evaluate(scaled(x, scale));
+            float[][] testRows = rows(othello, model, test, s).x();
+            SparseAutoencoder.Evaluation held = sae.evaluate(scaled(testRows, scale));
+            int k = sae.dSae();
+            double[] sum = new double[k];
+            int[] active = new int[k];
+            Tensor f = fit.latents();
+            for (int i = 0; i < x.length; i++) {
+                for (int j = 0; j < k; j++) {
+                    float v = f.get(i, j);
+                    if (v > 0) {
+                        sum[j] += v;
+                        active[j]++;
+                    }
+                }
+            }
+            Tensor meanDiff = probes.get(OthelloModel.steerName(s));
+            Tensor wDec = sae.W_dec();
+            float[] dir = new float[squares * d];
+            List<Object> latent = new ArrayList<>();
+            List<Object> cosine = new ArrayList<>();
+            for (int q = 0; q < squares; q++) {
+                int best = -1;
+                double bestCos = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    if (active[j] == 0) {
+                        continue; // a dead latent has no activation to scale by
+                    }
+                    double dot = 0;
+                    double nd = 0;
+                    double nm = 0;
+                    for (int m = 0; m < d; m++) {
+                        dot += wDec.get(j, m) * meanDiff.get(q, m);
+                        nd += wDec.get(j, m) * wDec.get(j, m);
+                        nm += meanDiff.get(q, m) * meanDiff.get(q, m);
+                    }
+                    double c = nd == 0 || nm == 0 ? 0 : dot / Math.sqrt(nd * nm);
+                    if (c > bestCos) {
+                        bestCos = c;
+                        best = j;
+                    }
+                }
+                if (best < 0) {
+                    latent.add(-1L);
+                    cosine.add(0.0);
+                    continue; // every latent dead: no direction (zeros)
+                }
+                double typical = sum[best] / active[best];
+                for (int m = 0; m < d; m++) {
+                    dir[q * d + m] = (float) (typical * wDec.get(best, m) / scale);
+                }
+                latent.add((long) best);
+                cosine.add(bestCos);
+            }
+            out.put(OthelloModel.saeName(s), Tensor.of(dir, squares, d));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("normalised_reconstruction_error", held.normalisedReconstructionError());
+            m.put("l0", held.l0());
+            m.put("dead_fraction", fit.deadFraction());
+            m.put("latent", latent);
+            m.put("cosine", cosine);
+            metrics.add(m);
+        }
+        return out;
+    }
+
+    private static Tensor scaled(float[][] x, float scale) {
+        int d = x[0].length;
+        float[] v = new float[x.length * d];
+        for (int i = 0; i < x.length; i++) {
+            for (int m = 0; m < d; m++) {
+                v[i * d + m] = x[i][m] * scale;
+            }
+        }
+        return Tensor.of(v, x.length, d);
+    }
+
     static Map<String, Object> probeMetrics(Othello othello, OthelloModel world, int[][] train, int[][] test) {
         int squares = othello.squares();
         int stages = world.stages();
@@ -492,12 +614,18 @@ final class OthelloTrainer {
         double origAfter = 0;
         double steerAfter = 0;
         double steerOrigAfter = 0;
+        double saeAfter = 0;
+        double saeOrigAfter = 0;
         for (Case c : cases) {
             float[][] all = world.legalLogits(c.prefix());
             float[] plain = all[all.length - 1];
             float[] edited = world.edit(c.prefix(), stage, c.square(), c.newClass());
             float[] dir = world.direction("mine_minus_theirs", stage, c.square());
             float[] steered = world.steer(c.prefix(), stage, dir, c.newClass() == 1 ? STEER_ALPHA : -STEER_ALPHA);
+            float[] saeSteered = world.steer(c.prefix(), stage, world.direction("sae", stage, c.square()),
+                    c.newClass() == 1 ? STEER_ALPHA : -STEER_ALPHA);
+            saeAfter += errors(saeSteered, c.editedLegal());
+            saeOrigAfter += errors(saeSteered, c.originalLegal());
             before += errors(plain, c.editedLegal());
             after += errors(edited, c.editedLegal());
             origBefore += errors(plain, c.originalLegal());
@@ -519,9 +647,16 @@ final class OthelloTrainer {
         steering.put("errors_after", steerAfter / n);
         steering.put("error_ratio", steerAfter / before);
         steering.put("errors_original_after", steerOrigAfter / n);
+        Map<String, Object> saeSteering = new LinkedHashMap<>();
+        saeSteering.put("alpha", (double) STEER_ALPHA);
+        saeSteering.put("errors_before", before / n);
+        saeSteering.put("errors_after", saeAfter / n);
+        saeSteering.put("error_ratio", saeAfter / before);
+        saeSteering.put("errors_original_after", saeOrigAfter / n);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("intervention", intervention);
         out.put("steering", steering);
+        out.put("sae_steering", saeSteering);
         return out;
     }
 

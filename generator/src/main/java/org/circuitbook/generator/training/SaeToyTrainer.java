@@ -12,13 +12,9 @@ import org.circuitbook.widgets.tensor.Ops;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Trains sparse autoencoders on toy activations with ND4J SameDiff (Sharkey et al. 2022).
@@ -93,48 +89,16 @@ final class SaeToyTrainer {
                                          SparseFeatures.Settings settings, int index) {
         int dIn = spec.dIn();
         long seed = settings.saeSeed(index);
-        SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder("input", DataType.FLOAT, -1, dIn);
-        SDVariable target = sd.placeHolder("label", DataType.FLOAT, -1, dIn);
-        Random init = new Random(seed);
-        float[] dec = new float[dSae * dIn];           // W_dec rows: random unit directions
-        for (int j = 0; j < dSae; j++) {
-            double norm = 0;
-            for (int k = 0; k < dIn; k++) {
-                dec[j * dIn + k] = (float) init.nextGaussian();
-                norm += dec[j * dIn + k] * dec[j * dIn + k];
-            }
-            for (int k = 0; k < dIn; k++) {
-                dec[j * dIn + k] /= (float) Math.sqrt(norm);
-            }
-        }
-        INDArray wDec0 = Nd4j.create(dec, new long[] {dSae, dIn}, DataType.FLOAT);
-        SDVariable wEnc = sd.var(SparseAutoencoder.W_ENC, wDec0.transpose().dup('c'));   // [d_in, d_sae]: tied at init
-        SDVariable bEnc = sd.var(SparseAutoencoder.B_ENC, Nd4j.zeros(DataType.FLOAT, dSae));
-        SDVariable wDec = sd.var(SparseAutoencoder.W_DEC, wDec0);                        // [d_sae, d_in]
-        SDVariable bDec = sd.var(SparseAutoencoder.B_DEC, Nd4j.zeros(DataType.FLOAT, dIn));
-        SDVariable centred = sd.nn.biasAdd(x, bDec.neg(), true);                          // [batch, d_in]
-        SDVariable f = sd.nn.relu("latents", sd.nn.biasAdd(centred.mmul(wEnc), bEnc, true), 0); // [batch, d_sae]
-        SDVariable xHat = sd.nn.biasAdd("output", f.mmul(wDec), bDec, true);              // [batch, d_in]
-        SDVariable err = xHat.sub(target);
-        SDVariable mse = err.mul(err).sum(1).mean();
-        SDVariable decNorms = sd.math.sqrt(wDec.mul(wDec).sum(1));                        // [d_sae]
-        SDVariable sparsity = f.mmul(sd.reshape(decNorms, dSae, 1)).mean();               // mean_b sum_j f_j |W_dec,j|
-        SDVariable loss = mse.add("loss", sparsity.mul(l1));
-        sd.setLossVariables(loss);
-        sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Adam(spec.learningRate()))
-                .dataSetFeatureMapping("input").dataSetLabelMapping("label").build());
-
+        SaeGraph graph = new SaeGraph(dIn, dSae, l1, spec.learningRate(), seed);
         Lcg data = new Lcg(seed + 1);
-        sd.fit(Batches.autoencoding(spec.steps(), () -> batch(data, spec.batchSize(), spec, features)), 1);
+        graph.fit(spec.steps(), () -> batch(data, spec.batchSize(), spec, features));
 
-        SparseAutoencoder sae = new SparseAutoencoder(export(wEnc.getArr(), dIn, dSae), export(bEnc.getArr(), dSae),
-                export(wDec.getArr(), dSae, dIn), export(bDec.getArr(), dIn));
+        SparseAutoencoder sae = graph.sae();
         // the batch the sae-explorer widget regenerates in the browser
         Tensor evalX = SparseFeatures.inputs(settings.evaluationCoefficients(index), features);
         INDArray eval = Nd4j.create(evalX.data(), new long[] {SparseFeatures.EVALUATION_BATCH, dIn}, DataType.FLOAT);
         Map<String, Object> metrics = metrics(sae, features, evalX);
-        metrics.put("final_loss", sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0));
+        metrics.put("final_loss", graph.loss(eval));
 
         Map<String, String> meta = Training.header(SaeToySpec.KIND, specName);
         meta.put("d_in", Integer.toString(dIn));
@@ -146,7 +110,7 @@ final class SaeToyTrainer {
 
         // parity: the published weights, run by the widgets' code, against ND4J on the same batch
         INDArray parityBatch = batch(new Lcg(seed + 7), 64, spec, features);
-        Tensor expected = export(sd.output(Map.of("input", parityBatch), "output").get("output"), 64, dIn);
+        Tensor expected = export(graph.output(parityBatch), 64, dIn);
         Tensor actual = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(bytes)).forward(export(parityBatch, 64, dIn));
         float diff = Ops.maxAbsDiff(expected, actual);
         Training.requireParity(fileName(dSae, l1), "forward pass differs from ND4J's", diff, PARITY_TOLERANCE,

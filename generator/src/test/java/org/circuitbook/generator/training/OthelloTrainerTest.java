@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class OthelloTrainerTest {
     static final String SPEC = "model: {kind: othello, n_layers: 2, d_model: 32, n_heads: 2, d_head: 16, d_mlp: 128}\n"
             + "data: {train_games: 1000, test_games: 200, seed: 3}\n"
-            + "trainer: {steps: 200, batch_size: 64, learning_rate: 0.003, intervention_stage: 1}\n"
+            + "trainer: {steps: 200, batch_size: 64, learning_rate: 0.003, intervention_stage: 1, sae_latents: 64,"
+            + " sae_steps: 300}\n"
             + "verify: {legal_move_accuracy_at_least: 0.8, probe_accuracy_at_least: {relative: 0.6},"
             + " intervention_error_ratio_at_most: 1.2}\n";
     static OthelloSpec spec;
@@ -45,7 +46,8 @@ class OthelloTrainerTest {
     }
 
     @Test
-    @DisplayName("one file: the transformer with MLPs, probes [d_model, 48] + [48] per stage and labelling, steering [16, d_model]")
+    @DisplayName("one file: the transformer with MLPs, probes [d_model, 48] + [48] per stage and labelling, steering and SAE"
+            + " directions [16, d_model]")
     void shapes() {
         assertEquals(1, trained.size());
         assertArrayEquals(new int[] {12, 32}, file.tensor("embed.W_E").shape());
@@ -56,7 +58,43 @@ class OthelloTrainerTest {
                 assertArrayEquals(new int[] {48}, file.tensor(OthelloModel.probeName(l, s, "b")).shape());
             }
             assertArrayEquals(new int[] {16, 32}, file.tensor(OthelloModel.steerName(s)).shape());
+            assertArrayEquals(new int[] {16, 32}, file.tensor(OthelloModel.saeName(s)).shape());
         }
+    }
+
+    @Test
+    @DisplayName("SAE directions: per stage an SAE that reconstructs the stream sparsely; per square a live latent whose"
+            + " direction has the recorded cosine to the mean difference")
+    void saeDirections() {
+        List<?> stages = (List<?>) metrics.get("sae");
+        assertEquals(3, stages.size());
+        OthelloModel world = OthelloModel.load(file);
+        for (int s = 0; s < 3; s++) {
+            Map<?, ?> m = (Map<?, ?>) stages.get(s);
+            double error = number(m.get("normalised_reconstruction_error"));
+            double l0 = number(m.get("l0"));
+            assertTrue(error > 0 && error < 0.5, s + ": " + m);
+            assertTrue(l0 > 0 && l0 < 32, s + ": " + m); // sparse: fewer than half the 64 latents on
+            List<?> latent = (List<?>) m.get("latent");
+            List<?> cosine = (List<?>) m.get("cosine");
+            assertEquals(16, latent.size());
+            for (int sq = 0; sq < 16; sq++) {
+                long j = ((Number) latent.get(sq)).longValue();
+                assertTrue(j >= 0 && j < 64, m.toString());
+                float[] dir = world.direction("sae", s, sq);
+                float[] md = world.direction("mine_minus_theirs", s, sq);
+                double dot = 0, a = 0, b = 0;
+                for (int k = 0; k < dir.length; k++) {
+                    dot += dir[k] * md[k];
+                    a += dir[k] * dir[k];
+                    b += md[k] * md[k];
+                }
+                assertEquals(number(cosine.get(sq)), dot / Math.sqrt(a * b), 1e-4, s + "/" + sq);
+            }
+        }
+        Map<?, ?> steering = (Map<?, ?>) metrics.get("sae_steering");
+        assertEquals(number(steering.get("errors_after")) / number(steering.get("errors_before")),
+                number(steering.get("error_ratio")), 1e-12);
     }
 
     @Test

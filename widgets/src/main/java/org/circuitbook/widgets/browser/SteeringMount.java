@@ -15,7 +15,8 @@ import org.teavm.jso.dom.html.HTMLElement;
 
 /**
  * The steering widget: the othello model's board after the moves so far, with alpha times a direction for the
- * targeted square (the probe's mine-minus-theirs direction, or the build's mean difference) added to the residual
+ * targeted square (the probe's mine-minus-theirs direction, the build's mean difference, or its SAE latent's decoder
+ * direction) added to the residual
  * stream at the chosen stage; the board's rings show the steered predictions, the bars below every square's
  * probability before and after, and the side effect (the off-target change and KL) as numbers and a bar
  * ({@link BoardWidgets#steeringDrawing}: the build's static drawing at alpha 0). A click on a square, or the arrow keys

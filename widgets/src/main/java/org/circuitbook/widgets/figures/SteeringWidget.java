@@ -15,10 +15,10 @@ import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
 
 /**
- * Steering the othello world model: add alpha times a direction (a square's probe direction, or the mean difference
- * of the residual stream where that square is mine and where it is theirs) at a stage, and see the predicted legal
- * moves before and after, with the side effect on the other squares. (No SAE is trained on this model, so no SAE
- * direction is offered.) The live figure is {@code browser.SteeringMount}.
+ * Steering the othello world model: add alpha times a direction (a square's probe direction, the mean difference
+ * of the residual stream where that square is mine and where it is theirs, or the decoder direction of the SAE
+ * latent the build found nearest that mean difference) at a stage, and see the predicted legal moves before and
+ * after, with the side effect on the other squares. The live figure is {@code browser.SteeringMount}.
  */
 public final class SteeringWidget implements Widget {
     static final String NAME = "steering";
@@ -35,7 +35,7 @@ public final class SteeringWidget implements Widget {
 
     @Override
     public String description() {
-        return "steering the Othello model along a square's probe or mean-difference direction with strength alpha at a "
+        return "steering the Othello model along a square's probe, mean-difference or SAE direction with strength alpha at a "
                 + "stage: the predicted legal moves before and after, and the off-target change and KL as side effects";
     }
 

@@ -88,6 +88,11 @@ public final class OthelloModel {
         return "steer.resid_" + stage + ".mine_minus_theirs";
     }
 
+    /** The SAE steering tensor name {@code steer.resid_S.sae}: per square, its SAE latent's decoder direction. */
+    public static String saeName(int stage) {
+        return "steer.resid_" + stage + ".sae";
+    }
+
     /** The logits of every position, [pos][vocab]. */
     public float[][] legalLogits(int[] tokens) {
         return rows(model.forward(tokens));
@@ -224,14 +229,15 @@ public final class OthelloModel {
     }
 
     /**
-     * A direction of {@code d_model}: {@code mine_minus_theirs} (the steering row of the square), or a probe's
+     * A direction of {@code d_model}: {@code mine_minus_theirs} or {@code sae} (the square's row of the steering
+     * tensor, {@link #steerName} or {@link #saeName}), or a probe's
      * {@code relative.mine}, {@code relative.theirs}, {@code colour.black} ... column for the square.
      */
     public float[] direction(String name, int stage, int square) {
         int d = model.cfg().d_model();
         float[] out = new float[d];
-        if (name.equals("mine_minus_theirs")) {
-            Tensor s = tensors.get(steerName(stage));
+        if (name.equals("mine_minus_theirs") || name.equals("sae")) {
+            Tensor s = tensors.get(name.equals("sae") ? saeName(stage) : steerName(stage));
             for (int m = 0; m < d; m++) {
                 out[m] = s.get(square, m);
             }

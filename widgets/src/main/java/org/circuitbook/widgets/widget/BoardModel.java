@@ -24,6 +24,6 @@ public interface BoardModel {
     /** The predicted next-move probabilities after adding {@code alpha * direction} at {@code stage}. */
     double[] steer(int[] tokens, int stage, float[] direction, float alpha);
 
-    /** The direction called {@code name} ("probe" or "mine_minus_theirs") for {@code square} at {@code stage}. */
+    /** The direction called {@code name} (one of {@link BoardWidgets#DIRECTIONS}) for {@code square} at {@code stage}. */
     float[] direction(String name, int stage, int square);
 }

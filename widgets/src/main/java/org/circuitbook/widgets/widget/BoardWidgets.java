@@ -9,8 +9,8 @@ import org.circuitbook.widgets.data.Othello;
  * the static drawing (at build time) and the live figure (in the browser), so the two show the same thing.
  */
 public final class BoardWidgets {
-    /** The steering directions offered. An SAE direction is not offered: no SAE is trained on this model. */
-    public static final List<String> DIRECTIONS = List.of("probe", "mine_minus_theirs");
+    /** The steering directions offered: the probe's, the mean difference, an SAE latent's decoder direction. */
+    public static final List<String> DIRECTIONS = List.of("probe", "mine_minus_theirs", "sae");
     /** The strength slider's stops (alpha): 0 (no steering) in the middle, symmetric, up to 8. */
     public static final double[] ALPHAS = {-8, -4, -2, -1, 0, 1, 2, 4, 8};
 
@@ -206,7 +206,8 @@ public final class BoardWidgets {
     }
 
     /**
-     * The steering widget's controls: the moves so far, the direction (probe or mean difference), the targeted square
+     * The steering widget's controls: the moves so far, the direction (probe, mean difference or SAE latent), the
+     * targeted square
      * (URL state, picked on the board), the strength alpha (a slider over {@link #ALPHAS}, at 0) and the stage.
      */
     public static Controls steeringControls(LiveFigure figure, int layers) {
@@ -220,7 +221,8 @@ public final class BoardWidgets {
                 Controls.row(Control.words("moves", "Moves", moves), Control.state("square")),
                 Controls.row(Control.select("direction", "Direction", List.of(
                                 new Control.Choice("probe", "probe direction"),
-                                new Control.Choice("mine_minus_theirs", "mean difference (mine \u2212 theirs)")), "probe"),
+                                new Control.Choice("mine_minus_theirs", "mean difference (mine \u2212 theirs)"),
+                                new Control.Choice("sae", "SAE latent (decoder direction)")), "probe"),
                         Control.stops("alpha", "Strength \u03b1", alphaStops(), zero),
                         Control.select("layer", "Stage", stages(layers), Integer.toString(stages.initial(figure)))));
     }

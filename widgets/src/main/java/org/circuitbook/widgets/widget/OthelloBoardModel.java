@@ -12,7 +12,8 @@ import org.circuitbook.widgets.model.OthelloModel;
  * position, the softmax of its logits over the playable squares' tokens, placed on the board's squares (the four
  * centre squares, never played, get 0). The "probe" steering direction of a square is the relative probe's "mine"
  * column minus its "theirs" column (the direction along which the probe's mine-vs-theirs score rises fastest);
- * "mine_minus_theirs" is the build's mean-difference direction. Interventions use the relative probe.
+ * "mine_minus_theirs" is the build's mean-difference direction, "sae" its SAE latent's decoder direction (see the
+ * othello trainer). Interventions use the relative probe.
  *
  * <p>A widget redraw asks for the same position's predictions, read-outs and edits several times, and the reader
  * switches stage, labelling, direction or strength on one position: what was computed for the last game prefix
@@ -91,7 +92,7 @@ public final class OthelloBoardModel implements BoardModel {
 
     @Override
     public float[] direction(String name, int stage, int square) {
-        if (name.equals("mine_minus_theirs")) {
+        if (name.equals("mine_minus_theirs") || name.equals("sae")) {
             return model.direction(name, stage, square);
         }
         float[] mine = model.direction("relative.mine", stage, square);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.Othello;
 import org.circuitbook.widgets.tensor.Tensor;
+import org.circuitbook.widgets.widget.BoardWidgets;
 import org.circuitbook.widgets.widget.OthelloBoardModel;
 import org.circuitbook.widgets.widget.SteeringView;
 import org.junit.jupiter.api.DisplayName;
@@ -27,6 +28,7 @@ class OthelloBoardModelTest {
                 tensors.put(OthelloModel.probeName(lab, s, "b"), random(rng, 48));
             }
             tensors.put(OthelloModel.steerName(s), random(rng, 16, 8));
+            tensors.put(OthelloModel.saeName(s), random(rng, 16, 8));
         }
         return new OthelloBoardModel(new OthelloModel(t, new Othello(4), tensors));
     }
@@ -77,6 +79,8 @@ class OthelloBoardModelTest {
             assertEquals(mine[i] - theirs[i], d[i], 1e-7);
         }
         assertArrayEquals(m.model().direction("mine_minus_theirs", 2, 3), m.direction("mine_minus_theirs", 2, 3));
+        assertArrayEquals(m.model().direction("sae", 2, 3), m.direction("sae", 2, 3));
+        assertArrayEquals(rowOf(m.model().probeTensor(OthelloModel.saeName(2)), 3), m.direction("sae", 2, 3));
     }
 
     @Test
@@ -99,7 +103,7 @@ class OthelloBoardModelTest {
                     assertArrayEquals(fresh.edit(tokens, stage, 3, 1), kept.edit(tokens, stage, 3, 1));
                     assertArrayEquals(fresh.edit(tokens, stage, 3, 2), kept.edit(tokens, stage, 3, 2));
                     for (float alpha : new float[] {-2f, 4f}) {
-                        for (String name : new String[] {"probe", "mine_minus_theirs"}) {
+                        for (String name : BoardWidgets.DIRECTIONS) {
                             assertArrayEquals(fresh.steer(tokens, stage, fresh.direction(name, stage, 2), alpha),
                                     kept.steer(tokens, stage, kept.direction(name, stage, 2), alpha));
                         }
@@ -113,5 +117,13 @@ class OthelloBoardModelTest {
         kept.readout(tokens, "relative", 1)[0] = 42;
         assertEquals(model().moves(tokens)[0], kept.moves(tokens)[0]);
         assertEquals(model().readout(tokens, "relative", 1)[0], kept.readout(tokens, "relative", 1)[0]);
+    }
+
+    private static float[] rowOf(Tensor t, int row) {
+        float[] out = new float[t.dim(1)];
+        for (int m = 0; m < out.length; m++) {
+            out[m] = t.get(row, m);
+        }
+        return out;
     }
 }
