@@ -75,7 +75,7 @@ class BoardWidgetsBrowserTest {
             -- content/models/othello-small.yaml --
             model: {kind: othello, n_layers: 1, d_model: 32, n_heads: 2, d_head: 16, d_mlp: 64}
             data: {train_games: 1000, test_games: 100}
-            trainer: {steps: 60, batch_size: 64, learning_rate: 0.01}
+            trainer: {steps: 60, batch_size: 64, learning_rate: 0.01, sae_latents: 64, sae_steps: 200}
             """;
 
     static FixtureSite site;
@@ -318,6 +318,13 @@ class BoardWidgetsBrowserTest {
         wait.until(d -> canvas.getAttribute("aria-label").equals(
                 BoardWidgets.steeringDrawing(RULES, model, OPENING, "mine_minus_theirs", other, 1, 8).description()));
         wait.until(d -> d.getCurrentUrl().contains("square=" + other));
+        // the SAE latent's decoder direction: another steered prediction, the JVM's for it
+        String meanDifference = pixels("steering");
+        new Select(select(figure, "Direction")).selectByValue("sae");
+        wait.until(d -> canvas.getAttribute("aria-label").equals(
+                BoardWidgets.steeringDrawing(RULES, model, OPENING, "sae", other, 1, 8).description()));
+        wait.until(d -> d.getCurrentUrl().contains("direction=sae"));
+        assertNotEquals(meanDifference, pixels("steering"), "the SAE direction steers differently");
         String url = driver.getCurrentUrl();
         String steered = pixels("steering");
         assertEquals(List.of(), WidgetBrowserTest.problems(driver), "no console errors");

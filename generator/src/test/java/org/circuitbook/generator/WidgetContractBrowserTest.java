@@ -148,7 +148,7 @@ class WidgetContractBrowserTest {
             -- content/models/oth.yaml --
             model: {kind: othello, n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
             data: {train_games: 200, test_games: 40}
-            trainer: {steps: 30, batch_size: 32, learning_rate: 0.01}
+            trainer: {steps: 30, batch_size: 32, learning_rate: 0.01, sae_latents: 32, sae_steps: 50}
             -- content/models/facts.yaml --
             model: {kind: fact-lookup, n_layers: 3, d_model: 24, d_mlp: 64}
             data: {entities: 16, relations: 4, attributes: 8}

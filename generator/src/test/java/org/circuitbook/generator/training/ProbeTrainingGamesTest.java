@@ -19,7 +19,7 @@ class ProbeTrainingGamesTest {
         ModelSpec parsed = ModelSpec.parse("oth", "oth.yaml", """
                 model: {kind: othello, n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
                 data: {train_games: 40, test_games: 9, seed: 7}
-                trainer: {steps: 5}
+                trainer: {steps: 5, sae_latents: 16, sae_steps: 20}
                 """, problems);
         problems.throwIfAny();
         OthelloSpec spec = (OthelloSpec) parsed.settings();
