@@ -21,15 +21,18 @@ import org.teavm.jso.dom.html.HTMLElement;
  * at the chosen stage and labelling ({@link BoardView}: the same drawing as the build's static one). A click on a
  * legal square, or the arrow keys and Enter on the focused board, plays it (the moves field, Undo and Reset follow);
  * the moves field takes a typed opening on Enter. "Train a fresh probe" fits a new probe for the stage and labelling
- * shown on the build's games ({@link ProbeTraining}), a few milliseconds of work per task so the page keeps
+ * shown on the build's games ({@link ProbeTraining}), some milliseconds of work a frame so the page keeps
  * answering, its test accuracy climbing beside the build-time probe's. "Intervene" turns a click (or Enter) on an
  * occupied square into flipping it, mine and theirs, along the probe ({@link BoardWidgets#intervene}): the rings show
  * the model's predictions after the flip, the readout the predicted legal moves before and after. URL state:
  * {@code #ID:moves=B1.A2&layer=1&labelling=relative&intervene=1&square=5}.
  */
 final class ProbeMount {
-    /** Work done per task while training, in ms: the rest of each frame is the reader's. */
-    static final double SLICE_MS = 12;
+    /**
+     * Work done per frame while training, in ms (one slice in each animation frame, from the frame after the click):
+     * with the drawing, the frame stays within 16.7 ms, and input between frames is answered at once.
+     */
+    static final double SLICE_MS = 8;
     /** The fresh probe is fitted and read after every this many training games. */
     static final int EVERY = 250;
 
@@ -287,7 +290,7 @@ final class ProbeMount {
         }
     }
 
-    /** Starts a fresh probe for the stage and labelling shown; its work runs in slices, one per task. */
+    /** Starts a fresh probe for the stage and labelling shown; its work runs in slices, one per animation frame. */
     private void train() {
         double begun = System.currentTimeMillis();
         int stage = stage();
@@ -304,7 +307,7 @@ final class ProbeMount {
         longest = System.currentTimeMillis() - begun;
         figure.setAttribute("data-setup-ms", Double.toString(longest));
         ProbeTraining t = trainer;
-        Window.setTimeout(() -> slice(mine, t, build), 0);
+        Window.requestAnimationFrame(time -> slice(mine, t, build));
     }
 
     private void slice(int mine, ProbeTraining t, double build) {
@@ -324,7 +327,7 @@ final class ProbeMount {
         }
         longest = Math.max(longest, System.currentTimeMillis() - start);
         if (!t.done()) {
-            Window.setTimeout(() -> slice(mine, t, build), 0);
+            Window.requestAnimationFrame(time -> slice(mine, t, build));
         } else {
             figure.setAttribute("data-longest-task-ms", Double.toString(longest));
             figure.setAttribute("data-training", "done");
