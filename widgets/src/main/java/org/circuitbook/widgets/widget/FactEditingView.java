@@ -39,8 +39,11 @@ public final class FactEditingView {
     private FactEditingView() {
     }
 
-    /** The trained model, its facts regenerated from the spec, the edit layer the build chose, and every fact's answer. */
-    public record Facts(FactLookup model, FactTable table, int romeLayer, int[] predicted) {
+    /**
+     * The trained model, its facts regenerated from the spec, the edit layer the build chose, and every fact's answer
+     * and its probability (computed once, when the weights load: choosing a fact then runs no forward pass for them).
+     */
+    public record Facts(FactLookup model, FactTable table, int romeLayer, int[] predicted, double[] probability) {
         public int nLayers() {
             return model.nLayers;
         }
@@ -48,6 +51,11 @@ public final class FactEditingView {
         /** The model's answer for {@code fact} (its top attribute). */
         public int answer(int fact) {
             return predicted[fact];
+        }
+
+        /** The unedited model's top attribute for {@code fact} and its probability, as answer(model, prompt) gives them. */
+        Answer unedited(int fact) {
+            return new Answer(predicted[fact], probability[fact]);
         }
     }
 
@@ -64,10 +72,13 @@ public final class FactEditingView {
             romeLayer = Math.max(0, Math.min(nLayers - 1, n.intValue()));
         }
         int[] predicted = new int[table.size()];
+        double[] probability = new double[table.size()];
         for (int f = 0; f < predicted.length; f++) {
-            predicted[f] = model.predict(table.prompt(f));
+            FactLookup.Run run = model.forward(table.prompt(f));
+            predicted[f] = FactLookup.argmax(run.logits);
+            probability[f] = run.probs()[predicted[f]];
         }
-        return new Facts(model, table, romeLayer, predicted);
+        return new Facts(model, table, romeLayer, predicted, probability);
     }
 
     private static int number(Map<?, ?> spec, String key) {
@@ -173,7 +184,7 @@ public final class FactEditingView {
             before = new Answer[rows.length];
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = list.get(i);
-                before[i] = answer(facts.model(), t.prompt(rows[i]));
+                before[i] = facts.unedited(rows[i]);
             }
         }
 

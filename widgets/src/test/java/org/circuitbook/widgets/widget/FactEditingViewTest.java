@@ -73,6 +73,8 @@ class FactEditingViewTest {
         assertEquals(ENTITIES * RELATIONS, facts.table().size());
         for (int f = 0; f < facts.table().size(); f++) {
             assertEquals(facts.model().predict(facts.table().prompt(f)), facts.answer(f));
+            // kept from the load: what the state shows before an edit, without a forward pass of its own
+            assertEquals(FactEditingView.answer(facts.model(), facts.table().prompt(f)), facts.unedited(f));
         }
         // e13 = tokens (13 / 4, 4 + 13 % 4) = a3 b1; relation 2
         assertArrayEquals(new String[] {"a3", "b1", "r2"}, FactEditingView.tokenNames(facts.table(), facts.table().fact(13, 2)));
