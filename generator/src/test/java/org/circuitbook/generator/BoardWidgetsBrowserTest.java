@@ -42,7 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @DisplayName("The probe and steering widgets in headless Chromium")
 class BoardWidgetsBrowserTest {
-    /** The longest task of the in-page training: slices of 12 ms of work, the last step of a slice overrunning it. */
+    /** The longest task of the in-page training: slices of 8 ms of work, the last step of a slice overrunning it. */
     static final double MAX_TASK_MS = 100;
     /**
      * The longest the page may go without running a 10-ms timer while the fresh probe trains: its tasks, a frame's
@@ -347,7 +347,8 @@ class BoardWidgetsBrowserTest {
         double fresh = Double.parseDouble(figure.getAttribute("data-fresh-accuracy"));
         double build = Double.parseDouble(figure.getAttribute("data-build-accuracy"));
         System.out.println("in-page probe (relative, stage 1): fresh " + fresh + ", build " + build
-                + ", longest timer gap " + gap + " ms, longest task " + figure.getAttribute("data-longest-task-ms") + " ms, setup "
+                + ", longest timer gap " + gap + " ms, longest task " + figure.getAttribute("data-longest-task-ms") + " ms, longest step "
+                + figure.getAttribute("data-longest-step-ms") + " ms, setup "
                 + figure.getAttribute("data-setup-ms") + " ms");
         assertEquals(ProbeTraining.buildAccuracy(file.metadata(), "relative", 1), build, 1e-12,
                 "the build's recorded accuracy for the stage and labelling shown");

@@ -109,7 +109,8 @@ final class FactEditingMount {
                 panel.controls.set("edited", null);
                 redraw();
             }
-            case "entity", "relation" -> { // another fact: traced from the next frame on, the edit not applied
+            case "entity", "relation" -> { // another fact: traced from the frame after the next on (the frame
+                // that shows the choice carries no tracing), the edit not applied
                 generation++;
                 running = false;
                 int fact = facts.table().fact(value("entity"), value("relation"));
@@ -120,7 +121,7 @@ final class FactEditingMount {
                 panel.controls.set("edited", null);
                 redraw();
                 int current = ++traceGeneration;
-                Window.requestAnimationFrame(time -> trace(current));
+                Window.requestAnimationFrame(shown -> Window.requestAnimationFrame(time -> trace(current)));
             }
             default -> { // the new attribute or the layer: the same fact and tracing, the edit not applied
                 generation++;

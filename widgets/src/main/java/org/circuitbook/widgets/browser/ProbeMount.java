@@ -11,6 +11,7 @@ import org.circuitbook.widgets.widget.Fmt;
 import org.circuitbook.widgets.widget.OthelloBoardModel;
 import org.circuitbook.widgets.widget.ProbeTraining;
 import org.circuitbook.widgets.widget.SteeringView;
+import org.teavm.jso.browser.Performance;
 import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
@@ -51,6 +52,7 @@ final class ProbeMount {
     private ProbeTraining trainer;
     private int run; // the training run under way; a newer one (or a change of stage) stops the older
     private double longest; // the longest task of the run so far, in ms (data-longest-task-ms when it is done)
+    private double longestStep; // the longest single training step, in ms (data-longest-step-ms when it is done)
 
     private ProbeMount(HTMLElement figure, org.circuitbook.widgets.weights.SafeTensors file) {
         this.figure = figure;
@@ -242,7 +244,7 @@ final class ProbeMount {
         String line;
         int sq = panel.controls.on("intervene") ? picked() : -1;
         BoardWidgets.Steered edit = sq < 0 ? null : BoardWidgets.intervene(rules, model, squares, sq, stage);
-        Drawing drawing = BoardWidgets.probeDrawing(rules, model, squares, labelling, stage, edit == null ? cursor : sq,
+        Drawing drawing = BoardWidgets.probeDrawing(rules, labelling, board, edit, edit == null ? cursor : sq,
                 edit == null ? -1 : sq);
         if (edit != null) {
             int k = 0;
@@ -292,7 +294,7 @@ final class ProbeMount {
 
     /** Starts a fresh probe for the stage and labelling shown; its work runs in slices, one per animation frame. */
     private void train() {
-        double begun = System.currentTimeMillis();
+        double begun = Performance.now();
         int stage = stage();
         String labelling = labelling();
         ProbeTraining.Games[] games = ProbeTraining.streams(metadata, rules);
@@ -304,7 +306,8 @@ final class ProbeMount {
         figure.removeAttribute("data-fresh-accuracy");
         Dom.text(training, "Training a fresh " + labelling + " probe at stage " + stage + ": reading the "
                 + games[1].count() + " test games\u2026");
-        longest = System.currentTimeMillis() - begun;
+        longest = Performance.now() - begun;
+        longestStep = 0;
         figure.setAttribute("data-setup-ms", Double.toString(longest));
         ProbeTraining t = trainer;
         Window.requestAnimationFrame(time -> slice(mine, t, build));
@@ -314,10 +317,12 @@ final class ProbeMount {
         if (mine != run) {
             return;
         }
-        double start = System.currentTimeMillis();
+        double start = Performance.now();
         int fits = t.curve().size();
-        while (!t.done() && System.currentTimeMillis() - start < SLICE_MS) {
+        while (!t.done() && Performance.now() - start < SLICE_MS) {
+            double before = Performance.now();
             t.step();
+            longestStep = Math.max(longestStep, Performance.now() - before);
         }
         if (t.curve().size() != fits || t.done()) {
             show(t, build);
@@ -325,11 +330,12 @@ final class ProbeMount {
             Dom.text(training, "Training: " + t.gamesSeen() + " of " + t.trainGames() + " games"
                     + (t.curve().isEmpty() ? "" : "; test accuracy " + Fmt.fixed(t.accuracy(), 3)) + "\u2026");
         }
-        longest = Math.max(longest, System.currentTimeMillis() - start);
+        longest = Math.max(longest, Performance.now() - start);
         if (!t.done()) {
             Window.requestAnimationFrame(time -> slice(mine, t, build));
         } else {
             figure.setAttribute("data-longest-task-ms", Double.toString(longest));
+            figure.setAttribute("data-longest-step-ms", Double.toString(longestStep));
             figure.setAttribute("data-training", "done");
         }
     }

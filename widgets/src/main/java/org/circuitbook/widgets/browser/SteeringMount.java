@@ -136,13 +136,13 @@ final class SteeringMount {
         double kl = SteeringView.kl(s.before(), s.after());
         Dom.text(readout, squares.length == 0 ? "Play a move first: the model predicts the next move after one."
                 : "Steering " + BoardView.name(sq, rules.size()) + " along the " + (direction.equals("probe")
-                ? "probe direction" : "mean difference") + " at stage " + stage + ", \u03b1 = " + Fmt.fixed(alpha, 0)
+                ? "probe direction" : direction.equals("sae") ? "SAE latent's decoder direction" : "mean difference") + " at stage " + stage + ", \u03b1 = " + Fmt.fixed(alpha, 0)
                 + ": its probability " + Fmt.fixed(s.before()[sq], 3) + " \u2192 " + Fmt.fixed(s.after()[sq], 3)
                 + "; side effect: off-target change " + Fmt.fixed(off, 3) + ", KL " + Fmt.fixed(kl, 3) + " nats.");
         Dom.attribute(readout, "data-off-target", Double.toString(off));
         Dom.attribute(readout, "data-kl", Double.toString(kl));
         Dom.attribute(readout, "data-target", Double.toString(s.after()[sq]));
-        Drawing d = BoardWidgets.steeringDrawing(rules, model, squares, direction, sq, stage, alpha);
+        Drawing d = BoardWidgets.steeringDrawing(rules, squares, s, sq, alpha);
         Dom.attribute(panel.canvas, "aria-label", d.description());
         d.paint().accept(panel.painter);
         Dom.attribute(figure, "data-moves", panel.controls.value("moves") == null ? "" : panel.controls.value("moves"));

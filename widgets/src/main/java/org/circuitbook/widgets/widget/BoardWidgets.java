@@ -100,9 +100,17 @@ public final class BoardWidgets {
      */
     public static Drawing probeDrawing(Othello rules, BoardModel model, int[] squares, String labelling, int stage,
                                        int cursor, int flip) {
-        BoardView.Board plain = probeBoard(rules, model, squares, labelling, stage, cursor);
+        return probeDrawing(rules, labelling, probeBoard(rules, model, squares, labelling, stage, cursor),
+                flip < 0 ? null : intervene(rules, model, squares, flip, stage), cursor, flip);
+    }
+
+    /**
+     * {@link #probeDrawing} from the read-out board ({@link #probeBoard}, {@code cursor} selected) and the
+     * intervention on {@code flip} ({@link #intervene}; null, with flip -1, for none) already computed.
+     */
+    public static Drawing probeDrawing(Othello rules, String labelling, BoardView.Board plain, Steered s, int cursor,
+                                       int flip) {
         double[] p = plain.predicted() == null ? new double[rules.squares()] : plain.predicted();
-        Steered s = flip < 0 ? null : intervene(rules, model, squares, flip, stage);
         if (s == null) {
             return paired(plain, p, p, cursor, "next-move probability (no flip)", BoardView.describe(plain));
         }
@@ -125,7 +133,11 @@ public final class BoardWidgets {
     /** The steering drawing: the board (the model's steered predictions as rings, the target selected), the bars. */
     public static Drawing steeringDrawing(Othello rules, BoardModel model, int[] squares, String name, int square,
                                           int stage, double alpha) {
-        Steered s = steer(rules, model, squares, name, square, stage, alpha);
+        return steeringDrawing(rules, squares, steer(rules, model, squares, name, square, stage, alpha), square, alpha);
+    }
+
+    /** {@link #steeringDrawing} from the steered predictions already computed ({@link #steer}): no forward pass. */
+    public static Drawing steeringDrawing(Othello rules, int[] squares, Steered s, int square, double alpha) {
         BoardView.Board board = BoardOptions.board(rules, squares, "relative", null, squares.length == 0 ? null : s.after(),
                 square);
         int n = rules.size();

@@ -17,19 +17,20 @@ import org.junit.jupiter.api.Test;
 @DisplayName("ProbeTraining (the probe widget's fresh probe)")
 class ProbeTrainingTest {
     @Test
-    @DisplayName("summed one game per step, it fits ProbeTrainer's probe to the bit and reads its test accuracy; fits every 10 games")
+    @DisplayName("summed one game per step, it fits ProbeTrainer's probe to the bit and reads its test accuracy; fits every 10 games, read a few test games a step")
     void sameAsProbeTrainer() {
         OthelloModel world = OthelloBoardModelTest.model().model();
         Othello rules = new Othello(4);
         int[][] train = rules.randomGames(35, 1);
-        int[][] test = rules.randomGames(8, 2);
+        int[][] test = rules.randomGames(45, 2);
         ProbeTraining fresh = new ProbeTraining(world, "relative", 1, train, test, 10);
         int steps = 0;
         while (!fresh.done()) {
             fresh.step();
             steps++;
         }
-        assertEquals(8 + 35 + 4, steps, "8 test games, 35 training games, fits after 10, 20, 30 and 35");
+        assertEquals(45 + 35 + 4 * (1 + 3), steps, "45 test games, 35 training games, fits after 10, 20, 30 and 35, "
+                + "each read on the test games " + ProbeTraining.READ_GAMES + " a step");
         List<double[]> curve = fresh.curve();
         assertEquals(List.of(10.0, 20.0, 30.0, 35.0), curve.stream().map(c -> c[0]).toList());
         ProbeTrainer trainer = new ProbeTrainer(world, "relative", 1, train, test);
@@ -85,7 +86,7 @@ class ProbeTrainingTest {
             drawn.step();
             steps++;
         }
-        assertEquals(6 + 30 + 3, steps);
+        assertEquals(6 + 30 + 3 * 2, steps, "three fits, each a solve and one read of the 6 test games");
         assertEquals(given.curve().stream().map(c -> List.of(c[0], c[1])).toList(),
                 drawn.curve().stream().map(c -> List.of(c[0], c[1])).toList());
         assertEquals(30, streams[0].drawn());
