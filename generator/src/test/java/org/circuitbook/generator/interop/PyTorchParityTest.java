@@ -100,6 +100,7 @@ class PyTorchParityTest {
     void fixtureModels(@TempDir Path work) throws Exception {
         FixtureSite site = FixtureSite.write(work.resolve("site"), FIXTURE);
         site.build();
+        site.log.stream().filter(l -> l.contains("train")).forEach(l -> System.out.println("PyTorchParityTest " + l));
         Map<String, Double> relative = compare(transformerFiles(site.site().resolve("models")), work, true);
         assertEquals(List.of("add", "oth", "tiny", "tiny0", "tiny2"),
                 relative.keySet().stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().sorted().toList(),
