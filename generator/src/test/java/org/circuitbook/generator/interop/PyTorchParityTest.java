@@ -108,6 +108,47 @@ class PyTorchParityTest {
         assertTrue(relative.keySet().stream().anyMatch(k -> k.contains("checkpoint-")), "checkpoints compared too");
     }
 
+    /**
+     * The configurations a small model trained elsewhere uses and the book's do not: LayerNorm ("LN", with weights,
+     * and "LNPre", folded), each MLP activation, attention only, a non-default eps, an output vocabulary unlike the
+     * input's. Random weights (seeded; biases and LayerNorm weights away from their initial 0 and 1), so every
+     * parameter counts.
+     */
+    static final List<TransformerConfig> CONFIGURATIONS = List.of(
+            new TransformerConfig(2, 16, 4, 4, 32, 13, 13, 9, "gelu", false, "LN", "standard"),
+            new TransformerConfig(2, 16, 8, 2, 24, 11, 7, 8, "gelu_new", false, "LNPre", "standard"),
+            new TransformerConfig(1, 12, 6, 2, 20, 10, 10, 6, "relu", false, "LN", "standard", 1e-3),
+            new TransformerConfig(3, 16, 8, 2, 0, 12, 12, 8, null, true, "LN", "standard"),
+            new TransformerConfig(1, 8, 4, 2, 16, 9, 9, 5, "gelu", false, null, "standard"));
+
+    @Test
+    @DisplayName("LayerNorm (LN, LNPre), gelu, gelu_new and relu MLPs, attention only: random weights")
+    void configurations(@TempDir Path work) throws Exception {
+        Map<String, Path> files = new TreeMap<>();
+        Random random = new Random(2026);
+        for (int c = 0; c < CONFIGURATIONS.size(); c++) {
+            TransformerConfig cfg = CONFIGURATIONS.get(c);
+            Map<String, Tensor> weights = new LinkedHashMap<>();
+            for (Map.Entry<String, int[]> p : HookedTransformer.parameterShapes(cfg).entrySet()) {
+                int size = 1;
+                for (int d : p.getValue()) {
+                    size *= d;
+                }
+                float[] data = new float[size];
+                boolean gain = p.getKey().endsWith(".w"); // a LayerNorm's weight: about 1
+                for (int i = 0; i < size; i++) {
+                    data[i] = (float) ((gain ? 1 : 0) + random.nextGaussian() * (gain ? 0.2 : 0.4));
+                }
+                weights.put(p.getKey(), Tensor.of(data, p.getValue()));
+            }
+            Path file = work.resolve("config-" + c + ".safetensors");
+            Files.write(file, new HookedTransformer(cfg, weights).toWeights().toBytes());
+            files.put(c + " " + cfg.normalization_type() + " " + cfg.act_fn() + (cfg.attn_only() ? " attn_only" : ""), file);
+        }
+        Map<String, Double> relative = compare(files, work, false);
+        assertEquals(CONFIGURATIONS.size(), relative.size(), relative.toString());
+    }
+
     @Test
     @DisplayName("the built book's transformers (-Dcircuitbook.book.site)")
     void builtBook(@TempDir Path work) throws Exception {
@@ -209,7 +250,7 @@ class PyTorchParityTest {
     /** The transformer in a published file: its TransformerLens parameters (an Othello file also holds probes). */
     static HookedTransformer load(Path path) throws IOException {
         SafeTensors file = SafeTensors.fromBytes(Files.readAllBytes(path));
-        TransformerConfig cfg = TransformerConfig.fromJson(file.metadata().get(HookedTransformer.CONFIG_KEY));
+        TransformerConfig cfg = TransformerConfig.fromJsonOrTransformerLens(file.metadata().get(HookedTransformer.CONFIG_KEY));
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (String name : HookedTransformer.parameterShapes(cfg).keySet()) {
             weights.put(name, file.tensor(name));
