@@ -28,11 +28,11 @@ class ProgressTotalsTest {
         TreeSet<String> kinds = new TreeSet<>();
         for (ModelSpec spec : specs) {
             long total = spec.settings().totalSteps();
-            assertTrue(total > 0, spec.name() + ": totalSteps() " + total);
+            assertTrue(total >= 0, spec.name() + ": totalSteps() " + total);
             Progress.reset(total);
             spec.settings().train(spec);
             assertEquals(total, Progress.steps(), spec.name() + " (" + spec.kind() + "): steps taken");
-            assertTrue(Double.isFinite(Progress.lastLoss()), spec.name() + ": a loss for the progress line");
+            assertTrue(total == 0 || Double.isFinite(Progress.lastLoss()), spec.name() + ": a loss for the progress line");
             kinds.add(spec.kind());
         }
         assertEquals(new TreeSet<>(ModelKinds.ALL.names()), kinds, "the fixture has every registered kind");

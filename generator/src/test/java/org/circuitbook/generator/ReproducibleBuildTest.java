@@ -34,6 +34,17 @@ class ReproducibleBuildTest {
         FixtureSite.write(root, LogitWidgetsBrowserTest.SITE); // the same tiny models, more chapters
         FixtureSite.write(root, BoardWidgetsBrowserTest.SITE); // the othello model and its two widgets
         FixtureSite.write(root, FactEditingBrowserTest.SITE);
+        // a model trained elsewhere: a TransformerLens file, imported
+        byte[] imported = org.circuitbook.generator.imported.TransformerLensFile.standard();
+        try {
+            java.nio.file.Files.createDirectories(root.resolve("content/weights"));
+            java.nio.file.Files.write(root.resolve("content/weights/tl.safetensors"), imported);
+            FixtureSite.write(root, "-- content/models/imported.yaml --\nmodel: {kind: imported, file: weights/tl.safetensors, "
+                    + "format: transformer-lens, sha256: " + org.circuitbook.generator.imported.TransformerLensFile.sha256(imported)
+                    + "}\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return FixtureSite.write(root, SaeExplorerBrowserTest.SITE + """
                 -- content/site.yaml --
                 title: Reproducible
@@ -52,7 +63,7 @@ class ReproducibleBuildTest {
             assertTrue(site.log.stream().filter(l -> l.startsWith("  train ")).allMatch(l -> l.contains(" [missing] ")),
                     "every model trained from scratch: " + site.log);
         }
-        assertEquals(7, a.log.stream().filter(l -> l.startsWith("  train ")).count(), String.join("\n", a.log));
+        assertEquals(8, a.log.stream().filter(l -> l.startsWith("  train ")).count(), String.join("\n", a.log));
         assertTrue(a.siteFiles().size() > 40, "a whole site: " + a.siteFiles());
         assertEquals(new java.util.TreeSet<>(Widgets.BOOK.names()), widgetsOn(a.site()),
                 "the fixture's pages hold every registered widget");

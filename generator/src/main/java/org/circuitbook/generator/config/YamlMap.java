@@ -154,6 +154,11 @@ public final class YamlMap {
         }
     }
 
+    /** Records an error about another file the spec names ({@code path: stage: message (hint)}, no position). */
+    public void fileError(String filePath, String message, String hint) {
+        problems.add(org.circuitbook.generator.diagnostics.Diagnostic.file(filePath, problems.stage(), message, hint));
+    }
+
     public String string(String key, String fallback) {
         ScalarNode scalar = scalar(key, "text");
         return scalar == null ? fallback : scalar.getValue();

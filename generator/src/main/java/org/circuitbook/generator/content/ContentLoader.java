@@ -77,7 +77,8 @@ public final class ContentLoader {
         for (Path file : list(content.resolve("models"), ".yaml")) {
             String name = stem(file);
             String text = read(root, files, file, problems);
-            ModelSpec spec = text == null ? null : ModelSpec.parse(name, display(root, file), text, problems, kinds);
+            ModelSpec spec = text == null ? null : ModelSpec.parse(name, display(root, file), text, problems, kinds,
+                    content);
             if (spec != null) {
                 models.put(name, spec);
             }

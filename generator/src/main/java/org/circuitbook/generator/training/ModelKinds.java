@@ -17,7 +17,8 @@ public final class ModelKinds {
             ModularAdditionSpec.TYPE,
             AttentionOnlySpec.TYPE,
             OthelloSpec.TYPE,
-            FactLookupSpec.TYPE));
+            FactLookupSpec.TYPE,
+            ImportedSpec.TYPE));
 
     private final List<ModelKind> kinds;
 

@@ -27,6 +27,15 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
 
     /** Parses a spec file whose kind is one of {@code kinds}, recording problems; returns null when it cannot be used. */
     public static ModelSpec parse(String name, String path, String text, Problems problems, ModelKinds kinds) {
+        return parse(name, path, text, problems, kinds, null);
+    }
+
+    /**
+     * Parses a spec file whose kind is one of {@code kinds}, the site's {@code content/} being {@code contentDir}
+     * (for a kind that reads a file there; null: none may), recording problems; null when it cannot be used.
+     */
+    public static ModelSpec parse(String name, String path, String text, Problems problems, ModelKinds kinds,
+                                  java.nio.file.Path contentDir) {
         int before = problems.count();
         YamlMap yaml = YamlMap.parse(path, text, 1, problems);
         if (yaml == null) {
@@ -49,7 +58,7 @@ public record ModelSpec(String name, String path, String kind, KindSpec settings
             model.error("kind", "unknown model kind \"" + kindName + "\"", known);
             return null;
         }
-        KindSpec settings = kind.parse(new SpecSections(yaml, model, yaml.map("data"), yaml.map("trainer")));
+        KindSpec settings = kind.parse(new SpecSections(yaml, model, yaml.map("data"), yaml.map("trainer"), contentDir));
         if (settings == null || problems.count() > before) {
             return null; // a spec with a reported value is never built: its canonical form would hold the bad value
         }

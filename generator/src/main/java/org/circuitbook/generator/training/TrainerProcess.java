@@ -44,7 +44,8 @@ public final class TrainerProcess {
         }
         Problems problems = new Problems(ModelCache.STAGE);
         ModelSpec spec = ModelSpec.parse(args[1], args[2], org.circuitbook.generator.content.ContentLoader.text(
-                Files.readString(Path.of(args[0]), java.nio.charset.StandardCharsets.UTF_8)), problems, kinds);
+                Files.readString(Path.of(args[0]), java.nio.charset.StandardCharsets.UTF_8)), problems, kinds,
+                Path.of(args[0]).toAbsolutePath().getParent().getParent()); // content/models/NAME.yaml
         if (spec == null || !problems.isEmpty()) {
             System.err.println(REASON + "the spec changed while the build was running; build again");
             System.exit(1);

@@ -150,6 +150,41 @@ class PyTorchParityTest {
     }
 
     @Test
+    @DisplayName("the imported kind takes a file PyTorch wrote as TransformerLens users do, and reproduces its logits")
+    void importsAFileWrittenByPyTorch(@TempDir Path work) throws Exception {
+        Path root = work.resolve("site");
+        Path file = Files.createDirectories(root.resolve("content/weights")).resolve("tl.safetensors");
+        Process p = new ProcessBuilder(python().toString(), ROOT.resolve("interop/make_transformer_lens_file.py").toString(),
+                file.toString()).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), printed);
+        FixtureSite site = FixtureSite.write(root, """
+                -- content/site.yaml --
+                title: Imported
+                -- content/chapters/01-a.md --
+                ---
+                title: A
+                ---
+                A model PyTorch wrote.
+                -- content/models/tl.yaml --
+                model: {kind: imported, file: weights/tl.safetensors, format: transformer-lens, sha256: %s}
+                verify: {reference_within: 1e-5}
+                """.formatted(printed));
+        site.build();
+        assertTrue(site.log.stream().anyMatch(l -> l.startsWith("  train tl [missing] 1 models") && l.contains("1 expectation holds")),
+                String.join("\n", site.log));
+        SafeTensors published = SafeTensors.fromBytes(Files.readAllBytes(site.weights("tl", "final.safetensors")));
+        Map<?, ?> metrics = (Map<?, ?>) Json.parse(published.metadata().get("metrics"));
+        System.out.println("PyTorchParityTest imported: " + metrics);
+        assertEquals(3L, metrics.get("reference_sequences"));
+        assertTrue(((Number) metrics.get("reference_relative_diff")).doubleValue() <= TOLERANCE, metrics.toString());
+        assertEquals(new TransformerConfig(2, 16, 4, 4, 32, 11, 9, 7, "gelu_new", false, "LN", "standard"),
+                HookedTransformer.fromWeights(published).cfg());
+        // and the published file, in this project's form, against the reference as every published file is
+        compare(Map.of("tl/final.safetensors", site.weights("tl", "final.safetensors")), work, false);
+    }
+
+    @Test
     @DisplayName("the built book's transformers (-Dcircuitbook.book.site)")
     void builtBook(@TempDir Path work) throws Exception {
         String book = System.getProperty(BOOK_PROPERTY, "");

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 @DisplayName("ModelKinds")
 class ModelKindsTest {
     @Test
-    @DisplayName("lists the book's four kinds, sorted by name, each found by its name")
+    @DisplayName("lists the book's kinds, sorted by name, each found by its name")
     void registry() {
-        assertEquals(List.of("attention-only", "fact-lookup", "modular-addition", "othello", "sae-toy", "toy-superposition"), ModelKinds.ALL.names());
+        assertEquals(List.of("attention-only", "fact-lookup", "imported", "modular-addition", "othello", "sae-toy",
+                "toy-superposition"), ModelKinds.ALL.names());
         for (ModelKind k : ModelKinds.ALL.list()) {
             assertEquals(k, ModelKinds.ALL.find(k.name()));
         }
@@ -48,7 +49,7 @@ class ModelKindsTest {
     }
 
     @Test
-    @DisplayName("every widget runs only registered kinds, and every kind has a widget that runs it")
+    @DisplayName("every widget runs only registered kinds, and every kind but imported has a widget that runs it")
     void widgetsNameRegisteredKinds() {
         List<String> ran = new ArrayList<>();
         for (Widget w : Widgets.BOOK.all()) {
@@ -57,7 +58,10 @@ class ModelKindsTest {
                 ran.add(kind);
             }
         }
-        assertEquals(ModelKinds.ALL.names(), ran.stream().distinct().sorted().toList());
+        List<String> without = new ArrayList<>(ModelKinds.ALL.names());
+        without.removeAll(ran);
+        // issue 19: an imported transformer is checked and published, but no widget runs one yet
+        assertEquals(List.of(ImportedSpec.KIND), without, "kinds no widget runs");
     }
 
     @Test
