@@ -11,8 +11,9 @@ package org.circuitbook.generator.training;
  * @param hookName  what it reads, SAELens's {@code metadata.hook_name}: a TransformerLens hook name
  *                  ({@code blocks.0.hook_resid_post}) for an SAE on a transformer, or a name saying what else it
  *                  reads ({@code toy_features}) where no model produced the activations
- * @param modelName SAELens's {@code metadata.model_name}: the spec whose model produced the activations, or null
- *                  where no model did
+ * @param modelFile the file of the same spec holding the model whose activations it reads ({@code final.safetensors}),
+ *                  or null where no model produced them; SAELens's {@code metadata.model_name} is then the spec's
+ *                  name (null without a model)
  */
-public record SaeFile(String fileName, int dIn, String hookName, String modelName) {
+public record SaeFile(String fileName, int dIn, String hookName, String modelFile) {
 }

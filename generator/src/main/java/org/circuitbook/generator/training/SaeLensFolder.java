@@ -29,8 +29,10 @@ import org.circuitbook.widgets.weights.SafeTensors;
  *       metadata, architecture ("standard")}; {@code metadata} holds SAELens's {@code sae_lens_version} (6.x, so
  *       the loader takes the current format, not the pre-6.0 one), {@code sae_lens_training_version} (null: SAELens
  *       did not train it), {@code model_name, hook_name, hook_head_index, prepend_bos, context_size, dataset_path}
- *       (null where they do not apply), and, under their own names, the spec and the published file it was made
- *       from with that file's SHA-256 ({@code circuitbook_spec, circuitbook_file, circuitbook_sha256}).</li>
+ *       (null where they do not apply; {@code model_name} is the spec's name when a model of the spec produced the
+ *       activations), and, under their own names, the spec, the published file it was made from with that file's
+ *       SHA-256, and the published file of the model it reads or null ({@code circuitbook_spec, circuitbook_file,
+ *       circuitbook_sha256, circuitbook_model_file}).</li>
  * </ul>
  */
 public final class SaeLensFolder {
@@ -48,7 +50,8 @@ public final class SaeLensFolder {
      * The folder's two files, {@value #CFG} then {@value #WEIGHTS}, for the published file {@code source}; a
      * {@link BuildException} at the spec when the file is not the SAE the kind declared.
      */
-    static List<TrainedSet.PublishedFile> publish(ModelSpec spec, SaeFile sae, TrainedSet.PublishedFile source) {
+    static List<TrainedSet.PublishedFile> publish(ModelSpec spec, SaeFile sae, TrainedSet.PublishedFile source,
+                                                  TrainedSet.PublishedFile model) {
         String url = source.url();
         String published = url.substring(url.lastIndexOf('/') + 1);
         String folder = url.substring(0, url.lastIndexOf('/') + 1) + FOLDER
@@ -56,7 +59,8 @@ public final class SaeLensFolder {
         String stem = sae.fileName().substring(0, sae.fileName().length() - ".safetensors".length());
         Map<String, Tensor> tensors = tensors(spec, sae, source.bytes());
         Tensor wEnc = tensors.get(SparseAutoencoder.W_ENC);
-        byte[] cfg = (Json.write(cfg(spec.name(), sae, wEnc.dim(1), published, source.sha256Hex())) + "\n")
+        String modelUrl = model == null ? null : model.url().substring(model.url().lastIndexOf('/') + 1);
+        byte[] cfg = (Json.write(cfg(spec.name(), sae, wEnc.dim(1), published, source.sha256Hex(), modelUrl)) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] weights = new SafeTensors(tensors, Map.of()).toBytes();
         List<TrainedSet.PublishedFile> out = new ArrayList<>();
@@ -92,11 +96,12 @@ public final class SaeLensFolder {
     }
 
     /** {@value #CFG}'s fields, in {@code StandardSAEConfig.to_dict()}'s order. */
-    static Map<String, Object> cfg(String specName, SaeFile sae, int dSae, String publishedName, String sha256) {
+    static Map<String, Object> cfg(String specName, SaeFile sae, int dSae, String publishedName, String sha256,
+                                   String modelUrl) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("sae_lens_version", SAE_LENS_VERSION);
         metadata.put("sae_lens_training_version", null);
-        metadata.put("model_name", sae.modelName());
+        metadata.put("model_name", sae.modelFile() == null ? null : specName);
         metadata.put("hook_name", sae.hookName());
         metadata.put("hook_head_index", null);
         metadata.put("prepend_bos", null);
@@ -105,6 +110,7 @@ public final class SaeLensFolder {
         metadata.put("circuitbook_spec", specName);
         metadata.put("circuitbook_file", publishedName);
         metadata.put("circuitbook_sha256", sha256);
+        metadata.put("circuitbook_model_file", modelUrl);
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("d_in", (long) sae.dIn());
         cfg.put("d_sae", (long) dSae);

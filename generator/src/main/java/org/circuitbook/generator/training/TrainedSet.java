@@ -55,7 +55,11 @@ public record TrainedSet(ModelSpec spec, List<TrainedModel> models) {
             PublishedFile source = published.stream().filter(f -> f.fileName().equals(sae.fileName())).findFirst()
                     .orElseThrow(() -> new IllegalStateException(spec.name() + " declares " + sae.fileName()
                             + " an SAE but publishes no such file (files: " + spec.settings().fileNames() + ")"));
-            out.addAll(SaeLensFolder.publish(spec, sae, source));
+            PublishedFile model = sae.modelFile() == null ? null : published.stream()
+                    .filter(f -> f.fileName().equals(sae.modelFile())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(spec.name() + " declares " + sae.fileName()
+                            + " reads " + sae.modelFile() + " but publishes no such file"));
+            out.addAll(SaeLensFolder.publish(spec, sae, source, model));
         }
         return List.copyOf(out);
     }

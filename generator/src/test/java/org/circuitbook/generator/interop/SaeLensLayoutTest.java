@@ -52,17 +52,21 @@ class SaeLensLayoutTest {
             ---
             title: SAEs
             ---
-            Two sparse autoencoders, published for SAELens too.
+            Sparse autoencoders on toy data and on a transformer's residual stream, published for SAELens too.
             -- content/models/saes.yaml --
             model: {kind: sae-toy, d_sae: [8, 16], l1_coefficients: [1.0]}
             data: {n_features: 8, d_in: 4, feature_probability: 0.1}
             trainer: {steps: 100, batch_size: 128, learning_rate: 0.01}
+            -- content/models/oth.yaml --
+            model: {kind: othello, n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32}
+            data: {train_games: 200, test_games: 100}
+            trainer: {steps: 30, batch_size: 32, sae_latents: 32, sae_steps: 50}
             """;
     static final List<String> CFG_FIELDS = List.of("d_in", "d_sae", "dtype", "device", "apply_b_dec_to_input",
             "normalize_activations", "reshape_activations", "metadata", "architecture");
     static final List<String> METADATA_FIELDS = List.of("sae_lens_version", "sae_lens_training_version", "model_name",
             "hook_name", "hook_head_index", "prepend_bos", "context_size", "dataset_path", "circuitbook_spec",
-            "circuitbook_file", "circuitbook_sha256");
+            "circuitbook_file", "circuitbook_sha256", "circuitbook_model_file");
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
     static FixtureSite site;
@@ -83,7 +87,7 @@ class SaeLensLayoutTest {
     @DisplayName("each SAE has a folder saelens/STEM.HASH/ named after its published file, listed in index.json with SHA-256 and size")
     void listed() throws Exception {
         List<Folder> folders = folders(site.site());
-        assertEquals(List.of("saes/sae-d8-l1-1", "saes/sae-d16-l1-1"),
+        assertEquals(List.of("oth/sae-resid-0", "oth/sae-resid-1", "saes/sae-d8-l1-1", "saes/sae-d16-l1-1"),
                 folders.stream().map(f -> f.model().getFileName() + "/" + f.stem()).toList());
         for (Folder f : folders) {
             String weights = (String) entry(f.model(), f.stem() + ".safetensors").get("url");
@@ -99,17 +103,27 @@ class SaeLensLayoutTest {
     }
 
     @Test
-    @DisplayName("cfg.json holds SAELens 6.18.0's StandardSAEConfig fields: d_in, d_sae, float32, toy_features, no model")
+    @DisplayName("cfg.json holds SAELens 6.18.0's StandardSAEConfig fields: d_in, d_sae, float32, the hook read"
+            + " (toy_features with no model; the Othello model's residual stream, naming the model's file)")
     void config() {
         for (Folder f : folders(site.site())) {
             checkConfig(f);
             Map<?, ?> cfg = (Map<?, ?>) Json.parse(read(f.dir().resolve(SaeLensFolder.CFG)));
             Map<?, ?> meta = (Map<?, ?>) cfg.get("metadata");
-            assertEquals(4L, cfg.get("d_in"));
-            assertEquals(f.stem().contains("d16") ? 16L : 8L, cfg.get("d_sae"));
-            assertEquals(SaeToySpec.HOOK, meta.get("hook_name"));
-            assertEquals(null, meta.get("model_name"));
-            assertEquals("saes", meta.get("circuitbook_spec"));
+            if (f.model().getFileName().toString().equals("saes")) {
+                assertEquals(4L, cfg.get("d_in"));
+                assertEquals(f.stem().contains("d16") ? 16L : 8L, cfg.get("d_sae"));
+                assertEquals(SaeToySpec.HOOK, meta.get("hook_name"));
+                assertEquals(null, meta.get("model_name"));
+                assertEquals(null, meta.get("circuitbook_model_file"));
+            } else {
+                assertEquals(16L, cfg.get("d_in"));
+                assertEquals(32L, cfg.get("d_sae"));
+                assertEquals(f.stem().endsWith("0") ? "blocks.0.hook_resid_pre" : "blocks.0.hook_resid_post",
+                        meta.get("hook_name"));
+                assertEquals("oth", meta.get("model_name"));
+                assertEquals(entry(f.model(), "final.safetensors").get("url"), meta.get("circuitbook_model_file"));
+            }
         }
     }
 
@@ -214,6 +228,12 @@ class SaeLensLayoutTest {
         assertEquals(SaeLensFolder.SAE_LENS_VERSION, meta.get("sae_lens_version"));
         assertEquals(null, meta.get("sae_lens_training_version"), "SAELens did not train it");
         assertNotNull(meta.get("hook_name"));
+        if (meta.get("model_name") != null) { // a model of the spec produced the activations: its file is named
+            assertEquals(f.model().getFileName().toString(), meta.get("model_name"));
+            assertTrue(Files.isRegularFile(f.model().resolve((String) meta.get("circuitbook_model_file"))), meta.toString());
+        } else {
+            assertEquals(null, meta.get("circuitbook_model_file"));
+        }
         Map<?, ?> source = entry(f.model(), f.stem() + ".safetensors");
         assertEquals(f.model().getFileName().toString(), meta.get("circuitbook_spec"));
         assertEquals(source.get("url"), meta.get("circuitbook_file"));
