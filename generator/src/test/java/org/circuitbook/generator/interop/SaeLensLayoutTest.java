@@ -29,16 +29,16 @@ import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every published SAE also lies in SAELens's on-disk layout ({@link SaeLensFolder}): {@code cfg.json} with SAELens's
- * fields beside {@code sae_weights.safetensors}, listed in {@code index.json}. Checked on a fixture site with two toy
- * SAEs and, with {@code -Dcircuitbook.book.site=DIR}, on the built book: the config's fields, the weights bit for bit
- * against the published file, and the Java SAE read from the folder against the PyTorch reference
+ * fields beside {@code sae_weights.safetensors}, listed in {@code index.json}. Checked on a fixture site (built on first
+ * use) with two toy SAEs and a small Othello model's two and, with {@code -Dcircuitbook.book.site=DIR}, on the built
+ * book: the config's fields, the weights bit for bit against the published file, and the Java SAE read from the folder
+ * against the PyTorch reference
  * ({@code interop/compare_sae.py}, {@code circuitbook_ref.sae}) run by the Python of {@code -Dcircuitbook.python}
  * (default {@code .venv/bin/python} at the repository root), which must have torch and safetensors: a missing one
  * fails, saying how to make it.
@@ -69,14 +69,18 @@ class SaeLensLayoutTest {
             "circuitbook_file", "circuitbook_sha256", "circuitbook_model_file");
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
-    static FixtureSite site;
+    @TempDir
     static Path work;
+    private static FixtureSite built;
 
-    @BeforeAll
-    static void build(@TempDir Path dir) {
-        work = dir;
-        site = FixtureSite.write(dir.resolve("book"), SITE);
-        site.build();
+    /** The fixture site, built on first use (the built-book test alone does not build it). */
+    static synchronized Path site() {
+        if (built == null) {
+            FixtureSite s = FixtureSite.write(work.resolve("book"), SITE);
+            s.build();
+            built = s;
+        }
+        return built.site();
     }
 
     /** One SAE's folder as index.json lists it. */
@@ -86,7 +90,7 @@ class SaeLensLayoutTest {
     @Test
     @DisplayName("each SAE has a folder saelens/STEM.HASH/ named after its published file, listed in index.json with SHA-256 and size")
     void listed() throws Exception {
-        List<Folder> folders = folders(site.site());
+        List<Folder> folders = folders(site());
         assertEquals(List.of("oth/sae-resid-0", "oth/sae-resid-1", "saes/sae-d8-l1-1", "saes/sae-d16-l1-1"),
                 folders.stream().map(f -> f.model().getFileName() + "/" + f.stem()).toList());
         for (Folder f : folders) {
@@ -106,7 +110,7 @@ class SaeLensLayoutTest {
     @DisplayName("cfg.json holds SAELens 6.18.0's StandardSAEConfig fields: d_in, d_sae, float32, the hook read"
             + " (toy_features with no model; the Othello model's residual stream, naming the model's file)")
     void config() {
-        for (Folder f : folders(site.site())) {
+        for (Folder f : folders(site())) {
             checkConfig(f);
             Map<?, ?> cfg = (Map<?, ?>) Json.parse(read(f.dir().resolve(SaeLensFolder.CFG)));
             Map<?, ?> meta = (Map<?, ?>) cfg.get("metadata");
@@ -130,7 +134,7 @@ class SaeLensLayoutTest {
     @Test
     @DisplayName("sae_weights.safetensors holds exactly W_enc, b_enc, W_dec, b_dec, bit for bit the published file's")
     void weights() {
-        for (Folder f : folders(site.site())) {
+        for (Folder f : folders(site())) {
             checkWeights(f);
         }
     }
@@ -138,7 +142,7 @@ class SaeLensLayoutTest {
     @Test
     @DisplayName("the Java SAE read from each folder computes what circuitbook_ref.sae computes, within float32 rounding")
     void matchesTheReference() {
-        for (Folder f : folders(site.site())) {
+        for (Folder f : folders(site())) {
             compareWithReference(f);
         }
     }
