@@ -71,7 +71,8 @@ public final class SaeLensFolder {
 
     /** The SAE's four tensors, checked against the standard architecture and the declared d_in. */
     private static Map<String, Tensor> tensors(ModelSpec spec, SaeFile sae, byte[] bytes) {
-        Map<String, Tensor> tensors = SafeTensors.fromBytes(bytes).tensors();
+        SafeTensors file = SafeTensors.fromBytes(bytes);
+        Map<String, Tensor> tensors = file.tensors();
         Set<String> expected = Set.of(SparseAutoencoder.W_ENC, SparseAutoencoder.B_ENC, SparseAutoencoder.W_DEC,
                 SparseAutoencoder.B_DEC);
         String problem = null;
@@ -80,12 +81,15 @@ public final class SaeLensFolder {
                     + " (SAELens loads its state_dict strictly)";
         } else {
             try {
-                SparseAutoencoder s = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(bytes)); // checks the shapes
+                if (file.tensor(SparseAutoencoder.W_ENC).rank() != 2) {
+                    throw new IllegalArgumentException("W_enc must be [d_in, d_sae], got " + file.tensor(SparseAutoencoder.W_ENC));
+                }
+                SparseAutoencoder s = SparseAutoencoder.fromWeights(file); // checks the other shapes against W_enc
                 if (s.dIn() != sae.dIn()) {
                     problem = "has d_in " + s.dIn() + " but its kind declares " + sae.dIn();
                 }
             } catch (IllegalArgumentException e) {
-                problem = e.getMessage();
+                problem = "is misshapen: " + e.getMessage();
             }
         }
         if (problem != null) {

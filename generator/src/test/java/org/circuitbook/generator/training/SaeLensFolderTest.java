@@ -101,7 +101,7 @@ class SaeLensFolderTest {
     }
 
     @Test
-    @DisplayName("a file that is not the SAE declared fails the build at the spec: a tensor too many, or another d_in")
+    @DisplayName("a file that is not the SAE declared fails the build at the spec: a tensor too many, another d_in, a transposed W_dec")
     void refused() {
         Map<String, Tensor> extra = sae(2);
         extra.put("scaling_factor", Tensor.of(new float[] {1, 1, 1}, 3));
@@ -116,5 +116,11 @@ class SaeLensFolderTest {
         assertEquals("content/models/saes.yaml: render: cannot publish sae-d3-l1-1.safetensors in SAELens's layout: it has"
                 + " d_in 5 but its kind declares 2 (the kind's saes() names the files that are SAEs)",
                 e.diagnostics().get(0).toString());
+        Map<String, Tensor> transposed = sae(2);
+        transposed.put("W_dec", Tensor.zeros(2, 3));
+        e = assertThrows(BuildException.class,
+                () -> SaeLensFolder.publish(SPEC, SPEC.settings().saes().get(0), file(transposed), null));
+        assertTrue(e.diagnostics().get(0).toString().contains("in SAELens's layout: it is misshapen: W_dec must be"
+                + " [d_sae, d_in] = [3, 2]"), e.diagnostics().toString());
     }
 }
