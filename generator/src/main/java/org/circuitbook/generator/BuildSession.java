@@ -168,7 +168,7 @@ public final class BuildSession implements AutoCloseable {
             // --retrain applies to the first build only: a rebuild retrains what changed
             Set<String> retrain = built ? Set.of() : options.retrain();
             List<TrainedSet> fresh = new ModelCache(options.cache(), options.root(), retrain, options.trainers(),
-                    line -> log.accept("  " + line), options.kinds())
+                    StatusLog.indented(log, "  "), options.kinds())
                     .trainAll(changed);
             for (TrainedSet set : fresh) {
                 TrainedSet old = trained.put(set.spec().name(), set);

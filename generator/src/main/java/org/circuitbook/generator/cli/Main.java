@@ -97,7 +97,7 @@ public final class Main {
         }
         long start = System.nanoTime();
         try {
-            new BuildPipeline(options, out::println).run();
+            new BuildPipeline(options, buildLog(out)).run();
         } catch (BuildException e) {
             err.println(e.getMessage());
             err.println("build failed; " + options.out() + " was left as it was");
@@ -116,6 +116,36 @@ public final class Main {
     }
 
     /** Builds, serves and rebuilds on every change until Ctrl+C; the book's problems never stop it. */
+    /**
+     * The build's log: on an interactive terminal (the process's own standard output, not in CI) one that also
+     * shows a live status line, which training uses for its progress; elsewhere plain lines.
+     */
+    static java.util.function.Consumer<String> buildLog(PrintStream out) {
+        if (out == System.out && System.getenv("CI") == null && interactive()) {
+            int columns = 100;
+            try {
+                columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").strip());
+            } catch (NumberFormatException e) {
+                // the default
+            }
+            return org.circuitbook.generator.StatusLog.terminal(out, Math.max(40, columns));
+        }
+        return out::println;
+    }
+
+    /** Whether standard input and output are a terminal (Java 22+ can say so even when a console exists). */
+    private static boolean interactive() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // Java 17-21: a console means a terminal
+        }
+    }
+
     private static int serve(BuildPipeline.Options options, int port, PrintStream out, PrintStream err) {
         LiveSite site;
         try {

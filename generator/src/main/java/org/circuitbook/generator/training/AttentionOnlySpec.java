@@ -239,6 +239,11 @@ public record AttentionOnlySpec(int nLayers, int dModel, int nHeads, int dHead, 
     }
 
     @Override
+    public long totalSteps() {
+        return steps;
+    }
+
+    @Override
     public double cost() {
         double perToken = 2.0 * language.vocab() * dModel
                 + nLayers * (4.0 * dModel * nHeads * dHead + 2.0 * nCtx * nHeads * dHead);

@@ -47,6 +47,7 @@ public final class Batches implements MultiDataSetIterator {
     @Override
     public MultiDataSet next() {
         served++;
+        Progress.step();
         return next.get();
     }
 

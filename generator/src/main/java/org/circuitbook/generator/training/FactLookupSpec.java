@@ -103,6 +103,11 @@ public record FactLookupSpec(int nLayers, int dModel, int dMlp, int entities, in
 
     /** Full batch of entities x relations prompts, three positions, n_layers MLPs, forward and backward. */
     @Override
+    public long totalSteps() {
+        return steps;
+    }
+
+    @Override
     public double cost() {
         return 3.0 * steps * entities * relations * 3 * nLayers * 2.0 * dModel * dMlp;
     }

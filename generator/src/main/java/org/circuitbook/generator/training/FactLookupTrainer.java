@@ -84,6 +84,7 @@ final class FactLookupTrainer {
         sd.setLossVariables(sd.loss.softmaxCrossEntropy("loss", label, logits, null));
         sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Adam(spec.learningRate()))
                 .dataSetFeatureMapping("input").dataSetLabelMapping("label").build());
+        sd.setListeners(new StepLosses("logits")); // for the progress line only
         sd.fit(Batches.repeating(spec.steps(), new org.nd4j.linalg.dataset.MultiDataSet(inputs, labels)), 1);
 
         Map<String, Tensor> weights = new LinkedHashMap<>();

@@ -68,6 +68,15 @@ public interface KindSpec {
     int expectations();
 
     /**
+     * The optimiser steps training takes in all, as {@link Batches} counts them while they run: the total of the
+     * progress line a build shows while the spec trains ({@link Progress}). -1 when a kind cannot say (the line
+     * then shows steps done, with no total or time left).
+     */
+    default long totalSteps() {
+        return -1;
+    }
+
+    /**
      * A rough count of the multiply-adds training takes (forward and backward), only to start the longest
      * specs first so that two cores finish together; not a promise of time.
      */

@@ -49,6 +49,8 @@ public final class ModelCache {
     private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
     private final Consumer<String> log;
     private final ModelKinds kinds;
+    /** While specs train: their progress, and the log lines printed meanwhile. */
+    private volatile TrainingProgress progress;
 
     /** Caches under {@code cacheDir}; spec paths are relative to the project {@code root}. */
     public ModelCache(Path cacheDir, Path root, Set<String> retrain, int parallelism, Consumer<String> log) {
@@ -83,6 +85,17 @@ public final class ModelCache {
             status.put(spec, status(spec));
         }
         Map<ModelSpec, Future<Long>> training = new LinkedHashMap<>();
+        boolean any = status.values().stream().anyMatch(s -> !s.equals("fresh"));
+        try (TrainingProgress shown = any ? new TrainingProgress(log).start() : null) {
+            progress = shown;
+            return trainAll(specs, status, training, problems);
+        } finally {
+            progress = null;
+        }
+    }
+
+    private List<TrainedSet> trainAll(List<ModelSpec> specs, Map<ModelSpec, String> status,
+                                      Map<ModelSpec, Future<Long>> training, Problems problems) {
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
         try {
             // the costliest first, so that the last ones to start are short and both cores finish together
@@ -133,7 +146,7 @@ public final class ModelCache {
             out.add(set);
             long ms = trainedMs + (System.nanoTime() - start) / 1_000_000;
             int checks = spec.settings().expectations();
-            log.accept("train " + spec.name() + " [" + s + "] " + set.models().size() + " models, "
+            line("train " + spec.name() + " [" + s + "] " + set.models().size() + " models, "
                     + kilobytes(set.totalBytes()) + " in " + duration(ms)
                     + (s.equals("fresh") ? " (cached, nothing trained" : " (trained, parity checked")
                     + (checks == 0 ? "" : failures.isEmpty() ? "; " + checks + (checks == 1 ? " expectation holds" : " expectations hold") : "; VERIFY FAILED")
@@ -321,6 +334,10 @@ public final class ModelCache {
         Process process = builder.start();
         int exit;
         peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+        TrainingProgress shown = progress;
+        if (shown != null) {
+            shown.started(spec.name(), out.resolve("trainer.log"));
+        }
         try {
             exit = process.waitFor();
         } catch (InterruptedException e) {
@@ -329,6 +346,9 @@ public final class ModelCache {
             throw new IllegalStateException("interrupted while training " + spec.name());
         } finally {
             running.decrementAndGet();
+            if (shown != null) {
+                shown.finished(spec.name());
+            }
         }
         if (exit != 0) {
             List<String> lines = Files.readAllLines(out.resolve("trainer.log"), StandardCharsets.ISO_8859_1);
@@ -336,6 +356,16 @@ public final class ModelCache {
                     + String.join("\n", lines));
         }
         Files.delete(out.resolve("trainer.log"));
+    }
+
+    /** A log line, above the progress line while specs train. */
+    private void line(String line) {
+        TrainingProgress shown = progress;
+        if (shown != null) {
+            shown.line(line);
+        } else {
+            log.accept(line);
+        }
     }
 
     private Path errorMarker(ModelSpec spec) {

@@ -145,6 +145,11 @@ public record ModularAdditionSpec(int p, int dModel, int nHeads, int dHead, int 
     }
 
     @Override
+    public long totalSteps() {
+        return steps;
+    }
+
+    @Override
     public double cost() {
         double rows = trainSize(p, trainFraction);
         double perRow = 3 * (p + 1) * dModel + 4.0 * 3 * dModel * nHeads * dHead + 2.0 * dModel * dMlp + dModel * p;

@@ -169,6 +169,12 @@ public record OthelloSpec(int board, int nLayers, int dModel, int nHeads, int dH
         return n;
     }
 
+    /** The transformer's steps, then an SAE's at every stage (the embedding and each layer's output). */
+    @Override
+    public long totalSteps() {
+        return steps + (long) (nLayers + 1) * saeSteps;
+    }
+
     @Override
     public double cost() {
         double t = vocab();

@@ -27,10 +27,12 @@ final class SaeGraph {
     private final SDVariable bEnc;
     private final SDVariable wDec;
     private final SDVariable bDec;
+    private final double l1;
 
     SaeGraph(int dIn, int dSae, double l1, double learningRate, long seed) {
         this.dIn = dIn;
         this.dSae = dSae;
+        this.l1 = l1;
         SDVariable x = sd.placeHolder("input", DataType.FLOAT, -1, dIn);
         SDVariable target = sd.placeHolder("label", DataType.FLOAT, -1, dIn);
         Random init = new Random(seed);
@@ -65,7 +67,63 @@ final class SaeGraph {
 
     /** {@code steps} Adam steps, each on the batch {@code inputs} gives ([batch, d_in]), reconstructing it. */
     void fit(int steps, Supplier<INDArray> inputs) {
+        sd.setListeners(new LossProgress());
         sd.fit(Batches.autoencoding(steps, inputs), 1);
+    }
+
+    /**
+     * The loss of every {@link #LOSS_EVERY}th training batch, for the progress line ({@link Progress}): computed on the
+     * JVM from the latents and the reconstruction the training pass produced (SameDiff does not run the loss op
+     * itself while training) and W_dec as it was for that pass.
+     */
+    private final class LossProgress extends org.nd4j.autodiff.listeners.BaseListener {
+        private static final int LOSS_EVERY = 25;
+        private int batches;
+        private float[] latents;
+
+        @Override
+        public boolean isActive(org.nd4j.autodiff.listeners.Operation operation) {
+            return operation == org.nd4j.autodiff.listeners.Operation.TRAINING;
+        }
+
+        @Override
+        public void opExecution(SameDiff graph, org.nd4j.autodiff.listeners.At at,
+                                org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                org.nd4j.linalg.api.ops.OpContext opContext, INDArray[] outputs) {
+            java.util.List<String> names = op.getOutputsOfOp();
+            if (names == null) {
+                return;
+            }
+            if (names.contains("latents")) {
+                latents = batches++ % LOSS_EVERY == 0 ? Training.floats(outputs[names.indexOf("latents")]) : null;
+            } else if (names.contains("output") && latents != null) {
+                float[] xHat = Training.floats(outputs[names.indexOf("output")]);
+                float[] x = Training.floats(batch.getLabels(0));
+                float[] dec = Training.floats(wDec.getArr());
+                int rows = x.length / dIn;
+                double[] norms = new double[dSae];
+                for (int j = 0; j < dSae; j++) {
+                    double sq = 0;
+                    for (int k = 0; k < dIn; k++) {
+                        sq += (double) dec[j * dIn + k] * dec[j * dIn + k];
+                    }
+                    norms[j] = Math.sqrt(sq);
+                }
+                double total = 0;
+                for (int r = 0; r < rows; r++) {
+                    for (int k = 0; k < dIn; k++) {
+                        double e = xHat[r * dIn + k] - x[r * dIn + k];
+                        total += e * e;
+                    }
+                    for (int j = 0; j < dSae; j++) {
+                        total += l1 * latents[r * dSae + j] * norms[j];
+                    }
+                }
+                Progress.loss(total / rows);
+                latents = null;
+            }
+        }
     }
 
     /** The trained weights, for the widgets' pure-Java forward pass. */

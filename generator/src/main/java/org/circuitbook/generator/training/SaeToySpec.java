@@ -265,6 +265,11 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
     }
 
     @Override
+    public long totalSteps() {
+        return (long) dSae.size() * l1Coefficients.size() * steps;
+    }
+
+    @Override
     public double cost() {
         return 3.0 * dSae.stream().mapToDouble(d -> (double) steps * batchSize * 2 * dIn * d).sum() * l1Coefficients.size();
     }

@@ -40,7 +40,9 @@ final class StepLosses extends BaseListener {
         List<String> names = op.getOutputsOfOp();
         int i = names == null ? -1 : names.indexOf(logitsVariable);
         if (i >= 0) {
-            losses.add(crossEntropy(outputs[i], batch.getLabels(0)));
+            double loss = crossEntropy(outputs[i], batch.getLabels(0));
+            losses.add(loss);
+            Progress.loss(loss);
         }
     }
 

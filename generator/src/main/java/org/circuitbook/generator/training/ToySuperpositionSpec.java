@@ -222,6 +222,13 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, boolean relu, dou
                 "make batch_size, n_features or restarts smaller");
     }
 
+    /** Each sparsity: every restart for the pilot (the first PILOT_POINTS of CURVE_POINTS), then the best one alone. */
+    @Override
+    public long totalSteps() {
+        long pilot = (long) steps * ToySuperpositionTrainer.PILOT_POINTS / ToySuperpositionTrainer.CURVE_POINTS;
+        return sparsities.size() * (restarts * pilot + steps - pilot);
+    }
+
     @Override
     public double cost() {
         double perStep = 3.0 * batchSize * 2 * nFeatures * dHidden;

@@ -36,9 +36,9 @@ public final class ToySuperpositionTrainer {
     public static final String VERSION = "toy-superposition/4";
     public static final float PARITY_TOLERANCE = 1e-5f;
     /** How many loss values the metrics record over training. */
-    private static final int CURVE_POINTS = 20;
+    static final int CURVE_POINTS = 20;
     /** Restarts compete for the first PILOT_POINTS of CURVE_POINTS (a fifth of the steps). */
-    private static final int PILOT_POINTS = 4;
+    static final int PILOT_POINTS = 4;
     static final int EVAL_BATCH = 4096;
     private static final int PARITY_BATCH = 64;
 
@@ -189,7 +189,9 @@ public final class ToySuperpositionTrainer {
     }
 
     private static double evalLoss(SameDiff sd, INDArray eval) {
-        return sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
+        double loss = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
+        Progress.loss(loss);
+        return loss;
     }
 
     /** A batch of synthetic inputs: each feature 0 with probability {@code sparsity}, else U[0, 1]. */

@@ -52,6 +52,7 @@ public final class TrainerProcess {
         Path out = Path.of(args[3]);
         try {
             Nd4j.getExecutioner();
+            Progress.report(spec.settings().totalSteps(), System.err); // the parent reads it from the log
             for (TrainedModel m : spec.settings().train(spec)) {
                 Files.write(out.resolve(m.fileName()), m.bytes());
             }

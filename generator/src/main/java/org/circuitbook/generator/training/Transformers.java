@@ -42,6 +42,7 @@ final class Transformers {
      * drawn from {@code init} in order, biases zero.
      */
     static Map<String, SDVariable> parameters(SameDiff sd, TransformerConfig cfg, Random init, ToDoubleFunction<String> std) {
+        requireNoLayerNorm(cfg);
         Map<String, SDVariable> w = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
             String name = param.getKey();
@@ -84,6 +85,7 @@ final class Transformers {
      * W_out, each added to the residual stream, as {@link HookedTransformer} computes it.
      */
     static SDVariable logits(SameDiff sd, TransformerConfig cfg, Map<String, SDVariable> w, SDVariable resid) {
+        requireNoLayerNorm(cfg);
         int d = cfg.d_model();
         int h = cfg.n_heads();
         int e = cfg.d_head();
@@ -141,5 +143,13 @@ final class Transformers {
             out.put(param.getKey(), Training.export(arr, param.getValue()));
         }
         return out;
+    }
+
+    /** The graph has no LayerNorm (the book's models): a config with it is refused, not trained without it. */
+    private static void requireNoLayerNorm(TransformerConfig cfg) {
+        if (cfg.hasLayerNorm()) {
+            throw new IllegalArgumentException("the ND4J transformer graph assumes no LayerNorm; the config has "
+                    + "normalization_type \"" + cfg.normalization_type() + "\"");
+        }
     }
 }

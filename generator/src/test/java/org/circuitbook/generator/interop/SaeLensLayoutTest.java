@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * book: the config's fields, the weights bit for bit against the published file, and the Java SAE read from the folder
  * against the PyTorch reference
  * ({@code interop/compare_sae.py}, {@code circuitbook_ref.sae}) run by the Python of {@code -Dcircuitbook.python}
- * (default {@code .venv/bin/python} at the repository root), which must have torch and safetensors: a missing one
- * fails, saying how to make it.
+ * (default {@code .venv/bin/python} at the repository root, which {@code interop/venv} makes), which must have torch
+ * and safetensors: a missing one fails, saying how to make it.
  */
 @DisplayName("SAEs published in SAELens's on-disk layout")
 class SaeLensLayoutTest {
@@ -331,15 +331,17 @@ class SaeLensLayoutTest {
 
     private static String checkedPython;
 
-    /** The interpreter, checked once to start and to import torch and safetensors. */
+    /**
+     * The interpreter ({@link PyTorchParityTest#python()}: -Dcircuitbook.python, else the repository's .venv), checked
+     * once to import torch and safetensors; fails saying how to make it.
+     */
     static synchronized String python() {
         if (checkedPython != null) {
             return checkedPython;
         }
-        String python = System.getProperty("circuitbook.python", REPO.resolve(".venv/bin/python").toString());
-        String how = " The PyTorch reference needs a Python with torch and safetensors: create it at the repository root"
-                + " with 'python3 -m venv .venv && .venv/bin/pip install torch safetensors', or name one with"
-                + " -Dcircuitbook.python=/path/to/python.";
+        String python = PyTorchParityTest.python().toString();
+        String how = " Make the repository's .venv with interop/venv (mvn verify runs it before the tests), or name a"
+                + " Python that has PyTorch and safetensors with -Dcircuitbook.python=PATH.";
         try {
             Process p = new ProcessBuilder(python, "-B", "-c", "import torch, safetensors").redirectErrorStream(true).start();
             String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

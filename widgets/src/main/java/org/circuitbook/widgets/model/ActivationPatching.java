@@ -232,6 +232,9 @@ public final class ActivationPatching {
         check("patching direction", direction, DIRECTIONS);
         check("patching view", view, VIEWS); // before any run
         check("patching mode", mode, MODES);
+        if (mode.equals("attribution")) {
+            model.requireNoLayerNorm("attribution patching's gradient"); // before any run, not at the backward pass
+        }
         if (model.cfg().n_layers() < 1) {
             throw new IllegalArgumentException("a zero-layer model has no layers to patch");
         }

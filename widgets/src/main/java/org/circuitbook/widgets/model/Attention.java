@@ -53,13 +53,20 @@ final class Attention {
      * does with {@code use_split_qkv_input}: {@code <block>hook_q_input}, {@code hook_k_input} and
      * {@code hook_v_input}, each [pos, n_heads, d_model], so a hook can change what one head's query (or key, or
      * value) reads and nothing else: path patching into a receiver's Q, K or V (Wang et al. 2022, "Interpretability
-     * in the Wild", section 3.1). Unhooked, the same numbers to the bit as {@link #forward}.
+     * in the Wild", section 3.1). Unhooked, the same numbers to the bit as {@link #forward}. With LayerNorm
+     * ({@code ln} not null), each of the three inputs is then normalised by {@code ln} (hooks under {@code lnPrefix}),
+     * q's, k's, then v's, as TransformerLens's block does: the hooks see the residual stream before the LayerNorm.
      */
-    Tensor forwardSplit(Tensor x, String block, String prefix, Hook hook) {
+    Tensor forwardSplit(Tensor x, String block, String prefix, LayerNorm ln, String lnPrefix, Hook hook) {
         int nHeads = W_Q.dim(0);
         Tensor qIn = hooked(hook, block + "hook_q_input", perHead(x, nHeads));         // [pos, n_heads, d_model]
         Tensor kIn = hooked(hook, block + "hook_k_input", perHead(x, nHeads));         // [pos, n_heads, d_model]
         Tensor vIn = hooked(hook, block + "hook_v_input", perHead(x, nHeads));         // [pos, n_heads, d_model]
+        if (ln != null) {
+            qIn = ln.forward(qIn, lnPrefix, hook);
+            kIn = ln.forward(kIn, lnPrefix, hook);
+            vIn = ln.forward(vIn, lnPrefix, hook);
+        }
         return attend(projectEach(qIn, W_Q, b_Q), projectEach(kIn, W_K, b_K), projectEach(vIn, W_V, b_V), prefix, hook);
     }
 

@@ -17,6 +17,11 @@ import org.circuitbook.widgets.tensor.Tensor;
  * <p>The full circuits go through W_E alone: they are exact for a one-layer attention-only model and, for
  * a head in a later layer, the direct term that ignores what earlier layers wrote (composition, section
  * "Two-Layer Attention-Only Transformers").
+ *
+ * <p>They assume a model without LayerNorm, whose layers read the residual stream itself: {@link #fullOV},
+ * {@link #fullQK} and {@link #directPath} refuse a model with it ({@link HookedTransformer#requireNoLayerNorm}).
+ * {@link #OV} and {@link #QK} are the weight products alone, defined for any model (as TransformerLens's), but in a
+ * model with LayerNorm a head reads the normalised stream (times {@code ln1.w}, unless folded: "LNPre").
  */
 public final class Circuits {
     private Circuits() {
@@ -52,6 +57,7 @@ public final class Circuits {
      * it in "Summarizing OV/QK Matrices".
      */
     public static Tensor fullOV(HookedTransformer model, int layer, int head) {
+        model.requireNoLayerNorm("the full OV circuit W_E OV W_U");
         Tensor embedOV = Ops.matmul(model.W_E(), OV(model, layer, head)); // [d_vocab, d_model]
         return Ops.matmul(embedOV, model.W_U());                          // [d_vocab, d_vocab_out]
     }
@@ -63,6 +69,7 @@ public final class Circuits {
      * "Splitting Attention Head terms into Query-Key and Output-Value Circuits".
      */
     public static Tensor fullQK(HookedTransformer model, int layer, int head) {
+        model.requireNoLayerNorm("the full QK circuit W_E QK W_E^T");
         Tensor embedQK = Ops.matmul(model.W_E(), QK(model, layer, head)); // [d_vocab, d_model]
         return Ops.matmul(embedQK, Ops.transpose(model.W_E()));           // [d_vocab, d_vocab]
     }
@@ -73,6 +80,7 @@ public final class Circuits {
      * [d_vocab, d_vocab_out]. Section "Zero-Layer Transformers". Leaves out b_U, as the paper does.
      */
     public static Tensor directPath(HookedTransformer model) {
+        model.requireNoLayerNorm("the direct path W_E W_U");
         return Ops.matmul(model.W_E(), model.W_U()); // [d_vocab, d_vocab_out]
     }
 }

@@ -53,6 +53,7 @@ public final class Composition {
      */
     public static Tensor table(HookedTransformer model, String kind, int sender, int receiver) {
         requireTwoLayers(model);
+        model.requireNoLayerNorm("the composition table");
         Tensor written = Ops.matmul(model.W_E(), Circuits.OV(model, 0, sender)); // [d_vocab, d_model]: W_E OV0
         float scale = (float) (1 / Math.sqrt(model.cfg().d_head()));
         switch (kind) {
@@ -97,6 +98,7 @@ public final class Composition {
      */
     public static double[][] scores(HookedTransformer model, String kind) {
         requireTwoLayers(model);
+        model.requireNoLayerNorm("the composition score");
         int heads = model.cfg().n_heads();
         double[][] out = new double[heads][heads];
         for (int b = 0; b < heads; b++) {
@@ -238,6 +240,7 @@ public final class Composition {
 
     /** The copying score of head {@code head} of layer {@code layer} (see the class). */
     public static double copyingScore(HookedTransformer model, int layer, int head) {
+        model.requireNoLayerNorm("the copying score");
         double[][] eigenvalues = Eigenvalues.of(reducedOV(model, layer, head));
         double sum = 0;
         double absolute = 0;

@@ -11,16 +11,19 @@ import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.SafeTensors;
 
 /**
- * A GPT-style decoder-only transformer without LayerNorm, computed as TransformerLens's
- * {@code HookedTransformer} computes it: the architecture of Elhage et al. (2021), "A Mathematical
- * Framework for Transformer Circuits", section "Transformer Overview", where every layer reads from and
- * adds into one residual stream.
+ * A GPT-style decoder-only transformer, computed as TransformerLens's {@code HookedTransformer} computes it: the
+ * architecture of Elhage et al. (2021), "A Mathematical Framework for Transformer Circuits", section "Transformer
+ * Overview", where every layer reads from and adds into one residual stream. The book's models have no LayerNorm
+ * ({@code normalization_type} null); a model with {@code "LN"} or {@code "LNPre"} normalises what each layer reads
+ * ({@link LayerNorm}: {@code ln1} before attention, {@code ln2} before the MLP, {@code ln_final} before the
+ * unembedding), as GPT-2 and TransformerLens do.
  *
  * <pre>
  *   resid = W_E[tokens] + W_pos[0..pos)                                  [pos, d_model]
- *   per block:  resid += Attention(resid);  resid += MLP(resid)           [pos, d_model]
- *   logits = resid W_U + b_U                                              [pos, d_vocab_out]
+ *   per block:  resid += Attention(ln1(resid));  resid += MLP(ln2(resid))  [pos, d_model]
+ *   logits = ln_final(resid) W_U + b_U                                   [pos, d_vocab_out]
  * </pre>
+ * (each ln the identity without LayerNorm).
  *
  * <p>Weights are TransformerLens {@code state_dict} names and shapes ({@link #parameterShapes}), so
  * a file written by {@link #toWeights()} loads into TransformerLens and back. Every intermediate value
@@ -29,17 +32,24 @@ import org.circuitbook.widgets.weights.SafeTensors;
  *   hook_embed, hook_pos_embed                    [pos, d_model]
  *   blocks.{l}.hook_resid_pre                     [pos, d_model]
  *   blocks.{l}.hook_q_input, hook_k_input, hook_v_input  [pos, n_heads, d_model]  (withSplitQkvInput only)
+ *   blocks.{l}.ln1.hook_scale                     [pos, 1]        (LayerNorm only; split: [pos, n_heads, 1])
+ *   blocks.{l}.ln1.hook_normalized                [pos, d_model]  (LayerNorm only; split: [pos, n_heads, d_model])
  *   blocks.{l}.attn.hook_q, hook_k, hook_v        [pos, n_heads, d_head]
  *   blocks.{l}.attn.hook_attn_scores              [n_heads, q_pos, k_pos]  (-infinity above the diagonal)
  *   blocks.{l}.attn.hook_pattern                  [n_heads, q_pos, k_pos]
  *   blocks.{l}.attn.hook_z                        [pos, n_heads, d_head]
  *   blocks.{l}.hook_attn_out                      [pos, d_model]
  *   blocks.{l}.hook_resid_mid                     [pos, d_model]  (not when attn_only)
+ *   blocks.{l}.ln2.hook_scale, hook_normalized    [pos, 1], [pos, d_model]  (LayerNorm, not attn_only)
  *   blocks.{l}.mlp.hook_pre, hook_post            [pos, d_mlp]    (not when attn_only)
  *   blocks.{l}.hook_mlp_out                       [pos, d_model]  (not when attn_only)
  *   blocks.{l}.hook_resid_post                    [pos, d_model]
+ *   ln_final.hook_scale, ln_final.hook_normalized [pos, 1], [pos, d_model]  (LayerNorm only)
  * </pre>
- * Arithmetic is float32, like the rest of the widgets' model code and like TransformerLens's default.
+ * With split q/k/v inputs, as in TransformerLens, ln1 runs on each of the three inputs in turn (q, k, v), so its
+ * hooks are passed three times and a cache keeps the last (v's). hook_normalized is the normalised vector before
+ * the weights (TransformerLens's). Arithmetic is float32, like the rest of the widgets' model code and like
+ * TransformerLens's default.
  */
 public final class HookedTransformer {
     /** The {@code __metadata__} key under which the weights file stores the config as JSON. */
@@ -49,12 +59,16 @@ public final class HookedTransformer {
     private final Map<String, Tensor> weights; // in parameterShapes order
     private final List<Attention> attn = new ArrayList<>();
     private final List<Mlp> mlp = new ArrayList<>();
+    private final List<LayerNorm> ln1 = new ArrayList<>(); // empty without LayerNorm
+    private final List<LayerNorm> ln2 = new ArrayList<>(); // empty without LayerNorm or MLPs
+    private final LayerNorm lnFinal;                        // null without LayerNorm
     private final boolean splitQkvInput;
 
     /**
      * A model from its config and weights under TransformerLens names. Every parameter must be present
      * with its exact shape and nothing else may be: all problems are reported at once, each naming the
-     * tensor with its expected and actual shape.
+     * tensor with its expected and actual shape. The one exception is TransformerLens's attention buffers,
+     * which its {@code state_dict} holds beside the parameters ({@link #isAttentionBuffer}): accepted and not kept.
      */
     public HookedTransformer(TransformerConfig cfg, Map<String, Tensor> weights) {
         this(cfg, weights, false);
@@ -77,9 +91,15 @@ public final class HookedTransformer {
             }
             ordered.put(e.getKey(), t);
         }
-        for (String name : weights.keySet()) {
-            if (!expected.containsKey(name)) {
+        for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+            String name = e.getKey();
+            if (expected.containsKey(name)) {
+                continue;
+            }
+            if (!isAttentionBuffer(cfg, name)) {
                 problems.add("unexpected tensor \"" + name + "\" (not a parameter of this config)");
+            } else if (bufferProblem(cfg, name, e.getValue()) != null) {
+                problems.add(bufferProblem(cfg, name, e.getValue()));
             }
         }
         if (!problems.isEmpty()) {
@@ -93,29 +113,97 @@ public final class HookedTransformer {
             if (!cfg.attn_only()) {
                 mlp.add(new Mlp(this.weights, "blocks." + l + ".mlp.", cfg.act_fn()));
             }
+            if (cfg.hasLayerNorm()) {
+                ln1.add(new LayerNorm(this.weights, "blocks." + l + ".ln1.", cfg));
+                if (!cfg.attn_only()) {
+                    ln2.add(new LayerNorm(this.weights, "blocks." + l + ".ln2.", cfg));
+                }
+            }
         }
+        lnFinal = cfg.hasLayerNorm() ? new LayerNorm(this.weights, "ln_final.", cfg) : null;
     }
 
-    /** Reads a model from a weights file: the config from {@code __metadata__["config"]}, then the tensors. */
+    /**
+     * Whether {@code name} is one of TransformerLens's attention buffers, which its {@code state_dict} (and so a file
+     * written by {@code safetensors.torch.save_file(model.state_dict(), ...)}) holds beside the parameters:
+     * {@code blocks.{l}.attn.mask} (BOOL, the causal mask: [n_ctx, n_ctx] in TransformerLens 2.x, [0, 0] in later
+     * versions, which build it as they run) and {@code blocks.{l}.attn.IGNORE} (F32, [], the score put above the
+     * diagonal), for a layer l of the model.
+     */
+    public static boolean isAttentionBuffer(TransformerConfig cfg, String name) {
+        for (int l = 0; l < cfg.n_layers(); l++) {
+            String a = "blocks." + l + ".attn.";
+            if (name.equals(a + "mask") || name.equals(a + "IGNORE")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What is wrong with a buffer's shape or values, or null: the mask must be the causal mask (ones on and below the
+     * diagonal: a different mask would change what TransformerLens computes), IGNORE a score softmax turns into 0
+     * (-infinity, or at most -1e4: TransformerLens 1.x wrote -1e5; exp(-1e4 - max) is 0 in float32 for any score
+     * under 1e4 - 104), both of which this forward pass computes with -infinity.
+     */
+    private static String bufferProblem(TransformerConfig cfg, String name, Tensor t) {
+        if (name.endsWith(".IGNORE")) {
+            if (t.shape().length != 0) {
+                return "tensor \"" + name + "\" has shape " + Arrays.toString(t.shape())
+                        + ", expected [] (TransformerLens's IGNORE buffer)";
+            }
+            float v = t.data()[0];
+            return v == Float.NEGATIVE_INFINITY || v <= -1e4f ? null : "tensor \"" + name + "\" is " + v
+                    + ", expected -Infinity or at most -1e4 (the masked score: this forward pass uses -Infinity)";
+        }
+        int n = cfg.n_ctx();
+        boolean empty = Arrays.equals(t.shape(), new int[] {0, 0});
+        if (!empty && !Arrays.equals(t.shape(), new int[] {n, n})) {
+            return "tensor \"" + name + "\" has shape " + Arrays.toString(t.shape()) + ", expected [" + n + ", " + n
+                    + "] or [0, 0] (TransformerLens's causal-mask buffer)";
+        }
+        for (int i = 0; !empty && i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (t.data()[i * n + j] != (j <= i ? 1f : 0f)) {
+                    return "tensor \"" + name + "\" is not the causal mask (at [" + i + ", " + j + "]: "
+                            + t.data()[i * n + j] + "): this forward pass lets each position attend to itself and "
+                            + "the ones before it only";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads a model from a weights file: the config from {@code __metadata__["config"]}, then the tensors. The config is
+     * the book's ({@link TransformerConfig#fromJson}) or, when it has other keys, TransformerLens's whole
+     * {@code to_dict()} ({@link TransformerConfig#fromTransformerLens}).
+     */
     public static HookedTransformer fromWeights(SafeTensors weights) {
         String json = weights.metadata().get(CONFIG_KEY);
         if (json == null) {
             throw new IllegalArgumentException("transformer weights have no \"" + CONFIG_KEY + "\" in "
                     + SafeTensors.METADATA_KEY + " (the HookedTransformerConfig, as JSON)");
         }
-        return new HookedTransformer(TransformerConfig.fromJson(json), weights.tensors());
+        return new HookedTransformer(TransformerConfig.fromJsonOrTransformerLens(json), weights.tensors());
     }
 
     /**
      * The parameters a config needs, by TransformerLens {@code state_dict} name, with their shapes, in
-     * the order the forward pass uses them. A trainer creates exactly these; {@link #HookedTransformer}
+     * the order the forward pass uses them; with {@code "LN"}, {@code blocks.{l}.ln1.w}, {@code .b},
+     * {@code blocks.{l}.ln2.w}, {@code .b} (not when attn_only) and {@code ln_final.w}, {@code .b}, each [d_model]. A trainer creates exactly these; {@link #HookedTransformer}
      * checks a file against them.
      */
     public static Map<String, int[]> parameterShapes(TransformerConfig cfg) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         shapes.put("embed.W_E", new int[] {cfg.d_vocab(), cfg.d_model()});
         shapes.put("pos_embed.W_pos", new int[] {cfg.n_ctx(), cfg.d_model()});
+        boolean ln = cfg.hasLayerNormWeights();
         for (int l = 0; l < cfg.n_layers(); l++) {
+            if (ln) {
+                shapes.put("blocks." + l + ".ln1.w", new int[] {cfg.d_model()});
+                shapes.put("blocks." + l + ".ln1.b", new int[] {cfg.d_model()});
+            }
             String a = "blocks." + l + ".attn.";
             shapes.put(a + "W_Q", new int[] {cfg.n_heads(), cfg.d_model(), cfg.d_head()});
             shapes.put(a + "W_K", new int[] {cfg.n_heads(), cfg.d_model(), cfg.d_head()});
@@ -126,12 +214,20 @@ public final class HookedTransformer {
             shapes.put(a + "b_V", new int[] {cfg.n_heads(), cfg.d_head()});
             shapes.put(a + "b_O", new int[] {cfg.d_model()});
             if (!cfg.attn_only()) {
+                if (ln) {
+                    shapes.put("blocks." + l + ".ln2.w", new int[] {cfg.d_model()});
+                    shapes.put("blocks." + l + ".ln2.b", new int[] {cfg.d_model()});
+                }
                 String m = "blocks." + l + ".mlp.";
                 shapes.put(m + "W_in", new int[] {cfg.d_model(), cfg.d_mlp()});
                 shapes.put(m + "b_in", new int[] {cfg.d_mlp()});
                 shapes.put(m + "W_out", new int[] {cfg.d_mlp(), cfg.d_model()});
                 shapes.put(m + "b_out", new int[] {cfg.d_model()});
             }
+        }
+        if (ln) {
+            shapes.put("ln_final.w", new int[] {cfg.d_model()});
+            shapes.put("ln_final.b", new int[] {cfg.d_model()});
         }
         shapes.put("unembed.W_U", new int[] {cfg.d_model(), cfg.d_vocab_out()});
         shapes.put("unembed.b_U", new int[] {cfg.d_vocab_out()});
@@ -270,12 +366,35 @@ public final class HookedTransformer {
         for (int l = first; l < cfg.n_layers(); l++) {
             String block = "blocks." + l + ".";
             resid = hooked(hook, block + "hook_resid_pre", resid);                           // [pos, d_model]
+            LayerNorm ln = ln1.isEmpty() ? null : ln1.get(l);
             Tensor attnOut = hooked(hook, block + "hook_attn_out", splitQkvInput
-                    ? attn.get(l).forwardSplit(resid, block, block + "attn.", hook)
-                    : attn.get(l).forward(resid, block + "attn.", hook));                   // [pos, d_model]
+                    ? attn.get(l).forwardSplit(resid, block, block + "attn.", ln, block + "ln1.", hook)
+                    : attn.get(l).forward(ln == null ? resid : ln.forward(resid, block + "ln1.", hook),
+                            block + "attn.", hook));                                        // [pos, d_model]
             resid = afterAttention(l, resid, attnOut, hook);
         }
-        return Ops.addBias(Ops.matmul(resid, W_U()), b_U()); // [pos, d_model] x [d_model, d_vocab_out]
+        return unembed(resid, hook);
+    }
+
+    /**
+     * The logits the residual stream {@code resid} [pos, d_model] gives at the end of the model: {@code ln_final}
+     * (with LayerNorm; its hooks passed through {@code hook}), then {@code W_U} and {@code b_U}: [pos, d_vocab_out].
+     */
+    public Tensor unembed(Tensor resid, Hook hook) {
+        Tensor x = lnFinal == null ? resid : lnFinal.forward(resid, "ln_final.", hook);
+        return Ops.addBias(Ops.matmul(x, W_U()), b_U()); // [pos, d_model] x [d_model, d_vocab_out]
+    }
+
+    /**
+     * Fails with a message saying that {@code analysis} assumes no LayerNorm, when this model has it: for the analyses
+     * written for the book's models (weight products through W_E and W_U, direct logit attribution, the hand-written
+     * backward pass), which would give numbers that are not the model's if they ignored the normalisation.
+     */
+    public void requireNoLayerNorm(String analysis) {
+        if (cfg.hasLayerNorm()) {
+            throw new IllegalArgumentException(analysis + " assumes no LayerNorm; this model has normalization_type \""
+                    + cfg.normalization_type() + "\"");
+        }
     }
 
     /** Block {@code l} after its attention: the residual stream it writes, {@code hook_resid_post}. */
@@ -285,8 +404,9 @@ public final class HookedTransformer {
             return hooked(hook, block + "hook_resid_post", Ops.add(resid, attnOut));        // [pos, d_model]
         }
         Tensor residMid = hooked(hook, block + "hook_resid_mid", Ops.add(resid, attnOut)); // [pos, d_model]
+        Tensor mlpIn = ln2.isEmpty() ? residMid : ln2.get(l).forward(residMid, block + "ln2.", hook);
         Tensor mlpOut = hooked(hook, block + "hook_mlp_out",
-                mlp.get(l).forward(residMid, block + "mlp.", hook));                        // [pos, d_model]
+                mlp.get(l).forward(mlpIn, block + "mlp.", hook));                           // [pos, d_model]
         return hooked(hook, block + "hook_resid_post", Ops.add(residMid, mlpOut));         // [pos, d_model]
     }
 

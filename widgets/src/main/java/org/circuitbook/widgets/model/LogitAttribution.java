@@ -16,7 +16,8 @@ import org.circuitbook.widgets.tensor.Tensor;
  * </pre>
  * The book's transformers have no LayerNorm, so the logits are linear in the residual stream and the split is exact:
  * the terms add up to the model's logit difference, with no frozen LayerNorm scale to approximate (TransformerLens's
- * {@code cache.apply_ln_to_stack} is not needed). The wrong answer may be {@link #MEAN}, the mean logit over the
+ * {@code cache.apply_ln_to_stack} is not needed); a model with LayerNorm is refused
+ * ({@link HookedTransformer#requireNoLayerNorm}), not split as if it had none. The wrong answer may be {@link #MEAN}, the mean logit over the
  * vocabulary, so the difference is the answer's logit above the average one.
  *
  * <p>Terms, in order: the token embedding, the positional embedding, each head {@code L.H}, each layer's MLP (when the
@@ -110,6 +111,7 @@ public final class LogitAttribution {
     /** The decomposition of a run already made: {@code cache} and {@code logits} of {@code model} on {@code tokens}. */
     public static Decomposition decompose(HookedTransformer model, int[] tokens, ActivationCache cache, Tensor logits,
                                           int[] answers, int[] wrongs) {
+        model.requireNoLayerNorm("direct logit attribution");
         TransformerConfig cfg = model.cfg();
         List<Term> terms = terms(cfg);
         int dModel = cfg.d_model();
@@ -229,6 +231,7 @@ public final class LogitAttribution {
      * Transformers"), the answer a model that ignores the context would give.
      */
     public static int bigramGuess(HookedTransformer model, int token, int answer) {
+        model.requireNoLayerNorm("the direct path's bigram guess");
         Tensor wE = model.W_E();
         Tensor wU = model.W_U();
         int dModel = wU.dim(0);

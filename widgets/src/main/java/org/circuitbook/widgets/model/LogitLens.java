@@ -9,8 +9,9 @@ import org.circuitbook.widgets.tensor.Tensor;
  * The logit lens (nostalgebraist 2020, "interpreting GPT: the logit lens"): the residual stream part way through the
  * model read through the unembedding, {@code resid W_U + b_U}, as if the layers after it wrote nothing: what the model
  * "would say" after the embedding and after each layer. The book's transformers have no final LayerNorm, so the lens
- * needs no normalisation, and at the last stage it is exactly the model's output (the same products, in the same
- * order).
+ * needs no normalisation; a model with LayerNorm reads each stage through its {@code ln_final} first, as
+ * TransformerLens's {@code accumulated_resid(apply_ln=True)} with each stage's own scale. Either way, at the last
+ * stage it is exactly the model's output (the same products, in the same order: {@link HookedTransformer#unembed}).
  *
  * <p>Stages: the embedding ({@code blocks.0.hook_resid_pre}), then for each layer its attention's output added
  * ({@code blocks.L.hook_resid_mid}, only in a model with MLPs) and the layer's whole output
@@ -49,7 +50,7 @@ public final class LogitLens {
     }
 
     private void add(String stage, Tensor resid, HookedTransformer model) {
-        Tensor out = Ops.addBias(Ops.matmul(resid, model.W_U()), model.b_U()); // [pos, d_model] x [d_model, d_vocab_out]
+        Tensor out = model.unembed(resid, Hook.IDENTITY); // [pos, d_model] -> (ln_final) x [d_model, d_vocab_out]
         stages.add(stage);
         logits.add(out);
         int vocab = out.dim(1);

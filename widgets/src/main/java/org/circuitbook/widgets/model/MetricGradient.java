@@ -42,6 +42,7 @@ public final class MetricGradient {
     public static Map<String, double[]> of(HookedTransformer model, ActivationCache run, Tensor logits, String metric,
                                            int answer, int wrong) {
         TransformerConfig cfg = model.cfg();
+        model.requireNoLayerNorm("the metric's hand-written gradient");
         if (!cfg.attn_only()) {
             throw new IllegalArgumentException("the metric's gradient is written for attention-only models");
         }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 import org.circuitbook.widgets.tensor.Tensor;
 
 /**
- * A safetensors file: named float32 tensors plus string metadata.
+ * A safetensors file: named float32 tensors plus string metadata (other floating dtypes and BOOL are read into
+ * float32, {@link #fromBytes}).
  *
  * <p>The format (huggingface/safetensors): an 8-byte little-endian unsigned header length {@code N};
  * {@code N} bytes of UTF-8 JSON mapping each tensor name to {@code {"dtype", "shape", "data_offsets"}}
@@ -97,18 +98,23 @@ public final class SafeTensors {
         return out;
     }
 
+    /** The dtypes {@link #fromBytes} reads, each into float32 (the project's models compute in float32). */
+    public static final List<String> READ_DTYPES = List.of("F32", "F16", "BF16", "F64", "BOOL");
+
     /**
      * Parses a safetensors file after {@link SafeTensorsValidator} has checked all of it; throws
-     * {@link IllegalArgumentException} saying what is malformed, or that a tensor is not F32 (the only dtype
-     * the project's models use).
+     * {@link IllegalArgumentException} saying what is malformed. Every tensor becomes float32: F32 as it is; F16,
+     * BF16 and BOOL (as 0 and 1) exactly; F64 rounded to the nearest float (what computing in float32 does with it).
+     * Shapes may be [] (a scalar, one element), as TransformerLens's {@code IGNORE} buffer. The integer and 8-bit
+     * float dtypes are refused, naming the tensor. {@link #toBytes} writes every tensor back as F32.
      */
     public static SafeTensors fromBytes(byte[] bytes) {
         SafeTensorsValidator.Header header = SafeTensorsValidator.validate(bytes);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (SafeTensorsValidator.Entry e : header.tensors()) {
-            if (!"F32".equals(e.dtype())) {
+            if (!READ_DTYPES.contains(e.dtype())) {
                 throw new IllegalArgumentException("safetensors: tensor \"" + e.name() + "\" has dtype " + e.dtype()
-                        + "; only F32 is supported");
+                        + "; only " + String.join(", ", READ_DTYPES) + " are supported (read as float32)");
             }
             int[] shape = new int[e.shape().length];
             for (int i = 0; i < shape.length; i++) {
@@ -118,18 +124,61 @@ public final class SafeTensors {
                 }
                 shape[i] = (int) e.shape()[i];
             }
-            // the validator checked that the range lies in the file and holds exactly the shape's floats
-            float[] data = new float[(int) ((e.end() - e.begin()) / 4)];
+            // the validator checked that the range lies in the file and holds exactly the shape's elements
+            int width = SafeTensorsValidator.dtypeSize(e.dtype());
+            long count = (e.end() - e.begin()) / width;
+            if (count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("safetensors: tensor \"" + e.name() + "\" has " + count
+                        + " elements, too many for this reader");
+            }
+            float[] data = new float[(int) count];
             int p = header.dataStart() + (int) e.begin();
-            for (int i = 0; i < data.length; i++) {
-                int bits = (bytes[p] & 0xff) | (bytes[p + 1] & 0xff) << 8 | (bytes[p + 2] & 0xff) << 16
-                        | (bytes[p + 3] & 0xff) << 24;
-                data[i] = Float.intBitsToFloat(bits);
-                p += 4;
+            for (int i = 0; i < data.length; i++, p += width) {
+                data[i] = element(bytes, p, e.dtype());
             }
             tensors.put(e.name(), Tensor.of(data, shape));
         }
         return new SafeTensors(tensors, header.metadata());
+    }
+
+    /** The element of {@code dtype} (one of {@link #READ_DTYPES}) at byte {@code p}, little-endian, as a float. */
+    private static float element(byte[] b, int p, String dtype) {
+        switch (dtype) {
+            case "F32":
+                return Float.intBitsToFloat((b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16
+                        | (b[p + 3] & 0xff) << 24);
+            case "BF16": // the top half of a float32
+                return Float.intBitsToFloat(((b[p] & 0xff) | (b[p + 1] & 0xff) << 8) << 16);
+            case "F16":
+                return halfToFloat((b[p] & 0xff) | (b[p + 1] & 0xff) << 8);
+            case "F64": {
+                long bits = 0;
+                for (int i = 7; i >= 0; i--) {
+                    bits = bits << 8 | (b[p + i] & 0xff);
+                }
+                return (float) Double.longBitsToDouble(bits);
+            }
+            case "BOOL":
+                return b[p] != 0 ? 1f : 0f;
+            default:
+                throw new IllegalStateException("dtype " + dtype + " passed the check but has no reader");
+        }
+    }
+
+    /** IEEE 754 binary16 to float, exactly (subnormals, infinities and NaN included). */
+    static float halfToFloat(int h) {
+        int sign = (h >>> 15) & 1;
+        int exponent = (h >>> 10) & 0x1f;
+        int mantissa = h & 0x3ff;
+        float magnitude;
+        if (exponent == 0) {
+            magnitude = mantissa * 0x1p-24f; // subnormal: mantissa * 2^-24, exact in float
+        } else if (exponent == 31) {
+            magnitude = mantissa == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+        } else {
+            magnitude = Float.intBitsToFloat((exponent - 15 + 127) << 23 | mantissa << 13);
+        }
+        return sign == 1 ? -magnitude : magnitude;
     }
 
     private static void writeLong(byte[] out, int at, long value) {

@@ -6,7 +6,8 @@ import org.circuitbook.widgets.tensor.Tensor;
 /**
  * An independent forward pass for checking {@link HookedTransformer}: double precision, one head and one
  * query position at a time, keys recomputed for every query, softmax over the visible keys only (no
- * -infinity mask), and the exact GELU's erf integrated numerically. Slow and obviously right.
+ * -infinity mask), and the exact GELU's erf integrated numerically; LayerNorm ("LN", "LNPre") from its definition,
+ * (x - mean) / sqrt(biased variance + eps) (* w + b). Slow and obviously right.
  */
 final class ReferenceTransformer {
     private final TransformerConfig c;
@@ -28,17 +29,18 @@ final class ReferenceTransformer {
         }
         for (int l = 0; l < c.n_layers(); l++) {
             String a = "blocks." + l + ".attn.";
+            double[][] read = norm(x, "blocks." + l + ".ln1."); // what the heads read
             double[][] attnOut = new double[n][c.d_model()];
             for (int i = 0; i < n; i++) {
                 for (int d = 0; d < c.d_model(); d++) {
                     attnOut[i][d] = at(a + "b_O", d);
                 }
                 for (int h = 0; h < c.n_heads(); h++) {
-                    double[] q = head(x[i], a + "W_Q", a + "b_Q", h);
+                    double[] q = head(read[i], a + "W_Q", a + "b_Q", h);
                     double[] weights = new double[i + 1];
                     double total = 0;
                     for (int j = 0; j <= i; j++) {
-                        double[] k = head(x[j], a + "W_K", a + "b_K", h);
+                        double[] k = head(read[j], a + "W_K", a + "b_K", h);
                         double dot = 0;
                         for (int e = 0; e < c.d_head(); e++) {
                             dot += q[e] * k[e];
@@ -48,7 +50,7 @@ final class ReferenceTransformer {
                     }
                     double[] z = new double[c.d_head()];
                     for (int j = 0; j <= i; j++) {
-                        double[] v = head(x[j], a + "W_V", a + "b_V", h);
+                        double[] v = head(read[j], a + "W_V", a + "b_V", h);
                         for (int e = 0; e < c.d_head(); e++) {
                             z[e] += weights[j] / total * v[e];
                         }
@@ -67,6 +69,7 @@ final class ReferenceTransformer {
             }
             if (!c.attn_only()) {
                 String m = "blocks." + l + ".mlp.";
+                double[][] mlpIn = norm(x, "blocks." + l + ".ln2.");
                 for (int i = 0; i < n; i++) {
                     double[] out = new double[c.d_model()];
                     for (int d = 0; d < c.d_model(); d++) {
@@ -75,7 +78,7 @@ final class ReferenceTransformer {
                     for (int u = 0; u < c.d_mlp(); u++) {
                         double pre = at(m + "b_in", u);
                         for (int d = 0; d < c.d_model(); d++) {
-                            pre += x[i][d] * at(m + "W_in", d, u);
+                            pre += mlpIn[i][d] * at(m + "W_in", d, u);
                         }
                         double post = activation(pre);
                         for (int d = 0; d < c.d_model(); d++) {
@@ -88,6 +91,7 @@ final class ReferenceTransformer {
                 }
             }
         }
+        x = norm(x, "ln_final.");
         double[][] logits = new double[n][c.d_vocab_out()];
         for (int i = 0; i < n; i++) {
             for (int v = 0; v < c.d_vocab_out(); v++) {
@@ -98,6 +102,33 @@ final class ReferenceTransformer {
             }
         }
         return logits;
+    }
+
+    /** Each row LayerNormed (weights under {@code prefix} for "LN"), or the rows themselves without LayerNorm. */
+    private double[][] norm(double[][] x, String prefix) {
+        if (!"LN".equals(c.normalization_type()) && !"LNPre".equals(c.normalization_type())) {
+            return x;
+        }
+        double[][] out = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            int n = x[i].length;
+            double mean = 0;
+            for (double v : x[i]) {
+                mean += v / n;
+            }
+            double variance = 0;
+            for (double v : x[i]) {
+                variance += (v - mean) * (v - mean) / n;
+            }
+            out[i] = new double[n];
+            for (int d = 0; d < n; d++) {
+                out[i][d] = (x[i][d] - mean) / Math.sqrt(variance + c.eps());
+                if ("LN".equals(c.normalization_type())) {
+                    out[i][d] = out[i][d] * at(prefix + "w", d) + at(prefix + "b", d);
+                }
+            }
+        }
+        return out;
     }
 
     /** One head's query, key or value for one position's residual vector. */

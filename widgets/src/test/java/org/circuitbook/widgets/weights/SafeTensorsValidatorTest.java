@@ -154,9 +154,9 @@ class SafeTensorsValidatorTest {
                 + "\"W_pos\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", 16);
         assertEquals("safetensors: tensor \"W_pos\" (bytes 8 to 16) overlaps tensor \"W_E\" (bytes 0 to 16)",
                 assertThrows(IllegalArgumentException.class, () -> SafeTensors.fromBytes(overlapping)).getMessage());
-        assertEquals("safetensors: tensor \"h\" has dtype F16; only F32 is supported",
-                assertThrows(IllegalArgumentException.class, () -> SafeTensors.fromBytes(
-                        file("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4))).getMessage());
+        assertEquals("safetensors: tensor \"h\" has dtype I16; only F32, F16, BF16, F64, BOOL are supported (read as "
+                + "float32)", assertThrows(IllegalArgumentException.class, () -> SafeTensors.fromBytes(
+                        file("{\"h\":{\"dtype\":\"I16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4))).getMessage());
         assertEquals(4, SafeTensorsValidator.dtypeSize("F32"));
         assertEquals(-1, SafeTensorsValidator.dtypeSize("F33"));
     }
