@@ -76,6 +76,8 @@ public final class BuildSession implements AutoCloseable {
     private final Map<String, TrainedSet> trained = new HashMap<>();
     private final Map<String, String> specTexts = new HashMap<>();
     private final Map<TrainedSet, List<TrainedSet.PublishedFile>> published = new IdentityHashMap<>();
+    /** Each trained set's SAEs in SAELens's layout ({@link TrainedSet#saeLens}). */
+    private final Map<TrainedSet, List<TrainedSet.PublishedFile>> saeLens = new IdentityHashMap<>();
     private final Map<TrainedSet, byte[]> indexes = new IdentityHashMap<>();
     private final Map<TrainedSet, Map<String, WidgetFigures.Fallback>> fallbacks = new IdentityHashMap<>();
     private final Map<String, byte[]> resources = new HashMap<>();
@@ -172,6 +174,7 @@ public final class BuildSession implements AutoCloseable {
                 TrainedSet old = trained.put(set.spec().name(), set);
                 if (old != null) {
                     published.remove(old);
+                    saeLens.remove(old);
                     indexes.remove(old);
                     fallbacks.remove(old);
                 }
@@ -183,6 +186,7 @@ public final class BuildSession implements AutoCloseable {
             if (gone) {
                 TrainedSet old = trained.get(name);
                 published.remove(old);
+                saeLens.remove(old);
                 indexes.remove(old);
                 fallbacks.remove(old);
                 specTexts.remove(name);
@@ -287,11 +291,17 @@ public final class BuildSession implements AutoCloseable {
         }
         out.putAll(book.assets()); // the bytes the check stage read and checked, not the file as it may be now
         for (TrainedSet t : sets) {
-            for (TrainedSet.PublishedFile f : files.get(t.spec().name())) {
+            List<TrainedSet.PublishedFile> weights = files.get(t.spec().name());
+            List<TrainedSet.PublishedFile> folders = saeLens.computeIfAbsent(t, s -> s.saeLens(weights));
+            for (TrainedSet.PublishedFile f : weights) {
                 out.put(f.url(), f.bytes());
             }
-            out.put("models/" + t.spec().name() + "/index.json",
-                    indexes.computeIfAbsent(t, s -> index(files.get(s.spec().name()))));
+            for (TrainedSet.PublishedFile f : folders) {
+                out.put(f.url(), f.bytes());
+            }
+            List<TrainedSet.PublishedFile> all = new ArrayList<>(weights);
+            all.addAll(folders);
+            out.put("models/" + t.spec().name() + "/index.json", indexes.computeIfAbsent(t, s -> index(all)));
         }
         return out;
     }
@@ -343,14 +353,16 @@ public final class BuildSession implements AutoCloseable {
 
     /**
      * {@code models/NAME/index.json}: each file's training name, its content-hashed URL (relative to the
-     * folder), SHA-256 and size, for readers who download the weights rather than read them in a widget.
+     * folder), SHA-256 and size, for readers who download the weights rather than read them in a widget; then
+     * the SAEs' SAELens folders' files ({@code saelens/STEM/cfg.json} at {@code saelens/STEM.HASH/cfg.json}).
      */
     static byte[] index(List<TrainedSet.PublishedFile> files) {
         List<Object> entries = new ArrayList<>();
         for (TrainedSet.PublishedFile f : files) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("name", f.fileName());
-            e.put("url", f.url().substring(f.url().lastIndexOf('/') + 1));
+            // relative to models/NAME/ (a model's name has no slash)
+            e.put("url", f.url().substring(f.url().indexOf('/', "models/".length()) + 1));
             e.put("sha256", f.sha256Hex());
             e.put("bytes", (long) f.bytes().length);
             entries.add(e);

@@ -47,6 +47,14 @@ public interface KindSpec {
     /** The weight files a trained spec consists of, in publishing order. */
     List<String> fileNames();
 
+    /**
+     * The files of {@link #fileNames()} that are sparse autoencoders, with what they read: the build also publishes
+     * each in SAELens's on-disk layout ({@link SaeLensFolder}). None by default.
+     */
+    default List<SaeFile> saes() {
+        return List.of();
+    }
+
     /** Trains every model of the spec (in this JVM; the cache runs it in a child process). */
     List<TrainedModel> train(ModelSpec spec);
 

@@ -128,9 +128,25 @@ public record OthelloSpec(int board, int nLayers, int dModel, int nHeads, int dH
         return OthelloTrainer.VERSION;
     }
 
+    /** The model, then the SAE on each stage's stream ({@link OthelloTrainer#saeFileName}). */
     @Override
     public List<String> fileNames() {
-        return List.of(OthelloTrainer.FINAL);
+        List<String> names = new java.util.ArrayList<>(List.of(OthelloTrainer.FINAL));
+        for (int s = 0; s <= nLayers; s++) {
+            names.add(OthelloTrainer.saeFileName(s));
+        }
+        return names;
+    }
+
+    /** Each stage's SAE reads the final model's residual stream at that stage's hook ({@code blocks.0.hook_resid_pre}, ...). */
+    @Override
+    public List<SaeFile> saes() {
+        List<SaeFile> out = new java.util.ArrayList<>();
+        for (int s = 0; s <= nLayers; s++) {
+            out.add(new SaeFile(OthelloTrainer.saeFileName(s), dModel,
+                    org.circuitbook.widgets.model.OthelloModel.stageHook(s), OthelloTrainer.FINAL));
+        }
+        return out;
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.OthelloModel;
 import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.model.TransformerConfig;
+import org.circuitbook.widgets.tensor.Ops;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -55,7 +56,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * give ND4J's logits within 1e-5 times their scale.
  */
 final class OthelloTrainer {
-    static final String VERSION = "othello/2"; // 2: SAE directions and metrics
+    static final String VERSION = "othello/3"; // 2: SAE directions and metrics; 3: the SAEs published
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int PARITY_GAMES = 8;
     static final int INTERVENTIONS = 200;
@@ -113,7 +114,8 @@ final class OthelloTrainer {
         metrics.putAll(legalMetrics(othello, model, test));
         Map<String, Tensor> probes = probes(othello, model, train);
         List<Object> saeMetrics = new ArrayList<>();
-        probes.putAll(saeDirections(spec, othello, model, train, test, probes, saeMetrics));
+        List<SparseAutoencoder> saes = new ArrayList<>();
+        probes.putAll(saeDirections(spec, othello, model, train, test, probes, saeMetrics, saes));
         OthelloModel world = new OthelloModel(model, othello, probes);
         metrics.putAll(probeMetrics(othello, world, train, test));
         metrics.put("sae", saeMetrics);
@@ -131,7 +133,29 @@ final class OthelloTrainer {
         tensors.putAll(probes);
         byte[] bytes = new SafeTensors(tensors, meta).toBytes();
         parity(bytes, cfg, parityGames, ndLogits);
-        return List.of(new TrainedModel(FINAL, bytes));
+        List<TrainedModel> out = new ArrayList<>(List.of(new TrainedModel(FINAL, bytes)));
+        for (int s = 0; s < saes.size(); s++) {
+            Map<String, String> saeMeta = Training.header(OthelloSpec.KIND, specName);
+            saeMeta.put("trainer", VERSION);
+            saeMeta.put("seed", Long.toString(spec.seed()));
+            saeMeta.put("hook_name", OthelloModel.stageHook(s));
+            saeMeta.put("d_in", Integer.toString(saes.get(s).dIn()));
+            saeMeta.put("d_sae", Integer.toString(saes.get(s).dSae()));
+            saeMeta.put("l1_coefficient", SaeToySpec.label(spec.saeL1()));
+            saeMeta.put("metrics", Training.metrics(castMap(saeMetrics.get(s))));
+            out.add(new TrainedModel(saeFileName(s), new SafeTensors(saes.get(s).tensors(), saeMeta).toBytes()));
+        }
+        return out;
+    }
+
+    /** The SAE on the stream at {@code stage}, as published: {@code sae-resid-S.safetensors}. */
+    static String saeFileName(int stage) {
+        return "sae-resid-" + stage + ".safetensors";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
     }
 
     static double parity(byte[] bytes, TransformerConfig cfg, int[][] games, float[] expected) {
@@ -368,9 +392,13 @@ final class OthelloTrainer {
      * activation where it is active: alpha 1 adds one typical firing of the feature (as clamping a feature does,
      * Templeton et al. 2024). Per stage, {@code metrics} gets the SAE's normalised reconstruction error, L0 and dead
      * fraction on the test games' rows, and per square the latent chosen and its cosine to the mean difference.
+     * {@code saes} gets each stage's SAE as published ({@link #saeFileName}): with the scale folded into its weights
+     * (as SAELens's {@code fold_activation_norm_scaling_factor} does: W_enc times the scale, W_dec and b_dec divided by
+     * it), so that it reads the stream itself; its metrics, with {@code activation_scale} the scale folded in.
      */
     static Map<String, Tensor> saeDirections(OthelloSpec spec, Othello othello, HookedTransformer model, int[][] train,
-                                             int[][] test, Map<String, Tensor> probes, List<Object> metrics) {
+                                             int[][] test, Map<String, Tensor> probes, List<Object> metrics,
+                                             List<SparseAutoencoder> saes) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         int d = model.cfg().d_model();
         int squares = othello.squares();
@@ -457,9 +485,18 @@ final class OthelloTrainer {
             m.put("dead_fraction", fit.deadFraction());
             m.put("latent", latent);
             m.put("cosine", cosine);
+            m.put("activation_scale", (double) scale);
             metrics.add(m);
+            saes.add(folded(sae, scale));
         }
         return out;
+    }
+
+    /** The SAE trained on the stream times {@code scale}, reading the stream itself (W_enc s, b_enc, W_dec / s, b_dec / s). */
+    static SparseAutoencoder folded(SparseAutoencoder sae, float scale) {
+        Map<String, Tensor> t = sae.tensors();
+        return new SparseAutoencoder(Ops.scale(t.get(SparseAutoencoder.W_ENC), scale), t.get(SparseAutoencoder.B_ENC),
+                Ops.scale(t.get(SparseAutoencoder.W_DEC), 1f / scale), Ops.scale(t.get(SparseAutoencoder.B_DEC), 1f / scale));
     }
 
     private static Tensor scaled(float[][] x, float scale) {

@@ -38,6 +38,8 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
     public static final String KIND = "sae-toy";
     /** This kind, as {@link ModelKinds#ALL} lists it. */
     public static final ModelKind TYPE = ModelKind.of(KIND, s -> from(s.model(), s.data(), s.trainer(), s.root(), s.verifyItems()));
+    /** What the SAEs read, as SAELens's {@code metadata.hook_name} says it ({@link #saes()}). */
+    public static final String HOOK = "toy_features";
 
     /** What one trained SAE must achieve; NaN means "not checked". */
     public record Expectation(int dSae, double l1, double mmcsAtLeast, double deadFractionAtMost,
@@ -208,6 +210,22 @@ public record SaeToySpec(List<Integer> dSae, List<Double> l1Coefficients, int nF
             }
         }
         return names;
+    }
+
+    /**
+     * Every file but the ground truth is an SAE. Its input is no model's activation but the toy data itself (sparse
+     * features in superposition, {@link SparseFeatures}): SAELens's hook name says so ({@value #HOOK}), and there is
+     * no model name.
+     */
+    @Override
+    public List<SaeFile> saes() {
+        List<SaeFile> out = new ArrayList<>();
+        for (int size : dSae) {
+            for (double l1 : l1Coefficients) {
+                out.add(new SaeFile(SaeToyTrainer.fileName(size, l1), dIn, HOOK, null));
+            }
+        }
+        return out;
     }
 
     @Override

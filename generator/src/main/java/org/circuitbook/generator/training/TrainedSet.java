@@ -44,7 +44,30 @@ public record TrainedSet(ModelSpec spec, List<TrainedModel> models) {
         return models.stream().map(m -> PublishedFile.of("models/" + spec.name() + "/", m)).toList();
     }
 
-    /** One published weights file: its site-relative URL, the name it had in training, its SHA-256 and bytes. */
+    /**
+     * The SAEs among {@code published} ({@link KindSpec#saes()}) in SAELens's on-disk layout, two files each
+     * ({@link SaeLensFolder}), in the spec's order: listed in {@code index.json} beside the weights, not read by
+     * widgets.
+     */
+    public List<PublishedFile> saeLens(List<PublishedFile> published) {
+        List<PublishedFile> out = new ArrayList<>();
+        for (SaeFile sae : spec.settings().saes()) {
+            PublishedFile source = published.stream().filter(f -> f.fileName().equals(sae.fileName())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(spec.name() + " declares " + sae.fileName()
+                            + " an SAE but publishes no such file (files: " + spec.settings().fileNames() + ")"));
+            PublishedFile model = sae.modelFile() == null ? null : published.stream()
+                    .filter(f -> f.fileName().equals(sae.modelFile())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(spec.name() + " declares " + sae.fileName()
+                            + " reads " + sae.modelFile() + " but publishes no such file"));
+            out.addAll(SaeLensFolder.publish(spec, sae, source, model));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * One published file: its site-relative URL, the name it had in training (or, for a file made from one, its
+     * name relative to {@code models/NAME/}), its SHA-256 and bytes.
+     */
     public record PublishedFile(String url, String fileName, byte[] sha256, byte[] bytes) {
         static PublishedFile of(String folder, TrainedModel model) {
             byte[] digest;
@@ -57,6 +80,16 @@ public record TrainedSet(ModelSpec spec, List<TrainedModel> models) {
             String stem = model.fileName().substring(0, model.fileName().length() - ".safetensors".length());
             return new PublishedFile(folder + stem + "." + hex.substring(0, 12) + ".safetensors", model.fileName(),
                     digest, model.bytes());
+        }
+
+        /** A file published under {@code url} as it is, not content-hashed, listed as {@code fileName}. */
+        static PublishedFile at(String url, String fileName, byte[] bytes) {
+            try {
+                return new PublishedFile(url, fileName,
+                        java.security.MessageDigest.getInstance("SHA-256").digest(bytes), bytes);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
         }
 
         /** The Subresource Integrity value a page gives {@code fetch}: {@code sha256-BASE64}. */

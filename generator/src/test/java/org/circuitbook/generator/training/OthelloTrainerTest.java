@@ -9,6 +9,7 @@ import java.util.Map;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.widgets.data.Othello;
 import org.circuitbook.widgets.model.OthelloModel;
+import org.circuitbook.widgets.model.SparseAutoencoder;
 import org.circuitbook.widgets.tensor.Tensor;
 import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
@@ -46,10 +47,12 @@ class OthelloTrainerTest {
     }
 
     @Test
-    @DisplayName("one file: the transformer with MLPs, probes [d_model, 48] + [48] per stage and labelling, steering and SAE"
-            + " directions [16, d_model]")
+    @DisplayName("the model's file: the transformer with MLPs, probes [d_model, 48] + [48] per stage and labelling, steering"
+            + " and SAE directions [16, d_model]; then one SAE file per stage")
     void shapes() {
-        assertEquals(1, trained.size());
+        assertEquals(List.of("final.safetensors", "sae-resid-0.safetensors", "sae-resid-1.safetensors",
+                "sae-resid-2.safetensors"), trained.stream().map(TrainedModel::fileName).toList());
+        assertEquals(spec.fileNames(), trained.stream().map(TrainedModel::fileName).toList());
         assertArrayEquals(new int[] {12, 32}, file.tensor("embed.W_E").shape());
         assertArrayEquals(new int[] {32, 128}, file.tensor("blocks.1.mlp.W_in").shape());
         for (int s = 0; s <= 2; s++) {
@@ -95,6 +98,36 @@ class OthelloTrainerTest {
         Map<?, ?> steering = (Map<?, ?>) metrics.get("sae_steering");
         assertEquals(number(steering.get("errors_after")) / number(steering.get("errors_before")),
                 number(steering.get("error_ratio")), 1e-12);
+    }
+
+    @Test
+    @DisplayName("each stage's published SAE reads the stream itself (its scale folded in): on the test games' stream it"
+            + " reconstructs with the recorded error and L0; its file names its hook")
+    void publishedSaes() {
+        List<?> stages = (List<?>) metrics.get("sae");
+        OthelloModel world = OthelloModel.load(file);
+        Othello othello = new Othello(spec.board());
+        int[][] test = OthelloTrainer.games(spec)[1];
+        for (int s = 0; s < 3; s++) {
+            SafeTensors saeFile = SafeTensors.fromBytes(trained.get(1 + s).bytes());
+            assertEquals(OthelloModel.stageHook(s), saeFile.metadata().get("hook_name"));
+            assertEquals(List.of("W_dec", "W_enc", "b_dec", "b_enc"), List.copyOf(saeFile.tensors().keySet()));
+            SparseAutoencoder sae = SparseAutoencoder.fromWeights(saeFile);
+            assertEquals(32, sae.dIn());
+            assertEquals(64, sae.dSae());
+            float[][] rows = OthelloTrainer.rows(othello, world.transformer(), test, s).x();
+            float[] flat = new float[rows.length * 32];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(rows[i], 0, flat, i * 32, 32);
+            }
+            SparseAutoencoder.Evaluation e = sae.evaluate(Tensor.of(flat, rows.length, 32));
+            Map<?, ?> m = (Map<?, ?>) stages.get(s);
+            // the same SAE on the scaled stream, up to float32 rounding of the fold
+            assertEquals(number(m.get("normalised_reconstruction_error")), e.normalisedReconstructionError(), 1e-4, s + ": " + m);
+            assertEquals(number(m.get("l0")), e.l0(), 0.01, s + ": " + m);
+            assertEquals(m, Json.parse(saeFile.metadata().get("metrics")));
+            assertTrue(number(m.get("activation_scale")) > 0, m.toString());
+        }
     }
 
     @Test
