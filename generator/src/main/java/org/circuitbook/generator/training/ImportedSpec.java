@@ -119,6 +119,11 @@ public record ImportedSpec(String file, String sha256, String format, double ref
                         "the weights file, relative to content/");
                 return null;
             }
+            if (!path.toRealPath().startsWith(contentDir.toRealPath())) {
+                model.error("file", shown + " leads outside content/ (through a linked directory)",
+                        "keep the weights file inside content/");
+                return null;
+            }
             return Files.readAllBytes(path);
         } catch (IOException e) {
             model.error("file", "cannot read " + shown + " (" + e.getMessage() + ")", null);

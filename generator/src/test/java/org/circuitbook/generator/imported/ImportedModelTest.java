@@ -145,7 +145,15 @@ class ImportedModelTest {
         Files.delete(missing.root.resolve(file));
         assertEquals(List.of("content/models/tl.yaml:3:3: load: no file " + file + " (the weights file, relative to content/)"),
                 missing.buildErrors());
-        for (String dir : List.of("a", "b", "c", "d", "e")) {
+        FixtureSite linked = site(root.resolve("f"), good, sha256(good));
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.write(outside.resolve("tl.safetensors"), good);
+        Files.delete(linked.root.resolve(file));
+        Files.delete(linked.root.resolve("content/weights"));
+        Files.createSymbolicLink(linked.root.resolve("content/weights"), outside);
+        assertEquals(List.of("content/models/tl.yaml:3:3: load: " + file + " leads outside content/ (through a linked"
+                + " directory) (keep the weights file inside content/)"), linked.buildErrors());
+        for (String dir : List.of("a", "b", "c", "d", "e", "f")) {
             assertFalse(Files.exists(root.resolve(dir).resolve("site")), dir + ": no site written");
         }
     }
