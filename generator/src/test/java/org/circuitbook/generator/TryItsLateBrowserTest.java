@@ -731,11 +731,12 @@ class TryItsLateBrowserTest {
         List<Integer> early = run.get(1).strongest();
         assertTrue(keys.containsAll(last.strongest()) && last.strongest().size() == 3,
                 "by the end they are all key frequencies: " + last.strongest() + " of " + keys);
-        // The box says "early on they are a mixture, key frequencies among others". At the first checkpoint after
-        // step 0 none of the three is a key frequency (15, 16, 27; the key frequency 26 is a close fourth); from the
-        // next checkpoint on the strongest is one. The test holds the model to what it does.
-        assertTrue(early.stream().noneMatch(keys::contains), "at the first checkpoint after step 0 none is a key "
-                + "frequency: " + early + " (keys " + keys + ")");
+        // The box says "at first most of them are not key frequencies, and by the end they all are". The model
+        // differs between CPUs (its training is not bit-identical across instruction sets): on one, the first
+        // checkpoint after step 0 has 15, 16, 27, none a key frequency (the key frequency 26 a close fourth); on an
+        // AVX-512 machine, 26, 15, 16 with keys 24, 26, 12, 11, 7. Both are what the box says.
+        assertTrue(early.stream().filter(keys::contains).count() <= 1, "at the first checkpoint after step 0 most "
+                + "are not key frequencies: " + early + " (keys " + keys + ")");
         assertTrue(keys.contains(run.get(2).strongest().get(0)), "at the next checkpoint the strongest is a key "
                 + "frequency, among others: " + run.get(2).strongest());
         assertFalse(keys.containsAll(run.get(2).strongest()), run.get(2).strongest().toString());
