@@ -44,9 +44,18 @@ public final class LogitLensView {
         return language.sample(random, n);
     }
 
-    /** The lens on {@code tokens}, the correct token at each position its next one (the last: the induction answer). */
+    /**
+     * The lens on {@code tokens}, the correct token at each position its next one (the last: the induction answer); none
+     * where that token is no output of the model (an input id at or above {@code d_vocab_out}).
+     */
     public static LogitLens lens(HookedTransformer model, int[] tokens) {
-        return LogitLens.of(model, tokens, LogitAttribution.nextTokens(tokens));
+        int[] correct = LogitAttribution.nextTokens(tokens);
+        for (int i = 0; i < correct.length; i++) {
+            if (correct[i] >= model.cfg().d_vocab_out()) {
+                correct[i] = LogitAttribution.NONE;
+            }
+        }
+        return LogitLens.of(model, tokens, correct);
     }
 
     private static double cw(LogitLens l, boolean narrow) {
@@ -272,13 +281,15 @@ public final class LogitLensView {
     /** A text alternative: what the grid shows, and per stage how often its top token is the correct one. */
     public static String describe(LogitLens l, String[] names) {
         StringBuilder s = new StringBuilder("Logit lens on a " + l.positions() + "-token prompt: for each of "
-                + l.stages() + " stages (");
+                + l.stages() + (l.stages() == 1 ? " stage (" : " stages ("));
         for (int st = 0; st < l.stages(); st++) {
             s.append(st == 0 ? "" : ", ").append(l.stage(st));
         }
         s.append(") and each position, the likeliest next token when the residual stream there is read through the "
-                + "unembedding, shaded by its probability. The model has no LayerNorm, so the last stage is the model's own "
-                + "prediction.");
+                + "unembedding, shaded by its probability.").append(l.throughLayerNorm()
+                ? " Each stage is read through the model's final LayerNorm first, as the model reads its last, so the last "
+                        + "stage is the model's own prediction."
+                : " The model has no LayerNorm, so the last stage is the model's own prediction.");
         int known = 0;
         for (int i = 0; i < l.positions(); i++) {
             known += l.correct(i) >= 0 ? 1 : 0;
