@@ -262,8 +262,10 @@ public final class LogitLensView {
 
     /** What the cursor's cell says, in words: the top tokens and the correct token's rank and probability. */
     public static String readout(LogitLens l, String[] names, int stage, int pos) {
+        String where = l.stage(stage);
         StringBuilder s = new StringBuilder("Read through the unembedding " + (stage == 0 ? "right after the embedding"
-                : l.stage(stage)) + ", at position " + pos + " (\"" + names[l.tokens()[pos]] + "\"), the likeliest next tokens are ");
+                : where.startsWith("layer ") ? "after " + where : where) + ", at position " + pos + " (\""
+                + names[l.tokens()[pos]] + "\"), the likeliest next tokens are ");
         int[] top = l.top(stage, pos, TOP_K);
         for (int i = 0; i < top.length; i++) {
             s.append(i == 0 ? "" : i == top.length - 1 ? " and " : ", ").append(names[top[i]]).append(" (")
@@ -281,7 +283,7 @@ public final class LogitLensView {
     /** A text alternative: what the grid shows, and per stage how often its top token is the correct one. */
     public static String describe(LogitLens l, String[] names) {
         StringBuilder s = new StringBuilder("Logit lens on a " + l.positions() + "-token prompt: for each of "
-                + l.stages() + (l.stages() == 1 ? " stage (" : " stages ("));
+                + l.stages() + " stages (");
         for (int st = 0; st < l.stages(); st++) {
             s.append(st == 0 ? "" : ", ").append(l.stage(st));
         }
