@@ -41,36 +41,43 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ImportedWidgetsBrowserTest {
     static final List<String> VOCAB = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
 
+    /** The chapter and the spec importing {@link TransformerLensFile#standard()} ({@link #write} adds the file). */
+    static final String SITE = """
+            -- content/chapters/09-imported-lens.md --
+            ---
+            title: Imported lens
+            ---
+            # Imported lens
+
+            :::{widget} logit-lens
+            :model: imported
+            :label: fig-imported-lens
+            The logit lens on a model trained elsewhere.
+            :::
+            -- content/models/imported.yaml --
+            model:
+              kind: imported
+              file: weights/tl.safetensors
+              sha256: %s
+              format: transformer-lens
+            """;
+
     static FixtureSite site;
     static DevServer server;
     static ChromeDriver driver;
 
+    /** {@link #SITE} and the file it imports, written under {@code root}. */
+    static FixtureSite write(Path root) throws java.io.IOException {
+        byte[] bytes = TransformerLensFile.standard();
+        Files.createDirectories(root.resolve("content/weights"));
+        Files.write(root.resolve("content/weights/tl.safetensors"), bytes);
+        return FixtureSite.write(root, SITE.formatted(TransformerLensFile.sha256(bytes)));
+    }
+
     @BeforeAll
     static void start(@TempDir Path work) throws Exception {
-        byte[] bytes = TransformerLensFile.standard();
-        site = FixtureSite.write(work, """
-                -- content/site.yaml --
-                title: Imported
-                -- content/chapters/01-lens.md --
-                ---
-                title: Lens
-                ---
-                # Lens
-
-                :::{widget} logit-lens
-                :model: tl
-                :label: fig-lens
-                The logit lens on a model trained elsewhere.
-                :::
-                -- content/models/tl.yaml --
-                model:
-                  kind: imported
-                  file: weights/tl.safetensors
-                  sha256: %s
-                  format: transformer-lens
-                """.formatted(TransformerLensFile.sha256(bytes)));
-        Files.createDirectories(work.resolve("content/weights"));
-        Files.write(work.resolve("content/weights/tl.safetensors"), bytes);
+        FixtureSite.write(work, "-- content/site.yaml --\ntitle: Imported\n");
+        site = write(work);
         site.build();
         server = DevServer.start(site.site(), 0);
         driver = WidgetBrowserTest.chromium(work);
@@ -87,7 +94,7 @@ class ImportedWidgetsBrowserTest {
     }
 
     private static HookedTransformer model() throws Exception {
-        return HookedTransformer.fromWeights(SafeTensors.fromBytes(Files.readAllBytes(site.weights("tl", "final.safetensors"))));
+        return HookedTransformer.fromWeights(SafeTensors.fromBytes(Files.readAllBytes(site.weights("imported", "final.safetensors"))));
     }
 
     private static String[] names() {
@@ -113,8 +120,8 @@ class ImportedWidgetsBrowserTest {
     @Test
     @DisplayName("logit-lens, static: the build draws the vocab's names, and each cell's token is the one LogitLens finds")
     void lensStatic() throws Exception {
-        assertTrue(site.log.stream().anyMatch(l -> l.startsWith("  train tl ")), String.join("\n", site.log));
-        String html = site.read("lens.html");
+        assertTrue(site.log.stream().anyMatch(l -> l.startsWith("  train imported ")), String.join("\n", site.log));
+        String html = site.read("imported-lens.html");
         Matcher wide = Pattern.compile("<svg[^>]*widget-wide-drawing.*?</svg>", Pattern.DOTALL).matcher(html);
         assertTrue(wide.find(), "the wide static drawing");
         String svg = wide.group();
@@ -163,7 +170,7 @@ class ImportedWidgetsBrowserTest {
             + "them and the keys, offers no sample of the language, and logs no errors")
     void lensLive() throws Exception {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "lens.html", "logit-lens");
+        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "imported-lens.html", "logit-lens");
         assertEquals("ready", figure.getAttribute("data-state"));
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         assertEquals(canvas.getAttribute("aria-label"),
