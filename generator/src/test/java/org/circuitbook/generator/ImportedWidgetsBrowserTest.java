@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.circuitbook.generator.imported.TransformerLensFile;
 import org.circuitbook.generator.serve.DevServer;
+import org.circuitbook.widgets.figures.AttentionPatternsWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.LogitAttribution;
 import org.circuitbook.widgets.model.LogitLens;
@@ -36,12 +37,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * LayerNorm gelu model whose file names its 10 tokens "a" to "j" and says nothing of the book's synthetic language. The
  * logit lens draws it at build time with the vocab's names and the tokens {@link LogitLens} finds, and mounts on it in
  * headless Chromium: prompts typed in the vocab's words, the keys, no button for the language it was not trained on.
+ * The attention patterns draw and mount on it too: without the book's probes (the file names no language) and without
+ * checkpoints (one stop, the imported weights).
  */
 @DisplayName("Widgets on an imported model in headless Chromium")
 class ImportedWidgetsBrowserTest {
     static final List<String> VOCAB = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
 
-    /** The chapter and the spec importing {@link TransformerLensFile#standard()} ({@link #write} adds the file). */
+    /** The chapters and the spec importing {@link TransformerLensFile#standard()} ({@link #write} adds the file). */
     static final String SITE = """
             -- content/chapters/09-imported-lens.md --
             ---
@@ -53,6 +56,17 @@ class ImportedWidgetsBrowserTest {
             :model: imported
             :label: fig-imported-lens
             The logit lens on a model trained elsewhere.
+            :::
+            -- content/chapters/10-imported-attention.md --
+            ---
+            title: Imported attention
+            ---
+            # Imported attention
+
+            :::{widget} attention-patterns
+            :model: imported
+            :label: fig-imported-attention
+            Attention patterns of a model trained elsewhere.
             :::
             -- content/models/imported.yaml --
             model:
@@ -222,6 +236,58 @@ class ImportedWidgetsBrowserTest {
         buttons.get(0).click();
         wait.until(d -> !prompt.getAttribute("value").equals("a b c d a b"));
         assertTrue(prompt.getAttribute("value").matches("[a-j]( [a-j]){3}"), prompt.getAttribute("value"));
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("attention-patterns: the static drawing names the vocab's tokens; live, it mounts without probes or "
+            + "checkpoints, takes typed vocab words and an ablated head, offers no sample of the language, and logs no errors")
+    void attention() throws Exception {
+        String html = site.read("imported-attention.html");
+        Matcher wide = Pattern.compile("<svg[^>]*widget-wide-drawing.*?</svg>", Pattern.DOTALL).matcher(html);
+        assertTrue(wide.find(), "the wide static drawing");
+        HookedTransformer model = model();
+        int[] first = AttentionPatternsWidget.firstTokens(model);
+        List<String> texts = new ArrayList<>();
+        Matcher m = Pattern.compile("<text [^>]*>([^<]*)</text>").matcher(wide.group());
+        while (m.find()) {
+            texts.add(m.group(1));
+        }
+        for (int t : first) {
+            assertTrue(texts.contains(VOCAB.get(t)), "token " + VOCAB.get(t) + " drawn: " + texts);
+        }
+        assertFalse(html.contains("Sample the language"));
+
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "imported-attention.html", "attention-patterns");
+        assertEquals("ready", figure.getAttribute("data-state"));
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        String aria = canvas.getAttribute("aria-label");
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                "the first live state is the build's");
+        assertTrue(aria.startsWith("Attention patterns of 2 layers on 6 tokens; mean loss "), aria);
+        assertFalse(aria.contains("probe"), "no probes without the language: " + aria);
+        assertEquals(List.of("Repeat a random sequence"),
+                figure.findElements(By.cssSelector("button")).stream().map(WebElement::getText).toList());
+        WebElement tokens = figure.findElement(By.cssSelector("input[type=text]"));
+        List<String> words = new ArrayList<>();
+        for (int t : first) {
+            words.add(VOCAB.get(t));
+        }
+        assertEquals(String.join(" ", words), tokens.getAttribute("value"));
+
+        String clean = WidgetBrowserTest.pixels(driver);
+        new org.openqa.selenium.support.ui.Select(figure.findElement(By.cssSelector("select[id$='-ablate']"))).selectByValue("1.2");
+        wait.until(d -> canvas.getAttribute("aria-label").contains("With head 1.2 ablated the mean loss is "));
+        assertNotEquals(clean, WidgetBrowserTest.pixels(driver), "the ablated run is drawn");
+        tokens.clear();
+        tokens.sendKeys("c #0 c a", Keys.ENTER);
+        wait.until(d -> canvas.getAttribute("aria-label").contains("on 4 tokens"));
+        assertTrue(canvas.getAttribute("aria-label").contains("repeats every 2 tokens"), canvas.getAttribute("aria-label"));
+        tokens.clear();
+        tokens.sendKeys("a zz", Keys.ENTER);
+        wait.until(d -> figure.findElement(By.cssSelector(".widget-message")).getText()
+                .equals("\"zz\" is not a token (tokens: a to j, or #0 to #9 by id)"));
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 }
