@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hash-order output anywhere, and training (a fresh cache each time, so every model really trains twice) gives
  * the same weights to the bit. The fixture has every model kind ({@link ModelKinds#ALL}) and every widget
  * ({@link Widgets#BOOK}), which the test asserts, on tiny specs: the one-widget
- * site (a toy model, math, a table) plus the transformer, logit, SAE and board widgets browser tests' sites.
+ * site (a toy model, math, a table) plus the transformer, logit, SAE, board and imported-model widgets browser tests' sites.
  */
 @DisplayName("Reproducible builds")
 class ReproducibleBuildTest {
@@ -34,14 +34,9 @@ class ReproducibleBuildTest {
         FixtureSite.write(root, LogitWidgetsBrowserTest.SITE); // the same tiny models, more chapters
         FixtureSite.write(root, BoardWidgetsBrowserTest.SITE); // the othello model and its two widgets
         FixtureSite.write(root, FactEditingBrowserTest.SITE);
-        // a model trained elsewhere: a TransformerLens file, imported
-        byte[] imported = org.circuitbook.generator.imported.TransformerLensFile.standard();
+        // a model trained elsewhere: a TransformerLens file, imported, and the logit lens on it
         try {
-            java.nio.file.Files.createDirectories(root.resolve("content/weights"));
-            java.nio.file.Files.write(root.resolve("content/weights/tl.safetensors"), imported);
-            FixtureSite.write(root, "-- content/models/imported.yaml --\nmodel: {kind: imported, file: weights/tl.safetensors, "
-                    + "format: transformer-lens, sha256: " + org.circuitbook.generator.imported.TransformerLensFile.sha256(imported)
-                    + "}\n");
+            ImportedWidgetsBrowserTest.write(root);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -7,6 +7,7 @@ import org.circuitbook.widgets.figures.AttentionPatternsWidget;
 import org.circuitbook.widgets.model.HeadScores;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.AttentionView;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.teavm.jso.browser.Performance;
 import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.KeyboardEvent;
@@ -28,7 +29,7 @@ import org.teavm.jso.dom.html.HTMLElement;
  * that the frame answering the reader carries one forward pass and the drawing; the heads' scores appear when done.
  *
  * <p>{@code data-weights} lists {@code final.safetensors} and {@code checkpoint-STEP.safetensors} files.
- * Its controls are {@link AttentionPatternsWidget#controls(List, int, int, String)}; the fragment
+ * Its controls are {@link AttentionPatternsWidget#controls(List, int, int, String, boolean)}; the fragment
  * {@code #ID:step=K&ablate=L.H&head=L.H&tokens=ba.be.bi&cell=L.H.Q.K} restores a shared state.
  */
 final class AttentionMount {
@@ -36,6 +37,7 @@ final class AttentionMount {
     private final LivePanel.Checkpoints<HookedTransformer> models; // by step: checkpoints, then the final model
     private final SyntheticLanguage language;
     private final int vocab;
+    private final TokenNames tokenNames; // how tokens are named and typed
     private final String[] names; // token names by id
     private final int nCtx;
     private int[] tokens;
@@ -58,25 +60,27 @@ final class AttentionMount {
     private int runIndex = -1; // the checkpoint run was computed with
 
     private AttentionMount(HTMLElement figure, List<String> urls, List<Integer> steps, HookedTransformer model,
-                           SyntheticLanguage language) {
-        this.language = language;
+                           TokenNames tokenNames) {
+        this.tokenNames = tokenNames;
+        language = tokenNames.language();
         vocab = model.cfg().d_vocab();
         nCtx = model.cfg().n_ctx();
-        names = SyntheticLanguage.tokenNames(vocab);
+        names = tokenNames.names();
         models = new LivePanel.Checkpoints<>(figure, urls, HookedTransformer::fromWeights);
         models.put(urls.size() - 1, model);
         panel = new LivePanel(figure, AttentionPatternsWidget.controls(steps, model.cfg().n_layers(), model.cfg().n_heads(),
-                AttentionView.format(AttentionPatternsWidget.firstTokens(model))), AttentionView.WIDTH, AttentionView.HEIGHT);
+                tokenNames.format(AttentionPatternsWidget.firstTokens(model)), language != null), AttentionView.WIDTH,
+                AttentionView.HEIGHT);
         message = panel.above(Dom.create("p", "widget-message"));
         message.setAttribute("role", "status");
         tokens = AttentionPatternsWidget.firstTokens(model);
         probes = language == null ? null : AttentionView.probes(model, language.settings().seed());
         String shared = panel.controls.value("tokens");
         try {
-            tokens = AttentionView.parse(shared.replace('.', ' '), vocab);
+            tokens = tokenNames.parse(shared.replace('.', ' '));
         } catch (IllegalArgumentException e) {
             Dom.text(message, "The link's tokens could not be read: " + e.getMessage());
-            panel.controls.set("tokens", AttentionView.format(tokens));
+            panel.controls.set("tokens", tokenNames.format(tokens));
         }
         panel.focusable();
         readout = panel.readout(panel.controls.id("head"));
@@ -112,9 +116,8 @@ final class AttentionMount {
         LivePanel.loadFinal(figure, (files, file) -> {
             List<Integer> steps = new java.util.ArrayList<>(files.checkpointSteps());
             steps.add(Integer.parseInt(file.metadata().getOrDefault("step", "0")));
-            String lang = file.metadata().get("language");
-            new AttentionMount(figure, files.urls(), steps, HookedTransformer.fromWeights(file),
-                    lang == null ? null : SyntheticLanguage.fromJson(lang));
+            HookedTransformer model = HookedTransformer.fromWeights(file);
+            new AttentionMount(figure, files.urls(), steps, model, TokenNames.of(file, model.cfg()));
         });
     }
 
@@ -145,14 +148,14 @@ final class AttentionMount {
                 return true;
             }
         }
-        panel.controls.set("tokens", AttentionView.format(tokens));
+        panel.controls.set("tokens", tokenNames.format(tokens));
         update();
         return true;
     }
 
     private boolean readTokens() {
         try {
-            int[] parsed = AttentionView.parse(panel.controls.value("tokens").replace('.', ' '), vocab);
+            int[] parsed = tokenNames.parse(panel.controls.value("tokens").replace('.', ' '));
             if (parsed.length < 2 || parsed.length > nCtx) {
                 Dom.text(message, "Type 2 to " + nCtx + " tokens, separated by spaces.");
                 return false;

@@ -6,6 +6,7 @@ import org.circuitbook.widgets.figures.LogitAttributionWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.LogitAttributionView;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.teavm.jso.browser.Performance;
 import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.KeyboardEvent;
@@ -102,12 +103,22 @@ final class LogitAttributionMount {
     }
 
     /**
-     * The tokens of the {@code prompt} field, or null when it holds a word that is no token or a length the model
-     * cannot read: then {@code message} says so (else it is cleared).
+     * The tokens of the {@code prompt} field (words by the synthetic language's names), or null when it holds a word that
+     * is no token or a length the model cannot read: then {@code message} says so (else it is cleared).
      */
     static int[] parsePrompt(LiveControls controls, HTMLElement message, HookedTransformer model) {
+        return checked(controls, message, model, text -> AttentionView.parse(text, model.cfg().d_vocab()));
+    }
+
+    /** As {@link #parsePrompt(LiveControls, HTMLElement, HookedTransformer)}, the words read by {@code names}. */
+    static int[] parsePrompt(LiveControls controls, HTMLElement message, HookedTransformer model, TokenNames names) {
+        return checked(controls, message, model, names::parse);
+    }
+
+    private static int[] checked(LiveControls controls, HTMLElement message, HookedTransformer model,
+                                 java.util.function.Function<String, int[]> parse) {
         try {
-            int[] parsed = AttentionView.parse(controls.value("prompt").replace('.', ' '), model.cfg().d_vocab());
+            int[] parsed = parse.apply(controls.value("prompt").replace('.', ' '));
             if (parsed.length < 1 || parsed.length > model.cfg().n_ctx()) {
                 throw new IllegalArgumentException("this model reads 1 to " + model.cfg().n_ctx() + " tokens");
             }

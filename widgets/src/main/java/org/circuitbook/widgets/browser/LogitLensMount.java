@@ -5,23 +5,24 @@ import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.figures.LogitLensWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.LogitLens;
-import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.LogitAttributionView;
 import org.circuitbook.widgets.widget.LogitLensView;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
 
 /**
- * The logit-lens widget ({@link LogitLensView}): the reader's prompt (the induction task first, another repeat or a
- * sample of the language on a button) run once, each stage read through the unembedding. Pointing at a cell or the
+ * The logit-lens widget ({@link LogitLensView}): the reader's prompt (the induction task first, another repeat or, for a
+ * model trained on the book's synthetic language, a sample of it on a button; tokens named by {@link TokenNames}) run once, each stage read through the unembedding. Pointing at a cell or the
  * arrow keys on the focused grid read out its top tokens and the correct token's rank and probability. Controls:
- * {@link LogitLensWidget#controls(HookedTransformer)}; the fragment holds the prompt and the cursor
+ * {@link LogitLensWidget#controls(HookedTransformer, TokenNames)}; the fragment holds the prompt and the cursor
  * ({@code #ID:prompt=ba.lo.ba&cell=2.19}).
  */
 final class LogitLensMount {
     private final HookedTransformer model;
     private final SyntheticLanguage language;
+    private final TokenNames tokens;
     private final String[] names;
     private final LivePanel panel;
     private final HTMLElement message;
@@ -31,11 +32,12 @@ final class LogitLensMount {
     private int stage;
     private int pos;
 
-    private LogitLensMount(HTMLElement figure, HookedTransformer model, SyntheticLanguage language) {
+    private LogitLensMount(HTMLElement figure, HookedTransformer model, TokenNames tokens) {
         this.model = model;
-        this.language = language;
-        names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
-        panel = new LivePanel(figure, LogitLensWidget.controls(model), LogitLensView.WIDTH, LogitLensView.HEIGHT);
+        this.tokens = tokens;
+        language = tokens.language();
+        names = tokens.names();
+        panel = new LivePanel(figure, LogitLensWidget.controls(model, tokens), LogitLensView.WIDTH, LogitLensView.HEIGHT);
         panel.focusable();
         message = panel.above(Dom.create("p", "widget-message"));
         message.setAttribute("role", "status");
@@ -77,20 +79,20 @@ final class LogitLensMount {
 
     static void mount(HTMLElement figure) {
         LivePanel.loadFinal(figure, (files, file) -> {
-            String lang = file.metadata().get("language");
-            new LogitLensMount(figure, HookedTransformer.fromWeights(file), lang == null ? null : SyntheticLanguage.fromJson(lang));
+            HookedTransformer model = HookedTransformer.fromWeights(file);
+            new LogitLensMount(figure, model, TokenNames.of(file, model.cfg()));
         });
     }
 
-    private void setPrompt(int[] tokens) {
-        panel.controls.set("prompt", AttentionView.format(tokens));
-        lens = LogitLensView.lens(model, tokens);
+    private void setPrompt(int[] prompt) {
+        panel.controls.set("prompt", tokens.format(prompt));
+        lens = LogitLensView.lens(model, prompt);
         Dom.text(message, "");
     }
 
     /** Reads the prompt field; on a problem says what is wrong and keeps the last good prompt. */
     private boolean parsePrompt() {
-        int[] parsed = LogitAttributionMount.parsePrompt(panel.controls, message, model);
+        int[] parsed = LogitAttributionMount.parsePrompt(panel.controls, message, model, tokens);
         if (parsed != null) {
             lens = LogitLensView.lens(model, parsed);
         }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import org.circuitbook.widgets.widget.Control;
 import org.circuitbook.widgets.widget.Controls;
 import org.circuitbook.widgets.widget.LiveFigure;
+import org.circuitbook.widgets.widget.TokenNames;
 
 /** Every head's attention pattern on a sequence the reader types or generates, with ablation and checkpoints. */
 public final class AttentionPatternsWidget implements Widget {
@@ -36,7 +37,7 @@ public final class AttentionPatternsWidget implements Widget {
 
     @Override
     public List<String> modelKinds() {
-        return List.of("attention-only");
+        return List.of("attention-only", "imported");
     }
 
     @Override
@@ -60,8 +61,12 @@ public final class AttentionPatternsWidget implements Widget {
         return AttentionView.HEIGHT;
     }
 
+    /** A spec that says it has no layer is refused; an imported model's spec does not say, and is accepted. */
     @Override
     public WidgetOption.Problem checkModel(ModelInfo model) {
+        if (!(model.values().get("n_layers") instanceof Number)) {
+            return null;
+        }
         return model.integer("n_layers", 1) < 1 ? new WidgetOption.Problem("model " + model.name()
                 + " has no attention layer to show", name() + " needs n_layers >= 1") : null;
     }
@@ -95,7 +100,7 @@ public final class AttentionPatternsWidget implements Widget {
         int vocab = model.cfg().d_vocab();
         int[] tokens = SyntheticLanguage.repeatedRandom(new Lcg(0), vocab, model.cfg().n_ctx() / 2);
         AttentionView.Run run = AttentionView.run(model, tokens, null, probes(file, model));
-        String[] names = SyntheticLanguage.tokenNames(vocab);
+        String[] names = TokenNames.of(file, model.cfg()).names();
         return new Drawing(width(), height(), p -> AttentionView.paint(p, run, names), AttentionView.describe(run));
     }
 
@@ -104,9 +109,9 @@ public final class AttentionPatternsWidget implements Widget {
      * scrubber over {@code steps} (the checkpoints', then the final model's; the URL holds the step); and the head
      * ablated, if any; the head shown alone, enlarged ("all": every head); and the cell pointed at
      * ({@code cell=LAYER.HEAD.QUERY.KEY}). The URL writes the step, the ablated head, the head shown, the tokens, then
-     * the cell.
+     * the cell. The button for a sample of the synthetic language only where {@code language} (the model learnt it).
      */
-    public static Controls controls(List<Integer> steps, int nLayers, int nHeads, String tokens) {
+    public static Controls controls(List<Integer> steps, int nLayers, int nHeads, String tokens, boolean language) {
         List<Control.Choice> stops = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             stops.add(new Control.Choice(Integer.toString(steps.get(i)), steps.get(i) + (i == steps.size() - 1 ? " (final)" : "")));
@@ -121,10 +126,10 @@ public final class AttentionPatternsWidget implements Widget {
                 shown.add(new Control.Choice(l + "." + h, l + "." + h));
             }
         }
+        Control words = Control.words("tokens", "Tokens", tokens);
+        Control repeat = Control.action("repeat", "Repeat a random sequence");
         return Controls.of(
-                Controls.row(Control.words("tokens", "Tokens", tokens),
-                        Control.action("repeat", "Repeat a random sequence"),
-                        Control.action("sample", "Sample the language")),
+                language ? Controls.row(words, repeat, Control.action("sample", "Sample the language")) : Controls.row(words, repeat),
                 Controls.row(Control.stops("step", "Training step", stops, stops.size() - 1),
                         Control.select("ablate", "Ablate", heads, ""),
                         Control.select("head", "Head", shown, ""), Control.state("cell")))
@@ -151,7 +156,8 @@ public final class AttentionPatternsWidget implements Widget {
         }
         steps.sort(null);
         steps.add(Integer.parseInt(file.metadata().getOrDefault("step", "0")));
-        return controls(steps, model.cfg().n_layers(), model.cfg().n_heads(), AttentionView.format(firstTokens(model)));
+        TokenNames names = TokenNames.of(file, model.cfg());
+        return controls(steps, model.cfg().n_layers(), model.cfg().n_heads(), names.format(firstTokens(model)), names.hasLanguage());
     }
 
     @Override

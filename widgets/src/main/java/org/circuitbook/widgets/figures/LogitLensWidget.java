@@ -3,11 +3,9 @@ package org.circuitbook.widgets.figures;
 import java.util.List;
 import java.util.Map;
 import org.circuitbook.widgets.browser.Mounts;
-import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.LogitLens;
 import org.circuitbook.widgets.weights.SafeTensors;
-import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.Control;
 import org.circuitbook.widgets.widget.Controls;
 import org.circuitbook.widgets.widget.Drawing;
@@ -16,6 +14,7 @@ import org.circuitbook.widgets.widget.LiveMount;
 import org.circuitbook.widgets.widget.LogitLensView;
 import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.ModelInfo;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
 
@@ -28,7 +27,7 @@ public final class LogitLensWidget implements Widget {
 
     @Override
     public List<String> modelKinds() {
-        return List.of("attention-only");
+        return List.of("attention-only", "imported");
     }
 
     @Override
@@ -52,8 +51,15 @@ public final class LogitLensWidget implements Widget {
         return LogitLensView.HEIGHT;
     }
 
+    /**
+     * A model whose spec says it has no layer is refused; an imported model's spec does not say (its file does), so it
+     * is accepted, and a layerless one is drawn with its one stage, the embedding.
+     */
     @Override
     public WidgetOption.Problem checkModel(ModelInfo model) {
+        if (!(model.values().get("n_layers") instanceof Number)) {
+            return null;
+        }
         return model.integer("n_layers", 1) < 1 ? new WidgetOption.Problem("model " + model.name()
                 + " has no layer to look through", "logit-lens needs n_layers >= 1") : null;
     }
@@ -67,27 +73,32 @@ public final class LogitLensWidget implements Widget {
         }
         HookedTransformer model = HookedTransformer.fromWeights(file);
         LogitLens lens = LogitLensView.lens(model, LogitLensView.defaultPrompt(model));
-        String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
+        String[] names = TokenNames.of(file, model.cfg()).names();
         return new Drawing(width(), height(), p -> LogitLensView.paint(p, lens, names, lens.stages() - 1, lens.positions() - 1),
                 LogitLensView.describe(lens, names));
     }
 
     /**
-     * The prompt (first the induction task: n_ctx / 2 random tokens repeated), a button for another repeated sequence and one
-     * for a sample of the language, and the cursor ({@code cell=STAGE.POS}).
+     * The prompt (first the induction task: n_ctx / 2 random tokens repeated, written with {@code names}), a button for
+     * another repeated sequence and, for a model trained on the book's synthetic language, one for a sample of it, and
+     * the cursor ({@code cell=STAGE.POS}).
      */
-    public static Controls controls(HookedTransformer model) {
-        return Controls.of(Controls.row(
-                Control.words("prompt", "Prompt", AttentionView.format(LogitLensView.defaultPrompt(model))),
-                Control.action("repeat", "New repeated sequence"),
-                Control.action("sample", "Sample the language"),
-                Control.state("cell")));
+    public static Controls controls(HookedTransformer model, TokenNames names) {
+        Control prompt = Control.words("prompt", "Prompt", names.format(LogitLensView.defaultPrompt(model)));
+        Control repeat = Control.action("repeat", "New repeated sequence");
+        Control cell = Control.state("cell");
+        return names.hasLanguage() ? Controls.of(Controls.row(prompt, repeat, Control.action("sample", "Sample the language"), cell))
+                : Controls.of(Controls.row(prompt, repeat, cell));
     }
 
     @Override
     public Controls controls(LiveFigure figure, List<ModelFile> files) {
         SafeTensors file = Widgets.finalFile(files);
-        return file == null ? Controls.NONE : controls(HookedTransformer.fromWeights(file));
+        if (file == null) {
+            return Controls.NONE;
+        }
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        return controls(model, TokenNames.of(file, model.cfg()));
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class LogitLens {
     private final List<String> stages = new ArrayList<>();
     private final List<Tensor> logits = new ArrayList<>();      // per stage: [pos, d_vocab_out]
     private final List<double[][]> probs = new ArrayList<>();   // per stage: [pos][d_vocab_out]
+    private boolean layerNorm;
 
     private LogitLens(int[] tokens, int[] correct) {
         this.tokens = tokens.clone();
@@ -37,6 +38,7 @@ public final class LogitLens {
         ActivationCache cache = model.runWithCache(tokens);
         LogitLens lens = new LogitLens(tokens, correct);
         TransformerConfig cfg = model.cfg();
+        lens.layerNorm = cfg.hasLayerNorm();
         lens.add("embed", cfg.n_layers() == 0 ? Ops.add(cache.get("hook_embed"), cache.get("hook_pos_embed"))
                 : cache.get("blocks.0.hook_resid_pre"), model);
         for (int l = 0; l < cfg.n_layers(); l++) {
@@ -78,6 +80,11 @@ public final class LogitLens {
 
     public int positions() {
         return tokens.length;
+    }
+
+    /** Whether each stage is read through the model's final LayerNorm ({@code ln_final}) before the unembedding. */
+    public boolean throughLayerNorm() {
+        return layerNorm;
     }
 
     /** The number of stages: the embedding and each layer's (sub)outputs. */

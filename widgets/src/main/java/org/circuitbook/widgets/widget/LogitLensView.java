@@ -44,9 +44,18 @@ public final class LogitLensView {
         return language.sample(random, n);
     }
 
-    /** The lens on {@code tokens}, the correct token at each position its next one (the last: the induction answer). */
+    /**
+     * The lens on {@code tokens}, the correct token at each position its next one (the last: the induction answer); none
+     * where that token is no output of the model (an input id at or above {@code d_vocab_out}).
+     */
     public static LogitLens lens(HookedTransformer model, int[] tokens) {
-        return LogitLens.of(model, tokens, LogitAttribution.nextTokens(tokens));
+        int[] correct = LogitAttribution.nextTokens(tokens);
+        for (int i = 0; i < correct.length; i++) {
+            if (correct[i] >= model.cfg().d_vocab_out()) {
+                correct[i] = LogitAttribution.NONE;
+            }
+        }
+        return LogitLens.of(model, tokens, correct);
     }
 
     private static double cw(LogitLens l, boolean narrow) {
@@ -253,8 +262,10 @@ public final class LogitLensView {
 
     /** What the cursor's cell says, in words: the top tokens and the correct token's rank and probability. */
     public static String readout(LogitLens l, String[] names, int stage, int pos) {
+        String where = l.stage(stage);
         StringBuilder s = new StringBuilder("Read through the unembedding " + (stage == 0 ? "right after the embedding"
-                : l.stage(stage)) + ", at position " + pos + " (\"" + names[l.tokens()[pos]] + "\"), the likeliest next tokens are ");
+                : where.startsWith("layer ") ? "after " + where : where) + ", at position " + pos + " (\""
+                + names[l.tokens()[pos]] + "\"), the likeliest next tokens are ");
         int[] top = l.top(stage, pos, TOP_K);
         for (int i = 0; i < top.length; i++) {
             s.append(i == 0 ? "" : i == top.length - 1 ? " and " : ", ").append(names[top[i]]).append(" (")
@@ -277,8 +288,10 @@ public final class LogitLensView {
             s.append(st == 0 ? "" : ", ").append(l.stage(st));
         }
         s.append(") and each position, the likeliest next token when the residual stream there is read through the "
-                + "unembedding, shaded by its probability. The model has no LayerNorm, so the last stage is the model's own "
-                + "prediction.");
+                + "unembedding, shaded by its probability.").append(l.throughLayerNorm()
+                ? " Each stage is read through the model's final LayerNorm first, as the model reads its last, so the last "
+                        + "stage is the model's own prediction."
+                : " The model has no LayerNorm, so the last stage is the model's own prediction.");
         int known = 0;
         for (int i = 0; i < l.positions(); i++) {
             known += l.correct(i) >= 0 ? 1 : 0;
