@@ -1,0 +1,330 @@
+package org.circuitbook.generator.training;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.circuitbook.generator.diagnostics.Problems;
+import org.circuitbook.widgets.model.TransformerConfig;
+import org.circuitbook.widgets.weights.Json;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Loss;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * Not a test (surefire's default pattern does not match the name): a rerunnable timing harness, the book's training
+ * step in ND4J SameDiff against the same step in PyTorch, on this machine, one thread each. Run it with
+ * {@code bench/train} (which also pins OMP_NUM_THREADS=1), or:
+ *
+ * <pre>mvn -o -q -pl generator -am test -Dtest=TrainBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ *
+ * <p>For {@code bench.rounds} rounds it trains the spec ({@code bench.spec}, a path from the repository root)
+ * from its initial weights for {@code bench.warmup} + {@code bench.steps} steps in this JVM with the trainer's own
+ * graph ({@link ModularAdditionTrainer#graph}: the same parameters, initialisation, data, loss and optimiser the
+ * build uses), then runs {@code interop/bench_train.py} on the same job for the same steps (the interpreter:
+ * {@code circuitbook.python}, default {@code .venv/bin/python}, which {@code interop/venv} makes), alternating
+ * which side goes first (ABBA). A Java step is the time between consecutive {@code iterationDone} calls of a
+ * SameDiff listener (so it includes everything {@code fit} does per step); a PyTorch step is zero_grad, forward,
+ * loss, backward and the optimiser step. Warm-up steps are not counted. It prints the median and p95 of every
+ * timed step of every round for each side, their ratio (ND4J median / PyTorch median), each round's medians, and
+ * each side's training loss at the initial weights and after all the steps (computed by a forward pass outside
+ * the timed steps), and writes the table to {@code generator/target/bench/train.md}. It never fails on a time.
+ */
+class TrainBenchmark {
+    static final String SPEC = System.getProperty("bench.spec", "content/models/modular-addition-p59.yaml");
+    static final int STEPS = Integer.getInteger("bench.steps", 100);
+    static final int WARMUP = Integer.getInteger("bench.warmup", 10);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
+    /** Steps trained once, untimed, before the rounds: the JIT compiles SameDiff's per-op Java code meanwhile. */
+    static final int JVM_WARMUP = Integer.getInteger("bench.jvmWarmup", 300);
+
+    /**
+     * One side's run: the timed steps in ms (wall clock) and the training thread's CPU time in each (what the step
+     * cost, whatever else the machine ran), the loss at the initial weights and after all the steps.
+     */
+    record Run(double[] ms, double[] cpuMs, double lossFirst, double lossLast) {
+    }
+
+    /** What one kind's benchmark needs: the Java run and the job the Python side reads. */
+    interface Workload {
+        String describe();
+
+        String javaInit();
+
+        Map<String, Object> job();
+
+        Run java(int warmup, int steps);
+    }
+
+    @Test
+    void run() throws Exception {
+        Path root = repositoryRoot();
+        Path specFile = root.resolve(SPEC);
+        String name = specFile.getFileName().toString().replaceFirst("\\.yaml$", "");
+        Problems problems = new Problems("load");
+        ModelSpec spec = ModelSpec.parse(name, SPEC, Files.readString(specFile), problems);
+        problems.throwIfAny();
+        Workload workload = switch (spec.kind()) {
+            case ModularAdditionSpec.KIND -> new ModularAddition((ModularAdditionSpec) spec.settings());
+            default -> throw new IllegalArgumentException("no training benchmark for kind " + spec.kind()
+                    + " yet (modular-addition only)");
+        };
+        Path out = Files.createDirectories(root.resolve("generator/target/bench"));
+        Path jobFile = out.resolve("train-job.json");
+        Map<String, Object> job = new LinkedHashMap<>(workload.job());
+        job.put("warmup", WARMUP);
+        job.put("steps", STEPS);
+        Files.writeString(jobFile, Json.write(job));
+        String python = System.getProperty("circuitbook.python", root.resolve(".venv/bin/python").toString());
+        String load = loadAverage();
+
+        if (JVM_WARMUP > 0) {
+            System.out.printf(Locale.ROOT, "warming up the JVM: %d steps, untimed%n", JVM_WARMUP);
+            workload.java(1, JVM_WARMUP);
+        }
+        List<Run> javaRuns = new ArrayList<>();
+        List<Run> pythonRuns = new ArrayList<>();
+        Map<?, ?> pythonInfo = null;
+        for (int r = 0; r < ROUNDS; r++) {
+            boolean javaFirst = r % 2 == 0;   // rounds alternate: J P, P J, J P, ... (ABBA)
+            for (int side = 0; side < 2; side++) {
+                if ((side == 0) == javaFirst) {
+                    javaRuns.add(workload.java(WARMUP, STEPS));
+                } else {
+                    Map<?, ?> result = python(python, root, jobFile);
+                    pythonInfo = result;
+                    pythonRuns.add(new Run(doubles((List<?>) result.get("ms")), doubles((List<?>) result.get("cpu_ms")),
+                            ((Number) result.get("loss_first")).doubleValue(),
+                            ((Number) result.get("loss_last")).doubleValue()));
+                }
+            }
+            System.out.printf(Locale.ROOT, "round %d/%d: ND4J %.2f ms/step, PyTorch %.2f ms/step%n", r + 1, ROUNDS,
+                    median(javaRuns.get(r).ms()), median(pythonRuns.get(r).ms()));
+        }
+
+        double[] javaMs = pooled(javaRuns);
+        double[] pythonMs = pooled(pythonRuns);
+        double ratio = median(javaMs) / median(pythonMs);
+        int total = WARMUP + STEPS;
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%s (%s): %d rounds (ABBA), %d warm-up + %d timed steps per run, "
+                + "one thread each; load average at the start %s", name, workload.describe(), ROUNDS, WARMUP, STEPS, load));
+        lines.add("");
+        double[] javaCpu = pooledCpu(javaRuns);
+        double[] pythonCpu = pooledCpu(pythonRuns);
+        double cpuRatio = median(javaCpu) / median(pythonCpu);
+        lines.add(String.format(Locale.ROOT, "| %-26s | %-14s | %-8s | %-16s | %-15s | %-9s | %-11s | %-15s |", "side",
+                "ms/step median", "p95", "ratio ND4J/torch", "CPU ms/step p50", "CPU ratio", "loss step 1",
+                "loss after " + total));
+        lines.add("|" + "-".repeat(28) + "|" + "-".repeat(16) + "|" + "-".repeat(10) + "|" + "-".repeat(18) + "|"
+                + "-".repeat(17) + "|" + "-".repeat(11) + "|" + "-".repeat(13) + "|" + "-".repeat(17) + "|");
+        lines.add(row("ND4J 1.0.0-M2.1 SameDiff", javaMs, String.format(Locale.ROOT, "%.2fx", ratio), javaCpu,
+                String.format(Locale.ROOT, "%.2fx", cpuRatio), javaRuns));
+        lines.add(row("PyTorch " + (pythonInfo == null ? "?" : pythonInfo.get("torch")), pythonMs, "", pythonCpu, "",
+                pythonRuns));
+        lines.add("");
+        StringBuilder perRound = new StringBuilder("per round (ND4J / PyTorch medians, ms):");
+        for (int r = 0; r < ROUNDS; r++) {
+            perRound.append(String.format(Locale.ROOT, " %s%.2f/%.2f (%.2fx)", r % 2 == 0 ? "J>P " : "P>J ",
+                    median(javaRuns.get(r).ms()), median(pythonRuns.get(r).ms()),
+                    median(javaRuns.get(r).ms()) / median(pythonRuns.get(r).ms())));
+        }
+        lines.add(perRound.toString());
+        lines.add("initialisation: ND4J: " + workload.javaInit() + "; PyTorch: "
+                + (pythonInfo == null ? "?" : pythonInfo.get("init")) + " (same distributions, different values)");
+        System.out.println();
+        lines.forEach(System.out::println);
+        Files.write(out.resolve("train.md"), lines, StandardCharsets.UTF_8);
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("nd4j_ms", javaRuns.stream().map(r -> Arrays.stream(r.ms()).boxed().toList()).toList());
+        raw.put("pytorch_ms", pythonRuns.stream().map(r -> Arrays.stream(r.ms()).boxed().toList()).toList());
+        Files.writeString(out.resolve("train-steps.json"), Json.write(raw));
+        System.out.println("written: " + out.resolve("train.md") + " (every step's time: train-steps.json)");
+    }
+
+    private static String row(String side, double[] ms, String ratio, double[] cpu, String cpuRatio, List<Run> runs) {
+        return String.format(Locale.ROOT, "| %-26s | %-14.2f | %-8.2f | %-16s | %-15.2f | %-9s | %-11.4f | %-15.4f |",
+                side, median(ms), percentile(ms, 0.95), ratio, median(cpu), cpuRatio, runs.get(0).lossFirst(),
+                runs.get(0).lossLast());
+    }
+
+    /** Runs the PyTorch side on the job; its standard error passes through, standard output is its JSON. */
+    private static Map<?, ?> python(String python, Path root, Path jobFile) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(python, root.resolve("interop/bench_train.py").toString(),
+                jobFile.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("MKL_NUM_THREADS", "1");
+        Process process = pb.start();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int status = process.waitFor();
+        if (status != 0) {
+            throw new IllegalStateException(python + " interop/bench_train.py exited with " + status + " (make the "
+                    + "interpreter with interop/venv, or name one with -Dcircuitbook.python=...)");
+        }
+        return (Map<?, ?>) Json.parse(stdout.strip());
+    }
+
+    /** The one-layer modular-addition transformer, full batch, as {@link ModularAdditionTrainer} trains it. */
+    static final class ModularAddition implements Workload {
+        private final ModularAdditionSpec spec;
+        private final TransformerConfig cfg;
+        private final ModularAdditionTrainer.Split split;
+
+        ModularAddition(ModularAdditionSpec spec) {
+            this.spec = spec;
+            this.cfg = ModularAdditionTrainer.config(spec);
+            this.split = ModularAdditionTrainer.split(spec);
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "p = %d, d_model %d, %d heads of %d, d_mlp %d, full batch of %d pairs, "
+                            + "AdamW lr %s, betas (0.9, 0.98), eps 1e-8, weight decay %s", spec.p(), spec.dModel(),
+                    spec.nHeads(), spec.dHead(), spec.dMlp(), split.train().length, spec.learningRate(), spec.weightDecay());
+        }
+
+        @Override
+        public String javaInit() {
+            return "every matrix N(0, 1/d_model), W_U N(0, 1/d_vocab) with d_vocab = p + 1, biases zero; "
+                    + "java.util.Random(" + spec.seed() + ").nextGaussian in parameterShapes order";
+        }
+
+        @Override
+        public Map<String, Object> job() {
+            Map<String, Object> job = new LinkedHashMap<>();
+            job.put("kind", ModularAdditionSpec.KIND);
+            job.put("p", spec.p());
+            job.put("d_model", spec.dModel());
+            job.put("n_heads", spec.nHeads());
+            job.put("d_head", spec.dHead());
+            job.put("d_mlp", spec.dMlp());
+            job.put("learning_rate", spec.learningRate());
+            job.put("betas", List.of(0.9, 0.98));       // ModularAdditionTrainer.graph's Adam
+            job.put("eps", 1e-8);
+            job.put("weight_decay", spec.weightDecay());
+            job.put("seed", spec.seed());
+            job.put("train", Arrays.stream(split.train()).boxed().toList());
+            return job;
+        }
+
+        @Override
+        public Run java(int warmup, int steps) {
+            return Training.quietly(() -> {
+                int p = spec.p();
+                int[] train = split.train();
+                SameDiff sd = ModularAdditionTrainer.graph(spec, cfg);
+                StepTimes times = new StepTimes();
+                sd.setListeners(times);
+                INDArray[] features = {ModularAdditionTrainer.oneHot(train, p, 0),
+                        ModularAdditionTrainer.oneHot(train, p, 1), ModularAdditionTrainer.oneHot(train, p, 2)};
+                INDArray labels = ModularAdditionTrainer.labels(train, p);
+                Map<String, INDArray> inputs = Map.of("tok0", features[0], "tok1", features[1], "tok2", features[2]);
+                double first = StepLosses.crossEntropy(sd.output(inputs, "logits").get("logits"), labels);
+                sd.fit(Batches.repeating(warmup + steps,
+                        new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {labels})), 1);
+                double last = StepLosses.crossEntropy(sd.output(inputs, "logits").get("logits"), labels);
+                return new Run(times.ms(warmup), times.cpuMs(warmup), first, last);
+            });
+        }
+    }
+
+    /**
+     * The time of each training step: the nanoTime (and the training thread's CPU time: ND4J runs every op on it
+     * with OMP_NUM_THREADS=1) of every {@code iterationDone}, differenced.
+     */
+    static final class StepTimes extends BaseListener {
+        private static final java.lang.management.ThreadMXBean THREADS =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        private final List<Long> done = new ArrayList<>();
+        private final List<Long> cpu = new ArrayList<>();
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return operation == Operation.TRAINING;
+        }
+
+        @Override
+        public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
+            done.add(System.nanoTime());
+            cpu.add(THREADS.getCurrentThreadCpuTime());
+        }
+
+        /** The steps after the first {@code warmup} (warmup >= 1: step i is done[i] - done[i - 1]). */
+        double[] ms(int warmup) {
+            return differences(done, warmup);
+        }
+
+        /** The training thread's CPU time in each of those steps. */
+        double[] cpuMs(int warmup) {
+            return differences(cpu, warmup);
+        }
+
+        private static double[] differences(List<Long> done, int warmup) {
+            if (warmup < 1) {
+                throw new IllegalArgumentException("bench.warmup must be at least 1 (a step is timed from the one before)");
+            }
+            double[] ms = new double[done.size() - warmup];
+            for (int i = warmup; i < done.size(); i++) {
+                ms[i - warmup] = (done.get(i) - done.get(i - 1)) / 1e6;
+            }
+            return ms;
+        }
+    }
+
+    static double[] doubles(List<?> values) {
+        return values.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    }
+
+    static double[] pooled(List<Run> runs) {
+        return runs.stream().flatMapToDouble(r -> Arrays.stream(r.ms())).toArray();
+    }
+
+    static double[] pooledCpu(List<Run> runs) {
+        return runs.stream().flatMapToDouble(r -> Arrays.stream(r.cpuMs())).toArray();
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** Nearest rank. */
+    static double percentile(double[] values, double q) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s[Math.max(0, (int) Math.ceil(q * s.length) - 1)];
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + ", " + parts[1] + ", " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("content/models"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no content/models above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}

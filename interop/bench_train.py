@@ -1,0 +1,120 @@
+"""The PyTorch side of the training benchmark (``bench/train``, ``TrainBenchmark``): one spec's training steps, timed.
+
+Usage: ``python interop/bench_train.py JOB.json``. The job, written by the Java harness, holds everything that shapes
+the computation: the kind, the model's sizes, the optimiser's settings, the training data (the very pairs or
+sequences the Java side trains on), the number of warm-up and timed steps, and a seed. This script builds the same
+model as the ND4J graph in the Java trainer (same parameters under TransformerLens's names and shapes, same
+computation, same loss and optimiser), trains it on one thread, and prints one JSON object to standard output:
+
+    {"side": "pytorch", "torch": VERSION, "threads": 1, "init": "...", "ms": [per timed step], "cpu_ms": [...],
+     "loss_first": L, "loss_last": L, "losses": [every step's training loss, as the optimiser saw it]}
+
+``ms`` times each step after the warm-up (wall clock): gradients cleared, forward pass, loss, backward pass, optimiser
+step; ``cpu_ms`` is the training thread's CPU time in the same interval (what the step cost, whatever else the machine ran).
+``loss_first`` is the training loss at the initial weights (step 1's), ``loss_last`` the loss after all the
+steps (warm-up and timed), both computed by a separate forward pass outside the timed steps.
+
+Initialisation: the same distributions as the Java trainer, drawn by ``torch.manual_seed(seed)``; the values
+differ from Java's (``java.util.Random``), so the losses agree in trend, not digit for digit.
+"""
+
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def modular_addition(job):
+    """The one-layer modular-addition transformer (ModularAdditionTrainer.graph): tokens ``a b =``, only the last
+    position's residual stream computed (its query attends to all three positions; the causal mask removes
+    nothing there), no LayerNorm, logits over the p answers (W_U is [d_model, p]), softmax cross-entropy."""
+    p, d, h, e, m = job["p"], job["d_model"], job["n_heads"], job["d_head"], job["d_mlp"]
+    vocab = p + 1
+    he = h * e
+
+    def normal(*shape, std):
+        return (torch.randn(*shape) * std).requires_grad_()
+
+    def zeros(*shape):
+        return torch.zeros(*shape, requires_grad=True)
+
+    s = 1 / math.sqrt(d)
+    # the order of HookedTransformer.parameterShapes; every matrix N(0, 1/d_model), W_U N(0, 1/d_vocab), biases 0
+    w = {
+        "embed.W_E": normal(vocab, d, std=s),
+        "pos_embed.W_pos": normal(3, d, std=s),
+        "blocks.0.attn.W_Q": normal(h, d, e, std=s), "blocks.0.attn.b_Q": zeros(h, e),
+        "blocks.0.attn.W_K": normal(h, d, e, std=s), "blocks.0.attn.b_K": zeros(h, e),
+        "blocks.0.attn.W_V": normal(h, d, e, std=s), "blocks.0.attn.b_V": zeros(h, e),
+        "blocks.0.attn.W_O": normal(h, e, d, std=s), "blocks.0.attn.b_O": zeros(d),
+        "blocks.0.mlp.W_in": normal(d, m, std=s), "blocks.0.mlp.b_in": zeros(m),
+        "blocks.0.mlp.W_out": normal(m, d, std=s), "blocks.0.mlp.b_out": zeros(d),
+        "unembed.W_U": normal(d, p, std=1 / math.sqrt(vocab)), "unembed.b_U": zeros(p),
+    }
+    pairs = torch.tensor(job["train"], dtype=torch.long)
+    tokens = torch.stack([pairs // p, pairs % p, torch.full_like(pairs, p)], dim=1)      # [batch, 3]
+    labels = (pairs // p + pairs % p) % p
+
+    def loss_fn():
+        x = w["embed.W_E"][tokens] + w["pos_embed.W_pos"]                                 # [batch, 3, d]
+        a = "blocks.0.attn."
+        wq = w[a + "W_Q"].permute(1, 0, 2).reshape(d, he)                                # heads side by side
+        wk = w[a + "W_K"].permute(1, 0, 2).reshape(d, he)
+        wv = w[a + "W_V"].permute(1, 0, 2).reshape(d, he)
+        q = x[:, 2] @ wq + w[a + "b_Q"].reshape(he)                                       # [batch, he]
+        k = x @ wk + w[a + "b_K"].reshape(he)                                             # [batch, 3, he]
+        v = x @ wv + w[a + "b_V"].reshape(he)
+        scores = (q.view(-1, 1, h, e) * k.view(-1, 3, h, e)).sum(-1) / math.sqrt(e)       # [batch, 3, h]
+        pattern = torch.softmax(scores, dim=1)
+        z = (pattern.unsqueeze(-1) * v.view(-1, 3, h, e)).sum(1)                          # [batch, h, e]
+        mid = x[:, 2] + z.reshape(-1, he) @ w[a + "W_O"].reshape(he, d) + w[a + "b_O"]
+        post = torch.relu(mid @ w["blocks.0.mlp.W_in"] + w["blocks.0.mlp.b_in"])
+        resid = mid + post @ w["blocks.0.mlp.W_out"] + w["blocks.0.mlp.b_out"]
+        logits = resid @ w["unembed.W_U"] + w["unembed.b_U"]                              # [batch, p]
+        return F.cross_entropy(logits, labels)
+
+    init = ("every matrix N(0, 1/d_model), W_U N(0, 1/d_vocab) with d_vocab = p + 1, biases zero; "
+            f"torch.manual_seed({job['seed']}), drawn in parameterShapes order")
+    return list(w.values()), loss_fn, init
+
+
+KINDS = {"modular-addition": modular_addition}
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        job = json.load(f)
+    torch.set_num_threads(1)
+    torch.manual_seed(job["seed"])
+    params, loss_fn, init = KINDS[job["kind"]](job)
+    opt = torch.optim.AdamW(params, lr=job["learning_rate"], betas=tuple(job["betas"]), eps=job["eps"],
+                            weight_decay=job["weight_decay"])
+    with torch.no_grad():
+        loss_first = loss_fn().item()
+    warmup, steps = job["warmup"], job["steps"]
+    ms, cpu_ms, losses = [], [], []
+    for i in range(warmup + steps):
+        start, cpu_start = time.perf_counter(), time.thread_time()
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        opt.step()
+        end, cpu_end = time.perf_counter(), time.thread_time()
+        losses.append(loss.item())
+        if i >= warmup:
+            ms.append((end - start) * 1000)
+            cpu_ms.append((cpu_end - cpu_start) * 1000)
+    with torch.no_grad():
+        loss_last = loss_fn().item()
+    json.dump({"side": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
+               "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), "init": init, "ms": ms, "cpu_ms": cpu_ms,
+               "loss_first": loss_first, "loss_last": loss_last, "losses": losses}, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
