@@ -10,9 +10,11 @@ computation, same loss and optimiser), trains it on one thread, and prints one J
      "loss_first": L, "loss_last": L, "losses": [every step's training loss, as the optimiser saw it]}
 
 ``ms`` times each step after the warm-up (wall clock): gradients cleared, forward pass, loss, backward pass, optimiser
-step; ``cpu_ms`` is the training thread's CPU time in the same interval (what the step cost, whatever else the machine ran).
-``loss_first`` is the training loss at the initial weights (step 1's), ``loss_last`` the loss after all the
-steps (warm-up and timed), both computed by a separate forward pass outside the timed steps.
+step; ``cpu_ms`` is the training thread's CPU time in the same interval (what the step cost, whatever else the
+machine ran).
+``loss_first`` is the loss at the initial weights, ``loss_last`` the loss after all the steps (warm-up and timed),
+both computed by a separate forward pass outside the timed steps, on the data the Java side uses for them (the
+full training batch for modular addition, the trainer's held-out sequences for attention-only).
 
 Initialisation: the same distributions as the Java trainer, drawn by ``torch.manual_seed(seed)``; the values
 differ from Java's (``java.util.Random``), so the losses agree in trend, not digit for digit.
@@ -59,7 +61,7 @@ def modular_addition(job):
     tokens = torch.stack([pairs // p, pairs % p, torch.full_like(pairs, p)], dim=1)      # [batch, 3]
     labels = (pairs // p + pairs % p) % p
 
-    def loss_fn():
+    def loss_fn(train=True):
         x = w["embed.W_E"][tokens] + w["pos_embed.W_pos"]                                 # [batch, 3, d]
         a = "blocks.0.attn."
         wq = w[a + "W_Q"].permute(1, 0, 2).reshape(d, he)                                # heads side by side
@@ -82,7 +84,64 @@ def modular_addition(job):
     return list(w.values()), loss_fn, init
 
 
-KINDS = {"modular-addition": modular_addition}
+def attention_only(job):
+    """The attention-only transformer (AttentionOnlyTrainer.graph, Transformers.logits): next-token prediction at
+    every position of each n_ctx + 1-token sequence, no LayerNorm, per layer q, k, v for all heads, scores scaled by
+    1/sqrt(d_head) plus TransformerLens's -100000 above the diagonal, softmax, z W_O + b_O added to the residual
+    stream; logits W_U + b_U at every position; softmax cross-entropy over all batch x n_ctx positions. The batches
+    are the job's: the very sequences the Java side draws, step by step."""
+    n_layers, d, h, e, t, vocab = (job["n_layers"], job["d_model"], job["n_heads"], job["d_head"], job["n_ctx"],
+                                   job["d_vocab"])
+    std = 0.8 / math.sqrt(d)                              # TransformerLens's default initializer_range
+
+    def normal(*shape):
+        return (torch.randn(*shape) * std).requires_grad_()
+
+    def zeros(*shape):
+        return torch.zeros(*shape, requires_grad=True)
+
+    w = {"embed.W_E": normal(vocab, d), "pos_embed.W_pos": normal(t, d)}
+    for layer in range(n_layers):
+        a = f"blocks.{layer}.attn."
+        for name in "QKV":
+            w[a + "W_" + name] = normal(h, d, e)
+            w[a + "b_" + name] = zeros(h, e)
+        w[a + "W_O"] = normal(h, e, d)
+        w[a + "b_O"] = zeros(d)
+    w["unembed.W_U"] = normal(d, vocab)
+    w["unembed.b_U"] = zeros(vocab)
+    causal = torch.triu(torch.full((t, t), -100000.0), diagonal=1)
+    batches = torch.tensor(job["batches"], dtype=torch.long)        # [steps, batch, n_ctx + 1]
+    eval_sequences = torch.tensor(job["eval"], dtype=torch.long)
+    step = [0]
+
+    def loss_on(sequences):
+        tokens, targets = sequences[:, :t], sequences[:, 1:]
+        resid = w["embed.W_E"][tokens] + w["pos_embed.W_pos"]                             # [batch, pos, d]
+        for layer in range(n_layers):
+            a = f"blocks.{layer}.attn."
+            q = torch.einsum("bpd,hde->bhpe", resid, w[a + "W_Q"]) + w[a + "b_Q"].unsqueeze(1)
+            k = torch.einsum("bpd,hde->bhpe", resid, w[a + "W_K"]) + w[a + "b_K"].unsqueeze(1)
+            v = torch.einsum("bpd,hde->bhpe", resid, w[a + "W_V"]) + w[a + "b_V"].unsqueeze(1)
+            scores = q @ k.transpose(-1, -2) / math.sqrt(e) + causal                      # [batch, h, q, k]
+            z = torch.softmax(scores, dim=-1) @ v                                          # [batch, h, pos, e]
+            resid = resid + torch.einsum("bhpe,hed->bpd", z, w[a + "W_O"]) + w[a + "b_O"]
+        logits = resid @ w["unembed.W_U"] + w["unembed.b_U"]                              # [batch, pos, vocab]
+        return F.cross_entropy(logits.reshape(-1, vocab), targets.reshape(-1))
+
+    def loss_fn(train=True):
+        if not train:
+            return loss_on(eval_sequences)
+        loss = loss_on(batches[step[0]])
+        step[0] += 1
+        return loss
+
+    init = (f"every matrix N(0, (0.8/sqrt(d_model))^2), biases zero; torch.manual_seed({job['seed']}), drawn in "
+            "parameterShapes order")
+    return list(w.values()), loss_fn, init
+
+
+KINDS = {"modular-addition": modular_addition, "attention-only": attention_only}
 
 
 def main():
@@ -94,7 +153,7 @@ def main():
     opt = torch.optim.AdamW(params, lr=job["learning_rate"], betas=tuple(job["betas"]), eps=job["eps"],
                             weight_decay=job["weight_decay"])
     with torch.no_grad():
-        loss_first = loss_fn().item()
+        loss_first = loss_fn(train=False).item()
     warmup, steps = job["warmup"], job["steps"]
     ms, cpu_ms, losses = [], [], []
     for i in range(warmup + steps):
@@ -109,7 +168,7 @@ def main():
             ms.append((end - start) * 1000)
             cpu_ms.append((cpu_end - cpu_start) * 1000)
     with torch.no_grad():
-        loss_last = loss_fn().item()
+        loss_last = loss_fn(train=False).item()
     json.dump({"side": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
                "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), "init": init, "ms": ms, "cpu_ms": cpu_ms,
                "loss_first": loss_first, "loss_last": loss_last, "losses": losses}, sys.stdout)

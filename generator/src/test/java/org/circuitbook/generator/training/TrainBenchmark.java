@@ -29,17 +29,24 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  *
  * <pre>mvn -o -q -pl generator -am test -Dtest=TrainBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
- * <p>For {@code bench.rounds} rounds it trains the spec ({@code bench.spec}, a path from the repository root)
- * from its initial weights for {@code bench.warmup} + {@code bench.steps} steps in this JVM with the trainer's own
- * graph ({@link ModularAdditionTrainer#graph}: the same parameters, initialisation, data, loss and optimiser the
- * build uses), then runs {@code interop/bench_train.py} on the same job for the same steps (the interpreter:
- * {@code circuitbook.python}, default {@code .venv/bin/python}, which {@code interop/venv} makes), alternating
- * which side goes first (ABBA). A Java step is the time between consecutive {@code iterationDone} calls of a
- * SameDiff listener (so it includes everything {@code fit} does per step); a PyTorch step is zero_grad, forward,
- * loss, backward and the optimiser step. Warm-up steps are not counted. It prints the median and p95 of every
- * timed step of every round for each side, their ratio (ND4J median / PyTorch median), each round's medians, and
- * each side's training loss at the initial weights and after all the steps (computed by a forward pass outside
- * the timed steps), and writes the table to {@code generator/target/bench/train.md}. It never fails on a time.
+ * <p>The spec ({@code bench.spec}, a path from the repository root; kinds modular-addition and attention-only) is
+ * trained with the trainer's own graph ({@link ModularAdditionTrainer#graph}, {@link AttentionOnlyTrainer#graph}:
+ * the same parameters, initialisation, data, loss and optimiser the build uses). First the JVM is warmed up by one
+ * untimed run of {@code bench.jvmWarmup} steps (SameDiff does much of each step in Java, which the JIT compiles over
+ * the first hundred or so steps; a build's training runs thousands). Then, for {@code bench.rounds} rounds, it trains
+ * from the initial weights for {@code bench.warmup} + {@code bench.steps} steps in this JVM, and runs
+ * {@code interop/bench_train.py} on the same job (the same data, batch by batch) for the same steps (the interpreter:
+ * {@code circuitbook.python}, default {@code .venv/bin/python}, which {@code interop/venv} makes), alternating which
+ * side goes first (ABBA). A Java step is the time between consecutive {@code iterationDone} calls of a SameDiff
+ * listener (so it includes everything {@code fit} does per step, the attention-only batch's drawing too); a PyTorch
+ * step is zero_grad, forward, loss, backward and the optimiser step. The first {@code bench.warmup} steps of each run
+ * are not counted. Each step's training-thread CPU time is recorded beside its wall time (both sides compute on that
+ * one thread), a measure less disturbed by whatever else the machine runs.
+ *
+ * <p>It prints the median and p95 of every timed step of every round for each side, the ratio of the medians (ND4J /
+ * PyTorch), the CPU time's medians and ratio, each round's medians, and each side's loss at the initial weights and
+ * after all the steps (computed by a forward pass outside the timed steps), and writes the table to
+ * {@code generator/target/bench/train.md} (every step's time to {@code train-steps.json}). It never fails on a time.
  */
 class TrainBenchmark {
     static final String SPEC = System.getProperty("bench.spec", "content/models/modular-addition-p59.yaml");
@@ -62,7 +69,11 @@ class TrainBenchmark {
 
         String javaInit();
 
-        Map<String, Object> job();
+        /** What the losses are measured on. */
+        String lossData();
+
+        /** The PyTorch side's job: the model, the optimiser, the data of {@code totalSteps} steps, a seed. */
+        Map<String, Object> job(int totalSteps);
 
         Run java(int warmup, int steps);
     }
@@ -77,12 +88,13 @@ class TrainBenchmark {
         problems.throwIfAny();
         Workload workload = switch (spec.kind()) {
             case ModularAdditionSpec.KIND -> new ModularAddition((ModularAdditionSpec) spec.settings());
+            case AttentionOnlySpec.KIND -> new AttentionOnly((AttentionOnlySpec) spec.settings());
             default -> throw new IllegalArgumentException("no training benchmark for kind " + spec.kind()
-                    + " yet (modular-addition only)");
+                    + " yet (modular-addition and attention-only)");
         };
         Path out = Files.createDirectories(root.resolve("generator/target/bench"));
         Path jobFile = out.resolve("train-job.json");
-        Map<String, Object> job = new LinkedHashMap<>(workload.job());
+        Map<String, Object> job = new LinkedHashMap<>(workload.job(WARMUP + STEPS));
         job.put("warmup", WARMUP);
         job.put("steps", STEPS);
         Files.writeString(jobFile, Json.write(job));
@@ -124,11 +136,11 @@ class TrainBenchmark {
         double[] javaCpu = pooledCpu(javaRuns);
         double[] pythonCpu = pooledCpu(pythonRuns);
         double cpuRatio = median(javaCpu) / median(pythonCpu);
-        lines.add(String.format(Locale.ROOT, "| %-26s | %-14s | %-8s | %-16s | %-15s | %-9s | %-11s | %-15s |", "side",
-                "ms/step median", "p95", "ratio ND4J/torch", "CPU ms/step p50", "CPU ratio", "loss step 1",
+        lines.add(String.format(Locale.ROOT, "| %-26s | %-14s | %-8s | %-16s | %-15s | %-9s | %-12s | %-15s |", "side",
+                "ms/step median", "p95", "ratio ND4J/torch", "CPU ms/step p50", "CPU ratio", "loss at init",
                 "loss after " + total));
         lines.add("|" + "-".repeat(28) + "|" + "-".repeat(16) + "|" + "-".repeat(10) + "|" + "-".repeat(18) + "|"
-                + "-".repeat(17) + "|" + "-".repeat(11) + "|" + "-".repeat(13) + "|" + "-".repeat(17) + "|");
+                + "-".repeat(17) + "|" + "-".repeat(11) + "|" + "-".repeat(14) + "|" + "-".repeat(17) + "|");
         lines.add(row("ND4J 1.0.0-M2.1 SameDiff", javaMs, String.format(Locale.ROOT, "%.2fx", ratio), javaCpu,
                 String.format(Locale.ROOT, "%.2fx", cpuRatio), javaRuns));
         lines.add(row("PyTorch " + (pythonInfo == null ? "?" : pythonInfo.get("torch")), pythonMs, "", pythonCpu, "",
@@ -143,6 +155,8 @@ class TrainBenchmark {
         lines.add(perRound.toString());
         lines.add("initialisation: ND4J: " + workload.javaInit() + "; PyTorch: "
                 + (pythonInfo == null ? "?" : pythonInfo.get("init")) + " (same distributions, different values)");
+        lines.add("losses: " + workload.lossData() + ", by a forward pass outside the timed steps (round 1's; "
+                + "each side is seeded, so every round repeats them)");
         System.out.println();
         lines.forEach(System.out::println);
         Files.write(out.resolve("train.md"), lines, StandardCharsets.UTF_8);
@@ -154,7 +168,7 @@ class TrainBenchmark {
     }
 
     private static String row(String side, double[] ms, String ratio, double[] cpu, String cpuRatio, List<Run> runs) {
-        return String.format(Locale.ROOT, "| %-26s | %-14.2f | %-8.2f | %-16s | %-15.2f | %-9s | %-11.4f | %-15.4f |",
+        return String.format(Locale.ROOT, "| %-26s | %-14.2f | %-8.2f | %-16s | %-15.2f | %-9s | %-12.4f | %-15.4f |",
                 side, median(ms), percentile(ms, 0.95), ratio, median(cpu), cpuRatio, runs.get(0).lossFirst(),
                 runs.get(0).lossLast());
     }
@@ -201,7 +215,12 @@ class TrainBenchmark {
         }
 
         @Override
-        public Map<String, Object> job() {
+        public String lossData() {
+            return "the training loss on the full batch (" + split.train().length + " pairs)";
+        }
+
+        @Override
+        public Map<String, Object> job(int totalSteps) {
             Map<String, Object> job = new LinkedHashMap<>();
             job.put("kind", ModularAdditionSpec.KIND);
             job.put("p", spec.p());
@@ -234,6 +253,95 @@ class TrainBenchmark {
                 sd.fit(Batches.repeating(warmup + steps,
                         new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {labels})), 1);
                 double last = StepLosses.crossEntropy(sd.output(inputs, "logits").get("logits"), labels);
+                return new Run(times.ms(warmup), times.cpuMs(warmup), first, last);
+            });
+        }
+    }
+
+    /**
+     * The two-layer (or any depth) attention-only transformer on the synthetic language, a fresh batch of
+     * sequences each step, as {@link AttentionOnlyTrainer} trains it. The Java side draws each batch in the step,
+     * as the trainer does (the language's sampler and the one-hot rows: part of its step's time); PyTorch gets the
+     * same sequences, drawn in advance, in the job.
+     */
+    static final class AttentionOnly implements Workload {
+        private final AttentionOnlySpec spec;
+        private final TransformerConfig cfg;
+        private final org.circuitbook.widgets.data.SyntheticLanguage language;
+        private final int[][] eval;
+
+        AttentionOnly(AttentionOnlySpec spec) {
+            this.spec = spec;
+            this.cfg = AttentionOnlyTrainer.config(spec);
+            this.language = new org.circuitbook.widgets.data.SyntheticLanguage(spec.language());
+            this.eval = AttentionOnlyTrainer.probes(spec, language).eval();
+        }
+
+        /** The trainer's data stream: a fresh generator each run, so every run (and PyTorch) sees the same batches. */
+        private org.circuitbook.widgets.data.Lcg data() {
+            return new org.circuitbook.widgets.data.Lcg(spec.seed() * 31 + 7);
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "%d layers, attention only, d_model %d, %d heads of %d, n_ctx %d, vocab %d, "
+                            + "batch %d sequences, Adam(W) lr %s, betas (0.9, 0.98), eps 1e-8, weight decay %s",
+                    spec.nLayers(), spec.dModel(), spec.nHeads(), spec.dHead(), spec.nCtx(), cfg.d_vocab(),
+                    spec.batchSize(), spec.learningRate(), spec.weightDecay());
+        }
+
+        @Override
+        public String javaInit() {
+            return "every matrix N(0, (0.8/sqrt(d_model))^2), biases zero; java.util.Random(" + spec.seed()
+                    + ").nextGaussian in parameterShapes order";
+        }
+
+        @Override
+        public String lossData() {
+            return "the mean next-token loss on the trainer's " + eval.length + " held-out sequences";
+        }
+
+        @Override
+        public Map<String, Object> job(int totalSteps) {
+            Map<String, Object> job = new LinkedHashMap<>();
+            job.put("kind", AttentionOnlySpec.KIND);
+            job.put("n_layers", spec.nLayers());
+            job.put("d_model", spec.dModel());
+            job.put("n_heads", spec.nHeads());
+            job.put("d_head", spec.dHead());
+            job.put("n_ctx", spec.nCtx());
+            job.put("d_vocab", cfg.d_vocab());
+            job.put("learning_rate", spec.learningRate());
+            job.put("betas", List.of(0.9, 0.98));       // AttentionOnlyTrainer.graph's Adam
+            job.put("eps", 1e-8);
+            job.put("weight_decay", spec.weightDecay());
+            job.put("seed", spec.seed());
+            org.circuitbook.widgets.data.Lcg data = data();
+            List<Object> batches = new ArrayList<>();
+            for (int step = 0; step < totalSteps; step++) {
+                List<Object> batch = new ArrayList<>();
+                for (int i = 0; i < spec.batchSize(); i++) {
+                    batch.add(Arrays.stream(language.sample(data, spec.nCtx() + 1)).boxed().toList());
+                }
+                batches.add(batch);
+            }
+            job.put("batches", batches);
+            job.put("eval", Arrays.stream(eval).map(seq -> Arrays.stream(seq).boxed().toList()).toList());
+            return job;
+        }
+
+        @Override
+        public Run java(int warmup, int steps) {
+            return Training.quietly(() -> {
+                SameDiff sd = AttentionOnlyTrainer.graph(spec, cfg);
+                StepTimes times = new StepTimes();
+                sd.setListeners(times);
+                INDArray[] xy = AttentionOnlyTrainer.oneHot(eval, cfg.d_vocab(), spec.nCtx());
+                double first = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
+                org.circuitbook.widgets.data.Lcg data = data();
+                sd.fit(Batches.generated(warmup + steps,
+                        () -> AttentionOnlyTrainer.batch(language, data, spec.batchSize(), spec.nCtx())), 1);
+                double last = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
                 return new Run(times.ms(warmup), times.cpuMs(warmup), first, last);
             });
         }
