@@ -14,7 +14,8 @@ step; ``cpu_ms`` is the training thread's CPU time in the same interval (what th
 machine ran).
 ``loss_first`` is the loss at the initial weights, ``loss_last`` the loss after all the steps (warm-up and timed),
 both computed by a separate forward pass outside the timed steps, on the data the Java side uses for them (the
-full training batch for modular addition, the trainer's held-out sequences for attention-only).
+full training batch for modular addition, the trainer's held-out sequences for attention-only, its evaluation batch
+for the toy model of superposition).
 
 Initialisation: the same distributions as the Java trainer, drawn by ``torch.manual_seed(seed)``; the values
 differ from Java's (``java.util.Random``), so the losses agree in trend, not digit for digit.
@@ -141,7 +142,36 @@ def attention_only(job):
     return list(w.values()), loss_fn, init
 
 
-KINDS = {"modular-addition": modular_addition, "attention-only": attention_only}
+def toy_superposition(job):
+    """The toy model of superposition (ToySuperpositionTrainer.graph): x [batch, n] -> h = x W^T [batch, d] ->
+    x' = ReLU(h W + b_final) (or linear), loss the mean over batch and features of importance_i (x'_i - x_i)^2. Each
+    step draws a fresh batch in the step, as the Java side does: each feature 0 with probability S, else U[0, 1]
+    (from torch's seeded generator: the same distribution as Java's, different values)."""
+    n, d, sparsity, batch = job["n_features"], job["d_hidden"], job["sparsity"], job["batch_size"]
+    w = (torch.randn(d, n) * math.sqrt(2.0 / (n + d))).requires_grad_()     # Xavier normal
+    b = torch.zeros(n, requires_grad=True)
+    importance = torch.tensor([job["importance_decay"] ** i for i in range(n)], dtype=torch.float32)
+    eval_batch = torch.tensor(job["eval"], dtype=torch.float32).reshape(-1, n)
+
+    def loss_on(x):
+        out = (x @ w.T) @ w + b
+        if job["relu"]:
+            out = torch.relu(out)
+        return ((out - x) ** 2 * importance).mean()
+
+    def loss_fn(train=True):
+        if not train:
+            return loss_on(eval_batch)
+        u, v = torch.rand(batch, n), torch.rand(batch, n)
+        return loss_on(torch.where(v < sparsity, torch.zeros(()), u))
+
+    init = (f"W Xavier normal N(0, 2/(n_features + d_hidden)), b_final zero; torch.manual_seed({job['seed']}); "
+            "batches drawn in the step by torch.rand")
+    return [w, b], loss_fn, init
+
+
+KINDS = {"modular-addition": modular_addition, "attention-only": attention_only,
+         "toy-superposition": toy_superposition}
 
 
 def main():
@@ -150,8 +180,11 @@ def main():
     torch.set_num_threads(1)
     torch.manual_seed(job["seed"])
     params, loss_fn, init = KINDS[job["kind"]](job)
-    opt = torch.optim.AdamW(params, lr=job["learning_rate"], betas=tuple(job["betas"]), eps=job["eps"],
-                            weight_decay=job["weight_decay"])
+    if job["weight_decay"]:
+        opt = torch.optim.AdamW(params, lr=job["learning_rate"], betas=tuple(job["betas"]), eps=job["eps"],
+                                weight_decay=job["weight_decay"])
+    else:                       # AdamW with no decay is Adam; ND4J's Adam without weightDecay
+        opt = torch.optim.Adam(params, lr=job["learning_rate"], betas=tuple(job["betas"]), eps=job["eps"])
     with torch.no_grad():
         loss_first = loss_fn(train=False).item()
     warmup, steps = job["warmup"], job["steps"]

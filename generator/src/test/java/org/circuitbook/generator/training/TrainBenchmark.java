@@ -29,8 +29,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  *
  * <pre>mvn -o -q -pl generator -am test -Dtest=TrainBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
- * <p>The spec ({@code bench.spec}, a path from the repository root; kinds modular-addition and attention-only) is
- * trained with the trainer's own graph ({@link ModularAdditionTrainer#graph}, {@link AttentionOnlyTrainer#graph}:
+ * <p>The spec ({@code bench.spec}, a path from the repository root; kinds modular-addition, attention-only and
+ * toy-superposition) is trained with the trainer's own graph ({@link ModularAdditionTrainer#graph},
+ * {@link AttentionOnlyTrainer#graph}, {@link ToySuperpositionTrainer#graph}:
  * the same parameters, initialisation, data, loss and optimiser the build uses). First the JVM is warmed up by one
  * untimed run of {@code bench.jvmWarmup} steps (SameDiff does much of each step in Java, which the JIT compiles over
  * the first hundred or so steps; a build's training runs thousands). Then, for {@code bench.rounds} rounds, it trains
@@ -89,8 +90,9 @@ class TrainBenchmark {
         Workload workload = switch (spec.kind()) {
             case ModularAdditionSpec.KIND -> new ModularAddition((ModularAdditionSpec) spec.settings());
             case AttentionOnlySpec.KIND -> new AttentionOnly((AttentionOnlySpec) spec.settings());
+            case ToySuperpositionSpec.KIND -> new Superposition((ToySuperpositionSpec) spec.settings());
             default -> throw new IllegalArgumentException("no training benchmark for kind " + spec.kind()
-                    + " yet (modular-addition and attention-only)");
+                    + " yet (modular-addition, attention-only, toy-superposition)");
         };
         Path out = Files.createDirectories(root.resolve("generator/target/bench"));
         Path jobFile = out.resolve("train-job.json");
@@ -342,6 +344,92 @@ class TrainBenchmark {
                 sd.fit(Batches.generated(warmup + steps,
                         () -> AttentionOnlyTrainer.batch(language, data, spec.batchSize(), spec.nCtx())), 1);
                 double last = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
+                return new Run(times.ms(warmup), times.cpuMs(warmup), first, last);
+            });
+        }
+    }
+
+    /**
+     * One model of a toy-superposition spec (the sparsity {@code bench.sparsity}, default 0.9 where the spec has it,
+     * else its first; the first restart's initialisation), as {@link ToySuperpositionTrainer} trains it: a fresh
+     * batch each step, drawn in the step on each side (Java's from the trainer's {@code java.util.Random} stream,
+     * PyTorch's from its seeded generator: the same distribution, different values).
+     */
+    static final class Superposition implements Workload {
+        private final ToySuperpositionSpec toy;
+        private final double sparsity;
+        private final long seed;
+        private final INDArray eval;
+
+        Superposition(ToySuperpositionSpec toy) {
+            this.toy = toy;
+            String chosen = System.getProperty("bench.sparsity");
+            this.sparsity = chosen != null ? Double.parseDouble(chosen)
+                    : toy.sparsities().contains(0.9) ? 0.9 : toy.sparsities().get(0);
+            int index = toy.sparsities().indexOf(sparsity);
+            if (index < 0) {
+                throw new IllegalArgumentException("bench.sparsity " + sparsity + " is not one of the spec's "
+                        + toy.sparsities());
+            }
+            this.seed = toy.seed() * 1000 + index;                          // ToySuperpositionTrainer.train's
+            this.eval = ToySuperpositionTrainer.batch(new java.util.Random(seed ^ 0x5EEDL),
+                    ToySuperpositionTrainer.EVAL_BATCH, toy.nFeatures(), sparsity);
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "n_features %d, d_hidden %d, %s output, sparsity %s, importance %s^i, "
+                            + "batch %d, Adam lr %s, betas (0.9, 0.999), eps 1e-8", toy.nFeatures(), toy.dHidden(),
+                    toy.relu() ? "ReLU" : "linear", sparsity, toy.importanceDecay(), toy.batchSize(), toy.learningRate());
+        }
+
+        @Override
+        public String javaInit() {
+            return "W Xavier normal N(0, 2/(n_features + d_hidden)), b_final zero; java.util.Random(" + (seed * 31)
+                    + ").nextGaussian";
+        }
+
+        @Override
+        public String lossData() {
+            return "the importance-weighted squared error on the trainer's evaluation batch ("
+                    + ToySuperpositionTrainer.EVAL_BATCH + " inputs)";
+        }
+
+        @Override
+        public Map<String, Object> job(int totalSteps) {
+            Map<String, Object> job = new LinkedHashMap<>();
+            job.put("kind", ToySuperpositionSpec.KIND);
+            job.put("n_features", toy.nFeatures());
+            job.put("d_hidden", toy.dHidden());
+            job.put("relu", toy.relu());
+            job.put("importance_decay", toy.importanceDecay());
+            job.put("sparsity", sparsity);
+            job.put("batch_size", toy.batchSize());
+            job.put("learning_rate", toy.learningRate());
+            job.put("betas", List.of(0.9, 0.999));      // ND4J's Adam(lr) defaults, ToySuperpositionTrainer.graph's
+            job.put("eps", 1e-8);
+            job.put("weight_decay", 0.0);
+            job.put("seed", seed);
+            List<Object> values = new ArrayList<>();
+            for (float v : Training.floats(eval)) {
+                values.add((double) v);
+            }
+            job.put("eval", values);
+            return job;
+        }
+
+        @Override
+        public Run java(int warmup, int steps) {
+            return Training.quietly(() -> {
+                int n = toy.nFeatures();
+                SameDiff sd = ToySuperpositionTrainer.graph(toy, seed * 31);
+                StepTimes times = new StepTimes();
+                sd.setListeners(times);
+                double first = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
+                java.util.Random data = new java.util.Random(seed * 31 + 1);
+                sd.fit(Batches.autoencoding(warmup + steps,
+                        () -> ToySuperpositionTrainer.batch(data, toy.batchSize(), n, sparsity)), 1);
+                double last = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
                 return new Run(times.ms(warmup), times.cpuMs(warmup), first, last);
             });
         }
