@@ -17,6 +17,10 @@ both computed by a separate forward pass outside the timed steps, on the data th
 full training batch for modular addition, the trainer's held-out sequences for attention-only, its evaluation batch
 for the toy model of superposition).
 
+Optimiser: ND4J's Adam with ``weightDecay(wd, true)`` is PyTorch's AdamW (decoupled decay, lr x wd x the weight
+before the step), ``torch.optim.Adam`` where the spec has no decay. One difference in form: ND4J divides by
+``sqrt(v) + eps``, PyTorch by ``sqrt(v / (1 - beta2^t)) + eps``, which at eps = 1e-8 changes nothing measurable.
+
 Initialisation: the same distributions as the Java trainer, drawn by ``torch.manual_seed(seed)``; the values
 differ from Java's (``java.util.Random``), so the losses agree in trend, not digit for digit.
 """

@@ -56,6 +56,8 @@ class TrainBenchmark {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
     /** Steps trained once, untimed, before the rounds: the JIT compiles SameDiff's per-op Java code meanwhile. */
     static final int JVM_WARMUP = Integer.getInteger("bench.jvmWarmup", 300);
+    /** With true, one more Java run after the rounds, untimed by the table, sums the time inside each op. */
+    static final boolean PROFILE = Boolean.getBoolean("bench.profile");
 
     /**
      * One side's run: the timed steps in ms (wall clock) and the training thread's CPU time in each (what the step
@@ -76,7 +78,8 @@ class TrainBenchmark {
         /** The PyTorch side's job: the model, the optimiser, the data of {@code totalSteps} steps, a seed. */
         Map<String, Object> job(int totalSteps);
 
-        Run java(int warmup, int steps);
+        /** Trains warmup + steps steps from the initial weights; {@code ops} (or null) also listens. */
+        Run java(int warmup, int steps, OpTimes ops);
     }
 
     @Test
@@ -105,7 +108,7 @@ class TrainBenchmark {
 
         if (JVM_WARMUP > 0) {
             System.out.printf(Locale.ROOT, "warming up the JVM: %d steps, untimed%n", JVM_WARMUP);
-            workload.java(1, JVM_WARMUP);
+            workload.java(1, JVM_WARMUP, null);
         }
         List<Run> javaRuns = new ArrayList<>();
         List<Run> pythonRuns = new ArrayList<>();
@@ -114,7 +117,7 @@ class TrainBenchmark {
             boolean javaFirst = r % 2 == 0;   // rounds alternate: J P, P J, J P, ... (ABBA)
             for (int side = 0; side < 2; side++) {
                 if ((side == 0) == javaFirst) {
-                    javaRuns.add(workload.java(WARMUP, STEPS));
+                    javaRuns.add(workload.java(WARMUP, STEPS, null));
                 } else {
                     Map<?, ?> result = python(python, root, jobFile);
                     pythonInfo = result;
@@ -167,6 +170,12 @@ class TrainBenchmark {
         raw.put("pytorch_ms", pythonRuns.stream().map(r -> Arrays.stream(r.ms()).boxed().toList()).toList());
         Files.writeString(out.resolve("train-steps.json"), Json.write(raw));
         System.out.println("written: " + out.resolve("train.md") + " (every step's time: train-steps.json)");
+        if (PROFILE) {
+            OpTimes ops = new OpTimes();
+            Run run = workload.java(WARMUP, STEPS, ops);
+            System.out.println();
+            System.out.println(ops.report(WARMUP + STEPS, median(run.ms()), 12));
+        }
     }
 
     private static String row(String side, double[] ms, String ratio, double[] cpu, String cpuRatio, List<Run> runs) {
@@ -240,13 +249,13 @@ class TrainBenchmark {
         }
 
         @Override
-        public Run java(int warmup, int steps) {
+        public Run java(int warmup, int steps, OpTimes ops) {
             return Training.quietly(() -> {
                 int p = spec.p();
                 int[] train = split.train();
                 SameDiff sd = ModularAdditionTrainer.graph(spec, cfg);
                 StepTimes times = new StepTimes();
-                sd.setListeners(times);
+                sd.setListeners(listeners(times, ops));
                 INDArray[] features = {ModularAdditionTrainer.oneHot(train, p, 0),
                         ModularAdditionTrainer.oneHot(train, p, 1), ModularAdditionTrainer.oneHot(train, p, 2)};
                 INDArray labels = ModularAdditionTrainer.labels(train, p);
@@ -333,11 +342,11 @@ class TrainBenchmark {
         }
 
         @Override
-        public Run java(int warmup, int steps) {
+        public Run java(int warmup, int steps, OpTimes ops) {
             return Training.quietly(() -> {
                 SameDiff sd = AttentionOnlyTrainer.graph(spec, cfg);
                 StepTimes times = new StepTimes();
-                sd.setListeners(times);
+                sd.setListeners(listeners(times, ops));
                 INDArray[] xy = AttentionOnlyTrainer.oneHot(eval, cfg.d_vocab(), spec.nCtx());
                 double first = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
                 org.circuitbook.widgets.data.Lcg data = data();
@@ -419,12 +428,12 @@ class TrainBenchmark {
         }
 
         @Override
-        public Run java(int warmup, int steps) {
+        public Run java(int warmup, int steps, OpTimes ops) {
             return Training.quietly(() -> {
                 int n = toy.nFeatures();
                 SameDiff sd = ToySuperpositionTrainer.graph(toy, seed * 31);
                 StepTimes times = new StepTimes();
-                sd.setListeners(times);
+                sd.setListeners(listeners(times, ops));
                 double first = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
                 java.util.Random data = new java.util.Random(seed * 31 + 1);
                 sd.fit(Batches.autoencoding(warmup + steps,
@@ -475,6 +484,52 @@ class TrainBenchmark {
                 ms[i - warmup] = (done.get(i) - done.get(i - 1)) / 1e6;
             }
             return ms;
+        }
+    }
+
+    private static org.nd4j.autodiff.listeners.Listener[] listeners(StepTimes times, OpTimes ops) {
+        return ops == null ? new org.nd4j.autodiff.listeners.Listener[] {times}
+                : new org.nd4j.autodiff.listeners.Listener[] {times, ops};
+    }
+
+    /**
+     * Where a SameDiff step's time goes (bench.profile): the wall time from each op's {@code preOpExecution} to its
+     * {@code opExecution}, summed by op, against the whole step. The rest of the step is SameDiff's own work between
+     * ops (the session's dependency tracking, array allocation and release, the updater) and the listeners'.
+     */
+    static final class OpTimes extends BaseListener {
+        private final Map<String, long[]> byOp = new java.util.HashMap<>();   // name -> {nanos, count}
+        private long start;
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return operation == Operation.TRAINING;
+        }
+
+        @Override
+        public void preOpExecution(SameDiff sd, At at, org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                   org.nd4j.linalg.api.ops.OpContext opContext) {
+            start = System.nanoTime();
+        }
+
+        @Override
+        public void opExecution(SameDiff sd, At at, MultiDataSet batch, org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                org.nd4j.linalg.api.ops.OpContext opContext, INDArray[] outputs) {
+            long[] t = byOp.computeIfAbsent(op.getOp().opName(), k -> new long[2]);
+            t[0] += System.nanoTime() - start;
+            t[1]++;
+        }
+
+        String report(int steps, double stepMs, int top) {
+            double total = byOp.values().stream().mapToLong(t -> t[0]).sum() / 1e6 / steps;
+            long count = byOp.values().stream().mapToLong(t -> t[1]).sum() / steps;
+            StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "profile (ND4J, one more run of %d steps, "
+                    + "median step %.2f ms): %d ops per step, %.2f ms per step inside them (%.0f%%), the rest between "
+                    + "them%n", steps, stepMs, count, total, 100 * total / stepMs));
+            byOp.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(top)
+                    .forEach(e -> out.append(String.format(Locale.ROOT, "  %-28s %5d per step %8.3f ms per step%n",
+                            e.getKey(), e.getValue()[1] / steps, e.getValue()[0] / 1e6 / steps)));
+            return out.toString();
         }
     }
 
