@@ -307,7 +307,7 @@ final class AttentionOnlyTrainer {
     }
 
     /** One-hot inputs [n * n_ctx, vocab] (tokens 0..n_ctx-1) and labels (tokens 1..n_ctx) of each sequence. */
-    private static INDArray[] oneHot(int[][] sequences, int vocab, int nCtx) {
+    static INDArray[] oneHot(int[][] sequences, int vocab, int nCtx) {
         float[] x = new float[sequences.length * nCtx * vocab];
         float[] y = new float[sequences.length * nCtx * vocab];
         for (int s = 0; s < sequences.length; s++) {
@@ -321,8 +321,8 @@ final class AttentionOnlyTrainer {
         return new INDArray[] {Nd4j.create(x, shape, DataType.FLOAT), Nd4j.create(y, shape, DataType.FLOAT)};
     }
 
-    private static org.nd4j.linalg.dataset.api.MultiDataSet batch(SyntheticLanguage language, Lcg random, int size,
-                                                                  int nCtx) {
+    static org.nd4j.linalg.dataset.api.MultiDataSet batch(SyntheticLanguage language, Lcg random, int size,
+                                                          int nCtx) {
         int[][] sequences = new int[size][];
         for (int i = 0; i < size; i++) {
             sequences[i] = language.sample(random, nCtx + 1);
@@ -331,7 +331,7 @@ final class AttentionOnlyTrainer {
         return new org.nd4j.linalg.dataset.MultiDataSet(xy[0], xy[1]);
     }
 
-    private static SameDiff graph(AttentionOnlySpec spec, TransformerConfig cfg) {
+    static SameDiff graph(AttentionOnlySpec spec, TransformerConfig cfg) {
         int vocab = cfg.d_vocab();
         int d = cfg.d_model();
         SameDiff sd = SameDiff.create();

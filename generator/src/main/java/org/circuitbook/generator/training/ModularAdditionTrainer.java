@@ -90,7 +90,7 @@ final class ModularAdditionTrainer {
     }
 
     /** One-hot rows [pairs, d_vocab] of the token at {@code position} of each pair. */
-    private static INDArray oneHot(int[] pairs, int p, int position) {
+    static INDArray oneHot(int[] pairs, int p, int position) {
         int vocab = p + 1;
         float[] x = new float[pairs.length * vocab];
         for (int i = 0; i < pairs.length; i++) {
@@ -99,7 +99,7 @@ final class ModularAdditionTrainer {
         return Nd4j.create(x, new long[] {pairs.length, vocab}, DataType.FLOAT);
     }
 
-    private static INDArray labels(int[] pairs, int p) {
+    static INDArray labels(int[] pairs, int p) {
         float[] y = new float[pairs.length * p];
         for (int i = 0; i < pairs.length; i++) {
             y[i * p + (pairs[i] / p + pairs[i] % p) % p] = 1f;
@@ -187,7 +187,7 @@ final class ModularAdditionTrainer {
         return new SafeTensors(new HookedTransformer(cfg, s.weights()).tensors(), meta).toBytes();
     }
 
-    private static SameDiff graph(ModularAdditionSpec spec, TransformerConfig cfg) {
+    static SameDiff graph(ModularAdditionSpec spec, TransformerConfig cfg) {
         int p = spec.p();
         int vocab = p + 1;
         int d = spec.dModel();
