@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @DisplayName("Importing a model trained elsewhere")
 class ImportedModelTest {
-    static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    static String sha256(byte[] bytes) {
+        return TransformerLensFile.sha256(bytes);
     }
 
     /** A one-chapter site importing {@code bytes} as content/weights/tl.safetensors under the spec "tl". */
