@@ -628,7 +628,7 @@ class TransformerWidgetsBrowserTest {
             driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", 900,
                     "deviceScaleFactor", 1, "mobile", false));
             try {
-                for (String view : ActivationPatching.VIEWS) {
+                for (String view : ActivationPatching.views(model.cfg())) {
                     patchingKeys(model, width, view);
                 }
             } finally {

@@ -2,12 +2,11 @@ package org.circuitbook.widgets.browser;
 
 import java.util.List;
 import org.circuitbook.widgets.data.Lcg;
-import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.figures.ActivationPatchingWidget;
 import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.model.HookedTransformer;
-import org.circuitbook.widgets.widget.AttentionView;
 import org.circuitbook.widgets.widget.PatchingView;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.teavm.jso.browser.Performance;
 import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.KeyboardEvent;
@@ -36,6 +35,7 @@ final class PatchingMount {
     private static final List<String> PROMPT_KEYS = List.of("clean", "corrupted", "answer", "wrong");
 
     private final HookedTransformer model;
+    private final TokenNames tokenNames; // how tokens are named and typed: the language's, a vocab's, or ids
     private final String[] names;
     private final LivePanel panel;
     private final HTMLElement message;
@@ -48,11 +48,12 @@ final class PatchingMount {
     private final Lcg random = new Lcg(System.currentTimeMillis());
     private final String corruption; // the chapter's :corrupt:: which token a new random pair replaces
 
-    private PatchingMount(HTMLElement figure, HookedTransformer model) {
+    private PatchingMount(HTMLElement figure, HookedTransformer model, TokenNames tokenNames) {
         this.model = model;
+        this.tokenNames = tokenNames;
         corruption = ActivationPatchingWidget.corruption(new BrowserFigure(figure));
-        names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
-        panel = new LivePanel(figure, ActivationPatchingWidget.controls(new BrowserFigure(figure), model),
+        names = tokenNames.names();
+        panel = new LivePanel(figure, ActivationPatchingWidget.controls(new BrowserFigure(figure), model, tokenNames),
                 PatchingView.WIDTH, PatchingView.HEIGHT);
         panel.focusable();
         message = panel.above(Dom.create("p", "widget-message"));
@@ -76,7 +77,8 @@ final class PatchingMount {
                         prompts.answer()));
             } else if (key.equals("random")) {
                 int half = Math.min(10, model.cfg().n_ctx() / 2);
-                setPrompts(ActivationPatching.inductionPrompts(random, model.cfg().d_vocab(), half, 1 + random.nextInt(half - 2),
+                setPrompts(ActivationPatching.inductionPrompts(random, ActivationPatching.taskVocab(model.cfg()), half,
+                        1 + random.nextInt(half - 2),
                         corruption));
             } else if (PROMPT_KEYS.contains(key) && !parsePrompts()) {
                 return false;
@@ -100,25 +102,27 @@ final class PatchingMount {
     }
 
     static void mount(HTMLElement figure) {
-        LivePanel.loadFinal(figure, (files, file) -> new PatchingMount(figure, HookedTransformer.fromWeights(file)));
+        LivePanel.loadFinal(figure, (files, file) -> {
+            HookedTransformer model = HookedTransformer.fromWeights(file);
+            new PatchingMount(figure, model, TokenNames.of(file, model.cfg()));
+        });
     }
 
     private void setPrompts(ActivationPatching.Prompts p) {
         prompts = p;
-        panel.controls.set("clean", AttentionView.format(p.clean()));
-        panel.controls.set("corrupted", AttentionView.format(p.corrupted()));
-        panel.controls.set("answer", names[p.answer()]);
-        panel.controls.set("wrong", names[p.wrong()]);
+        panel.controls.set("clean", tokenNames.format(p.clean()));
+        panel.controls.set("corrupted", tokenNames.format(p.corrupted()));
+        panel.controls.set("answer", tokenNames.word(p.answer()));
+        panel.controls.set("wrong", tokenNames.word(p.wrong()));
         Dom.text(message, "");
     }
 
     /** Reads the four prompt controls; on a problem says what is wrong and keeps the last good prompts. */
     private boolean parsePrompts() {
-        int vocab = model.cfg().d_vocab();
         LiveControls controls = panel.controls;
         try {
-            int[] clean = AttentionView.parse(controls.value("clean").replace('.', ' '), vocab);
-            int[] corrupted = AttentionView.parse(controls.value("corrupted").replace('.', ' '), vocab);
+            int[] clean = tokenNames.parse(controls.value("clean").replace('.', ' '));
+            int[] corrupted = tokenNames.parse(controls.value("corrupted").replace('.', ' '));
             if (clean.length > model.cfg().n_ctx() || corrupted.length > model.cfg().n_ctx()) {
                 throw new IllegalArgumentException("this model reads at most " + model.cfg().n_ctx() + " tokens");
             }
@@ -139,10 +143,12 @@ final class PatchingMount {
      */
     private void recompute() {
         String view = panel.controls.value("view");
-        if (view.equals("path") && model.cfg().n_layers() < 2) {
-            Dom.text(message, "Path patching needs a model with two layers; this one has one.");
-            view = ActivationPatching.VIEWS.get(0);
-        } else if (message.getTextContent() != null && message.getTextContent().startsWith("Path patching")) {
+        String refusal = ActivationPatchingWidget.refusal(model, view);
+        if (refusal != null) {
+            Dom.text(message, refusal);
+            view = ActivationPatchingWidget.runnable(model, view);
+        } else if (message.getTextContent() != null && (message.getTextContent().startsWith("Path patching")
+                || message.getTextContent().startsWith("This model is attention-only"))) {
             Dom.text(message, "");
         }
         experiment = ActivationPatching.start(model, prompts, view, panel.controls.value("metric"),

@@ -22,6 +22,8 @@ import org.circuitbook.widgets.tensor.Tensor;
  *   <li>{@code resid}: the residual stream before each layer and after the last, one position at a time
  *       ({@code blocks.L.hook_resid_pre}, {@code blocks.L.hook_resid_post}) — layer by position;
  *   <li>{@code attn}: each layer's attention output at one position ({@code blocks.L.hook_attn_out});
+ *   <li>{@code mlp}: each layer's MLP output at one position ({@code blocks.L.hook_mlp_out}; models with MLPs only,
+ *       {@link #views});
  *   <li>{@code heads}: one head's output at every position ({@code blocks.L.attn.hook_z}, that head's
  *       slice) — layer by head;
  *   <li>{@code path}: path patching (Wang et al. 2022, section 3.1; Goldowsky-Dill et al. 2023, "Localizing Model
@@ -37,7 +39,7 @@ import org.circuitbook.widgets.tensor.Tensor;
  */
 public final class ActivationPatching {
     /** The experiments, by name. */
-    public static final List<String> VIEWS = List.of("resid", "attn", "heads", "path");
+    public static final List<String> VIEWS = List.of("resid", "attn", "mlp", "heads", "path");
     /** The metrics, by name. */
     public static final List<String> METRICS = List.of("logit-diff", "probability");
     /**
@@ -63,6 +65,23 @@ public final class ActivationPatching {
     public static final List<String> INPUTS = List.of("q", "k", "v");
 
     private ActivationPatching() {
+    }
+
+    /**
+     * The tokens a task's prompts are drawn from: ids below both d_vocab (each can be read) and d_vocab_out (each can be
+     * an answer).
+     */
+    public static int taskVocab(TransformerConfig cfg) {
+        return Math.min(cfg.d_vocab(), cfg.d_vocab_out());
+    }
+
+    /** The views a model with config {@code cfg} can run: {@link #VIEWS}, without "mlp" for an attention-only model. */
+    public static List<String> views(TransformerConfig cfg) {
+        List<String> out = new ArrayList<>(VIEWS);
+        if (cfg.attn_only()) {
+            out.remove("mlp");
+        }
+        return out;
     }
 
     /** A clean and a corrupted prompt of the same length, and the answers each should lead to. */
@@ -232,11 +251,11 @@ public final class ActivationPatching {
         check("patching direction", direction, DIRECTIONS);
         check("patching view", view, VIEWS); // before any run
         check("patching mode", mode, MODES);
-        if (mode.equals("attribution")) {
-            model.requireNoLayerNorm("attribution patching's gradient"); // before any run, not at the backward pass
-        }
         if (model.cfg().n_layers() < 1) {
             throw new IllegalArgumentException("a zero-layer model has no layers to patch");
+        }
+        if (view.equals("mlp") && model.cfg().attn_only()) {
+            throw new IllegalArgumentException("the mlp view patches MLP outputs; this model is attention-only");
         }
         if (view.equals("path") && model.cfg().n_layers() < 2) {
             throw new IllegalArgumentException("path patching needs two layers (a sender in layer 0, a receiver in "
@@ -366,6 +385,13 @@ public final class ActivationPatching {
                     }
                     cols = prompts.clean().length;
                 }
+                case "mlp" -> {
+                    for (int l = 0; l < layers; l++) {
+                        rowHooks.add("blocks." + l + ".hook_mlp_out");
+                        rowLabels.add("mlp_out " + l);
+                    }
+                    cols = prompts.clean().length;
+                }
                 case "path" -> {
                     for (int h = 0; h < heads; h++) {
                         rowHooks.add("blocks.0.attn.hook_z");
@@ -448,7 +474,7 @@ public final class ActivationPatching {
             return cols;
         }
 
-        /** The row's name: "resid_pre 0", "attn_out 1", "layer 0", "head 0.2" (a sender). */
+        /** The row's name: "resid_pre 0", "attn_out 1", "mlp_out 1", "layer 0", "head 0.2" (a sender). */
         public String rowLabel(int row) {
             return rowLabels.get(row);
         }

@@ -172,12 +172,18 @@ public final class HeadScores {
 
     /**
      * The cross-entropy of each next-token prediction, in nats: entry {@code t} is the loss of predicting
-     * {@code tokens[t + 1]} from position {@code t} of {@code logits} [pos, d_vocab_out]; pos - 1 entries.
+     * {@code tokens[t + 1]} from position {@code t} of {@code logits} [pos, d_vocab_out]; pos - 1 entries. A token the
+     * model cannot predict (an id at or above d_vocab_out, in a model whose output vocabulary is smaller than its input
+     * one) has no loss: NaN, which the sums and drawings of it leave out.
      */
     public static double[] tokenLosses(Tensor logits, int[] tokens) {
         int vocab = logits.dim(1);
         double[] losses = new double[tokens.length - 1];
         for (int t = 0; t < losses.length; t++) {
+            if (tokens[t + 1] >= vocab) {
+                losses[t] = Double.NaN;
+                continue;
+            }
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < vocab; c++) {
                 max = Math.max(max, logits.get(t, c));

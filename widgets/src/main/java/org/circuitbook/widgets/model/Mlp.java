@@ -52,4 +52,25 @@ final class Mlp {
                 throw new IllegalStateException("act_fn " + actFn + " passed the config check but has no code");
         }
     }
+
+    /**
+     * The derivative of {@code actFn} at {@code x}, in double, for the hand-written backward pass ({@link MetricGradient}):
+     * relu: 1 above 0, else 0 (PyTorch's convention at 0); gelu: Φ(x) + x φ(x); gelu_new: the tanh form's derivative,
+     * (1 + t)/2 + x (1 - t²)/2 · sqrt(2/π) (1 + 3 · 0.044715 x²) with t = tanh(sqrt(2/π) (x + 0.044715 x³)).
+     */
+    static double derivative(String actFn, double x) {
+        switch (actFn) {
+            case "relu":
+                return x > 0 ? 1 : 0;
+            case "gelu":
+                return 0.5 * (1 + Ops.erf(x / Math.sqrt(2))) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+            case "gelu_new": {
+                double c = Math.sqrt(2 / Math.PI);
+                double t = Math.tanh(c * (x + 0.044715 * x * x * x));
+                return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+            }
+            default:
+                throw new IllegalStateException("act_fn " + actFn + " passed the config check but has no code");
+        }
+    }
 }

@@ -166,7 +166,7 @@ public final class Ops {
      * erf(x) = 2/sqrt(π) e^(-x²) Σ_n 2^n x^(2n+1) / (1·3·…·(2n+1)), whose terms are all of one sign,
      * so nothing cancels; beyond |x| = 6, erf is ±1 to within 1e-17.
      */
-    static double erf(double x) {
+    public static double erf(double x) {
         if (Math.abs(x) >= 6.0) {
             return x > 0 ? 1.0 : -1.0;
         }

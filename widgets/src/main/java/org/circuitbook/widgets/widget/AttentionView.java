@@ -64,11 +64,7 @@ public final class AttentionView {
 
         public double meanLoss(boolean withAblation) {
             double[] l = withAblation && ablatedLosses != null ? ablatedLosses : losses;
-            double sum = 0;
-            for (double v : l) {
-                sum += v;
-            }
-            return l.length == 0 ? 0 : sum / l.length;
+            return mean(l, 0, l.length);
         }
     }
 
@@ -477,6 +473,9 @@ public final class AttentionView {
     /** One loss bar from {@code base} up, cut at the scale's top {@code max} (marked by a notch of the ink). */
     private static void lossBar(Painter p, double x, double base, double w, double loss, double max, double height,
                                 String color) {
+        if (Double.isNaN(loss)) {
+            return; // a token the model cannot predict: no bar
+        }
         double h = Math.min(loss, max) / max * height;
         p.fillRect(x, base - h, w, h, color);
         if (loss > max) {
@@ -529,15 +528,23 @@ public final class AttentionView {
      * token, unpredictable, counts in neither).
      */
     public static double[] beforeAndInRepeat(double[] losses, int period) {
-        double before = 0;
-        double repeat = 0;
-        for (int t = 0; t < period - 1; t++) {
-            before += losses[t];
+        return new double[] {mean(losses, 0, period - 1), mean(losses, period, losses.length)};
+    }
+
+    /**
+     * The mean of {@code values[from..to)}, leaving out NaN (a token the model cannot predict,
+     * {@link HeadScores#tokenLosses}); 0 where nothing is left.
+     */
+    static double mean(double[] values, int from, int to) {
+        double sum = 0;
+        int n = 0;
+        for (int t = from; t < to; t++) {
+            if (!Double.isNaN(values[t])) {
+                sum += values[t];
+                n++;
+            }
         }
-        for (int t = period; t < losses.length; t++) {
-            repeat += losses[t];
-        }
-        return new double[] {before / (period - 1), repeat / (losses.length - period)};
+        return n == 0 ? 0 : sum / n;
     }
 
     /**

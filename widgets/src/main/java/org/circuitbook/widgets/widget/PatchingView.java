@@ -69,7 +69,8 @@ public final class PatchingView {
     /** As {@link #defaultPrompts(HookedTransformer)}, the corrupted prompt replacing {@code corruption}'s token. */
     public static ActivationPatching.Prompts defaultPrompts(HookedTransformer model, String corruption) {
         int half = Math.min(10, model.cfg().n_ctx() / 2);
-        return ActivationPatching.inductionPrompts(new Lcg(0), model.cfg().d_vocab(), half, half / 2, corruption);
+        return ActivationPatching.inductionPrompts(new Lcg(0), ActivationPatching.taskVocab(model.cfg()), half, half / 2,
+                corruption);
     }
 
     /** Titles of the views, for the drawing and the page's select. */
@@ -77,6 +78,7 @@ public final class PatchingView {
         return switch (view) {
             case "resid" -> "Residual stream, by layer and position";
             case "attn" -> "Attention output, by layer and position";
+            case "mlp" -> "MLP output, by layer and position";
             case "path" -> "Path: sender head (layer 0) to receiver head (layer 1)";
             default -> "Each head's output (all positions)";
         };

@@ -145,6 +145,11 @@ public final class TokenNames {
         return names[id];
     }
 
+    /** Token {@code id} as a prompt field writes it: its name where that can be a word, else {@code #ID}; unique. */
+    public String word(int id) {
+        return words[id];
+    }
+
     /** {@code tokens} as a prompt field writes them: each token's word, separated by spaces. */
     public String format(int[] tokens) {
         StringBuilder s = new StringBuilder();

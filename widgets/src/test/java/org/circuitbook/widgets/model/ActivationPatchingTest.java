@@ -102,7 +102,7 @@ class ActivationPatchingTest {
         ActivationPatching.Experiment first = ActivationPatching.run(model, PROMPTS, "resid", "logit-diff");
         ActivationPatching.Prompts otherAnswers = new ActivationPatching.Prompts(PROMPTS.clean(), PROMPTS.corrupted(), 3, 1);
         ActivationPatching.Prompts otherTokens = new ActivationPatching.Prompts(PROMPTS.clean(), new int[] {0, 1, 3, 3, 1}, 2, 4);
-        for (String view : ActivationPatching.VIEWS) {
+        for (String view : ActivationPatching.views(model.cfg())) {
             for (String metric : ActivationPatching.METRICS) {
                 for (ActivationPatching.Prompts prompts : java.util.List.of(PROMPTS, otherAnswers, otherTokens)) {
                     ActivationPatching.Experiment fresh = ActivationPatching.run(model, prompts, view, metric);
@@ -152,7 +152,10 @@ class ActivationPatchingTest {
                         () -> new ActivationPatching.Prompts(new int[] {1, 2}, new int[] {1, 2, 3}, 0, 1)).getMessage());
         assertEquals("the clean and corrupted answers must differ", assertThrows(IllegalArgumentException.class,
                 () -> new ActivationPatching.Prompts(new int[] {1, 2}, new int[] {1, 3}, 1, 1)).getMessage());
-        assertEquals("unknown patching view \"mlp\" (known: resid, attn, heads, path)", assertThrows(IllegalArgumentException.class,
+        assertEquals("unknown patching view \"mlp_out\" (known: resid, attn, mlp, heads, path)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "mlp_out", "logit-diff")).getMessage());
+        assertEquals("the mlp view patches MLP outputs; this model is attention-only", assertThrows(IllegalArgumentException.class,
                 () -> ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "mlp", "logit-diff")).getMessage());
         assertEquals("unknown metric \"loss\" (known: logit-diff, probability)", assertThrows(IllegalArgumentException.class,
                 () -> ActivationPatching.start(InductionHeadsTest.model(), PROMPTS, "resid", "loss")).getMessage());
@@ -230,7 +233,7 @@ class ActivationPatchingTest {
     @DisplayName("attribution patching: exact where the metric is linear (after the last layer), and correlated before")
     void attribution() {
         HookedTransformer model = InductionHeadsTest.model();
-        for (String view : ActivationPatching.VIEWS) {
+        for (String view : ActivationPatching.views(model.cfg())) {
             ActivationPatching.Experiment e = ActivationPatching.run(model, view.equals("path") ? FIRST_A : PROMPTS, view,
                     "logit-diff", "denoise", "attribution");
             assertTrue(e.attribution());
@@ -307,5 +310,35 @@ class ActivationPatchingTest {
         assertEquals("unknown patching mode \"half\" (known: patch, attribution, zero-ablation, mean-ablation, resample-ablation)",
                 assertThrows(IllegalArgumentException.class, () -> ActivationPatching.run(model, prompts, "attn", "logit-diff",
                         "denoise", "half")).getMessage());
+    }
+
+    @Test
+    @DisplayName("a model with MLPs and LayerNorm (as an imported one): every view it can run, in every mode, fills its "
+            + "grid; the mlp view's last layer reaches the logits linearly without LayerNorm, so attribution is exact there")
+    void mlpsAndLayerNorm() {
+        ActivationPatching.Prompts prompts =
+                new ActivationPatching.Prompts(new int[] {0, 1, 2, 3, 1}, new int[] {0, 4, 2, 3, 1}, 2, 4);
+        HookedTransformer ln = TransformerFixtures.random(
+                TransformerFixtures.normalized(TransformerFixtures.small(false, "gelu"), "LN"), 3, 0.3);
+        assertEquals(ActivationPatching.VIEWS, ActivationPatching.views(ln.cfg()));
+        for (String view : ActivationPatching.views(ln.cfg())) {
+            for (String mode : ActivationPatching.MODES) {
+                ActivationPatching.Experiment e = ActivationPatching.run(ln, prompts, view, "logit-diff", "denoise", mode);
+                for (int r = 0; r < e.rows(); r++) {
+                    for (int c = 0; c < e.cols(); c++) {
+                        assertTrue(Double.isFinite(e.value(r, c)), view + " " + mode + " at " + r + ", " + c);
+                    }
+                }
+            }
+        }
+        ActivationPatching.Experiment mlp = ActivationPatching.run(ln, prompts, "mlp", "logit-diff");
+        assertEquals("blocks.1.hook_mlp_out", mlp.rowHook(1));
+        assertEquals("mlp_out 0", mlp.rowLabel(0));
+        assertEquals(5, mlp.cols());
+        HookedTransformer plain = TransformerFixtures.random(TransformerFixtures.small(false, "gelu_new"), 4, 0.3);
+        ActivationPatching.Experiment a = ActivationPatching.run(plain, prompts, "mlp", "logit-diff", "denoise", "attribution");
+        for (int c = 0; c < a.cols(); c++) {
+            assertEquals(a.value(1, c), a.estimate(1, c), 1e-5, "mlp_out 1 at " + c);
+        }
     }
 }

@@ -291,19 +291,22 @@ class LayerNormTest {
                 () -> Composition.scores(lnAttn, "q"),
                 () -> Composition.copyingScores(lnAttn),
                 () -> LogitAttribution.decompose(lnAttn, TOKENS, new int[] {1, 1, 1, 1, 1}, new int[] {2, 2, 2, 2, 2}),
-                () -> LogitAttribution.bigramGuess(lnAttn, 1, 2),
-                () -> MetricGradient.of(lnAttn, lnAttn.runWithCache(TOKENS), lnAttn.forward(TOKENS), "logit-diff", 1, 2),
-                () -> ActivationPatching.start(lnAttn, new ActivationPatching.Prompts(new int[] {1, 2, 3, 1},
-                        new int[] {1, 2, 4, 1}, 2, 4), "resid", "logit-diff", "denoise", "attribution", null));
+                () -> LogitAttribution.bigramGuess(lnAttn, 1, 2));
         for (Executable call : calls) {
             String message = assertThrows(IllegalArgumentException.class, call).getMessage();
             assertTrue(message.endsWith(" assumes no LayerNorm; this model has normalization_type \"LN\""), message);
         }
-        // what stays defined: the weight products themselves, and patching (hooks: the forward pass with LayerNorm)
+        // what stays defined: the weight products themselves, patching (hooks: the forward pass with LayerNorm), and
+        // attribution patching (its backward pass goes through LayerNorm: MetricGradientTest)
         assertArrayEquals(new int[] {8, 8}, Circuits.OV(lnAttn, 0, 0).shape());
         ActivationPatching.Experiment e = ActivationPatching.run(lnAttn, new ActivationPatching.Prompts(
                 new int[] {1, 2, 3, 1}, new int[] {1, 2, 4, 1}, 2, 4), "resid", "logit-diff");
         assertTrue(e.done());
+        ActivationPatching.Experiment a = ActivationPatching.run(lnAttn, new ActivationPatching.Prompts(
+                new int[] {1, 2, 3, 1}, new int[] {1, 2, 4, 1}, 2, 4), "resid", "logit-diff", "denoise", "attribution");
+        for (int c = 0; c < a.cols(); c++) { // the last row (resid_post of the last layer) feeds ln_final: nearly linear
+            assertTrue(Double.isFinite(a.estimate(a.rows() - 1, c)), "estimate at " + c);
+        }
     }
 
     @Test

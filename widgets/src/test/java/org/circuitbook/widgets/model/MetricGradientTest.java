@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
  * derivatives that are 0 by construction). The forward pass is float32, so a small step drowns in rounding (about 1e-7
  * of the logits, divided by the step); a central difference with Richardson extrapolation, (4 D(h/2) - D(h)) / 3, has
  * an O(h^4) error, so a step h = 0.04 keeps both the rounding (~1e-5) and the truncation well under the tolerance.
+ * Where the float forward's own rounding is larger (models with MLPs and LayerNorm), the absolute part of the tolerance
+ * is that rounding (n: as measured, {@link #noise}, and at least the last bit of the largest logit, the step the metric
+ * moves in) carried through the extrapolated difference: at most
+ * (4 (2n / h) + 2n / 2h) / 3 = 3n / h, doubled.
  */
 @DisplayName("Metric gradients (attribution patching's backward pass)")
 class MetricGradientTest {
@@ -26,19 +30,30 @@ class MetricGradientTest {
     private static final int[] TOKENS = {3, 7, 1, 9, 3, 7};
     private static final String[] HOOKS = {"hook_resid_pre", "hook_attn_out", "hook_resid_post", "attn.hook_z",
             "hook_q_input", "hook_k_input", "hook_v_input"};
+    /** A block's hook points with an MLP, besides {@link #HOOKS}. */
+    private static final String[] MLP_HOOKS = {"hook_mlp_out", "hook_resid_mid", "mlp.hook_post", "mlp.hook_pre"};
 
     private static double metric(HookedTransformer model, Hook hook, String metric) {
         return ActivationPatching.metric(metric, model.forward(TOKENS, hook), 7, 1);
     }
 
     private static void checkAgainstFiniteDifferences(HookedTransformer model, String metric) {
+        checkAgainstFiniteDifferences(model, metric, STEP);
+    }
+
+    private static void checkAgainstFiniteDifferences(HookedTransformer model, String metric, double step) {
         HookedTransformer split = model.withSplitQkvInput();
         ActivationCache run = new ActivationCache();
         Tensor logits = split.forward(TOKENS, run);
         Map<String, double[]> grad = MetricGradient.of(model, run, logits, metric, 7, 1);
         Random random = new Random(5);
+        double quantum = Math.ulp(maxAbs(logits.data())); // the metric moves in steps of the logits' last bit
+        java.util.List<String> hooks = new java.util.ArrayList<>(java.util.List.of(HOOKS));
+        if (!model.cfg().attn_only()) {
+            hooks.addAll(java.util.List.of(MLP_HOOKS));
+        }
         for (int l = 0; l < model.cfg().n_layers(); l++) {
-            for (String h : HOOKS) {
+            for (String h : hooks) {
                 String name = "blocks." + l + "." + h;
                 double[] g = grad.get(name);
                 int size = run.get(name).size();
@@ -54,24 +69,51 @@ class MetricGradientTest {
                     d[i] /= (float) Math.sqrt(norm);
                     analytic += d[i] * g[i];
                 }
-                double fd = derivative(split, name, d, metric);
-                assertEquals(analytic, fd, 1e-3 * Math.abs(analytic) + 1e-6, name + " along a random direction (" + metric + ")");
+                double fd = derivative(split, name, d, metric, step);
+                double floor = 6 * Math.max(noise(split, name, metric, random), quantum) / step; // rounding, through the differences
+                assertEquals(analytic, fd, 1e-3 * Math.abs(analytic) + Math.max(1e-6, floor),
+                        name + " along a random direction (" + metric + ")");
                 for (int i = 0; i < size; i += Math.max(1, size / 7)) { // single elements, spread over the tensor
                     float[] one = new float[size];
                     one[i] = 1;
-                    double fdi = derivative(split, name, one, metric);
-                    assertEquals(g[i], fdi, 1e-3 * Math.abs(g[i]) + 2e-5, name + "[" + i + "] (" + metric + ")");
+                    double fdi = derivative(split, name, one, metric, step);
+                    assertEquals(g[i], fdi, 1e-3 * Math.abs(g[i]) + Math.max(2e-5, floor), name + "[" + i + "] (" + metric + ")");
                 }
             }
         }
     }
 
+    private static float maxAbs(float[] values) {
+        float most = 0;
+        for (float v : values) {
+            most = Math.max(most, Math.abs(v));
+        }
+        return most;
+    }
+
+    /**
+     * The float forward's rounding noise in the metric at hook {@code name}: the largest change that four random nudges
+     * of size 1e-6 make (the true change, about |gradient| 1e-6, is far below the rounding of the float logits).
+     */
+    private static double noise(HookedTransformer model, String name, String metric, Random random) {
+        double base = metric(model, Hook.IDENTITY, metric);
+        double most = 0;
+        for (int k = 0; k < 4; k++) {
+            float[] d = new float[model.runWithCache(TOKENS).get(name).size()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (float) random.nextGaussian();
+            }
+            most = Math.max(most, Math.abs(metric(model, along(name, d, 1e-6 / Math.sqrt(d.length)), metric) - base));
+        }
+        return most;
+    }
+
     /** The metric's derivative along {@code direction} at hook {@code name}: Richardson-extrapolated central differences. */
-    private static double derivative(HookedTransformer model, String name, float[] direction, String metric) {
-        double wide = (metric(model, along(name, direction, STEP), metric) - metric(model, along(name, direction, -STEP), metric))
-                / (2 * STEP);
-        double narrow = (metric(model, along(name, direction, STEP / 2), metric)
-                - metric(model, along(name, direction, -STEP / 2), metric)) / STEP;
+    private static double derivative(HookedTransformer model, String name, float[] direction, String metric, double step) {
+        double wide = (metric(model, along(name, direction, step), metric) - metric(model, along(name, direction, -step), metric))
+                / (2 * step);
+        double narrow = (metric(model, along(name, direction, step / 2), metric)
+                - metric(model, along(name, direction, -step / 2), metric)) / step;
         return (4 * narrow - wide) / 3;
     }
 
@@ -114,13 +156,42 @@ class MetricGradientTest {
         }
     }
 
+    /** The small config with {@code normalization} (null, "LN", "LNPre") and {@code actFn} (null: attention-only). */
+    private static TransformerConfig config(String normalization, String actFn) {
+        return TransformerFixtures.normalized(small(actFn == null, actFn == null ? "relu" : actFn), normalization);
+    }
+
     @Test
-    @DisplayName("a model with MLPs is refused, naming why")
-    void attentionOnly() {
-        HookedTransformer withMlp = random(small(false, "relu"), 1, 0.3);
-        ActivationCache run = new ActivationCache();
-        Tensor logits = withMlp.forward(TOKENS, run);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> MetricGradient.of(withMlp, run, logits, "logit-diff", 7, 1))
-                .getMessage().contains("attention-only"));
+    @DisplayName("through MLPs (relu, gelu, gelu_new) and LayerNorm (LN, LNPre): every hook point's gradient, MLP hooks "
+            + "included, matches central finite differences, for both metrics")
+    void mlpsAndLayerNorm() {
+        String[][] cases = {{null, "gelu_new"}, {"LN", null}, {"LN", "gelu"},
+                {"LNPre", "gelu_new"}, {null, "relu"}, {"LN", "relu"}};
+        long seed = 30;
+        for (String[] c : cases) {
+            HookedTransformer model = random(config(c[0], c[1]), seed++, 0.3);
+            for (String metric : ActivationPatching.METRICS) {
+                // relu is piecewise linear: a step small enough to cross no kink (a kink in reach breaks any difference)
+                checkAgainstFiniteDifferences(model, metric, c[1] != null && c[1].equals("relu") ? STEP / 10 : STEP);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("the gradient from a run without split q/k/v inputs equals the gradient from the split run")
+    void splitOrNot() {
+        HookedTransformer model = random(config("LN", "gelu"), 40, 0.5);
+        ActivationCache plain = new ActivationCache();
+        Tensor logits = model.forward(TOKENS, plain);
+        ActivationCache split = new ActivationCache();
+        model.withSplitQkvInput().forward(TOKENS, split);
+        Map<String, double[]> a = MetricGradient.of(model, plain, logits, "logit-diff", 7, 1);
+        Map<String, double[]> b = MetricGradient.of(model, split, logits, "logit-diff", 7, 1);
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            for (int i = 0; i < a.get(name).length; i++) {
+                assertEquals(a.get(name)[i], b.get(name)[i], 1e-6 * (1 + Math.abs(a.get(name)[i])), name + "[" + i + "]");
+            }
+        }
     }
 }

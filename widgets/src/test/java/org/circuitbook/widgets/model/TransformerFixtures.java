@@ -15,6 +15,13 @@ final class TransformerFixtures {
         return new TransformerConfig(2, 8, 4, 2, 16, 11, 11, 6, actFn, attnOnly, null, "standard");
     }
 
+    /** {@code cfg} with {@code normalization} ("LN", "LNPre" or null) and TransformerLens's default eps. */
+    static TransformerConfig normalized(TransformerConfig cfg, String normalization) {
+        return new TransformerConfig(cfg.n_layers(), cfg.d_model(), cfg.d_head(), cfg.n_heads(), cfg.d_mlp(), cfg.d_vocab(),
+                cfg.d_vocab_out(), cfg.n_ctx(), cfg.act_fn(), cfg.attn_only(), normalization, cfg.positional_embedding_type(),
+                TransformerConfig.DEFAULT_EPS);
+    }
+
     /**
      * Every parameter drawn from a seeded normal with standard deviation {@code scale}; 0.3 is large enough
      * that attention patterns are far from uniform (up to about 0.94) and the MLP's activation bends.

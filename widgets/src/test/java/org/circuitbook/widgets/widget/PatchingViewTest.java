@@ -111,7 +111,7 @@ class PatchingViewTest {
     void modes() {
         ActivationPatching.Prompts firstA =
                 new ActivationPatching.Prompts(new int[] {0, 1, 2, 3, 1}, new int[] {0, 4, 2, 3, 1}, 2, 4);
-        for (String view : ActivationPatching.VIEWS) {
+        for (String view : ActivationPatching.views(InductionHeadsTest.model().cfg())) {
             for (String mode : ActivationPatching.MODES) {
                 ActivationPatching.Experiment e = ActivationPatching.run(InductionHeadsTest.model(),
                         view.equals("path") ? firstA : PROMPTS, view, "logit-diff", "denoise", mode);
