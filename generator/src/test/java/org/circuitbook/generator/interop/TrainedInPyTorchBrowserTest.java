@@ -1,0 +1,229 @@
+package org.circuitbook.generator.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.circuitbook.generator.FixtureSite;
+import org.circuitbook.generator.WidgetBrowserTest;
+import org.circuitbook.generator.serve.DevServer;
+import org.circuitbook.widgets.model.ActivationPatching;
+import org.circuitbook.widgets.model.HookedTransformer;
+import org.circuitbook.widgets.model.TransformerConfig;
+import org.circuitbook.widgets.weights.Json;
+import org.circuitbook.widgets.weights.SafeTensors;
+import org.circuitbook.widgets.widget.PatchingView;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A model trained in PyTorch, imported by a spec, in the book's widgets in headless Chromium: {@code interop/train_tiny.py}
+ * trains a 2-layer transformer with LayerNorm and gelu MLPs (TransformerLens's names and forward pass) for 300 steps
+ * on repeated random sequences and writes it with {@code circuitbook_ref.export}; a fixture site imports it
+ * ({@code kind: imported}, its SHA-256, {@code verify: reference_within}) and shows it in {@code attention-patterns}
+ * and {@code activation-patching} (the residual stream, the MLP outputs, attribution through LayerNorm and the MLPs).
+ */
+@DisplayName("A model trained in PyTorch, imported, in attention-patterns and activation-patching in headless Chromium")
+class TrainedInPyTorchBrowserTest {
+    private static final String SITE = """
+            -- content/site.yaml --
+            title: Trained in PyTorch
+            -- content/chapters/01-attention.md --
+            ---
+            title: Attention
+            ---
+            # Attention
+
+            :::{widget} attention-patterns
+            :model: tiny
+            The attention patterns of a model trained in PyTorch.
+            :::
+            -- content/chapters/02-patching.md --
+            ---
+            title: Patching
+            ---
+            # Patching
+
+            :::{widget} activation-patching
+            :model: tiny
+            Activation patching on a model trained in PyTorch.
+            :::
+
+            :::{widget} activation-patching
+            :model: tiny
+            :view: mlp
+            :mode: attribution
+            Its MLP outputs, patched and estimated by attribution patching.
+            :::
+            -- content/models/tiny.yaml --
+            model: {kind: imported, file: weights/tiny.safetensors, format: transformer-lens, sha256: %s}
+            verify: {reference_within: 1e-5}
+            """;
+
+    static Map<?, ?> trained;
+    static FixtureSite site;
+    static DevServer server;
+    static ChromeDriver driver;
+
+    @BeforeAll
+    static void start(@TempDir Path work) throws Exception {
+        Path root = work.resolve("site");
+        Path file = Files.createDirectories(root.resolve("content/weights")).resolve("tiny.safetensors");
+        Process p = new ProcessBuilder(PyTorchParityTest.python().toString(),
+                PyTorchParityTest.ROOT.resolve("interop/train_tiny.py").toString(), file.toString(), "300")
+                .directory(PyTorchParityTest.ROOT.toFile()).redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), printed);
+        trained = (Map<?, ?>) Json.parse(printed.substring(printed.lastIndexOf('\n') + 1));
+        site = FixtureSite.write(root, SITE.formatted(trained.get("sha256")));
+        site.build();
+        server = DevServer.start(site.site(), 0);
+        driver = WidgetBrowserTest.chromium(work);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static HookedTransformer model() throws Exception {
+        return HookedTransformer.fromWeights(SafeTensors.fromBytes(Files.readAllBytes(site.weights("tiny", "final.safetensors"))));
+    }
+
+    @Test
+    @DisplayName("PyTorch trained it (the repeated half's loss falls far below a uniform guess's ln 12); the build imports "
+            + "it, its reference logits agree, and it is the 2-layer LayerNorm gelu model the script says")
+    void imported() throws Exception {
+        double before = ((Number) trained.get("repeat_loss_before")).doubleValue();
+        double after = ((Number) trained.get("repeat_loss_after")).doubleValue();
+        assertEquals(300L, trained.get("steps"));
+        assertTrue(before > 2 && after < 0.5, "trained: " + trained); // ln 12 = 2.48; this run: 2.71 -> 0.004
+        assertTrue(site.log.stream().anyMatch(l -> l.startsWith("  train tiny ") && l.contains("1 expectation holds")),
+                String.join("\n", site.log));
+        TransformerConfig cfg = model().cfg();
+        assertEquals(new TransformerConfig(2, 32, 8, 4, 64, 12, 12, 12, "gelu", false, "LN", "standard"), cfg);
+        // it learnt induction: on the widget's first prompts the clean answer beats the corrupted one, and the
+        // corrupted prompt turns the model to the corrupted answer
+        ActivationPatching.Experiment e = ActivationPatching.run(model(), PatchingView.defaultPrompts(model()), "resid",
+                "logit-diff");
+        assertTrue(e.cleanValue() > 0 && e.corruptedValue() < 0, e.cleanValue() + ", " + e.corruptedValue());
+    }
+
+    @Test
+    @DisplayName("attention-patterns: mounts on it as the build drew it, with its vocab's tokens, and an ablated head redraws")
+    void attention() throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "attention.html", "attention-patterns");
+        assertEquals("ready", figure.getAttribute("data-state"));
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        String aria = canvas.getAttribute("aria-label");
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                "the first live state is the build's");
+        assertTrue(aria.startsWith("Attention patterns of 2 layers on 12 tokens; mean loss "), aria);
+        WebElement tokens = figure.findElement(By.cssSelector("input[type=text]"));
+        assertTrue(tokens.getAttribute("value").matches("[a-l]( [a-l]){11}"), tokens.getAttribute("value"));
+        String clean = WidgetBrowserTest.pixels(driver);
+        new Select(figure.findElement(By.cssSelector("select[id$='-ablate']"))).selectByValue("1.0");
+        wait.until(d -> canvas.getAttribute("aria-label").contains("With head 1.0 ablated the mean loss is "));
+        assertNotEquals(clean, WidgetBrowserTest.pixels(driver), "the ablated run is drawn");
+        assertFalse(driver.getPageSource().contains("Sample the language"));
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("activation-patching: mounts as the build drew it, fills its grid, offers the MLP view, takes prompts "
+            + "in the vocab's words, and runs attribution through LayerNorm and the MLPs, with no errors")
+    void patching() throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        driver.get(server.url() + "patching.html");
+        List<WebElement> figures = driver.findElements(By.cssSelector("figure[data-widget=activation-patching]"));
+        assertEquals(2, figures.size());
+        HookedTransformer model = model();
+        ActivationPatching.Prompts first = PatchingView.defaultPrompts(model);
+        int positions = first.clean().length;
+
+        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "patching.html", "activation-patching");
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        // the default induction prompt on n_ctx 12: 6 distinct tokens, then the first 4 again; 3 rows by 10 positions
+        assertEquals(10, positions);
+        wait.until(d -> ("30/30").equals(canvas.getAttribute("data-progress")));
+        assertEquals(canvas.getAttribute("aria-label"),
+                figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                "the first live state is the build's");
+        List<String> views = new Select(figure.findElement(By.cssSelector("select[id$=-view]"))).getOptions().stream()
+                .map(o -> o.getAttribute("value")).toList();
+        assertEquals(ActivationPatching.VIEWS, views, "a model with MLPs: every view, the MLP outputs included");
+        List<WebElement> inputs = figure.findElements(By.cssSelector("input[type=text]")); // clean, corrupted
+        WebElement clean = inputs.get(0);
+        assertTrue(clean.getAttribute("value").matches("[a-l]( [a-l]){9}"), clean.getAttribute("value"));
+
+        String resid = WidgetBrowserTest.pixels(driver);
+        new Select(figure.findElement(By.cssSelector("select[id$=-view]"))).selectByValue("mlp");
+        wait.until(d -> "20/20".equals(canvas.getAttribute("data-progress"))
+                && canvas.getAttribute("aria-label").contains("mlp output, by layer and position"));
+        assertNotEquals(resid, WidgetBrowserTest.pixels(driver), "the MLP outputs' grid is drawn");
+
+        // prompts typed in the vocab's words (of the same length: a prompt the other cannot pair with is refused), and
+        // the answers picked by name: a b c d e f a b c d -> e, the corrupted prompt's first occurrence g -> g
+        WebElement corrupted = inputs.get(1);
+        clean.clear();
+        clean.sendKeys("a b c d e f a b c d", Keys.ENTER);
+        corrupted.clear();
+        corrupted.sendKeys("a b c d g f a b c d", Keys.ENTER);
+        new Select(figure.findElement(By.cssSelector("select[id$=-answer]"))).selectByValue("e");
+        new Select(figure.findElement(By.cssSelector("select[id$=-wrong]"))).selectByValue("g");
+        wait.withMessage(() -> canvas.getAttribute("data-progress") + " " + driver.getCurrentUrl() + " "
+                        + figure.findElement(By.cssSelector(".widget-message")).getText())
+                .until(d -> "20/20".equals(canvas.getAttribute("data-progress"))
+                        && d.getCurrentUrl().contains("clean=a.b.c.d.e.f.a.b.c.d&corrupted=a.b.c.d.g.f.a.b.c.d&answer=e&wrong=g"));
+        assertEquals("", figure.findElement(By.cssSelector(".widget-message")).getText());
+        ActivationPatching.Experiment typed = ActivationPatching.run(model, new ActivationPatching.Prompts(
+                new int[] {0, 1, 2, 3, 4, 5, 0, 1, 2, 3}, new int[] {0, 1, 2, 3, 6, 5, 0, 1, 2, 3}, 4, 6), "mlp", "logit-diff");
+        assertEquals(PatchingView.describe(typed, names()), canvas.getAttribute("aria-label"), "the page's patching is the JVM's");
+        corrupted.clear();
+        corrupted.sendKeys("a b zz d g f a b c d", Keys.ENTER);
+        wait.until(d -> figure.findElement(By.cssSelector(".widget-message")).getText()
+                .equals("\"zz\" is not a token (tokens: a to l, or #0 to #11 by id)"));
+
+        // the second figure: attribution on the MLP outputs, estimates beside the patches
+        WebElement second = driver.findElements(By.cssSelector("figure[data-widget=activation-patching]")).get(1);
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", second);
+        WebElement attribution = second.findElement(By.cssSelector("canvas"));
+        wait.until(d -> "20/20".equals(attribution.getAttribute("data-progress")));
+        ActivationPatching.Experiment jvm = ActivationPatching.run(model, first, "mlp", "logit-diff", "denoise",
+                "attribution");
+        assertEquals(PatchingView.describe(jvm, names()), attribution.getAttribute("aria-label"),
+                "the page's attribution is the JVM's");
+        assertTrue(attribution.getAttribute("aria-label").contains("attribution"), attribution.getAttribute("aria-label"));
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    private static String[] names() {
+        String[] names = new String[12];
+        for (int i = 0; i < 12; i++) {
+            names[i] = String.valueOf((char) ('a' + i));
+        }
+        return names;
+    }
+}

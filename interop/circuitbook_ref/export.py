@@ -1,0 +1,130 @@
+"""Writing a model trained in PyTorch as a file Circuitbook imports (model kind ``imported``, format
+``transformer-lens``), and a small PyTorch module with TransformerLens's parameter names to train one.
+
+From a training script (the repository's ``interop`` folder on ``sys.path``)::
+
+    from circuitbook_ref.export import export
+    sha256 = export(model, "content/weights/my-model.safetensors", vocab=["a", "b", ...])
+
+``model`` is a TransformerLens ``HookedTransformer`` (its ``cfg.to_dict()`` and ``state_dict()`` are written, and it
+computes the reference logits itself), or any ``torch.nn.Module`` whose ``state_dict()`` has TransformerLens's names and
+shapes, with ``cfg`` (a dict of ``HookedTransformerConfig`` fields) given or at ``model.cfg``. The file is what
+``safetensors.torch.save_file(model.state_dict(), path, metadata=...)`` writes, with in ``__metadata__``:
+
+* ``config``: the config as JSON (``default=str``, so a ``torch.dtype`` is written as its name);
+* ``vocab``: the token strings, when given (widgets show them; without, token ids);
+* ``reference``: ``{"tokens": [...], "logits": [...]}``, a few token sequences and the float32 logits the model
+  gives for them, which the build compares with its own forward pass (``verify: {reference_within: 1e-5}``).
+
+The returned SHA-256 is what the spec's ``sha256:`` takes.
+"""
+
+import hashlib
+import json
+
+import torch
+from safetensors.torch import save_file
+
+from circuitbook_ref import transformer
+
+
+class TransformerModule(torch.nn.Module):
+    """A transformer with TransformerLens's parameter names, shapes and buffers (``state_dict()`` is what a
+    ``HookedTransformer`` of the same config has, ``blocks.N.attn.mask`` and ``.IGNORE`` included), whose forward pass
+    is the reference's (:func:`circuitbook_ref.transformer.forward`, float32): for training a model in PyTorch where
+    TransformerLens cannot be installed. Initialised as TransformerLens's ``init_mode="gpt2"``: weights normal with
+    standard deviation ``initializer_range`` (default 0.8 / sqrt(d_model)), biases zero, LayerNorm weights one."""
+
+    def __init__(self, cfg, seed=0):
+        super().__init__()
+        self.cfg = dict(cfg)  # what export() writes; the forward pass keeps its own copy
+        self._config = dict(cfg)
+        resolved = transformer.resolve_config(self.cfg)
+        generator = torch.Generator().manual_seed(seed)
+        std = self.cfg.get("initializer_range") or 0.8 / resolved["d_model"] ** 0.5
+        self._params = {}
+        for name, shape in transformer.parameter_shapes(resolved).items():
+            leaf = name.rsplit(".", 1)[1]
+            if leaf.startswith("b") or name.endswith(".b"):
+                value = torch.zeros(shape)
+            elif name.endswith(".w"):
+                value = torch.ones(shape)
+            else:
+                value = torch.randn(shape, generator=generator) * std
+            self._put(name, torch.nn.Parameter(value))
+        n_ctx = resolved["n_ctx"]
+        for layer in range(resolved["n_layers"]):
+            attn = self._module(f"blocks.{layer}.attn")
+            attn.register_buffer("mask", torch.tril(torch.ones(n_ctx, n_ctx)).bool())
+            attn.register_buffer("IGNORE", torch.tensor(-torch.inf))
+
+    def _module(self, path):
+        """The submodule at dotted ``path``, made as needed (``blocks`` is a ModuleList, as in TransformerLens)."""
+        module = self
+        for part in path.split("."):
+            if part.isdigit():
+                while len(module) <= int(part):
+                    module.append(torch.nn.Module())
+                module = module[int(part)]
+            else:
+                if not hasattr(module, part):
+                    module.add_module(part, torch.nn.ModuleList() if part == "blocks" else torch.nn.Module())
+                module = getattr(module, part)
+        return module
+
+    def _put(self, name, parameter):
+        path, leaf = name.rsplit(".", 1)
+        self._module(path).register_parameter(leaf, parameter)
+
+    def forward(self, tokens):
+        """Logits [batch, pos, d_vocab_out] of ``tokens`` [batch, pos] (or [pos, d_vocab_out] of [pos])."""
+        return transformer.forward(self._config, dict(self.named_parameters()), tokens, dtype=torch.float32,
+                                   strict=False)
+
+
+def config_of(model, cfg=None):
+    """The config dict: ``cfg``, else ``model.cfg.to_dict()`` (TransformerLens), else ``model.cfg`` (a dict)."""
+    if cfg is not None:
+        return dict(cfg)
+    model_cfg = getattr(model, "cfg", None)
+    if hasattr(model_cfg, "to_dict"):
+        return model_cfg.to_dict()
+    if isinstance(model_cfg, dict):
+        return dict(model_cfg)
+    raise ValueError("no config: pass cfg= (HookedTransformerConfig fields), or a model with a cfg")
+
+
+def reference_tokens(cfg, seed=0):
+    """Three token sequences for the reference logits: one token, a full context, and half a context, seeded."""
+    resolved = transformer.resolve_config(cfg)
+    generator = torch.Generator().manual_seed(seed)
+    n_ctx = resolved["n_ctx"]
+    return [torch.randint(0, resolved["d_vocab"], (length,), generator=generator).tolist()
+            for length in (1, n_ctx, max(1, n_ctx // 2))]
+
+
+def export(model, path, cfg=None, vocab=None, tokens=None):
+    """Writes ``model`` to ``path`` as described in this module's documentation; returns the file's SHA-256 (hex).
+    ``tokens``: the reference sequences (default :func:`reference_tokens`); their logits are the model's own, in
+    float32, computed without gradients in eval mode."""
+    cfg = config_of(model, cfg)
+    resolved = transformer.resolve_config(cfg)
+    if vocab is not None and len(vocab) < resolved["d_vocab"]:
+        raise ValueError(f"vocab has {len(vocab)} strings, the model reads {resolved['d_vocab']} tokens")
+    state_dict = {name: t.detach().to("cpu").clone().contiguous() for name, t in model.state_dict().items()}
+    transformer.parameters(resolved, state_dict, strict=True)  # every name and shape, before anything is written
+    tokens = reference_tokens(cfg) if tokens is None else [list(map(int, seq)) for seq in tokens]
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            logits = [model(torch.tensor([seq]))[0].float().tolist() for seq in tokens]
+    finally:
+        model.train(was_training)
+    metadata = {"config": json.dumps(cfg, default=str),
+                "reference": json.dumps({"tokens": tokens, "logits": logits})}
+    if vocab is not None:
+        metadata["vocab"] = json.dumps(list(vocab))
+    save_file(state_dict, path, metadata=metadata)
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
