@@ -244,12 +244,13 @@ class BrokenSitesTest {
     }
 
     @Test
-    @DisplayName("with an activation-patching widget on a zero-layer model, an unknown view, metric or mode, or path "
-            + "patching on one layer, says which")
+    @DisplayName("with an activation-patching widget on a zero-layer model, the MLP view on an attention-only model, an "
+            + "unknown metric or mode, or path patching on one layer, says which")
     void patchingOptions() throws IOException {
         assertEquals(List.of(
                 "content/chapters/01-a.md:5:1: check: model bigrams has no attention layer to patch (activation-patching needs n_layers >= 1)",
-                "content/chapters/01-a.md:10:1: check: unknown view \"mlp\" for widget activation-patching (known: resid, attn, heads, path)",
+                "content/chapters/01-a.md:10:1: check: model heads is attention-only: it has no MLP output to patch (use view "
+                        + "resid, attn, heads or path, or a model with MLPs)",
                 "content/chapters/01-a.md:11:1: check: unknown metric \"loss\" for widget activation-patching (known: logit-diff, probability)",
                 "content/chapters/01-a.md:12:1: check: unknown mode \"half\" for widget activation-patching (known: patch, attribution, "
                         + "zero-ablation, mean-ablation, resample-ablation)",
