@@ -28,7 +28,7 @@ import org.circuitbook.widgets.weights.WeightNames;
  *   kind: imported
  *   file: weights/my-model.safetensors   # relative to content/
  *   sha256: 3fa9...                       # of the file: a replaced file is an error until the spec says so
- *   format: transformer-lens              # the only format so far
+ *   format: transformer-lens              # or toy-superposition ({@link ImportedToyModels})
  * verify:
  *   reference_within: 1e-4                # (default 1e-4) the Java forward pass against the file's reference logits,
  *                                         # largest difference relative to the largest |logit|
@@ -47,12 +47,12 @@ import org.circuitbook.widgets.weights.WeightNames;
  * count and the reference comparison.
  */
 public record ImportedSpec(String file, String sha256, String format, double referenceWithin,
-                           Path contentDir, boolean hasReference) implements KindSpec {
+                           Path contentDir, boolean hasReference, List<String> files) implements KindSpec {
     public static final String KIND = "imported";
     /** This kind, as {@link ModelKinds#ALL} lists it. */
     public static final ModelKind TYPE = ModelKind.of(KIND, ImportedSpec::from);
     static final String VERSION = "imported/1";
-    static final List<String> FORMATS = List.of("transformer-lens");
+    static final List<String> FORMATS = List.of("transformer-lens", "toy-superposition");
     /** The dtypes a parameter may have (read as float32). */
     static final Set<String> FLOATS = Set.of("F32", "F16", "BF16", "F64");
 
@@ -84,6 +84,7 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             return null;
         }
         boolean hasReference = false;
+        List<String> files = format.equals("transformer-lens") ? List.of(WeightNames.FINAL) : List.of();
         if (s.contentDir() != null) {
             String shown = Path.of(model.path()).getParent().getParent().resolve(file).toString().replace('\\', '/');
             byte[] bytes = read(s.contentDir(), file, model, shown);
@@ -96,7 +97,7 @@ public record ImportedSpec(String file, String sha256, String format, double ref
                         "if the file was replaced on purpose, write its new hash here");
                 return null;
             }
-            List<String> problems = problems(bytes);
+            List<String> problems = problems(format, bytes);
             for (String p : problems) {
                 int cut = p.indexOf(" (");
                 model.fileError(shown, cut < 0 ? p : p.substring(0, cut), cut < 0 ? null : p.substring(cut + 2, p.length() - 1));
@@ -104,9 +105,13 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             if (!problems.isEmpty()) {
                 return null;
             }
-            hasReference = SafeTensors.fromBytes(bytes).metadata().containsKey("reference");
+            SafeTensors read = SafeTensors.fromBytes(bytes);
+            hasReference = read.metadata().containsKey("reference");
+            if (format.equals("toy-superposition")) {
+                files = ImportedToyModels.fileNames(read);
+            }
         }
-        return new ImportedSpec(file, sha, format, within, s.contentDir(), hasReference);
+        return new ImportedSpec(file, sha, format, within, s.contentDir(), hasReference, files);
     }
 
     /** The file's bytes; null, with the problem recorded, when it is missing, not a plain file or outside content/. */
@@ -131,37 +136,27 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         }
     }
 
-    /**
-     * Every problem of a transformer-lens file, each "message (hint)": header, config, every tensor's name, dtype and
-     * shape against the config, the vocab and the reference's form. Empty when the file can be imported.
-     */
-    static List<String> problems(byte[] bytes) {
-        List<String> out = new ArrayList<>();
+    /** Every problem of a file in {@code format}, each "message (hint)"; empty when it can be imported. */
+    static List<String> problems(String format, byte[] bytes) {
         Map<?, ?> header;
         SafeTensors file;
         try {
             header = header(bytes);
             file = SafeTensors.fromBytes(bytes);
         } catch (RuntimeException e) {
-            out.add("not a safetensors file this build can read: " + e.getMessage()
+            return List.of("not a safetensors file this build can read: " + e.getMessage()
                     + " (write it with safetensors.torch.save_file)");
-            return out;
         }
-        String json = file.metadata().get(HookedTransformer.CONFIG_KEY);
-        if (json == null) {
-            out.add("no config in the file's metadata (save_file(model.state_dict(), path, metadata={\"config\": "
-                    + "json.dumps(model.cfg.to_dict(), default=str)}))");
-            return out;
-        }
-        TransformerConfig cfg;
-        try {
-            cfg = TransformerConfig.fromTransformerLens(json);
-        } catch (RuntimeException e) {
-            out.add(e.getMessage() + " (the config in the file's metadata)");
-            return out;
-        }
-        Map<String, int[]> expected = HookedTransformer.parameterShapes(cfg);
-        String from = "from its config: " + describe(cfg);
+        return format.equals("toy-superposition") ? ImportedToyModels.problems(file, header) : problems(file, header);
+    }
+
+    /**
+     * Every tensor of {@code header} against {@code expected} (name to shape): missing ones, wrong shapes, non-float
+     * dtypes, and extras that {@code allowed} does not take ({@code extras} says what the file may hold), each added to
+     * {@code out} as "message (hint)"; {@code from} says where the expected shapes come from.
+     */
+    static void checkTensors(Map<?, ?> header, Map<String, int[]> expected, String from, List<String> out,
+                             java.util.function.Predicate<String> allowed, String extras) {
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
             Map<?, ?> entry = (Map<?, ?>) header.get(e.getKey());
             if (entry == null) {
@@ -180,14 +175,36 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         }
         for (Object key : header.keySet()) {
             String name = (String) key;
-            if (name.equals(SafeTensors.METADATA_KEY) || expected.containsKey(name)) {
+            if (name.equals(SafeTensors.METADATA_KEY) || expected.containsKey(name) || allowed.test(name)) {
                 continue;
             }
-            if (!name.matches("blocks\\.\\d+\\.attn\\.(mask|IGNORE)")) {
-                out.add("unexpected tensor " + name + " (not a parameter of this model, " + from
-                        + "; TransformerLens's attn.mask and attn.IGNORE buffers are the only extras allowed)");
-            }
+            out.add("unexpected tensor " + name + " (not a parameter of this model, " + from + "; " + extras + ")");
         }
+    }
+
+    /**
+     * Every problem of a transformer-lens file, each "message (hint)": header, config, every tensor's name, dtype and
+     * shape against the config, the vocab and the reference's form. Empty when the file can be imported.
+     */
+    private static List<String> problems(SafeTensors file, Map<?, ?> header) {
+        List<String> out = new ArrayList<>();
+        String json = file.metadata().get(HookedTransformer.CONFIG_KEY);
+        if (json == null) {
+            out.add("no config in the file's metadata (save_file(model.state_dict(), path, metadata={\"config\": "
+                    + "json.dumps(model.cfg.to_dict(), default=str)}))");
+            return out;
+        }
+        TransformerConfig cfg;
+        try {
+            cfg = TransformerConfig.fromTransformerLens(json);
+        } catch (RuntimeException e) {
+            out.add(e.getMessage() + " (the config in the file's metadata)");
+            return out;
+        }
+        Map<String, int[]> expected = HookedTransformer.parameterShapes(cfg);
+        String from = "from its config: " + describe(cfg);
+        checkTensors(header, expected, from, out, name -> name.matches("blocks\\.\\d+\\.attn\\.(mask|IGNORE)"),
+                "TransformerLens's attn.mask and attn.IGNORE buffers are the only extras allowed");
         String vocab = file.metadata().get("vocab");
         if (vocab != null) {
             Object parsed = parse(vocab);
@@ -289,7 +306,14 @@ public record ImportedSpec(String file, String sha256, String format, double ref
 
     @Override
     public Map<String, Object> values() {
-        return KindSpec.ordered("file", file, "sha256", sha256, "format", format);
+        if (!format.equals("toy-superposition") || files.isEmpty()) {
+            return KindSpec.ordered("file", file, "sha256", sha256, "format", format);
+        }
+        List<Object> sparsities = new ArrayList<>(); // what a widget's :sparsity: is checked against
+        for (String name : files) {
+            sparsities.add(Double.parseDouble(name.substring("sparsity-".length(), name.length() - ".safetensors".length())));
+        }
+        return KindSpec.ordered("file", file, "sha256", sha256, "format", format, "sparsities", sparsities);
     }
 
     @Override
@@ -297,9 +321,10 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         return VERSION;
     }
 
+    /** {@code final.safetensors} for a transformer; one {@code sparsity-S.safetensors} per toy model instance. */
     @Override
     public List<String> fileNames() {
-        return List.of(WeightNames.FINAL);
+        return files;
     }
 
     /** Reads, checks again and republishes the file: parameters in float32, the config in this project's form. */
@@ -314,10 +339,13 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         } catch (IOException e) {
             throw new TrainingFailure("cannot read " + file + " (" + e.getMessage() + ")");
         }
-        if (!ModelCache.sha256(bytes).equals(sha256) || !problems(bytes).isEmpty()) {
+        if (!ModelCache.sha256(bytes).equals(sha256) || !problems(format, bytes).isEmpty()) {
             throw new TrainingFailure(file + " changed while the build was running; build again");
         }
         SafeTensors source = SafeTensors.fromBytes(bytes);
+        if (format.equals("toy-superposition")) {
+            return ImportedToyModels.publish(source, spec.name(), values(), VERSION);
+        }
         HookedTransformer model = HookedTransformer.fromWeights(source);
         Map<String, Object> metrics = new LinkedHashMap<>();
         long params = 0;
@@ -355,18 +383,20 @@ public record ImportedSpec(String file, String sha256, String format, double ref
 
     @Override
     public List<String> verify(List<TrainedModel> models) {
-        Map<?, ?> metrics = Training.metricsOf(models, WeightNames.FINAL);
-        Object diff = metrics.get("reference_relative_diff");
-        if (diff == null) {
-            return List.of();
+        List<String> out = new ArrayList<>();
+        for (String name : files) {
+            Object diff = Training.metricsOf(models, name).get("reference_relative_diff");
+            double d = diff == null ? 0 : ((Number) diff).doubleValue();
+            if (d > referenceWithin) {
+                out.add(String.format(Locale.ROOT, "%s: the Java forward pass differs from the file's reference %s by "
+                                + "%.3g of the largest, the spec allows %s", name,
+                        format.equals("transformer-lens") ? "logits" : "outputs", d, SpecValues.number(referenceWithin)));
+            }
         }
-        double d = ((Number) diff).doubleValue();
-        return d <= referenceWithin ? List.of() : List.of(String.format(Locale.ROOT,
-                "%s: the Java forward pass differs from the file's reference logits by %.3g of the largest logit, "
-                        + "the spec allows %s", WeightNames.FINAL, d, SpecValues.number(referenceWithin)));
+        return out;
     }
 
-    /** The reference comparison, when the file has reference logits. */
+    /** The reference comparison, when the file has reference logits (or outputs: one for all the toy instances). */
     @Override
     public int expectations() {
         return hasReference ? 1 : 0;

@@ -88,7 +88,10 @@ public final class ActivationPatchingWidget implements Widget {
     /** A spec that says it has no layer is refused; an imported model's spec does not say, and is accepted. */
     @Override
     public WidgetOption.Problem checkModel(ModelInfo model) {
-        return model.values().get("n_layers") instanceof Number && model.integer("n_layers", 1) < 1 ? new WidgetOption.Problem("model " + model.name()
+        if (!(model.values().get("n_layers") instanceof Number)) {
+            return model.importedOtherThan("transformer-lens", name());
+        }
+        return model.integer("n_layers", 1) < 1 ? new WidgetOption.Problem("model " + model.name()
                 + " has no attention layer to patch", name() + " needs n_layers >= 1") : null;
     }
 

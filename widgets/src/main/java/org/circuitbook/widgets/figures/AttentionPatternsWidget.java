@@ -65,7 +65,7 @@ public final class AttentionPatternsWidget implements Widget {
     @Override
     public WidgetOption.Problem checkModel(ModelInfo model) {
         if (!(model.values().get("n_layers") instanceof Number)) {
-            return null;
+            return model.importedOtherThan("transformer-lens", name());
         }
         return model.integer("n_layers", 1) < 1 ? new WidgetOption.Problem("model " + model.name()
                 + " has no attention layer to show", name() + " needs n_layers >= 1") : null;

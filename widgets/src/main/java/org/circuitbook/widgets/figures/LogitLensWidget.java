@@ -58,7 +58,7 @@ public final class LogitLensWidget implements Widget {
     @Override
     public WidgetOption.Problem checkModel(ModelInfo model) {
         if (!(model.values().get("n_layers") instanceof Number)) {
-            return null;
+            return model.importedOtherThan("transformer-lens", name());
         }
         return model.integer("n_layers", 1) < 1 ? new WidgetOption.Problem("model " + model.name()
                 + " has no layer to look through", "logit-lens needs n_layers >= 1") : null;

@@ -11,6 +11,7 @@ import org.circuitbook.widgets.widget.Drawing;
 import org.circuitbook.widgets.widget.LiveMount;
 import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.SuperpositionView;
+import org.circuitbook.widgets.widget.ModelInfo;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
 import org.circuitbook.widgets.widget.Control;
@@ -37,7 +38,13 @@ public final class SuperpositionWidget implements Widget {
 
     @Override
     public List<String> modelKinds() {
-        return List.of("toy-superposition");
+        return List.of("toy-superposition", "imported");
+    }
+
+    /** An imported model in the toy-superposition format only (its instances are the sparsities). */
+    @Override
+    public WidgetOption.Problem checkModel(ModelInfo model) {
+        return model.importedOtherThan("toy-superposition", name());
     }
 
     @Override

@@ -11,6 +11,17 @@ import java.util.Map;
  */
 public record ModelInfo(String name, String kind, Map<String, Object> values) {
     /** A whole-number setting, or {@code fallback} when the spec has none. */
+    /**
+     * For a widget that runs an {@code imported} model only in file format {@code format} ("transformer-lens",
+     * "toy-superposition"): the problem when this is an imported model in another format, else null.
+     */
+    public WidgetOption.Problem importedOtherThan(String format, String widget) {
+        Object actual = values.get("format");
+        return !kind.equals("imported") || format.equals(actual) ? null : new WidgetOption.Problem("model " + name
+                + " is an imported " + actual + " file: " + widget + " runs imported models of format " + format,
+                "use a model whose spec says format: " + format);
+    }
+
     public int integer(String key, int fallback) {
         Object v = values.get(key);
         return v instanceof Number n ? n.intValue() : fallback;
