@@ -1,5 +1,7 @@
 """Writing a model trained in PyTorch as a file Circuitbook imports (model kind ``imported``, format
-``transformer-lens``), and a small PyTorch module with TransformerLens's parameter names to train one.
+``transformer-lens``), and a small PyTorch module with TransformerLens's parameter names to train one; and toy models
+of superposition trained as the paper's notebook trains them (format ``toy-superposition``,
+:func:`export_toy_superposition`).
 
 From a training script (the repository's ``interop`` folder on ``sys.path``)::
 
@@ -128,3 +130,54 @@ def export(model, path, cfg=None, vocab=None, tokens=None):
     save_file(state_dict, path, metadata=metadata)
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
+
+
+def export_toy_superposition(W, b_final, feature_probability, path, importance=None, activation="relu",
+                             inputs=None):
+    """Writes toy models of superposition trained together (Elhage et al. 2022, the paper's notebook: ``W``
+    [n_instances, n_features, n_hidden], ``b_final`` [n_instances, n_features]; h = x W[i], x' = ReLU(h W[i]^T +
+    b_final[i])) as a file Circuitbook imports with ``format: toy-superposition``; returns its SHA-256 (hex).
+    ``feature_probability``: one per instance (1 - sparsity; each instance is one sparsity of the superposition widget,
+    so no two may be equal), or one number for all; ``importance``: one per feature (default all 1); ``activation``:
+    ``"relu"`` or ``"linear"``. ``inputs`` [rows, n_features] (default: each feature alone at 1, then all at 0.5) are
+    run through every instance here, in float32, and written with the outputs as the reference the build checks."""
+    W = W.detach().to("cpu", torch.float32).contiguous().clone()
+    b_final = b_final.detach().to("cpu", torch.float32).contiguous().clone()
+    if W.dim() != 3 or b_final.shape != (W.shape[0], W.shape[1]):
+        raise ValueError(f"W must be [n_instances, n_features, n_hidden] and b_final [n_instances, n_features], got "
+                         f"{list(W.shape)} and {list(b_final.shape)}")
+    n_instances, n_features, n_hidden = W.shape
+    probability = _decimals(feature_probability)
+    if len(probability) == 1:
+        probability = probability * n_instances
+    if len(probability) != n_instances:
+        raise ValueError(f"feature_probability has {len(probability)} values, W has {n_instances} instances")
+    if activation not in ("relu", "linear"):
+        raise ValueError(f"activation must be 'relu' or 'linear', got {activation!r}")
+    config = {"n_features": n_features, "n_hidden": n_hidden, "n_instances": n_instances,
+              "feature_probability": probability, "activation": activation}
+    if importance is not None:
+        config["importance"] = _decimals(importance)
+    if inputs is None:
+        inputs = torch.cat([torch.eye(n_features), torch.full((1, n_features), 0.5)])
+    x = torch.as_tensor(inputs, dtype=torch.float32)
+    with torch.no_grad():
+        h = torch.einsum("rf,ifh->irh", x, W)
+        out = torch.einsum("irh,ifh->irf", h, W) + b_final[:, None, :]
+        if activation == "relu":
+            out = torch.relu(out)
+    metadata = {"config": json.dumps(config),
+                "reference": json.dumps({"inputs": x.tolist(), "outputs": out.tolist()})}
+    save_file({"W": W, "b_final": b_final}, path, metadata=metadata)
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def _decimals(values):
+    """``values`` (a number, a list or a tensor) as a flat list of Python floats; a float32 (or narrower) tensor's
+    values at the shortest decimals that round back to them (0.3, not 0.30000001192092896), so sparsities read
+    as written."""
+    t = torch.as_tensor(values)
+    if t.dtype in (torch.float32, torch.float16, torch.bfloat16):
+        return [float(f"{v:.7g}") for v in t.flatten().tolist()]
+    return [float(v) for v in t.to(torch.float64).flatten().tolist()]

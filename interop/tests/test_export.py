@@ -11,7 +11,7 @@ from safetensors import safe_open
 from safetensors.torch import load_file
 
 from circuitbook_ref import transformer as T
-from circuitbook_ref.export import TransformerModule, export, reference_tokens
+from circuitbook_ref.export import TransformerModule, export, export_toy_superposition, reference_tokens
 
 CFG = {"n_layers": 2, "d_model": 8, "d_head": 4, "n_heads": 2, "d_mlp": 16, "d_vocab": 7, "d_vocab_out": 5,
        "n_ctx": 6, "act_fn": "gelu_new", "normalization_type": "LN", "attn_only": False}
@@ -100,6 +100,42 @@ class ExportTest(unittest.TestCase):
             bigger = dict(CFG, d_mlp=32)
             with self.assertRaisesRegex(ValueError, "'blocks.0.mlp.W_in' has shape \\[8, 16\\], expected \\[8, 32\\]"):
                 export(module, path, cfg=bigger)
+            self.assertFalse(os.path.exists(path))
+
+
+class ExportToySuperpositionTest(unittest.TestCase):
+    def test_round_trip(self):
+        """W and b_final bit for bit, the config (float32 probabilities as written), and the notebook's outputs."""
+        generator = torch.Generator().manual_seed(0)
+        W = torch.randn(3, 5, 2, generator=generator)
+        b = torch.randn(3, 5, generator=generator)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "toys.safetensors")
+            export_toy_superposition(W, b, torch.tensor([0.3, 0.1, 0.01]), path, importance=0.9 ** torch.arange(5.0))
+            tensors = load_file(path)
+            self.assertTrue(torch.equal(W, tensors["W"]))
+            self.assertTrue(torch.equal(b, tensors["b_final"]))
+            with safe_open(path, "pt") as f:
+                meta = f.metadata()
+            config = json.loads(meta["config"])
+            self.assertEqual([0.3, 0.1, 0.01], config["feature_probability"])
+            self.assertEqual({"n_features": 5, "n_hidden": 2, "n_instances": 3, "activation": "relu"},
+                             {k: config[k] for k in ("n_features", "n_hidden", "n_instances", "activation")})
+            self.assertAlmostEqual(0.9 ** 4, config["importance"][4], places=6)
+            reference = json.loads(meta["reference"])
+            x = torch.tensor(reference["inputs"])
+            self.assertEqual((6, 5), tuple(x.shape))  # each feature alone, then all at 0.5
+            for i in range(3):
+                want = torch.relu((x @ W[i]) @ W[i].T + b[i])
+                self.assertLess((torch.tensor(reference["outputs"][i]) - want).abs().max().item(), 1e-6)
+
+    def test_refuses(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "toys.safetensors")
+            with self.assertRaisesRegex(ValueError, "W must be \\[n_instances, n_features, n_hidden\\]"):
+                export_toy_superposition(torch.zeros(5, 2), torch.zeros(5), 0.1, path)
+            with self.assertRaisesRegex(ValueError, "feature_probability has 2 values, W has 3 instances"):
+                export_toy_superposition(torch.zeros(3, 5, 2), torch.zeros(3, 5), [0.1, 0.2], path)
             self.assertFalse(os.path.exists(path))
 
 

@@ -37,7 +37,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * trains a 2-layer transformer with LayerNorm and gelu MLPs (TransformerLens's names and forward pass) for 300 steps
  * on repeated random sequences and writes it with {@code circuitbook_ref.export}; a fixture site imports it
  * ({@code kind: imported}, its SHA-256, {@code verify: reference_within}) and shows it in {@code attention-patterns}
- * and {@code activation-patching} (the residual stream, the MLP outputs, attribution through LayerNorm and the MLPs).
+ * and {@code activation-patching} (the residual stream, the MLP outputs, attribution through LayerNorm and the MLPs);
+ * and {@code interop/train_toy.py} trains three toy models of superposition at once, as the paper's notebook does,
+ * imported with {@code format: toy-superposition} into the {@code superposition} widget.
  */
 @DisplayName("A model trained in PyTorch, imported, in attention-patterns and activation-patching in headless Chromium")
 class TrainedInPyTorchBrowserTest {
@@ -71,12 +73,27 @@ class TrainedInPyTorchBrowserTest {
             :mode: attribution
             Its MLP outputs, patched and estimated by attribution patching.
             :::
+            -- content/chapters/03-toys.md --
+            ---
+            title: Toys
+            ---
+            # Toys
+
+            :::{widget} superposition
+            :model: toys
+            :sparsity: 0.9
+            Toy models of superposition trained in PyTorch, three sparsities at once.
+            :::
             -- content/models/tiny.yaml --
             model: {kind: imported, file: weights/tiny.safetensors, format: transformer-lens, sha256: %s}
+            verify: {reference_within: 1e-5}
+            -- content/models/toys.yaml --
+            model: {kind: imported, file: weights/toys.safetensors, format: toy-superposition, sha256: %s}
             verify: {reference_within: 1e-5}
             """;
 
     static Map<?, ?> trained;
+    static Map<?, ?> toys;
     static FixtureSite site;
     static DevServer server;
     static ChromeDriver driver;
@@ -84,17 +101,22 @@ class TrainedInPyTorchBrowserTest {
     @BeforeAll
     static void start(@TempDir Path work) throws Exception {
         Path root = work.resolve("site");
-        Path file = Files.createDirectories(root.resolve("content/weights")).resolve("tiny.safetensors");
-        Process p = new ProcessBuilder(PyTorchParityTest.python().toString(),
-                PyTorchParityTest.ROOT.resolve("interop/train_tiny.py").toString(), file.toString(), "300")
-                .directory(PyTorchParityTest.ROOT.toFile()).redirectErrorStream(true).start();
-        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(0, p.waitFor(), printed);
-        trained = (Map<?, ?>) Json.parse(printed.substring(printed.lastIndexOf('\n') + 1));
-        site = FixtureSite.write(root, SITE.formatted(trained.get("sha256")));
+        Path weights = Files.createDirectories(root.resolve("content/weights"));
+        trained = train("interop/train_tiny.py", weights.resolve("tiny.safetensors"), "300");
+        toys = train("interop/train_toy.py", weights.resolve("toys.safetensors"), "2000");
+        site = FixtureSite.write(root, SITE.formatted(trained.get("sha256"), toys.get("sha256")));
         site.build();
         server = DevServer.start(site.site(), 0);
         driver = WidgetBrowserTest.chromium(work);
+    }
+
+    /** Runs a training script of interop/ with {@code steps}, writing {@code file}; the JSON line it prints. */
+    private static Map<?, ?> train(String script, Path file, String steps) throws Exception {
+        Process p = new ProcessBuilder(PyTorchParityTest.python().toString(), PyTorchParityTest.ROOT.resolve(script).toString(),
+                file.toString(), steps).directory(PyTorchParityTest.ROOT.toFile()).redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), printed);
+        return (Map<?, ?>) Json.parse(printed.substring(printed.lastIndexOf('\n') + 1));
     }
 
     @AfterAll
@@ -216,6 +238,35 @@ class TrainedInPyTorchBrowserTest {
         assertEquals(PatchingView.describe(jvm, names()), attribution.getAttribute("aria-label"),
                 "the page's attribution is the JVM's");
         assertTrue(attribution.getAttribute("aria-label").contains("attribution"), attribution.getAttribute("aria-label"));
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("toy models of superposition trained in PyTorch (three instances, one file) are imported as three "
+            + "sparsities: the superposition widget mounts as the build drew it and its slider moves among them")
+    void toys() throws Exception {
+        List<?> before = (List<?>) toys.get("loss_before");
+        List<?> after = (List<?>) toys.get("loss_after");
+        for (int i = 0; i < 3; i++) { // trained: every instance's loss fell (this run: by 2.6x, 5.2x and 12x)
+            assertTrue(((Number) after.get(i)).doubleValue() < 0.8 * ((Number) before.get(i)).doubleValue(), toys.toString());
+        }
+        assertTrue(site.log.stream().anyMatch(l -> l.startsWith("  train toys [missing] 3 models")
+                && l.contains("1 expectation holds")), String.join("\n", site.log));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "toys.html", "superposition");
+        assertEquals("ready", figure.getAttribute("data-state"));
+        WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+        String aria = canvas.getAttribute("aria-label");
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                "the first live state is the build's");
+        assertTrue(aria.startsWith("Toy model trained at sparsity 0.90: "), aria);
+        WebElement readout = figure.findElement(By.cssSelector("output"));
+        assertEquals("0.90", readout.getText());
+        String first = WidgetBrowserTest.pixels(driver);
+        figure.findElement(By.cssSelector("input[type=range]")).sendKeys(Keys.ARROW_RIGHT);
+        wait.until(d -> readout.getText().equals("0.99"));
+        wait.until(d -> canvas.getAttribute("aria-label").startsWith("Toy model trained at sparsity 0.99: "));
+        assertNotEquals(first, WidgetBrowserTest.pixels(driver), "the sparser model is drawn");
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
     }
 
