@@ -1,9 +1,11 @@
 """Trains a tiny transformer in PyTorch and exports it for Circuitbook, as an author with a GPU would do with
 TransformerLens (here without it: circuitbook_ref.export.TransformerModule has TransformerLens's names and forward pass).
 
-    python interop/train_tiny.py OUT.safetensors [STEPS]
+    python interop/train_tiny.py OUT.safetensors [STEPS] [--attn-only]
 
-The model: 2 layers, LayerNorm, gelu MLPs, d_model 32, 4 heads of 8, d_mlp 64, 12 tokens named "a" to "l", n_ctx 12.
+The model: 2 layers, LayerNorm, gelu MLPs, d_model 32, 4 heads of 8, d_mlp 64, 12 tokens named "a" to "l", n_ctx 12;
+with --attn-only, attention only and no LayerNorm (the book's own kind of model, which the circuits, composition and
+logit-attribution widgets read through its weights).
 The task: sequences of 6 random tokens repeated once (the induction task of Olsson et al. 2022), loss on every next
 token; AdamW, learning rate 3e-3, batch 64, STEPS steps (default 300), seeded, one thread. Written with
 :func:`circuitbook_ref.export.export` (config, vocab, reference logits). Prints one JSON line: the file's SHA-256, the
@@ -43,13 +45,16 @@ def loss(model, tokens, repeat_only=False):
 
 
 def main(argv):
+    attn_only = "--attn-only" in argv
+    argv = [a for a in argv if a != "--attn-only"]
     if len(argv) not in (1, 2):
         print(__doc__, file=sys.stderr)
         return 2
     steps = int(argv[1]) if len(argv) == 2 else 300
     torch.set_num_threads(1)
     torch.manual_seed(1)
-    model = TransformerModule(CONFIG, seed=1)
+    config = dict(CONFIG, attn_only=True, normalization_type=None) if attn_only else CONFIG
+    model = TransformerModule(config, seed=1)
     optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
     data = torch.Generator().manual_seed(2)
     held_out = batch(torch.Generator().manual_seed(3), 256)

@@ -47,7 +47,8 @@ import org.circuitbook.widgets.weights.WeightNames;
  * count and the reference comparison.
  */
 public record ImportedSpec(String file, String sha256, String format, double referenceWithin,
-                           Path contentDir, boolean hasReference, List<String> files) implements KindSpec {
+                           Path contentDir, boolean hasReference, List<String> files, TransformerConfig cfg)
+        implements KindSpec {
     public static final String KIND = "imported";
     /** This kind, as {@link ModelKinds#ALL} lists it. */
     public static final ModelKind TYPE = ModelKind.of(KIND, ImportedSpec::from);
@@ -85,6 +86,7 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         }
         boolean hasReference = false;
         List<String> files = format.equals("transformer-lens") ? List.of(WeightNames.FINAL) : List.of();
+        TransformerConfig cfg = null;
         if (s.contentDir() != null) {
             String shown = Path.of(model.path()).getParent().getParent().resolve(file).toString().replace('\\', '/');
             byte[] bytes = read(s.contentDir(), file, model, shown);
@@ -109,9 +111,11 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             hasReference = read.metadata().containsKey("reference");
             if (format.equals("toy-superposition")) {
                 files = ImportedToyModels.fileNames(read);
+            } else {
+                cfg = TransformerConfig.fromTransformerLens(read.metadata().get(HookedTransformer.CONFIG_KEY));
             }
         }
-        return new ImportedSpec(file, sha, format, within, s.contentDir(), hasReference, files);
+        return new ImportedSpec(file, sha, format, within, s.contentDir(), hasReference, files, cfg);
     }
 
     /** The file's bytes; null, with the problem recorded, when it is missing, not a plain file or outside content/. */
@@ -306,6 +310,12 @@ public record ImportedSpec(String file, String sha256, String format, double ref
 
     @Override
     public Map<String, Object> values() {
+        if (cfg != null) { // the file's shape, as the trained transformer kinds state theirs, for the widgets' checks
+            return KindSpec.ordered("file", file, "sha256", sha256, "format", format, "n_layers", cfg.n_layers(),
+                    "d_model", cfg.d_model(), "n_heads", cfg.n_heads(), "d_head", cfg.d_head(), "n_ctx", cfg.n_ctx(),
+                    "d_vocab", cfg.d_vocab(), "d_vocab_out", cfg.d_vocab_out(), "attn_only", cfg.attn_only(),
+                    "normalization_type", cfg.hasLayerNorm() ? cfg.normalization_type() : "none");
+        }
         if (!format.equals("toy-superposition") || files.isEmpty()) {
             return KindSpec.ordered("file", file, "sha256", sha256, "format", format);
         }

@@ -155,4 +155,45 @@ class ImportedModelTest {
             assertFalse(Files.exists(root.resolve(dir).resolve("site")), dir + ": no site written");
         }
     }
+
+    @Test
+    @DisplayName("the widgets that read a transformer through its weights refuse an imported model with LayerNorm, saying "
+            + "why; the transformer widgets refuse another format")
+    void weightWidgetsRefuseLayerNorm(@TempDir Path root) throws Exception {
+        byte[] bytes = TransformerLensFile.standard();
+        FixtureSite site = site(root, bytes, sha256(bytes));
+        Files.writeString(root.resolve("content/chapters/01-a.md"), """
+                ---
+                title: A
+                ---
+                :::{widget} circuits
+                :model: tl
+                :::
+
+                :::{widget} composition
+                :model: tl
+                :::
+
+                :::{widget} logit-attribution
+                :model: tl
+                :::
+
+                :::{widget} superposition
+                :model: tl
+                :::
+                """);
+        assertEquals(List.of(
+                "content/chapters/01-a.md:5:1: check: model tl has MLPs: circuits reads the weights of an attention-only "
+                        + "model (use an attention-only model (attn_only: true))",
+                "content/chapters/01-a.md:9:1: check: model tl has MLPs: composition reads the weights of an "
+                        + "attention-only model (use an attention-only model (attn_only: true))",
+                "content/chapters/01-a.md:13:1: check: model tl has LayerNorm (LN): its logits are not a sum of what each "
+                        + "component wrote, so logit-attribution cannot split them exactly (use a model with "
+                        + "normalization_type None)",
+                "content/chapters/01-a.md:17:1: check: model tl is an imported transformer-lens file: superposition runs "
+                        + "imported models of format toy-superposition (use a model whose spec says format: "
+                        + "toy-superposition)"),
+                site.buildErrors());
+        assertFalse(Files.exists(root.resolve("site")), "no site written");
+    }
 }

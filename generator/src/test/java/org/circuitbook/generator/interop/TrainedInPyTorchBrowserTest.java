@@ -39,7 +39,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * ({@code kind: imported}, its SHA-256, {@code verify: reference_within}) and shows it in {@code attention-patterns}
  * and {@code activation-patching} (the residual stream, the MLP outputs, attribution through LayerNorm and the MLPs);
  * and {@code interop/train_toy.py} trains three toy models of superposition at once, as the paper's notebook does,
- * imported with {@code format: toy-superposition} into the {@code superposition} widget.
+ * imported with {@code format: toy-superposition} into the {@code superposition} widget; and {@code train_tiny.py
+ * --attn-only} an attention-only model without LayerNorm, the book's own kind, which {@code circuits},
+ * {@code composition} and {@code logit-attribution} read through its weights.
  */
 @DisplayName("A model trained in PyTorch, imported, in attention-patterns and activation-patching in headless Chromium")
 class TrainedInPyTorchBrowserTest {
@@ -84,6 +86,31 @@ class TrainedInPyTorchBrowserTest {
             :sparsity: 0.9
             Toy models of superposition trained in PyTorch, three sparsities at once.
             :::
+            -- content/chapters/04-weights.md --
+            ---
+            title: Weights
+            ---
+            # Weights
+
+            :::{widget} circuits
+            :model: induction
+            :view: ov
+            :head: 0
+            The OV circuit of an attention-only model trained in PyTorch.
+            :::
+
+            :::{widget} composition
+            :model: induction
+            Its composition scores.
+            :::
+
+            :::{widget} logit-attribution
+            :model: induction
+            Its direct logit attribution.
+            :::
+            -- content/models/induction.yaml --
+            model: {kind: imported, file: weights/induction.safetensors, format: transformer-lens, sha256: %s}
+            verify: {reference_within: 1e-5}
             -- content/models/tiny.yaml --
             model: {kind: imported, file: weights/tiny.safetensors, format: transformer-lens, sha256: %s}
             verify: {reference_within: 1e-5}
@@ -94,6 +121,7 @@ class TrainedInPyTorchBrowserTest {
 
     static Map<?, ?> trained;
     static Map<?, ?> toys;
+    static Map<?, ?> induction;
     static FixtureSite site;
     static DevServer server;
     static ChromeDriver driver;
@@ -104,16 +132,19 @@ class TrainedInPyTorchBrowserTest {
         Path weights = Files.createDirectories(root.resolve("content/weights"));
         trained = train("interop/train_tiny.py", weights.resolve("tiny.safetensors"), "300");
         toys = train("interop/train_toy.py", weights.resolve("toys.safetensors"), "2000");
-        site = FixtureSite.write(root, SITE.formatted(trained.get("sha256"), toys.get("sha256")));
+        induction = train("interop/train_tiny.py", weights.resolve("induction.safetensors"), "300", "--attn-only");
+        site = FixtureSite.write(root, SITE.formatted(induction.get("sha256"), trained.get("sha256"), toys.get("sha256")));
         site.build();
         server = DevServer.start(site.site(), 0);
         driver = WidgetBrowserTest.chromium(work);
     }
 
     /** Runs a training script of interop/ with {@code steps}, writing {@code file}; the JSON line it prints. */
-    private static Map<?, ?> train(String script, Path file, String steps) throws Exception {
-        Process p = new ProcessBuilder(PyTorchParityTest.python().toString(), PyTorchParityTest.ROOT.resolve(script).toString(),
-                file.toString(), steps).directory(PyTorchParityTest.ROOT.toFile()).redirectErrorStream(true).start();
+    private static Map<?, ?> train(String script, Path file, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(PyTorchParityTest.python().toString(),
+                PyTorchParityTest.ROOT.resolve(script).toString(), file.toString()));
+        command.addAll(List.of(arguments));
+        Process p = new ProcessBuilder(command).directory(PyTorchParityTest.ROOT.toFile()).redirectErrorStream(true).start();
         String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, p.waitFor(), printed);
         return (Map<?, ?>) Json.parse(printed.substring(printed.lastIndexOf('\n') + 1));
@@ -268,6 +299,50 @@ class TrainedInPyTorchBrowserTest {
         wait.until(d -> canvas.getAttribute("aria-label").startsWith("Toy model trained at sparsity 0.99: "));
         assertNotEquals(first, WidgetBrowserTest.pixels(driver), "the sparser model is drawn");
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    @Test
+    @DisplayName("an attention-only model without LayerNorm trained in PyTorch: circuits, composition and logit-attribution "
+            + "mount on it as the build drew them, name its vocab's tokens, answer input, and log no errors")
+    void weights() throws Exception {
+        assertTrue(((Number) induction.get("repeat_loss_after")).doubleValue() < 0.5, "trained: " + induction);
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        driver.get(server.url() + "weights.html");
+        for (String widget : List.of("circuits", "composition", "logit-attribution")) {
+            WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "weights.html", widget);
+            assertEquals("ready", figure.getAttribute("data-state"), widget);
+            WebElement canvas = figure.findElement(By.cssSelector("canvas"));
+            assertEquals(canvas.getAttribute("aria-label"),
+                    figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                    widget + ": the first live state is the build's");
+            String before = pixels(canvas);
+            switch (widget) {
+                case "circuits" -> {
+                    assertTrue(canvas.getAttribute("aria-label").contains("Head 0.0 full OV circuit"), canvas.getAttribute("aria-label"));
+                    new Select(figure.findElement(By.cssSelector("select[id$=-view]"))).selectByValue("qk.1");
+                    wait.until(d -> canvas.getAttribute("aria-label").contains("Head 0.1 full QK circuit"));
+                }
+                case "composition" -> {
+                    new Select(figure.findElement(By.cssSelector("select[id$=-kind]"))).selectByValue("v");
+                    wait.until(d -> canvas.getAttribute("aria-label").toLowerCase().contains("v-composition"));
+                }
+                default -> {
+                    WebElement prompt = figure.findElement(By.cssSelector("input[type=text]"));
+                    assertTrue(prompt.getAttribute("value").matches("[a-l]( [a-l])*"), prompt.getAttribute("value"));
+                    prompt.clear();
+                    prompt.sendKeys("a b c d a b c", Keys.ENTER);
+                    wait.until(d -> d.getCurrentUrl().contains("prompt=a.b.c.d.a.b.c"));
+                }
+            }
+            wait.until(d -> !before.equals(pixels(canvas)));
+        }
+        assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    /** {@code canvas}'s pixels, as a data URL. */
+    private static String pixels(WebElement canvas) {
+        return (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return arguments[0].toDataURL();",
+                canvas);
     }
 
     private static String[] names() {

@@ -6,6 +6,7 @@ import org.circuitbook.widgets.data.SyntheticLanguage;
 import org.circuitbook.widgets.figures.CircuitsWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.CircuitsView;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.circuitbook.widgets.widget.WeightFiles;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
@@ -25,6 +26,7 @@ import org.teavm.jso.dom.html.HTMLElement;
 final class CircuitsMount {
     private final HookedTransformer model;
     private final SyntheticLanguage language;
+    private final String[] names; // the tokens' names: the language's, a vocab's, or ids (TokenNames)
     private final LivePanel panel;
     private final HTMLElement readout;
     private final HTMLElement successors;
@@ -35,9 +37,10 @@ final class CircuitsMount {
     private int row = -1;
     private int col = -1;
 
-    private CircuitsMount(HTMLElement figure, HookedTransformer model, SyntheticLanguage language) {
+    private CircuitsMount(HTMLElement figure, HookedTransformer model, SyntheticLanguage language, String[] names) {
         this.model = model;
         this.language = language;
+        this.names = names;
         panel = new LivePanel(figure, CircuitsWidget.controls(new BrowserFigure(figure), model.cfg().n_layers(),
                 model.cfg().n_heads()), CircuitsView.WIDTH, CircuitsView.HEIGHT);
         panel.focusable();
@@ -73,7 +76,9 @@ final class CircuitsMount {
     static void mount(HTMLElement figure) {
         LivePanel.loadFinal(figure, (files, file) -> {
             String lang = file.metadata().get("language");
-            new CircuitsMount(figure, HookedTransformer.fromWeights(file), lang == null ? null : SyntheticLanguage.fromJson(lang));
+            HookedTransformer model = HookedTransformer.fromWeights(file);
+            new CircuitsMount(figure, model, lang == null ? null : SyntheticLanguage.fromJson(lang),
+                    TokenNames.of(file, model.cfg()).names());
         });
     }
 
@@ -82,7 +87,7 @@ final class CircuitsMount {
         int dot = value.indexOf('.');
         String view = dot < 0 ? value : value.substring(0, dot);
         int head = dot < 0 ? -1 : Integer.parseInt(value.substring(dot + 1));
-        circuit = CircuitsView.circuit(model, view, head, language);
+        circuit = CircuitsView.circuit(model, view, head, language, names);
         redraw();
     }
 
@@ -132,10 +137,10 @@ final class CircuitsMount {
         }
         if (sharedRange == 0) {
             List<CircuitsView.Circuit> tables = new ArrayList<>();
-            tables.add(CircuitsView.circuit(model, "bigram", -1, language));
+            tables.add(CircuitsView.circuit(model, "bigram", -1, language, names));
             for (int h = 0; model.cfg().n_layers() > 0 && h < model.cfg().n_heads(); h++) {
-                tables.add(CircuitsView.circuit(model, "ov", h, language));
-                tables.add(CircuitsView.circuit(model, "qk", h, language));
+                tables.add(CircuitsView.circuit(model, "ov", h, language, names));
+                tables.add(CircuitsView.circuit(model, "qk", h, language, names));
             }
             sharedRange = CircuitsView.sharedRange(tables);
         }

@@ -3,6 +3,7 @@ package org.circuitbook.widgets.browser;
 import org.circuitbook.widgets.figures.CompositionWidget;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.widget.CompositionView;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.teavm.jso.dom.events.KeyboardEvent;
 import org.teavm.jso.dom.events.MouseEvent;
 import org.teavm.jso.dom.html.HTMLElement;
@@ -27,9 +28,9 @@ final class CompositionMount {
     private int row = -1;
     private int col = -1;
 
-    private CompositionMount(HTMLElement figure, HookedTransformer model) {
+    private CompositionMount(HTMLElement figure, HookedTransformer model, String[] names) {
         this.model = model;
-        summary = CompositionView.summary(model);
+        summary = CompositionView.summary(model, names);
         panel = new LivePanel(figure, CompositionWidget.controls(new BrowserFigure(figure), model.cfg().n_heads(),
                 CompositionView.defaultPair(model)), CompositionView.WIDTH, CompositionView.HEIGHT);
         panel.focusable();
@@ -57,7 +58,10 @@ final class CompositionMount {
     }
 
     static void mount(HTMLElement figure) {
-        LivePanel.loadFinal(figure, (files, file) -> new CompositionMount(figure, HookedTransformer.fromWeights(file)));
+        LivePanel.loadFinal(figure, (files, file) -> {
+            HookedTransformer model = HookedTransformer.fromWeights(file);
+            new CompositionMount(figure, model, TokenNames.of(file, model.cfg()).names());
+        });
     }
 
     /** The table the controls ask for. */

@@ -25,6 +25,7 @@ final class LogitAttributionMount {
     private final HookedTransformer model;
     private final boolean modular;
     private final String[] names;
+    private final TokenNames tokenNames; // how tokens are named and typed: the language's, a vocab's, or ids
     private final LivePanel panel;
     private final HTMLElement message;
     private final HTMLElement readout;
@@ -36,11 +37,12 @@ final class LogitAttributionMount {
     private int row = -1;
     private int col;
 
-    private LogitAttributionMount(HTMLElement figure, HookedTransformer model) {
+    private LogitAttributionMount(HTMLElement figure, HookedTransformer model, boolean modular, TokenNames tokenNames) {
         this.model = model;
-        modular = LogitAttributionWidget.modular(model);
-        names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
-        panel = new LivePanel(figure, LogitAttributionWidget.controls(model), LogitAttributionView.WIDTH,
+        this.modular = modular;
+        this.tokenNames = tokenNames;
+        names = tokenNames.names();
+        panel = new LivePanel(figure, LogitAttributionWidget.controls(model, modular, tokenNames), LogitAttributionView.WIDTH,
                 LogitAttributionView.HEIGHT);
         panel.focusable();
         message = panel.above(Dom.create("p", "widget-message"));
@@ -49,7 +51,7 @@ final class LogitAttributionMount {
         String cell = panel.controls.value("cell");
         if (!modular && !parsePrompt()) {
             tokens = LogitAttributionView.defaultPrompt(model);
-            panel.controls.set("prompt", AttentionView.format(tokens));
+            panel.controls.set("prompt", tokenNames.format(tokens));
         }
         col = modular ? Integer.parseInt(panel.controls.value("a")) : 0;
         recompute();
@@ -69,7 +71,7 @@ final class LogitAttributionMount {
         panel.listen(key -> {
             if (key.equals("random")) {
                 tokens = LogitAttributionView.repeat(random, model);
-                panel.controls.set("prompt", AttentionView.format(tokens));
+                panel.controls.set("prompt", tokenNames.format(tokens));
                 Dom.text(message, "");
                 col = tokens.length - 1;
             } else if (key.equals("prompt")) {
@@ -92,12 +94,15 @@ final class LogitAttributionMount {
     }
 
     static void mount(HTMLElement figure) {
-        LivePanel.loadFinal(figure, (files, file) -> new LogitAttributionMount(figure, HookedTransformer.fromWeights(file)));
+        LivePanel.loadFinal(figure, (files, file) -> {
+            HookedTransformer model = HookedTransformer.fromWeights(file);
+            new LogitAttributionMount(figure, model, LogitAttributionWidget.modular(file), TokenNames.of(file, model.cfg()));
+        });
     }
 
     /** Reads the prompt field; on a problem says what is wrong and keeps the last good prompt. */
     private boolean parsePrompt() {
-        int[] parsed = parsePrompt(panel.controls, message, model);
+        int[] parsed = parsePrompt(panel.controls, message, model, tokenNames);
         tokens = parsed == null ? tokens : parsed;
         return parsed != null;
     }

@@ -27,7 +27,8 @@ public final class ActivationPatchingWidget implements Widget {
     private static final List<WidgetOption> OPTIONS = List.of(
             new WidgetOption(VIEW.name(), VIEW.type(), VIEW.defaultValue(), VIEW.help(), (value, model) -> {
                 WidgetOption.Problem p = VIEW.check().check(value, model);
-                if (p == null && value.equals("mlp") && model.kind().equals("attention-only")) {
+                if (p == null && value.equals("mlp") && (model.kind().equals("attention-only")
+                        || Boolean.TRUE.equals(model.values().get("attn_only")))) {
                     return new WidgetOption.Problem("model " + model.name() + " is attention-only: it has no MLP "
                             + "output to patch", "use view resid, attn, heads or path, or a model with MLPs");
                 }

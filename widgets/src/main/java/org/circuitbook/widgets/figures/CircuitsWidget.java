@@ -11,6 +11,7 @@ import org.circuitbook.widgets.widget.Drawing;
 import org.circuitbook.widgets.widget.LiveMount;
 import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.ModelInfo;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
 import java.util.ArrayList;
@@ -57,7 +58,20 @@ public final class CircuitsWidget implements Widget {
 
     @Override
     public List<String> modelKinds() {
-        return List.of("attention-only");
+        return List.of("attention-only", "imported");
+    }
+
+    /** An imported transformer only where its weights read as the book's do: attention-only, no LayerNorm, square tables. */
+    @Override
+    public WidgetOption.Problem checkModel(ModelInfo model) {
+        WidgetOption.Problem imported = model.importedWeightProducts(name());
+        if (imported != null || !model.kind().equals("imported")) {
+            return imported;
+        }
+        return model.integer("d_vocab", 0) == model.integer("d_vocab_out", 0) ? null : new WidgetOption.Problem("model "
+                + model.name() + " reads " + model.integer("d_vocab", 0) + " tokens and predicts "
+                + model.integer("d_vocab_out", 0) + ": circuits draws square token-by-token tables",
+                "use a model with d_vocab_out = d_vocab");
     }
 
     @Override
@@ -90,7 +104,8 @@ public final class CircuitsWidget implements Widget {
         String lang = file.metadata().get("language");
         String v = options.getOrDefault("view", "bigram");
         int h = v.equals("bigram") ? -1 : Integer.parseInt(options.getOrDefault("head", "0"));
-        CircuitsView.Circuit circuit = CircuitsView.circuit(model, v, h, lang == null ? null : SyntheticLanguage.fromJson(lang));
+        CircuitsView.Circuit circuit = CircuitsView.circuit(model, v, h, lang == null ? null : SyntheticLanguage.fromJson(lang),
+                TokenNames.of(file, model.cfg()).names());
         return new Drawing(width(), height(), p -> CircuitsView.paint(p, circuit, -1, -1), CircuitsView.describe(circuit));
     }
 

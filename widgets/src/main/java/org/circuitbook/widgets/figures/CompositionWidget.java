@@ -14,6 +14,7 @@ import org.circuitbook.widgets.widget.LiveFigure;
 import org.circuitbook.widgets.widget.LiveMount;
 import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.ModelInfo;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
 
@@ -58,7 +59,7 @@ public final class CompositionWidget implements Widget {
 
     @Override
     public List<String> modelKinds() {
-        return List.of("attention-only");
+        return List.of("attention-only", "imported");
     }
 
     @Override
@@ -84,6 +85,10 @@ public final class CompositionWidget implements Widget {
 
     @Override
     public WidgetOption.Problem checkModel(ModelInfo model) {
+        WidgetOption.Problem imported = model.importedWeightProducts(name());
+        if (imported != null) {
+            return imported;
+        }
         int layers = model.integer("n_layers", 0);
         return layers < 2 ? new WidgetOption.Problem("model " + model.name() + " has " + layers + " attention layer"
                 + (layers == 1 ? "" : "s") + ": composition needs a head in layer 0 and one in layer 1",
@@ -101,7 +106,8 @@ public final class CompositionWidget implements Widget {
         int[] pair = CompositionView.defaultPair(model);
         int sender = options.containsKey("sender") ? head(options.get("sender"), 0) : pair[0];
         int receiver = options.containsKey("receiver") ? head(options.get("receiver"), 1) : pair[1];
-        CompositionView.Chosen c = CompositionView.choose(model, CompositionView.summary(model),
+        CompositionView.Chosen c = CompositionView.choose(model,
+                CompositionView.summary(model, TokenNames.of(file, model.cfg()).names()),
                 options.getOrDefault("kind", CompositionView.KINDS.get(0)), sender, receiver);
         return new Drawing(width(), height(), p -> CompositionView.paint(p, c, -1, -1), CompositionView.describe(c));
     }

@@ -16,6 +16,7 @@ import org.circuitbook.widgets.widget.LiveMount;
 import org.circuitbook.widgets.widget.LogitAttributionView;
 import org.circuitbook.widgets.widget.ModelFile;
 import org.circuitbook.widgets.widget.ModelInfo;
+import org.circuitbook.widgets.widget.TokenNames;
 import org.circuitbook.widgets.widget.Widget;
 import org.circuitbook.widgets.widget.WidgetOption;
 
@@ -36,7 +37,7 @@ public final class LogitAttributionWidget implements Widget {
 
     @Override
     public List<String> modelKinds() {
-        return List.of("attention-only", "modular-addition");
+        return List.of("attention-only", "modular-addition", "imported");
     }
 
     @Override
@@ -68,7 +69,17 @@ public final class LogitAttributionWidget implements Widget {
 
     @Override
     public WidgetOption.Problem checkModel(ModelInfo model) {
-        return model.kind().equals("attention-only") && model.integer("n_layers", 1) < 1
+        if (model.kind().equals("imported")) {
+            WidgetOption.Problem format = model.importedOtherThan("transformer-lens", name());
+            Object norm = model.values().get("normalization_type");
+            if (format != null || norm == null || norm.equals("none")) {
+                return format;
+            }
+            return new WidgetOption.Problem("model " + model.name() + " has LayerNorm (" + norm + "): its logits are not "
+                    + "a sum of what each component wrote, so " + name() + " cannot split them exactly",
+                    "use a model with normalization_type None");
+        }
+        return !model.kind().equals("modular-addition") && model.integer("n_layers", 1) < 1
                 ? new WidgetOption.Problem("model " + model.name() + " has no layer whose output to attribute",
                 "logit-attribution needs n_layers >= 1") : null;
     }
@@ -76,6 +87,14 @@ public final class LogitAttributionWidget implements Widget {
     /** Whether {@code model} is a modular-addition model ("a b =" in, a + b mod p out). */
     public static boolean modular(HookedTransformer model) {
         return !model.cfg().attn_only();
+    }
+
+    /**
+     * Whether {@code file} holds a modular-addition model (the table over a of "a b ="), by the kind its header names;
+     * any other transformer (attention-only or imported, with or without MLPs) is read on a prompt.
+     */
+    public static boolean modular(SafeTensors file) {
+        return "modular-addition".equals(file.metadata().get("model_kind"));
     }
 
     /** The live widget's first state: the induction prompt at its last position, or 12 + 30 =. */
@@ -86,7 +105,7 @@ public final class LogitAttributionWidget implements Widget {
             return null;
         }
         HookedTransformer model = HookedTransformer.fromWeights(file);
-        LogitAttributionView.Table t = firstTable(model);
+        LogitAttributionView.Table t = firstTable(model, modular(file), TokenNames.of(file, model.cfg()));
         int col = firstColumn(t);
         return new Drawing(width(), height(), p -> LogitAttributionView.paint(p, t, -1, col),
                 LogitAttributionView.describe(t, col));
@@ -94,12 +113,20 @@ public final class LogitAttributionWidget implements Widget {
 
     /** The table the live widget starts with. */
     public static LogitAttributionView.Table firstTable(HookedTransformer model) {
-        if (modular(model)) {
+        return firstTable(model, modular(model), null);
+    }
+
+    /**
+     * The table the widget starts with: {@code modular}, the a + b table; else the first prompt's, the tokens called
+     * {@code names} (null: the synthetic language's).
+     */
+    public static LogitAttributionView.Table firstTable(HookedTransformer model, boolean modular, TokenNames names) {
+        if (modular) {
             int p = model.cfg().d_vocab_out();
             return LogitAttributionView.forPairs(model, FIRST_B % p, LogitAttributionView.CORRECT, LogitAttributionView.RUNNER_UP);
         }
         return LogitAttributionView.forPrompt(model, LogitAttributionView.defaultPrompt(model), LogitAttributionView.NEXT,
-                LogitAttributionView.BIGRAM, SyntheticLanguage.tokenNames(model.cfg().d_vocab()));
+                LogitAttributionView.BIGRAM, names == null ? SyntheticLanguage.tokenNames(model.cfg().d_vocab()) : names.names());
     }
 
     /** The column the live widget starts on: the prompt's last position, or a = 12. */
@@ -114,8 +141,8 @@ public final class LogitAttributionWidget implements Widget {
      * token). For modular addition: a and b, the answer ((a + b) mod p, or a token) and the wrong answer (the model's
      * runner-up, the mean logit or a token). Both: the cursor ({@code cell=ROW.COL}).
      */
-    public static Controls controls(HookedTransformer model) {
-        if (modular(model)) {
+    public static Controls controls(HookedTransformer model, boolean modular, TokenNames tokenNames) {
+        if (modular) {
             int p = model.cfg().d_vocab_out();
             List<Control.Choice> answers = new ArrayList<>(List.of(new Control.Choice(LogitAttributionView.CORRECT,
                     "(a + b) mod " + p)));
@@ -131,17 +158,16 @@ public final class LogitAttributionWidget implements Widget {
                     Controls.row(Control.select("answer", "Answer", answers, LogitAttributionView.CORRECT),
                             Control.select("wrong", "Against", wrongs, LogitAttributionView.RUNNER_UP), Control.state("cell")));
         }
-        String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
         List<Control.Choice> answers = new ArrayList<>(List.of(new Control.Choice(LogitAttributionView.NEXT,
                 "the correct next token")));
         List<Control.Choice> wrongs = new ArrayList<>(List.of(
                 new Control.Choice(LogitAttributionView.BIGRAM, "the bigram guess (direct path)"),
                 new Control.Choice(LogitAttributionView.MEAN, "the mean logit")));
-        for (String n : names) {
-            answers.add(new Control.Choice(n, n));
-            wrongs.add(new Control.Choice(n, n));
+        for (int t = 0; t < model.cfg().d_vocab_out(); t++) { // an answer is a prediction: any output token
+            answers.add(new Control.Choice(tokenNames.word(t), tokenNames.name(t)));
+            wrongs.add(new Control.Choice(tokenNames.word(t), tokenNames.name(t)));
         }
-        return Controls.of(Controls.row(Control.words("prompt", "Prompt", AttentionView.format(LogitAttributionView.defaultPrompt(model))),
+        return Controls.of(Controls.row(Control.words("prompt", "Prompt", tokenNames.format(LogitAttributionView.defaultPrompt(model))),
                         Control.action("random", "New repeated sequence")),
                 Controls.row(Control.select("answer", "Answer", answers, LogitAttributionView.NEXT),
                         Control.select("wrong", "Against", wrongs, LogitAttributionView.BIGRAM), Control.state("cell")));
@@ -150,7 +176,11 @@ public final class LogitAttributionWidget implements Widget {
     @Override
     public Controls controls(LiveFigure figure, List<ModelFile> files) {
         SafeTensors file = Widgets.finalFile(files);
-        return file == null ? Controls.NONE : controls(HookedTransformer.fromWeights(file));
+        if (file == null) {
+            return Controls.NONE;
+        }
+        HookedTransformer model = HookedTransformer.fromWeights(file);
+        return controls(model, modular(file), TokenNames.of(file, model.cfg()));
     }
 
     @Override

@@ -52,8 +52,12 @@ public final class CircuitsView {
      * {@code language} (may be null) supplies the true bigram probabilities for the bigram view's readout.
      */
     public static Circuit circuit(HookedTransformer model, String view, int head, SyntheticLanguage language) {
-        int vocab = model.cfg().d_vocab();
-        String[] names = SyntheticLanguage.tokenNames(vocab);
+        return circuit(model, view, head, language, SyntheticLanguage.tokenNames(model.cfg().d_vocab()));
+    }
+
+    /** As {@link #circuit(HookedTransformer, String, int, SyntheticLanguage)}, the tokens called {@code names}. */
+    public static Circuit circuit(HookedTransformer model, String view, int head, SyntheticLanguage language,
+                                  String[] names) {
         switch (view) {
             case "bigram":
                 return new Circuit(view, -1, "Direct path W_E W_U + b_U: the bigram table", "current token",

@@ -62,14 +62,19 @@ public final class CompositionView {
         }
     }
 
-    /** The {@link Summary} of {@code model} (two layers or more). */
+    /** The {@link Summary} of {@code model} (two layers or more), its tokens named by the synthetic language. */
     public static Summary summary(HookedTransformer model) {
+        return summary(model, SyntheticLanguage.tokenNames(model.cfg().d_vocab()));
+    }
+
+    /** The {@link Summary} of {@code model} (two layers or more), its tokens called {@code names} ({@link TokenNames}). */
+    public static Summary summary(HookedTransformer model, String[] names) {
         double[][][] scores = new double[KINDS.size()][][];
         for (int k = 0; k < KINDS.size(); k++) {
             scores[k] = Composition.scores(model, KINDS.get(k));
         }
         return new Summary(scores, Composition.baseline(model.cfg().d_model(), model.cfg().d_head()),
-                Composition.copyingScores(model), SyntheticLanguage.tokenNames(model.cfg().d_vocab()));
+                Composition.copyingScores(model), names);
     }
 
     /** The table {@code kind} between head 0.{@code sender} and head 1.{@code receiver}. */

@@ -3,6 +3,7 @@ package org.circuitbook.widgets.widget;
 import java.util.List;
 import org.circuitbook.widgets.data.Lcg;
 import org.circuitbook.widgets.data.SyntheticLanguage;
+import org.circuitbook.widgets.model.ActivationPatching;
 import org.circuitbook.widgets.model.ActivationCache;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.LogitAttribution;
@@ -96,7 +97,7 @@ public final class LogitAttributionView {
      */
     public static int[] repeat(Lcg random, HookedTransformer model) {
         int half = Math.max(2, model.cfg().n_ctx() / 2);
-        int[] tokens = SyntheticLanguage.repeatedRandom(random, model.cfg().d_vocab(), half);
+        int[] tokens = SyntheticLanguage.repeatedRandom(random, ActivationPatching.taskVocab(model.cfg()), half);
         return java.util.Arrays.copyOf(tokens, Math.min(model.cfg().n_ctx(), half + half / 2));
     }
 
@@ -108,6 +109,9 @@ public final class LogitAttributionView {
         int[] answers = answer.equals(NEXT) ? LogitAttribution.nextTokens(tokens) : filled(tokens.length, Integer.parseInt(answer));
         int[] wrongs = new int[tokens.length];
         for (int p = 0; p < tokens.length; p++) {
+            if (answers[p] >= model.cfg().d_vocab_out()) {
+                answers[p] = LogitAttribution.NONE; // a next token the model cannot predict (d_vocab_out < d_vocab)
+            }
             wrongs[p] = answers[p] < 0 ? 0 : wrongOf(wrong, model, tokens[p], null, p, answers[p]);
             if (wrongs[p] == answers[p]) {
                 answers[p] = LogitAttribution.NONE; // the same token twice: no difference to split

@@ -22,6 +22,28 @@ public record ModelInfo(String name, String kind, Map<String, Object> values) {
                 "use a model whose spec says format: " + format);
     }
 
+    /**
+     * For a widget whose analyses are weight products of an attention-only model without LayerNorm (the circuits, the
+     * composition scores): null unless this is an {@code imported} model that is not a transformer-lens file, has
+     * MLPs, or has LayerNorm, each said with what the widget needs.
+     */
+    public WidgetOption.Problem importedWeightProducts(String widget) {
+        if (!kind.equals("imported")) {
+            return null;
+        }
+        WidgetOption.Problem format = importedOtherThan("transformer-lens", widget);
+        if (format != null) {
+            return format;
+        }
+        if (Boolean.FALSE.equals(values.get("attn_only"))) {
+            return new WidgetOption.Problem("model " + name + " has MLPs: " + widget + " reads the weights of an "
+                    + "attention-only model", "use an attention-only model (attn_only: true)");
+        }
+        Object norm = values.get("normalization_type");
+        return norm == null || norm.equals("none") ? null : new WidgetOption.Problem("model " + name + " has LayerNorm ("
+                + norm + "): " + widget + "'s weight products assume none", "use a model with normalization_type None");
+    }
+
     public int integer(String key, int fallback) {
         Object v = values.get(key);
         return v instanceof Number n ? n.intValue() : fallback;
