@@ -187,12 +187,9 @@ class TrainedInPyTorchBrowserTest {
     @DisplayName("attention-patterns: mounts on it as the build drew it, with its vocab's tokens, and an ablated head redraws")
     void attention() throws Exception {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "attention.html", "attention-patterns");
-        assertEquals("ready", figure.getAttribute("data-state"));
+        WebElement figure = mounted("attention.html", "attention-patterns");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
-                "the first live state is the build's");
         assertTrue(aria.startsWith("Attention patterns of 2 layers on 12 tokens; mean loss "), aria);
         WebElement tokens = figure.findElement(By.cssSelector("input[type=text]"));
         assertTrue(tokens.getAttribute("value").matches("[a-l]( [a-l]){11}"), tokens.getAttribute("value"));
@@ -284,12 +281,9 @@ class TrainedInPyTorchBrowserTest {
         assertTrue(site.log.stream().anyMatch(l -> l.startsWith("  train toys [missing] 3 models")
                 && l.contains("1 expectation holds")), String.join("\n", site.log));
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "toys.html", "superposition");
-        assertEquals("ready", figure.getAttribute("data-state"));
+        WebElement figure = mounted("toys.html", "superposition");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
-                "the first live state is the build's");
         assertTrue(aria.startsWith("Toy model trained at sparsity 0.90: "), aria);
         WebElement readout = figure.findElement(By.cssSelector("output"));
         assertEquals("0.90", readout.getText());
@@ -309,12 +303,8 @@ class TrainedInPyTorchBrowserTest {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         driver.get(server.url() + "weights.html");
         for (String widget : List.of("circuits", "composition", "logit-attribution")) {
-            WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "weights.html", widget);
-            assertEquals("ready", figure.getAttribute("data-state"), widget);
+            WebElement figure = mounted("weights.html", widget);
             WebElement canvas = figure.findElement(By.cssSelector("canvas"));
-            assertEquals(canvas.getAttribute("aria-label"),
-                    figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
-                    widget + ": the first live state is the build's");
             String before = pixels(canvas);
             switch (widget) {
                 case "circuits" -> {
@@ -337,6 +327,19 @@ class TrainedInPyTorchBrowserTest {
             wait.until(d -> !before.equals(pixels(canvas)));
         }
         assertEquals(List.of(), WidgetBrowserTest.problems(driver));
+    }
+
+    /**
+     * The first {@code widget} figure of {@code page}, mounted, after checking that its first live state is the one the
+     * build drew (the canvas's description is the static drawing's title).
+     */
+    private static WebElement mounted(String page, String widget) {
+        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + page, widget);
+        assertEquals("ready", figure.getAttribute("data-state"), widget);
+        assertEquals(figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label"),
+                widget + ": the first live state is the build's");
+        return figure;
     }
 
     /** {@code canvas}'s pixels, as a data URL. */
