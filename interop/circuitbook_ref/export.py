@@ -1,7 +1,8 @@
 """Writing a model trained in PyTorch as a file Circuitbook imports (model kind ``imported``, format
 ``transformer-lens``), and a small PyTorch module with TransformerLens's parameter names to train one; and toy models
 of superposition trained as the paper's notebook trains them (format ``toy-superposition``,
-:func:`export_toy_superposition`).
+:func:`export_toy_superposition`); and sparse autoencoders of SAELens's standard architecture (format ``sae``,
+:func:`export_sae`).
 
 From a training script (the repository's ``interop`` folder on ``sys.path``)::
 
@@ -181,3 +182,30 @@ def _decimals(values):
     if t.dtype in (torch.float32, torch.float16, torch.bfloat16):
         return [float(f"{v:.7g}") for v in t.flatten().tolist()]
     return [float(v) for v in t.to(torch.float64).flatten().tolist()]
+
+
+def export_sae(W_enc, b_enc, W_dec, b_dec, path, cfg=None, inputs=None):
+    """Writes a sparse autoencoder of SAELens's standard architecture (``W_enc`` [d_in, d_sae], ``b_enc`` [d_sae],
+    ``W_dec`` [d_sae, d_in], ``b_dec`` [d_in]; latents ReLU((x - b_dec) W_enc + b_enc)) as a file Circuitbook imports
+    with ``format: sae``; returns its SHA-256 (hex). ``cfg``: SAELens's ``cfg.json`` as a dict (``sae.cfg.to_dict()``;
+    its ``metadata.hook_name`` says what the SAE reads), written to ``__metadata__["config"]``. ``inputs`` [rows, d_in]
+    (default: eight seeded normal rows) are encoded here, in float32, and written with their latents as the reference
+    the build checks. (SAELens's own ``sae_weights.safetensors`` imports as it is, without the config or a reference.)"""
+    tensors = {name: t.detach().to("cpu", torch.float32).contiguous().clone()
+               for name, t in (("W_enc", W_enc), ("b_enc", b_enc), ("W_dec", W_dec), ("b_dec", b_dec))}
+    d_in, d_sae = tensors["W_enc"].shape
+    for name, shape in (("b_enc", (d_sae,)), ("W_dec", (d_sae, d_in)), ("b_dec", (d_in,))):
+        if tuple(tensors[name].shape) != shape:
+            raise ValueError(f"{name} has shape {list(tensors[name].shape)}, expected {list(shape)} (from W_enc "
+                             f"[d_in, d_sae] = [{d_in}, {d_sae}])")
+    if inputs is None:
+        inputs = torch.randn(8, d_in, generator=torch.Generator().manual_seed(0))
+    x = torch.as_tensor(inputs, dtype=torch.float32)
+    with torch.no_grad():
+        latents = torch.relu((x - tensors["b_dec"]) @ tensors["W_enc"] + tensors["b_enc"])
+    metadata = {"reference": json.dumps({"inputs": x.tolist(), "latents": latents.tolist()})}
+    if cfg is not None:
+        metadata["config"] = json.dumps(cfg, default=str)
+    save_file(tensors, path, metadata=metadata)
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()

@@ -11,7 +11,7 @@ from safetensors import safe_open
 from safetensors.torch import load_file
 
 from circuitbook_ref import transformer as T
-from circuitbook_ref.export import TransformerModule, export, export_toy_superposition, reference_tokens
+from circuitbook_ref.export import TransformerModule, export, export_sae, export_toy_superposition, reference_tokens
 
 CFG = {"n_layers": 2, "d_model": 8, "d_head": 4, "n_heads": 2, "d_mlp": 16, "d_vocab": 7, "d_vocab_out": 5,
        "n_ctx": 6, "act_fn": "gelu_new", "normalization_type": "LN", "attn_only": False}
@@ -136,6 +136,36 @@ class ExportToySuperpositionTest(unittest.TestCase):
                 export_toy_superposition(torch.zeros(5, 2), torch.zeros(5), 0.1, path)
             with self.assertRaisesRegex(ValueError, "feature_probability has 2 values, W has 3 instances"):
                 export_toy_superposition(torch.zeros(3, 5, 2), torch.zeros(3, 5), [0.1, 0.2], path)
+            self.assertFalse(os.path.exists(path))
+
+
+class ExportSaeTest(unittest.TestCase):
+    def test_round_trip(self):
+        """The four tensors bit for bit, the config, and the latents of SAELens's encoder as the reference."""
+        generator = torch.Generator().manual_seed(1)
+        W_enc, b_enc = torch.randn(4, 6, generator=generator), torch.randn(6, generator=generator)
+        W_dec, b_dec = torch.randn(6, 4, generator=generator), torch.randn(4, generator=generator)
+        cfg = {"d_in": 4, "d_sae": 6, "architecture": "standard", "metadata": {"hook_name": "blocks.0.hook_resid_post"}}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "sae.safetensors")
+            export_sae(W_enc, b_enc, W_dec, b_dec, path, cfg=cfg)
+            tensors = load_file(path)
+            for name, t in (("W_enc", W_enc), ("b_enc", b_enc), ("W_dec", W_dec), ("b_dec", b_dec)):
+                self.assertTrue(torch.equal(t, tensors[name]), name)
+            with safe_open(path, "pt") as f:
+                meta = f.metadata()
+            self.assertEqual(cfg, json.loads(meta["config"]))
+            reference = json.loads(meta["reference"])
+            x = torch.tensor(reference["inputs"])
+            self.assertEqual((8, 4), tuple(x.shape))
+            want = torch.relu((x - b_dec) @ W_enc + b_enc)
+            self.assertLess((torch.tensor(reference["latents"]) - want).abs().max().item(), 1e-6)
+
+    def test_refuses_misshapen(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "sae.safetensors")
+            with self.assertRaisesRegex(ValueError, "W_dec has shape \\[4, 6\\], expected \\[6, 4\\]"):
+                export_sae(torch.zeros(4, 6), torch.zeros(6), torch.zeros(4, 6), torch.zeros(4), path)
             self.assertFalse(os.path.exists(path))
 
 

@@ -28,7 +28,7 @@ import org.circuitbook.widgets.weights.WeightNames;
  *   kind: imported
  *   file: weights/my-model.safetensors   # relative to content/
  *   sha256: 3fa9...                       # of the file: a replaced file is an error until the spec says so
- *   format: transformer-lens              # or toy-superposition ({@link ImportedToyModels})
+ *   format: transformer-lens              # or toy-superposition ({@link ImportedToyModels}), sae ({@link ImportedSaes})
  * verify:
  *   reference_within: 1e-4                # (default 1e-4) the Java forward pass against the file's reference logits,
  *                                         # largest difference relative to the largest |logit|
@@ -47,13 +47,13 @@ import org.circuitbook.widgets.weights.WeightNames;
  * count and the reference comparison.
  */
 public record ImportedSpec(String file, String sha256, String format, double referenceWithin,
-                           Path contentDir, boolean hasReference, List<String> files, TransformerConfig cfg)
-        implements KindSpec {
+                           Path contentDir, boolean hasReference, List<String> files, TransformerConfig cfg,
+                           SaeFile sae) implements KindSpec {
     public static final String KIND = "imported";
     /** This kind, as {@link ModelKinds#ALL} lists it. */
     public static final ModelKind TYPE = ModelKind.of(KIND, ImportedSpec::from);
     static final String VERSION = "imported/1";
-    static final List<String> FORMATS = List.of("transformer-lens", "toy-superposition");
+    static final List<String> FORMATS = List.of("transformer-lens", "toy-superposition", "sae");
     /** The dtypes a parameter may have (read as float32). */
     static final Set<String> FLOATS = Set.of("F32", "F16", "BF16", "F64");
 
@@ -85,8 +85,10 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             return null;
         }
         boolean hasReference = false;
-        List<String> files = format.equals("transformer-lens") ? List.of(WeightNames.FINAL) : List.of();
+        List<String> files = format.equals("transformer-lens") ? List.of(WeightNames.FINAL)
+                : format.equals("sae") ? List.of(ImportedSaes.FILE) : List.of();
         TransformerConfig cfg = null;
+        SaeFile sae = null;
         if (s.contentDir() != null) {
             String shown = Path.of(model.path()).getParent().getParent().resolve(file).toString().replace('\\', '/');
             byte[] bytes = read(s.contentDir(), file, model, shown);
@@ -111,11 +113,13 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             hasReference = read.metadata().containsKey("reference");
             if (format.equals("toy-superposition")) {
                 files = ImportedToyModels.fileNames(read);
+            } else if (format.equals("sae")) {
+                sae = ImportedSaes.declared(read);
             } else {
                 cfg = TransformerConfig.fromTransformerLens(read.metadata().get(HookedTransformer.CONFIG_KEY));
             }
         }
-        return new ImportedSpec(file, sha, format, within, s.contentDir(), hasReference, files, cfg);
+        return new ImportedSpec(file, sha, format, within, s.contentDir(), hasReference, files, cfg, sae);
     }
 
     /** The file's bytes; null, with the problem recorded, when it is missing, not a plain file or outside content/. */
@@ -151,7 +155,11 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             return List.of("not a safetensors file this build can read: " + e.getMessage()
                     + " (write it with safetensors.torch.save_file)");
         }
-        return format.equals("toy-superposition") ? ImportedToyModels.problems(file, header) : problems(file, header);
+        return switch (format) {
+            case "toy-superposition" -> ImportedToyModels.problems(file, header);
+            case "sae" -> ImportedSaes.problems(file, header);
+            default -> problems(file, header);
+        };
     }
 
     /**
@@ -331,7 +339,16 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         return VERSION;
     }
 
-    /** {@code final.safetensors} for a transformer; one {@code sparsity-S.safetensors} per toy model instance. */
+    /** The SAE of an {@code sae} file, which the build also publishes in SAELens's layout; none for the other formats. */
+    @Override
+    public List<SaeFile> saes() {
+        return sae == null ? List.of() : List.of(sae);
+    }
+
+    /**
+     * {@code final.safetensors} for a transformer; one {@code sparsity-S.safetensors} per toy model instance;
+     * {@code sae.safetensors} for an SAE.
+     */
     @Override
     public List<String> fileNames() {
         return files;
@@ -355,6 +372,9 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         SafeTensors source = SafeTensors.fromBytes(bytes);
         if (format.equals("toy-superposition")) {
             return ImportedToyModels.publish(source, spec.name(), values(), VERSION);
+        }
+        if (format.equals("sae")) {
+            return ImportedSaes.publish(source, spec.name(), values(), VERSION);
         }
         HookedTransformer model = HookedTransformer.fromWeights(source);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -400,7 +420,11 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             if (d > referenceWithin) {
                 out.add(String.format(Locale.ROOT, "%s: the Java forward pass differs from the file's reference %s by "
                                 + "%.3g of the largest, the spec allows %s", name,
-                        format.equals("transformer-lens") ? "logits" : "outputs", d, SpecValues.number(referenceWithin)));
+                        switch (format) {
+                            case "transformer-lens" -> "logits";
+                            case "sae" -> "latents";
+                            default -> "outputs";
+                        }, d, SpecValues.number(referenceWithin)));
             }
         }
         return out;
