@@ -4,6 +4,7 @@
 //                            then arrayBuffer) and parses it into a HookedTransformer as they do (ForwardBenchmark.load:
 //                            SafeTensors.fromBytes on a copy of the bytes, then HookedTransformer.fromWeights);
 //                            returns {fetchMs, loadMs, bytes}. A second load first forgets the first model.
+//   fetchOnly({url, integrity}) the fetch alone, its bytes dropped; returns {fetchMs, bytes}.
 //   forward({tokens, samples, budgetMs, warmup, logits})
 //                            sets the token sequence and times the forward pass on it: a sample is one pass, or
 //                            several when one pass is under 10 ms (Chromium's timer has 0.1 ms steps); at most
@@ -34,6 +35,15 @@ async function load(spec) {
   loaded = true;
   status('loaded ' + spec.url);
   return { fetchMs: t1 - t0, loadMs: t2 - t1, bytes: buffer.byteLength };
+}
+
+// the fetch alone, its bytes dropped: with integrity "" it shows what the browser's integrity check costs
+async function fetchOnly(spec) {
+  const t0 = performance.now();
+  const response = await fetch(spec.url, spec.integrity ? { integrity: spec.integrity } : {});
+  if (!response.ok) throw new Error('HTTP ' + response.status + ' fetching ' + spec.url);
+  const bytes = (await response.arrayBuffer()).byteLength;
+  return { fetchMs: performance.now() - t0, bytes };
 }
 
 async function forward(spec) {
@@ -76,5 +86,5 @@ async function forward(spec) {
   return result;
 }
 
-window.__sizes = { load, forward };
+window.__sizes = { load, fetchOnly, forward };
 status('ready');

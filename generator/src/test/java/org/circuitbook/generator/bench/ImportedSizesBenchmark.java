@@ -63,6 +63,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *       fewer where they would take longer than {@code bench.budget} seconds in all (at least one; n says how many);
  *       whether every logit is finite, and the largest |logit|;</li>
  *   <li>the renderer's peak resident memory (VmHWM) over that one load and the forward passes;</li>
+ *   <li>the fetch once more without the integrity hash (its bytes dropped), to show what the browser's check costs;</li>
  *   <li>then further loads (up to {@code bench.loads} in all, within the budget) for the median load time.</li>
  * </ol>
  *
@@ -71,7 +72,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and the next size gets a fresh browser.
  *
  * <p>System properties: {@code bench.grid} (comma-separated sizes {@code n_layers:d_model:n_heads:d_vocab:n_ctx}
- * with an optional {@code :name}, default {@link #DEFAULT_GRID}; {@code quick} for the first three),
+ * with an optional {@code :name}, default {@link #DEFAULT_GRID}; {@code quick} for the first four, up to 23 MB),
  * {@code bench.samples} (default 11), {@code bench.budget} (seconds of samples per sequence length, default 20),
  * {@code bench.loads} (default 3), {@code bench.integrity=false} (fetch without the integrity hash, to see what the
  * browser's check costs), {@code bench.keep=true} (keep the weights files under
@@ -99,7 +100,7 @@ class ImportedSizesBenchmark {
      * From a toy to GPT-2 small's shape (TransformerLens's gpt2: 12 layers, d_model 768, 12 heads, vocab 50257,
      * n_ctx 1024, with W_U a separate copy of W_E transposed as TransformerLens holds it: about 163M parameters).
      */
-    static final String DEFAULT_GRID = "2:64:4:1000:64,2:128:4:5000:128,4:256:8:5000:128,6:512:8:10000:128,"
+    static final String DEFAULT_GRID = "2:64:4:1000:32,2:64:4:1000:64,2:128:4:5000:128,4:256:8:5000:128,6:512:8:10000:128,"
             + "8:768:12:16384:256,12:768:12:50257:1024:GPT-2 small";
     static final int SAMPLES = Integer.getInteger("bench.samples", 11);
     static final double BUDGET_S = Double.parseDouble(System.getProperty("bench.budget", "20"));
@@ -125,6 +126,7 @@ class ImportedSizesBenchmark {
         Written file;
         String formatCheck = "";
         List<Double> fetchMs = new ArrayList<>();
+        double plainFetchMs = Double.NaN;
         List<Double> loadMs = new ArrayList<>();
         Map<Integer, Forward> forward = new TreeMap<>();
         long peakRssKb = -1;
@@ -273,6 +275,9 @@ class ImportedSizesBenchmark {
                 }
             }
             r.peakRssKb = rendererPeakKb(profile);
+            if (INTEGRITY) {
+                r.plainFetchMs = num(step(chrome, "fetchOnly", Map.of("url", name, "integrity", "")).get("fetchMs"));
+            }
             long loadsStart = System.nanoTime();
             while (r.loadMs.size() < LOADS && (System.nanoTime() - loadsStart) / 1e9
                     + r.fetchMs.get(0) / 1e3 + r.loadMs.get(0) / 1e3 <= BUDGET_S) {
@@ -288,6 +293,9 @@ class ImportedSizesBenchmark {
         } catch (WebDriverException | PageError e) {
             if (r.peakRssKb < 0) {
                 r.peakRssKb = rendererPeakKb(profile);
+            if (INTEGRITY) {
+                r.plainFetchMs = num(step(chrome, "fetchOnly", Map.of("url", name, "integrity", "")).get("fetchMs"));
+            }
             }
             r.error = firstLine(e);
         } finally {
@@ -543,7 +551,7 @@ class ImportedSizesBenchmark {
 
     static List<Size> grid(String spec) {
         if (spec.equals("quick")) {
-            return grid(DEFAULT_GRID).subList(0, 3);
+            return grid(DEFAULT_GRID).subList(0, 4);
         }
         List<Size> sizes = new ArrayList<>();
         for (String entry : spec.split(",")) {
@@ -570,8 +578,8 @@ class ImportedSizesBenchmark {
         line("Random weights (seeded normal, std 0.02), LayerNorm + gelu, d_mlp = 4 d_model, d_head = d_model / n_heads; "
                 + "the file a book publishes for an imported model (float32). fetch = fetch() "
                 + (INTEGRITY ? "with the file's integrity hash (as the widgets fetch)" : "WITHOUT the integrity hash (-Dbench.integrity=false)")
-                + " + arrayBuffer() from localhost (no network: download time is the gzip size over the reader's "
-                + "bandwidth); load = parsing it into the widgets' HookedTransformer (TeaVM), median of n loads. forward "
+                + " + arrayBuffer() from localhost, median of n, and in brackets once without the integrity hash (no "
+                + "network: the download time is the gzip size over the reader's bandwidth); load = parsing it into the widgets' HookedTransformer (TeaVM), median of n loads. forward "
                 + "= one forward pass (logits at every position) on T tokens: p50 / p95 ms (n samples). RSS = the "
                 + "renderer's peak resident memory over one load and the forward passes. check = the browser's logits "
                 + "on 16 tokens against the same Java forward pass in the JVM, largest difference relative to the "
@@ -579,7 +587,7 @@ class ImportedSizesBenchmark {
                 + "HookedTransformer.toWeights().toBytes() there.");
         line("");
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"model", "params", "file MB", "gzip MB", "fetch ms", "load ms (n)", "forward 16 tok",
+        rows.add(new String[] {"model", "params", "file MB", "gzip MB", "fetch ms (no SRI)", "load ms (n)", "forward 16 tok",
                 "forward 128 tok", "forward n_ctx tok", "logits", "RSS MB", "check"});
         for (Result r : results) {
             Size s = r.size;
@@ -591,7 +599,8 @@ class ImportedSizesBenchmark {
                     ", max %.2f", last.maxAbs());
             String check = r.formatCheck.isEmpty() ? "" : "file " + r.formatCheck + (r.jvmCheck.isEmpty() ? "" : ", logits " + r.jvmCheck);
             rows.add(new String[] {s.label(), millions(r.params), r.file == null ? "" : mb(r.file.bytes()),
-                    r.file == null ? "" : mb(r.file.gzip()), median(r.fetchMs), median(r.loadMs) + (r.loadMs.isEmpty() ? "" : " (" + r.loadMs.size() + ")"),
+                    r.file == null ? "" : mb(r.file.gzip()),
+                    median(r.fetchMs) + (Double.isNaN(r.plainFetchMs) ? "" : " (" + ms(r.plainFetchMs) + ")"), median(r.loadMs) + (r.loadMs.isEmpty() ? "" : " (" + r.loadMs.size() + ")"),
                     forward(f16), s.ctx() > MEDIUM ? forward(f128) : "(n_ctx)", forward(full), logits,
                     r.peakRssKb < 0 ? "" : String.format(Locale.ROOT, "%.0f", r.peakRssKb / 1024.0), check});
             if (r.error != null) {
@@ -614,17 +623,21 @@ class ImportedSizesBenchmark {
         }
         line("- Largest size that loaded: " + (largest == null ? "none" : largest.size.label() + ", "
                 + mb(largest.file.bytes()) + " MB file, loaded in " + median(largest.loadMs) + " ms") + ".");
-        for (double limit : new double[] {1000.0 / 60, 100, 1000}) {
-            String first = null;
-            for (Result r : results) {
-                Forward full = r.forward.get(r.size.ctx());
-                if (full != null && WidgetBenchmark.quantile(full.samples(), 0.5) > limit) {
-                    first = r.size.label() + " (" + forward(full) + " ms on n_ctx " + r.size.ctx() + " tokens)";
-                    break;
+        for (boolean full : new boolean[] {false, true}) {
+            for (double limit : new double[] {1000.0 / 60, 100, 1000}) {
+                String first = null;
+                for (Result r : results) {
+                    int n = full ? r.size.ctx() : Math.min(SHORT, r.size.ctx());
+                    Forward f = r.forward.get(n);
+                    if (f != null && WidgetBenchmark.quantile(f.samples(), 0.5) > limit) {
+                        first = r.size.label() + ": " + forward(f) + " ms on " + n + " tokens";
+                        break;
+                    }
                 }
+                line(String.format(Locale.ROOT, "- First size whose forward pass on %s takes over %s ms (p50): %s.",
+                        full ? "n_ctx tokens" : SHORT + " tokens", limit < 20 ? "16.7" : String.format(Locale.ROOT, "%.0f", limit),
+                        first == null ? "none" : first));
             }
-            line(String.format(Locale.ROOT, "- First size whose forward pass on n_ctx tokens takes over %s ms (p50): %s.",
-                    limit < 20 ? "16.7" : String.format(Locale.ROOT, "%.0f", limit), first == null ? "none" : first));
         }
         for (Result r : results) {
             if (r.error != null) {
