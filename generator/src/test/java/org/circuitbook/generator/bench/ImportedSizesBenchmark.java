@@ -130,6 +130,7 @@ class ImportedSizesBenchmark {
         List<Double> loadMs = new ArrayList<>();
         Map<Integer, Forward> forward = new TreeMap<>();
         long peakRssKb = -1;
+        String load = "";
         String jvmCheck = "";
         String error;
     }
@@ -208,6 +209,7 @@ class ImportedSizesBenchmark {
 
     private void measure(Result r, Path site, String base, Path profile, List<String> problems) throws Exception {
         Size size = r.size;
+        r.load = BenchReport.loadAverage().split(",")[0];
         TransformerConfig cfg = size.cfg();
         r.params = HookedTransformer.parameterShapes(cfg).values().stream().mapToLong(ImportedSizesBenchmark::count).sum();
         String name = String.format(Locale.ROOT, "L%d-d%d-h%d-v%d-c%d.safetensors", size.layers(), size.dModel(),
@@ -581,14 +583,16 @@ class ImportedSizesBenchmark {
                 + " + arrayBuffer() from localhost, median of n, and in brackets once without the integrity hash (no "
                 + "network: the download time is the gzip size over the reader's bandwidth); load = parsing it into the widgets' HookedTransformer (TeaVM), median of n loads. forward "
                 + "= one forward pass (logits at every position) on T tokens: p50 / p95 ms (n samples). RSS = the "
-                + "renderer's peak resident memory over one load and the forward passes. check = the browser's logits "
+                + "renderer's peak resident memory over one load and the forward passes. load = the machine's 1-minute load "
+                + "average as the size started (this benchmark itself adds about 1; over the core count, other work shared "
+                + "the CPU). check = the browser's logits "
                 + "on 16 tokens against the same Java forward pass in the JVM, largest difference relative to the "
                 + "largest |logit| (small sizes only); the file is also checked to be byte for byte "
                 + "HookedTransformer.toWeights().toBytes() there.");
         line("");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"model", "params", "file MB", "gzip MB", "fetch ms (no SRI)", "load ms (n)", "forward 16 tok",
-                "forward 128 tok", "forward n_ctx tok", "logits", "RSS MB", "check"});
+                "forward 128 tok", "forward n_ctx tok", "logits", "RSS MB", "load", "check"});
         for (Result r : results) {
             Size s = r.size;
             Forward f16 = r.forward.get(Math.min(SHORT, s.ctx()));
@@ -602,9 +606,9 @@ class ImportedSizesBenchmark {
                     r.file == null ? "" : mb(r.file.gzip()),
                     median(r.fetchMs) + (Double.isNaN(r.plainFetchMs) ? "" : " (" + ms(r.plainFetchMs) + ")"), median(r.loadMs) + (r.loadMs.isEmpty() ? "" : " (" + r.loadMs.size() + ")"),
                     forward(f16), s.ctx() > MEDIUM ? forward(f128) : "(n_ctx)", forward(full), logits,
-                    r.peakRssKb < 0 ? "" : String.format(Locale.ROOT, "%.0f", r.peakRssKb / 1024.0), check});
+                    r.peakRssKb < 0 ? "" : String.format(Locale.ROOT, "%.0f", r.peakRssKb / 1024.0), r.load, check});
             if (r.error != null) {
-                rows.add(new String[] {"  FAILED: " + r.error, "", "", "", "", "", "", "", "", "", "", ""});
+                rows.add(new String[] {"  FAILED: " + r.error, "", "", "", "", "", "", "", "", "", "", "", ""});
             }
         }
         BenchReport.table(rows).forEach(this::line);
