@@ -74,7 +74,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <p>System properties: {@code bench.grid} (comma-separated sizes {@code n_layers:d_model:n_heads:d_vocab:n_ctx}
  * with an optional {@code :name}, default {@link #DEFAULT_GRID}; {@code quick} for the first four, up to 23 MB),
  * {@code bench.samples} (default 11), {@code bench.budget} (seconds of samples per sequence length, default 20),
- * {@code bench.loads} (default 3), {@code bench.integrity=false} (fetch without the integrity hash, to see what the
+ * {@code bench.loads} (default 3), {@code bench.maxTokens} (skip the forward passes on more tokens: e.g. 16 to see
+ * whether a size beyond the grid loads at all), {@code bench.integrity=false} (fetch without the integrity hash, to see what the
  * browser's check costs), {@code bench.keep=true} (keep the weights files under
  * {@code generator/target/bench/sizes/}; by default each is deleted after its size is measured).
  */
@@ -106,6 +107,8 @@ class ImportedSizesBenchmark {
     static final double BUDGET_S = Double.parseDouble(System.getProperty("bench.budget", "20"));
     static final int LOADS = Integer.getInteger("bench.loads", 3);
     static final boolean KEEP = Boolean.getBoolean("bench.keep");
+    /** Sequence lengths above this are not run (a size larger than the default grid's, to see whether it loads). */
+    static final int MAX_TOKENS = Integer.getInteger("bench.maxTokens", Integer.MAX_VALUE);
     /** false: fetch without the integrity hash, to see what the browser's check costs (the widgets always send it). */
     static final boolean INTEGRITY = !"false".equals(System.getProperty("bench.integrity"));
     static final long SEED = 20240601L;
@@ -242,7 +245,7 @@ class ImportedSizesBenchmark {
             System.out.printf(Locale.ROOT, "  fetch %.0f ms, load %.0f ms%n", r.fetchMs.get(0), r.loadMs.get(0));
             List<Integer> lengths = new ArrayList<>(List.of(Math.min(SHORT, size.ctx())));
             for (int n : List.of(MEDIUM, size.ctx())) {
-                if (n <= size.ctx() && !lengths.contains(n)) {
+                if (n <= size.ctx() && n <= MAX_TOKENS && !lengths.contains(n)) {
                     lengths.add(n);
                 }
             }
@@ -605,7 +608,7 @@ class ImportedSizesBenchmark {
             rows.add(new String[] {s.label(), millions(r.params), r.file == null ? "" : mb(r.file.bytes()),
                     r.file == null ? "" : mb(r.file.gzip()),
                     median(r.fetchMs) + (Double.isNaN(r.plainFetchMs) ? "" : " (" + ms(r.plainFetchMs) + ")"), median(r.loadMs) + (r.loadMs.isEmpty() ? "" : " (" + r.loadMs.size() + ")"),
-                    forward(f16), s.ctx() > MEDIUM ? forward(f128) : "(n_ctx)", forward(full), logits,
+                    forward(f16), s.ctx() > MEDIUM ? skipped(f128, MEDIUM, r) : "(n_ctx)", skipped(full, s.ctx(), r), logits,
                     r.peakRssKb < 0 ? "" : String.format(Locale.ROOT, "%.0f", r.peakRssKb / 1024.0), r.load, check});
             if (r.error != null) {
                 rows.add(new String[] {"  FAILED: " + r.error, "", "", "", "", "", "", "", "", "", "", "", ""});
@@ -656,6 +659,11 @@ class ImportedSizesBenchmark {
         }
         return String.format(Locale.ROOT, "%s / %s (%d)", ms(WidgetBenchmark.quantile(f.samples(), 0.5)),
                 ms(WidgetBenchmark.quantile(f.samples(), 0.95)), f.samples().length);
+    }
+
+    /** The forward pass's cell, or "(skipped)" when bench.maxTokens left it out of a size that ran. */
+    private static String skipped(Forward f, int tokens, Result r) {
+        return f == null && tokens > MAX_TOKENS && r.error == null && !r.forward.isEmpty() ? "(skipped)" : forward(f);
     }
 
     private static String median(List<Double> values) {
