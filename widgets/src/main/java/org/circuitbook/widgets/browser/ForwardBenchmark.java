@@ -23,7 +23,7 @@ import org.teavm.jso.typedarrays.Int8Array;
  * <p>Each export takes a model id the page chose: {@link #load} parses a safetensors file into the model its
  * {@code kind} names, {@link #tokens} or {@link #inputs} set what it runs on, {@link #run} runs the forward
  * pass {@code times} times (the page times the call), and {@link #output} gives the last result, which
- * the page compares with the peer's.
+ * the page compares with the peer's; {@link #unload} forgets a model.
  */
 public final class ForwardBenchmark {
     /** A loaded model and the input it runs on. */
@@ -64,6 +64,15 @@ public final class ForwardBenchmark {
             default -> throw new IllegalArgumentException("unknown model kind " + kind);
         }
         MODELS.put(id, e);
+    }
+
+    /**
+     * Forgets the model loaded under {@code id}, so that the browser can reclaim its memory before the next
+     * {@link #load} (the model-size benchmark loads files of hundreds of MB one after another).
+     */
+    @JSExport
+    public static void unload(String id) {
+        MODELS.remove(id);
     }
 
     /** The token sequence a transformer runs on. */
