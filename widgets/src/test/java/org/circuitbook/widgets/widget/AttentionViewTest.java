@@ -142,4 +142,42 @@ class AttentionViewTest {
         assertEquals("\"xy\" is not a token (tokens: ba to bu)", assertThrows(IllegalArgumentException.class,
                 () -> AttentionView.parse("ba xy", 5)).getMessage());
     }
+
+    @Test
+    @DisplayName("a model that predicts fewer tokens than it reads (d_vocab_out < d_vocab): a next token it cannot predict "
+            + "has no loss (NaN), the means and the drawing leave it out")
+    void unpredictableTokens() {
+        org.circuitbook.widgets.model.TransformerConfig cfg = new org.circuitbook.widgets.model.TransformerConfig(2, 8, 4,
+                2, 16, 11, 9, 6, "relu", false, null, "standard");
+        java.util.Random random = new java.util.Random(4);
+        java.util.Map<String, Tensor> weights = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, int[]> e : HookedTransformer.parameterShapes(cfg).entrySet()) {
+            Tensor t = Tensor.zeros(e.getValue());
+            for (int i = 0; i < t.size(); i++) {
+                t.data()[i] = (float) (0.3 * random.nextGaussian());
+            }
+            weights.put(e.getKey(), t);
+        }
+        HookedTransformer model = new HookedTransformer(cfg, weights);
+        int[] tokens = {1, 10, 2, 1, 10, 2}; // 10 is an input token the model cannot predict
+        AttentionView.Run run = AttentionView.run(model, tokens, null, null);
+        double[] losses = run.losses();
+        assertTrue(Double.isNaN(losses[0]) && Double.isNaN(losses[3]), java.util.Arrays.toString(losses));
+        double sum = losses[1] + losses[2] + losses[4];
+        assertEquals(sum / 3, run.meanLoss(false), 1e-12, "the mean of the predictable ones");
+        double[] split = AttentionView.beforeAndInRepeat(losses, 3);
+        assertEquals((losses[1]) / 1, split[0], 1e-12, "before the repeat: token 2 (token 10 left out)");
+        assertEquals((losses[4]) / 1, split[1], 1e-12, "in the repeat: token 2 again (token 10 left out)");
+        AttentionView.Run ablated = AttentionView.withAblation(run, model, new int[] {1, 0}, null);
+        assertTrue(Double.isFinite(ablated.meanLoss(true)));
+        SvgPainter p = new SvgPainter(AttentionView.WIDTH, AttentionView.HEIGHT, false);
+        String[] names = new String[11];
+        for (int t = 0; t < 11; t++) {
+            names[t] = "t" + t;
+        }
+        AttentionView.paint(p, ablated, names);
+        String svg = p.toSvg("x");
+        assertFalse(svg.contains("NaN"), "no NaN drawn");
+        assertFalse(AttentionView.describe(ablated).contains("NaN"), AttentionView.describe(ablated));
+    }
 }
