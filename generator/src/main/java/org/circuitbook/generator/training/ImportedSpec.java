@@ -53,7 +53,7 @@ public record ImportedSpec(String file, String sha256, String format, double ref
     /** This kind, as {@link ModelKinds#ALL} lists it. */
     public static final ModelKind TYPE = ModelKind.of(KIND, ImportedSpec::from);
     static final String VERSION = "imported/1";
-    static final List<String> FORMATS = List.of("transformer-lens", "toy-superposition", "sae");
+    static final List<String> FORMATS = List.of("transformer-lens", ImportedToyModels.FORMAT, "sae");
     /** The dtypes a parameter may have (read as float32). */
     static final Set<String> FLOATS = Set.of("F32", "F16", "BF16", "F64");
 
@@ -111,7 +111,7 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             }
             SafeTensors read = SafeTensors.fromBytes(bytes);
             hasReference = read.metadata().containsKey("reference");
-            if (format.equals("toy-superposition")) {
+            if (format.equals(ImportedToyModels.FORMAT)) {
                 files = ImportedToyModels.fileNames(read);
             } else if (format.equals("sae")) {
                 sae = ImportedSaes.declared(read);
@@ -156,7 +156,7 @@ public record ImportedSpec(String file, String sha256, String format, double ref
                     + " (write it with safetensors.torch.save_file)");
         }
         return switch (format) {
-            case "toy-superposition" -> ImportedToyModels.problems(file, header);
+            case ImportedToyModels.FORMAT -> ImportedToyModels.problems(file, header);
             case "sae" -> ImportedSaes.problems(file, header);
             default -> problems(file, header);
         };
@@ -324,7 +324,7 @@ public record ImportedSpec(String file, String sha256, String format, double ref
                     "d_vocab", cfg.d_vocab(), "d_vocab_out", cfg.d_vocab_out(), "attn_only", cfg.attn_only(),
                     "normalization_type", cfg.hasLayerNorm() ? cfg.normalization_type() : "none");
         }
-        if (!format.equals("toy-superposition") || files.isEmpty()) {
+        if (!format.equals(ImportedToyModels.FORMAT) || files.isEmpty()) {
             return KindSpec.ordered("file", file, "sha256", sha256, "format", format);
         }
         List<Object> sparsities = new ArrayList<>(); // what a widget's :sparsity: is checked against
@@ -370,7 +370,7 @@ public record ImportedSpec(String file, String sha256, String format, double ref
             throw new TrainingFailure(file + " changed while the build was running; build again");
         }
         SafeTensors source = SafeTensors.fromBytes(bytes);
-        if (format.equals("toy-superposition")) {
+        if (format.equals(ImportedToyModels.FORMAT)) {
             return ImportedToyModels.publish(source, spec.name(), values(), VERSION);
         }
         if (format.equals("sae")) {

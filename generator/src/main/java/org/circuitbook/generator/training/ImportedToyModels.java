@@ -30,6 +30,9 @@ import org.circuitbook.widgets.weights.SafeTensors;
  * {@code superposition} widget shows them with its sparsity slider.
  */
 final class ImportedToyModels {
+    /** The format's name: the toy-superposition kind's, whose models it publishes. */
+    static final String FORMAT = ToySuperpositionSpec.KIND;
+
     private ImportedToyModels() {
     }
 
