@@ -160,7 +160,7 @@ class AttentionViewTest {
         }
         HookedTransformer model = new HookedTransformer(cfg, weights);
         int[] tokens = {1, 10, 2, 1, 10, 2}; // 10 is an input token the model cannot predict
-        AttentionView.Run run = AttentionView.run(model, tokens, null, null);
+        AttentionView.Run run = AttentionView.run(model, tokens, null, (AttentionView.Probes) null);
         double[] losses = run.losses();
         assertTrue(Double.isNaN(losses[0]) && Double.isNaN(losses[3]), java.util.Arrays.toString(losses));
         double sum = losses[1] + losses[2] + losses[4];
