@@ -114,26 +114,10 @@ final class ImportedSaes {
                 || !(map.get("latents") instanceof List<?> latents) || latents.size() != inputs.size()) {
             return null;
         }
-        float[] x = rows(inputs, dIn);
-        float[] f = rows(latents, dSae);
+        float[] x = ImportedSpec.rows(inputs, dIn);
+        float[] f = ImportedSpec.rows(latents, dSae);
         return x == null || f == null ? null
                 : new Tensor[] {Tensor.of(x, inputs.size(), dIn), Tensor.of(f, inputs.size(), dSae)};
-    }
-
-    private static float[] rows(List<?> rows, int width) {
-        float[] out = new float[rows.size() * width];
-        for (int r = 0; r < rows.size(); r++) {
-            if (!(rows.get(r) instanceof List<?> row) || row.size() != width) {
-                return null;
-            }
-            for (int j = 0; j < width; j++) {
-                if (!(row.get(j) instanceof Number n)) {
-                    return null;
-                }
-                out[r * width + j] = n.floatValue();
-            }
-        }
-        return out;
     }
 
     /** The SAE in float32 as {@value #FILE}, with its shape, what it reads and the reference comparison in its metrics. */
@@ -146,17 +130,8 @@ final class ImportedSaes {
         String reference = file.metadata().get("reference");
         if (reference != null) {
             Tensor[] r = reference(reference, sae.dIn(), sae.dSae());
-            float[] expected = r[1].data();
-            float[] actual = sae.encode(r[0]).data();
-            double worst = 0;
-            double largest = 0;
-            for (int i = 0; i < expected.length; i++) {
-                worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-                largest = Math.max(largest, Math.abs(expected[i]));
-            }
             metrics.put("reference_rows", r[0].dim(0));
-            metrics.put("reference_max_abs_diff", worst);
-            metrics.put("reference_relative_diff", largest == 0 ? worst : worst / largest);
+            ImportedSpec.referenceDiff(metrics, List.of(sae.encode(r[0]).data()), List.of(r[1].data()));
         }
         Map<String, String> meta = Training.header(ImportedSpec.KIND, specName);
         meta.put("spec", Json.write(values));

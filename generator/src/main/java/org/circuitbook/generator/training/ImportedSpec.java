@@ -273,6 +273,41 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         return out;
     }
 
+    /**
+     * Puts in {@code metrics} how far the Java outputs {@code actual} are from the file's reference {@code expected}
+     * (pairwise arrays of the same length): {@code reference_max_abs_diff}, and {@code reference_relative_diff}, that
+     * over the largest |expected| (which {@code verify: reference_within} bounds).
+     */
+    static void referenceDiff(Map<String, Object> metrics, List<float[]> actual, List<float[]> expected) {
+        double worst = 0;
+        double largest = 0;
+        for (int k = 0; k < expected.size(); k++) {
+            for (int i = 0; i < expected.get(k).length; i++) {
+                worst = Math.max(worst, Math.abs(actual.get(k)[i] - expected.get(k)[i]));
+                largest = Math.max(largest, Math.abs(expected.get(k)[i]));
+            }
+        }
+        metrics.put("reference_max_abs_diff", worst);
+        metrics.put("reference_relative_diff", largest == 0 ? worst : worst / largest);
+    }
+
+    /** A JSON list of rows of {@code width} numbers, as one row-major array; null when it is not of that form. */
+    static float[] rows(List<?> rows, int width) {
+        float[] out = new float[rows.size() * width];
+        for (int r = 0; r < rows.size(); r++) {
+            if (!(rows.get(r) instanceof List<?> row) || row.size() != width) {
+                return null;
+            }
+            for (int j = 0; j < width; j++) {
+                if (!(row.get(j) instanceof Number n)) {
+                    return null;
+                }
+                out[r * width + j] = n.floatValue();
+            }
+        }
+        return out;
+    }
+
     private static Object parse(String json) {
         try {
             return Json.parse(json);
@@ -385,20 +420,15 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         metrics.put("n_params", params);
         String reference = source.metadata().get("reference");
         if (reference != null) {
-            double worst = 0;
-            double largest = 0;
             List<Object[]> sequences = reference(reference, model.cfg());
+            List<float[]> actual = new ArrayList<>();
+            List<float[]> expected = new ArrayList<>();
             for (Object[] seq : sequences) {
-                float[] expected = (float[]) seq[1];
-                float[] actual = model.forward((int[]) seq[0]).data();
-                for (int i = 0; i < expected.length; i++) {
-                    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-                    largest = Math.max(largest, Math.abs(expected[i]));
-                }
+                actual.add(model.forward((int[]) seq[0]).data());
+                expected.add((float[]) seq[1]);
             }
             metrics.put("reference_sequences", sequences.size());
-            metrics.put("reference_max_abs_diff", worst);
-            metrics.put("reference_relative_diff", largest == 0 ? worst : worst / largest);
+            referenceDiff(metrics, actual, expected);
         }
         Map<String, String> meta = Training.header(KIND, spec.name());
         meta.put("spec", Json.write(values()));

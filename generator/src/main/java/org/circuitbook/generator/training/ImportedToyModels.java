@@ -191,34 +191,18 @@ final class ImportedToyModels {
                 || !(map.get("outputs") instanceof List<?> outputs) || outputs.size() != c.nInstances()) {
             return null;
         }
-        float[] x = rows(inputs, c.nFeatures());
+        float[] x = ImportedSpec.rows(inputs, c.nFeatures());
         if (x == null) {
             return null;
         }
         float[][] y = new float[c.nInstances()][];
         for (int i = 0; i < c.nInstances(); i++) {
             if (!(outputs.get(i) instanceof List<?> rows) || rows.size() != inputs.size()
-                    || (y[i] = rows(rows, c.nFeatures())) == null) {
+                    || (y[i] = ImportedSpec.rows(rows, c.nFeatures())) == null) {
                 return null;
             }
         }
         return new Object[] {Tensor.of(x, inputs.size(), c.nFeatures()), y};
-    }
-
-    private static float[] rows(List<?> rows, int width) {
-        float[] out = new float[rows.size() * width];
-        for (int r = 0; r < rows.size(); r++) {
-            if (!(rows.get(r) instanceof List<?> row) || row.size() != width) {
-                return null;
-            }
-            for (int j = 0; j < width; j++) {
-                if (!(row.get(j) instanceof Number n)) {
-                    return null;
-                }
-                out[r * width + j] = n.floatValue();
-            }
-        }
-        return out;
     }
 
     /** The published file names, one per instance. */
@@ -272,17 +256,9 @@ final class ImportedToyModels {
             metrics.put("feature_norms", list(model.featureNorms()));
             metrics.put("feature_dimensionality", list(model.featureDimensionality()));
             if (reference != null) {
-                float[] expected = ((float[][]) reference[1])[i];
-                float[] actual = model.forward((Tensor) reference[0]).data();
-                double worst = 0;
-                double largest = 0;
-                for (int j = 0; j < expected.length; j++) {
-                    worst = Math.max(worst, Math.abs(actual[j] - expected[j]));
-                    largest = Math.max(largest, Math.abs(expected[j]));
-                }
                 metrics.put("reference_rows", ((Tensor) reference[0]).dim(0));
-                metrics.put("reference_max_abs_diff", worst);
-                metrics.put("reference_relative_diff", largest == 0 ? worst : worst / largest);
+                ImportedSpec.referenceDiff(metrics, List.of(model.forward((Tensor) reference[0]).data()),
+                        List.of(((float[][]) reference[1])[i]));
             }
             Map<String, String> meta = Training.header(ImportedSpec.KIND, specName);
             meta.put("spec", Json.write(spec));
