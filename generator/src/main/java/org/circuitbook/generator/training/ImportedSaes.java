@@ -104,13 +104,7 @@ final class ImportedSaes {
 
     /** The reference inputs [rows, d_in] and latents [rows, d_sae]; null when the JSON is not of that form. */
     static Tensor[] reference(String json, int dIn, int dSae) {
-        Object parsed;
-        try {
-            parsed = Json.parse(json);
-        } catch (RuntimeException e) {
-            return null;
-        }
-        if (!(parsed instanceof Map<?, ?> map) || !(map.get("inputs") instanceof List<?> inputs) || inputs.isEmpty()
+        if (!(ImportedSpec.parse(json) instanceof Map<?, ?> map) || !(map.get("inputs") instanceof List<?> inputs) || inputs.isEmpty()
                 || !(map.get("latents") instanceof List<?> latents) || latents.size() != inputs.size()) {
             return null;
         }

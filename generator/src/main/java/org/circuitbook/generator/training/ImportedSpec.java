@@ -308,7 +308,8 @@ public record ImportedSpec(String file, String sha256, String format, double ref
         return out;
     }
 
-    private static Object parse(String json) {
+    /** {@code json} parsed, or null when it is not JSON (a metadata field the file got wrong). */
+    static Object parse(String json) {
         try {
             return Json.parse(json);
         } catch (RuntimeException e) {

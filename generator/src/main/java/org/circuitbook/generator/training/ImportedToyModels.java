@@ -181,13 +181,7 @@ final class ImportedToyModels {
 
     /** The reference inputs [rows, n_features] and each instance's outputs; null when the JSON is not of that form. */
     static Object[] reference(String json, Config c) {
-        Object parsed;
-        try {
-            parsed = Json.parse(json);
-        } catch (RuntimeException e) {
-            return null;
-        }
-        if (!(parsed instanceof Map<?, ?> map) || !(map.get("inputs") instanceof List<?> inputs) || inputs.isEmpty()
+        if (!(ImportedSpec.parse(json) instanceof Map<?, ?> map) || !(map.get("inputs") instanceof List<?> inputs) || inputs.isEmpty()
                 || !(map.get("outputs") instanceof List<?> outputs) || outputs.size() != c.nInstances()) {
             return null;
         }
