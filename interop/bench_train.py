@@ -147,30 +147,34 @@ def attention_only(job):
 
 
 def toy_superposition(job):
-    """The toy model of superposition (ToySuperpositionTrainer.graph): x [batch, n] -> h = x W^T [batch, d] ->
-    x' = ReLU(h W + b_final) (or linear), loss the mean over batch and features of importance_i (x'_i - x_i)^2. Each
-    step draws a fresh batch in the step, as the Java side does: each feature 0 with probability S, else U[0, 1]
-    (from torch's seeded generator: the same distribution as Java's, different values)."""
-    n, d, sparsity, batch = job["n_features"], job["d_hidden"], job["sparsity"], job["batch_size"]
-    w = (torch.randn(d, n) * math.sqrt(2.0 / (n + d))).requires_grad_()     # Xavier normal
-    b = torch.zeros(n, requires_grad=True)
+    """The toy model of superposition (ToySuperpositionTrainer.graph), every instance (sparsity x restart) in one
+    batched graph: x [i, batch, n] -> h = x W^T [i, batch, d] -> x' = ReLU(h W + b_final) (or linear), each
+    instance's loss the mean over batch and features of importance_j (x'_j - x_j)^2, the loss their sum. Each step
+    draws a fresh batch per instance in the step, as the Java side does: each feature 0 with probability S (the
+    instance's sparsity), else U[0, 1] (from torch's seeded generator: the same distribution as Java's, different
+    values)."""
+    n, d, batch = job["n_features"], job["d_hidden"], job["batch_size"]
+    sparsity = torch.tensor(job["sparsities"], dtype=torch.float32).reshape(-1, 1, 1)
+    instances = sparsity.shape[0]
+    w = (torch.randn(instances, d, n) * math.sqrt(2.0 / (n + d))).requires_grad_()     # Xavier normal
+    b = torch.zeros(instances, 1, n, requires_grad=True)
     importance = torch.tensor([job["importance_decay"] ** i for i in range(n)], dtype=torch.float32)
-    eval_batch = torch.tensor(job["eval"], dtype=torch.float32).reshape(-1, n)
+    eval_batch = torch.tensor(job["eval"], dtype=torch.float32).reshape(instances, -1, n)
 
     def loss_on(x):
-        out = (x @ w.T) @ w + b
+        out = torch.bmm(torch.bmm(x, w.transpose(1, 2)), w) + b
         if job["relu"]:
             out = torch.relu(out)
-        return ((out - x) ** 2 * importance).mean()
+        return ((out - x) ** 2 * importance).mean(dim=(1, 2)).sum()
 
     def loss_fn(train=True):
         if not train:
             return loss_on(eval_batch)
-        u, v = torch.rand(batch, n), torch.rand(batch, n)
+        u, v = torch.rand(instances, batch, n), torch.rand(instances, batch, n)
         return loss_on(torch.where(v < sparsity, torch.zeros(()), u))
 
-    init = (f"W Xavier normal N(0, 2/(n_features + d_hidden)), b_final zero; torch.manual_seed({job['seed']}); "
-            "batches drawn in the step by torch.rand")
+    init = (f"W Xavier normal N(0, 2/(n_features + d_hidden)) for each of {instances} instances, b_final zero; "
+            f"torch.manual_seed({job['seed']}); batches drawn in the step by torch.rand")
     return [w, b], loss_fn, init
 
 

@@ -118,7 +118,7 @@ class ClaimRoleTest {
                 """);
         assertEquals(List.of(
                         "content/chapters/01-a.md:4:1: render: no metric \"final_los\" in toy/sparsity-0 (known: final_loss, "
-                                + "loss_curve, pilot_losses, feature_norms, feature_dimensionality)",
+                                + "loss_curve, restart_losses, feature_norms, feature_dimensionality)",
                         "content/chapters/01-a.md:5:5: render: {claim} compares numbers, but toy/sparsity-0/feature_norms is a list of 5 "
                                 + "(reduce it to one number, e.g. |max, |len or |count>=X)"),
                 again.buildErrors());

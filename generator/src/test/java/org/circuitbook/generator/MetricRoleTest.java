@@ -141,7 +141,7 @@ class MetricRoleTest {
                 {metric}`toy/*/final_loss|first<1`
                 """);
         assertEquals(List.of(
-                        "content/chapters/01-a.md:4:1: render: no metric \"final_los\" in toy/sparsity-0 (known: final_loss, loss_curve, pilot_losses, feature_norms, feature_dimensionality)",
+                        "content/chapters/01-a.md:4:1: render: no metric \"final_los\" in toy/sparsity-0 (known: final_loss, loss_curve, restart_losses, feature_norms, feature_dimensionality)",
                         "content/chapters/01-a.md:5:5: render: no element 9 in toy/sparsity-0/feature_norms (a list: indices 0 to 4)",
                         "content/chapters/01-a.md:6:1: render: |max needs a list of numbers, but toy/sparsity-0/final_loss|max reaches a number (drop the operation, or point the path at a list)",
                         "content/chapters/01-a.md:7:1: render: model toy has no spec value \"stepz\" (known: "

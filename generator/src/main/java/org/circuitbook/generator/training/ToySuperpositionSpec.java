@@ -25,8 +25,8 @@ import org.circuitbook.generator.config.YamlMap;
  *   batch_size: 1024       # fresh samples per step (default 1024)
  *   learning_rate: 0.001   # Adam learning rate (default 0.001)
  *   seed: 0                # seeds the initial weights and the data (default 0)
- *   restarts: 4            # initialisations tried per sparsity; each trains a fifth of the steps, then
- *                          # only the lowest-loss one trains on, escaping local minima (default 4)
+ *   restarts: 4            # initialisations tried per sparsity, all trained at once in one graph; the
+ *                          # one with the lowest final loss is published (local minima; default 4)
  * verify:                  # checked after training; a trained model that fails them fails the build
  *   represented_features: {0: 2, 0.9: 5}   # sparsity: how many features get |W_i| > 0.9
  *   antipodal_pairs: {0.7: 2}              # sparsity: pairs of represented features with cosine < -0.95
@@ -207,31 +207,32 @@ public record ToySuperpositionSpec(int nFeatures, int dHidden, boolean relu, dou
     }
 
     /**
-     * Every restart's graph lives until the pilot ends, each with its parameters, optimizer state and a
-     * batch's input, hidden, output and target (with gradients and temporaries), beside a fixed evaluation
-     * batch; one sparsity trains at a time.
+     * One graph holds every instance (sparsities x restarts), each with its parameters, optimizer state and a
+     * batch's input, hidden, output and target (with gradients and temporaries), beside the instances'
+     * evaluation batches; the heap holds a step's batch as it is drawn.
      */
     @Override
     public Footprint footprint() {
+        double instances = (double) sparsities.size() * restarts;
         double params = (double) nFeatures * dHidden + nFeatures;
-        double perRun = 4 * params + 3.0 * batchSize * (4.0 * nFeatures + dHidden);
-        double evaluation = 2.0 * ToySuperpositionTrainer.EVAL_BATCH * nFeatures;
-        double heap = 4.0 * batchSize * nFeatures + ToySuperpositionTrainer.EVAL_BATCH * (double) nFeatures
-                + 2 * sparsities.size() * params;
-        return new Footprint(Footprint.FLOAT * heap, Footprint.FLOAT * (restarts * perRun + evaluation),
-                "make batch_size, n_features or restarts smaller");
+        double perInstance = 4 * params + 3.0 * batchSize * (4.0 * nFeatures + dHidden)
+                + 3.0 * ToySuperpositionTrainer.EVAL_BATCH * (nFeatures + dHidden);
+        double heap = instances * (batchSize * (double) nFeatures + 2 * params)
+                + sparsities.size() * (double) ToySuperpositionTrainer.EVAL_BATCH * nFeatures;
+        return new Footprint(Footprint.FLOAT * heap, Footprint.FLOAT * instances * perInstance,
+                "make batch_size, n_features, restarts or the number of sparsities smaller");
     }
 
-    /** Each sparsity: every restart for the pilot (the first PILOT_POINTS of CURVE_POINTS), then the best one alone. */
+    /** Every instance (sparsity x restart) steps together, in one graph. */
     @Override
     public long totalSteps() {
-        long pilot = (long) steps * ToySuperpositionTrainer.PILOT_POINTS / ToySuperpositionTrainer.CURVE_POINTS;
-        return sparsities.size() * (restarts * pilot + steps - pilot);
+        return steps;
     }
 
+    /** Per step, about a fixed cost for the graph's ops plus the instances' arithmetic (one graph, batched). */
     @Override
     public double cost() {
         double perStep = 3.0 * batchSize * 2 * nFeatures * dHidden;
-        return sparsities.size() * steps * perStep * (0.8 + 0.2 * restarts);
+        return steps * (2e5 + perStep * sparsities.size() * restarts);
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.circuitbook.widgets.model.ToyModel;
 import org.circuitbook.widgets.tensor.Ops;
 import org.circuitbook.widgets.tensor.Tensor;
@@ -26,6 +27,13 @@ import org.nd4j.linalg.learning.config.Adam;
  * uniform in [0, 1]; the target is the input itself. Loss: the importance-weighted squared error
  * {@code mean_batch,features(I_i (x_i - x'_i)^2)}, with I_i = decay^i, as in the paper's code. Adam.
  *
+ * <p>Every restart of every sparsity trains at once, as one graph over an instance axis (the paper's
+ * {@code n_instances}): instance {@code k = s * restarts + r} has its own W, b_final, initialisation, data
+ * stream and optimizer state, and the loss is the sum of the instances' own losses, so each instance's
+ * gradients and Adam updates are exactly those of training it alone. The restart of each sparsity with the
+ * lowest final evaluation loss is the published model; every restart's final loss is in its metrics
+ * ({@code restart_losses}).
+ *
  * <p>After training, the widgets module's pure-Java forward pass runs on the exported weights and is
  * compared with ND4J's output on a fixed batch: the browser runs the same classes, so a mismatch above
  * {@link #PARITY_TOLERANCE} means the published weights do not reproduce the trained model, and fails
@@ -33,12 +41,10 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public final class ToySuperpositionTrainer {
     /** Bump when training changes in a way that changes the weights: it is part of the cache key. */
-    public static final String VERSION = "toy-superposition/4";
+    public static final String VERSION = "toy-superposition/6";
     public static final float PARITY_TOLERANCE = 1e-5f;
     /** How many loss values the metrics record over training. */
     static final int CURVE_POINTS = 20;
-    /** Restarts compete for the first PILOT_POINTS of CURVE_POINTS (a fifth of the steps). */
-    static final int PILOT_POINTS = 4;
     static final int EVAL_BATCH = 4096;
     private static final int PARITY_BATCH = 64;
 
@@ -48,14 +54,7 @@ public final class ToySuperpositionTrainer {
     /** Trains every sparsity of {@code spec}; returns one weights file per sparsity. */
     public static List<TrainedModel> train(ModelSpec spec) {
         ToySuperpositionSpec toy = spec.toy();
-        return Training.quietly(() -> {
-            List<TrainedModel> out = new ArrayList<>();
-            for (int i = 0; i < toy.sparsities().size(); i++) {
-                double sparsity = toy.sparsities().get(i);
-                out.add(trainOne(spec, toy, sparsity, toy.seed() * 1000 + i));
-            }
-            return out;
-        });
+        return Training.quietly(() -> trainAll(spec, toy));
     }
 
     /** "sparsity-0.9.safetensors" for sparsity 0.9. */
@@ -67,96 +66,144 @@ public final class ToySuperpositionTrainer {
         return BigDecimal.valueOf(sparsity).stripTrailingZeros().toPlainString();
     }
 
-    private static TrainedModel trainOne(ModelSpec spec, ToySuperpositionSpec toy, double sparsity, long seed) {
+    /** The seed of sparsity number {@code index}: its evaluation batch, and (times 31, plus r) restart r's. */
+    static long sparsitySeed(ToySuperpositionSpec toy, int index) {
+        return toy.seed() * 1000L + index;
+    }
+
+    /** Restart {@code r} of a sparsity seeded {@code seed}: its initialisation seed (its data stream's is one more). */
+    static long restartSeed(long seed, int r) {
+        return seed * 31 + r;
+    }
+
+    private static List<TrainedModel> trainAll(ModelSpec spec, ToySuperpositionSpec toy) {
         int n = toy.nFeatures();
         int d = toy.dHidden();
-        INDArray eval = batch(new Random(seed ^ 0x5EEDL), EVAL_BATCH, n, sparsity);
-        // Several initialisations train for the pilot; only the lowest-loss one trains on (local minima are
-        // common in this model: Elhage et al. train many instances).
-        List<Run> runs = new ArrayList<>();
-        for (int r = 0; r < toy.restarts(); r++) {
-            Run run = new Run(graph(toy, seed * 31 + r), new Random(seed * 31 + r + 1));
-            run.curve.add(List.of(0L, evalLoss(run.sd, eval)));
-            runs.add(run);
+        int sparsities = toy.sparsities().size();
+        int restarts = toy.restarts();
+        int instances = sparsities * restarts;
+        long[] initSeeds = new long[instances];
+        double[] instanceSparsity = new double[instances];
+        SplittableRandom[] data = new SplittableRandom[instances];
+        INDArray[] evalBatches = new INDArray[instances];
+        for (int s = 0; s < sparsities; s++) {
+            long seed = sparsitySeed(toy, s);
+            INDArray eval = batch(new SplittableRandom(seed ^ 0x5EEDL), EVAL_BATCH, n, toy.sparsities().get(s));
+            for (int r = 0; r < restarts; r++) {
+                int k = s * restarts + r;
+                initSeeds[k] = restartSeed(seed, r);
+                instanceSparsity[k] = toy.sparsities().get(s);
+                data[k] = new SplittableRandom(initSeeds[k] + 1);
+                evalBatches[k] = eval;
+            }
         }
-        List<Object> pilotLosses = new ArrayList<>();
+        INDArray eval = Nd4j.stack(0, evalBatches);
+        SameDiff sd = graph(toy, initSeeds);
+
+        List<List<Object>> curves = new ArrayList<>();
+        double[] losses = evalLosses(sd, eval);
+        for (int k = 0; k < instances; k++) {
+            curves.add(new ArrayList<>(List.of(List.of(0L, losses[k]))));
+        }
         int done = 0;
         for (int point = 1; point <= CURVE_POINTS; point++) {
             int until = (int) ((long) toy.steps() * point / CURVE_POINTS);
             if (until > done) {
-                for (Run run : runs) {
-                    Random data = run.data;
-                    run.sd.fit(Batches.autoencoding(until - done, () -> batch(data, toy.batchSize(), n, sparsity)), 1);
-                    run.curve.add(List.of((long) until, evalLoss(run.sd, eval)));
+                sd.fit(Batches.autoencoding(until - done,
+                        () -> batches(data, instanceSparsity, toy.batchSize(), n)), 1);
+                losses = evalLosses(sd, eval);
+                for (int k = 0; k < instances; k++) {
+                    curves.get(k).add(List.of((long) until, losses[k]));
                 }
                 done = until;
             }
-            if (point == PILOT_POINTS) {
-                Run best = runs.get(0);
-                for (Run run : runs) {
-                    pilotLosses.add(run.lastLoss());
-                    if (run.lastLoss() < best.lastLoss()) {
-                        best = run;
-                    }
-                }
-                runs = List.of(best);
-            }
         }
-        SameDiff sd = runs.get(0).sd;
-        List<Object> curve = runs.get(0).curve;
+        int[] best = new int[sparsities];
+        List<List<Object>> restartLosses = new ArrayList<>();
+        for (int s = 0; s < sparsities; s++) {
+            List<Object> each = new ArrayList<>();
+            best[s] = s * restarts;
+            for (int k = s * restarts; k < (s + 1) * restarts; k++) {
+                each.add(losses[k]);
+                if (losses[k] < losses[best[s]]) {
+                    best[s] = k;
+                }
+            }
+            restartLosses.add(each);
+        }
 
-        ToyModel model = weightsOf(sd, n, d, toy.relu());
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("final_loss", evalLoss(sd, eval));
-        metrics.put("loss_curve", curve);
-        metrics.put("pilot_losses", pilotLosses);
-        metrics.put("feature_norms", toList(model.featureNorms()));
-        metrics.put("feature_dimensionality", toList(model.featureDimensionality()));
+        List<TrainedModel> out = new ArrayList<>();
+        for (int s = 0; s < sparsities; s++) {
+            double sparsity = toy.sparsities().get(s);
+            int k = best[s];
+            ToyModel model = weightsOf(sd, k, n, d, toy.relu());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("final_loss", losses[k]);
+            metrics.put("loss_curve", curves.get(k));
+            metrics.put("restart_losses", restartLosses.get(s));
+            metrics.put("feature_norms", toList(model.featureNorms()));
+            metrics.put("feature_dimensionality", toList(model.featureDimensionality()));
 
-        Map<String, String> meta = Training.header(ToySuperpositionSpec.KIND, spec.name());
-        meta.put("spec", Json.write(specJson(toy)));
-        meta.put("sparsity", label(sparsity));
-        meta.put(ToyModel.OUTPUT, toy.relu() ? "relu" : "linear");
-        meta.put("trainer", VERSION);
-        meta.put("metrics", Training.metrics(metrics));
-        byte[] bytes = new SafeTensors(model.tensors(), meta).toBytes();
+            Map<String, String> meta = Training.header(ToySuperpositionSpec.KIND, spec.name());
+            meta.put("spec", Json.write(specJson(toy)));
+            meta.put("sparsity", label(sparsity));
+            meta.put(ToyModel.OUTPUT, toy.relu() ? "relu" : "linear");
+            meta.put("trainer", VERSION);
+            meta.put("metrics", Training.metrics(metrics));
+            byte[] bytes = new SafeTensors(model.tensors(), meta).toBytes();
 
-        checkParity(sd, SafeTensors.fromBytes(bytes), n, sparsity, seed);
-        return new TrainedModel(fileName(sparsity), bytes);
+            checkParity(sd, k, instances, SafeTensors.fromBytes(bytes), n, sparsity, sparsitySeed(toy, s));
+            out.add(new TrainedModel(fileName(sparsity), bytes));
+        }
+        return out;
     }
 
     /**
-     * The training graph, initialised from {@code seed}: placeholders {@code input} and {@code label}
-     * [batch, n_features], variables {@code W} [d_hidden, n_features] and {@code b_final} [n_features],
-     * the model's output {@code output} and the scalar {@code loss}.
+     * The training graph of {@code seeds.length} instances, instance k initialised from {@code seeds[k]}:
+     * placeholders {@code input} and {@code label} [instances, batch, n_features], variables {@code W}
+     * [instances, d_hidden, n_features] and {@code b_final} [instances, 1, n_features], the model's output
+     * {@code output} [instances, batch, n_features], each instance's loss {@code losses} [instances] and
+     * their sum, the scalar {@code loss}.
      */
-    static SameDiff graph(ToySuperpositionSpec toy, long seed) {
+    static SameDiff graph(ToySuperpositionSpec toy, long... seeds) {
         int n = toy.nFeatures();
         int d = toy.dHidden();
-        // x [batch, n] -> h = x W^T [batch, d] -> x' = ReLU(h W + b_final) [batch, n]
+        int instances = seeds.length;
+        // x [i, batch, n] -> h = x W^T [i, batch, d] -> x' = ReLU(h W + b_final) [i, batch, n]
         SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder("input", DataType.FLOAT, -1, n);
-        SDVariable target = sd.placeHolder("label", DataType.FLOAT, -1, n);
+        SDVariable x = sd.placeHolder("input", DataType.FLOAT, instances, -1, n);
+        SDVariable target = sd.placeHolder("label", DataType.FLOAT, instances, -1, n);
         // Xavier normal, as the paper's code initialises W. Drawn from java.util.Random, not ND4J's global
         // generator, which ignores setSeed on its first use in a JVM and so made the first model irreproducible.
-        Random init = new Random(seed);
         double std = Math.sqrt(2.0 / (n + d));
-        float[] w0 = new float[d * n];
-        for (int i = 0; i < w0.length; i++) {
-            w0[i] = (float) (init.nextGaussian() * std);
+        float[] w0 = new float[instances * d * n];
+        for (int k = 0; k < instances; k++) {
+            Random init = new Random(seeds[k]);
+            for (int i = 0; i < d * n; i++) {
+                w0[k * d * n + i] = (float) (init.nextGaussian() * std);
+            }
         }
-        SDVariable w = sd.var(ToyModel.W, Nd4j.create(w0, new long[] {d, n}, DataType.FLOAT));
-        SDVariable b = sd.var(ToyModel.B_FINAL, Nd4j.zeros(DataType.FLOAT, n));
-        SDVariable h = x.mmul(sd.transpose(w));
-        SDVariable preActivation = sd.nn.biasAdd(h.mmul(w), b, true);
+        SDVariable w = sd.var(ToyModel.W, Nd4j.create(w0, new long[] {instances, d, n}, DataType.FLOAT));
+        SDVariable b = sd.var(ToyModel.B_FINAL, Nd4j.zeros(DataType.FLOAT, instances, 1, n));
+        SDVariable h = sd.mmul(x, w, false, true, false);
+        SDVariable preActivation = sd.mmul(h, w).add(b);
         SDVariable xPrime = toy.relu() ? sd.nn.relu("output", preActivation, 0) : sd.identity("output", preActivation);
         float[] importance = new float[n];
         for (int i = 0; i < n; i++) {
             importance[i] = toy.importance(i);
         }
-        SDVariable weight = sd.constant("importance", Nd4j.create(importance, new long[] {1, n}, DataType.FLOAT));
-        SDVariable err = xPrime.sub(target);
-        SDVariable loss = err.mul(err).mul(weight).mean("loss");
+        // mean over batch and features of I_j err_j^2, as the squared norm of err diag(sqrt(I)) over batch x features,
+        // divided by their number: the fused ops cost a fraction of broadcast multiplies' and pow's backward passes
+        // (multiply_bp, _powderivative in bench/train's profile)
+        float[] scale = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            scale[i * n + i] = (float) Math.sqrt(importance[i]);
+        }
+        SDVariable weight = sd.constant("importance", Nd4j.create(scale, new long[] {n, n}, DataType.FLOAT));
+        SDVariable weighted = sd.reshape(sd.mmul(sd.reshape(xPrime.sub(target), -1, n), weight), instances, -1);
+        SDVariable count = sd.sizeAt(weighted, 1).castTo(DataType.FLOAT);
+        SDVariable perInstance = sd.squaredNorm(weighted, false, 1).div("losses", count);
+        SDVariable loss = perInstance.sum("loss");
         sd.setLossVariables(loss);
         sd.setTrainingConfig(new TrainingConfig.Builder()
                 .updater(new Adam(toy.learningRate()))
@@ -166,21 +213,25 @@ public final class ToySuperpositionTrainer {
         return sd;
     }
 
-    /** The current values of the graph's weights, as the widgets' model. */
-    static ToyModel weightsOf(SameDiff sd, int n, int d, boolean relu) {
-        return new ToyModel(export(sd.getVariable(ToyModel.W).getArr(), d, n),
-                export(sd.getVariable(ToyModel.B_FINAL).getArr(), n), relu);
+    /** The current values of instance {@code k}'s weights, as the widgets' model. */
+    static ToyModel weightsOf(SameDiff sd, int k, int n, int d, boolean relu) {
+        return new ToyModel(export(sd.getVariable(ToyModel.W).getArr().slice(k), d, n),
+                export(sd.getVariable(ToyModel.B_FINAL).getArr().slice(k), n), relu);
     }
 
     /**
      * Runs ND4J's graph and the widgets' {@link ToyModel} (loaded back from the bytes that will be
-     * published) on the same fixed batch; throws when they differ by more than the tolerance.
+     * published) on the same fixed batch, as instance {@code k} of {@code instances}; throws when they differ
+     * by more than the tolerance.
      */
-    static float checkParity(SameDiff sd, SafeTensors published, int n, double sparsity, long seed) {
+    static float checkParity(SameDiff sd, int k, int instances, SafeTensors published, int n, double sparsity,
+                             long seed) {
         // half the batch dense, half sparse, so every feature and the ReLU boundary are exercised
-        INDArray batch = Nd4j.vstack(batch(new Random(seed + 7), PARITY_BATCH / 2, n, 0.0),
-                batch(new Random(seed + 8), PARITY_BATCH / 2, n, sparsity));
-        INDArray expected = sd.output(Map.of("input", batch), "output").get("output");
+        INDArray batch = Nd4j.vstack(batch(new SplittableRandom(seed + 7), PARITY_BATCH / 2, n, 0.0),
+                batch(new SplittableRandom(seed + 8), PARITY_BATCH / 2, n, sparsity));
+        INDArray[] copies = new INDArray[instances];
+        java.util.Arrays.fill(copies, batch);
+        INDArray expected = sd.output(Map.of("input", Nd4j.stack(0, copies)), "output").get("output").slice(k);
         Tensor input = Training.export(batch, PARITY_BATCH, n);
         Tensor actual = ToyModel.fromWeights(published).forward(input);
         float diff = Ops.maxAbsDiff(export(expected, PARITY_BATCH, n), actual);
@@ -188,21 +239,41 @@ public final class ToySuperpositionTrainer {
                 PARITY_TOLERANCE, String.valueOf(PARITY_TOLERANCE));
     }
 
-    private static double evalLoss(SameDiff sd, INDArray eval) {
-        double loss = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
-        Progress.loss(loss);
-        return loss;
+    /** Each instance's loss on its evaluation batch; the progress line shows their mean. */
+    private static double[] evalLosses(SameDiff sd, INDArray eval) {
+        double[] losses = sd.output(Map.of("input", eval, "label", eval), "losses").get("losses")
+                .castTo(DataType.DOUBLE).toDoubleVector();
+        Progress.loss(java.util.Arrays.stream(losses).average().orElse(Double.NaN));
+        return losses;
+    }
+
+    /** One training step's inputs: instance k's batch drawn from its own stream at its own sparsity. */
+    static INDArray batches(SplittableRandom[] streams, double[] sparsity, int size, int n) {
+        float[] values = new float[streams.length * size * n];
+        for (int k = 0; k < streams.length; k++) {
+            fill(streams[k], sparsity[k], values, k * size * n, size * n);
+        }
+        return Nd4j.create(values, new long[] {streams.length, size, n}, DataType.FLOAT);
     }
 
     /** A batch of synthetic inputs: each feature 0 with probability {@code sparsity}, else U[0, 1]. */
-    static INDArray batch(Random random, int size, int n, double sparsity) {
+    static INDArray batch(SplittableRandom random, int size, int n, double sparsity) {
         float[] values = new float[size * n];
-        for (int i = 0; i < values.length; i++) {
-            float u = random.nextFloat();
-            float v = random.nextFloat();
-            values[i] = v < sparsity ? 0f : u;
-        }
+        fill(random, sparsity, values, 0, values.length);
         return Nd4j.create(values, new long[] {size, n}, DataType.FLOAT);
+    }
+
+    /**
+     * {@code count} inputs from one 64-bit draw each: the top 24 bits give the value (uniform in [0, 1), as
+     * {@code nextFloat}), the low 24 bits the coin for sparsity.
+     */
+    private static void fill(SplittableRandom random, double sparsity, float[] values, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            long bits = random.nextLong();
+            float u = (bits >>> 40) * 0x1.0p-24f;
+            float coin = (bits & 0xFFFFFF) * 0x1.0p-24f;
+            values[i] = coin < sparsity ? 0f : u;
+        }
     }
 
     /** An INDArray's values in row-major order; dup('c') so views and transposes export correctly. */
@@ -231,21 +302,5 @@ public final class ToySuperpositionTrainer {
         m.put("seed", toy.seed());
         m.put("restarts", toy.restarts());
         return m;
-    }
-
-    /** One training run: its graph, its data stream and its loss curve so far. */
-    private static final class Run {
-        final SameDiff sd;
-        final Random data;
-        final List<Object> curve = new ArrayList<>();
-
-        Run(SameDiff sd, Random data) {
-            this.sd = sd;
-            this.data = data;
-        }
-
-        double lastLoss() {
-            return (Double) ((List<?>) curve.get(curve.size() - 1)).get(1);
-        }
     }
 }

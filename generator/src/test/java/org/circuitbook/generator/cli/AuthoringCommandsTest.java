@@ -229,7 +229,7 @@ class AuthoringCommandsTest {
     }
 
     private List<String> knownMetrics() {
-        return List.of("final_loss", "loss_curve", "pilot_losses", "feature_norms", "feature_dimensionality");
+        return List.of("final_loss", "loss_curve", "restart_losses", "feature_norms", "feature_dimensionality");
     }
 
     @Test

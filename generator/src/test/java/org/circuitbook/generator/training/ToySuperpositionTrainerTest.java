@@ -82,17 +82,21 @@ class ToySuperpositionTrainerTest {
     @DisplayName("the parity check passes on the real weights and catches a 1e-3 change to W")
     void parity() {
         ToySuperpositionSpec toy = spec(10, 16, "[0.5]", 1).toy();
-        SameDiff sd = ToySuperpositionTrainer.graph(toy, 3);
-        ToyModel model = ToySuperpositionTrainer.weightsOf(sd, 5, 2, true);
-        float diff = ToySuperpositionTrainer.checkParity(sd, new SafeTensors(model.tensors(), Map.of()), 5, 0.5, 3);
+        SameDiff sd = ToySuperpositionTrainer.graph(toy, 3, 4, 5);     // three instances: check the middle one
+        ToyModel model = ToySuperpositionTrainer.weightsOf(sd, 1, 5, 2, true);
+        ToyModel first = ToySuperpositionTrainer.weightsOf(sd, 0, 5, 2, true);
+        assertTrue(model.W().get(0, 0) != first.W().get(0, 0), "instances are initialised from their own seeds");
+        float diff = ToySuperpositionTrainer.checkParity(sd, 1, 3, new SafeTensors(model.tensors(), Map.of()), 5, 0.5, 3);
         assertTrue(diff <= ToySuperpositionTrainer.PARITY_TOLERANCE, "diff " + diff);
+        assertThrows(TrainingFailure.class, () -> ToySuperpositionTrainer.checkParity(sd, 0, 3,
+                new SafeTensors(model.tensors(), Map.of()), 5, 0.5, 3), "another instance's weights fail");
 
         float[] w = model.W().data().clone();
         w[0] += 1e-3f;
         Map<String, Tensor> tampered = new LinkedHashMap<>(model.tensors());
         tampered.put(ToyModel.W, Tensor.of(w, 2, 5));
         var failure = assertThrows(TrainingFailure.class,
-                () -> ToySuperpositionTrainer.checkParity(sd, new SafeTensors(tampered, Map.of()), 5, 0.5, 3));
+                () -> ToySuperpositionTrainer.checkParity(sd, 1, 3, new SafeTensors(tampered, Map.of()), 5, 0.5, 3));
         assertTrue(failure.getMessage().startsWith("parity check failed for sparsity 0.5: the widgets' forward pass"
                 + " differs from ND4J's by "), failure.getMessage());
     }

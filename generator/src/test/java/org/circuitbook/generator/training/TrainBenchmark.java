@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.circuitbook.generator.diagnostics.Problems;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.weights.Json;
@@ -359,49 +360,55 @@ class TrainBenchmark {
     }
 
     /**
-     * One model of a toy-superposition spec (the sparsity {@code bench.sparsity}, default 0.9 where the spec has it,
-     * else its first; the first restart's initialisation), as {@link ToySuperpositionTrainer} trains it: a fresh
-     * batch each step, drawn in the step on each side (Java's from the trainer's {@code java.util.Random} stream,
-     * PyTorch's from its seeded generator: the same distribution, different values).
+     * A toy-superposition spec as {@link ToySuperpositionTrainer} trains it: every instance (sparsity x restart) in one
+     * batched graph, a fresh batch for each instance each step, drawn in the step on each side (Java's from the
+     * trainer's per-instance {@code SplittableRandom} streams, PyTorch's from its seeded generator: the same
+     * distribution, different values). The losses are the sum over instances of each one's own loss, as the trainer's.
      */
     static final class Superposition implements Workload {
         private final ToySuperpositionSpec toy;
-        private final double sparsity;
-        private final long seed;
+        private final long[] seeds;
+        private final double[] sparsity;
         private final INDArray eval;
 
         Superposition(ToySuperpositionSpec toy) {
             this.toy = toy;
-            String chosen = System.getProperty("bench.sparsity");
-            this.sparsity = chosen != null ? Double.parseDouble(chosen)
-                    : toy.sparsities().contains(0.9) ? 0.9 : toy.sparsities().get(0);
-            int index = toy.sparsities().indexOf(sparsity);
-            if (index < 0) {
-                throw new IllegalArgumentException("bench.sparsity " + sparsity + " is not one of the spec's "
-                        + toy.sparsities());
+            int restarts = toy.restarts();
+            int instances = toy.sparsities().size() * restarts;
+            seeds = new long[instances];
+            sparsity = new double[instances];
+            INDArray[] evals = new INDArray[instances];
+            for (int s = 0; s < toy.sparsities().size(); s++) {     // ToySuperpositionTrainer's seeds and batches
+                long seed = ToySuperpositionTrainer.sparsitySeed(toy, s);
+                INDArray e = ToySuperpositionTrainer.batch(new SplittableRandom(seed ^ 0x5EEDL),
+                        ToySuperpositionTrainer.EVAL_BATCH, toy.nFeatures(), toy.sparsities().get(s));
+                for (int r = 0; r < restarts; r++) {
+                    seeds[s * restarts + r] = ToySuperpositionTrainer.restartSeed(seed, r);
+                    sparsity[s * restarts + r] = toy.sparsities().get(s);
+                    evals[s * restarts + r] = e;
+                }
             }
-            this.seed = toy.seed() * 1000 + index;                          // ToySuperpositionTrainer.train's
-            this.eval = ToySuperpositionTrainer.batch(new java.util.Random(seed ^ 0x5EEDL),
-                    ToySuperpositionTrainer.EVAL_BATCH, toy.nFeatures(), sparsity);
+            eval = org.nd4j.linalg.factory.Nd4j.stack(0, evals);
         }
 
         @Override
         public String describe() {
-            return String.format(Locale.ROOT, "n_features %d, d_hidden %d, %s output, sparsity %s, importance %s^i, "
-                            + "batch %d, Adam lr %s, betas (0.9, 0.999), eps 1e-8", toy.nFeatures(), toy.dHidden(),
-                    toy.relu() ? "ReLU" : "linear", sparsity, toy.importanceDecay(), toy.batchSize(), toy.learningRate());
+            return String.format(Locale.ROOT, "%d instances (sparsities %s x %d restarts) batched, n_features %d, "
+                            + "d_hidden %d, %s output, importance %s^i, batch %d, Adam lr %s, betas (0.9, 0.999), eps 1e-8",
+                    seeds.length, toy.sparsities(), toy.restarts(), toy.nFeatures(), toy.dHidden(),
+                    toy.relu() ? "ReLU" : "linear", toy.importanceDecay(), toy.batchSize(), toy.learningRate());
         }
 
         @Override
         public String javaInit() {
-            return "W Xavier normal N(0, 2/(n_features + d_hidden)), b_final zero; java.util.Random(" + (seed * 31)
-                    + ").nextGaussian";
+            return "W Xavier normal N(0, 2/(n_features + d_hidden)), b_final zero; instance k from java.util.Random("
+                    + "seed_k).nextGaussian, seeds " + seeds[0] + ".." + seeds[seeds.length - 1];
         }
 
         @Override
         public String lossData() {
-            return "the importance-weighted squared error on the trainer's evaluation batch ("
-                    + ToySuperpositionTrainer.EVAL_BATCH + " inputs)";
+            return "the sum over instances of each one's importance-weighted squared error on the trainer's evaluation "
+                    + "batch (" + ToySuperpositionTrainer.EVAL_BATCH + " inputs per instance)";
         }
 
         @Override
@@ -412,13 +419,17 @@ class TrainBenchmark {
             job.put("d_hidden", toy.dHidden());
             job.put("relu", toy.relu());
             job.put("importance_decay", toy.importanceDecay());
-            job.put("sparsity", sparsity);
+            List<Object> sparsities = new ArrayList<>();
+            for (double v : sparsity) {
+                sparsities.add(v);
+            }
+            job.put("sparsities", sparsities);
             job.put("batch_size", toy.batchSize());
             job.put("learning_rate", toy.learningRate());
             job.put("betas", List.of(0.9, 0.999));      // ND4J's Adam(lr) defaults, ToySuperpositionTrainer.graph's
             job.put("eps", 1e-8);
             job.put("weight_decay", 0.0);
-            job.put("seed", seed);
+            job.put("seed", seeds[0]);
             List<Object> values = new ArrayList<>();
             for (float v : Training.floats(eval)) {
                 values.add((double) v);
@@ -431,13 +442,16 @@ class TrainBenchmark {
         public Run java(int warmup, int steps, OpTimes ops) {
             return Training.quietly(() -> {
                 int n = toy.nFeatures();
-                SameDiff sd = ToySuperpositionTrainer.graph(toy, seed * 31);
+                SameDiff sd = ToySuperpositionTrainer.graph(toy, seeds);
                 StepTimes times = new StepTimes();
                 sd.setListeners(listeners(times, ops));
                 double first = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
-                java.util.Random data = new java.util.Random(seed * 31 + 1);
+                SplittableRandom[] data = new SplittableRandom[seeds.length];
+                for (int k = 0; k < seeds.length; k++) {
+                    data[k] = new SplittableRandom(seeds[k] + 1);
+                }
                 sd.fit(Batches.autoencoding(warmup + steps,
-                        () -> ToySuperpositionTrainer.batch(data, toy.batchSize(), n, sparsity)), 1);
+                        () -> ToySuperpositionTrainer.batches(data, sparsity, toy.batchSize(), n)), 1);
                 double last = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
                 return new Run(times.ms(warmup), times.cpuMs(warmup), first, last);
             });
