@@ -45,7 +45,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * {@link #PARITY_RELATIVE_TOLERANCE} of their scale, else the build fails.
  */
 final class ModularAdditionTrainer {
-    static final String VERSION = "modular-addition/3";
+    static final String VERSION = "modular-addition/4";
     static final String FINAL = WeightNames.FINAL;
     static final int KEY_FREQUENCIES = 5;
     /** Checkpoints are parity-checked on every 7th input pair (a sample that covers every a and b). */
@@ -227,10 +227,23 @@ final class ModularAdditionTrainer {
         for (int i = 0; i < 3; i++) {
             SDVariable k = sd.nn.biasAdd(x[i].mmul(wk), bk, true);
             scores[i] = sd.reshape(sd.reshape(q.mul(k), -1, h, e).sum(2).div(Math.sqrt(e)), -1, h, 1); // [batch, h, 1]
-            values[i] = sd.reshape(sd.nn.biasAdd(x[i].mmul(wv), bv, true), -1, h, 1, e);              // [batch, h, 1, e]
+            values[i] = sd.nn.biasAdd(x[i].mmul(wv), bv, true);                                      // [batch, h * e]
         }
-        SDVariable pattern = sd.nn.softmax(sd.concat(2, scores), 2);           // [batch, h, 3]
-        SDVariable z = sd.reshape(pattern, -1, h, 3, 1).mul(sd.concat(2, values)).sum(2); // [batch, h, e]
+        SDVariable pattern = sd.reshape(sd.nn.softmax(sd.concat(2, scores), 2), -1, 3L * h); // [batch, h * 3 + i]
+        // z = sum_i pattern[., h, i] v_i[., h, .]: each position's weights spread over its head's d_head columns by a
+        // constant 0/1 matrix, then multiplied elementwise (a broadcast multiply's backward pass costs ~10x more)
+        SDVariable z = null;
+        for (int i = 0; i < 3; i++) {
+            float[] spread = new float[3 * h * he];
+            for (int head = 0; head < h; head++) {
+                for (int j = 0; j < e; j++) {
+                    spread[(head * 3 + i) * he + head * e + j] = 1f;
+                }
+            }
+            SDVariable weights = pattern.mmul(sd.constant(Nd4j.create(spread, new long[] {3L * h, he}, DataType.FLOAT)));
+            SDVariable term = weights.mul(sd.reshape(values[i], -1, he));
+            z = z == null ? term : z.add(term);
+        }
         SDVariable attnOut = sd.nn.biasAdd(sd.reshape(z, -1, he).mmul(sd.reshape(w.get(a + "W_O"), he, d)),
                 w.get(a + "b_O"), true);
         SDVariable mid = x[2].add(attnOut);

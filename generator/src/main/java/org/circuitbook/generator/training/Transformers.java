@@ -104,8 +104,11 @@ final class Transformers {
             SDVariable k = heads(sd, resid, w.get(a + "W_K"), w.get(a + "b_K"), d, h, e, t);
             SDVariable v = heads(sd, resid, w.get(a + "W_V"), w.get(a + "b_V"), d, h, e, t);
             SDVariable scores = sd.mmul(q, k, false, true, false).div(Math.sqrt(e));        // [batch * h, q, k]
-            SDVariable masked = sd.reshape(sd.nn.biasAdd(sd.reshape(scores, -1, (long) t * t), causal, true), -1, t, t);
-            SDVariable pattern = sd.nn.softmax(masked, 2);
+            SDVariable masked = sd.nn.biasAdd(sd.reshape(scores, -1, (long) t * t), causal, true);
+            // softmax over the rows of a [batch * h * q, k] matrix: ND4J's rank-2 kernel and its backward pass are
+            // faster than the same softmax over the last axis of [batch * h, q, k], and give the same bits (the
+            // book's attention-only and Othello models retrained identically), so the trainers' versions stand
+            SDVariable pattern = sd.reshape(sd.nn.softmax(sd.reshape(masked, -1, t), 1), -1, t, t);
             SDVariable z = sd.mmul(pattern, v);                                              // [batch * h, pos, e]
             SDVariable zFlat = sd.reshape(sd.permute(sd.reshape(z, -1, h, t, e), 0, 2, 1, 3), -1, he); // [batch * pos, h * e]
             SDVariable attnOut = sd.nn.biasAdd(zFlat.mmul(sd.reshape(w.get(a + "W_O"), he, d)), w.get(a + "b_O"), true);
