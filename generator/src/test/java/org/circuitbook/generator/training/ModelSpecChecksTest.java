@@ -220,7 +220,7 @@ class ModelSpecChecksTest {
                         + " the limit of 1.0 GB (make p, d_mlp or d_model smaller, or take fewer checkpoints)"),
                 errors("model: {kind: modular-addition, p: 600}\n"));
         assertEquals(List.of("x.yaml:1:1: load: training this model needs about 1.3 TB of memory for its tensors, over"
-                        + " the limit of 1.0 GB (make batch_size, n_features or restarts smaller)"),
+                        + " the limit of 1.0 GB (make batch_size, n_features, restarts or the number of sparsities smaller)"),
                 errors("model: {kind: toy-superposition, n_features: 4096, d_hidden: 2}\ndata: {sparsities: [0]}\n"
                         + "trainer: {batch_size: 65536, restarts: 100}\n"));
         assertEquals(List.of("x.yaml:1:1: load: training this model needs about 22 GB of memory for its tensors, over"
