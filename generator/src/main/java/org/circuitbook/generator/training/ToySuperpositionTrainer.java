@@ -81,23 +81,12 @@ public final class ToySuperpositionTrainer {
         int d = toy.dHidden();
         int sparsities = toy.sparsities().size();
         int restarts = toy.restarts();
-        int instances = sparsities * restarts;
-        long[] initSeeds = new long[instances];
-        double[] instanceSparsity = new double[instances];
-        SplittableRandom[] data = new SplittableRandom[instances];
-        INDArray[] evalBatches = new INDArray[instances];
-        for (int s = 0; s < sparsities; s++) {
-            long seed = sparsitySeed(toy, s);
-            INDArray eval = batch(new SplittableRandom(seed ^ 0x5EEDL), EVAL_BATCH, n, toy.sparsities().get(s));
-            for (int r = 0; r < restarts; r++) {
-                int k = s * restarts + r;
-                initSeeds[k] = restartSeed(seed, r);
-                instanceSparsity[k] = toy.sparsities().get(s);
-                data[k] = new SplittableRandom(initSeeds[k] + 1);
-                evalBatches[k] = eval;
-            }
-        }
-        INDArray eval = Nd4j.stack(0, evalBatches);
+        Instances all = instances(toy);
+        int instances = all.seeds().length;
+        long[] initSeeds = all.seeds();
+        double[] instanceSparsity = all.sparsity();
+        SplittableRandom[] data = all.streams();
+        INDArray eval = all.eval();
         SameDiff sd = graph(toy, initSeeds);
 
         List<List<Object>> curves = new ArrayList<>();
@@ -156,6 +145,34 @@ public final class ToySuperpositionTrainer {
             out.add(new TrainedModel(fileName(sparsity), bytes));
         }
         return out;
+    }
+
+    /**
+     * The instances of a spec, k = s * restarts + r: each one's initialisation seed, sparsity and fresh data stream,
+     * and the evaluation batches stacked [instances, EVAL_BATCH, n_features] (one per sparsity, shared by its restarts).
+     */
+    record Instances(long[] seeds, double[] sparsity, SplittableRandom[] streams, INDArray eval) {
+    }
+
+    static Instances instances(ToySuperpositionSpec toy) {
+        int restarts = toy.restarts();
+        int instances = toy.sparsities().size() * restarts;
+        long[] seeds = new long[instances];
+        double[] sparsity = new double[instances];
+        SplittableRandom[] streams = new SplittableRandom[instances];
+        INDArray[] evalBatches = new INDArray[instances];
+        for (int s = 0; s < toy.sparsities().size(); s++) {
+            long seed = sparsitySeed(toy, s);
+            INDArray eval = batch(new SplittableRandom(seed ^ 0x5EEDL), EVAL_BATCH, toy.nFeatures(), toy.sparsities().get(s));
+            for (int r = 0; r < restarts; r++) {
+                int k = s * restarts + r;
+                seeds[k] = restartSeed(seed, r);
+                sparsity[k] = toy.sparsities().get(s);
+                streams[k] = new SplittableRandom(seeds[k] + 1);
+                evalBatches[k] = eval;
+            }
+        }
+        return new Instances(seeds, sparsity, streams, Nd4j.stack(0, evalBatches));
     }
 
     /**

@@ -373,22 +373,10 @@ class TrainBenchmark {
 
         Superposition(ToySuperpositionSpec toy) {
             this.toy = toy;
-            int restarts = toy.restarts();
-            int instances = toy.sparsities().size() * restarts;
-            seeds = new long[instances];
-            sparsity = new double[instances];
-            INDArray[] evals = new INDArray[instances];
-            for (int s = 0; s < toy.sparsities().size(); s++) {     // ToySuperpositionTrainer's seeds and batches
-                long seed = ToySuperpositionTrainer.sparsitySeed(toy, s);
-                INDArray e = ToySuperpositionTrainer.batch(new SplittableRandom(seed ^ 0x5EEDL),
-                        ToySuperpositionTrainer.EVAL_BATCH, toy.nFeatures(), toy.sparsities().get(s));
-                for (int r = 0; r < restarts; r++) {
-                    seeds[s * restarts + r] = ToySuperpositionTrainer.restartSeed(seed, r);
-                    sparsity[s * restarts + r] = toy.sparsities().get(s);
-                    evals[s * restarts + r] = e;
-                }
-            }
-            eval = org.nd4j.linalg.factory.Nd4j.stack(0, evals);
+            ToySuperpositionTrainer.Instances all = ToySuperpositionTrainer.instances(toy); // the trainer's seeds and batches
+            seeds = all.seeds();
+            sparsity = all.sparsity();
+            eval = all.eval();
         }
 
         @Override
@@ -446,10 +434,7 @@ class TrainBenchmark {
                 StepTimes times = new StepTimes();
                 sd.setListeners(listeners(times, ops));
                 double first = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
-                SplittableRandom[] data = new SplittableRandom[seeds.length];
-                for (int k = 0; k < seeds.length; k++) {
-                    data[k] = new SplittableRandom(seeds[k] + 1);
-                }
+                SplittableRandom[] data = ToySuperpositionTrainer.instances(toy).streams(); // fresh streams, as the trainer's
                 sd.fit(Batches.autoencoding(warmup + steps,
                         () -> ToySuperpositionTrainer.batches(data, sparsity, toy.batchSize(), n)), 1);
                 double last = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
