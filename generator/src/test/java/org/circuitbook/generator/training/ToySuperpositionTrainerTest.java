@@ -101,6 +101,32 @@ class ToySuperpositionTrainerTest {
                 + " differs from ND4J's by "), failure.getMessage());
     }
 
+    @Test
+    @DisplayName("an instance of the batched graph trains as it would alone (the loss sums the instances' own losses)")
+    void instancesTrainIndependently() {
+        ToySuperpositionSpec toy = spec(10, 64, "[0.9]", 1).toy();
+        SameDiff both = ToySuperpositionTrainer.graph(toy, 11, 12);
+        SameDiff alone = ToySuperpositionTrainer.graph(toy, 12);
+        java.util.SplittableRandom[] pair = {new java.util.SplittableRandom(1), new java.util.SplittableRandom(2)};
+        java.util.SplittableRandom[] single = {new java.util.SplittableRandom(2)};
+        double[] s2 = {0.9, 0.9};
+        double[] s1 = {0.9};
+        Training.quietly(() -> {
+            both.fit(Batches.autoencoding(50, () -> ToySuperpositionTrainer.batches(pair, s2, 64, 5)), 1);
+            alone.fit(Batches.autoencoding(50, () -> ToySuperpositionTrainer.batches(single, s1, 64, 5)), 1);
+            return null;
+        });
+        ToyModel fromBoth = ToySuperpositionTrainer.weightsOf(both, 1, 5, 2, true);
+        ToyModel fromAlone = ToySuperpositionTrainer.weightsOf(alone, 0, 5, 2, true);
+        ToyModel untrained = ToySuperpositionTrainer.weightsOf(ToySuperpositionTrainer.graph(toy, 12), 0, 5, 2, true);
+        float moved = org.circuitbook.widgets.tensor.Ops.maxAbsDiff(fromAlone.W(), untrained.W());
+        assertTrue(moved > 1e-2, "50 Adam steps move W: " + moved);
+        // float sums in another order: the same run to rounding, far below how far training moved the weights
+        assertTrue(org.circuitbook.widgets.tensor.Ops.maxAbsDiff(fromBoth.W(), fromAlone.W()) < 1e-5,
+                "W " + norms(fromBoth) + " vs " + norms(fromAlone));
+        assertTrue(org.circuitbook.widgets.tensor.Ops.maxAbsDiff(fromBoth.b_final(), fromAlone.b_final()) < 1e-5);
+    }
+
     private static String norms(ToyModel m) {
         return java.util.Arrays.toString(m.featureNorms().data());
     }
