@@ -88,9 +88,11 @@ public class WidgetBrowserTest {
      * (ready, or error, which fails with the figure's text) and returns the figure.
      */
     public static WebElement openFigure(ChromeDriver chrome, String url, String widget) {
-        chrome.get("about:blank");
+        chrome.get("about:blank"); // the page before runs no more timers (a pending fragment write) into this load
         chrome.get(url);
-        WebElement figure = chrome.findElement(By.cssSelector("figure[data-widget=" + widget + "]"));
+        By selector = By.cssSelector("figure[data-widget=" + widget + "]");
+        WebElement figure = new WebDriverWait(chrome, Duration.ofSeconds(20)).until(d -> d.findElements(selector).stream()
+                .findFirst().orElse(null));
         ((JavascriptExecutor) chrome).executeScript("arguments[0].scrollIntoView();", figure);
         new WebDriverWait(chrome, Duration.ofSeconds(20)).until(d -> "ready".equals(figure.getAttribute("data-state"))
                 || "error".equals(figure.getAttribute("data-state")));

@@ -206,14 +206,15 @@ class TrainedInPyTorchBrowserTest {
             + "in the vocab's words, and runs attribution through LayerNorm and the MLPs, with no errors")
     void patching() throws Exception {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        driver.get(server.url() + "patching.html");
-        List<WebElement> figures = driver.findElements(By.cssSelector("figure[data-widget=activation-patching]"));
-        assertEquals(2, figures.size());
+        // through openFigure, not a bare get: a figure of the test before may still write its state into the fragment
+        // (history.replaceState, at most every 100 ms) while the next page loads; CI once saw that get return on the
+        // old page (0 figures here)
+        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "patching.html", "activation-patching");
+        assertEquals(2, driver.findElements(By.cssSelector("figure[data-widget=activation-patching]")).size());
         HookedTransformer model = model();
         ActivationPatching.Prompts first = PatchingView.defaultPrompts(model);
         int positions = first.clean().length;
 
-        WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + "patching.html", "activation-patching");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         // the default induction prompt on n_ctx 12: 6 distinct tokens, then the first 4 again; 3 rows by 10 positions
         assertEquals(10, positions);
