@@ -80,6 +80,8 @@ public final class BuildSession implements AutoCloseable {
     private final Map<TrainedSet, List<TrainedSet.PublishedFile>> saeLens = new IdentityHashMap<>();
     private final Map<TrainedSet, byte[]> indexes = new IdentityHashMap<>();
     private final Map<TrainedSet, Map<String, WidgetFigures.Fallback>> fallbacks = new IdentityHashMap<>();
+    /** Each trained set's provenance list, per widget name ({@link Provenance#html}). */
+    private final Map<TrainedSet, Map<String, String>> provenances = new IdentityHashMap<>();
     private final Map<String, byte[]> resources = new HashMap<>();
     private final Map<org.circuitbook.generator.training.TrainedModel, Map<String, Object>> metrics = MetricValues.newCache();
     private int reparsed;
@@ -177,6 +179,7 @@ public final class BuildSession implements AutoCloseable {
                     saeLens.remove(old);
                     indexes.remove(old);
                     fallbacks.remove(old);
+                    provenances.remove(old);
                 }
                 specTexts.put(set.spec().name(), texts.get(set.spec().name()));
             }
@@ -189,6 +192,7 @@ public final class BuildSession implements AutoCloseable {
                 saeLens.remove(old);
                 indexes.remove(old);
                 fallbacks.remove(old);
+                provenances.remove(old);
                 specTexts.remove(name);
             }
             return gone;
@@ -257,7 +261,12 @@ public final class BuildSession implements AutoCloseable {
                 DirectiveBlock.Option model = widget.options().get("model");
                 TrainedSet set = model == null ? null : byName.get(model.value());
                 org.circuitbook.widgets.widget.Widget w = options.widgets().get(widget.argument());
-                return set == null || w == null ? null : Provenance.html(set, files.get(set.spec().name()), w::usesFile);
+                if (set == null || w == null) {
+                    return null;
+                }
+                // drawn once per trained set and widget: it reads the weights' metadata, which costs a parse of the file
+                return provenances.computeIfAbsent(set, s -> new HashMap<>()).computeIfAbsent(w.name(),
+                        n -> Provenance.html(set, files.get(set.spec().name()), w::usesFile));
             }
 
             @Override

@@ -59,8 +59,40 @@ public final class Diagrams {
     public record Result(String svg, List<Problem> problems) {
     }
 
+    /** The file's name, its label and its bytes: what a diagram's reading depends on. */
+    private record Key(String imagePath, String label, java.nio.ByteBuffer bytes) {
+    }
+
+    private static final int KEPT = 256;
+    /**
+     * The last {@value #KEPT} diagrams read: the dev server checks the whole book on every save, and parsing each
+     * diagram again was a tenth of a rebuild's check and render time.
+     */
+    private static final Map<Key, Result> READ = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Result> eldest) {
+            return size() > KEPT;
+        }
+    };
+
     /** Reads {@code bytes} (the SVG file {@code imagePath}) through the allow-list; {@code label} names it on the page. */
     public static Result read(String imagePath, byte[] bytes, String label) {
+        Key key = new Key(imagePath, label, java.nio.ByteBuffer.wrap(bytes.clone()));
+        synchronized (READ) {
+            Result kept = READ.get(key);
+            if (kept != null) {
+                return kept;
+            }
+        }
+        Result result = parse(imagePath, bytes, label);
+        result = new Result(result.svg(), List.copyOf(result.problems()));
+        synchronized (READ) {
+            READ.put(key, result);
+        }
+        return result;
+    }
+
+    private static Result parse(String imagePath, byte[] bytes, String label) {
         String rel = Links.contentRelative(imagePath);
         String prefix = "dg-" + BookIndex.slug(rel.substring(FOLDER.length(), rel.length() - ".svg".length())) + "-";
         List<Problem> problems = new ArrayList<>();

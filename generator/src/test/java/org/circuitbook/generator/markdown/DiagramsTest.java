@@ -46,6 +46,21 @@ class DiagramsTest {
     }
 
     @Test
+    void aReadingIsKeptForTheSameFileLabelAndBytesOnly() {
+        byte[] good = (OPEN + "<rect id=\"r\" class=\"f-ink\"/>\n</svg>").getBytes(StandardCharsets.UTF_8);
+        Diagrams.Result first = Diagrams.read("images/diagrams/kept.svg", good, "alt");
+        assertTrue(first.problems().isEmpty(), first.problems().toString());
+        assertTrue(first == Diagrams.read("images/diagrams/kept.svg", good.clone(), "alt"), "the same file is read once");
+        // the same path with other bytes (the file was edited): read again
+        byte[] edited = (OPEN + "<rect style=\"fill:red\"/>\n</svg>").getBytes(StandardCharsets.UTF_8);
+        assertEquals(1, Diagrams.read("images/diagrams/kept.svg", edited, "alt").problems().size());
+        assertTrue(Diagrams.read("images/diagrams/kept.svg", good, "another label").svg().contains("aria-label=\"another label\""));
+        assertTrue(first.svg().contains("id=\"dg-kept-r\""), first.svg());
+        assertTrue(Diagrams.read("images/diagrams/other.svg", good, "alt").svg().contains("id=\"dg-other-r\""),
+                "another file's ids take its own name");
+    }
+
+    @Test
     void aDoctypeAndItsEntitiesAreRefused() {
         List<String> found = problems("<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
                 + OPEN + "<text>&x;</text></svg>");
