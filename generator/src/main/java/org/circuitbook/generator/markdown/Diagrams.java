@@ -66,7 +66,7 @@ public final class Diagrams {
     private static final int KEPT = 256;
     /**
      * The last {@value #KEPT} diagrams read: the dev server checks the whole book on every save, and parsing each
-     * diagram again was a tenth of a rebuild's check and render time.
+     * diagram again was 5 to 9 % of a warm rebuild in a profile. A result is immutable and shared.
      */
     private static final Map<Key, Result> READ = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override

@@ -216,6 +216,14 @@ class LiveSiteTest {
         LiveSite.Rebuild comment = nextRebuild();
         assertTrue(out.toString().startsWith("  train toy2 [fresh] 2 models"), out.toString());
         assertEquals(List.of(), comment.written());
+
+        // retrained again: the figure's provenance (drawn once per trained set and widget) follows the new set
+        assertTrue(get("a.html").contains("steps = 150"), "the provenance lists the spec's settings");
+        write("content/models/toy2.yaml", FixtureSite.TINY_SPEC.replace("steps: 200", "steps: 120"));
+        LiveSite.Rebuild again = nextRebuild();
+        assertTrue(again.ok(), again.problems().toString());
+        String page = get("a.html");
+        assertTrue(page.contains("steps = 120") && !page.contains("steps = 150"), page);
     }
 
     @Test
