@@ -25,6 +25,7 @@ import org.circuitbook.generator.markdown.CheckedBook;
 import org.circuitbook.generator.markdown.Citations;
 import org.circuitbook.generator.markdown.DirectiveBlock;
 import org.circuitbook.generator.markdown.Markdown;
+import org.circuitbook.generator.markdown.PageCache;
 import org.circuitbook.generator.markdown.ParsedChapter;
 import org.circuitbook.generator.markdown.WidgetFigures;
 import org.circuitbook.generator.math.CachedTypesetter;
@@ -45,9 +46,10 @@ import org.circuitbook.generator.training.TrainedSet;
  * text or front matter changes), the bibliography (re-read when {@code references.bib} changes), each model
  * spec's trained set (re-read from the cache, and retrained only if its resolved spec changed, when its file
  * changes), the typeset formulas (the math cache, kept open), the widgets' static drawings (per trained set and
- * widget options), the published weights with their hashes, and the generator's own assets. Every build still
- * re-checks the whole book (a label or a number in one chapter shows in others) and renders every page, so
- * the output is always exactly a fresh build's.
+ * widget options), the published weights with their hashes, the generator's own assets, and each chapter's
+ * rendered page while nothing it read of the book has changed ({@link PageCache}). Every build still re-checks
+ * the whole book (a label or a number in one chapter shows in others) and assembles every page (the sidebar
+ * lists every chapter's sections), so the output is always exactly a fresh build's.
  */
 public final class BuildSession implements AutoCloseable {
     /** Receives each stage's summary and duration, in the order the stages run. */
@@ -83,6 +85,9 @@ public final class BuildSession implements AutoCloseable {
     /** Each trained set's provenance list, per widget name ({@link Provenance#html}). */
     private final Map<TrainedSet, Map<String, String>> provenances = new IdentityHashMap<>();
     private final Map<String, byte[]> resources = new HashMap<>();
+    private final PageCache<PageRenderer.Rendered> pageCache = new PageCache<>();
+    private final Map<Object, String> metricTexts = new HashMap<>();
+    private List<TrainedSet> metricSets = List.of();
     private final Map<org.circuitbook.generator.training.TrainedModel, Map<String, Object>> metrics = MetricValues.newCache();
     private int reparsed;
     private volatile String currentStage = "load";
@@ -101,6 +106,11 @@ public final class BuildSession implements AutoCloseable {
     /** How many chapters the last build parsed (the rest were unchanged and reused). */
     public int reparsedChapters() {
         return reparsed;
+    }
+
+    /** How many chapters' pages the last build rendered (the others were reused: nothing they read had changed). */
+    public int renderedChapters() {
+        return pageCache.rendered();
     }
 
     /**
@@ -221,9 +231,18 @@ public final class BuildSession implements AutoCloseable {
             byName.put(t.spec().name(), t);
             files.put(t.spec().name(), published.computeIfAbsent(t, TrainedSet::published));
         }
-        MetricValues.resolve(book, byName, metrics);
+        if (!sameSets(sets)) { // each role's text, kept while the trained models are the same objects
+            metricTexts.clear();
+            metricSets = List.copyOf(sets);
+        }
+        MetricValues.resolve(book, byName, metrics, metricTexts);
         org.circuitbook.generator.config.SiteConfig config = options.baseUrl() == null ? content.config()
                 : content.config().withUrl(options.baseUrl());
+        // a chapter's page is rendered again only when something it read changed (PageCache); these change them all
+        List<Object> globals = new ArrayList<>(List.of(config, PageCache.same(cites), book.cited(),
+                PageCache.same(options.widgets())));
+        sets.forEach(t -> globals.add(PageCache.same(t)));
+        pageCache.begin(book, globals);
         PageRenderer pages = new PageRenderer(config, markdown, cites.citedOnly(book.cited()), new WidgetFigures() {
             @Override
             public Map<String, String> attributes(DirectiveBlock widget) {
@@ -285,7 +304,7 @@ public final class BuildSession implements AutoCloseable {
                 }
                 return drawn.get(k);
             }
-        });
+        }, pageCache);
         Map<String, byte[]> out = new LinkedHashMap<>(pages.render(book));
         out.put("assets/widgets.js", resource(BUNDLE));
         out.put("assets/style.css", resource(ASSETS + "style.css"));
@@ -313,6 +332,18 @@ public final class BuildSession implements AutoCloseable {
             out.put("models/" + t.spec().name() + "/index.json", indexes.computeIfAbsent(t, s -> index(all)));
         }
         return out;
+    }
+
+    private boolean sameSets(List<TrainedSet> sets) {
+        if (sets.size() != metricSets.size()) {
+            return false;
+        }
+        for (int i = 0; i < sets.size(); i++) {
+            if (sets.get(i) != metricSets.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private <T> T stage(Stages stages, String name, Supplier<T> work, Function<T, String> summary) {

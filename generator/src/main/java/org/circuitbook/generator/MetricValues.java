@@ -47,12 +47,16 @@ final class MetricValues {
 
     /** Resolves every metric role of the book into {@code book.metricValues()}; throws with every problem. */
     static void resolve(CheckedBook book, Map<String, TrainedSet> models) {
-        resolveAvailable(book, models, new HashMap<>());
+        resolveAvailable(book, models, new HashMap<>(), new HashMap<>());
     }
 
-    /** As {@link #resolve}, with parsed metrics kept in {@code cache} (see {@link #newCache()}). */
-    static void resolve(CheckedBook book, Map<String, TrainedSet> models, Map<TrainedModel, Map<String, Object>> cache) {
-        resolveAvailable(book, models, cache);
+    /**
+     * As {@link #resolve}, with parsed metrics kept in {@code cache} (see {@link #newCache()}), and each role's text
+     * kept in {@code texts} by its query or claim: the caller clears it whenever {@code models} changes.
+     */
+    static void resolve(CheckedBook book, Map<String, TrainedSet> models, Map<TrainedModel, Map<String, Object>> cache,
+                        Map<Object, String> texts) {
+        resolveAvailable(book, models, cache, texts);
     }
 
     /**
@@ -60,11 +64,12 @@ final class MetricValues {
      * model were left unresolved (for {@code circuitbook check}, which trains nothing).
      */
     static Map<String, Integer> resolveAvailable(CheckedBook book, Map<String, TrainedSet> models) {
-        return resolveAvailable(book, models, new HashMap<>());
+        return resolveAvailable(book, models, new HashMap<>(), new HashMap<>());
     }
 
     private static Map<String, Integer> resolveAvailable(CheckedBook book, Map<String, TrainedSet> models,
-                                                         Map<TrainedModel, Map<String, Object>> cache) {
+                                                         Map<TrainedModel, Map<String, Object>> cache,
+                                                         Map<Object, String> texts) {
         MetricValues values = new MetricValues(models, cache);
         Problems problems = new Problems(STAGE);
         Map<String, Integer> skipped = new java.util.TreeMap<>();
@@ -80,9 +85,9 @@ final class MetricValues {
                         continue;
                     }
                     try {
-                        book.claimResults().put(node, values.check(claim));
+                        book.claimResults().put(node, texts.computeIfAbsent(claim, c -> values.check(claim)));
                     } catch (Missing | Broken e) {
-                        map = map == null ? new SourceMap(parsed.chapter().body()) : map;
+                        map = map == null ? SourceMap.of(parsed.chapter().body()) : map;
                         problems.add(parsed.chapter().path(), map.line(node.getStartOffset()),
                                 map.column(node.getStartOffset()), e.getMessage(),
                                 e instanceof Missing m ? m.hint : ((Broken) e).hint);
@@ -98,9 +103,9 @@ final class MetricValues {
                     continue;
                 }
                 try {
-                    book.metricValues().put(node, values.text(q));
+                    book.metricValues().put(node, texts.computeIfAbsent(q, k -> values.text(q)));
                 } catch (Missing e) {
-                    map = map == null ? new SourceMap(parsed.chapter().body()) : map;
+                    map = map == null ? SourceMap.of(parsed.chapter().body()) : map;
                     problems.add(parsed.chapter().path(), map.line(node.getStartOffset()),
                             map.column(node.getStartOffset()), e.getMessage(), e.hint);
                 }

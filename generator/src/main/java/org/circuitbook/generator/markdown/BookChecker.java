@@ -62,7 +62,7 @@ public final class BookChecker {
     private void checkChapter(ParsedChapter parsed, CheckedBook book, Problems problems) {
         String path = parsed.chapter().path();
         String page = parsed.chapter().outputFile();
-        SourceMap map = new SourceMap(parsed.chapter().body());
+        SourceMap map = SourceMap.of(parsed.chapter().body());
         HtmlPolicy.Chapter html = new HtmlPolicy.Chapter();
         for (Node node : parsed.document().getDescendants()) {
             int offset = node.getStartOffset();

@@ -60,6 +60,26 @@ public final class BookIndex {
     /** The landing page, which every book has besides its chapters. */
     public static final String LANDING = "index.html";
 
+    /**
+     * While not null, receives a key for every lookup by label, term, page or anchor ({@link #recordReads}): what
+     * a page read of the rest of the book while it was rendered.
+     */
+    private Set<String> reads;
+
+    /**
+     * Records every lookup by label, term, page or anchor into {@code sink} until called with null: the render
+     * cache ({@link RenderContext#reading}) keeps a page while each of these still reads the same.
+     */
+    public void recordReads(Set<String> sink) {
+        reads = sink;
+    }
+
+    private void read(char kind, String key) {
+        if (reads != null) {
+            reads.add(kind + key);
+        }
+    }
+
     public static BookIndex build(List<ParsedChapter> chapters, Problems problems) {
         BookIndex index = new BookIndex();
         index.anchors.put(LANDING, new HashSet<>());
@@ -87,7 +107,7 @@ public final class BookIndex {
         String page = parsed.chapter().outputFile();
         chapterNumbers.put(page, chapterNumber);
         Set<String> pageAnchors = anchors.computeIfAbsent(page, p -> new HashSet<>());
-        SourceMap map = new SourceMap(parsed.chapter().body());
+        SourceMap map = SourceMap.of(parsed.chapter().body());
         int figures = 0;
         int tables = 0;
         int equations = 0;
@@ -265,6 +285,7 @@ public final class BookIndex {
 
     /** The glossary's entry for {@code text} (matched by {@link #termKey}), or null. */
     public Target term(String text) {
+        read('m', text);
         String label = terms.get(termKey(text));
         return label == null ? null : labels.get(label);
     }
@@ -275,6 +296,7 @@ public final class BookIndex {
     }
 
     public Target target(String label) {
+        read('t', label);
         return labels.get(label);
     }
 
@@ -283,6 +305,7 @@ public final class BookIndex {
      * that carries it; null for a label before any other block.
      */
     public Node node(String label) {
+        read('t', label);
         return labelled.get(label);
     }
 
@@ -301,10 +324,12 @@ public final class BookIndex {
     }
 
     public boolean hasPage(String page) {
+        read('p', page);
         return anchors.containsKey(page);
     }
 
     public boolean hasAnchor(String page, String anchor) {
+        read('a', page + '\u0000' + anchor);
         Set<String> a = anchors.get(page);
         return a != null && a.contains(anchor);
     }
@@ -316,6 +341,7 @@ public final class BookIndex {
 
     /** "3" for the third numbered chapter, "A" for the first unnumbered page, "" for a page not in the book. */
     public String chapterNumber(String page) {
+        read('c', page);
         return chapterNumbers.getOrDefault(page, "");
     }
 }

@@ -294,7 +294,7 @@ final class MystRenderer implements NodeRenderer {
         html.raw("</span>");
     }
 
-    private static String equationPreview(RenderContext ctx, BookIndex.Target target) {
+    static String equationPreview(RenderContext ctx, BookIndex.Target target) {
         for (ParsedChapter p : ctx.book.chapters()) {
             if (!p.chapter().outputFile().equals(target.page())) {
                 continue;

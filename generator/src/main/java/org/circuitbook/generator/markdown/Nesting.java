@@ -88,7 +88,7 @@ public final class Nesting {
     public static boolean check(ParsedChapter parsed, Problems problems) {
         int deepLine = tooDeepLine(parsed.chapter().body());
         if (deepLine >= 0) {
-            SourceMap map = new SourceMap(parsed.chapter().body());
+            SourceMap map = SourceMap.of(parsed.chapter().body());
             report(parsed, map.line(deepLine), map.column(deepLine), problems);
             return true;
         }
@@ -102,7 +102,7 @@ public final class Nesting {
             Node node = nodes.pop();
             int depth = depths.pop();
             if (depth > LIMIT) {
-                SourceMap map = new SourceMap(parsed.chapter().body());
+                SourceMap map = SourceMap.of(parsed.chapter().body());
                 int offset = node.getStartOffset();
                 int line = node instanceof DirectiveBlock d ? d.line() : map.line(offset);
                 int column = node instanceof DirectiveBlock d ? d.column() : map.column(offset);

@@ -1,5 +1,6 @@
 package org.circuitbook.generator.markdown;
 
+import java.util.Map;
 import java.util.function.Function;
 import com.vladsch.flexmark.ast.Code;
 import com.vladsch.flexmark.ast.FencedCodeBlock;
@@ -35,8 +36,17 @@ public final class PlainText {
      * role reads as its TeX, a reference role with its own text as that text, anything else as nothing.
      */
     public static String of(Node node) {
-        return of(node, PlainText::unresolved);
+        // a function of the subtree alone, and an unchanged chapter keeps its tree: kept per node (Flexmark's nodes
+        // are equal only to themselves), so that the dev server's check does not read every caption again
+        String text = READ.get(node);
+        if (text == null) {
+            text = of(node, PlainText::unresolved);
+            READ.put(node, text);
+        }
+        return text;
     }
+
+    private static final Map<Node, String> READ = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /**
      * Text with each role and citation read by {@code inline}, which returns its plain text, or null to

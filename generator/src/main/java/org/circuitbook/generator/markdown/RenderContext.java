@@ -88,6 +88,33 @@ public final class RenderContext {
         return r.name.equals("eq") ? "(" + target.number() + ")" : targetText(target);
     }
 
+    /**
+     * What a lookup that {@link BookIndex#recordReads} recorded gives in this context's book, as a page would show
+     * it: for a label, its target, the text a reference to it reads as and its hover card's preview; for a term, the
+     * same for its entry; for a page or an anchor, whether it exists; for a page, its chapter number. Two books in
+     * which every lookup a page made gives the same reading render that page the same (given the same chapter
+     * tree and the same values for its own nodes: {@link PageCache}).
+     */
+    public String reading(String key) {
+        String arg = key.substring(1);
+        BookIndex index = book.index();
+        return switch (key.charAt(0)) {
+            case 't' -> {
+                BookIndex.Target t = index.target(arg);
+                yield t == null ? "-" : t + "\u0000" + targetText(t) + "\u0000"
+                        + (t.kind() == BookIndex.Kind.EQUATION ? MystRenderer.equationPreview(this, t) : previewHtml(t));
+            }
+            case 'm' -> {
+                BookIndex.Target t = index.term(arg);
+                yield t == null ? "-" : reading("t" + t.label());
+            }
+            case 'p' -> String.valueOf(index.hasPage(arg));
+            case 'a' -> String.valueOf(index.hasAnchor(arg.substring(0, arg.indexOf('\u0000')), arg.substring(arg.indexOf('\u0000') + 1)));
+            case 'c' -> index.chapterNumber(arg);
+            default -> throw new IllegalArgumentException("not a recorded lookup: " + key);
+        };
+    }
+
     /** "Figure 3.2", "Equation (3.1)", or a section's heading as the page shows it. */
     String targetText(BookIndex.Target target) {
         if (target.kind() == BookIndex.Kind.SECTION && book.index().node(target.label()) instanceof Heading h

@@ -6,6 +6,19 @@ import java.util.Arrays;
 public final class SourceMap {
     private final int[] lineStarts;
 
+    private static final java.util.Map<String, SourceMap> MAPS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The map of {@code text}, kept while the text is (a dev server checks unchanged chapters on every save). */
+    public static SourceMap of(String text) {
+        SourceMap map = MAPS.get(text);
+        if (map == null) {
+            map = new SourceMap(text);
+            MAPS.put(text, map);
+        }
+        return map;
+    }
+
     public SourceMap(String text) {
         int[] starts = new int[16];
         int n = 1;

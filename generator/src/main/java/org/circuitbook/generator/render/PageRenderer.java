@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import com.vladsch.flexmark.ast.Heading;
@@ -17,6 +18,7 @@ import org.circuitbook.generator.markdown.Citations;
 import org.circuitbook.generator.markdown.DirectiveBlock;
 import org.circuitbook.generator.markdown.Html;
 import org.circuitbook.generator.markdown.Markdown;
+import org.circuitbook.generator.markdown.PageCache;
 import org.circuitbook.generator.markdown.ParsedChapter;
 import org.circuitbook.generator.markdown.RenderContext;
 import org.circuitbook.generator.markdown.WidgetFigures;
@@ -36,13 +38,32 @@ public final class PageRenderer {
     private final Markdown markdown;
     private final Citations citations;
     private final WidgetFigures widgets;
-    private final Layouts layouts = new Layouts();
+    /** Compiled once: a dev server renders on every save. Mustache runs a compiled template from any thread. */
+    private static final Layouts LAYOUTS = new Layouts();
+    private final PageCache<Rendered> cache;
 
     public PageRenderer(SiteConfig config, Markdown markdown, Citations citations, WidgetFigures widgets) {
+        this(config, markdown, citations, widgets, null);
+    }
+
+    /**
+     * A renderer that reuses {@code cache}'s page of a chapter while nothing it read has changed (the dev server's
+     * rebuilds; {@link PageCache}), and keeps each page it renders there; the caller has begun the cache's build.
+     */
+    public PageRenderer(SiteConfig config, Markdown markdown, Citations citations, WidgetFigures widgets,
+                        PageCache<Rendered> cache) {
         this.config = config;
         this.markdown = markdown;
         this.citations = citations;
         this.widgets = widgets;
+        this.cache = cache;
+    }
+
+    /**
+     * What rendering one chapter gives, everything that reads the book: its body (with its References), reading
+     * time, table of contents and search text.
+     */
+    public record Rendered(String body, int minutes, List<Map<String, Object>> toc, List<SearchIndex.Section> sections) {
     }
 
     /** What one chapter contributes to the pages around it. */
@@ -57,13 +78,19 @@ public final class PageRenderer {
         List<String> bodies = new ArrayList<>();
         for (ParsedChapter parsed : chapters) {
             String page = parsed.chapter().outputFile();
-            RenderContext context = new RenderContext(page, book, citations, widgets);
-            bodies.add(markdown.render(parsed.document(), context) + references(context));
-            List<SearchIndex.Section> sections = sections(parsed, book, context);
-            int words = sections.stream().mapToInt(s -> words(s.text())).sum();
+            Supplier<Rendered> work = () -> {
+                RenderContext context = new RenderContext(page, book, citations, widgets);
+                String body = markdown.render(parsed.document(), context) + references(context);
+                List<SearchIndex.Section> sections = sections(parsed, book, context);
+                int words = sections.stream().mapToInt(s -> words(s.text())).sum();
+                return new Rendered(body, Math.max(1, Math.round(words / (float) WORDS_PER_MINUTE)),
+                        toc(parsed, book, context), sections);
+            };
+            Rendered r = cache == null ? work.get()
+                    : cache.render(parsed, new RenderContext(page, book, citations, widgets), work);
+            bodies.add(r.body());
             FrontMatter fm = parsed.chapter().frontMatter();
-            entries.add(new Entry(parsed, page, kicker(book, parsed), fm.title(),
-                    Math.max(1, Math.round(words / (float) WORDS_PER_MINUTE)), toc(parsed, book, context), sections));
+            entries.add(new Entry(parsed, page, kicker(book, parsed), fm.title(), r.minutes(), r.toc(), r.sections()));
         }
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
@@ -96,7 +123,7 @@ public final class PageRenderer {
                 pages.put(socialImage(entry), SocialImage.png(config.title(), entry.kicker(), fm.title(), fm.subtitle(),
                         drawing(parsed)));
             }
-            pages.put(entry.href(), bytes(layouts.chapter(view)));
+            pages.put(entry.href(), bytes(LAYOUTS.chapter(view)));
         }
 
         Map<String, Object> view = base(config.title(), config.subtitle(), "");
@@ -113,8 +140,8 @@ public final class PageRenderer {
                 view.put("ogImageAlt", config.title());
             }
         }
-        pages.put("index.html", bytes(layouts.index(view)));
-        pages.put("404.html", bytes(layouts.notFound(notFound(entries))));
+        pages.put("index.html", bytes(LAYOUTS.index(view)));
+        pages.put("404.html", bytes(LAYOUTS.notFound(notFound(entries))));
         pages.put("search-index.json", SearchIndex.json(entries.stream()
                 .map(e -> new SearchIndex.Page(e.href(), e.kicker(), e.title(), e.sections())).toList()));
         if (!config.url().isEmpty()) {
