@@ -2,6 +2,9 @@ package org.circuitbook.generator;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.circuitbook.generator.cite.BibProblem;
 import org.circuitbook.generator.cite.Bibliography;
 import org.circuitbook.generator.cite.CiteItem;
@@ -27,8 +30,29 @@ final class Bibliographies {
         return new Apa(bib);
     }
 
-    /** The adapter from the markdown package's view of citations to the bibliography. */
-    private record Apa(Bibliography bib) implements Citations {
+    /**
+     * The adapter from the markdown package's view of citations to the bibliography. Each answer is kept
+     * ({@code memo}): the style's formatter is slow, and a book cites the same works, in the same groups, many times.
+     */
+    private record Apa(Bibliography bib, Map<String, Object> memo) implements Citations {
+        Apa(Bibliography bib) {
+            this(bib, new ConcurrentHashMap<>());
+        }
+
+        @SuppressWarnings("unchecked")
+        private <T> T kept(String key, Supplier<T> compute) {
+            Object v = memo.get(key);
+            if (v == null) {
+                v = compute.get();
+                memo.put(key, v);
+            }
+            return (T) v;
+        }
+
+        private static String key(String what, Collection<String> parts) {
+            return what + "\u0000" + String.join("\u0000", parts);
+        }
+
         @Override
         public boolean has(String key) {
             return bib.has(key);
@@ -42,6 +66,10 @@ final class Bibliographies {
         /** APA lists the works in one citation in reference-list order: by author, then year. */
         @Override
         public String parenthetical(List<MystNodes.CiteItem> items) {
+            return kept(key("p", items.stream().map(i -> i.key() + "\u0001" + i.locator()).toList()), () -> format(items));
+        }
+
+        private String format(List<MystNodes.CiteItem> items) {
             List<String> order = sorted(items.stream().map(MystNodes.CiteItem::key).distinct().toList());
             return bib.citation(items.stream()
                     .sorted(java.util.Comparator.comparingInt(i -> order.indexOf(i.key())))
@@ -50,12 +78,12 @@ final class Bibliographies {
 
         @Override
         public String narrative(MystNodes.CiteItem item) {
-            return bib.narrative(item.key(), item.locator());
+            return kept(key("n", List.of(item.key(), String.valueOf(item.locator()))), () -> bib.narrative(item.key(), item.locator()));
         }
 
         @Override
         public String reference(String key) {
-            return bib.reference(key);
+            return kept(key("r", List.of(key)), () -> bib.reference(key));
         }
 
         @Override
@@ -65,9 +93,11 @@ final class Bibliographies {
 
         @Override
         public List<String> sorted(Collection<String> keys) {
-            List<String> formatted = bib.references(keys);
-            // references(keys) returns entries in style order; map them back to their keys
-            return keys.stream().sorted(java.util.Comparator.comparingInt(k -> formatted.indexOf(bib.reference(k)))).toList();
+            return kept(key("s", keys), () -> {
+                List<String> formatted = bib.references(keys);
+                // references(keys) returns entries in style order; map them back to their keys
+                return keys.stream().sorted(java.util.Comparator.comparingInt(k -> formatted.indexOf(reference(k)))).toList();
+            });
         }
     }
 }

@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,6 +33,7 @@ import org.circuitbook.generator.markdown.ParsedChapter;
 import org.circuitbook.generator.markdown.WidgetFigures;
 import org.circuitbook.generator.math.CachedTypesetter;
 import org.circuitbook.generator.math.KatexAssets;
+import org.circuitbook.generator.render.FigureCache;
 import org.circuitbook.generator.render.PageRenderer;
 import org.circuitbook.generator.render.StaticWidgets;
 import org.circuitbook.widgets.figures.Widgets;
@@ -81,7 +85,11 @@ public final class BuildSession implements AutoCloseable {
     /** Each trained set's SAEs in SAELens's layout ({@link TrainedSet#saeLens}). */
     private final Map<TrainedSet, List<TrainedSet.PublishedFile>> saeLens = new IdentityHashMap<>();
     private final Map<TrainedSet, byte[]> indexes = new IdentityHashMap<>();
-    private final Map<TrainedSet, Map<String, WidgetFigures.Fallback>> fallbacks = new IdentityHashMap<>();
+    /** Each trained set's static drawings, by widget and options ({@link #drawingKey}), drawn or being drawn. */
+    private final Map<TrainedSet, Map<String, CompletableFuture<WidgetFigures.Fallback>>> fallbacks = new IdentityHashMap<>();
+    /** Draws the static figures in parallel while the pages render (one thread per core); made when first needed. */
+    private ExecutorService drawing;
+    private final FigureCache figures;
     /** Each trained set's provenance list, per widget name ({@link Provenance#html}). */
     private final Map<TrainedSet, Map<String, String>> provenances = new IdentityHashMap<>();
     private final Map<String, byte[]> resources = new HashMap<>();
@@ -96,6 +104,7 @@ public final class BuildSession implements AutoCloseable {
     public BuildSession(BuildPipeline.Options options, Consumer<String> log) {
         this.options = options;
         this.log = log;
+        this.figures = new FigureCache(options.cache());
     }
 
     /** The stage running now, or the last one to run. */
@@ -148,6 +157,7 @@ public final class BuildSession implements AutoCloseable {
 
         Map<String, byte[]> files = stage(stages, "render", () -> render(content, cites, book, sets),
                 f -> count(f.size(), "file"));
+        figures.prune();
         built = true;
         return new Output(files, book.chapters().size(), sets);
     }
@@ -295,16 +305,19 @@ public final class BuildSession implements AutoCloseable {
                 if (set == null) {
                     return StaticWidgets.fallback(widget, byName, options.widgets());
                 }
-                StringBuilder key = new StringBuilder(widget.argument());
-                widget.options().forEach((k, v) -> key.append('\n').append(k).append('=').append(v.value()));
-                Map<String, Fallback> drawn = fallbacks.computeIfAbsent(set, s -> new HashMap<>());
-                String k = key.toString();
-                if (!drawn.containsKey(k)) {
-                    drawn.put(k, StaticWidgets.fallback(widget, byName, options.widgets()));
-                }
-                return drawn.get(k);
+                return drawn(set, widget, byName, files.get(set.spec().name()), false);
             }
         }, pageCache);
+        // every figure not drawn yet starts drawing now, on the other cores, in the order the pages ask for them
+        for (org.circuitbook.generator.markdown.ParsedChapter p : book.chapters()) {
+            for (com.vladsch.flexmark.util.ast.Node node : p.document().getDescendants()) {
+                if (node instanceof DirectiveBlock d && "widget".equals(d.name()) && d.options().get("model") != null
+                        && byName.get(d.options().get("model").value()) != null) {
+                    TrainedSet set = byName.get(d.options().get("model").value());
+                    drawn(set, d, byName, files.get(set.spec().name()), true);
+                }
+            }
+        }
         Map<String, byte[]> out = new LinkedHashMap<>(pages.render(book));
         out.put("assets/widgets.js", resource(BUNDLE));
         out.put("assets/style.css", resource(ASSETS + "style.css"));
@@ -332,6 +345,57 @@ public final class BuildSession implements AutoCloseable {
             out.put("models/" + t.spec().name() + "/index.json", indexes.computeIfAbsent(t, s -> index(all)));
         }
         return out;
+    }
+
+    /**
+     * The static drawing of {@code widget} on {@code set}, kept per set, widget and options: with {@code start}, only
+     * begins drawing it on another thread (returns null); otherwise waits for it, or draws it here if nobody has.
+     */
+    private WidgetFigures.Fallback drawn(TrainedSet set, DirectiveBlock widget, Map<String, TrainedSet> byName,
+                                         List<TrainedSet.PublishedFile> weights, boolean start) {
+        StringBuilder key = new StringBuilder(widget.argument());
+        widget.options().forEach((k, v) -> key.append('\n').append(k).append('=').append(v.value()));
+        Map<String, CompletableFuture<WidgetFigures.Fallback>> drawn = fallbacks.computeIfAbsent(set, s -> new HashMap<>());
+        CompletableFuture<WidgetFigures.Fallback> f = drawn.get(key.toString());
+        if (f == null) {
+            Supplier<WidgetFigures.Fallback> draw = () -> draw(widget, byName, weights);
+            f = start ? CompletableFuture.supplyAsync(draw, drawing()) : CompletableFuture.completedFuture(draw.get());
+            drawn.put(key.toString(), f);
+        }
+        if (start) {
+            return null;
+        }
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            drawn.remove(key.toString()); // as if never drawn: the next build tries again
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** The static drawing, from the figure cache on disk when an earlier build drew the same. */
+    private WidgetFigures.Fallback draw(DirectiveBlock widget, Map<String, TrainedSet> byName,
+                                        List<TrainedSet.PublishedFile> weights) {
+        Supplier<WidgetFigures.Fallback> draw = () -> StaticWidgets.fallback(widget, byName, options.widgets());
+        org.circuitbook.widgets.widget.Widget w = options.widgets().get(widget.argument());
+        return w == null ? draw.get() : figures.fallback(w, StaticWidgets.optionValues(w, widget), weights, draw);
+    }
+
+    private ExecutorService drawing() {
+        if (drawing == null) {
+            drawing = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+                Thread t = new Thread(r, "static-figures");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return drawing;
     }
 
     private boolean sameSets(List<TrainedSet> sets) {
@@ -385,6 +449,10 @@ public final class BuildSession implements AutoCloseable {
     /** Saves the math cache and stops KaTeX. */
     @Override
     public void close() {
+        if (drawing != null) {
+            drawing.shutdownNow();
+            drawing = null;
+        }
         if (math != null) {
             math.close();
             math = null;
