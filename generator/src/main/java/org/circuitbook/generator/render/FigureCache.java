@@ -31,8 +31,8 @@ import org.circuitbook.widgets.widget.Widget;
  * The widgets' static drawings kept on disk ({@code CACHE/figures/KEY.figure}), so that a build whose figures and
  * models are as before does not run the widgets' drawing code (a third of a cached build's time: some figures run
  * whole experiments). The key is the SHA-256 of everything a drawing is made from: the drawing code (the bytes of
- * the widgets' and the generator's classes, a jar or a class folder), the widget, the options the chapter gives
- * it, and each weights file's name and SHA-256. A drawing read back paints its preview image (the social image)
+ * the widgets' and the generator's classes, a jar or a class folder), the JVM, the processor's architecture and
+ * the default locale, the widget, the options the chapter gives it, and each weights file's name and SHA-256. A drawing read back paints its preview image (the social image)
  * by drawing again, only when asked. An unreadable entry is drawn again and rewritten; entries are written whole
  * (a temporary file moved into place), and only the newest {@link #KEEP} are kept.
  */
@@ -132,6 +132,9 @@ public final class FigureCache {
         MessageDigest sha = sha256();
         update(sha, MAGIC);
         update(sha, code());
+        // what else the drawing code may read: the JVM's maths and the default locale's case mapping
+        update(sha, System.getProperty("java.vm.version") + " " + System.getProperty("os.arch") + " "
+                + java.util.Locale.getDefault().toLanguageTag());
         update(sha, widget.name());
         options.forEach((k, v) -> {
             update(sha, k);
