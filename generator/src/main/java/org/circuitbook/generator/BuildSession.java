@@ -294,8 +294,10 @@ public final class BuildSession implements AutoCloseable {
                     return null;
                 }
                 // drawn once per trained set and widget: it reads the weights' metadata, which costs a parse of the file
-                return provenances.computeIfAbsent(set, s -> new HashMap<>()).computeIfAbsent(w.name(),
-                        n -> Provenance.html(set, files.get(set.spec().name()), w::usesFile));
+                synchronized (provenances) { // chapters render side by side
+                    return provenances.computeIfAbsent(set, s -> new HashMap<>()).computeIfAbsent(w.name(),
+                            n -> Provenance.html(set, files.get(set.spec().name()), w::usesFile));
+                }
             }
 
             @Override
@@ -355,20 +357,35 @@ public final class BuildSession implements AutoCloseable {
                                          List<TrainedSet.PublishedFile> weights, boolean start) {
         StringBuilder key = new StringBuilder(widget.argument());
         widget.options().forEach((k, v) -> key.append('\n').append(k).append('=').append(v.value()));
-        Map<String, CompletableFuture<WidgetFigures.Fallback>> drawn = fallbacks.computeIfAbsent(set, s -> new HashMap<>());
-        CompletableFuture<WidgetFigures.Fallback> f = drawn.get(key.toString());
-        if (f == null) {
-            Supplier<WidgetFigures.Fallback> draw = () -> draw(widget, byName, weights);
-            f = start ? CompletableFuture.supplyAsync(draw, drawing()) : CompletableFuture.completedFuture(draw.get());
-            drawn.put(key.toString(), f);
+        Supplier<WidgetFigures.Fallback> draw = () -> draw(widget, byName, weights);
+        CompletableFuture<WidgetFigures.Fallback> f;
+        boolean mine = false;
+        Map<String, CompletableFuture<WidgetFigures.Fallback>> drawn;
+        synchronized (fallbacks) { // the pages that ask for drawings render side by side
+            drawn = fallbacks.computeIfAbsent(set, s -> new HashMap<>());
+            f = drawn.get(key.toString());
+            if (f == null) {
+                f = start ? CompletableFuture.supplyAsync(draw, drawing()) : new CompletableFuture<>();
+                mine = !start;
+                drawn.put(key.toString(), f);
+            }
         }
         if (start) {
             return null;
         }
+        if (mine) { // drawn here, by the first page to ask; another page asking meanwhile waits for it
+            try {
+                f.complete(draw.get());
+            } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+            }
+        }
         try {
             return f.join();
         } catch (java.util.concurrent.CompletionException e) {
-            drawn.remove(key.toString()); // as if never drawn: the next build tries again
+            synchronized (fallbacks) {
+                drawn.remove(key.toString()); // as if never drawn: the next build tries again
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }

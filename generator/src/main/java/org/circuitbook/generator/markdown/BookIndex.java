@@ -61,22 +61,28 @@ public final class BookIndex {
     public static final String LANDING = "index.html";
 
     /**
-     * While not null, receives a key for every lookup by label, term, page or anchor ({@link #recordReads}): what
-     * a page read of the rest of the book while it was rendered.
+     * For a thread that is rendering a page, a key for every lookup it makes by label, term, page or anchor
+     * ({@link #recordReads}): what the page read of the rest of the book.
      */
-    private Set<String> reads;
+    private final ThreadLocal<Set<String>> reads = new ThreadLocal<>();
 
     /**
-     * Records every lookup by label, term, page or anchor into {@code sink} until called with null: the render
-     * cache ({@link RenderContext#reading}) keeps a page while each of these still reads the same.
+     * Records every lookup by label, term, page or anchor this thread makes into {@code sink} until called with
+     * null (chapters render side by side, each on its own thread): the render cache ({@link RenderContext#reading})
+     * keeps a page while each of these still reads the same.
      */
     public void recordReads(Set<String> sink) {
-        reads = sink;
+        if (sink == null) {
+            reads.remove();
+        } else {
+            reads.set(sink);
+        }
     }
 
     private void read(char kind, String key) {
-        if (reads != null) {
-            reads.add(kind + key);
+        Set<String> sink = reads.get();
+        if (sink != null) {
+            sink.add(kind + key);
         }
     }
 

@@ -2,6 +2,8 @@ package org.circuitbook.generator.markdown;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +47,12 @@ public final class PageCache<T> {
         }
     }
 
-    private final Map<String, Kept<T>> kept = new HashMap<>();
+    private final Map<String, Kept<T>> kept = new ConcurrentHashMap<>();
     private List<Object> globals;
     private CheckedBook book;
     /** This build's reading of each lookup asked so far. */
-    private final Map<String, String> readings = new HashMap<>();
-    private int rendered;
+    private final Map<String, String> readings = new ConcurrentHashMap<>();
+    private final AtomicInteger rendered = new AtomicInteger();
 
     /** {@code o} compared by identity in {@link #begin}'s globals. */
     public static Object same(Object o) {
@@ -68,17 +70,19 @@ public final class PageCache<T> {
         this.globals = List.copyOf(globals);
         this.book = book;
         readings.clear();
-        rendered = 0;
+        rendered.set(0);
+        kept.keySet().retainAll(book.chapters().stream().map(p -> p.chapter().path()).toList());
     }
 
     /** How many pages this build rendered (the others were reused). */
     public int rendered() {
-        return rendered;
+        return rendered.get();
     }
 
     /**
      * The chapter's page as kept, when nothing it read has changed; otherwise {@code work}'s, with what it read
-     * recorded. {@code context} is a context for the chapter's page that renders nothing: it reads lookups.
+     * recorded. {@code context} is a context for the chapter's page that renders nothing: it reads lookups. Safe
+     * to call for several chapters at once, one thread each.
      */
     public T render(ParsedChapter parsed, RenderContext context, Supplier<T> work) {
         String path = parsed.chapter().path();
@@ -100,8 +104,7 @@ public final class PageCache<T> {
             now.put(key, reading(key, context));
         }
         kept.put(path, new Kept<>(parsed, own, now, result));
-        kept.keySet().retainAll(book.chapters().stream().map(p -> p.chapter().path()).toList());
-        rendered++;
+        rendered.incrementAndGet();
         return result;
     }
 
@@ -118,7 +121,7 @@ public final class PageCache<T> {
         String r = readings.get(key);
         if (r == null) {
             r = context.reading(key); // the same in every page's context: a reading does not depend on the page
-            readings.put(key, r);
+            readings.putIfAbsent(key, r);
         }
         return r;
     }
@@ -150,6 +153,6 @@ public final class PageCache<T> {
 
     @Override
     public String toString() {
-        return "PageCache[" + kept.size() + " pages kept, " + rendered + " rendered]";
+        return "PageCache[" + kept.size() + " pages kept, " + rendered.get() + " rendered]";
     }
 }

@@ -6,7 +6,8 @@ import org.circuitbook.widgets.widget.Painter;
 /**
  * What the renderer needs to know about a widget directive that only later stages know: the
  * {@code data-*} attributes of its figure (for example the URLs of the weights the train stage
- * published), and its static fallback drawn from the trained model.
+ * published), and its static fallback drawn from the trained model. Called from several threads at once: the
+ * chapters render side by side.
  */
 @FunctionalInterface
 public interface WidgetFigures {

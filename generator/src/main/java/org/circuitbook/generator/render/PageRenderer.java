@@ -76,7 +76,8 @@ public final class PageRenderer {
         Map<String, byte[]> pages = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
-        for (ParsedChapter parsed : chapters) {
+        // the chapters render side by side (each reads the checked book and writes nothing shared), in order after
+        List<Rendered> rendered = chapters.parallelStream().map(parsed -> {
             String page = parsed.chapter().outputFile();
             Supplier<Rendered> work = () -> {
                 RenderContext context = new RenderContext(page, book, citations, widgets);
@@ -86,11 +87,15 @@ public final class PageRenderer {
                 return new Rendered(body, Math.max(1, Math.round(words / (float) WORDS_PER_MINUTE)),
                         toc(parsed, book, context), sections);
             };
-            Rendered r = cache == null ? work.get()
-                    : cache.render(parsed, new RenderContext(page, book, citations, widgets), work);
+            return cache == null ? work.get() : cache.render(parsed, new RenderContext(page, book, citations, widgets), work);
+        }).toList();
+        for (int i = 0; i < chapters.size(); i++) {
+            ParsedChapter parsed = chapters.get(i);
+            Rendered r = rendered.get(i);
             bodies.add(r.body());
             FrontMatter fm = parsed.chapter().frontMatter();
-            entries.add(new Entry(parsed, page, kicker(book, parsed), fm.title(), r.minutes(), r.toc(), r.sections()));
+            entries.add(new Entry(parsed, parsed.chapter().outputFile(), kicker(book, parsed), fm.title(), r.minutes(),
+                    r.toc(), r.sections()));
         }
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
