@@ -193,6 +193,8 @@ class LiveSiteTest {
                 ---
                 title: A
                 ---
+                Trained for {metric}`toy2/spec/steps` steps.
+
                 :::{widget} superposition
                 :model: toy2
                 :::
@@ -217,13 +219,16 @@ class LiveSiteTest {
         assertTrue(out.toString().startsWith("  train toy2 [fresh] 2 models"), out.toString());
         assertEquals(List.of(), comment.written());
 
-        // retrained again: the figure's provenance (drawn once per trained set and widget) follows the new set
+        // retrained again: the figure's provenance (drawn once per trained set and widget) and the metric's text
+        // (kept while the trained sets are the same) follow the new set
         assertTrue(get("a.html").contains("steps = 150"), "the provenance lists the spec's settings");
+        assertTrue(java.util.regex.Pattern.compile("class=\"metric\"[^>]*>150<").matcher(get("a.html")).find(), get("a.html"));
         write("content/models/toy2.yaml", FixtureSite.TINY_SPEC.replace("steps: 200", "steps: 120"));
         LiveSite.Rebuild again = nextRebuild();
         assertTrue(again.ok(), again.problems().toString());
         String page = get("a.html");
         assertTrue(page.contains("steps = 120") && !page.contains("steps = 150"), page);
+        assertTrue(java.util.regex.Pattern.compile("class=\"metric\"[^>]*>120<").matcher(page).find(), page);
     }
 
     @Test
