@@ -26,7 +26,7 @@ import com.vladsch.flexmark.util.ast.Node;
  * label, the target, the text a reference shows and the hover card's preview, so an edited caption in another
  * chapter re-renders the pages that preview it).</li>
  * </ul>
- * A full build has no cache and renders every page.
+ * A session's first build (so every {@code build} command) finds nothing kept and renders every page.
  *
  * @param <T> what rendering one chapter produces
  */
