@@ -85,7 +85,7 @@ public final class BuildSession implements AutoCloseable {
     /** Each trained set's SAEs in SAELens's layout ({@link TrainedSet#saeLens}). */
     private final Map<TrainedSet, List<TrainedSet.PublishedFile>> saeLens = new IdentityHashMap<>();
     private final Map<TrainedSet, byte[]> indexes = new IdentityHashMap<>();
-    /** Each trained set's static drawings, by widget and options ({@link #drawingKey}), drawn or being drawn. */
+    /** Each trained set's static drawings, by widget and options ({@link #drawn}), drawn or being drawn. */
     private final Map<TrainedSet, Map<String, CompletableFuture<WidgetFigures.Fallback>>> fallbacks = new IdentityHashMap<>();
     /** Draws the static figures in parallel while the pages render (one thread per core); made when first needed. */
     private ExecutorService drawing;
