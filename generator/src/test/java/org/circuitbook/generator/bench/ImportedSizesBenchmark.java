@@ -32,7 +32,6 @@ import org.circuitbook.generator.WidgetBrowserTest;
 import org.circuitbook.widgets.model.HookedTransformer;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.circuitbook.widgets.tensor.Tensor;
-import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
@@ -390,24 +389,7 @@ class ImportedSizesBenchmark {
      */
     static Written write(TransformerConfig cfg, long seed, Path file) throws IOException {
         Map<String, int[]> shapes = new TreeMap<>(HookedTransformer.parameterShapes(cfg));
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put(SafeTensors.METADATA_KEY, new LinkedHashMap<String, Object>(Map.of(HookedTransformer.CONFIG_KEY, cfg.toJson())));
-        long offset = 0;
-        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
-            List<Object> shape = new ArrayList<>();
-            for (int d : e.getValue()) {
-                shape.add((long) d);
-            }
-            long end = offset + 4 * count(e.getValue());
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("dtype", "F32");
-            info.put("shape", shape);
-            info.put("data_offsets", List.of(offset, end));
-            header.put(e.getKey(), info);
-            offset = end;
-        }
-        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) / 8 * 8;
+        byte[] head = SafeTensors.header(Map.of(HookedTransformer.CONFIG_KEY, cfg.toJson()), shapes);
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -419,12 +401,7 @@ class ImportedSizesBenchmark {
         try (OutputStream disk = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
              GZIPOutputStream gzip = new GZIPOutputStream(gzipped, 1 << 16)) {
             Tee out = new Tee(disk, gzip, sha);
-            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-            head.putLong(padded).put(json);
-            while (head.hasRemaining()) {
-                head.put((byte) ' ');
-            }
-            out.write(head.array(), 0, head.capacity());
+            out.write(head, 0, head.length);
             ByteBuffer chunk = ByteBuffer.allocate(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
             for (Map.Entry<String, int[]> e : shapes.entrySet()) {
                 boolean gain = isGain(e.getKey());

@@ -58,18 +58,48 @@ public final class SafeTensors {
 
     /** Serializes to the safetensors byte layout. */
     public byte[] toBytes() {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        long data = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            shapes.put(e.getKey(), e.getValue().shape());
+            data += 4L * e.getValue().size();
+        }
+        byte[] head = header(metadata, shapes);
+        byte[] out = new byte[head.length + (int) data];
+        System.arraycopy(head, 0, out, 0, head.length);
+        int p = head.length;
+        for (Tensor t : tensors.values()) {
+            for (float f : t.data()) {
+                int bits = Float.floatToRawIntBits(f);
+                out[p++] = (byte) bits;
+                out[p++] = (byte) (bits >>> 8);
+                out[p++] = (byte) (bits >>> 16);
+                out[p++] = (byte) (bits >>> 24);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What a safetensors file starts with, before its data: the header's length (8 bytes, little-endian), then the
+     * header, mapping {@code metadata} (when not empty) and each tensor of {@code shapes}, in its order, to F32, its
+     * shape and its data offsets (the tensors' float32 data follow one after another, in the same order), padded
+     * with spaces to a multiple of 8 bytes. {@link #toBytes} writes it; so does a writer that streams the data.
+     */
+    public static byte[] header(Map<String, ?> metadata, Map<String, int[]> shapes) {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
             header.put(METADATA_KEY, new LinkedHashMap<String, Object>(metadata));
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Tensor t = e.getValue();
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             List<Object> shape = new ArrayList<>();
-            for (int d : t.shape()) {
+            long size = 1;
+            for (int d : e.getValue()) {
                 shape.add((long) d);
+                size *= d;
             }
-            long end = offset + 4L * t.size();
+            long end = offset + 4L * size;
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("dtype", "F32");
             info.put("shape", shape);
@@ -79,21 +109,11 @@ public final class SafeTensors {
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
-        byte[] out = new byte[8 + padded + (int) offset];
+        byte[] out = new byte[8 + padded];
         writeLong(out, 0, padded);
         System.arraycopy(json, 0, out, 8, json.length);
         for (int i = json.length; i < padded; i++) {
             out[8 + i] = ' ';
-        }
-        int p = 8 + padded;
-        for (Tensor t : tensors.values()) {
-            for (float f : t.data()) {
-                int bits = Float.floatToRawIntBits(f);
-                out[p++] = (byte) bits;
-                out[p++] = (byte) (bits >>> 8);
-                out[p++] = (byte) (bits >>> 16);
-                out[p++] = (byte) (bits >>> 24);
-            }
         }
         return out;
     }
