@@ -95,7 +95,7 @@ public final class BuildSession implements AutoCloseable {
     private final Map<String, byte[]> resources = new HashMap<>();
     private final PageCache<PageRenderer.Rendered> pageCache = new PageCache<>();
     private final Map<Object, String> metricTexts = new HashMap<>();
-    private List<TrainedSet> metricSets = List.of();
+    private List<Object> metricSets = List.of();
     private final Map<org.circuitbook.generator.training.TrainedModel, Map<String, Object>> metrics = MetricValues.newCache();
     private int reparsed;
     private volatile String currentStage = "load";
@@ -241,9 +241,10 @@ public final class BuildSession implements AutoCloseable {
             byName.put(t.spec().name(), t);
             files.put(t.spec().name(), published.computeIfAbsent(t, TrainedSet::published));
         }
-        if (!sameSets(sets)) { // each role's text, kept while the trained models are the same objects
+        List<Object> setIds = sets.stream().map(PageCache::same).toList(); // the trained sets, compared by identity
+        if (!setIds.equals(metricSets)) { // each role's text, kept while the trained models are the same objects
             metricTexts.clear();
-            metricSets = List.copyOf(sets);
+            metricSets = setIds;
         }
         MetricValues.resolve(book, byName, metrics, metricTexts);
         org.circuitbook.generator.config.SiteConfig config = options.baseUrl() == null ? content.config()
@@ -251,7 +252,7 @@ public final class BuildSession implements AutoCloseable {
         // a chapter's page is rendered again only when something it read changed (PageCache); these change them all
         List<Object> globals = new ArrayList<>(List.of(config, PageCache.same(cites), book.cited(),
                 PageCache.same(options.widgets())));
-        sets.forEach(t -> globals.add(PageCache.same(t)));
+        globals.addAll(setIds);
         pageCache.begin(book, globals);
         PageRenderer pages = new PageRenderer(config, markdown, cites.citedOnly(book.cited()), new WidgetFigures() {
             @Override
@@ -413,18 +414,6 @@ public final class BuildSession implements AutoCloseable {
             });
         }
         return drawing;
-    }
-
-    private boolean sameSets(List<TrainedSet> sets) {
-        if (sets.size() != metricSets.size()) {
-            return false;
-        }
-        for (int i = 0; i < sets.size(); i++) {
-            if (sets.get(i) != metricSets.get(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private <T> T stage(Stages stages, String name, Supplier<T> work, Function<T, String> summary) {
