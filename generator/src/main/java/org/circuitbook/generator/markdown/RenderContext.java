@@ -101,7 +101,11 @@ public final class RenderContext {
         return switch (key.charAt(0)) {
             case 't' -> {
                 BookIndex.Target t = index.target(arg);
-                yield t == null ? "-" : t + "\u0000" + targetText(t) + "\u0000"
+                // what a page shows of a target: not where its source is (path and line are for diagnostics), so a
+                // line added above a label re-renders only its own chapter
+                yield t == null ? "-" : String.join("\u0000", t.label(), t.kind().name(), t.page(), t.anchor(),
+                        String.valueOf(t.number()), String.valueOf(t.title()), targetText(t))
+                        + "\u0000"
                         + (t.kind() == BookIndex.Kind.EQUATION ? MystRenderer.equationPreview(this, t) : previewHtml(t));
             }
             case 'm' -> {

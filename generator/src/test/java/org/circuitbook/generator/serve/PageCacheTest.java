@@ -103,6 +103,9 @@ class PageCacheTest {
             edit("01-a.md", "A sentence nothing else reads.", "A sentence still nothing else reads.");
             assertRendered(1, "a sentence only its own page shows");
 
+            edit("01-a.md", "A sentence still nothing else reads.", "A sentence still nothing else reads.\n\nAnd a new paragraph.");
+            assertRendered(1, "a paragraph above labels other chapters read: their lines move, what the others show does not");
+
             edit("01-a.md", "The first figure, of $x^2$.", "The first figure, of $x^3$.");
             assertRendered(3, "a caption the other chapters preview (B's and the glossary's numref cards)");
 
