@@ -132,8 +132,8 @@ class FactEditingBrowserTest {
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         FactEditingView.State first = jvm(5, 1, target, layer, false);
         assertEquals(FactEditingView.describe(first), canvas.getAttribute("aria-label"), "the page traces what the JVM traces");
-        assertEquals(canvas.getAttribute("aria-label"), figure.findElement(By.cssSelector(".widget-fallback svg title"))
-                .getAttribute("textContent"), "the build-time drawing shows the same first state");
+        assertEquals(canvas.getAttribute("aria-label"), figure.findElement(By.cssSelector(".widget-fallback .widget-drawing"))
+                .getAttribute("alt"), "the build-time drawing shows the same first state");
 
         // the heatmap: each cell's colour (sampled near its corner, clear of its number) is the restored probability's
         List<?> size = (List<?>) ((JavascriptExecutor) driver).executeScript(

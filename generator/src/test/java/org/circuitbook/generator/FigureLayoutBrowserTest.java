@@ -67,10 +67,10 @@ class FigureLayoutBrowserTest {
                   var f = document.querySelector('figure[data-widget]');
                   if (window.__staticHeight !== undefined || !f || !f.getAttribute('data-state')) { return; }
                   window.__staticHeight = f.getBoundingClientRect().height;
-                  window.__staticDrawing = Array.from(f.querySelectorAll('.widget-fallback svg')).filter(function (s) {
+                  window.__staticDrawing = Array.from(f.querySelectorAll('.widget-fallback .widget-drawing')).filter(function (s) {
                     return s.getClientRects().length > 0; }).map(function (s) {
                     var r = s.getBoundingClientRect(), b = f.getBoundingClientRect();
-                    return [s.getAttribute('class') || '', r.left - b.left, b.right - r.right, r.width, r.height]; });
+                    return [s.getAttribute('class').replace(/^widget-drawing ?/, ''), r.left - b.left, b.right - r.right, r.width, r.height]; });
                   window.__staticState = f.getAttribute('data-state') + (f.querySelector('.widget-live') ? ' live' : '');
                 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });"""));
     }

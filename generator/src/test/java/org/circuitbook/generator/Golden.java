@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Compares output with an expected file. On mismatch the actual output is written beside the expected
- * one as {@code NAME-changed.html} and the failure shows the first differing lines. Run with
+ * one as {@code NAME-changed.EXT} and the failure shows the first differing lines. Run with
  * {@code -Dcircuitbook.updateGolden=true} to accept the new output.
  */
 final class Golden {
@@ -25,7 +25,8 @@ final class Golden {
                 return;
             }
             String name = expectedFile.getFileName().toString();
-            Path changed = expectedFile.resolveSibling(name.replace(".html", "-changed.html"));
+            int dot = name.lastIndexOf('.');
+            Path changed = expectedFile.resolveSibling(name.substring(0, dot) + "-changed" + name.substring(dot));
             Files.writeString(changed, actual);
             throw new AssertionError("output differs from " + expectedFile + " (actual written to " + changed
                     + ")\n" + firstDifference(expected, actual));

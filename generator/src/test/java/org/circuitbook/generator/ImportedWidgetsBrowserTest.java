@@ -136,9 +136,8 @@ class ImportedWidgetsBrowserTest {
     void lensStatic() throws Exception {
         assertTrue(site.log.stream().anyMatch(l -> l.startsWith("  train imported ")), String.join("\n", site.log));
         String html = site.read("imported-lens.html");
-        Matcher wide = Pattern.compile("<svg[^>]*widget-wide-drawing.*?</svg>", Pattern.DOTALL).matcher(html);
-        assertTrue(wide.find(), "the wide static drawing");
-        String svg = wide.group();
+        String svg = WidgetBrowserTest.staticDrawings(site.site(), html).stream()
+                .filter(s -> s.contains("widget-wide-drawing")).findFirst().orElseThrow(() -> new AssertionError("the wide static drawing"));
         HookedTransformer model = model();
         int[] prompt = LogitLensView.defaultPrompt(model);
         LogitLens direct = LogitLens.of(model, prompt, LogitAttribution.nextTokens(prompt));
@@ -188,7 +187,7 @@ class ImportedWidgetsBrowserTest {
         assertEquals("ready", figure.getAttribute("data-state"));
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         assertEquals(canvas.getAttribute("aria-label"),
-                figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 "the first live state is the build's");
         HookedTransformer model = model();
         LogitLens jvm = LogitLensView.lens(model, LogitLensView.defaultPrompt(model));
@@ -244,12 +243,12 @@ class ImportedWidgetsBrowserTest {
             + "checkpoints, takes typed vocab words and an ablated head, offers no sample of the language, and logs no errors")
     void attention() throws Exception {
         String html = site.read("imported-attention.html");
-        Matcher wide = Pattern.compile("<svg[^>]*widget-wide-drawing.*?</svg>", Pattern.DOTALL).matcher(html);
-        assertTrue(wide.find(), "the wide static drawing");
+        String wide = WidgetBrowserTest.staticDrawings(site.site(), html).stream()
+                .filter(s -> s.contains("widget-wide-drawing")).findFirst().orElseThrow(() -> new AssertionError("the wide static drawing"));
         HookedTransformer model = model();
         int[] first = AttentionPatternsWidget.firstTokens(model);
         List<String> texts = new ArrayList<>();
-        Matcher m = Pattern.compile("<text [^>]*>([^<]*)</text>").matcher(wide.group());
+        Matcher m = Pattern.compile("<text [^>]*>([^<]*)</text>").matcher(wide);
         while (m.find()) {
             texts.add(m.group(1));
         }
@@ -263,7 +262,7 @@ class ImportedWidgetsBrowserTest {
         assertEquals("ready", figure.getAttribute("data-state"));
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 "the first live state is the build's");
         assertTrue(aria.startsWith("Attention patterns of 2 layers on 6 tokens; mean loss "), aria);
         assertFalse(aria.contains("probe"), "no probes without the language: " + aria);

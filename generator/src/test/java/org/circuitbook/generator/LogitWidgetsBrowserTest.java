@@ -128,7 +128,7 @@ class LogitWidgetsBrowserTest {
         WebElement figure = openFigure("dla.html", "logit-attribution");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 "the build-time drawing shows the same first state");
         HookedTransformer model = model("tiny2");
         LogitAttributionView.Table jvm = LogitAttributionWidget.firstTable(model);
@@ -209,7 +209,7 @@ class LogitWidgetsBrowserTest {
         WebElement figure = openFigure("lens.html", "logit-lens");
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"));
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"));
         HookedTransformer model = model("tiny2");
         String[] names = SyntheticLanguage.tokenNames(model.cfg().d_vocab());
         LogitLens jvm = LogitLensView.lens(model, LogitLensView.defaultPrompt(model));

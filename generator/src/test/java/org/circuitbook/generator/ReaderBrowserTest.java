@@ -128,6 +128,11 @@ class ReaderBrowserTest {
     @DisplayName("search by keyboard: / focuses, typing lists marked results, arrows choose, Enter opens")
     void searchByKeyboard() {
         open("toy.html");
+        // the box is there at once, but its script and index are fetched only when a reader reaches for it
+        assertTrue(driver.findElement(By.id("search")).isDisplayed(), "the search box");
+        assertEquals(0L, js("return document.querySelectorAll('script[src$=\"search.js\"]').length"
+                + " + performance.getEntriesByType('resource').filter(function (e) {"
+                + " return /search(\\.js|-index\\.json)$/.test(e.name); }).length;"), "nothing of search's loaded yet");
         new Actions(driver).sendKeys("/").perform();
         WebElement input = driver.switchTo().activeElement();
         assertEquals("search-input", input.getAttribute("id"));

@@ -137,7 +137,7 @@ class SaeExplorerBrowserTest {
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         String aria = canvas.getAttribute("aria-label");
         assertEquals(SaeExplorerView.describe(jvmRun(16, "1"), -1), aria, "the browser measures what the JVM measures");
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 "the build-time drawing shows the same first state");
         assertTrue(figure.findElement(By.cssSelector(".widget-fallback")).getAttribute("hidden") != null);
         assertEquals(List.of(), listed(figure), "no latent selected yet");
@@ -262,7 +262,7 @@ class SaeExplorerBrowserTest {
             driver.get("about:blank");
             driver.get(server.url() + "sae.html");
             WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=sae-explorer]"));
-            assertTrue(figure.findElement(By.cssSelector(".widget-fallback svg")).isDisplayed());
+            assertTrue(figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).isDisplayed());
             assertTrue(figure.findElement(By.cssSelector(".widget-description")).getText()
                     .startsWith(SaeExplorerView.describe(jvmRun(16, "1"), -1)));
         } finally {

@@ -292,7 +292,7 @@ class TransformerWidgetsBrowserTest {
         try {
             driver.get(server.url() + "circuits.html");
             WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=circuits]"));
-            assertTrue(figure.findElement(By.cssSelector(".widget-fallback svg")).isDisplayed());
+            assertTrue(figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).isDisplayed());
             assertTrue(figure.findElement(By.cssSelector(".widget-description")).getText()
                     .startsWith("Head 0.1 full OV circuit: what attending to a token writes, a 12 by 12 heatmap"));
         } finally {
@@ -313,7 +313,7 @@ class TransformerWidgetsBrowserTest {
         assertTrue(aria.contains("This sequence repeats every 4 tokens: loss "), aria);
         assertTrue(aria.contains("The book's probe sequences are 64 of 4 random tokens, then the same 4 again (the chapters' "
                 + "numbers). Scores under the heads: on the book's 64 probe sequences. Best previous-token score in layer 0: "), aria);
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 "the build-time drawing shows the same first state");
         WebElement tokens = figure.findElement(By.cssSelector("input[type=text]"));
         assertEquals(8, tokens.getAttribute("value").split(" ").length);
@@ -492,7 +492,7 @@ class TransformerWidgetsBrowserTest {
         String aria = canvas.getAttribute("aria-label");
         assertTrue(aria.startsWith("Training run of the modular-addition transformer (p = 11), at step 60 of 60: "), aria);
         assertTrue(aria.contains("For 1 + 8 the model predicts "), aria);
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 "the build-time drawing shows the same first state");
 
         String last = pixels();
@@ -532,7 +532,7 @@ class TransformerWidgetsBrowserTest {
         // the fixture's split (p = 11, half the pairs, data seed 0): (1, 8) was held out, (1, 1) trained on
         String aria = canvas.getAttribute("aria-label");
         assertTrue(aria.endsWith(" (1, 8) is a held-out test pair: the model never trained on it."), aria);
-        assertTrue(figure.findElement(By.cssSelector(".widget-fallback svg")).getAttribute("textContent")
+        assertTrue(WidgetBrowserTest.drawingSvg(driver, figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")))
                 .contains("(1, 8) is a held-out test pair"), "the static drawing marks the pair too");
         assertEquals(640.0 / 620, canvas.getRect().getWidth() / (double) canvas.getRect().getHeight(), 0.01,
                 "the wide arrangement");
@@ -583,7 +583,7 @@ class TransformerWidgetsBrowserTest {
                 + "positions."), aria);
         assertTrue(aria.contains("Most restored in each row: resid_pre 0 at position 3 ("), "the corrupted position "
                 + "restores the clean run exactly: " + aria);
-        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+        assertEquals(aria, figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 "the build-time drawing shows the same first state");
         List<WebElement> inputs = figure.findElements(By.cssSelector("input[type=text]"));
         assertEquals(7, inputs.get(0).getAttribute("value").split(" ").length);

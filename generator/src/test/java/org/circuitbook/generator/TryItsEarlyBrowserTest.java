@@ -871,7 +871,8 @@ class TryItsEarlyBrowserTest {
     @DisplayName("ch. 3, the 20x5 figure: no colliding labels, bars under their title, no empty panel, wide and narrow")
     void figure20x5Layout(Look mode) throws Exception {
         WebElement figure = open("superposition.html", "fig-superposition-20x5", mode);
-        String page = Files.readString(book.site().resolve("superposition.html"));
+        List<String> drawings = WidgetBrowserTest.staticDrawings(book.site(),
+                Files.readString(book.site().resolve("superposition.html")));
         List<Path> files;
         try (Stream<Path> list = Files.list(book.site().resolve("models/superposition-20x5"))) {
             files = list.filter(f -> f.toString().endsWith(".safetensors")).sorted().toList();
@@ -889,7 +890,7 @@ class TryItsEarlyBrowserTest {
                         narrow ? "widget-narrow-drawing" : "widget-wide-drawing");
                 String where = "sparsity " + sparsity + (narrow ? ", narrow" : ", wide");
                 if (sparsity == 0) {
-                    assertTrue(page.contains(svg), where + ": the page's static drawing is this one");
+                    assertTrue(drawings.contains(svg), where + ": the page's static drawing is this one");
                 }
                 assertEquals(3, p.names.size(), where + ": three panels " + p.names);
                 measure(svg, p.names, p.rects, model.nFeatures()).forEach(problem -> found.add(where + ": " + problem));

@@ -134,6 +134,28 @@ public class WidgetBrowserTest {
         return figure;
     }
 
+    /**
+     * The static drawings (SVG text) of the widget figures in {@code html}, a page of the site in folder {@code site},
+     * in page order: the build publishes each as a file of its own that the figure shows as an image
+     * ({@code <img class="widget-drawing ...">}, RenderContext.drawingImage).
+     */
+    public static List<String> staticDrawings(Path site, String html) throws java.io.IOException {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher img = java.util.regex.Pattern.compile("<img class=\"widget-drawing[^\"]*\" src=\"([^\"]+)\"")
+                .matcher(html);
+        while (img.find()) {
+            out.add(Files.readString(site.resolve(img.group(1))));
+        }
+        return out;
+    }
+
+    /** The SVG text of the static drawing {@code img} (an {@code img.widget-drawing}), fetched by the page open in {@code chrome}. */
+    public static String drawingSvg(ChromeDriver chrome, WebElement img) {
+        return (String) ((JavascriptExecutor) chrome).executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + " fetch(arguments[0].src).then(function (r) { return r.text(); }).then(done, function (e) { done('failed: ' + e); });",
+                img);
+    }
+
     /** The first widget canvas of the page, as a data URL: compared before and after an input. */
     public static String pixels(ChromeDriver chrome) {
         return (String) ((JavascriptExecutor) chrome).executeScript(
@@ -191,7 +213,7 @@ public class WidgetBrowserTest {
         String ariaBefore = figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label");
         assertTrue(ariaBefore.startsWith("Toy model trained at sparsity 0.90: "), ariaBefore);
         String svgTitle = (String) ((JavascriptExecutor) driver).executeScript(
-                "return document.querySelector('.widget-fallback svg title').textContent;");
+                "return document.querySelector('.widget-fallback .widget-drawing').alt;");
         assertEquals(ariaBefore, svgTitle, "the build-time drawing shows the state the live figure starts in");
 
         slider.sendKeys(Keys.ARROW_LEFT);
@@ -436,7 +458,7 @@ public class WidgetBrowserTest {
         driver.get(server.url() + "no-bundle.html");
         WebElement fig = driver.findElement(By.cssSelector("figure[data-widget]"));
         new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "error".equals(fig.getAttribute("data-state")));
-        assertTrue(fig.findElement(By.cssSelector(".widget-fallback svg")).isDisplayed(), "the static drawing stays");
+        assertTrue(fig.findElement(By.cssSelector(".widget-fallback .widget-drawing")).isDisplayed(), "the static drawing stays");
         List<String> problems = problems(driver);
         assertTrue(problems.stream().anyMatch(p -> p.contains("could not load") && p.contains("no-such-bundle.js")),
                 problems.toString());
@@ -444,15 +466,19 @@ public class WidgetBrowserTest {
 
     @Test
     @DisplayName("without JavaScript the figure shows the build-time drawing of the trained model and its description")
-    void staticFallbackWithoutJavaScript() {
+    void staticFallbackWithoutJavaScript() throws Exception {
         driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", true));
         try {
             driver.get(server.url() + "toy.html");
             WebElement figure = driver.findElement(By.cssSelector("figure[data-widget=superposition]"));
-            WebElement svg = figure.findElement(By.cssSelector(".widget-fallback svg"));
-            assertTrue(svg.isDisplayed(), "the fallback drawing is visible");
-            assertTrue(svg.getSize().getWidth() > 300, "drawn at a readable size: " + svg.getSize());
-            assertTrue(svg.findElements(By.cssSelector("line")).size() > 5, "the feature arrows are drawn");
+            WebElement img = figure.findElement(By.cssSelector(".widget-fallback .widget-drawing"));
+            assertTrue(img.isDisplayed(), "the fallback drawing is visible");
+            assertTrue(img.getSize().getWidth() > 300, "drawn at a readable size: " + img.getSize());
+            new org.openqa.selenium.interactions.Actions(driver).scrollToElement(img).perform(); // it loads near the window
+            new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> "true".equals(img.getDomProperty("complete")));
+            assertTrue(Integer.parseInt(img.getDomProperty("naturalWidth")) > 0, "the drawing loaded");
+            String svg = staticDrawings(server.root(), Files.readString(server.root().resolve("toy.html"))).get(0);
+            assertTrue(svg.split("<line ").length > 6, "the feature arrows are drawn");
             String description = figure.findElement(By.cssSelector(".widget-description")).getText();
             assertTrue(description.startsWith("Toy model trained at sparsity 0.90: "), description);
             assertEquals(null, figure.getAttribute("data-state"), "nothing mounted");

@@ -451,9 +451,10 @@ class WidgetContractBrowserTest {
 
     /** The static drawing the figure shows (of its wide and narrow ones, the one its width picks), as SVG text. */
     private static String shownDrawing(WebElement figure) {
-        return (String) driver.executeScript("var s = Array.from(arguments[0].querySelectorAll('.widget-fallback svg'))"
-                + ".filter(function (e) { return e.getClientRects().length > 0; })[0];"
-                + " return s ? new XMLSerializer().serializeToString(s) : null;", figure);
+        WebElement shown = (WebElement) driver.executeScript("return Array.from(arguments[0].querySelectorAll("
+                + "'.widget-fallback .widget-drawing')).filter(function (e) { return e.getClientRects().length > 0; })[0] || null;",
+                figure);
+        return shown == null ? null : WidgetBrowserTest.drawingSvg(driver, shown);
     }
 
     /** The static drawing {@code svg} against the figure's live canvas's first paint, both rasterised here. */

@@ -228,8 +228,12 @@ final class MystRenderer implements NodeRenderer {
             html.raw("<div class=\"widget-fallback\"><p>This figure runs a trained model in your browser."
                     + " It appears here once the page's script has loaded; it needs JavaScript.</p></div>").line();
         } else {
-            html.raw("<div class=\"widget-fallback\">" + ctx.defer(fallback.svg())
-                    + (fallback.narrowSvg() == null ? "" : ctx.defer(fallback.narrowSvg())) + "<p class=\"widget-description\">"
+            String widget = d.argument();
+            html.raw("<div class=\"widget-fallback\">"
+                    + ctx.drawingImage(widget, fallback.svg(), narrow == null ? null : "widget-wide-drawing", fallback.description())
+                    + (fallback.narrowSvg() == null ? ""
+                            : ctx.drawingImage(widget, fallback.narrowSvg(), "widget-narrow-drawing", fallback.description()))
+                    + "<p class=\"widget-description\">"
                     + Html.escape(fallback.description()) + " <span class=\"widget-note\">(A static view of the"
                     + (live ? " trained model: with JavaScript, this figure runs it live.)" : " trained model.)")
                     + "</span></p></div>").line();

@@ -27,6 +27,11 @@ public final class RenderContext {
     /** Headings whose text is being read: a heading that refers to itself reads its index title instead. */
     private final Set<Node> reading = Collections.newSetFromMap(new IdentityHashMap<>());
 
+    /** Where the static drawings of widget figures are published: {@code assets/figures/WIDGET-HASH.svg}. */
+    public static final String FIGURES = "assets/figures/";
+    /** The files this page publishes beside itself (path to bytes): its widget figures' static drawings. */
+    private final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+
     /** Large HTML kept out of Flexmark's writer until the page is rendered; see {@link #defer}. */
     private final List<String> deferred = new java.util.ArrayList<>();
     private boolean deferring;
@@ -228,6 +233,38 @@ public final class RenderContext {
         return String.valueOf(DEFER_OPEN) + (deferred.size() - 1) + DEFER_CLOSE;
     }
 
+    /**
+     * A widget figure's static drawing as an image of its own ({@code <img loading="lazy">}): the SVG is published
+     * as {@code assets/figures/WIDGET-HASH.svg} (HASH: the first 16 hex digits of its SHA-256, so a changed drawing
+     * gets a new name and a reader's cache never shows an old one), and the page carries only the element. The
+     * page's first load then holds no drawing (they were most of a chapter's HTML), a drawing is fetched when it
+     * nears the viewport, and a hidden arrangement (the narrow one on a wide screen) is never fetched; Chromium
+     * and Firefox load lazy images before they print. {@code alt} is the drawing's description, which the SVG's
+     * {@code <title>} also is; the width and height (the SVG's view box) reserve its box before it loads.
+     */
+    String drawingImage(String widget, String svg, String cssClass, String alt) {
+        byte[] bytes = svg.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String path;
+        try {
+            path = FIGURES + widget.replaceAll("[^a-z0-9-]", "") + "-" + java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16) + ".svg";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        files.put(path, bytes);
+        java.util.regex.Matcher box = VIEW_BOX.matcher(svg);
+        String size = box.find() ? " width=\"" + box.group(1) + "\" height=\"" + box.group(2) + "\"" : "";
+        return "<img class=\"widget-drawing" + (cssClass == null ? "" : " " + cssClass) + "\" src=\"" + path + "\" alt=\""
+                + Html.escape(alt) + "\"" + size + " loading=\"lazy\" decoding=\"async\">";
+    }
+
+    /** The files this page's figures publish, path to bytes, in the order the page shows them. */
+    public java.util.Map<String, byte[]> files() {
+        return java.util.Collections.unmodifiableMap(files);
+    }
+
+    private static final java.util.regex.Pattern VIEW_BOX = java.util.regex.Pattern.compile(
+            "^<svg[^>]*? viewBox=\"0 0 ([0-9.]+) ([0-9.]+)\"");
     private static final java.util.regex.Pattern LINE_INDENT = java.util.regex.Pattern.compile("\n[ \t]+");
     private static final char DEFER_OPEN = '\uE000';
     private static final char DEFER_CLOSE = '\uE001';

@@ -61,9 +61,11 @@ public final class PageRenderer {
 
     /**
      * What rendering one chapter gives, everything that reads the book: its body (with its References), reading
-     * time, table of contents and search text.
+     * time, table of contents, search text, and the files its figures publish beside it (path to bytes:
+     * {@link RenderContext#files}).
      */
-    public record Rendered(String body, int minutes, List<Map<String, Object>> toc, List<SearchIndex.Section> sections) {
+    public record Rendered(String body, int minutes, List<Map<String, Object>> toc, List<SearchIndex.Section> sections,
+                           Map<String, byte[]> files) {
     }
 
     /** What one chapter contributes to the pages around it. */
@@ -76,6 +78,7 @@ public final class PageRenderer {
         Map<String, byte[]> pages = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
+        Map<String, byte[]> files = new java.util.TreeMap<>(); // the figures' drawings, after the pages
         // the chapters render side by side (each reads the checked book and writes nothing shared), in order after
         List<Rendered> rendered = chapters.parallelStream().map(parsed -> {
             String page = parsed.chapter().outputFile();
@@ -85,7 +88,7 @@ public final class PageRenderer {
                 List<SearchIndex.Section> sections = sections(parsed, book, context);
                 int words = sections.stream().mapToInt(s -> words(s.text())).sum();
                 return new Rendered(body, Math.max(1, Math.round(words / (float) WORDS_PER_MINUTE)),
-                        toc(parsed, book, context), sections);
+                        toc(parsed, book, context), sections, Map.copyOf(context.files()));
             };
             return cache == null ? work.get() : cache.render(parsed, new RenderContext(page, book, citations, widgets), work);
         }).toList();
@@ -93,6 +96,7 @@ public final class PageRenderer {
             ParsedChapter parsed = chapters.get(i);
             Rendered r = rendered.get(i);
             bodies.add(r.body());
+            files.putAll(r.files());
             FrontMatter fm = parsed.chapter().frontMatter();
             entries.add(new Entry(parsed, parsed.chapter().outputFile(), kicker(book, parsed), fm.title(), r.minutes(),
                     r.toc(), r.sections()));
@@ -146,6 +150,7 @@ public final class PageRenderer {
             }
         }
         pages.put("index.html", bytes(LAYOUTS.index(view)));
+        pages.putAll(files);
         pages.put("404.html", bytes(LAYOUTS.notFound(notFound(entries))));
         pages.put("search-index.json", SearchIndex.json(entries.stream()
                 .map(e -> new SearchIndex.Page(e.href(), e.kicker(), e.title(), e.sections())).toList()));

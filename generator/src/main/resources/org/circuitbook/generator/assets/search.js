@@ -1,6 +1,7 @@
 /* Circuitbook: full-text search over the book, in the browser, with no server. The build writes
    search-index.json (every section of every chapter as plain text); this fetches it, relative to the page, the
-   first time the search box is used. Every term must match (whole words; the last one also as a prefix while
+   first time the search box is used (site.js shows the box, handles "/", and loads this script when the box first
+   gets focus). Every term must match (whole words; the last one also as a prefix while
    it is being typed); section titles rank above chapter titles, which rank above the text. Keyboard: "/"
    focuses the box, Up and Down choose a result, Enter opens it, Escape closes the list. Results are built as
    DOM nodes (text nodes and <mark>), never as HTML from the index's text. */
@@ -351,17 +352,11 @@
       close();
     }
   });
-  document.addEventListener("keydown", function (e) {
-    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) {
-      return;
+  // site.js loads this script when the box first gets focus ("/" focuses it there): pick up from that moment
+  if (document.activeElement === input) {
+    load();
+    if (input.value.trim()) {
+      update();
     }
-    var t = e.target;
-    var tag = t && t.tagName ? t.tagName.toLowerCase() : "";
-    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) {
-      return;
-    }
-    e.preventDefault();
-    input.focus();
-    input.select();
-  });
+  }
 })();

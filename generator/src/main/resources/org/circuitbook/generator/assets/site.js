@@ -55,6 +55,38 @@
     }
   }
 
+  /* ---- search: the box shows at once, but assets/search.js (and then the index) is fetched only when a reader
+     reaches for it (the box gets focus: a click, Tab, or "/"), so a page's first load does not carry it; search.js
+     takes over from there, including a query typed before it arrived ---- */
+  var search = document.getElementById("search");
+  var searchInput = document.getElementById("search-input");
+  if (search && searchInput && search.getAttribute("data-script") && window.fetch && window.URL) {
+    search.hidden = false;
+    var searchScript = null;
+    var loadSearch = function () {
+      if (!searchScript) {
+        searchScript = document.createElement("script");
+        searchScript.src = search.getAttribute("data-script");
+        document.body.appendChild(searchScript);
+      }
+    };
+    searchInput.addEventListener("focus", loadSearch);
+    searchInput.addEventListener("pointerenter", loadSearch); // a pointer on its way to the box
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) {
+        return;
+      }
+      var t = e.target;
+      var tag = t && t.tagName ? t.tagName.toLowerCase() : "";
+      if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) {
+        return;
+      }
+      e.preventDefault();
+      searchInput.focus();
+      searchInput.select();
+    });
+  }
+
   /* ---- scroll-spy: the section being read ---- */
   var lists = Array.prototype.slice.call(document.querySelectorAll(".toc-chapter, .sidebar-sections"));
   if (!lists.length || !("IntersectionObserver" in window)) {

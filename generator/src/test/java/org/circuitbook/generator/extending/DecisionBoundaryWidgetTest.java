@@ -65,7 +65,9 @@ class DecisionBoundaryWidgetTest {
         assertTrue(open.contains("data-static"), "a widget with no live part is marked static: " + open);
         assertEquals(1, open.split("data-weights=\"")[1].split("\"")[0].split(" ").length, open);
         // the drawing: a 16 x 16 heatmap under the four points, described from the trained model
-        String svg = page.substring(page.indexOf("<svg"), page.indexOf("</svg>"));
+        List<String> drawings = org.circuitbook.generator.WidgetBrowserTest.staticDrawings(site.site(), page);
+        assertEquals(1, drawings.size(), "one static drawing, published beside the page: " + page);
+        String svg = drawings.get(0);
         assertTrue(svg.contains("viewBox=\"0 0 320 320\""), svg);
         assertEquals(4, svg.split("<circle").length - 1 - 4, "four filled points and their four rings: " + svg);
         assertTrue(svg.contains("<title>The MLP's probability of class 1 over the square from -0.5 to 1.5, red for 1 and"
@@ -87,7 +89,7 @@ class DecisionBoundaryWidgetTest {
                 assertEquals(List.of("", "false", "true"), js.executeScript("var f = document.querySelector("
                         + "'figure[data-widget]'); return [f.getAttribute('data-state') || '',"
                         + " String(!!f.querySelector('.widget-live')),"
-                        + " String(f.querySelector('.widget-fallback svg').getBoundingClientRect().width > 100)];"));
+                        + " String(f.querySelector('.widget-fallback .widget-drawing').getBoundingClientRect().width > 100)];"));
                 assertEquals(List.of(), WidgetBrowserTest.problems(chrome));
             } finally {
                 chrome.quit();

@@ -220,7 +220,7 @@ class TrainedInPyTorchBrowserTest {
         assertEquals(10, positions);
         wait.until(d -> ("30/30").equals(canvas.getAttribute("data-progress")));
         assertEquals(canvas.getAttribute("aria-label"),
-                figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+                figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 "the first live state is the build's");
         List<String> views = new Select(figure.findElement(By.cssSelector("select[id$=-view]"))).getOptions().stream()
                 .map(o -> o.getAttribute("value")).toList();
@@ -337,7 +337,7 @@ class TrainedInPyTorchBrowserTest {
     private static WebElement mounted(String page, String widget) {
         WebElement figure = WidgetBrowserTest.openFigure(driver, server.url() + page, widget);
         assertEquals("ready", figure.getAttribute("data-state"), widget);
-        assertEquals(figure.findElement(By.cssSelector(".widget-fallback svg title")).getAttribute("textContent"),
+        assertEquals(figure.findElement(By.cssSelector(".widget-fallback .widget-drawing")).getAttribute("alt"),
                 figure.findElement(By.cssSelector("canvas")).getAttribute("aria-label"),
                 widget + ": the first live state is the build's");
         return figure;
