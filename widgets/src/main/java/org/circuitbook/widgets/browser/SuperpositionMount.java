@@ -68,26 +68,39 @@ final class SuperpositionMount {
             Dom.showError(figure, "superposition widget: the figure lists no weights (data-weights is empty).");
             return;
         }
-        new SuperpositionMount(figure, urls).load(0);
+        new SuperpositionMount(figure, urls).load();
     }
 
-    /** Fetches weight files one after another, then builds the controls. */
-    private void load(int index) {
-        if (index == urls.size()) {
-            trained.sort(Comparator.comparingDouble(Trained::sparsity));
-            build();
-            return;
+    /**
+     * Fetches every weights file at once (one after another, ten small files took a few hundred ms more before the
+     * figure was up), then, once all have come, reads them in the page's order and builds the controls; a file that
+     * fails shows its error in the figure, and the figure is not built.
+     */
+    private void load() {
+        Trained[] models = new Trained[urls.size()];
+        double[] decays = new double[urls.size()];
+        int[] arrived = {0};
+        for (int i = 0; i < urls.size(); i++) {
+            int index = i;
+            String url = urls.get(i);
+            Dom.loadWeights(figure, url, "the model weights", weights -> {
+                String sparsity = weights.metadata().get("sparsity");
+                if (sparsity == null) {
+                    throw new IllegalArgumentException(url + " has no \"sparsity\" in its metadata");
+                }
+                models[index] = new Trained(Double.parseDouble(sparsity), ToyModel.fromWeights(weights));
+                decays[index] = SuperpositionWidget.importanceDecay(weights, Double.NaN);
+                if (++arrived[0] < models.length) {
+                    return;
+                }
+                for (int k = 0; k < models.length; k++) { // as the files come in the page's order
+                    trained.add(models[k]);
+                    importanceDecay = Double.isNaN(decays[k]) ? importanceDecay : decays[k];
+                }
+                trained.sort(Comparator.comparingDouble(Trained::sparsity));
+                build();
+            });
         }
-        String url = urls.get(index);
-        Dom.loadWeights(figure, url, "the model weights", weights -> {
-            String sparsity = weights.metadata().get("sparsity");
-            if (sparsity == null) {
-                throw new IllegalArgumentException(url + " has no \"sparsity\" in its metadata");
-            }
-            trained.add(new Trained(Double.parseDouble(sparsity), ToyModel.fromWeights(weights)));
-            importanceDecay = SuperpositionWidget.importanceDecay(weights, importanceDecay);
-            load(index + 1);
-        });
     }
 
     private void build() {
