@@ -132,7 +132,69 @@ public final class BuildSession implements AutoCloseable {
         Content content = loaded.content;
         Citations cites = loaded.citations;
 
-        CheckedBook book = stage(stages, "check", () -> {
+        // while the book is checked, the model cache is read on another thread, if it holds every spec (the check's
+        // problems come first, and a book that fails it never trains); its lines wait for the train stage
+        List<String> earlyLines = new ArrayList<>();
+        java.util.concurrent.FutureTask<List<TrainedSet>> early = new java.util.concurrent.FutureTask<>(
+                () -> train(content, line -> {
+                    synchronized (earlyLines) {
+                        earlyLines.add(line);
+                    }
+                }, true));
+        if (built || options.retrain().isEmpty()) {
+            Thread reader = new Thread(early, "circuitbook-read-cache");
+            reader.setDaemon(true);
+            reader.start();
+        } else {
+            early.cancel(false);
+        }
+        CheckedBook book;
+        try {
+            book = check(stages, content, cites);
+        } catch (RuntimeException e) {
+            awaitQuietly(early); // it may still be filling this session's maps; the next rebuild starts after it
+            throw e;
+        }
+
+        List<TrainedSet> sets = stage(stages, "train", () -> {
+            List<TrainedSet> read = null;
+            if (!early.isCancelled()) {
+                try {
+                    read = early.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    earlyLines.forEach(log);
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading the model cache");
+                }
+            }
+            earlyLines.forEach(log);
+            return read != null ? read : train(content, log, false);
+        }, t -> count(t.size(), "model spec") + " ready");
+
+        Map<String, byte[]> files = stage(stages, "render", () -> render(content, cites, book, sets),
+                f -> count(f.size(), "file"));
+        figures.prune();
+        built = true;
+        return new Output(files, book.chapters().size(), sets);
+    }
+
+    private static void awaitQuietly(java.util.concurrent.FutureTask<?> task) {
+        if (task.isCancelled()) {
+            return;
+        }
+        try {
+            task.get();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            // the check's problems are the ones to report
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CheckedBook check(Stages stages, Content content, Citations cites) {
+        return stage(stages, "check", () -> {
             List<ParsedChapter> chapters = new ArrayList<>();
             Map<String, ParsedChapter> seen = new HashMap<>();
             reparsed = 0;
@@ -152,14 +214,6 @@ public final class BuildSession implements AutoCloseable {
                 math().save();
             }
         }, b -> "references, citations, math and widgets resolve");
-
-        List<TrainedSet> sets = stage(stages, "train", () -> train(content), t -> count(t.size(), "model spec") + " ready");
-
-        Map<String, byte[]> files = stage(stages, "render", () -> render(content, cites, book, sets),
-                f -> count(f.size(), "file"));
-        figures.prune();
-        built = true;
-        return new Output(files, book.chapters().size(), sets);
     }
 
     private record Loaded(Content content, Citations citations) {
@@ -175,8 +229,12 @@ public final class BuildSession implements AutoCloseable {
         return new Loaded(content, citations);
     }
 
-    /** Re-reads (and if need be trains) only the specs whose file changed since the last build. */
-    private List<TrainedSet> train(Content content) {
+    /**
+     * Re-reads (and if need be trains) only the specs whose file changed since the last build, logging to
+     * {@code log}; with {@code onlyIfCached}, returns null instead, having changed nothing, when one of them would
+     * have to be trained ({@link ModelCache#readAllIfFresh}).
+     */
+    private List<TrainedSet> train(Content content, Consumer<String> log, boolean onlyIfCached) {
         Map<String, String> texts = new HashMap<>();
         List<ModelSpec> changed = new ArrayList<>();
         for (ModelSpec spec : content.models().values()) {
@@ -189,9 +247,12 @@ public final class BuildSession implements AutoCloseable {
         if (!changed.isEmpty()) {
             // --retrain applies to the first build only: a rebuild retrains what changed
             Set<String> retrain = built ? Set.of() : options.retrain();
-            List<TrainedSet> fresh = new ModelCache(options.cache(), options.root(), retrain, options.trainers(),
-                    StatusLog.indented(log, "  "), options.kinds())
-                    .trainAll(changed);
+            ModelCache cache = new ModelCache(options.cache(), options.root(), retrain, options.trainers(),
+                    StatusLog.indented(log, "  "), options.kinds());
+            List<TrainedSet> fresh = onlyIfCached ? cache.readAllIfFresh(changed) : cache.trainAll(changed);
+            if (fresh == null) {
+                return null;
+            }
             for (TrainedSet set : fresh) {
                 TrainedSet old = trained.put(set.spec().name(), set);
                 if (old != null) {

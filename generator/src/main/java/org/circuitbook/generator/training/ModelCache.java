@@ -94,6 +94,28 @@ public final class ModelCache {
         }
     }
 
+    /**
+     * {@link #trainAll} for a build that trains nothing: when no spec is to be retrained and every one's cache entry
+     * is intact, reads, validates and verifies them all (the same lines, the same problems); otherwise returns null,
+     * having trained nothing and written nothing, and the caller trains with {@link #trainAll} in its own time. A
+     * build reads its cache with this while it checks the book, on another thread, so that a book that fails its
+     * check never starts a training.
+     */
+    public List<TrainedSet> readAllIfFresh(List<ModelSpec> specs) {
+        if (!retrain.isEmpty()) {
+            return null;
+        }
+        Map<ModelSpec, String> status = new LinkedHashMap<>();
+        for (ModelSpec spec : specs) {
+            String s = status(spec);
+            if (!s.equals("fresh")) {
+                return null;
+            }
+            status.put(spec, s);
+        }
+        return trainAll(specs, status, new LinkedHashMap<>(), new Problems(STAGE));
+    }
+
     private List<TrainedSet> trainAll(List<ModelSpec> specs, Map<ModelSpec, String> status,
                                       Map<ModelSpec, Future<Long>> training, Problems problems) {
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
