@@ -308,7 +308,7 @@ public final class BookChecker {
                     problems.add(path, line, column, "unknown label \"" + t.label() + "\"", hint(t.label(), book.index().labels()));
                 } else if (r.name.equals("eq") && target.kind() != BookIndex.Kind.EQUATION) {
                     problems.add(path, line, column, "{eq} refers to \"" + t.label() + "\", which is a "
-                            + target.kind().word.toLowerCase() + ", not an equation", "use {ref} or {numref}");
+                            + target.kind().word.toLowerCase(java.util.Locale.ROOT) + ", not an equation", "use {ref} or {numref}");
                 } else if (r.name.equals("numref") && target.number().isEmpty()) {
                     problems.add(path, line, column, "{numref} refers to \"" + t.label() + "\", which has no number",
                             "use {ref}");

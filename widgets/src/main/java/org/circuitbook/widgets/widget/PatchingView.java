@@ -561,7 +561,8 @@ public final class PatchingView {
 
     /** A text alternative: what the heatmap shows and, once computed, where patching restores most. */
     public static String describe(ActivationPatching.Experiment e, String[] names) {
-        StringBuilder s = plain(e) ? new StringBuilder("Activation patching heatmap, " + viewTitle(e.view()).toLowerCase()
+        String view = viewTitle(e.view()).toLowerCase(java.util.Locale.ROOT); // "I" stays "i" in any default locale
+        StringBuilder s = plain(e) ? new StringBuilder("Activation patching heatmap, " + view
                 + ": " + (e.view().equals("heads") ? count(e.rows(), "layer") + " by " + count(e.cols(), "head")
                 : count(e.rows(), "row") + " by " + count(e.cols(), "position"))
                 + ". Each cell is the share of the " + metricTitle(e.metric()) + " " + answers(e, names)
@@ -570,7 +571,7 @@ public final class PatchingView {
                 + Fmt.fixed(e.cleanValue(), 2) + ", corrupted " + Fmt.fixed(e.corruptedValue(), 2) + ").")
                 : new StringBuilder((e.view().equals("path") && e.mode().equals("patch") ? "Path patching"
                         : modeTitle(e.mode())) + " heatmap" + (e.attribution() ? "s, real patching beside its attribution "
-                        + "estimate" : "") + ", " + viewTitle(e.view()).toLowerCase() + ": " + count(e.rows(), "row") + " by "
+                        + "estimate" : "") + ", " + view + ": " + count(e.rows(), "row") + " by "
                         + count(e.cols(), "column")
                         + (e.view().equals("path") ? " (receivers: the layer-1 heads through Q, then K, then V)" : "")
                         + ". " + method(e) + " Each cell is the share of the " + metricTitle(e.metric()) + " "
