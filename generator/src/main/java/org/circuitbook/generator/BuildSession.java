@@ -135,32 +135,31 @@ public final class BuildSession implements AutoCloseable {
         // while the book is checked, the model cache is read on another thread, if it holds every spec (the check's
         // problems come first, and a book that fails it never trains); its lines wait for the train stage
         List<String> earlyLines = new ArrayList<>();
-        java.util.concurrent.FutureTask<List<TrainedSet>> early = new java.util.concurrent.FutureTask<>(
-                () -> train(content, line -> {
-                    synchronized (earlyLines) {
-                        earlyLines.add(line);
-                    }
-                }, true));
+        java.util.concurrent.FutureTask<List<TrainedSet>> early = null; // none on a first build that retrains
         if (built || options.retrain().isEmpty()) {
+            early = new java.util.concurrent.FutureTask<>(() -> train(content, line -> {
+                synchronized (earlyLines) {
+                    earlyLines.add(line);
+                }
+            }, true));
             Thread reader = new Thread(early, "circuitbook-read-cache");
             reader.setDaemon(true);
             reader.start();
-        } else {
-            early.cancel(false);
         }
+        java.util.concurrent.FutureTask<List<TrainedSet>> reading = early;
         CheckedBook book;
         try {
             book = check(stages, content, cites);
         } catch (RuntimeException e) {
-            awaitQuietly(early); // it may still be filling this session's maps; the next rebuild starts after it
+            awaitQuietly(reading); // it may still be filling this session's maps; the next rebuild starts after it
             throw e;
         }
 
         List<TrainedSet> sets = stage(stages, "train", () -> {
             List<TrainedSet> read = null;
-            if (!early.isCancelled()) {
+            if (reading != null) {
                 try {
-                    read = early.get();
+                    read = reading.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     earlyLines.forEach(log);
                     throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
@@ -181,12 +180,12 @@ public final class BuildSession implements AutoCloseable {
     }
 
     private static void awaitQuietly(java.util.concurrent.FutureTask<?> task) {
-        if (task.isCancelled()) {
+        if (task == null) {
             return;
         }
         try {
             task.get();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+        } catch (java.util.concurrent.ExecutionException e) {
             // the check's problems are the ones to report
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

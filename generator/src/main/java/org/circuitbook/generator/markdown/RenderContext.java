@@ -238,8 +238,8 @@ public final class RenderContext {
      * as {@code assets/figures/WIDGET-HASH.svg} (HASH: the first 16 hex digits of its SHA-256, so a changed drawing
      * gets a new name and a reader's cache never shows an old one), and the page carries only the element. The
      * page's first load then holds no drawing (they were most of a chapter's HTML), a drawing is fetched when it
-     * nears the viewport, and a hidden arrangement (the narrow one on a wide screen) is never fetched; Chromium
-     * and Firefox load lazy images before they print. {@code alt} is the drawing's description, which the SVG's
+     * nears the viewport, and a hidden arrangement (the narrow one on a wide screen) is not fetched on a scroll;
+     * Chromium fetches lazy images before it prints (README, "Authoring"). {@code alt} is the drawing's description, which the SVG's
      * {@code <title>} also is; the width and height (the SVG's view box) reserve its box before it loads.
      */
     String drawingImage(String widget, String svg, String cssClass, String alt) {
@@ -258,7 +258,7 @@ public final class RenderContext {
                 + Html.escape(alt) + "\"" + size + " loading=\"lazy\" decoding=\"async\">";
     }
 
-    /** The files this page's figures publish, path to bytes, in the order the page shows them. */
+    /** The files this page's figures publish, path to bytes. */
     public java.util.Map<String, byte[]> files() {
         return java.util.Collections.unmodifiableMap(files);
     }
