@@ -32,13 +32,13 @@ class BuildFixtureSiteTest {
     void fileList() {
         List<String> fonts = site.siteFiles().stream().filter(f -> f.startsWith("assets/katex/fonts/")).toList();
         assertEquals(20, fonts.size(), "KaTeX's woff2 fonts are served from the site itself: " + fonts);
-        assertEquals(List.of(".circuitbook-site", "404.html", "assets/boot.js", "assets/figures/superposition-HASH.svg",
-                "assets/figures/superposition-HASH.svg", "assets/highlight.css", "assets/katex/katex.min.css",
+        assertEquals(List.of(".circuitbook-site", "404.html", "assets/boot.js", "assets/figures/superposition.HASH.svg",
+                "assets/figures/superposition.HASH.svg", "assets/highlight.css", "assets/katex/katex.min.css",
                 "assets/search.js", "assets/site.js", "assets/style.css", "assets/theme.js", "assets/widgets.js", "favicon.svg",
                 "index.html", "models/toy/index.json", "models/toy/sparsity-0.9.HASH.safetensors",
                 "models/toy/sparsity-0.HASH.safetensors", "search-index.json", "second.html", "toy.html"), site.siteFiles().stream().filter(f -> !fonts.contains(f))
                 .map(f -> f.replaceAll("\\.[0-9a-f]{12}\\.safetensors$", ".HASH.safetensors")
-                        .replaceAll("-[0-9a-f]{16}\\.svg$", "-HASH.svg")).sorted().toList()); // sorted after
+                        .replaceAll("\\.[0-9a-f]{12}\\.svg$", ".HASH.svg")).sorted().toList()); // sorted after
                 // the hashes are masked, so that a retrained model (new hashes) cannot reorder the list
     }
 
@@ -50,19 +50,19 @@ class BuildFixtureSiteTest {
                 .replaceAll("\\.[0-9a-f]{12}\\.safetensors", ".HASH.safetensors")
                 .replaceAll("sha256-[A-Za-z0-9+/]{43}=", "sha256-SUM")
                 .replaceAll("SHA-256 <code>[0-9a-f]{16}\u2026</code>", "SHA-256 <code>SUM\u2026</code>")
-                .replaceAll("assets/figures/superposition-[0-9a-f]{16}\\.svg", "assets/figures/superposition-HASH.svg"));
+                .replaceAll("assets/figures/superposition\\.[0-9a-f]{12}\\.svg", "assets/figures/superposition.HASH.svg"));
     }
 
     @Test
     @DisplayName("publishes the figure's static drawings, wide and narrow, as SVG files named by their content's hash")
     void staticDrawings() throws Exception {
         Matcher img = Pattern.compile("<img class=\"widget-drawing (widget-wide-drawing|widget-narrow-drawing)\" src=\""
-                + "(assets/figures/superposition-([0-9a-f]{16})\\.svg)\"").matcher(site.read("toy.html"));
+                + "(assets/figures/superposition\\.([0-9a-f]{12})\\.svg)\"").matcher(site.read("toy.html"));
         List<String> shown = new java.util.ArrayList<>();
         while (img.find()) {
             byte[] bytes = Files.readAllBytes(site.site().resolve(img.group(2)));
             assertEquals(img.group(3), java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16), img.group(2));
+                    java.security.MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 12), img.group(2));
             String arrangement = img.group(1).replace("widget-", "").replace("-drawing", "");
             // the drawing itself, exactly (its numbers come from the trained weights, as the page's did)
             Golden.assertMatches(FIXTURE.resolve("expected/figure-" + arrangement + ".svg"),

@@ -45,9 +45,9 @@ class ReaderSiteTest {
     @DisplayName("writes the 404 page, sitemap, search index, chrome scripts and one preview image per chapter")
     void files() {
         List<String> files = site.siteFiles().stream().filter(f -> !f.startsWith("assets/katex/") && !f.startsWith("models/"))
-                .map(f -> f.replaceAll("-[0-9a-f]{16}\\.svg$", "-HASH.svg")).toList();
+                .map(f -> f.replaceAll("\\.[0-9a-f]{12}\\.svg$", ".HASH.svg")).toList();
         assertEquals(List.of(".circuitbook-site", "404.html", "about.html", "assets/boot.js",
-                "assets/figures/superposition-HASH.svg", "assets/figures/superposition-HASH.svg", "assets/highlight.css", "assets/search.js",
+                "assets/figures/superposition.HASH.svg", "assets/figures/superposition.HASH.svg", "assets/highlight.css", "assets/search.js",
                 "assets/site.js", "assets/style.css", "assets/theme.js", "assets/widgets.js", "favicon.svg", "index.html",
                 "og/about.png", "og/second.png", "og/toy.png", "search-index.json", "second.html", "sitemap.xml",
                 "toy.html"), files);

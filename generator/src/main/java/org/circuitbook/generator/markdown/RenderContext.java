@@ -11,6 +11,7 @@ import com.vladsch.flexmark.util.ast.Document;
 import com.vladsch.flexmark.util.ast.Node;
 import com.vladsch.flexmark.util.data.NullableDataKey;
 import com.vladsch.flexmark.util.sequence.Escaping;
+import org.circuitbook.generator.output.ContentHash;
 
 /** What rendering one chapter needs beyond its tree; attached to the Flexmark document. */
 public final class RenderContext {
@@ -27,7 +28,7 @@ public final class RenderContext {
     /** Headings whose text is being read: a heading that refers to itself reads its index title instead. */
     private final Set<Node> reading = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    /** Where the static drawings of widget figures are published: {@code assets/figures/WIDGET-HASH.svg}. */
+    /** Where the static drawings of widget figures are published: {@code assets/figures/WIDGET.HASH.svg}. */
     public static final String FIGURES = "assets/figures/";
     /** The files this page publishes beside itself (path to bytes): its widget figures' static drawings. */
     private final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
@@ -235,8 +236,9 @@ public final class RenderContext {
 
     /**
      * A widget figure's static drawing as an image of its own ({@code <img loading="lazy">}): the SVG is published
-     * as {@code assets/figures/WIDGET-HASH.svg} (HASH: the first 16 hex digits of its SHA-256, so a changed drawing
-     * gets a new name and a reader's cache never shows an old one), and the page carries only the element. The
+     * as {@code assets/figures/WIDGET.HASH.svg} (a content-hashed name, as the weights have: {@link ContentHash}, so a
+     * changed drawing gets a new name and a reader's cache never shows an old one), and the page carries only the
+     * element. The
      * page's first load then holds no drawing (they were most of a chapter's HTML), a drawing is fetched when it
      * nears the viewport, and a hidden arrangement (the narrow one on a wide screen) is not fetched on a scroll;
      * Chromium fetches lazy images before it prints (README, "Authoring"). {@code alt} is the drawing's description, which the SVG's
@@ -244,13 +246,7 @@ public final class RenderContext {
      */
     String drawingImage(String widget, String svg, String cssClass, String alt) {
         byte[] bytes = svg.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        String path;
-        try {
-            path = FIGURES + widget.replaceAll("[^a-z0-9-]", "") + "-" + java.util.HexFormat.of()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16) + ".svg";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String path = FIGURES + ContentHash.name(widget.replaceAll("[^a-z0-9-]", ""), ContentHash.sha256(bytes), ".svg");
         files.put(path, bytes);
         java.util.regex.Matcher box = VIEW_BOX.matcher(svg);
         String size = box.find() ? " width=\"" + box.group(1) + "\" height=\"" + box.group(2) + "\"" : "";

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.circuitbook.generator.output.ContentHash;
 
 /** The trained models of one spec, as read from its cache entry; published under {@code models/NAME/}. */
 public record TrainedSet(ModelSpec spec, List<TrainedModel> models) {
@@ -70,26 +71,15 @@ public record TrainedSet(ModelSpec spec, List<TrainedModel> models) {
      */
     public record PublishedFile(String url, String fileName, byte[] sha256, byte[] bytes) {
         static PublishedFile of(String folder, TrainedModel model) {
-            byte[] digest;
-            try {
-                digest = java.security.MessageDigest.getInstance("SHA-256").digest(model.bytes());
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java runtime has SHA-256", e);
-            }
-            String hex = java.util.HexFormat.of().formatHex(digest);
+            byte[] digest = ContentHash.sha256(model.bytes());
             String stem = model.fileName().substring(0, model.fileName().length() - ".safetensors".length());
-            return new PublishedFile(folder + stem + "." + hex.substring(0, 12) + ".safetensors", model.fileName(),
+            return new PublishedFile(folder + ContentHash.name(stem, digest, ".safetensors"), model.fileName(),
                     digest, model.bytes());
         }
 
         /** A file published under {@code url} as it is, not content-hashed, listed as {@code fileName}. */
         static PublishedFile at(String url, String fileName, byte[] bytes) {
-            try {
-                return new PublishedFile(url, fileName,
-                        java.security.MessageDigest.getInstance("SHA-256").digest(bytes), bytes);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java runtime has SHA-256", e);
-            }
+            return new PublishedFile(url, fileName, ContentHash.sha256(bytes), bytes);
         }
 
         /** The Subresource Integrity value a page gives {@code fetch}: {@code sha256-BASE64}. */
