@@ -57,6 +57,16 @@ public final class DevServer implements AutoCloseable {
     /** Threads for everything else (pages, assets), so that listening pages can never starve them. */
     private static final int PAGE_THREADS = 8;
 
+    static {
+        // The JDK's server leaves Nagle's algorithm on, so a small response written in two parts (headers, then
+        // body) waits for the browser's delayed ACK: about 40 ms per file on Linux, and a page's blocking styles and
+        // scripts are fetched one after another. Read once, when the JDK's first server starts; a value given with
+        // -D is kept.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** A site's files by site-relative path ({@code index.html}, {@code assets/style.css}); null when absent. */
     @FunctionalInterface
     public interface Pages {

@@ -83,7 +83,7 @@ class ServeBenchmark {
                     @SuppressWarnings("unchecked")
                     List<Number> nav = (List<Number>) js.executeScript("var n = performance.getEntriesByType('navigation')[0];"
                             + "return [performance.timeOrigin, performance.timeOrigin + n.domContentLoadedEventEnd,"
-                            + " performance.timeOrigin + n.loadEventEnd];");
+                            + " performance.timeOrigin + n.loadEventEnd, n.responseEnd, n.domInteractive];");
                     double savedMs = savedAt.toEpochMilli() + (savedAt.getNano() % 1_000_000) / 1e6;
                     double publishedMs = savedMs + (r.publishedAt() - saved) / 1e6;
                     double rebuildMs = r.totalNanos() / 1e6;
@@ -96,6 +96,10 @@ class ServeBenchmark {
                     s.put("event -> browser starts the reload", nav.get(0).doubleValue() - publishedMs);
                     s.put("save -> page DOMContentLoaded", nav.get(1).doubleValue() - savedMs);
                     s.put("save -> page load event", nav.get(2).doubleValue() - savedMs);
+                    // within the reload, from its start: the page's HTML in, and its parsing done (the blocking
+                    // styles and scripts fetched and run)
+                    s.put("  reload -> HTML received", nav.get(3).doubleValue());
+                    s.put("  reload -> DOM interactive", nav.get(4).doubleValue());
                     s.put("files written", (double) r.written().size());
                     if (i > WARMUP) {
                         samples.add(s);

@@ -51,6 +51,17 @@ class DevServerTest {
     }
 
     @Test
+    @DisplayName("turns Nagle's algorithm off for its connections (no 40 ms wait for a delayed ACK per small file)")
+    void noDelay(@TempDir Path site) throws Exception {
+        Files.writeString(site.resolve("index.html"), "<p>home</p>");
+        try (DevServer server = DevServer.start(site, 0)) {
+            assertEquals(200, get(server, "").statusCode());
+            // the JDK's server reads this when its first server starts; DevServer sets it before that
+            assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
+        }
+    }
+
+    @Test
     @DisplayName("answers 404 for missing files and for paths outside the site")
     void notFound(@TempDir Path dir) throws Exception {
         Path site = Files.createDirectories(dir.resolve("site"));
