@@ -1,8 +1,5 @@
 package org.circuitbook.generator;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,7 +15,6 @@ import org.circuitbook.generator.markdown.ParsedChapter;
 import org.circuitbook.generator.markdown.SourceMap;
 import org.circuitbook.generator.training.TrainedModel;
 import org.circuitbook.generator.training.TrainedSet;
-import org.circuitbook.widgets.weights.Json;
 
 /**
  * Reads every {@code {metric}} role's number from the trained models, after the train stage: the values the
@@ -319,22 +315,14 @@ final class MetricValues {
 
     private Map<String, Object> metrics(String model, TrainedModel m) {
         return metricsCache.computeIfAbsent(m, k -> {
-            Object metrics = metadata(m).get("metrics");
-            return metrics == null ? Map.of() : asMap(Json.parse((String) metrics));
+            Map<?, ?> metrics = m.metrics();
+            return metrics == null ? Map.of() : asMap(metrics);
         });
     }
 
     /** The spec's resolved settings, defaults included, as its kind gives them ({@code KindSpec.values()}). */
     private Map<String, Object> spec(String model) {
         return models.get(model).spec().values();
-    }
-
-    private static Map<String, Object> metadata(TrainedModel m) {
-        ByteBuffer b = ByteBuffer.wrap(m.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        int n = (int) b.getLong(0);
-        Map<String, Object> header = asMap(Json.parse(new String(m.bytes(), 8, n, StandardCharsets.UTF_8)));
-        Object meta = header.get("__metadata__");
-        return meta == null ? Map.of() : asMap(meta);
     }
 
     @SuppressWarnings("unchecked")

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.circuitbook.generator.markdown.Html;
 import org.circuitbook.generator.training.TrainedSet;
-import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.weights.WeightNames;
 
 /**
@@ -19,7 +18,7 @@ final class Provenance {
 
     static String html(TrainedSet set, List<TrainedSet.PublishedFile> published, Predicate<String> usesFile) {
         StringBuilder out = new StringBuilder("<dl class=\"provenance-list\">");
-        Map<String, String> meta = SafeTensors.fromBytes(set.models().get(0).bytes()).metadata();
+        Map<String, String> meta = set.models().get(0).metadata();
         item(out, "Model", "<code>" + Html.escape(set.spec().name()) + "</code> (kind <code>" + Html.escape(set.spec().kind())
                 + "</code>), trained by this book's build from <code>" + Html.escape(set.spec().path()) + "</code>");
         StringBuilder settings = new StringBuilder();

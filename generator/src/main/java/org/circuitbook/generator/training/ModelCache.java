@@ -186,12 +186,21 @@ public final class ModelCache {
         Path entry = entry(spec);
         String hint = "nothing was published; run the build with --retrain " + spec.name() + " to train it again";
         boolean valid = true;
+        List<TrainedModel> models = new ArrayList<>();
         for (String name : spec.settings().fileNames()) {
             Path file = entry.resolve(name);
-            String problem;
+            String problem = null;
             try {
-                problem = Files.isRegularFile(file) ? SafeTensorsValidator.problem(Files.readAllBytes(file))
-                        : "the file is missing from the cache entry";
+                if (Files.isRegularFile(file)) {
+                    // the bytes checked are the bytes published, read once; the header stays parsed for its readers
+                    TrainedModel model = new TrainedModel(name, Files.readAllBytes(file));
+                    model.header();
+                    models.add(model);
+                } else {
+                    problem = "the file is missing from the cache entry";
+                }
+            } catch (IllegalArgumentException e) {
+                problem = SafeTensorsValidator.withoutPrefix(e.getMessage());
             } catch (IOException e) {
                 problem = "the file cannot be read (" + e.getMessage() + ")";
             }
@@ -201,7 +210,7 @@ public final class ModelCache {
                 valid = false;
             }
         }
-        return valid ? TrainedSet.read(spec, entry) : null;
+        return valid ? new TrainedSet(spec, List.copyOf(models)) : null;
     }
 
     /**

@@ -75,7 +75,7 @@ public final class Training {
     /** The metrics of the file called {@code name} among {@code models}, or null when it is not there. */
     public static Map<?, ?> metricsOf(List<TrainedModel> models, String name) {
         return models.stream().filter(m -> m.fileName().equals(name)).findFirst()
-                .map(m -> metricsOf(m.bytes())).orElse(null);
+                .map(TrainedModel::metrics).orElse(null);
     }
 
     /**

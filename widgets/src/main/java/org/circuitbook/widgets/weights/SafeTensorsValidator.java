@@ -76,9 +76,13 @@ public final class SafeTensorsValidator {
             validate(bytes);
             return null;
         } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            return m.startsWith(PREFIX) ? m.substring(PREFIX.length()) : m;
+            return withoutPrefix(e.getMessage());
         }
+    }
+
+    /** A message of {@link #validate}'s exception without its "safetensors: " prefix, as {@link #problem} gives it. */
+    public static String withoutPrefix(String message) {
+        return message.startsWith(PREFIX) ? message.substring(PREFIX.length()) : message;
     }
 
     /** The size in bytes of one element of {@code dtype}; -1 for a dtype the format does not define. */
