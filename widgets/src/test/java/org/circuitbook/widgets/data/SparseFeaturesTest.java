@@ -42,4 +42,30 @@ class SparseFeaturesTest {
         }
         assertTrue(active > 150 && active < 250, active + " of 1000 active at p = 0.2");
     }
+
+    @Test
+    @DisplayName("makes the inputs matmul makes, bit for bit, skipping the zero coefficients")
+    void inputs() {
+        Random random = new Random(11);
+        for (double p : new double[] {0.0, 0.03, 0.5, 1.0}) {
+            Tensor c = SparseFeatures.coefficients(new Lcg(3), 257, 64, p);
+            c.data()[1] = -0f; // a negative zero skipped as well
+            float[] f = new float[64 * 16];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) random.nextGaussian();
+            }
+            Tensor features = Tensor.of(f, 64, 16);
+            Tensor expected = org.circuitbook.widgets.tensor.Ops.matmul(c, features);
+            Tensor got = SparseFeatures.inputs(c, features);
+            assertEquals(List.of(257, 16), List.of(got.shape()[0], got.shape()[1]));
+            for (int i = 0; i < expected.data().length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected.data()[i]), Float.floatToRawIntBits(got.data()[i]),
+                        "input element " + i + " at p = " + p);
+            }
+        }
+        Tensor bad = Tensor.of(new float[6], 2, 3);
+        assertEquals(assertThrows(IllegalArgumentException.class,
+                () -> org.circuitbook.widgets.tensor.Ops.matmul(bad, bad)).getMessage(),
+                assertThrows(IllegalArgumentException.class, () -> SparseFeatures.inputs(bad, bad)).getMessage());
+    }
 }
