@@ -77,7 +77,8 @@ public final class SparseAutoencoder {
 
     /** The reconstruction f W_dec + b_dec: [batch, d_sae] -> [batch, d_in]. */
     public Tensor decode(Tensor f) {
-        return Ops.addBias(Ops.matmul(f, wDec), bDec);                // [batch, d_in]
+        // the latents are mostly zero after the ReLU: matmul's floats, bit for bit, without the zero terms
+        return Ops.addBias(Ops.matmulSkippingZeros(f, wDec), bDec);   // [batch, d_in]
     }
 
     /** x_hat for a batch: [batch, d_in] -> [batch, d_in]. */

@@ -37,6 +37,41 @@ public final class Ops {
         return Tensor.of(out, m, n);
     }
 
+    /**
+     * {@link #matmul} for a left operand that is mostly zeros (sparse feature coefficients, an SAE's latents after
+     * its ReLU): the same sums in the same order, skipping the terms whose left entry is zero. With a finite
+     * right operand a skipped term only ever added a zero to a sum that starts at +0, so every output is the same
+     * float, bit for bit; the time falls with the share of zeros.
+     */
+    public static Tensor matmulSkippingZeros(Tensor a, Tensor b) {
+        a.requireRank(2);
+        b.requireRank(2);
+        int m = a.dim(0);
+        int k = a.dim(1);
+        int n = b.dim(1);
+        if (b.dim(0) != k) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: " + Arrays.toString(a.shape())
+                    + " x " + Arrays.toString(b.shape()));
+        }
+        float[] x = a.data();
+        float[] y = b.data();
+        float[] out = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            int outRow = i * n;
+            for (int p = 0; p < k; p++) {
+                float xip = x[i * k + p];
+                if (xip == 0f) {
+                    continue;
+                }
+                int yRow = p * n;
+                for (int j = 0; j < n; j++) {
+                    out[outRow + j] += xip * y[yRow + j];
+                }
+            }
+        }
+        return Tensor.of(out, m, n);
+    }
+
     /** The transpose of a matrix: [m, n] -> [n, m]. */
     public static Tensor transpose(Tensor a) {
         a.requireRank(2);

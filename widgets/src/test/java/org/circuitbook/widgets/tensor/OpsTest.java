@@ -23,6 +23,31 @@ class OpsTest {
     }
 
     @Test
+    @DisplayName("matmulSkippingZeros gives matmul's floats bit for bit, at any share of zeros and either sign")
+    void matmulSkippingZerosIsMatmul() {
+        java.util.Random random = new java.util.Random(5);
+        for (double zeros : new double[] {0.0, 0.5, 0.97, 1.0}) {
+            float[] a = new float[33 * 40];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = random.nextDouble() < zeros ? (random.nextBoolean() ? 0f : -0f) : (float) random.nextGaussian();
+            }
+            float[] b = new float[40 * 17];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
+            }
+            Tensor expected = Ops.matmul(m(33, 40, a), m(40, 17, b));
+            Tensor got = Ops.matmulSkippingZeros(m(33, 40, a), m(40, 17, b));
+            assertArrayEquals(expected.shape(), got.shape());
+            for (int i = 0; i < expected.data().length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected.data()[i]), Float.floatToRawIntBits(got.data()[i]),
+                        "element " + i + " with " + zeros + " zeros");
+            }
+        }
+        assertEquals("matmul: inner dimensions differ: [2, 3] x [2, 3]", assertThrows(IllegalArgumentException.class,
+                () -> Ops.matmulSkippingZeros(Tensor.zeros(2, 3), Tensor.zeros(2, 3))).getMessage());
+    }
+
+    @Test
     @DisplayName("matmul names both shapes when the inner dimensions differ")
     void matmulShapeMismatch() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
