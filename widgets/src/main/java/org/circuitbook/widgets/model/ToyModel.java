@@ -84,10 +84,47 @@ public final class ToyModel {
 
     /** x' = ReLU(x W^T W + b) for a batch of inputs: [batch, n_features] -> [batch, n_features]. */
     public Tensor forward(Tensor x) {
-        Tensor h = Ops.matmul(x, Ops.transpose(w));   // [batch, n_features] x [n_features, d_hidden]
-        Tensor out = Ops.matmul(h, w);                // [batch, d_hidden] x [d_hidden, n_features]
-        Tensor biased = Ops.addBias(out, bFinal);     // [batch, n_features]
-        return relu ? Ops.relu(biased) : biased;
+        int n = w.dim(1);
+        int m = w.dim(0);
+        if (x.shape().length != 2 || x.dim(1) != n) {
+            return Ops.matmul(x, Ops.transpose(w)); // which throws its own message
+        }
+        // Ops.matmul(x, W^T), Ops.matmul(h, W), Ops.addBias and Ops.relu in one pass per input, each sum in their
+        // order from +0, so the floats are theirs bit for bit; the input's zero features (most of them: the
+        // inputs are sparse) are skipped, which with a finite W only ever added a zero
+        int batch = x.dim(0);
+        float[] xs = x.data();
+        float[] ws = w.data();
+        float[] b = bFinal.data();
+        float[] out = new float[batch * n];
+        float[] h = new float[m];
+        int[] active = new int[n];
+        for (int i = 0; i < batch; i++) {
+            int row = i * n;
+            int count = 0;
+            for (int p = 0; p < n; p++) {
+                if (xs[row + p] != 0f) {
+                    active[count++] = p;
+                }
+            }
+            for (int j = 0; j < m; j++) {                 // h = x W^T: [d_hidden]
+                float sum = 0f;
+                for (int c = 0; c < count; c++) {
+                    int p = active[c];
+                    sum += xs[row + p] * ws[j * n + p];
+                }
+                h[j] = sum;
+            }
+            for (int f = 0; f < n; f++) {                 // x' = h W + b, then the ReLU
+                float sum = 0f;
+                for (int j = 0; j < m; j++) {
+                    sum += h[j] * ws[j * n + f];
+                }
+                float v = sum + b[f];
+                out[row + f] = relu ? (v > 0f ? v : 0f) : v;
+            }
+        }
+        return Tensor.of(out, batch, n);
     }
 
     /** W^T W: how much each feature's direction overlaps every other's: [n_features, n_features]. */

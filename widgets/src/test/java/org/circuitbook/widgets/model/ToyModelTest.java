@@ -31,6 +31,46 @@ class ToyModelTest {
     }
 
     @Test
+    @DisplayName("forward gives the floats of Ops' matmul, addBias and relu, bit for bit, on sparse and dense inputs")
+    void forwardIsTheOpsChain() {
+        java.util.Random random = new java.util.Random(9);
+        for (boolean relu : new boolean[] {true, false}) {
+            for (int[] size : new int[][] {{5, 2}, {20, 5}, {7, 7}}) {
+                int n = size[0];
+                int m = size[1];
+                float[] w = new float[m * n];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) random.nextGaussian();
+                }
+                float[] b = new float[n];
+                for (int i = 0; i < n; i++) {
+                    b[i] = (float) (0.3 * random.nextGaussian());
+                }
+                ToyModel toy = new ToyModel(Tensor.of(w, m, n), Tensor.of(b, n), relu);
+                for (double density : new double[] {0.0, 0.1, 1.0}) {
+                    float[] x = new float[33 * n];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = random.nextDouble() < density ? random.nextFloat() : (random.nextBoolean() ? 0f : -0f);
+                    }
+                    Tensor in = Tensor.of(x, 33, n);
+                    Tensor biased = org.circuitbook.widgets.tensor.Ops.addBias(org.circuitbook.widgets.tensor.Ops.matmul(
+                            org.circuitbook.widgets.tensor.Ops.matmul(in, org.circuitbook.widgets.tensor.Ops.transpose(
+                                    toy.W())), toy.W()), toy.b_final());
+                    Tensor expected = relu ? org.circuitbook.widgets.tensor.Ops.relu(biased) : biased;
+                    Tensor got = toy.forward(in);
+                    assertArrayEquals(expected.shape(), got.shape());
+                    for (int i = 0; i < x.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(expected.data()[i]), Float.floatToRawIntBits(got.data()[i]),
+                                "element " + i + " of a " + n + "x" + m + " model at density " + density + ", relu " + relu);
+                    }
+                }
+            }
+        }
+        assertEquals("matmul: inner dimensions differ: [1, 4] x [3, 2]",
+                assertThrows(IllegalArgumentException.class, () -> model.forward(Tensor.zeros(1, 4))).getMessage());
+    }
+
+    @Test
     @DisplayName("gram is W^T W: the overlaps between feature directions")
     void gram() {
         Tensor g = model.gram();
