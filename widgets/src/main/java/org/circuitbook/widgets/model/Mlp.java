@@ -36,7 +36,8 @@ final class Mlp {
     Tensor forward(Tensor x, String prefix, Hook hook) {
         Tensor pre = hooked(hook, prefix + "hook_pre", Ops.addBias(Ops.matmul(x, W_in), b_in)); // [pos, d_mlp]
         Tensor post = hooked(hook, prefix + "hook_post", activation(pre));                      // [pos, d_mlp]
-        return Ops.addBias(Ops.matmul(post, W_out), b_out);                                     // [pos, d_model]
+        // after a ReLU about half of post is zero: matmul's floats, bit for bit (finite weights), without those terms
+        return Ops.addBias(Ops.matmulSkippingZeros(post, W_out), b_out);                        // [pos, d_model]
     }
 
     /** The config's act_fn, elementwise: [pos, d_mlp] -> [pos, d_mlp]. */

@@ -90,8 +90,9 @@ public final class ToyModel {
             return Ops.matmul(x, Ops.transpose(w)); // which throws its own message
         }
         // Ops.matmul(x, W^T), Ops.matmul(h, W), Ops.addBias and Ops.relu in one pass per input, each sum in their
-        // order from +0, so the floats are theirs bit for bit; the input's zero features (most of them: the
-        // inputs are sparse) are skipped, which with a finite W only ever added a zero
+        // order from +0, so on the JVM the floats are theirs bit for bit (in TeaVM's JavaScript the sums are kept in
+        // double precision until stored, as in Ops.matmul); the input's zero features (most of them: the inputs
+        // are sparse) are skipped, which with a finite W only ever added a zero
         int batch = x.dim(0);
         float[] xs = x.data();
         float[] ws = w.data();

@@ -24,14 +24,67 @@ public final class Ops {
         float[] x = a.data();
         float[] y = b.data();
         float[] out = new float[m * n];
+        // each output is one variable adding x[i, p] * y[p, j] for p = 0, 1, ... in turn from +0, so on the JVM the
+        // floats are the plain triple loop's, bit for bit; eight (then four, then one) outputs at a time, so x[i, p]
+        // is read once for them and the sums stay in registers instead of the output array. (TeaVM's JavaScript
+        // keeps a float variable in double precision and rounds only when it stores into a float array: there a
+        // sum is now rounded once, at its end, instead of at every step, which is nearer the exact sum.)
         for (int i = 0; i < m; i++) {
-            for (int p = 0; p < k; p++) {
-                float xip = x[i * k + p];
-                int yRow = p * n;
-                int outRow = i * n;
-                for (int j = 0; j < n; j++) {
-                    out[outRow + j] += xip * y[yRow + j];
+            int xRow = i * k;
+            int outRow = i * n;
+            int j = 0;
+            for (; j + 8 <= n; j += 8) {
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                float s4 = 0f;
+                float s5 = 0f;
+                float s6 = 0f;
+                float s7 = 0f;
+                for (int p = 0, yAt = j; p < k; p++, yAt += n) {
+                    float xip = x[xRow + p];
+                    s0 += xip * y[yAt];
+                    s1 += xip * y[yAt + 1];
+                    s2 += xip * y[yAt + 2];
+                    s3 += xip * y[yAt + 3];
+                    s4 += xip * y[yAt + 4];
+                    s5 += xip * y[yAt + 5];
+                    s6 += xip * y[yAt + 6];
+                    s7 += xip * y[yAt + 7];
                 }
+                out[outRow + j] = s0;
+                out[outRow + j + 1] = s1;
+                out[outRow + j + 2] = s2;
+                out[outRow + j + 3] = s3;
+                out[outRow + j + 4] = s4;
+                out[outRow + j + 5] = s5;
+                out[outRow + j + 6] = s6;
+                out[outRow + j + 7] = s7;
+            }
+            for (; j + 4 <= n; j += 4) {
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                for (int p = 0, yAt = j; p < k; p++, yAt += n) {
+                    float xip = x[xRow + p];
+                    s0 += xip * y[yAt];
+                    s1 += xip * y[yAt + 1];
+                    s2 += xip * y[yAt + 2];
+                    s3 += xip * y[yAt + 3];
+                }
+                out[outRow + j] = s0;
+                out[outRow + j + 1] = s1;
+                out[outRow + j + 2] = s2;
+                out[outRow + j + 3] = s3;
+            }
+            for (; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0, yAt = j; p < k; p++, yAt += n) {
+                    sum += x[xRow + p] * y[yAt];
+                }
+                out[outRow + j] = sum;
             }
         }
         return Tensor.of(out, m, n);

@@ -23,6 +23,36 @@ class OpsTest {
     }
 
     @Test
+    @DisplayName("matmul's floats are the plain triple loop's, bit for bit, for every width (blocks of 8, 4 and 1)")
+    void matmulIsThePlainLoop() {
+        java.util.Random random = new java.util.Random(3);
+        for (int n : new int[] {1, 3, 4, 7, 8, 13, 16, 29}) {
+            int m = 5;
+            int k = 37;
+            float[] a = new float[m * k];
+            float[] b = new float[k * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(5) - 2));
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) random.nextGaussian();
+            }
+            float[] expected = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    for (int j = 0; j < n; j++) {
+                        expected[i * n + j] += a[i * k + p] * b[p * n + j];
+                    }
+                }
+            }
+            float[] got = Ops.matmul(m(m, k, a), m(k, n, b)).data();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "element " + i + ", n = " + n);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("matmulSkippingZeros gives matmul's floats bit for bit, at any share of zeros and either sign")
     void matmulSkippingZerosIsMatmul() {
         java.util.Random random = new java.util.Random(5);
