@@ -29,6 +29,47 @@ class SparseAutoencoderTest {
     }
 
     @Test
+    @DisplayName("encode and decode give the floats of Ops' chain (bias, matmul, bias, ReLU; matmul, bias) bit for bit")
+    void theOpsChain() {
+        java.util.Random random = new java.util.Random(4);
+        for (int dSae : new int[] {3, 8, 13, 128}) {
+            int dIn = 16;
+            float[][] p = new float[4][];
+            int[] sizes = {dIn * dSae, dSae, dSae * dIn, dIn};
+            for (int t = 0; t < 4; t++) {
+                p[t] = new float[sizes[t]];
+                for (int i = 0; i < sizes[t]; i++) {
+                    p[t][i] = (float) (random.nextGaussian() * (t % 2 == 1 ? 0.2 : 1));
+                }
+            }
+            SparseAutoencoder s = new SparseAutoencoder(Tensor.of(p[0], dIn, dSae), Tensor.of(p[1], dSae),
+                    Tensor.of(p[2], dSae, dIn), Tensor.of(p[3], dIn));
+            float[] x = new float[37 * dIn];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextGaussian();
+            }
+            Tensor in = Tensor.of(x, 37, dIn);
+            org.circuitbook.widgets.tensor.Tensor f = org.circuitbook.widgets.tensor.Ops.relu(
+                    org.circuitbook.widgets.tensor.Ops.addBias(org.circuitbook.widgets.tensor.Ops.matmul(
+                            org.circuitbook.widgets.tensor.Ops.addBias(in, org.circuitbook.widgets.tensor.Ops.scale(
+                                    Tensor.of(p[3], dIn), -1f)), Tensor.of(p[0], dIn, dSae)), Tensor.of(p[1], dSae)));
+            Tensor xHat = org.circuitbook.widgets.tensor.Ops.addBias(org.circuitbook.widgets.tensor.Ops.matmul(f,
+                    Tensor.of(p[2], dSae, dIn)), Tensor.of(p[3], dIn));
+            Tensor gotF = s.encode(in);
+            Tensor gotXHat = s.decode(gotF);
+            assertArrayEquals(f.shape(), gotF.shape());
+            for (int i = 0; i < f.size(); i++) {
+                assertEquals(Float.floatToRawIntBits(f.data()[i]), Float.floatToRawIntBits(gotF.data()[i]), "latent " + i);
+            }
+            for (int i = 0; i < xHat.size(); i++) {
+                assertEquals(Float.floatToRawIntBits(xHat.data()[i]), Float.floatToRawIntBits(gotXHat.data()[i]),
+                        "reconstruction " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> sae.encode(Tensor.of(new float[3], 1, 3)));
+    }
+
+    @Test
     @DisplayName("evaluate measures the normalised reconstruction error, L0 and the dead latents of a batch")
     void evaluate() {
         // row 0 as above; row 1 is b_dec itself: no latent fires, and it is reconstructed exactly
