@@ -77,9 +77,8 @@ public final class SparseAutoencoder {
             Tensor centred = Ops.addBias(x, Ops.scale(bDec, -1f));      // which throws its own message
             return Ops.relu(Ops.addBias(Ops.matmul(centred, wEnc), bEnc));
         }
-        // Ops.addBias(x, -b_dec), Ops.matmul by W_enc, Ops.addBias(b_enc) and Ops.relu in one pass per input, each
-        // sum over the inputs in order from +0, eight latents at a time, as Ops.matmul: on the JVM the same floats,
-        // bit for bit (in TeaVM's JavaScript a sum is rounded once, when stored, as in Ops.matmul)
+        // Ops.addBias(x, -b_dec), Ops.matmul by W_enc (Ops.rowTimes), Ops.addBias(b_enc) and Ops.relu in one pass
+        // per input, without the intermediate tensors: on the JVM the same floats, bit for bit
         int batch = x.dim(0);
         float[] xs = x.data();
         float[] w = wEnc.data();
@@ -92,42 +91,9 @@ public final class SparseAutoencoder {
                 centred[p] = xs[i * dIn + p] + (-1f * bd[p]);
             }
             int row = i * dSae;
-            int j = 0;
-            for (; j + 8 <= dSae; j += 8) {
-                float s0 = 0f;
-                float s1 = 0f;
-                float s2 = 0f;
-                float s3 = 0f;
-                float s4 = 0f;
-                float s5 = 0f;
-                float s6 = 0f;
-                float s7 = 0f;
-                for (int p = 0, at = j; p < dIn; p++, at += dSae) {
-                    float c = centred[p];
-                    s0 += c * w[at];
-                    s1 += c * w[at + 1];
-                    s2 += c * w[at + 2];
-                    s3 += c * w[at + 3];
-                    s4 += c * w[at + 4];
-                    s5 += c * w[at + 5];
-                    s6 += c * w[at + 6];
-                    s7 += c * w[at + 7];
-                }
-                out[row + j] = relu(s0 + be[j]);
-                out[row + j + 1] = relu(s1 + be[j + 1]);
-                out[row + j + 2] = relu(s2 + be[j + 2]);
-                out[row + j + 3] = relu(s3 + be[j + 3]);
-                out[row + j + 4] = relu(s4 + be[j + 4]);
-                out[row + j + 5] = relu(s5 + be[j + 5]);
-                out[row + j + 6] = relu(s6 + be[j + 6]);
-                out[row + j + 7] = relu(s7 + be[j + 7]);
-            }
-            for (; j < dSae; j++) {
-                float sum = 0f;
-                for (int p = 0, at = j; p < dIn; p++, at += dSae) {
-                    sum += centred[p] * w[at];
-                }
-                out[row + j] = relu(sum + be[j]);
+            Ops.rowTimes(centred, 0, dIn, w, dSae, out, row);
+            for (int j = 0; j < dSae; j++) {
+                out[row + j] = relu(out[row + j] + be[j]);
             }
         }
         return Tensor.of(out, batch, dSae);

@@ -12,82 +12,91 @@ public final class Ops {
 
     /** {@code a @ b}: [m, k] x [k, n] -> [m, n]. Accumulates in float, as ND4J's CPU sgemm does. */
     public static Tensor matmul(Tensor a, Tensor b) {
-        a.requireRank(2);
-        b.requireRank(2);
+        requireProduct(a, b);
         int m = a.dim(0);
         int k = a.dim(1);
         int n = b.dim(1);
-        if (b.dim(0) != k) {
+        float[] x = a.data();
+        float[] out = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            rowTimes(x, i * k, k, b.data(), n, out, i * n);
+        }
+        return Tensor.of(out, m, n);
+    }
+
+    /**
+     * One row of a product: {@code out[outAt + j] = sum over p of x[xAt + p] * y[p * n + j]} for j in [0, n), y
+     * being [k, n]. Each output is one variable adding the terms for p = 0, 1, ... in turn from +0, so on the JVM
+     * the floats are the plain triple loop's, bit for bit; eight (then four, then one) outputs at a time, so
+     * x[p] is read once for them and the sums stay in registers instead of the output array. (TeaVM's JavaScript
+     * keeps a float variable in double precision and rounds only when it stores into a float array: there a sum
+     * is rounded once, at its end, instead of at every step, which is nearer the exact sum.)
+     */
+    public static void rowTimes(float[] x, int xAt, int k, float[] y, int n, float[] out, int outAt) {
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            float s4 = 0f;
+            float s5 = 0f;
+            float s6 = 0f;
+            float s7 = 0f;
+            for (int p = 0, yAt = j; p < k; p++, yAt += n) {
+                float xp = x[xAt + p];
+                s0 += xp * y[yAt];
+                s1 += xp * y[yAt + 1];
+                s2 += xp * y[yAt + 2];
+                s3 += xp * y[yAt + 3];
+                s4 += xp * y[yAt + 4];
+                s5 += xp * y[yAt + 5];
+                s6 += xp * y[yAt + 6];
+                s7 += xp * y[yAt + 7];
+            }
+            out[outAt + j] = s0;
+            out[outAt + j + 1] = s1;
+            out[outAt + j + 2] = s2;
+            out[outAt + j + 3] = s3;
+            out[outAt + j + 4] = s4;
+            out[outAt + j + 5] = s5;
+            out[outAt + j + 6] = s6;
+            out[outAt + j + 7] = s7;
+        }
+        for (; j + 4 <= n; j += 4) {
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            for (int p = 0, yAt = j; p < k; p++, yAt += n) {
+                float xp = x[xAt + p];
+                s0 += xp * y[yAt];
+                s1 += xp * y[yAt + 1];
+                s2 += xp * y[yAt + 2];
+                s3 += xp * y[yAt + 3];
+            }
+            out[outAt + j] = s0;
+            out[outAt + j + 1] = s1;
+            out[outAt + j + 2] = s2;
+            out[outAt + j + 3] = s3;
+        }
+        for (; j < n; j++) {
+            float sum = 0f;
+            for (int p = 0, yAt = j; p < k; p++, yAt += n) {
+                sum += x[xAt + p] * y[yAt];
+            }
+            out[outAt + j] = sum;
+        }
+    }
+
+    /** Both rank 2 with matching inner dimensions, or the exception that names both shapes. */
+    private static void requireProduct(Tensor a, Tensor b) {
+        a.requireRank(2);
+        b.requireRank(2);
+        if (b.dim(0) != a.dim(1)) {
             throw new IllegalArgumentException("matmul: inner dimensions differ: " + Arrays.toString(a.shape())
                     + " x " + Arrays.toString(b.shape()));
         }
-        float[] x = a.data();
-        float[] y = b.data();
-        float[] out = new float[m * n];
-        // each output is one variable adding x[i, p] * y[p, j] for p = 0, 1, ... in turn from +0, so on the JVM the
-        // floats are the plain triple loop's, bit for bit; eight (then four, then one) outputs at a time, so x[i, p]
-        // is read once for them and the sums stay in registers instead of the output array. (TeaVM's JavaScript
-        // keeps a float variable in double precision and rounds only when it stores into a float array: there a
-        // sum is now rounded once, at its end, instead of at every step, which is nearer the exact sum.)
-        for (int i = 0; i < m; i++) {
-            int xRow = i * k;
-            int outRow = i * n;
-            int j = 0;
-            for (; j + 8 <= n; j += 8) {
-                float s0 = 0f;
-                float s1 = 0f;
-                float s2 = 0f;
-                float s3 = 0f;
-                float s4 = 0f;
-                float s5 = 0f;
-                float s6 = 0f;
-                float s7 = 0f;
-                for (int p = 0, yAt = j; p < k; p++, yAt += n) {
-                    float xip = x[xRow + p];
-                    s0 += xip * y[yAt];
-                    s1 += xip * y[yAt + 1];
-                    s2 += xip * y[yAt + 2];
-                    s3 += xip * y[yAt + 3];
-                    s4 += xip * y[yAt + 4];
-                    s5 += xip * y[yAt + 5];
-                    s6 += xip * y[yAt + 6];
-                    s7 += xip * y[yAt + 7];
-                }
-                out[outRow + j] = s0;
-                out[outRow + j + 1] = s1;
-                out[outRow + j + 2] = s2;
-                out[outRow + j + 3] = s3;
-                out[outRow + j + 4] = s4;
-                out[outRow + j + 5] = s5;
-                out[outRow + j + 6] = s6;
-                out[outRow + j + 7] = s7;
-            }
-            for (; j + 4 <= n; j += 4) {
-                float s0 = 0f;
-                float s1 = 0f;
-                float s2 = 0f;
-                float s3 = 0f;
-                for (int p = 0, yAt = j; p < k; p++, yAt += n) {
-                    float xip = x[xRow + p];
-                    s0 += xip * y[yAt];
-                    s1 += xip * y[yAt + 1];
-                    s2 += xip * y[yAt + 2];
-                    s3 += xip * y[yAt + 3];
-                }
-                out[outRow + j] = s0;
-                out[outRow + j + 1] = s1;
-                out[outRow + j + 2] = s2;
-                out[outRow + j + 3] = s3;
-            }
-            for (; j < n; j++) {
-                float sum = 0f;
-                for (int p = 0, yAt = j; p < k; p++, yAt += n) {
-                    sum += x[xRow + p] * y[yAt];
-                }
-                out[outRow + j] = sum;
-            }
-        }
-        return Tensor.of(out, m, n);
     }
 
     /**
@@ -97,15 +106,10 @@ public final class Ops {
      * float, bit for bit; the time falls with the share of zeros.
      */
     public static Tensor matmulSkippingZeros(Tensor a, Tensor b) {
-        a.requireRank(2);
-        b.requireRank(2);
+        requireProduct(a, b);
         int m = a.dim(0);
         int k = a.dim(1);
         int n = b.dim(1);
-        if (b.dim(0) != k) {
-            throw new IllegalArgumentException("matmul: inner dimensions differ: " + Arrays.toString(a.shape())
-                    + " x " + Arrays.toString(b.shape()));
-        }
         float[] x = a.data();
         float[] y = b.data();
         float[] out = new float[m * n];
