@@ -13,7 +13,8 @@ import org.circuitbook.widgets.weights.SafeTensorsValidator;
  * <p>{@link #header()} and {@link #metrics()} are parsed once per bytes array and shared by every reader (the
  * cache check, the verifiers, {@code {metric}}, the figures' provenance notes): a cached build used to parse the
  * same headers, some 100 kB of JSON metrics each, four to six times. The bytes must not change once a model holds
- * them, and the parsed maps must not be modified.
+ * them; the parsed header and metrics are unmodifiable (nested lists and objects included), so no reader can
+ * change what the others read.
  */
 public record TrainedModel(String fileName, byte[] bytes) {
     /** Keyed by the bytes array itself (arrays compare by identity), and dropped with it. */
@@ -38,7 +39,10 @@ public record TrainedModel(String fileName, byte[] bytes) {
         return header().metadata();
     }
 
-    /** The metrics the file's metadata holds (its {@code "metrics"} JSON object), or null when it has none. */
+    /**
+     * The metrics the file's metadata holds (its {@code "metrics"} JSON object, unmodifiable all the way down), or
+     * null when it has none.
+     */
     public Map<?, ?> metrics() {
         Map<?, ?> m = METRICS.get(bytes);
         if (m == null) {
@@ -46,9 +50,26 @@ public record TrainedModel(String fileName, byte[] bytes) {
             if (json == null) {
                 return null;
             }
-            m = (Map<?, ?>) Json.parse(json);
+            m = (Map<?, ?>) frozen(Json.parse(json));
             METRICS.put(bytes, m);
         }
         return m;
+    }
+
+    /** A parsed JSON value whose objects and arrays, at every depth, cannot be changed. */
+    private static Object frozen(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(k, frozen(v)));
+            return Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof java.util.List<?> list) {
+            java.util.List<Object> copy = new java.util.ArrayList<>(list.size()); // JSON arrays may hold null
+            for (Object v : list) {
+                copy.add(frozen(v));
+            }
+            return Collections.unmodifiableList(copy);
+        }
+        return value;
     }
 }
