@@ -214,13 +214,13 @@ final class ModularAdditionTrainer {
                     .mmul(w.get("pos_embed.W_pos")), d);                        // W_pos[i], [d_model]
             x[i] = sd.nn.biasAdd(tok[i].mmul(w.get("embed.W_E")), posRow, true);
         }
-        // heads side by side: [d_model, n_heads * d_head], column h * d_head + j
-        SDVariable wq = sd.reshape(sd.permute(w.get(a + "W_Q"), 1, 0, 2), d, he);
-        SDVariable wk = sd.reshape(sd.permute(w.get(a + "W_K"), 1, 0, 2), d, he);
-        SDVariable wv = sd.reshape(sd.permute(w.get(a + "W_V"), 1, 0, 2), d, he);
-        SDVariable bq = sd.reshape(w.get(a + "b_Q"), he);
-        SDVariable bk = sd.reshape(w.get(a + "b_K"), he);
-        SDVariable bv = sd.reshape(w.get(a + "b_V"), he);
+        // heads side by side (Transformers.graphLayout): [d_model, n_heads * d_head], column h * d_head + j
+        SDVariable wq = w.get(a + "W_Q");
+        SDVariable wk = w.get(a + "W_K");
+        SDVariable wv = w.get(a + "W_V");
+        SDVariable bq = w.get(a + "b_Q");
+        SDVariable bk = w.get(a + "b_K");
+        SDVariable bv = w.get(a + "b_V");
         SDVariable q = sd.nn.biasAdd(x[2].mmul(wq), bq, true);                  // query at the last position
         SDVariable[] scores = new SDVariable[3];
         SDVariable[] values = new SDVariable[3];
@@ -244,8 +244,7 @@ final class ModularAdditionTrainer {
             SDVariable term = weights.mul(sd.reshape(values[i], -1, he));
             z = z == null ? term : z.add(term);
         }
-        SDVariable attnOut = sd.nn.biasAdd(sd.reshape(z, -1, he).mmul(sd.reshape(w.get(a + "W_O"), he, d)),
-                w.get(a + "b_O"), true);
+        SDVariable attnOut = sd.nn.biasAdd(sd.reshape(z, -1, he).mmul(w.get(a + "W_O")), w.get(a + "b_O"), true);
         SDVariable mid = x[2].add(attnOut);
         SDVariable pre = sd.nn.biasAdd(mid.mmul(w.get(m + "W_in")), w.get(m + "b_in"), true);
         SDVariable post = sd.nn.relu(pre, 0);

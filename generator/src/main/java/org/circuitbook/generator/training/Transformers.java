@@ -39,7 +39,8 @@ final class Transformers {
     /**
      * Every parameter of {@code cfg} ({@link HookedTransformer#parameterShapes}, in that order) as a SameDiff
      * variable under its TransformerLens name: matrices normal with standard deviation {@code std(name)},
-     * drawn from {@code init} in order, biases zero.
+     * drawn from {@code init} in order (TransformerLens's layout), biases zero. The attention's parameters are held
+     * in the layout the graph multiplies by ({@link #graphLayout}), so no step re-lays them out.
      */
     static Map<String, SDVariable> parameters(SameDiff sd, TransformerConfig cfg, Random init, ToDoubleFunction<String> std) {
         requireNoLayerNorm(cfg);
@@ -60,9 +61,37 @@ final class Transformers {
                 }
             }
             long[] longShape = java.util.Arrays.stream(shape).asLongStream().toArray();
-            w.put(name, sd.var(name, Nd4j.create(values, longShape, DataType.FLOAT)));
+            w.put(name, sd.var(name, graphLayout(name, Nd4j.create(values, longShape, DataType.FLOAT))));
         }
         return w;
+    }
+
+    /**
+     * A parameter in the layout the graph uses, from TransformerLens's: the heads side by side, W_Q, W_K and W_V
+     * [n_heads, d_model, d_head] as [d_model, n_heads * d_head] (column h * d_head + j), b_Q, b_K and b_V
+     * [n_heads, d_head] as [n_heads * d_head], W_O [n_heads, d_head, d_model] as [n_heads * d_head, d_model];
+     * every other parameter as it is. Each step used to do this with a permute and reshapes (and their
+     * gradients: about a quarter of an attention-only step's ops); Adam and weight decay act element by element,
+     * so training in this layout gives the same weights bit for bit. {@link #weights} lays them out back.
+     */
+    static INDArray graphLayout(String name, INDArray tl) {
+        String leaf = name.substring(name.lastIndexOf('.') + 1);
+        long[] s = tl.shape();
+        return switch (leaf) {
+            case "W_Q", "W_K", "W_V" -> tl.permute(1, 0, 2).dup('c').reshape(s[1], s[0] * s[2]);
+            case "b_Q", "b_K", "b_V" -> tl.reshape(s[0] * s[1]);
+            case "W_O" -> tl.reshape(s[0] * s[1], s[2]);
+            default -> tl;
+        };
+    }
+
+    /** The inverse of {@link #graphLayout}: a graph parameter back in TransformerLens's shape {@code shape}. */
+    static INDArray transformerLensLayout(String name, INDArray graph, int[] shape) {
+        String leaf = name.substring(name.lastIndexOf('.') + 1);
+        return switch (leaf) {
+            case "W_Q", "W_K", "W_V" -> graph.reshape(shape[1], shape[0], shape[2]).permute(1, 0, 2).dup('c');
+            default -> graph.reshape(java.util.Arrays.stream(shape).asLongStream().toArray());
+        };
     }
 
     /**
@@ -86,7 +115,6 @@ final class Transformers {
      */
     static SDVariable logits(SameDiff sd, TransformerConfig cfg, Map<String, SDVariable> w, SDVariable resid) {
         requireNoLayerNorm(cfg);
-        int d = cfg.d_model();
         int h = cfg.n_heads();
         int e = cfg.d_head();
         int he = h * e;
@@ -100,9 +128,9 @@ final class Transformers {
         SDVariable causal = sd.constant(Nd4j.create(mask, new long[] {(long) t * t}, DataType.FLOAT));
         for (int l = 0; l < cfg.n_layers(); l++) {
             String a = "blocks." + l + ".attn.";
-            SDVariable q = heads(sd, resid, w.get(a + "W_Q"), w.get(a + "b_Q"), d, h, e, t);  // [batch * h, pos, e]
-            SDVariable k = heads(sd, resid, w.get(a + "W_K"), w.get(a + "b_K"), d, h, e, t);
-            SDVariable v = heads(sd, resid, w.get(a + "W_V"), w.get(a + "b_V"), d, h, e, t);
+            SDVariable q = heads(sd, resid, w.get(a + "W_Q"), w.get(a + "b_Q"), h, e, t);  // [batch * h, pos, e]
+            SDVariable k = heads(sd, resid, w.get(a + "W_K"), w.get(a + "b_K"), h, e, t);
+            SDVariable v = heads(sd, resid, w.get(a + "W_V"), w.get(a + "b_V"), h, e, t);
             SDVariable scores = sd.mmul(q, k, false, true, false).div(Math.sqrt(e));        // [batch * h, q, k]
             SDVariable masked = sd.nn.biasAdd(sd.reshape(scores, -1, (long) t * t), causal, true);
             // softmax over the rows of a [batch * h * q, k] matrix: ND4J's rank-2 kernel and its backward pass are
@@ -111,7 +139,7 @@ final class Transformers {
             SDVariable pattern = sd.reshape(sd.nn.softmax(sd.reshape(masked, -1, t), 1), -1, t, t);
             SDVariable z = sd.mmul(pattern, v);                                              // [batch * h, pos, e]
             SDVariable zFlat = sd.reshape(sd.permute(sd.reshape(z, -1, h, t, e), 0, 2, 1, 3), -1, he); // [batch * pos, h * e]
-            SDVariable attnOut = sd.nn.biasAdd(zFlat.mmul(sd.reshape(w.get(a + "W_O"), he, d)), w.get(a + "b_O"), true);
+            SDVariable attnOut = sd.nn.biasAdd(zFlat.mmul(w.get(a + "W_O")), w.get(a + "b_O"), true);
             resid = resid.add(attnOut);
             if (!cfg.attn_only()) {
                 String m = "blocks." + l + ".mlp.";
@@ -130,11 +158,13 @@ final class Transformers {
         throw new IllegalArgumentException("the training graph implements act_fn relu only, got " + actFn);
     }
 
-    /** One projection for all heads, [batch * pos, d] -> [batch * n_heads, pos, d_head]. */
-    private static SDVariable heads(SameDiff sd, SDVariable resid, SDVariable weight, SDVariable bias, int d, int h,
-                                    int e, int t) {
-        SDVariable flat = sd.reshape(sd.permute(weight, 1, 0, 2), d, (long) h * e);      // [d, h * e]
-        SDVariable projected = sd.nn.biasAdd(resid.mmul(flat), sd.reshape(bias, (long) h * e), true);
+    /**
+     * One projection for all heads, [batch * pos, d] -> [batch * n_heads, pos, d_head], by {@code weight} [d, h * e]
+     * and {@code bias} [h * e] ({@link #graphLayout}).
+     */
+    private static SDVariable heads(SameDiff sd, SDVariable resid, SDVariable weight, SDVariable bias, int h, int e,
+                                    int t) {
+        SDVariable projected = sd.nn.biasAdd(resid.mmul(weight), bias, true);
         return sd.reshape(sd.permute(sd.reshape(projected, -1, t, h, e), 0, 2, 1, 3), -1, t, e);
     }
 
@@ -142,7 +172,7 @@ final class Transformers {
     static Map<String, Tensor> weights(SameDiff sd, TransformerConfig cfg) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
-            INDArray arr = sd.getVariable(param.getKey()).getArr();
+            INDArray arr = transformerLensLayout(param.getKey(), sd.getVariable(param.getKey()).getArr(), param.getValue());
             out.put(param.getKey(), Training.export(arr, param.getValue()));
         }
         return out;
