@@ -73,7 +73,7 @@ final class FactLookupTrainer {
             SDVariable[] next = new SDVariable[pos];
             for (int p = 0; p < pos; p++) {
                 SDVariable mid = p == 0 ? resid[p] : resid[p].add(resid[p - 1]);
-                SDVariable post = sd.nn.relu(sd.nn.biasAdd(mid.mmul(wIn), bIn, true), 0);
+                SDVariable post = Training.relu(sd, null, sd.nn.biasAdd(mid.mmul(wIn), bIn, true));
                 next[p] = mid.add(sd.nn.biasAdd(post.mmul(wOut), bOut, true));
             }
             resid = next;

@@ -247,7 +247,7 @@ final class ModularAdditionTrainer {
         SDVariable attnOut = sd.nn.biasAdd(sd.reshape(z, -1, he).mmul(w.get(a + "W_O")), w.get(a + "b_O"), true);
         SDVariable mid = x[2].add(attnOut);
         SDVariable pre = sd.nn.biasAdd(mid.mmul(w.get(m + "W_in")), w.get(m + "b_in"), true);
-        SDVariable post = sd.nn.relu(pre, 0);
+        SDVariable post = Training.relu(sd, null, pre);
         SDVariable resid = mid.add(sd.nn.biasAdd(post.mmul(w.get(m + "W_out")), w.get(m + "b_out"), true));
         SDVariable logits = sd.nn.biasAdd("logits", resid.mmul(w.get("unembed.W_U")), w.get("unembed.b_U"), true);
         SDVariable loss = sd.loss.softmaxCrossEntropy("loss", label, logits, null);

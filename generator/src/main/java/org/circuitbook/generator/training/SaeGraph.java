@@ -53,7 +53,7 @@ final class SaeGraph {
         wDec = sd.var(SparseAutoencoder.W_DEC, wDec0);                        // [d_sae, d_in]
         bDec = sd.var(SparseAutoencoder.B_DEC, Nd4j.zeros(DataType.FLOAT, dIn));
         SDVariable centred = sd.nn.biasAdd(x, bDec.neg(), true);                          // [batch, d_in]
-        SDVariable f = sd.nn.relu("latents", sd.nn.biasAdd(centred.mmul(wEnc), bEnc, true), 0); // [batch, d_sae]
+        SDVariable f = Training.relu(sd, "latents", sd.nn.biasAdd(centred.mmul(wEnc), bEnc, true)); // [batch, d_sae]
         SDVariable xHat = sd.nn.biasAdd("output", f.mmul(wDec), bDec, true);              // [batch, d_in]
         SDVariable err = xHat.sub(target);
         SDVariable mse = err.mul(err).sum(1).mean();

@@ -204,7 +204,7 @@ public final class ToySuperpositionTrainer {
         SDVariable b = sd.var(ToyModel.B_FINAL, Nd4j.zeros(DataType.FLOAT, instances, 1, n));
         SDVariable h = sd.mmul(x, w, false, true, false);
         SDVariable preActivation = sd.mmul(h, w).add(b);
-        SDVariable xPrime = toy.relu() ? sd.nn.relu("output", preActivation, 0) : sd.identity("output", preActivation);
+        SDVariable xPrime = toy.relu() ? Training.relu(sd, "output", preActivation) : sd.identity("output", preActivation);
         float[] importance = new float[n];
         for (int i = 0; i < n; i++) {
             importance[i] = toy.importance(i);

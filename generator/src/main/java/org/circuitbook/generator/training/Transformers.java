@@ -153,7 +153,7 @@ final class Transformers {
 
     private static SDVariable activation(SameDiff sd, SDVariable pre, String actFn) {
         if ("relu".equals(actFn)) {
-            return sd.nn.relu(pre, 0);
+            return Training.relu(sd, null, pre);
         }
         throw new IllegalArgumentException("the training graph implements act_fn relu only, got " + actFn);
     }

@@ -1,0 +1,50 @@
+package org.circuitbook.generator.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The shared graph pieces of {@link Training}. */
+@DisplayName("Training (shared graph pieces)")
+class TrainingTest {
+    /** The output and the input's gradient of {@code relu(x) . c} summed, by {@code sd.nn.relu} or {@link Training#relu}. */
+    private static float[][] reluAndGradient(boolean shared) {
+        SameDiff sd = SameDiff.create();
+        Nd4j.getRandom().setSeed(1);
+        INDArray values = Nd4j.randn(DataType.FLOAT, 64, 48);
+        values.putScalar(0, 0f);   // both zeros: ReLU's gradient at 0 is 0
+        values.putScalar(1, -0f);
+        SDVariable x = sd.var("x", values);
+        SDVariable c = sd.constant("c", Nd4j.randn(DataType.FLOAT, 64, 48));
+        SDVariable y = shared ? Training.relu(sd, "y", x) : sd.nn.relu("y", x, 0);
+        sd.setLossVariables(y.mul(c).sum());
+        float[] gradient = Training.quietly(() -> sd.calculateGradients(Map.of(), List.of("x"))).get("x").data().asFloat();
+        float[] out = sd.output(Map.of(), "y").get("y").data().asFloat();
+        return new float[][] {out, gradient};
+    }
+
+    @Test
+    @DisplayName("relu(x) = x * step(x) has ND4J ReLU's values (a negative input gives -0) and its gradient bit for bit")
+    void relu() {
+        float[][] nd4j = reluAndGradient(false);
+        float[][] shared = reluAndGradient(true);
+        int negative = 0;
+        for (int i = 0; i < nd4j[0].length; i++) {
+            assertEquals(nd4j[0][i], shared[0][i], 0f, "relu at " + i);   // == : -0 equals +0
+            assertEquals(Float.floatToIntBits(nd4j[1][i]), Float.floatToIntBits(shared[1][i]), "gradient at " + i);
+            if (nd4j[0][i] == 0f) {
+                negative++;
+            }
+        }
+        // the test means something only if both sides of the kink occur
+        assertEquals(true, negative > 1000 && negative < 2000, negative + " of 3072 inputs at or below 0");
+    }
+}
