@@ -127,6 +127,40 @@ class ToySuperpositionTrainerTest {
         assertTrue(org.circuitbook.widgets.tensor.Ops.maxAbsDiff(fromBoth.b_final(), fromAlone.b_final()) < 1e-5);
     }
 
+    @Test
+    @DisplayName("a batch is drawn as the plain rule says: 0 when the low 24 bits / 2^24 < sparsity, else the top 24 bits"
+            + " / 2^24, bit for bit, at the boundary too")
+    void batchesFollowTheRule() {
+        // 0.3 has no exact binary form; 7 / 2^24 and 0x800000 / 2^24 meet a coin exactly (kept: c / 2^24 is not < it)
+        for (double sparsity : new double[] {0, 0.3, 0.5, 0.7, 0.97, 7 * 0x1.0p-24, 0x800000 * 0x1.0p-24,
+                1 - 0x1.0p-24, 1}) {
+            float[] drawn = ToySuperpositionTrainer.batch(new java.util.SplittableRandom(5), 4096, 20, sparsity)
+                    .data().asFloat();
+            java.util.SplittableRandom plain = new java.util.SplittableRandom(5);
+            int zeros = 0;
+            for (int i = 0; i < drawn.length; i++) {
+                long bits = plain.nextLong();
+                float coin = (bits & 0xFFFFFF) * 0x1.0p-24f;
+                float expected = coin < sparsity ? 0f : (bits >>> 40) * 0x1.0p-24f;
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(drawn[i]),
+                        "sparsity " + sparsity + ", input " + i);
+                zeros += drawn[i] == 0f ? 1 : 0;
+            }
+            assertEquals(sparsity, zeros / (double) drawn.length, 0.02, "the share of zeros at sparsity " + sparsity);
+        }
+        // random coins almost never land on a boundary: these draws are made to, and to either side of it
+        long top = 0x9ABCDEL << 40;          // the value's bits: 0x9ABCDE / 2^24
+        float value = 0x9ABCDE * 0x1.0p-24f;
+        for (long c : new long[] {6, 7, 8, 0x7FFFFF, 0x800000, 0x800001, 0, 0xFFFFFF, 5033164, 5033165}) { // 0.3 * 2^24 = 5033164.8
+            for (double sparsity : new double[] {7 * 0x1.0p-24, 0x800000 * 0x1.0p-24, 0, 1, 0.3}) {
+                float expected = c * 0x1.0p-24f < sparsity ? 0f : value;
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(
+                        ToySuperpositionTrainer.input(top | 0x5A000000L | c, ToySuperpositionTrainer.threshold(sparsity))),
+                        "coin " + c + " at sparsity " + sparsity);
+            }
+        }
+    }
+
     private static String norms(ToyModel m) {
         return java.util.Arrays.toString(m.featureNorms().data());
     }
