@@ -44,8 +44,9 @@ public final class Training {
      * ReLU as {@code x * step(x)}, named {@code name} (or unnamed when null): the same values and gradients as
      * {@code sd.nn.relu(x, 0)} (a negative input gives -0 instead of +0, which no sum or product can tell apart
      * from +0 except in the sign of an exact zero), at a fraction of the cost. ND4J's ReLU gradient,
-     * {@code thresholdedrelu_bp}, takes about 5 ms on a [1044, 512] array on one thread; {@code step}, the product
-     * and the product's gradient together about 1 ms (bench/train's profile, modular addition's MLP).
+     * {@code thresholdedrelu_bp}, took 4 ms of a modular-addition step on its [1044, 512] array on one thread
+     * (bench/train's profile); in a micro-benchmark on that shape, ReLU with its gradient cost 4.9 ms and
+     * {@code step}, the product and the product's gradient together 1.1 ms.
      */
     public static SDVariable relu(SameDiff sd, String name, SDVariable x) {
         SDVariable open = sd.math.step(x, 0.0);
