@@ -26,7 +26,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -318,7 +317,7 @@ final class AttentionOnlyTrainer {
             }
         }
         long[] shape = {(long) sequences.length * nCtx, vocab};
-        return new INDArray[] {Nd4j.create(x, shape, DataType.FLOAT), Nd4j.create(y, shape, DataType.FLOAT)};
+        return new INDArray[] {Training.array(x, shape), Training.array(y, shape)};
     }
 
     static org.nd4j.linalg.dataset.api.MultiDataSet batch(SyntheticLanguage language, Lcg random, int size,

@@ -20,7 +20,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -202,7 +201,7 @@ final class OthelloTrainer {
             }
         }
         long[] shape = {(long) games.length * nCtx, v};
-        return new INDArray[] {Nd4j.create(x, shape, DataType.FLOAT), Nd4j.create(y, shape, DataType.FLOAT)};
+        return new INDArray[] {Training.array(x, shape), Training.array(y, shape)};
     }
 
     static int[] legalTokens(Othello othello, Othello.State s) {
@@ -421,7 +420,7 @@ final class OthelloTrainer {
                         batch[i * d + m] = row[m] * scale;
                     }
                 }
-                return Nd4j.create(batch, new long[] {spec.batchSize(), d}, DataType.FLOAT);
+                return Training.array(batch, spec.batchSize(), d);
             });
             SparseAutoencoder sae = graph.sae();
             SparseAutoencoder.Evaluation fit = sae.evaluate(scaled(x, scale));

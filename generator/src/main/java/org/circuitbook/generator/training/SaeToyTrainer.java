@@ -82,7 +82,7 @@ final class SaeToyTrainer {
     static INDArray batch(Lcg random, int size, SaeToySpec spec, Tensor features) {
         Tensor x = SparseFeatures.inputs(SparseFeatures.coefficients(random, size, spec.nFeatures(),
                 spec.featureProbability()), features);
-        return Nd4j.create(x.data(), new long[] {size, spec.dIn()}, DataType.FLOAT);
+        return Training.array(x.data(), size, spec.dIn());
     }
 
     private static TrainedModel trainOne(String specName, SaeToySpec spec, Tensor features, int dSae, double l1,

@@ -279,11 +279,9 @@ public final class ToySuperpositionTrainer {
 
     /** A batch of synthetic inputs: each feature 0 with probability {@code sparsity}, else U[0, 1]. */
     static INDArray batch(SplittableRandom random, int size, int n, double sparsity) {
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, size, n);
         float[] values = new float[size * n];
         fill(random, sparsity, values);
-        out.data().asNio().asFloatBuffer().put(0, values);
-        return out;
+        return Training.array(values, size, n);
     }
 
     /**

@@ -14,6 +14,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What every kind's trainer shares, so that a kind's {@code train} and {@code verify} hold only its model:
@@ -69,6 +70,21 @@ public final class Training {
     /** Training metrics as the {@code metrics} metadata value (JSON), which {@link #metricsOf} reads back. */
     public static String metrics(Map<String, Object> metrics) {
         return Json.write(metrics);
+    }
+
+    /**
+     * A float array of {@code shape} holding {@code values} in row-major order, as {@code Nd4j.create(values, shape,
+     * FLOAT)} makes it but copied into native memory in one bulk copy: {@code Nd4j.create} copies a Java array
+     * one element at a time (1.1 ms against 0.5 ms for 16 x 1024 x 20 floats), which the trainers paid for every
+     * batch of every step.
+     */
+    public static INDArray array(float[] values, long... shape) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        if (out.length() != values.length) {
+            throw new IllegalArgumentException(values.length + " values for shape " + java.util.Arrays.toString(shape));
+        }
+        out.data().asNio().asFloatBuffer().put(0, values);
+        return out;
     }
 
     /** An ND4J array's values as floats in row-major order: {@code dup('c')}, so views and transposes export right. */

@@ -32,6 +32,32 @@ class TrainingTest {
     }
 
     @Test
+    @DisplayName("array(values, shape) is Nd4j.create(values, shape, FLOAT) bit for bit, and refuses a wrong count")
+    void array() {
+        float[] values = new float[3 * 4 * 5];
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        values[1] = -0f;
+        values[2] = Float.NaN;
+        values[3] = Float.MIN_VALUE;
+        INDArray made = Training.array(values, 3, 4, 5);
+        INDArray expected = Nd4j.create(values, new long[] {3, 4, 5}, DataType.FLOAT);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.shape(), made.shape());
+        assertEquals('c', made.ordering());
+        float[] got = made.data().asFloat();
+        float[] want = expected.data().asFloat();
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "value " + i);
+        }
+        assertEquals(values[7 * 5 + 2], made.getFloat(1, 3, 2), 0f); // row-major: [1, 3, 2] is value (1 * 4 + 3) * 5 + 2
+        IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Training.array(values, 3, 4));
+        assertEquals("60 values for shape [3, 4]", wrong.getMessage());
+    }
+
+    @Test
     @DisplayName("relu(x) = x * step(x) has ND4J ReLU's values (a negative input gives -0) and its gradient bit for bit")
     void relu() {
         float[][] nd4j = reluAndGradient(false);
