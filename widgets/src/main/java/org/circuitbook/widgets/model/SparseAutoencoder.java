@@ -77,37 +77,23 @@ public final class SparseAutoencoder {
             Tensor centred = Ops.addBias(x, Ops.scale(bDec, -1f));      // which throws its own message
             return Ops.relu(Ops.addBias(Ops.matmul(centred, wEnc), bEnc));
         }
-        // Ops.addBias(x, -b_dec), Ops.matmul by W_enc (Ops.rowTimes), Ops.addBias(b_enc) and Ops.relu in one pass
-        // per input, without the intermediate tensors: on the JVM the same floats, bit for bit
+        // Ops.addBias(x, -b_dec), Ops.matmul by W_enc, Ops.addBias(b_enc) and Ops.relu in one
+        // Ops.multiplyBiasRelu, without the intermediate tensors: on the JVM the same floats, bit for bit
         int batch = x.dim(0);
-        float[] xs = x.data();
-        float[] w = wEnc.data();
-        float[] be = bEnc.data();
         float[] bd = bDec.data();
-        float[] centred = new float[dIn];
-        float[] out = new float[batch * dSae];
-        for (int i = 0; i < batch; i++) {
-            for (int p = 0; p < dIn; p++) {
-                centred[p] = xs[i * dIn + p] + (-1f * bd[p]);
-            }
-            int row = i * dSae;
-            Ops.rowTimes(centred, 0, dIn, w, dSae, out, row);
-            for (int j = 0; j < dSae; j++) {
-                out[row + j] = relu(out[row + j] + be[j]);
-            }
+        float[] minusBDec = new float[dIn];
+        for (int p = 0; p < dIn; p++) {
+            minusBDec[p] = -1f * bd[p];
         }
+        float[] out = new float[batch * dSae];
+        Ops.multiplyBiasRelu(x.data(), minusBDec, batch, dIn, wEnc.data(), dSae, bEnc.data(), out);
         return Tensor.of(out, batch, dSae);
-    }
-
-    /** Ops.relu's rule for one value. */
-    private static float relu(float v) {
-        return v > 0f ? v : 0f;
     }
 
     /** The reconstruction f W_dec + b_dec: [batch, d_sae] -> [batch, d_in]. */
     public Tensor decode(Tensor f) {
         // the latents are mostly zero after the ReLU: matmul's floats, bit for bit, without the zero terms
-        return Ops.addBias(Ops.matmulSkippingZeros(f, wDec), bDec);   // [batch, d_in]
+        return Ops.matmulSkippingZeros(f, wDec, bDec);                // [batch, d_in], b_dec added
     }
 
     /** x_hat for a batch: [batch, d_in] -> [batch, d_in]. */

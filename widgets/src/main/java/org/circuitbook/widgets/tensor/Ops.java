@@ -16,12 +16,70 @@ public final class Ops {
         int m = a.dim(0);
         int k = a.dim(1);
         int n = b.dim(1);
-        float[] x = a.data();
         float[] out = new float[m * n];
-        for (int i = 0; i < m; i++) {
-            rowTimes(x, i * k, k, b.data(), n, out, i * n);
-        }
+        multiply(a.data(), m, k, b.data(), n, out);
         return Tensor.of(out, m, n);
+    }
+
+    /**
+     * A matrix product done elsewhere than in {@link #rowTimes}'s loops, with the same floats: the browser's
+     * WebAssembly SIMD kernel ({@code browser.SimdProduct}, over {@link SimdModule}).
+     */
+    public interface Product {
+        /**
+         * {@code out[0, m * n) = (x + xBias) y + bias}, then with {@code relu} each output's ReLU: x [m, k] with
+         * xBias [k] added to every row (each sum rounded to float), the product as {@link #multiply} makes it (with
+         * {@code skipZeros}, without the terms whose x is zero: {@link #matmulSkippingZeros}'s), bias [n] added to
+         * every row of it, and {@code v > 0f ? v : 0f}; a null bias adds nothing. False when it leaves this product
+         * to the Java loops (too small to gain).
+         */
+        boolean multiply(float[] x, float[] xBias, int m, int k, float[] y, int n, float[] bias, boolean relu,
+                         boolean skipZeros, float[] out);
+    }
+
+    private static Product product;
+
+    /** Routes the products of {@link #multiply} (so {@link #matmul}) and its kin through {@code kernel}; null: the loops. */
+    public static void useProduct(Product kernel) {
+        product = kernel;
+    }
+
+    /**
+     * {@code out = x y} for x [m, k] and y [k, n], row-major in the first m * k, k * n and m * n entries:
+     * {@link #rowTimes} for each row, or the installed {@link Product}, which gives the same floats.
+     */
+    public static void multiply(float[] x, int m, int k, float[] y, int n, float[] out) {
+        if (product != null && product.multiply(x, null, m, k, y, n, null, false, false, out)) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            rowTimes(x, i * k, k, y, n, out, i * n);
+        }
+    }
+
+    /**
+     * {@code out = relu((x + xBias) y + bias)}, row by row (an SAE's encoder, xBias being -b_dec): each
+     * {@code x + xBias[p]} rounded to float, {@link #multiply}, each {@code v = out + bias[j]} rounded to float and
+     * {@code v > 0f ? v : 0f}. The installed {@link Product} does all of it where it can, with the same floats.
+     */
+    public static void multiplyBiasRelu(float[] x, float[] xBias, int m, int k, float[] y, int n, float[] bias,
+                                        float[] out) {
+        if (product != null && product.multiply(x, xBias, m, k, y, n, bias, true, false, out)) {
+            return;
+        }
+        float[] shifted = new float[m * k];
+        for (int i = 0; i < m * k; i += k) {
+            for (int p = 0; p < k; p++) {
+                shifted[i + p] = x[i + p] + xBias[p];
+            }
+        }
+        multiply(shifted, m, k, y, n, out);
+        for (int i = 0; i < m * n; i += n) {
+            for (int j = 0; j < n; j++) {
+                float v = out[i + j] + bias[j];
+                out[i + j] = v > 0f ? v : 0f;
+            }
+        }
     }
 
     /**
@@ -106,13 +164,28 @@ public final class Ops {
      * float, bit for bit; the time falls with the share of zeros.
      */
     public static Tensor matmulSkippingZeros(Tensor a, Tensor b) {
+        return matmulSkippingZeros(a, b, null);
+    }
+
+    /**
+     * {@code addBias(matmulSkippingZeros(a, b), bias)} in one pass, the same floats (an SAE's decoder); a null
+     * bias adds nothing.
+     */
+    public static Tensor matmulSkippingZeros(Tensor a, Tensor b, Tensor bias) {
         requireProduct(a, b);
         int m = a.dim(0);
         int k = a.dim(1);
         int n = b.dim(1);
+        if (bias != null && (bias.shape().length != 1 || bias.dim(0) != n)) {
+            return addBias(matmulSkippingZeros(a, b, null), bias);             // which names both shapes
+        }
         float[] x = a.data();
         float[] y = b.data();
         float[] out = new float[m * n];
+        float[] added = bias == null ? null : bias.data();
+        if (product != null && product.multiply(x, null, m, k, y, n, added, false, true, out)) {
+            return Tensor.of(out, m, n);
+        }
         for (int i = 0; i < m; i++) {
             int outRow = i * n;
             for (int p = 0; p < k; p++) {
@@ -123,6 +196,11 @@ public final class Ops {
                 int yRow = p * n;
                 for (int j = 0; j < n; j++) {
                     out[outRow + j] += xip * y[yRow + j];
+                }
+            }
+            if (added != null) {
+                for (int j = 0; j < n; j++) {
+                    out[outRow + j] = out[outRow + j] + added[j];
                 }
             }
         }

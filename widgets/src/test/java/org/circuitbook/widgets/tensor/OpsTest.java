@@ -78,6 +78,80 @@ class OpsTest {
     }
 
     @Test
+    @DisplayName("multiplyBiasRelu is relu(addBias(matmul(addBias(x, xBias)), bias)) bit for bit, +0 where a sum cancels")
+    void multiplyBiasReluIsReluOfAddBias() {
+        java.util.Random random = new java.util.Random(7);
+        int m = 6;
+        int k = 9;
+        for (int n : new int[] {1, 4, 5, 16, 21}) {
+            float[] x = new float[m * k];
+            float[] y = new float[k * n];
+            float[] xBias = new float[k];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextInt(5) == 0 ? -0f : (float) random.nextGaussian();
+            }
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(5) - 2));
+            }
+            for (int p = 0; p < k; p++) {
+                xBias[p] = (float) random.nextGaussian();
+            }
+            float[] products = Ops.matmul(Ops.addBias(m(m, k, x), Tensor.of(xBias, k)), m(k, n, y)).data();
+            float[] bias = new float[n];
+            for (int j = 0; j < n; j++) {
+                bias[j] = j % 3 == 0 ? -products[j] : (float) random.nextGaussian(); // row 0 cancels exactly there
+            }
+            float[] expected = Ops.relu(Ops.addBias(m(m, n, products), Tensor.of(bias, n))).data();
+            float[] got = new float[m * n];
+            Ops.multiplyBiasRelu(x, xBias, m, k, y, n, bias, got);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "element " + i + ", n = " + n);
+            }
+            assertEquals(0, Float.floatToRawIntBits(got[0]), "a cancelled sum is +0");
+            Tensor decoded = Ops.matmulSkippingZeros(m(m, k, x), m(k, n, y), Tensor.of(bias, n));
+            Tensor separately = Ops.addBias(Ops.matmulSkippingZeros(m(m, k, x), m(k, n, y)), Tensor.of(bias, n));
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.floatToRawIntBits(separately.data()[i]), Float.floatToRawIntBits(decoded.data()[i]),
+                        "matmulSkippingZeros with a bias, element " + i);
+            }
+        }
+        assertEquals("addBias: last dimension of [2, 2] is not the bias length 3", assertThrows(IllegalArgumentException.class,
+                () -> Ops.matmulSkippingZeros(Tensor.zeros(2, 3), Tensor.zeros(3, 2), Tensor.zeros(3))).getMessage());
+    }
+
+    @Test
+    @DisplayName("an installed Product takes every product (matmul, matmulSkippingZeros with or without a bias, "
+            + "multiplyBiasRelu) and the loops take what it declines")
+    void installedProductTakesTheProducts() {
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        Ops.Product sevens = (x, xBias, m, k, y, n, bias, relu, skipZeros, out) -> {
+            calls.add(m + "x" + k + "x" + n + (xBias == null ? "" : " xBias") + (bias == null ? "" : " bias")
+                    + (relu ? " relu" : "") + (skipZeros ? " skipping" : ""));
+            java.util.Arrays.fill(out, 0, m * n, 7f);
+            return m > 1;                            // declines a single row: the loops must overwrite the sevens
+        };
+        Ops.useProduct(sevens);
+        try {
+            assertArrayEquals(new float[] {7, 7, 7, 7}, Ops.matmul(Tensor.zeros(2, 3), Tensor.zeros(3, 2)).data());
+            assertArrayEquals(new float[] {0, 0}, Ops.matmul(Tensor.zeros(1, 3), Tensor.zeros(3, 2)).data());
+            assertArrayEquals(new float[] {7, 7, 7, 7}, Ops.matmulSkippingZeros(Tensor.zeros(2, 3), Tensor.zeros(3, 2)).data());
+            assertArrayEquals(new float[] {7, 7, 7, 7}, Ops.matmulSkippingZeros(Tensor.zeros(2, 3), Tensor.zeros(3, 2),
+                    Tensor.zeros(2)).data());
+            float[] out = new float[4];
+            Ops.multiplyBiasRelu(new float[6], new float[3], 2, 3, new float[6], 2, new float[2], out);
+            assertArrayEquals(new float[] {7, 7, 7, 7}, out);
+            Ops.multiplyBiasRelu(new float[3], new float[3], 1, 3, new float[6], 2, new float[] {-1, 2}, out);
+            assertArrayEquals(new float[] {0, 2, 7, 7}, out, "declined: the loops, ReLU included");
+        } finally {
+            Ops.useProduct(null);
+        }
+        assertEquals(java.util.List.of("2x3x2", "1x3x2", "2x3x2 skipping", "2x3x2 bias skipping",
+                "2x3x2 xBias bias relu", "1x3x2 xBias bias relu", "1x3x2"), calls);
+        assertArrayEquals(new float[] {0, 0, 0, 0}, Ops.matmul(Tensor.zeros(2, 3), Tensor.zeros(3, 2)).data(),
+                "uninstalled: the loops again");
+    }
+
+    @Test
     @DisplayName("matmul names both shapes when the inner dimensions differ")
     void matmulShapeMismatch() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
