@@ -17,6 +17,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        SimdProduct.install(); // matrix products in WebAssembly SIMD where this browser can
         Dom.watchTheme();
         NodeList<? extends HTMLElement> figures = HTMLDocument.current().querySelectorAll("figure[data-widget]:not([data-static])");
         for (int i = 0; i < figures.getLength(); i++) {
