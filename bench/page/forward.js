@@ -2,7 +2,9 @@
 //   { "peer": true|false, "samples": N, "models": [{ "id": "attn-only-2l", "url": "../models/.../final.safetensors" }] }
 // For each model it loads the same safetensors file into the widgets' Java code (TeaVM, forward-benchmark.js)
 // and, when the peer runtime was installed, into TensorFlow.js (CPU and WebAssembly backends); runs both on the
-// same input; checks that their outputs agree; and times them in interleaved samples. The results go to
+// same input; checks that their outputs agree; and times them in interleaved samples. Where the browser runs the
+// widgets' WebAssembly SIMD matrix kernel (SimdProduct), the Java code is timed once more with its products in the
+// Java loops alone (java.kernel(false)), interleaved with the kernel's: the row "TeaVM, Java loops only". The results go to
 // window.__bench (read by the harness) and into the page's table.
 import * as java from './forward-benchmark.js';
 
@@ -232,6 +234,27 @@ async function benchModel(spec, config, backends) {
         ratio: stats(mine).p50 / peer.p50, maxDiff: diff });
   }
   out.java = { ...stats(javaSamples), reps: javaReps };
+  out.kernel = java.kernel(true);
+  if (out.kernel === 'wasm-simd') { // the same Java code with its matrix products in the Java loops alone
+    java.kernel(false);
+    java.run(spec.id, 1);
+    const loopsOut = java.output(spec.id);
+    let diff = loopsOut.length === javaOut.length ? 0 : Infinity;
+    for (let i = 0; i < loopsOut.length && i < javaOut.length; i++) diff = Math.max(diff, Math.abs(loopsOut[i] - javaOut[i]));
+    const loopsReps = calibrate(timeJava);
+    const mine = [];
+    const loops = [];
+    for (let s = 0; s < config.samples; s++) { // interleaved, each with its own kernel
+      java.kernel(false);
+      loops.push(timeJava(loopsReps));
+      java.kernel(true);
+      mine.push(timeJava(javaReps));
+      await tick();
+    }
+    java.kernel(true);
+    out.loops = { ...stats(loops), reps: loopsReps, javaP50: stats(mine).p50, ratio: stats(mine).p50 / stats(loops).p50,
+        maxDiff: diff };
+  }
   return out;
 }
 
@@ -246,6 +269,7 @@ function render() {
   for (const m of result.models) {
     const rows = [['TeaVM (widgets)', m.java.p50, m.java.p95, '', '', m.maxOutput]];
     for (const p of m.peers) rows.push([`TF.js ${result.peer.version} ${p.runtime.slice(5)}`, p.p50, p.p95, p.ratio, p.maxDiff, '']);
+    if (m.loops) rows.push(['TeaVM, Java loops only', m.loops.p50, m.loops.p95, m.loops.ratio, m.loops.maxDiff, '']);
     rows.forEach((r, i) => {
       const tr = document.createElement('tr');
       const cells = [i === 0 ? m.id : '', i === 0 ? m.input : '', r[0], fmt(r[1]), fmt(r[2]),

@@ -55,6 +55,7 @@ public final class ForwardBenchmark {
     /** Reads {@code bytes} as a {@code kind} model ("transformer", "toy" or "sae") under {@code id}. */
     @JSExport
     public static void load(String id, String kind, ArrayBuffer bytes) {
+        SimdProduct.install(); // as the book's bundle does (Main): the products in WebAssembly SIMD where it can
         SafeTensors file = SafeTensors.fromBytes(new Int8Array(bytes).copyToJavaArray());
         Entry e = new Entry();
         switch (kind) {
@@ -70,6 +71,15 @@ public final class ForwardBenchmark {
      * Forgets the model loaded under {@code id}, so that the browser can reclaim its memory before the next
      * {@link #load} (the model-size benchmark loads files of hundreds of MB one after another).
      */
+    /**
+     * Matrix products in WebAssembly SIMD ({@link SimdProduct}, as the book's bundle does) when {@code simd} and
+     * the browser can, else in the Java loops alone; returns which: "wasm-simd" or "js".
+     */
+    @JSExport
+    public static String kernel(boolean simd) {
+        return SimdProduct.use(simd);
+    }
+
     @JSExport
     public static void unload(String id) {
         MODELS.remove(id);
