@@ -82,6 +82,11 @@ class SaeExplorerBrowserTest {
 
     /** The SAE (dSae, l1) as the JVM measures it from the published files. */
     static SaeExplorerView.Run jvmRun(int dSae, String l1) throws Exception {
+        return jvmRun(site, dSae, l1);
+    }
+
+    /** The SAE (dSae, l1) of the model "saes" as the JVM measures it from {@code site}'s published files. */
+    static SaeExplorerView.Run jvmRun(FixtureSite site, int dSae, String l1) throws Exception {
         SafeTensors truth = SafeTensors.fromBytes(Files.readAllBytes(site.weights("saes", "ground-truth.safetensors")));
         SparseFeatures.Settings settings = SparseFeatures.Settings.fromJson(truth.metadata().get("spec"));
         SparseAutoencoder sae = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(

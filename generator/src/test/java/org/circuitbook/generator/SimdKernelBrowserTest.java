@@ -3,15 +3,11 @@ package org.circuitbook.generator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.circuitbook.generator.serve.DevServer;
-import org.circuitbook.widgets.data.SparseFeatures;
-import org.circuitbook.widgets.model.SparseAutoencoder;
-import org.circuitbook.widgets.weights.SafeTensors;
 import org.circuitbook.widgets.widget.SaeExplorerView;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,12 +85,7 @@ class SimdKernelBrowserTest {
 
     /** The chapter's SAE (64 latents, L1 0.3) as the JVM measures it from the published files. */
     static SaeExplorerView.Run jvmRun() throws Exception {
-        SafeTensors truth = SafeTensors.fromBytes(Files.readAllBytes(site.weights("saes", "ground-truth.safetensors")));
-        SparseFeatures.Settings settings = SparseFeatures.Settings.fromJson(truth.metadata().get("spec"));
-        SparseAutoencoder sae = SparseAutoencoder.fromWeights(SafeTensors.fromBytes(
-                Files.readAllBytes(site.weights("saes", "sae-d64-l1-0.3.safetensors"))));
-        return SaeExplorerView.run(sae, "0.3", truth.tensor("features"),
-                settings.evaluationCoefficients(settings.index(64, 0.3)));
+        return SaeExplorerBrowserTest.jvmRun(site, 64, "0.3");
     }
 
     /**
