@@ -68,10 +68,6 @@ public final class ForwardBenchmark {
     }
 
     /**
-     * Forgets the model loaded under {@code id}, so that the browser can reclaim its memory before the next
-     * {@link #load} (the model-size benchmark loads files of hundreds of MB one after another).
-     */
-    /**
      * Matrix products in WebAssembly SIMD ({@link SimdProduct}, as the book's bundle does) when {@code simd} and
      * the browser can, else in the Java loops alone; returns which: "wasm-simd" or "js".
      */
@@ -80,6 +76,10 @@ public final class ForwardBenchmark {
         return SimdProduct.use(simd);
     }
 
+    /**
+     * Forgets the model loaded under {@code id}, so that the browser can reclaim its memory before the next
+     * {@link #load} (the model-size benchmark loads files of hundreds of MB one after another).
+     */
     @JSExport
     public static void unload(String id) {
         MODELS.remove(id);

@@ -58,7 +58,7 @@ public final class Ops {
     }
 
     /**
-     * {@code out = relu((x + xBias) y + bias)}, row by row (an SAE's encoder, xBias being -b_dec): each
+     * {@code out = relu((x + xBias) y + bias)}, row by row (an SAE's encoder, xBias being -b_dec; null: none): each
      * {@code x + xBias[p]} rounded to float, {@link #multiply}, each {@code v = out + bias[j]} rounded to float and
      * {@code v > 0f ? v : 0f}. The installed {@link Product} does all of it where it can, with the same floats.
      */
@@ -67,10 +67,13 @@ public final class Ops {
         if (product != null && product.multiply(x, xBias, m, k, y, n, bias, true, false, out)) {
             return;
         }
-        float[] shifted = new float[m * k];
-        for (int i = 0; i < m * k; i += k) {
-            for (int p = 0; p < k; p++) {
-                shifted[i + p] = x[i + p] + xBias[p];
+        float[] shifted = x;
+        if (xBias != null) {
+            shifted = new float[m * k];
+            for (int i = 0; i < m * k; i += k) {
+                for (int p = 0; p < k; p++) {
+                    shifted[i + p] = x[i + p] + xBias[p];
+                }
             }
         }
         multiply(shifted, m, k, y, n, out);

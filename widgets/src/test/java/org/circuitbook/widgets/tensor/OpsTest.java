@@ -108,6 +108,12 @@ class OpsTest {
                 assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "element " + i + ", n = " + n);
             }
             assertEquals(0, Float.floatToRawIntBits(got[0]), "a cancelled sum is +0");
+            float[] unshifted = new float[m * n];
+            Ops.multiplyBiasRelu(x, null, m, k, y, n, bias, unshifted);
+            float[] plain = Ops.relu(Ops.addBias(Ops.matmul(m(m, k, x), m(k, n, y)), Tensor.of(bias, n))).data();
+            for (int i = 0; i < plain.length; i++) {
+                assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(unshifted[i]), "no xBias, element " + i);
+            }
             Tensor decoded = Ops.matmulSkippingZeros(m(m, k, x), m(k, n, y), Tensor.of(bias, n));
             Tensor separately = Ops.addBias(Ops.matmulSkippingZeros(m(m, k, x), m(k, n, y)), Tensor.of(bias, n));
             for (int i = 0; i < expected.length; i++) {
