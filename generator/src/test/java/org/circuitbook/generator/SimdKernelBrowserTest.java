@@ -93,13 +93,8 @@ class SimdKernelBrowserTest {
      * for each of their top-activating inputs as listed, the browser's value of the latent against the JVM's.
      */
     private static List<double[]> browserAgainstJvm(ChromeDriver chrome, int rows) throws Exception {
-        chrome.get("about:blank");
-        chrome.get(server.url() + "sae.html");
+        WebElement figure = WidgetBrowserTest.openFigure(chrome, server.url() + "sae.html", "sae-explorer");
         WebDriverWait wait = new WebDriverWait(chrome, Duration.ofSeconds(20));
-        WebElement figure = chrome.findElement(By.cssSelector("figure[data-widget=sae-explorer]"));
-        ((JavascriptExecutor) chrome).executeScript("arguments[0].scrollIntoView();", figure);
-        wait.until(d -> "ready".equals(figure.getAttribute("data-state")) || "error".equals(figure.getAttribute("data-state")));
-        assertEquals("ready", figure.getAttribute("data-state"), figure.getText());
         SaeExplorerView.Run run = jvmRun();
         WebElement canvas = figure.findElement(By.cssSelector("canvas"));
         WebElement summary = figure.findElement(By.cssSelector(".widget-latent-summary"));
