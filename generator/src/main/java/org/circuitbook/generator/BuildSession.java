@@ -3,8 +3,6 @@ package org.circuitbook.generator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -237,7 +235,9 @@ public final class BuildSession implements AutoCloseable {
         Map<String, String> texts = new HashMap<>();
         List<ModelSpec> changed = new ArrayList<>();
         for (ModelSpec spec : content.models().values()) {
-            String text = read(spec);
+            // the text the spec was parsed from, not the file as it is now: a save since the load stage is the
+            // next rebuild's change, and must not pass for trained here
+            String text = content.modelTexts().get(spec.name());
             texts.put(spec.name(), text);
             if (!trained.containsKey(spec.name()) || !text.equals(specTexts.get(spec.name()))) {
                 changed.add(spec);
@@ -283,15 +283,6 @@ public final class BuildSession implements AutoCloseable {
             out.add(trained.get(spec.name()));
         }
         return out;
-    }
-
-    private String read(ModelSpec spec) {
-        try {
-            return org.circuitbook.generator.content.ContentLoader.text(
-                    Files.readString(options.root().resolve(spec.path()), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return ""; // vanished since it was loaded: treated as changed
-        }
     }
 
     private Map<String, byte[]> render(Content content, Citations cites, CheckedBook book, List<TrainedSet> sets) {

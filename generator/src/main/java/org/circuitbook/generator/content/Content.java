@@ -9,10 +9,11 @@ import org.circuitbook.generator.training.ModelSpec;
 /**
  * Everything the build read from {@code content/}, before anything is checked or rendered.
  *
+ * @param modelTexts   each model spec's file text, as {@code models} were parsed from it (by spec name)
  * @param bibliography the text of {@code content/references.bib}, or "" when there is none
  */
 public record Content(Path root, SiteConfig config, List<Chapter> chapters, Map<String, ModelSpec> models,
-                      String bibliography) {
+                      Map<String, String> modelTexts, String bibliography) {
     public static final String BIBLIOGRAPHY = "content/references.bib";
 
     public Path contentDir() {

@@ -74,6 +74,7 @@ public final class ContentLoader {
         }
 
         Map<String, ModelSpec> models = new LinkedHashMap<>();
+        Map<String, String> modelTexts = new LinkedHashMap<>();
         for (Path file : list(content.resolve("models"), ".yaml")) {
             String name = stem(file);
             String text = read(root, files, file, problems);
@@ -81,13 +82,14 @@ public final class ContentLoader {
                     content);
             if (spec != null) {
                 models.put(name, spec);
+                modelTexts.put(name, text);
             }
         }
         Path bib = root.resolve(Content.BIBLIOGRAPHY);
         String bibliography = files.check(bib).kind() == ContentFiles.Kind.MISSING ? "" : read(root, files, bib, problems);
         bibliography = bibliography == null ? "" : bibliography;
         problems.throwIfAny();
-        return new Content(root, config, List.copyOf(chapters), models, bibliography);
+        return new Content(root, config, List.copyOf(chapters), models, modelTexts, bibliography);
     }
 
     /**
