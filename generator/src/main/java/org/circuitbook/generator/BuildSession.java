@@ -121,6 +121,23 @@ public final class BuildSession implements AutoCloseable {
     }
 
     /**
+     * Forgets the Markdown tree of the {@code n}th chapter of the last build (in path order, {@code n} taken
+     * modulo their number), so that the next build parses, checks and renders that chapter again exactly as after
+     * an edit of it, with the same output. For warming a long-running session's code up; returns the chapter's
+     * path, or null before a build.
+     */
+    public String forgetChapter(int n) {
+        if (parsed.isEmpty()) {
+            return null;
+        }
+        List<String> paths = new ArrayList<>(parsed.keySet());
+        java.util.Collections.sort(paths);
+        String path = paths.get(Math.floorMod(n, paths.size()));
+        parsed.remove(path);
+        return path;
+    }
+
+    /**
      * Runs load, check, train and render; throws a {@link BuildException} with every problem of the first stage
      * that has any. Writes nothing but the caches (models, math).
      */

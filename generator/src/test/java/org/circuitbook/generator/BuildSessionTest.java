@@ -1,6 +1,7 @@
 package org.circuitbook.generator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -20,6 +21,40 @@ import org.junit.jupiter.api.io.TempDir;
 class BuildSessionTest {
     @TempDir
     Path root;
+
+    @Test
+    @DisplayName("forgetChapter makes the next build parse and render that chapter again, with the same site")
+    void forgetChapter() {
+        FixtureSite.write(root, """
+                -- content/site.yaml --
+                title: Forget
+                -- content/chapters/01-a.md --
+                ---
+                title: A
+                ---
+                (sec-a)=
+                ## First
+                -- content/chapters/02-b.md --
+                ---
+                title: B
+                ---
+                See {ref}`sec-a`.
+                """);
+        try (BuildSession session = new BuildSession(BuildPipeline.Options.defaults(root), line -> { })) {
+            assertNull(session.forgetChapter(0), "nothing to forget before a build");
+            Map<String, byte[]> first = session.build((name, summary, nanos) -> { }).files();
+            assertEquals("content/chapters/02-b.md", session.forgetChapter(3), "the 4th of 2, in path order");
+            Map<String, byte[]> again = session.build((name, summary, nanos) -> { }).files();
+            assertEquals(1, session.reparsedChapters());
+            assertEquals(1, session.renderedChapters());
+            assertEquals(first.keySet(), again.keySet());
+            first.forEach((path, bytes) -> assertEquals(new String(bytes, StandardCharsets.UTF_8),
+                    new String(again.get(path), StandardCharsets.UTF_8), path));
+            assertEquals("content/chapters/01-a.md", session.forgetChapter(-2));
+            session.build((name, summary, nanos) -> { });
+            assertEquals(1, session.renderedChapters());
+        }
+    }
 
     @Test
     @DisplayName("a model spec saved while a build runs is the next build's change, not taken for trained")

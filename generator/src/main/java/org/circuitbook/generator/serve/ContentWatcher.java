@@ -44,10 +44,19 @@ final class ContentWatcher implements AutoCloseable {
      * (e.g. {@code content/chapters/03-superposition.md}), or null once closed.
      */
     Set<String> next(long quietMs, long maxMs) throws InterruptedException {
+        return next(quietMs, maxMs, true);
+    }
+
+    /**
+     * As {@link #next(long, long)}; without {@code block}, returns an empty set at once when nothing has changed
+     * since the last call.
+     */
+    Set<String> next(long quietMs, long maxMs, boolean block) throws InterruptedException {
         Set<String> changed = new TreeSet<>();
         try {
             while (changed.isEmpty()) {
-                WatchKey key = keys.isEmpty() ? watch.poll(500, TimeUnit.MILLISECONDS) : watch.take();
+                WatchKey key = keys.isEmpty() ? watch.poll(block ? 500 : 0, TimeUnit.MILLISECONDS)
+                        : block ? watch.take() : watch.poll();
                 if (keys.isEmpty() && Files.isDirectory(dir)) {
                     // the directory itself was removed and is back (a branch switch): watch it again
                     registerTree(dir, changed);
@@ -55,6 +64,8 @@ final class ContentWatcher implements AutoCloseable {
                 }
                 if (key != null) {
                     drain(key, changed);
+                } else if (!block && changed.isEmpty()) {
+                    return changed;
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);

@@ -40,6 +40,8 @@ class ServeBenchmark {
     static final int EDITS = Integer.getInteger("bench.edits", 20);
     static final int WARMUP = Integer.getInteger("bench.warmup", 3);
     static final String CHAPTER = System.getProperty("bench.chapter", "03-superposition.md");
+    /** The server's warm-up rebuilds after its first build ({@code -Dbench.warmUps=0}: none, to compare). */
+    static final int WARM_UPS = Integer.getInteger("bench.warmUps", LiveSite.WARM_UP_REBUILDS);
 
     @Test
     void run() throws Exception {
@@ -56,7 +58,8 @@ class ServeBenchmark {
 
         List<Map<String, Double>> samples = new ArrayList<>();
         long firstBuild = System.nanoTime();
-        try (LiveSite live = LiveSite.start(options, 0, new PrintStream(log, true), new PrintStream(log, true))) {
+        try (LiveSite live = LiveSite.start(options, 0, new PrintStream(log, true), new PrintStream(log, true),
+                WARM_UPS)) {
             System.out.printf(Locale.ROOT, "%nfirst build (the session's cold start) in %.1f s%n",
                     (System.nanoTime() - firstBuild) / 1e9);
             live.onRebuild(rebuilds::add);
@@ -118,8 +121,8 @@ class ServeBenchmark {
             }
         }
         System.out.printf(Locale.ROOT, "%nServe: save -> browser on the real book (%d chapters, ~%,d words), %d saves of %s"
-                        + " after %d warm-up saves, one second apart; load average %s%n",
-                count(root.resolve("content/chapters")), words, EDITS, CHAPTER, WARMUP, loadAverage());
+                        + " after %d warm-up saves, one second apart; the server's warm-up rebuilds: %d; load average %s%n",
+                count(root.resolve("content/chapters")), words, EDITS, CHAPTER, WARMUP, WARM_UPS, loadAverage());
         System.out.printf(Locale.ROOT, "%-52s %8s %8s%n", "step", "p50 ms", "p95 ms");
         for (String key : samples.get(0).keySet()) {
             List<Double> v = samples.stream().map(m -> m.get(key)).sorted().toList();

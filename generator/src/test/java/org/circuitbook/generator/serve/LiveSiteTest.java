@@ -232,6 +232,58 @@ class LiveSiteTest {
     }
 
     @Test
+    @DisplayName("warm-up rebuilds after the first build write and publish nothing, and a save goes before the rest of them")
+    void warmUps() throws Exception {
+        FixtureSite.write(root, """
+                -- content/site.yaml --
+                title: Live
+                -- content/chapters/01-a.md --
+                """ + A + """
+                -- content/chapters/02-b.md --
+                ---
+                title: B
+                ---
+                See {ref}`sec-a`.
+                """);
+        int many = 100_000; // far more than run in this test: the save must not wait for them
+        live = LiveSite.start(BuildPipeline.Options.defaults(root), 0, new PrintStream(out, true),
+                new PrintStream(err, true), many);
+        live.onRebuild(rebuilds::add);
+        listen();
+        String v1 = (String) nextEvent().get("version");
+        List<String> site = tree(root.resolve("site"));
+        Map<Path, java.nio.file.attribute.FileTime> times = new java.util.HashMap<>();
+        try (Stream<Path> s = Files.walk(root.resolve("site"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                times.put(p, Files.getLastModifiedTime(p));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (live.warmUpsDone() < 20 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(live.warmUpsDone() >= 20, "warm-up rebuilds run: " + live.warmUpsDone());
+        assertEquals(site, tree(root.resolve("site")));
+        for (Map.Entry<Path, java.nio.file.attribute.FileTime> e : times.entrySet()) {
+            assertEquals(e.getValue(), Files.getLastModifiedTime(e.getKey()), "rewritten: " + e.getKey());
+        }
+        assertTrue(events.isEmpty(), "no event from a warm-up: " + events);
+        assertTrue(rebuilds.isEmpty(), "no rebuild reported for a warm-up: " + rebuilds);
+        assertEquals(v1, get("a.html").replaceAll("(?s).*data-build=\"([^\"]*)\".*", "$1"));
+
+        // a save while they run: rebuilt, written and reloaded as without them (whichever of the two reads it first)
+        write("content/chapters/01-a.md", A.replace("Hello from A.", "Hello again from A."));
+        LiveSite.Rebuild edit = nextRebuild();
+        assertTrue(live.warmUpsDone() < many, "the save waited for every warm-up rebuild");
+        assertTrue(edit.ok(), edit.problems().toString());
+        assertEquals(List.of("a.html", "search-index.json"), edit.written());
+        assertNotEquals(v1, nextEvent().get("version"));
+        assertTrue(get("a.html").contains("Hello again from A."));
+        assertTrue(Files.readString(root.resolve("site/a.html")).contains("Hello again from A."));
+        assertEquals("", err.toString());
+    }
+
+    @Test
     @DisplayName("keeps serving when the first build is broken, then builds the site once it is fixed")
     void brokenFirstBuild() throws Exception {
         FixtureSite.write(root, """
