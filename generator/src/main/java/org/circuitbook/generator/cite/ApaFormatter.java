@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -29,8 +28,10 @@ import java.util.stream.Collectors;
  * Formats citations and references with the bundled APA 7 CSL style.
  *
  * <p>Thread-safe. A citeproc-java {@link CSL} object is stateful (it records every citation it
- * renders), so instances live in a pool and each is used by one thread at a time; a new one is
- * built only when all are busy (0.3-1 s in a cold JVM, 40-70 ms after). Every CSL registers all its items up front, so the
+ * renders), so the one instance is used by one thread at a time: the render stage's other threads wait for it
+ * (a citation takes a millisecond or so), which costs far less than building another (0.25-1 s in a cold JVM,
+ * 40-70 ms after; a cached build of the book built a second one in its render stage, for 0.25-0.5 s of CPU).
+ * The CSL registers all its items up front, so the
  * bibliography order and year suffixes never depend on which thread or call came first; give it only the works a
  * book cites ({@link Bibliography#citedOnly}), as citeproc-java's cost per citation grows with the items it has
  * registered (10,000 made 60 citations take 80 s instead of 0.4 s). Results
@@ -42,19 +43,18 @@ final class ApaFormatter {
 
     private final Map<String, CSLItemData> items;
     private final Map<String, Integer> rank = new HashMap<>();
-    private final ConcurrentLinkedDeque<CSL> pool = new ConcurrentLinkedDeque<>();
+    private final CSL csl;
     private final Map<String, String> citations = new ConcurrentHashMap<>();
     private final Map<String, String> narratives = new ConcurrentHashMap<>();
     private final Map<String, String> references = new ConcurrentHashMap<>();
 
     ApaFormatter(Map<String, CSLItemData> items) {
         this.items = Map.copyOf(items);
-        CSL first = newCsl();
+        csl = newCsl();
         int i = 0;
-        for (CSLItemData d : first.getRegisteredItems()) { // the style's bibliography sort
+        for (CSLItemData d : csl.getRegisteredItems()) { // the style's bibliography sort
             rank.put(d.getId(), i++);
         }
-        pool.push(first);
     }
 
     String citation(List<CiteItem> cites) {
@@ -166,14 +166,8 @@ final class ApaFormatter {
     }
 
     private <T> T withCsl(Function<CSL, T> work) {
-        CSL csl = pool.poll();
-        if (csl == null) {
-            csl = newCsl();
-        }
-        try {
+        synchronized (csl) {
             return work.apply(csl);
-        } finally {
-            pool.push(csl);
         }
     }
 
