@@ -20,6 +20,14 @@ final class Bibliographies {
 
     /** The book's bibliography; problems in the .bib file fail the load stage with their positions. */
     static Citations load(Content content) {
+        return load(content, null);
+    }
+
+    /**
+     * As {@link #load(Content)}; the views {@link Citations#citedOnly} makes keep their answers in {@code cache}
+     * (null: in memory only).
+     */
+    static Citations load(Content content, CitationCache cache) {
         if (content.bibliography().isEmpty()) {
             return Citations.NONE;
         }
@@ -27,17 +35,16 @@ final class Bibliographies {
         Bibliography bib = Bibliography.parse(Content.BIBLIOGRAPHY, content.bibliography(),
                 (BibProblem p) -> problems.add(Content.BIBLIOGRAPHY, p.line(), p.column(), p.message(), p.hint()));
         problems.throwIfAny();
-        return new Apa(bib);
+        return new Apa(bib, new ConcurrentHashMap<>(), content.bibliography(), cache);
     }
 
     /**
      * The adapter from the markdown package's view of citations to the bibliography. Each answer is kept
      * ({@code memo}): the style's formatter is slow, and a book cites the same works, in the same groups, many times.
+     * A view of the works a book cites keeps them in the {@link CitationCache}, if there is one, across builds.
      */
-    private record Apa(Bibliography bib, Map<String, Object> memo) implements Citations {
-        Apa(Bibliography bib) {
-            this(bib, new ConcurrentHashMap<>());
-        }
+    private record Apa(Bibliography bib, Map<String, Object> memo, String text, CitationCache cache)
+            implements Citations {
 
         @SuppressWarnings("unchecked")
         private <T> T kept(String key, Supplier<T> compute) {
@@ -88,7 +95,8 @@ final class Bibliographies {
 
         @Override
         public Citations citedOnly(Collection<String> cited) {
-            return new Apa(bib.citedOnly(cited));
+            return new Apa(bib.citedOnly(cited), cache == null ? new ConcurrentHashMap<>() : cache.answers(text, cited),
+                    text, cache);
         }
 
         @Override

@@ -71,6 +71,7 @@ public final class BuildSession implements AutoCloseable {
     private final Consumer<String> log;
     private final Markdown markdown = new Markdown();
     private CachedTypesetter math;
+    private CitationCache citationCache;
     private boolean built;
 
     private String bibliographyText;
@@ -190,6 +191,11 @@ public final class BuildSession implements AutoCloseable {
         Map<String, byte[]> files = stage(stages, "render", () -> render(content, cites, book, sets),
                 f -> count(f.size(), "file"));
         figures.prune();
+        try {
+            citationCache().save();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the citation cache", e);
+        }
         built = true;
         return new Output(files, book.chapters().size(), sets);
     }
@@ -236,7 +242,7 @@ public final class BuildSession implements AutoCloseable {
     private Loaded load() {
         Content content = ContentLoader.load(options.root(), options.kinds());
         if (citations == null || !content.bibliography().equals(bibliographyText)) {
-            Citations fresh = Bibliographies.load(content);
+            Citations fresh = Bibliographies.load(content, citationCache());
             citations = fresh;
             bibliographyText = content.bibliography();
         }
@@ -490,6 +496,13 @@ public final class BuildSession implements AutoCloseable {
         T result = work.get();
         stages.stage(name, summary.apply(result), System.nanoTime() - start);
         return result;
+    }
+
+    private CitationCache citationCache() {
+        if (citationCache == null) {
+            citationCache = CitationCache.open(options.cache());
+        }
+        return citationCache;
     }
 
     private CachedTypesetter math() {

@@ -157,8 +157,11 @@ public final class FigureCache {
         sha.update(b);
     }
 
-    /** The SHA-256 of the drawing code: the widgets' classes and the generator's, wherever each was loaded from. */
-    static String code() {
+    /**
+     * The SHA-256 of the drawing code: the widgets' classes and the generator's, wherever each was loaded from (also
+     * part of the citation cache's keys).
+     */
+    public static String code() {
         String c = code;
         if (c == null) {
             MessageDigest sha = sha256();
