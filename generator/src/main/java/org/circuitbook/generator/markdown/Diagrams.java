@@ -97,7 +97,8 @@ public final class Diagrams {
         String prefix = "dg-" + BookIndex.slug(rel.substring(FOLDER.length(), rel.length() - ".svg".length())) + "-";
         List<Problem> problems = new ArrayList<>();
         StringBuilder out = new StringBuilder();
-        XMLInputFactory factory = XMLInputFactory.newFactory();
+        // the JDK's own parser: newFactory() looks for another one in all 75 jars on the class path, on every call
+        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
