@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** The two file operations behind "write a temporary directory, then rename it into place". */
+/** The file operations behind "write a temporary directory or file, then rename it into place". */
 public final class FileTrees {
     private FileTrees() {
     }
@@ -31,6 +31,26 @@ public final class FileTrees {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code file} whole: to a temporary file beside it (its folders made first), then renamed
+     * over it, atomically where the file system can. A reader sees the old file or the new one, never a part.
+     */
+    public static void replaceFile(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }
