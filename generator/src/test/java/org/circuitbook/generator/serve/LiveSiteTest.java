@@ -46,6 +46,19 @@ class LiveSiteTest {
             Hello from A.
             """;
 
+    /** Chapter A and chapter B, which refers to A's section. */
+    private static final String TWO_CHAPTERS = """
+            -- content/site.yaml --
+            title: Live
+            -- content/chapters/01-a.md --
+            """ + A + """
+            -- content/chapters/02-b.md --
+            ---
+            title: B
+            ---
+            See {ref}`sec-a`.
+            """;
+
     @TempDir
     Path root;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -105,17 +118,7 @@ class LiveSiteTest {
     @Test
     @DisplayName("reloads pages after an edit, writes only the changed files, shows problems with their source, and takes them away when fixed")
     void editBreakFix() throws Exception {
-        FixtureSite.write(root, """
-                -- content/site.yaml --
-                title: Live
-                -- content/chapters/01-a.md --
-                """ + A + """
-                -- content/chapters/02-b.md --
-                ---
-                title: B
-                ---
-                See {ref}`sec-a`.
-                """);
+        FixtureSite.write(root, TWO_CHAPTERS);
         start();
         listen();
         Map<?, ?> first = nextEvent();
@@ -234,17 +237,7 @@ class LiveSiteTest {
     @Test
     @DisplayName("warm-up rebuilds after the first build write and publish nothing, and a save goes before the rest of them")
     void warmUps() throws Exception {
-        FixtureSite.write(root, """
-                -- content/site.yaml --
-                title: Live
-                -- content/chapters/01-a.md --
-                """ + A + """
-                -- content/chapters/02-b.md --
-                ---
-                title: B
-                ---
-                See {ref}`sec-a`.
-                """);
+        FixtureSite.write(root, TWO_CHAPTERS);
         int many = 100_000; // far more than run in this test: the save must not wait for them
         live = LiveSite.start(BuildPipeline.Options.defaults(root), 0, new PrintStream(out, true),
                 new PrintStream(err, true), many);
