@@ -70,6 +70,7 @@ public final class BuildSession implements AutoCloseable {
     private final BuildPipeline.Options options;
     private final Consumer<String> log;
     private final Markdown markdown = new Markdown();
+    private static final String MATH_CACHE = "math.bin";
     private CachedTypesetter math;
     private CitationCache citationCache;
     private boolean built;
@@ -194,7 +195,7 @@ public final class BuildSession implements AutoCloseable {
         try {
             citationCache().save();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not save the citation cache", e);
+            throw unsaved(options.cache().resolve(CitationCache.FILE), "the citation cache", e);
         }
         built = true;
         return new Output(files, book.chapters().size(), sets);
@@ -231,7 +232,11 @@ public final class BuildSession implements AutoCloseable {
             try {
                 return new BookChecker(content.contentDir(), content.models(), cites, math(), options.widgets()).check(chapters);
             } finally {
-                math().save();
+                try {
+                    math().save();
+                } catch (UncheckedIOException e) {
+                    throw unsaved(options.cache().resolve(MATH_CACHE), "the math cache", e.getCause());
+                }
             }
         }, b -> "references, citations, math and widgets resolve");
     }
@@ -498,6 +503,16 @@ public final class BuildSession implements AutoCloseable {
         return result;
     }
 
+    /** A cache file the build could not write: a problem to fix (the folder's permissions, a full disk), not a bug. */
+    private BuildException unsaved(java.nio.file.Path file, String what, IOException e) {
+        java.nio.file.Path abs = file.toAbsolutePath().normalize();
+        java.nio.file.Path root = options.root().toAbsolutePath().normalize();
+        String shown = (abs.startsWith(root) ? root.relativize(abs) : abs).toString().replace('\\', '/');
+        return new BuildException(Diagnostic.file(shown, currentStage,
+                "could not save " + what + ": " + org.circuitbook.generator.output.SiteWriter.words(e),
+                "the cache folder must be writable, with room to spare: fix it, or build with --cache DIR"));
+    }
+
     private CitationCache citationCache() {
         if (citationCache == null) {
             citationCache = CitationCache.open(options.cache());
@@ -507,7 +522,7 @@ public final class BuildSession implements AutoCloseable {
 
     private CachedTypesetter math() {
         if (math == null) {
-            math = new CachedTypesetter(options.cache().resolve("math.bin"));
+            math = new CachedTypesetter(options.cache().resolve(MATH_CACHE));
         }
         return math;
     }

@@ -32,6 +32,8 @@ import org.circuitbook.widgets.weights.Json;
  */
 final class CitationCache {
     private static final String FORMAT = "circuitbook-citations/1";
+    /** The file's name in the cache folder. */
+    static final String FILE = "citations.json";
 
     private final Path file;
     private final Map<String, Map<String, Object>> stored = new LinkedHashMap<>();
@@ -45,7 +47,7 @@ final class CitationCache {
 
     /** The cache in {@code cache/citations.json}, read now. */
     static CitationCache open(Path cache) {
-        CitationCache c = new CitationCache(cache.resolve("citations.json"));
+        CitationCache c = new CitationCache(cache.resolve(FILE));
         try {
             c.read(Files.readString(c.file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {

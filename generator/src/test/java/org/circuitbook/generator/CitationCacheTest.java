@@ -105,4 +105,32 @@ class CitationCacheTest {
         plain.build();
         assertFalse(Files.exists(other.resolve(".cache/citations.json")));
     }
+
+    @Test
+    @DisplayName("a cache file that cannot be written fails the build with its path and a hint, the site left as it was")
+    void unwritable() throws IOException {
+        FixtureSite site = FixtureSite.write(root, BOOK.replace("As @cited shows", "As $x^2$ and @cited show"));
+        site.build();
+        String page = site.read("a.html");
+        Files.delete(root.resolve(".cache/citations.json"));
+        Files.createDirectories(root.resolve(".cache/citations.json/in-the-way"));
+        List<String> errors = site.buildErrors();
+        assertEquals(1, errors.size(), errors.toString());
+        // the file system's own words for the reason ("Is a directory" on Linux) come between these
+        assertTrue(errors.get(0).startsWith(".cache/citations.json: render: could not save the citation cache: "), errors.get(0));
+        assertTrue(errors.get(0).endsWith(" (the cache folder must be writable, with room to spare: fix it, or build with"
+                + " --cache DIR)"), errors.get(0));
+        assertEquals(page, site.read("a.html"));
+
+        Files.delete(root.resolve(".cache/citations.json/in-the-way"));
+        Files.delete(root.resolve(".cache/citations.json"));
+        Files.delete(root.resolve(".cache/math.bin"));
+        Files.createDirectories(root.resolve(".cache/math.bin/in-the-way"));
+        errors = site.buildErrors();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith(".cache/math.bin: check: could not save the math cache: "), errors.get(0));
+        assertTrue(errors.get(0).endsWith(" (the cache folder must be writable, with room to spare: fix it, or build with"
+                + " --cache DIR)"), errors.get(0));
+        assertEquals(page, site.read("a.html"));
+    }
 }

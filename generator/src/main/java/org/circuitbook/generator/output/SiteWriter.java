@@ -218,7 +218,7 @@ public final class SiteWriter {
      * What the file system said, in words: its reason ("Read-only file system"), or the kind of refusal when it
      * gave none ("no such file or directory" where /proc refuses a new directory), never an exception's class name.
      */
-    static String words(IOException e) {
+    public static String words(IOException e) {
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
         }
