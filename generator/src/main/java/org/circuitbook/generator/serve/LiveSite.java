@@ -45,7 +45,7 @@ public final class LiveSite implements AutoCloseable {
     /**
      * How many rebuilds {@code serve} does after its first build while the sources are quiet, each as after an edit
      * of one chapter (in turn), its output dropped: they let the JIT compile the rebuild's code before the author's
-     * first saves, which would otherwise rebuild in up to twice the time. On the book they take about 3 s of one
+     * first saves, which would otherwise rebuild in up to twice the time. On the book they take 2 to 3 s of one
      * core, once; a save made meanwhile waits only for the one running.
      */
     public static final int WARM_UP_REBUILDS = 24;
