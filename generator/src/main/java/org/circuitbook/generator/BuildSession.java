@@ -141,7 +141,7 @@ public final class BuildSession implements AutoCloseable {
 
     /**
      * Runs load, check, train and render; throws a {@link BuildException} with every problem of the first stage
-     * that has any. Writes nothing but the caches (models, math).
+     * that has any. Writes nothing but the caches (models, math, citations, figures).
      */
     public Output build(Stages stages) {
         Loaded loaded = stage(stages, "load", this::load,
@@ -505,10 +505,7 @@ public final class BuildSession implements AutoCloseable {
 
     /** A cache file the build could not write: a problem to fix (the folder's permissions, a full disk), not a bug. */
     private BuildException unsaved(java.nio.file.Path file, String what, IOException e) {
-        java.nio.file.Path abs = file.toAbsolutePath().normalize();
-        java.nio.file.Path root = options.root().toAbsolutePath().normalize();
-        String shown = (abs.startsWith(root) ? root.relativize(abs) : abs).toString().replace('\\', '/');
-        return new BuildException(Diagnostic.file(shown, currentStage,
+        return new BuildException(Diagnostic.file(Diagnostic.shown(options.root(), file), currentStage,
                 "could not save " + what + ": " + org.circuitbook.generator.output.SiteWriter.words(e),
                 "the cache folder must be writable, with room to spare: fix it, or build with --cache DIR"));
     }

@@ -15,6 +15,13 @@ public record Diagnostic(String path, int line, int column, String stage, String
         return new Diagnostic(path, 0, 0, stage, message, hint);
     }
 
+    /** {@code path} as diagnostics name files: relative to the project {@code root} when inside it, else absolute. */
+    public static String shown(java.nio.file.Path root, java.nio.file.Path path) {
+        java.nio.file.Path abs = path.toAbsolutePath().normalize();
+        java.nio.file.Path base = root.toAbsolutePath().normalize();
+        return (abs.startsWith(base) ? base.relativize(abs) : abs).toString().replace('\\', '/');
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(path);

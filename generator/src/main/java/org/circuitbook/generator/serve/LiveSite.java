@@ -323,9 +323,7 @@ public final class LiveSite implements AutoCloseable {
     }
 
     private String display(Path path) {
-        Path root = options.root().toAbsolutePath().normalize();
-        Path p = path.toAbsolutePath().normalize();
-        return p.startsWith(root) ? root.relativize(p).toString().replace('\\', '/') : p.toString();
+        return Diagnostic.shown(options.root(), path);
     }
 
     private static String count(int n, String noun) {

@@ -249,9 +249,7 @@ public final class ModelCache {
 
     /** {@code path} relative to the project root when it is inside it (as diagnostics name files), else absolute. */
     private String display(Path path) {
-        Path abs = path.toAbsolutePath().normalize();
-        Path base = root.toAbsolutePath().normalize();
-        return (abs.startsWith(base) ? base.relativize(abs) : abs).toString().replace('\\', '/');
+        return Diagnostic.shown(root, path);
     }
 
     /**
