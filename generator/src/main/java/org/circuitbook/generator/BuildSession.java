@@ -229,15 +229,23 @@ public final class BuildSession implements AutoCloseable {
             }
             parsed.clear();
             parsed.putAll(seen);
+            CheckedBook checked;
             try {
-                return new BookChecker(content.contentDir(), content.models(), cites, math(), options.widgets()).check(chapters);
-            } finally {
+                checked = new BookChecker(content.contentDir(), content.models(), cites, math(), options.widgets()).check(chapters);
+            } catch (RuntimeException e) {
                 try {
-                    math().save();
-                } catch (UncheckedIOException e) {
-                    throw unsaved(options.cache().resolve(MATH_CACHE), "the math cache", e.getCause());
+                    math().save(); // what was typeset before the problem still counts
+                } catch (UncheckedIOException unsaved) {
+                    e.addSuppressed(unsaved); // the book's problems come first
                 }
+                throw e;
             }
+            try {
+                math().save();
+            } catch (UncheckedIOException e) {
+                throw unsaved(options.cache().resolve(MATH_CACHE), "the math cache", e.getCause());
+            }
+            return checked;
         }, b -> "references, citations, math and widgets resolve");
     }
 

@@ -132,5 +132,13 @@ class CitationCacheTest {
         assertTrue(errors.get(0).endsWith(" (the cache folder must be writable, with room to spare: fix it, or build with"
                 + " --cache DIR)"), errors.get(0));
         assertEquals(page, site.read("a.html"));
+
+        // a book with problems of its own shows those first, not the cache's
+        Path chapter = root.resolve("content/chapters/01-a.md");
+        Files.writeString(chapter, Files.readString(chapter) + "\nSee {ref}`nowhere`.\n");
+        errors = site.buildErrors();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("content/chapters/01-a.md:"), errors.get(0));
+        assertTrue(errors.get(0).contains("unknown label \"nowhere\""), errors.get(0));
     }
 }
