@@ -32,6 +32,18 @@ class TrainingTest {
     }
 
     @Test
+    @DisplayName("ND4J runs on its oneDNN build (the POM's nd4j.native.classifier), not the plain build beside it")
+    void oneDnnBackend() {
+        Nd4j.create(1); // loads the backend
+        String loaded = org.bytedeco.javacpp.Loader.getLoadedLibraries().get("nd4jcpu");
+        org.junit.jupiter.api.Assertions.assertNotNull(loaded, "libnd4jcpu not loaded: "
+                + org.bytedeco.javacpp.Loader.getLoadedLibraries());
+        // the plain build (linux-x86_64) comes on the class path too, with nd4j-native's own POM: JavaCPP loads the
+        // build with the platform extension first, the one the trainers' speed was measured on (README, Training)
+        org.junit.jupiter.api.Assertions.assertTrue(loaded.contains("/linux-x86_64-onednn/"), "loaded " + loaded);
+    }
+
+    @Test
     @DisplayName("array(values, shape) is Nd4j.create(values, shape, FLOAT) bit for bit, and refuses a wrong count")
     void array() {
         float[] values = new float[3 * 4 * 5];
