@@ -77,7 +77,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/7"; // 7: composition, copying scores, DLA, logit lens, patching
+    static final String VERSION = "attention-only/8"; // 7: composition, copying scores, DLA, logit lens, patching; 8: ND4J's oneDNN build, rank-3 softmax
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = InductionProbes.COUNT;

@@ -45,7 +45,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * {@link #PARITY_RELATIVE_TOLERANCE} of their scale, else the build fails.
  */
 final class ModularAdditionTrainer {
-    static final String VERSION = "modular-addition/4";
+    static final String VERSION = "modular-addition/5"; // 5: trained on ND4J's oneDNN build
     static final String FINAL = WeightNames.FINAL;
     static final int KEY_FREQUENCIES = 5;
     /** Checkpoints are parity-checked on every 7th input pair (a sample that covers every a and b). */

@@ -55,7 +55,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * give ND4J's logits within 1e-5 times their scale.
  */
 final class OthelloTrainer {
-    static final String VERSION = "othello/3"; // 2: SAE directions and metrics; 3: the SAEs published
+    static final String VERSION = "othello/4"; // 2: SAE directions and metrics; 3: the SAEs published; 4: oneDNN, rank-3 softmax
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int PARITY_GAMES = 8;
     static final int INTERVENTIONS = 200;

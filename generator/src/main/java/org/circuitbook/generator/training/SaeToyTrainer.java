@@ -32,7 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * with ND4J's on a fixed batch: above 1e-5 the build fails.
  */
 final class SaeToyTrainer {
-    static final String VERSION = "sae-toy/2"; // 2: the ground truth's spec metadata is JSON
+    static final String VERSION = "sae-toy/3"; // 2: the ground truth's spec metadata is JSON; 3: ND4J's oneDNN build
     static final String GROUND_TRUTH = "ground-truth.safetensors";
     static final float PARITY_TOLERANCE = 1e-5f;
 
