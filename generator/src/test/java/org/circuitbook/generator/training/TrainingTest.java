@@ -41,8 +41,8 @@ class TrainingTest {
         String loaded = org.bytedeco.javacpp.Loader.getLoadedLibraries().get("nd4jcpu");
         org.junit.jupiter.api.Assertions.assertNotNull(loaded, "libnd4jcpu not loaded: "
                 + org.bytedeco.javacpp.Loader.getLoadedLibraries());
-        // the plain build (linux-x86_64) comes on the class path too, with nd4j-native's own POM: JavaCPP loads the
-        // build with the platform extension first, the one the trainers' speed was measured on (README, Training)
+        // the POM excludes the plain build (linux-x86_64) that nd4j-native's own POM brings; were it back beside the
+        // oneDNN one, JavaCPP would still load the oneDNN build first: this fails when the plain one is what loaded
         org.junit.jupiter.api.Assertions.assertTrue(loaded.contains("/linux-x86_64-onednn/"), "loaded " + loaded);
     }
 
