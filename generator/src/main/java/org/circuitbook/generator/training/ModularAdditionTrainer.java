@@ -246,7 +246,10 @@ final class ModularAdditionTrainer {
         }
         SDVariable attnOut = sd.nn.biasAdd(sd.reshape(z, -1, he).mmul(w.get(a + "W_O")), w.get(a + "b_O"), true);
         SDVariable mid = x[2].add(attnOut);
-        SDVariable pre = sd.nn.biasAdd(mid.mmul(w.get(m + "W_in")), w.get(m + "b_in"), true);
+        // [batch, 1] of ones (each one-hot row sums to 1; onesLike makes them exact whatever the input)
+        SDVariable ones = sd.onesLike(tok[2].sum(true, 1));
+        // b_in's gradient by a matrix product, not biasadd_bp (1 to 2 ms a step on this [batch, d_mlp] array)
+        SDVariable pre = Training.plusRowBias(sd, mid.mmul(w.get(m + "W_in")), w.get(m + "b_in"), ones);
         SDVariable post = Training.relu(sd, null, pre);
         SDVariable resid = mid.add(sd.nn.biasAdd(post.mmul(w.get(m + "W_out")), w.get(m + "b_out"), true));
         SDVariable logits = sd.nn.biasAdd("logits", resid.mmul(w.get("unembed.W_U")), w.get("unembed.b_U"), true);

@@ -88,4 +88,45 @@ class TrainingTest {
         // the test means something only if both sides of the kink occur
         assertEquals(true, negative > 1000 && negative < 2000, negative + " of 3072 inputs at or below 0");
     }
+
+    /**
+     * The output {@code y} of x W + b and the gradients of W, b and x for {@code (y . c)} summed, with the bias added by
+     * {@code sd.nn.biasAdd} or by {@link Training#plusRowBias} (ones from the input's row sums, as the modular-addition
+     * graph makes them).
+     */
+    private static Map<String, INDArray> rowBias(boolean shared) {
+        SameDiff sd = SameDiff.create();
+        Nd4j.getRandom().setSeed(2);
+        SDVariable x = sd.var("x", Nd4j.randn(DataType.FLOAT, 300, 40));
+        SDVariable w = sd.var("W", Nd4j.randn(DataType.FLOAT, 40, 96));
+        SDVariable b = sd.var("b", Nd4j.randn(DataType.FLOAT, 96));
+        SDVariable c = sd.constant("c", Nd4j.randn(DataType.FLOAT, 300, 96));
+        SDVariable product = x.mmul(w);
+        SDVariable y = shared ? Training.plusRowBias(sd, product, b, sd.onesLike(x.sum(true, 1)))
+                : sd.nn.biasAdd(product, b, true);
+        sd.setLossVariables(y.mul(c).sum());
+        Map<String, INDArray> out = new java.util.HashMap<>(
+                Training.quietly(() -> sd.calculateGradients(Map.of(), List.of("x", "W", "b"))));
+        out.put("y", sd.output(Map.of(), y.name()).get(y.name()));
+        return out;
+    }
+
+    @Test
+    @DisplayName("plusRowBias adds the bias as biasAdd does, bit for bit, and gives its gradients (the bias's summed by a product)")
+    void plusRowBias() {
+        Map<String, INDArray> nd4j = rowBias(false);
+        Map<String, INDArray> shared = rowBias(true);
+        assertEquals(nd4j.get("y"), shared.get("y"), "x W + b");   // INDArray equality: every element the same
+        assertEquals(nd4j.get("x"), shared.get("x"), "gradient of x");
+        assertEquals(nd4j.get("W"), shared.get("W"), "gradient of W");
+        // the bias's gradient: 300 products summed in another order, so equal within float rounding of the sum
+        float[] expected = nd4j.get("b").data().asFloat();
+        float[] actual = shared.get("b").data().asFloat();
+        assertEquals(96, actual.length);
+        for (int j = 0; j < expected.length; j++) {
+            assertEquals(expected[j], actual[j], 1e-4f * Math.max(1f, Math.abs(expected[j])), "gradient of b[" + j + "]");
+        }
+        // the test means something only if the gradient is not trivially zero
+        assertEquals(true, nd4j.get("b").norm2Number().doubleValue() > 10, "|gradient of b| " + nd4j.get("b").norm2Number());
+    }
 }
