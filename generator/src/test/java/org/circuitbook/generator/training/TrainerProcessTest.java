@@ -43,6 +43,15 @@ class TrainerProcessTest {
     }
 
     @Test
+    @DisplayName("(the command) runs the trainer without JavaCPP's resident-memory check, as a JVM option")
+    void noPhysicalMemoryCheck(@TempDir Path dir) {
+        ModelSpec spec = ModelSpec.parse("tiny", "content/models/tiny.yaml", FixtureSite.TINY_SPEC, new Problems("load"));
+        List<String> cmd = TrainerProcess.command(dir.resolve("tiny.yaml"), spec, dir);
+        int option = cmd.indexOf("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        assertTrue(option > 0 && option < cmd.indexOf(TrainerProcess.class.getName()), cmd.toString());
+    }
+
+    @Test
     @DisplayName("is read from its reason line, else from its exit status and log")
     void reasons() {
         assertEquals("the trainer ran out of memory (Java heap space)", TrainerProcess.reason(List.of(
