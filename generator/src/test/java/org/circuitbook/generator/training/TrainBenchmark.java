@@ -59,6 +59,8 @@ class TrainBenchmark {
     static final int JVM_WARMUP = Integer.getInteger("bench.jvmWarmup", 300);
     /** With true, one more Java run after the rounds, untimed by the table, sums the time inside each op. */
     static final boolean PROFILE = Boolean.getBoolean("bench.profile");
+    /** How many ops the profile lists, the costliest first. */
+    static final int PROFILE_TOP = Integer.getInteger("bench.profileTop", 12);
 
     /**
      * One side's run: the timed steps in ms (wall clock) and the training thread's CPU time in each (what the step
@@ -175,7 +177,7 @@ class TrainBenchmark {
             OpTimes ops = new OpTimes();
             Run run = workload.java(WARMUP, STEPS, ops);
             System.out.println();
-            System.out.println(ops.report(WARMUP + STEPS, median(run.ms()), 12));
+            System.out.println(ops.report(WARMUP + STEPS, median(run.ms()), PROFILE_TOP));
         }
     }
 
