@@ -26,7 +26,10 @@ public final class Batches implements MultiDataSetIterator {
         this.fresh = fresh;
     }
 
-    /** Fresh inputs for an autoencoding model: each batch is both the input and the label. */
+    /**
+     * Fresh inputs for an autoencoding model: each batch is both the input and the label. {@code inputs} must make a
+     * new array each call: the previous one is freed when the next is asked for.
+     */
     static Batches autoencoding(int steps, Supplier<INDArray> inputs) {
         return new Batches(steps, () -> {
             INDArray x = inputs.get();
@@ -34,7 +37,10 @@ public final class Batches implements MultiDataSetIterator {
         }, true);
     }
 
-    /** A batch made fresh each step (inputs and labels together). */
+    /**
+     * A batch made fresh each step (inputs and labels together). {@code batches} must make new arrays each call: the
+     * previous batch's are freed when the next is asked for.
+     */
     public static Batches generated(int steps, Supplier<MultiDataSet> batches) {
         return new Batches(steps, batches, true);
     }
@@ -63,7 +69,8 @@ public final class Batches implements MultiDataSetIterator {
     /**
      * Frees a fresh batch's native memory once its step is done (SameDiff asks for the next batch after it), instead
      * of when the garbage collector finds it: a batch a step (1.3 MB for superposition-20x5) would otherwise pile up
-     * between collections. The batch suppliers make new arrays every time (a test checks that each batch is freed).
+     * between collections. Every trainer's supplier makes new arrays each call (BatchesTest checks what is freed, and
+     * when).
      */
     static void free(MultiDataSet batch) {
         for (INDArray[] arrays : List.of(batch.getFeatures(), batch.getLabels())) {
