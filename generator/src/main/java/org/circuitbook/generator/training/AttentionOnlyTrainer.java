@@ -33,11 +33,12 @@ import org.nd4j.linalg.learning.config.Adam;
  * SameDiff: next-token prediction at every position of {@code n_ctx + 1}-token sequences, a fresh batch
  * each step, Adam with betas (0.9, 0.98) and optional decoupled weight decay.
  *
- * <p>The graph holds exactly TransformerLens's parameters under their names and shapes, initialised as
- * TransformerLens initialises them (every matrix normal with std 0.8 / sqrt(d_model), biases zero). Tokens
- * enter one-hot times W_E (STACK-FACTS: SameDiff's gather breaks training); heads are computed side by side
- * as [batch * n_heads, pos, d_head] batched matrix products, scores scaled by 1/sqrt(d_head) and masked
- * causally with TransformerLens's -100000 above the diagonal.
+ * <p>The graph holds exactly TransformerLens's parameters, initialised as TransformerLens initialises them
+ * (every matrix normal with std 0.8 / sqrt(d_model), biases zero), some of them fused
+ * ({@link Transformers#fusedParameters}) and published under their own names and shapes. A token and its
+ * position enter one-hot times W_E stacked over W_pos (STACK-FACTS: SameDiff's gather breaks training); heads
+ * are computed side by side as [batch, n_heads, pos, d_head] batched matrix products, scores scaled by
+ * 1/sqrt(d_head) and masked causally with TransformerLens's -100000 above the diagonal.
  *
  * <p>Metrics, per checkpoint and at the end, are computed by the widgets' {@link HookedTransformer} on the
  * published weights, so a widget that recomputes them gets the same numbers:
@@ -77,7 +78,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/8"; // 7: composition, copying scores, DLA, logit lens, patching; 8: ND4J's oneDNN build, rank-3 softmax
+    static final String VERSION = "attention-only/9"; // 7: composition, copying scores, DLA, logit lens, patching; 8: ND4J's oneDNN build, rank-3 softmax; 9: fused Q/K/V and embedding products
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = InductionProbes.COUNT;
@@ -117,14 +118,14 @@ final class AttentionOnlyTrainer {
         sd.setListeners(stepLosses);
         Lcg data = new Lcg(spec.seed() * 31 + 7);
         int[][] parityInputs = java.util.Arrays.copyOf(probes.eval(), PARITY_SEQUENCES);
-        INDArray[] parityFeatures = oneHot(parityInputs, cfg.d_vocab(), spec.nCtx());
+        INDArray[] parityFeatures = oneHot(parityInputs, cfg);
         List<Snapshot> snapshots = new ArrayList<>();
         int[] points = java.util.stream.IntStream.concat(java.util.Arrays.stream(spec.checkpointSteps()),
                 java.util.stream.IntStream.of(spec.steps())).toArray();
         int done = 0;
         for (int step : points) {
             if (step > done) {
-                sd.fit(Batches.generated(step - done, () -> batch(language, data, spec.batchSize(), spec.nCtx())), 1);
+                sd.fit(Batches.generated(step - done, () -> batch(language, data, spec.batchSize(), cfg)), 1);
                 done = step;
             }
             float[] ndLogits = Training.floats(sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits"));
@@ -305,28 +306,34 @@ final class AttentionOnlyTrainer {
     private record Snapshot(int step, Map<String, Tensor> weights, float[] ndLogits) {
     }
 
-    /** One-hot inputs [n * n_ctx, vocab] (tokens 0..n_ctx-1) and labels (tokens 1..n_ctx) of each sequence. */
-    static INDArray[] oneHot(int[][] sequences, int vocab, int nCtx) {
-        float[] x = new float[sequences.length * nCtx * vocab];
-        float[] y = new float[sequences.length * nCtx * vocab];
+    /**
+     * The graph's inputs [n * n_ctx, {@link Transformers#inputWidth}] (tokens 0..n_ctx-1 and their positions,
+     * {@link Transformers#encode}) and one-hot labels [n * n_ctx, vocab] (tokens 1..n_ctx) of each sequence.
+     */
+    static INDArray[] oneHot(int[][] sequences, TransformerConfig cfg) {
+        int vocab = cfg.d_vocab();
+        int nCtx = cfg.n_ctx();
+        int rows = sequences.length * nCtx;
+        float[] x = new float[rows * Transformers.inputWidth(cfg)];
+        float[] y = new float[rows * vocab];
         for (int s = 0; s < sequences.length; s++) {
             for (int t = 0; t < nCtx; t++) {
                 int row = s * nCtx + t;
-                x[row * vocab + sequences[s][t]] = 1f;
+                Transformers.encode(x, row, sequences[s][t], t, cfg);
                 y[row * vocab + sequences[s][t + 1]] = 1f;
             }
         }
-        long[] shape = {(long) sequences.length * nCtx, vocab};
-        return new INDArray[] {Training.array(x, shape), Training.array(y, shape)};
+        return new INDArray[] {Training.array(x, new long[] {rows, Transformers.inputWidth(cfg)}),
+                Training.array(y, new long[] {rows, vocab})};
     }
 
     static org.nd4j.linalg.dataset.api.MultiDataSet batch(SyntheticLanguage language, Lcg random, int size,
-                                                          int nCtx) {
+                                                          TransformerConfig cfg) {
         int[][] sequences = new int[size][];
         for (int i = 0; i < size; i++) {
-            sequences[i] = language.sample(random, nCtx + 1);
+            sequences[i] = language.sample(random, cfg.n_ctx() + 1);
         }
-        INDArray[] xy = oneHot(sequences, language.vocab(), nCtx);
+        INDArray[] xy = oneHot(sequences, cfg);
         return new org.nd4j.linalg.dataset.MultiDataSet(xy[0], xy[1]);
     }
 
@@ -334,11 +341,11 @@ final class AttentionOnlyTrainer {
         int vocab = cfg.d_vocab();
         int d = cfg.d_model();
         SameDiff sd = SameDiff.create();
-        SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, vocab);   // [batch * pos, vocab]
+        SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, Transformers.inputWidth(cfg));
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, vocab);
         Random init = new Random(spec.seed());
         double std = 0.8 / Math.sqrt(d); // TransformerLens's default initializer_range
-        Map<String, SDVariable> w = Transformers.parameters(sd, cfg, init, name -> std);
+        Map<String, SDVariable> w = Transformers.fusedParameters(sd, cfg, init, name -> std);
         SDVariable logits = Transformers.logits(sd, cfg, w, Transformers.embedded(sd, cfg, w, tokens));
         SDVariable loss = sd.loss.softmaxCrossEntropy("loss", label, logits, null);
         sd.setLossVariables(loss);

@@ -55,7 +55,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * give ND4J's logits within 1e-5 times their scale.
  */
 final class OthelloTrainer {
-    static final String VERSION = "othello/4"; // 2: SAE directions and metrics; 3: the SAEs published; 4: oneDNN, rank-3 softmax
+    static final String VERSION = "othello/5"; // 2: SAE directions and metrics; 3: the SAEs published; 4: oneDNN, rank-3 softmax; 5: fused Q/K/V and embedding products
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int PARITY_GAMES = 8;
     static final int INTERVENTIONS = 200;
@@ -101,10 +101,10 @@ final class OthelloTrainer {
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = train[data.nextInt(train.length)];
             }
-            INDArray[] xy = encode(othello, batch, cfg.n_ctx());
+            INDArray[] xy = encode(othello, batch, cfg);
             return new org.nd4j.linalg.dataset.MultiDataSet(xy[0], xy[1]);
         }), 1);
-        INDArray parityX = encode(othello, parityGames, cfg.n_ctx())[0];
+        INDArray parityX = encode(othello, parityGames, cfg)[0];
         float[] ndLogits = Training.floats(sd.output(Map.of("tokens", parityX), "logits").get("logits"));
         Map<String, Tensor> weights = Transformers.weights(sd, cfg);
         HookedTransformer model = new HookedTransformer(cfg, weights);
@@ -181,17 +181,22 @@ final class OthelloTrainer {
         return java.util.Arrays.copyOf(game, nCtx);
     }
 
-    /** One-hot inputs [games * n_ctx, vocab] and targets (uniform over legal next moves; zero rows: no target). */
-    static INDArray[] encode(Othello othello, int[][] games, int nCtx) {
+    /**
+     * The graph's inputs [games * n_ctx, {@link Transformers#inputWidth}] (each move and its position,
+     * {@link Transformers#encode}) and targets [games * n_ctx, vocab] (uniform over legal next moves; zero rows: no
+     * target).
+     */
+    static INDArray[] encode(Othello othello, int[][] games, TransformerConfig cfg) {
         int v = othello.vocab();
-        float[] x = new float[games.length * nCtx * v];
+        int nCtx = cfg.n_ctx();
+        float[] x = new float[games.length * nCtx * Transformers.inputWidth(cfg)];
         float[] y = new float[games.length * nCtx * v];
         for (int g = 0; g < games.length; g++) {
             int[] tokens = padded(games[g], nCtx);
             Othello.State[] states = othello.replay(games[g]);
             for (int p = 0; p < nCtx; p++) {
                 int row = g * nCtx + p;
-                x[row * v + tokens[p]] = 1f;
+                Transformers.encode(x, row, tokens[p], p, cfg);
                 if (p < games[g].length) {
                     int[] legal = legalTokens(othello, states[p]);
                     for (int tok : legal) {
@@ -200,8 +205,9 @@ final class OthelloTrainer {
                 }
             }
         }
-        long[] shape = {(long) games.length * nCtx, v};
-        return new INDArray[] {Training.array(x, shape), Training.array(y, shape)};
+        long rows = (long) games.length * nCtx;
+        return new INDArray[] {Training.array(x, new long[] {rows, Transformers.inputWidth(cfg)}),
+                Training.array(y, new long[] {rows, v})};
     }
 
     static int[] legalTokens(Othello othello, Othello.State s) {
@@ -226,11 +232,11 @@ final class OthelloTrainer {
     private static SameDiff graph(OthelloSpec spec, TransformerConfig cfg) {
         int vocab = cfg.d_vocab();
         SameDiff sd = SameDiff.create();
-        SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, vocab);
+        SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, Transformers.inputWidth(cfg));
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, vocab);
         Random init = new Random(spec.seed());
         double std = 0.8 / Math.sqrt(cfg.d_model());
-        Map<String, SDVariable> w = Transformers.parameters(sd, cfg, init, name -> std);
+        Map<String, SDVariable> w = Transformers.fusedParameters(sd, cfg, init, name -> std);
         SDVariable logits = Transformers.logits(sd, cfg, w, Transformers.embedded(sd, cfg, w, tokens));
         SDVariable loss = sd.loss.softmaxCrossEntropy("loss", label, logits, null);
         sd.setLossVariables(loss);

@@ -12,6 +12,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * What the transformer trainers share beyond {@link Training}: TransformerLens parameters as SameDiff variables
@@ -43,8 +44,51 @@ final class Transformers {
      * in the layout the graph multiplies by ({@link #graphLayout}), so no step re-lays them out.
      */
     static Map<String, SDVariable> parameters(SameDiff sd, TransformerConfig cfg, Random init, ToDoubleFunction<String> std) {
-        requireNoLayerNorm(cfg);
         Map<String, SDVariable> w = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> param : drawn(cfg, init, std).entrySet()) {
+            w.put(param.getKey(), sd.var(param.getKey(), param.getValue()));
+        }
+        return w;
+    }
+
+    /**
+     * The parameters of {@link #parameters}, drawn the same way from {@code init}, held as {@link #logits} and
+     * {@link #embedded} multiply by them: W_E and W_pos stacked as {@value #W_E_POS} [d_vocab + n_ctx, d_model]
+     * (so one product embeds a token and its position), and per layer W_Q, W_K and W_V side by side as
+     * {@code blocks.{l}.attn.W_QKV} [d_model, 3 * n_heads * d_head] with b_Q, b_K and b_V as
+     * {@code blocks.{l}.attn.b_QKV} (so one product makes every head's queries, keys and values); every other
+     * parameter under its TransformerLens name. Fewer, larger products and no per-step slicing: an
+     * attn-only-2l step runs about 76 ops instead of 156 (README, Training). {@link #weights} reads either layout.
+     */
+    static Map<String, SDVariable> fusedParameters(SameDiff sd, TransformerConfig cfg, Random init,
+                                                   ToDoubleFunction<String> std) {
+        Map<String, INDArray> drawn = drawn(cfg, init, std);
+        Map<String, SDVariable> w = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> param : drawn.entrySet()) {
+            String name = param.getKey();
+            String prefix = name.substring(0, name.lastIndexOf('.') + 1);
+            switch (name.substring(prefix.length())) {
+                case "W_E" -> w.put(W_E_POS, sd.var(W_E_POS, Nd4j.vstack(drawn.get(name), drawn.get("pos_embed.W_pos"))));
+                case "W_Q", "b_Q" -> {
+                    String fused = prefix + name.charAt(prefix.length()) + "_QKV";
+                    INDArray[] parts = {drawn.get(name), drawn.get(prefix + name.charAt(prefix.length()) + "_K"),
+                            drawn.get(prefix + name.charAt(prefix.length()) + "_V")};
+                    w.put(fused, sd.var(fused, parts[0].rank() == 2 ? Nd4j.hstack(parts) : Nd4j.concat(0, parts)));
+                }
+                case "W_pos", "W_K", "W_V", "b_K", "b_V" -> { }
+                default -> w.put(name, sd.var(name, param.getValue()));
+            }
+        }
+        return w;
+    }
+
+    /** The stacked embedding of {@link #fusedParameters}: W_E's rows, then W_pos's. */
+    static final String W_E_POS = "embed.W_E_pos";
+
+    /** Every parameter, drawn in parameterShapes order, in {@link #graphLayout}. */
+    private static Map<String, INDArray> drawn(TransformerConfig cfg, Random init, ToDoubleFunction<String> std) {
+        requireNoLayerNorm(cfg);
+        Map<String, INDArray> drawn = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
             String name = param.getKey();
             int[] shape = param.getValue();
@@ -61,9 +105,9 @@ final class Transformers {
                 }
             }
             long[] longShape = java.util.Arrays.stream(shape).asLongStream().toArray();
-            w.put(name, sd.var(name, graphLayout(name, Nd4j.create(values, longShape, DataType.FLOAT))));
+            drawn.put(name, graphLayout(name, Nd4j.create(values, longShape, DataType.FLOAT)));
         }
-        return w;
+        return drawn;
     }
 
     /**
@@ -95,23 +139,34 @@ final class Transformers {
     }
 
     /**
-     * The embedded residual stream [batch * pos, d_model] of one-hot {@code tokens} [batch * pos, d_vocab] (n_ctx
-     * positions per sequence): W_E[tokens] + W_pos, as [batch, pos * d_model] plus the flattened W_pos. One-hot
-     * times W_E, not a gather (STACK-FACTS: SameDiff's gather breaks training).
+     * The embedded residual stream [batch * pos, d_model], W_E[token] + W_pos[pos], from {@code tokens}
+     * [batch * pos, {@link #inputWidth}] ({@link #encode}) times {@value #W_E_POS} ({@link #fusedParameters}): each
+     * row holds two ones, so the product adds the two rows exactly as TransformerLens does. One-hot times W_E, not
+     * a gather (STACK-FACTS: SameDiff's gather breaks training).
      */
     static SDVariable embedded(SameDiff sd, TransformerConfig cfg, Map<String, SDVariable> w, SDVariable tokens) {
-        int d = cfg.d_model();
-        int t = cfg.n_ctx();
-        SDVariable embed = sd.reshape(tokens.mmul(w.get("embed.W_E")), -1, (long) t * d);
-        return sd.reshape(sd.nn.biasAdd(embed, sd.reshape(w.get("pos_embed.W_pos"), (long) t * d), true), -1, d);
+        return tokens.mmul(w.get(W_E_POS));
+    }
+
+    /** The width of {@link #embedded}'s input rows: a one-hot token, then a one-hot position. */
+    static int inputWidth(TransformerConfig cfg) {
+        return cfg.d_vocab() + cfg.n_ctx();
+    }
+
+    /** Writes row {@code row} of {@link #embedded}'s input: token {@code token} at position {@code position}. */
+    static void encode(float[] input, int row, int token, int position, TransformerConfig cfg) {
+        int width = inputWidth(cfg);
+        input[row * width + token] = 1f;
+        input[row * width + cfg.d_vocab() + position] = 1f;
     }
 
     /**
      * The transformer's forward pass as a SameDiff graph from the embedded residual stream {@code resid}
-     * ([batch * pos, d_model]) to the variable "logits" ([batch * pos, d_vocab_out]): per layer the heads side by
-     * side as [batch * n_heads, pos, d_head] batched matrix products, scores scaled by 1/sqrt(d_head) and masked
-     * causally with TransformerLens's -100000 above the diagonal, then (unless attn_only) the MLP, W_in, act_fn,
-     * W_out, each added to the residual stream, as {@link HookedTransformer} computes it.
+     * ([batch * pos, d_model]) to the variable "logits" ([batch * pos, d_vocab_out]), on
+     * {@link #fusedParameters}: per layer one product for every head's queries, keys and values, the heads as
+     * [batch, n_heads, pos, d_head] batched matrix products, scores scaled by 1/sqrt(d_head) and masked causally
+     * with TransformerLens's -100000 above the diagonal, then (unless attn_only) the MLP, W_in, act_fn, W_out, each
+     * added to the residual stream, as {@link HookedTransformer} computes it.
      */
     static SDVariable logits(SameDiff sd, TransformerConfig cfg, Map<String, SDVariable> w, SDVariable resid) {
         requireNoLayerNorm(cfg);
@@ -125,20 +180,27 @@ final class Transformers {
                 mask[q * t + k] = AttentionOnlyTrainer.MASK;
             }
         }
-        SDVariable causal = sd.constant(Nd4j.create(mask, new long[] {(long) t * t}, DataType.FLOAT));
+        SDVariable causal = sd.constant(Nd4j.create(mask, new long[] {t, t}, DataType.FLOAT));
+        SDVariable fullMask = null;
         for (int l = 0; l < cfg.n_layers(); l++) {
             String a = "blocks." + l + ".attn.";
-            SDVariable q = heads(sd, resid, w.get(a + "W_Q"), w.get(a + "b_Q"), h, e, t);  // [batch * h, pos, e]
-            SDVariable k = heads(sd, resid, w.get(a + "W_K"), w.get(a + "b_K"), h, e, t);
-            SDVariable v = heads(sd, resid, w.get(a + "W_V"), w.get(a + "b_V"), h, e, t);
-            SDVariable scores = sd.mmul(q, k, false, true, false).div(Math.sqrt(e));        // [batch * h, q, k]
-            SDVariable masked = sd.nn.biasAdd(sd.reshape(scores, -1, (long) t * t), causal, true);
-            // softmax over the last axis of [batch * h, q, k]: on ND4J's oneDNN build this is faster than the same
-            // softmax over the rows of a [batch * h * q, k] matrix (the faster one on the plain build), by about
-            // 3 ms of a 23 ms attn-only-2l step (README, Training)
-            SDVariable pattern = sd.nn.softmax(sd.reshape(masked, -1, t, t), 2);
-            SDVariable z = sd.mmul(pattern, v);                                              // [batch * h, pos, e]
-            SDVariable zFlat = sd.reshape(sd.permute(sd.reshape(z, -1, h, t, e), 0, 2, 1, 3), -1, he); // [batch * pos, h * e]
+            SDVariable qkv = sd.nn.biasAdd(resid.mmul(w.get(a + "W_QKV")), w.get(a + "b_QKV"), true); // [batch * pos, 3he]
+            SDVariable[] heads = sd.unstack(sd.permute(sd.reshape(qkv, -1, t, 3, h, e), 2, 0, 3, 1, 4), 0, 3);
+            SDVariable q = heads[0];                                                          // [batch, h, pos, e]
+            SDVariable k = heads[1];
+            SDVariable v = heads[2];
+            SDVariable scores = sd.mmul(q, k, false, true, false).div(Math.sqrt(e));        // [batch, h, q, k]
+            if (fullMask == null) {
+                // the mask at the scores' full shape, made outside the gradient's path: adding it costs no
+                // reduction in the backward pass, as adding a broadcast [q, k] mask (or biasAdd) does
+                fullMask = sd.fill(sd.shape(scores), DataType.FLOAT, 0).add(causal);
+            }
+            // softmax over the last axis: on ND4J's oneDNN build this is faster than the same softmax over the rows
+            // of a [batch * h * q, k] matrix (the faster one on the plain build), by about 3 ms of a 23 ms
+            // attn-only-2l step (README, Training)
+            SDVariable pattern = sd.nn.softmax(scores.add(fullMask), 3);
+            SDVariable z = sd.mmul(pattern, v);                                              // [batch, h, pos, e]
+            SDVariable zFlat = sd.reshape(sd.permute(z, 0, 2, 1, 3), -1, he);                // [batch * pos, h * e]
             SDVariable attnOut = sd.nn.biasAdd(zFlat.mmul(w.get(a + "W_O")), w.get(a + "b_O"), true);
             resid = resid.add(attnOut);
             if (!cfg.attn_only()) {
@@ -159,23 +221,36 @@ final class Transformers {
     }
 
     /**
-     * One projection for all heads, [batch * pos, d] -> [batch * n_heads, pos, d_head], by {@code weight} [d, h * e]
-     * and {@code bias} [h * e] ({@link #graphLayout}).
+     * The graph's current weights under their TransformerLens names, in parameterShapes order, from either
+     * {@link #parameters}'s or {@link #fusedParameters}'s layout.
      */
-    private static SDVariable heads(SameDiff sd, SDVariable resid, SDVariable weight, SDVariable bias, int h, int e,
-                                    int t) {
-        SDVariable projected = sd.nn.biasAdd(resid.mmul(weight), bias, true);
-        return sd.reshape(sd.permute(sd.reshape(projected, -1, t, h, e), 0, 2, 1, 3), -1, t, e);
-    }
-
-    /** The graph's current weights under their TransformerLens names, in parameterShapes order. */
     static Map<String, Tensor> weights(SameDiff sd, TransformerConfig cfg) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> param : HookedTransformer.parameterShapes(cfg).entrySet()) {
-            INDArray arr = transformerLensLayout(param.getKey(), sd.getVariable(param.getKey()).getArr(), param.getValue());
+            INDArray arr = transformerLensLayout(param.getKey(), graphArray(sd, cfg, param.getKey()), param.getValue());
             out.put(param.getKey(), Training.export(arr, param.getValue()));
         }
         return out;
+    }
+
+    /** Parameter {@code name} in {@link #graphLayout}, cut from its fused variable where the graph has one. */
+    private static INDArray graphArray(SameDiff sd, TransformerConfig cfg, String name) {
+        if (sd.hasVariable(name)) {
+            return sd.getVariable(name).getArr();
+        }
+        String prefix = name.substring(0, name.lastIndexOf('.') + 1);
+        String leaf = name.substring(prefix.length());
+        if (leaf.equals("W_E") || leaf.equals("W_pos")) {
+            INDArray stacked = sd.getVariable(W_E_POS).getArr();
+            long vocab = cfg.d_vocab();
+            return (leaf.equals("W_E") ? stacked.get(NDArrayIndex.interval(0, vocab), NDArrayIndex.all())
+                    : stacked.get(NDArrayIndex.interval(vocab, stacked.rows()), NDArrayIndex.all())).dup('c');
+        }
+        INDArray fused = sd.getVariable(prefix + leaf.charAt(0) + "_QKV").getArr();  // W_QKV or b_QKV
+        long width = fused.size(fused.rank() - 1) / 3;
+        long from = "QKV".indexOf(leaf.charAt(2)) * width;
+        return (fused.rank() == 2 ? fused.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + width))
+                : fused.get(NDArrayIndex.interval(from, from + width))).dup('c');
     }
 
     /** The graph has no LayerNorm (the book's models): a config with it is refused, not trained without it. */

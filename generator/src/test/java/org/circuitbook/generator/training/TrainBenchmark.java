@@ -350,11 +350,11 @@ class TrainBenchmark {
                 SameDiff sd = AttentionOnlyTrainer.graph(spec, cfg);
                 StepTimes times = new StepTimes();
                 sd.setListeners(listeners(times, ops));
-                INDArray[] xy = AttentionOnlyTrainer.oneHot(eval, cfg.d_vocab(), spec.nCtx());
+                INDArray[] xy = AttentionOnlyTrainer.oneHot(eval, cfg);
                 double first = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
                 org.circuitbook.widgets.data.Lcg data = data();
                 sd.fit(Batches.generated(warmup + steps,
-                        () -> AttentionOnlyTrainer.batch(language, data, spec.batchSize(), spec.nCtx())), 1);
+                        () -> AttentionOnlyTrainer.batch(language, data, spec.batchSize(), cfg)), 1);
                 double last = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
                 return new Run(times.ms(warmup), times.cpuMs(warmup), first, last);
             });
