@@ -190,7 +190,7 @@ final class BibParser extends BibTeXParser {
                 : String.join(", ", list.subList(0, list.size() - 1)) + " or " + list.get(list.size() - 1));
         String hint;
         if (expected.contains("','") && bad.kind != 0) {
-            hint = bad.beginLine > last.endLine ? "Is a ',' missing at the end of line " + absLine(last.endLine) + "?"
+            hint = bad.beginLine > last.endLine ? "Is a ',' missing at the end of line " + absLine(last.endLine, last.endColumn) + "?"
                     : "Is a ',' missing before it?";
         } else if (expected.contains("'='")) {
             hint = "Fields are written as name = {value}.";
@@ -258,14 +258,31 @@ final class BibParser extends BibTeXParser {
         }
     }
 
-    private int absLine(int chunkLine) {
-        return scanner.line(chunk.offset()) + chunkLine - 1;
+    /**
+     * The offset in the file of jbibtex's 1-based (line, column) inside the current chunk. jbibtex's lexer ends a
+     * line at "\n", "\r\n" or a lone "\r"; this file's positions count "\n" only (BibScanner), so the two
+     * differ after a lone "\r", and the position goes through the offset.
+     */
+    private int fileOffset(int chunkLine, int chunkColumn) {
+        String text = chunk.text();
+        int i = 0;
+        for (int line = 1; line < chunkLine && i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n')) {
+                line++;
+            }
+        }
+        return chunk.offset() + Math.min(i + Math.max(chunkColumn, 1) - 1, text.length());
+    }
+
+    private int absLine(int chunkLine, int chunkColumn) {
+        return scanner.line(fileOffset(chunkLine, chunkColumn));
     }
 
     /** Converts a position inside the current chunk to one in the file. */
     private void reportAt(int chunkLine, int chunkColumn, String message, String hint) {
-        int column = chunkLine == 1 ? scanner.column(chunk.offset()) + chunkColumn - 1 : chunkColumn;
-        report(absLine(chunkLine), column, message, hint);
+        int at = fileOffset(chunkLine, chunkColumn);
+        report(scanner.line(at), scanner.column(at), message, hint);
     }
 
     private void report(int line, int column, String message, String hint) {

@@ -77,6 +77,17 @@ class BibliographyParseTest {
     }
 
     @Test
+    @DisplayName("A lone carriage return, a line break to jbibtex and not to the file's positions, keeps an error inside its line")
+    void loneCarriageReturn() {
+        String bib = "@misc{a, note = {x},\r  title {T}, year = 2020}\n@misc{b, author = {Roe, Ann}, title = {B},\r year = 2022\r\n  url {u}}\n";
+        assertEquals(List.of(
+                new BibProblem(1, bib.indexOf("{T}") + 1, "Syntax error in entry 'a': unexpected '{', expected '='",
+                        "Fields are written as name = {value}. This entry is skipped."),
+                new BibProblem(3, 3, "Syntax error in entry 'b': unexpected 'url', expected '#', ',' or '}'",
+                        "Is a ',' missing at the end of line 2? This entry is skipped.")), problemsOf(bib));
+    }
+
+    @Test
     @DisplayName("Reports a duplicate key at its second occurrence, naming the line of the first")
     void duplicateKey() {
         String bib = """
