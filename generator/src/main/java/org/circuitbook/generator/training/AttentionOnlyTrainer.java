@@ -29,9 +29,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * Trains an attention-only transformer ({@link AttentionOnlySpec}) on the {@link SyntheticLanguage} with ND4J
- * SameDiff: next-token prediction at every position of {@code n_ctx + 1}-token sequences, a fresh batch
- * each step, Adam with betas (0.9, 0.98) and optional decoupled weight decay.
+ * Trains an attention-only transformer ({@link AttentionOnlySpec}) on the {@link SyntheticLanguage} with ND4J:
+ * next-token prediction at every position of {@code n_ctx + 1}-token sequences, a fresh batch each step, Adam
+ * with betas (0.9, 0.98) and optional decoupled weight decay. The SameDiff graph ({@link #graph}) holds the
+ * parameters and gives the forward pass the parity check compares; each step is {@link AttentionOnlyStep}'s, the
+ * same step written out in ND4J ops (and held to the graph's gradients and SameDiff's Adam by its test).
  *
  * <p>The graph holds exactly TransformerLens's parameters, initialised as TransformerLens initialises them
  * (every matrix normal with std 0.8 / sqrt(d_model), biases zero), some of them fused
@@ -78,7 +80,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/9"; // 7: composition, copying scores, DLA, logit lens, patching; 8: ND4J's oneDNN build, rank-3 softmax; 9: fused Q/K/V and embedding products
+    static final String VERSION = "attention-only/10"; // 7: composition, copying scores, DLA, logit lens, patching; 8: ND4J's oneDNN build, rank-3 softmax; 9: fused Q/K/V and embedding products; 10: AttentionOnlyStep
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = InductionProbes.COUNT;
@@ -115,7 +117,8 @@ final class AttentionOnlyTrainer {
         Probes probes = probes(spec, language);
         SameDiff sd = graph(spec, cfg);
         StepLosses stepLosses = new StepLosses("logits");
-        sd.setListeners(stepLosses);
+        AttentionOnlyStep trainer = new AttentionOnlyStep(sd, cfg, spec.batchSize(), spec.learningRate(),
+                spec.weightDecay());
         Lcg data = new Lcg(spec.seed() * 31 + 7);
         int[][] parityInputs = java.util.Arrays.copyOf(probes.eval(), PARITY_SEQUENCES);
         INDArray[] parityFeatures = oneHot(parityInputs, cfg);
@@ -124,9 +127,11 @@ final class AttentionOnlyTrainer {
                 java.util.stream.IntStream.of(spec.steps())).toArray();
         int done = 0;
         for (int step : points) {
-            if (step > done) {
-                sd.fit(Batches.generated(step - done, () -> batch(language, data, spec.batchSize(), cfg)), 1);
-                done = step;
+            for (; done < step; done++) {
+                org.nd4j.linalg.dataset.api.MultiDataSet b = batch(language, data, spec.batchSize(), cfg);
+                stepLosses.record(trainer.step(b.getFeatures(0), b.getLabels(0)), b.getLabels(0));
+                b.getFeatures(0).close();
+                b.getLabels(0).close();
             }
             float[] ndLogits = Training.floats(sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits"));
             snapshots.add(new Snapshot(step, Transformers.weights(sd, cfg), ndLogits));

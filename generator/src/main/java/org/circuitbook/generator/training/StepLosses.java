@@ -40,10 +40,15 @@ final class StepLosses extends BaseListener {
         List<String> names = op.getOutputsOfOp();
         int i = names == null ? -1 : names.indexOf(logitsVariable);
         if (i >= 0) {
-            double loss = crossEntropy(outputs[i], batch.getLabels(0));
-            losses.add(loss);
-            Progress.loss(loss);
+            record(outputs[i], batch.getLabels(0));
         }
+    }
+
+    /** Records one step's loss from its logits and one-hot labels (a trainer that steps without SameDiff's fit). */
+    void record(INDArray logits, INDArray labels) {
+        double loss = crossEntropy(logits, labels);
+        losses.add(loss);
+        Progress.loss(loss);
     }
 
     /** Mean softmax cross-entropy of logits [rows, classes] against one-hot labels, in double precision. */
