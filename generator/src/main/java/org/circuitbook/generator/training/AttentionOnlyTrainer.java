@@ -129,6 +129,7 @@ final class AttentionOnlyTrainer {
         for (int step : points) {
             for (; done < step; done++) {
                 org.nd4j.linalg.dataset.api.MultiDataSet b = batch(language, data, spec.batchSize(), cfg);
+                Progress.step(); // as Batches counts a step when SameDiff's fit takes its batch
                 stepLosses.record(trainer.step(b.getFeatures(0), b.getLabels(0)), b.getLabels(0));
                 b.getFeatures(0).close();
                 b.getLabels(0).close();
