@@ -81,13 +81,7 @@ final class AttentionOnlyStep {
         }
         add(sd, "unembed.W_U");
         add(sd, "unembed.b_U");
-        float[] mask = new float[t * t];
-        for (int q = 0; q < t; q++) {
-            for (int k = q + 1; k < t; k++) {
-                mask[q * t + k] = AttentionOnlyTrainer.MASK;
-            }
-        }
-        fullMask = Nd4j.zeros(DataType.FLOAT, sequences, h, t, t).addi(Nd4j.create(mask, new long[] {t, t}, DataType.FLOAT));
+        fullMask = Nd4j.zeros(DataType.FLOAT, sequences, h, t, t).addi(Transformers.causalMask(t));
         ones = Nd4j.ones(DataType.FLOAT, 1, rows);
         resid = new INDArray[layers + 1];
         qkv = new INDArray[layers];

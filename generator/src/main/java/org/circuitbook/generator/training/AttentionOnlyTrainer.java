@@ -23,10 +23,8 @@ import org.circuitbook.widgets.weights.Json;
 import org.circuitbook.widgets.weights.SafeTensors;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Trains an attention-only transformer ({@link AttentionOnlySpec}) on the {@link SyntheticLanguage} with ND4J:
@@ -343,22 +341,18 @@ final class AttentionOnlyTrainer {
         return new org.nd4j.linalg.dataset.MultiDataSet(xy[0], xy[1]);
     }
 
+    /**
+     * The model as a SameDiff graph: its parameters ({@link Transformers#fusedParameters}, initialised from the
+     * spec's seed) and its forward pass from "tokens" to "logits". {@link AttentionOnlyStep} trains the parameters
+     * in place; the graph's forward pass is what the parity check compares with the widgets' model.
+     */
     static SameDiff graph(AttentionOnlySpec spec, TransformerConfig cfg) {
-        int vocab = cfg.d_vocab();
-        int d = cfg.d_model();
         SameDiff sd = SameDiff.create();
         SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, Transformers.inputWidth(cfg));
-        SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, vocab);
         Random init = new Random(spec.seed());
-        double std = 0.8 / Math.sqrt(d); // TransformerLens's default initializer_range
+        double std = 0.8 / Math.sqrt(cfg.d_model()); // TransformerLens's default initializer_range
         Map<String, SDVariable> w = Transformers.fusedParameters(sd, cfg, init, name -> std);
-        SDVariable logits = Transformers.logits(sd, cfg, w, Transformers.embedded(sd, cfg, w, tokens));
-        SDVariable loss = sd.loss.softmaxCrossEntropy("loss", label, logits, null);
-        sd.setLossVariables(loss);
-        sd.setTrainingConfig(new TrainingConfig.Builder()
-                .updater(new Adam(spec.learningRate(), 0.9, 0.98, 1e-8))
-                .weightDecay(spec.weightDecay(), true)
-                .dataSetFeatureMapping("tokens").dataSetLabelMapping("label").build());
+        Transformers.logits(sd, cfg, w, Transformers.embedded(sd, cfg, w, tokens));
         return sd;
     }
 

@@ -174,13 +174,7 @@ final class Transformers {
         int e = cfg.d_head();
         int he = h * e;
         int t = cfg.n_ctx();
-        float[] mask = new float[t * t];
-        for (int q = 0; q < t; q++) {
-            for (int k = q + 1; k < t; k++) {
-                mask[q * t + k] = AttentionOnlyTrainer.MASK;
-            }
-        }
-        SDVariable causal = sd.constant(Nd4j.create(mask, new long[] {t, t}, DataType.FLOAT));
+        SDVariable causal = sd.constant(causalMask(t));
         SDVariable fullMask = null;
         for (int l = 0; l < cfg.n_layers(); l++) {
             String a = "blocks." + l + ".attn.";
@@ -211,6 +205,17 @@ final class Transformers {
             }
         }
         return sd.nn.biasAdd("logits", resid.mmul(w.get("unembed.W_U")), w.get("unembed.b_U"), true);
+    }
+
+    /** The causal mask [pos, pos] added to attention scores: TransformerLens's -100000 above the diagonal, 0 elsewhere. */
+    static INDArray causalMask(int t) {
+        float[] mask = new float[t * t];
+        for (int q = 0; q < t; q++) {
+            for (int k = q + 1; k < t; k++) {
+                mask[q * t + k] = AttentionOnlyTrainer.MASK;
+            }
+        }
+        return Nd4j.create(mask, new long[] {t, t}, DataType.FLOAT);
     }
 
     private static SDVariable activation(SameDiff sd, SDVariable pre, String actFn) {

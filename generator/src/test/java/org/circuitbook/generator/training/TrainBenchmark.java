@@ -332,7 +332,7 @@ class TrainBenchmark {
             job.put("n_ctx", spec.nCtx());
             job.put("d_vocab", cfg.d_vocab());
             job.put("learning_rate", spec.learningRate());
-            job.put("betas", List.of(0.9, 0.98));       // AttentionOnlyTrainer.graph's Adam
+            job.put("betas", List.of(0.9, 0.98));       // AttentionOnlyStep's Adam
             job.put("eps", 1e-8);
             job.put("weight_decay", spec.weightDecay());
             job.put("seed", spec.seed());
