@@ -126,11 +126,11 @@ final class AttentionOnlyTrainer {
         int done = 0;
         for (int step : points) {
             for (; done < step; done++) {
-                org.nd4j.linalg.dataset.api.MultiDataSet b = batch(language, data, spec.batchSize(), cfg);
+                INDArray[] xy = batch(language, data, spec.batchSize(), cfg);
                 Progress.step(); // as Batches counts a step when SameDiff's fit takes its batch
-                stepLosses.record(trainer.step(b.getFeatures(0), b.getLabels(0)), b.getLabels(0));
-                b.getFeatures(0).close();
-                b.getLabels(0).close();
+                stepLosses.record(trainer.step(xy[0], xy[1]), xy[1]);
+                xy[0].close();
+                xy[1].close();
             }
             float[] ndLogits = Training.floats(sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits"));
             snapshots.add(new Snapshot(step, Transformers.weights(sd, cfg), ndLogits));
@@ -331,14 +331,13 @@ final class AttentionOnlyTrainer {
                 Training.array(y, new long[] {rows, vocab})};
     }
 
-    static org.nd4j.linalg.dataset.api.MultiDataSet batch(SyntheticLanguage language, Lcg random, int size,
-                                                          TransformerConfig cfg) {
+    /** A fresh training batch: {@code size} sequences of the language, as {@link #oneHot} encodes them. */
+    static INDArray[] batch(SyntheticLanguage language, Lcg random, int size, TransformerConfig cfg) {
         int[][] sequences = new int[size][];
         for (int i = 0; i < size; i++) {
             sequences[i] = language.sample(random, cfg.n_ctx() + 1);
         }
-        INDArray[] xy = oneHot(sequences, cfg);
-        return new org.nd4j.linalg.dataset.MultiDataSet(xy[0], xy[1]);
+        return oneHot(sequences, cfg);
     }
 
     /**
