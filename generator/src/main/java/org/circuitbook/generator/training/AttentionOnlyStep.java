@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,8 +21,18 @@ import org.nd4j.linalg.learning.config.Adam;
  * {@link Transformers#logits} on {@link Transformers#fusedParameters}, the softmax cross-entropy's gradient, every
  * parameter's gradient by hand, then ND4J's own Adam ({@link AdamUpdater}, as SameDiff applies it) and decoupled
  * weight decay ({@code update += lr * decay * param}, after the updater, as SameDiff's {@code weightDecay(decay,
- * true)}). It updates the SameDiff graph's own parameter arrays in place, so the graph's forward pass (the parity
- * check) and {@link Transformers#weights} read the trained weights.
+ * true)}). The graph's parameter variables become views of one buffer that the step updates in place, so the
+ * graph's forward pass (the parity check) and {@link Transformers#weights} read the trained weights, and Adam, the
+ * decay and the update run once a step over every parameter (they act element by element).
+ *
+ * <p>The products of the attention read each head's queries, keys and values as strided views of the one
+ * [rows, 3 h e] product that makes them, and write each head's output into the [rows, h e] rows W_O reads: no
+ * permuted copies either way.
+ *
+ * <p>The step takes the batch as token sequences. It embeds them by index, as PyTorch's {@code W_E[tokens]}, and
+ * sums the embedding's gradient by index; the graph multiplies one-hot rows ({@link Transformers#embedded}), which
+ * adds the same two rows, only at the cost of a product each way. The loss's gradient and the batch's loss come from
+ * the step's own softmax and the sequences' next tokens, with no one-hot labels.
  *
  * <p>Why not SameDiff's {@code fit}: on attn-only-2l SameDiff spends about 3 ms a step in Java between its 76 ops
  * and 1 ms in its cross-entropy gradient; this step is at PyTorch's pace (README, Training). AttentionOnlyStepTest
@@ -34,25 +45,30 @@ final class AttentionOnlyStep {
     private final double weightDecay;
     private final List<INDArray> params = new ArrayList<>();
     private final List<INDArray> grads = new ArrayList<>();
-    private final List<AdamUpdater> updaters = new ArrayList<>();
+    private final INDArray allParams;
+    private final INDArray allGrads;
+    private final AdamUpdater adam;
     private final INDArray fullMask;
     private final INDArray ones;
     private final INDArray[] resid;
     private final INDArray[] qkv;
-    private final INDArray[] heads;
     private final INDArray[] scores;
     private final INDArray[] pattern;
-    private final INDArray[] z;
     private final INDArray[] zFlat;
     private final INDArray logits;
     private final INDArray probs;
     private final INDArray dResid;
     private final INDArray dZFlat;
-    private final INDArray dZ;
     private final INDArray dPattern;
     private final INDArray dScores;
-    private final INDArray dHeads;
     private final INDArray dQkv;
+    private final INDArray dLogits;
+    private final float[] embedding;
+    private final float[] embedded;
+    private final float[] dEmbedded;
+    private final float[] dEmbedding;
+    private final float[] dLogitValues;
+    private double loss;
     private int iteration;
 
     /**
@@ -71,24 +87,41 @@ final class AttentionOnlyStep {
         int e = cfg.d_head();
         int layers = cfg.n_layers();
         this.rows = sequences * t;
-        add(sd, Transformers.W_E_POS);
+        List<String> names = new ArrayList<>(List.of(Transformers.W_E_POS));
         for (int l = 0; l < layers; l++) {
             String a = "blocks." + l + ".attn.";
-            add(sd, a + "W_QKV");
-            add(sd, a + "b_QKV");
-            add(sd, a + "W_O");
-            add(sd, a + "b_O");
+            names.addAll(List.of(a + "W_QKV", a + "b_QKV", a + "W_O", a + "b_O"));
         }
-        add(sd, "unembed.W_U");
-        add(sd, "unembed.b_U");
+        names.addAll(List.of("unembed.W_U", "unembed.b_U"));
+        // every parameter becomes a view of one buffer (and the graph's variables those views), and so does every
+        // gradient, so that Adam, weight decay and the update each run once over all of them
+        long total = 0;
+        for (String name : names) {
+            total += sd.getVariable(name).getArr().length();
+        }
+        // SameDiff's default holder keeps a copy of a view it is given; the single-thread holder keeps the view
+        // (the trainer uses its graph from one thread)
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), true);
+        allParams = Nd4j.zeros(DataType.FLOAT, total);
+        allGrads = Nd4j.zeros(DataType.FLOAT, total);
+        long offset = 0;
+        for (String name : names) {
+            INDArray p = sd.getVariable(name).getArr();
+            INDArray param = allParams.get(NDArrayIndex.interval(offset, offset + p.length())).reshape('c', p.shape());
+            param.assign(p);
+            sd.associateArrayWithVariable(param, name);
+            params.add(param);
+            grads.add(allGrads.get(NDArrayIndex.interval(offset, offset + p.length())).reshape('c', p.shape()));
+            offset += p.length();
+        }
+        adam = new AdamUpdater(new Adam(learningRate, 0.9, 0.98, 1e-8));
+        adam.setStateViewArray(Nd4j.zeros(DataType.FLOAT, 1, 2 * total), allParams.shape(), 'c', true);
         fullMask = Nd4j.zeros(DataType.FLOAT, sequences, h, t, t).addi(Transformers.causalMask(t));
         ones = Nd4j.ones(DataType.FLOAT, 1, rows);
         resid = new INDArray[layers + 1];
         qkv = new INDArray[layers];
-        heads = new INDArray[layers];
         scores = new INDArray[layers];
         pattern = new INDArray[layers];
-        z = new INDArray[layers];
         zFlat = new INDArray[layers];
         int d = cfg.d_model();
         int he = h * e;
@@ -97,10 +130,8 @@ final class AttentionOnlyStep {
         }
         for (int l = 0; l < layers; l++) {
             qkv[l] = Nd4j.zeros(DataType.FLOAT, rows, 3 * he);
-            heads[l] = Nd4j.zeros(DataType.FLOAT, 3, sequences, h, t, e);
             scores[l] = Nd4j.zeros(DataType.FLOAT, sequences, h, t, t);
             pattern[l] = Nd4j.zeros(DataType.FLOAT, sequences, h, t, t);
-            z[l] = Nd4j.zeros(DataType.FLOAT, sequences, h, t, e);
             zFlat[l] = Nd4j.zeros(DataType.FLOAT, rows, he);
         }
         int v = cfg.d_vocab_out();
@@ -108,70 +139,111 @@ final class AttentionOnlyStep {
         probs = Nd4j.zeros(DataType.FLOAT, sequences, t, v);
         dResid = Nd4j.zeros(DataType.FLOAT, rows, d);
         dZFlat = Nd4j.zeros(DataType.FLOAT, rows, he);
-        dZ = Nd4j.zeros(DataType.FLOAT, sequences, h, t, e);
         dPattern = Nd4j.zeros(DataType.FLOAT, sequences, h, t, t);
         dScores = Nd4j.zeros(DataType.FLOAT, sequences, h, t, t);
-        dHeads = Nd4j.zeros(DataType.FLOAT, 3, sequences, h, t, e);
         dQkv = Nd4j.zeros(DataType.FLOAT, rows, 3 * he);
-    }
-
-    private void add(SameDiff sd, String name) {
-        INDArray p = sd.getVariable(name).getArr();
-        params.add(p);
-        grads.add(Nd4j.zeros(DataType.FLOAT, p.shape()));
-        AdamUpdater u = new AdamUpdater(new Adam(learningRate, 0.9, 0.98, 1e-8));
-        u.setStateViewArray(Nd4j.zeros(DataType.FLOAT, 1, 2 * p.length()), p.shape(), 'c', true);
-        updaters.add(u);
+        dLogits = Nd4j.zeros(DataType.FLOAT, rows, v);
+        embedding = new float[(int) params.get(0).length()];
+        embedded = new float[rows * d];
+        dEmbedded = new float[rows * d];
+        dEmbedding = new float[embedding.length];
+        dLogitValues = new float[rows * v];
     }
 
     /**
-     * Trains on one batch: {@code x} [rows, {@link Transformers#inputWidth}] ({@link Transformers#encode}),
-     * {@code labels} one-hot [rows, d_vocab_out]. Returns the logits before the update (the graph's "logits").
+     * Trains on one batch: {@code sequences}, each n_ctx + 1 tokens, tokens 0..n_ctx-1 the inputs and tokens 1..n_ctx
+     * the targets. Returns the batch's mean cross-entropy before the update ({@link #logits} holds its logits).
      */
-    INDArray step(INDArray x, INDArray labels) {
-        gradients(x, labels);
-        for (int i = 0; i < params.size(); i++) {
-            INDArray update = grads.get(i);
-            updaters.get(i).applyUpdater(update, iteration, 0);
-            if (weightDecay != 0) {
-                update.addi(params.get(i).mul(learningRate * weightDecay));
-            }
-            params.get(i).subi(update);
+    double step(int[][] sequences) {
+        gradients(sequences);
+        adam.applyUpdater(allGrads, iteration, 0);
+        if (weightDecay != 0) {
+            allGrads.addi(allParams.mul(learningRate * weightDecay));
         }
+        allParams.subi(allGrads);
         iteration++;
+        return loss;
+    }
+
+    /** The logits [rows, d_vocab_out] of the last batch, before its update (the graph's "logits"). */
+    INDArray logits() {
         return logits;
     }
 
-    /** The gradients of the mean cross-entropy at the current parameters, in {@link #step}'s parameter order. */
-    List<INDArray> gradients(INDArray x, INDArray labels) {
-        if (x.size(0) != rows) {
-            throw new IllegalArgumentException("a batch of " + x.size(0) + " rows; this step takes " + rows);
-        }
+    /**
+     * The gradients of the batch's mean cross-entropy at the current parameters, in {@link #step}'s parameter order
+     * (the arrays are the step's own, overwritten by the next call).
+     */
+    List<INDArray> gradients(int[][] sequences) {
         int layers = cfg.n_layers();
         int t = cfg.n_ctx();
-        int h = cfg.n_heads();
         int e = cfg.d_head();
-        int sequences = rows / t;
+        int d = cfg.d_model();
+        int vocab = cfg.d_vocab();
+        int sequenceCount = rows / t;
+        if (sequences.length != sequenceCount) {
+            throw new IllegalArgumentException(sequences.length + " sequences; this step takes " + sequenceCount);
+        }
+        for (int[] sequence : sequences) {
+            if (sequence.length != t + 1) {
+                throw new IllegalArgumentException("a sequence of " + sequence.length + " tokens; the step takes "
+                        + (t + 1));
+            }
+            for (int token : sequence) {
+                if (token < 0 || token >= vocab) {
+                    throw new IllegalArgumentException("token " + token + " outside the vocabulary 0.." + (vocab - 1));
+                }
+            }
+        }
         double scale = 1 / Math.sqrt(e);
-        mm(x, params.get(0), resid[0], false, false);
+        // the embedding: row (s, p) is W_E[token] + W_pos[p], the rows W_E_pos holds at token and d_vocab + p
+        read(params.get(0), embedding);
+        for (int s = 0; s < sequenceCount; s++) {
+            for (int p = 0; p < t; p++) {
+                int out = (s * t + p) * d;
+                int token = sequences[s][p] * d;
+                int position = (vocab + p) * d;
+                for (int j = 0; j < d; j++) {
+                    embedded[out + j] = embedding[token + j] + embedding[position + j];
+                }
+            }
+        }
+        write(embedded, resid[0]);
         for (int l = 0; l < layers; l++) {
             int p = 1 + 4 * l;
             mm(resid[l], params.get(p), qkv[l], false, false);
             qkv[l].addiRowVector(params.get(p + 1));
-            heads[l].assign(qkv[l].reshape(sequences, t, 3, h, e).permute(2, 0, 3, 1, 4));
+            INDArray heads = heads(qkv[l]);
             scores[l].assign(fullMask);                                                        // + mask, then
-            gemm(part(heads[l], 0), part(heads[l], 1), scores[l], false, true, scale, 1);      // + q k^T / sqrt(e)
+            gemm(part(heads, 0), part(heads, 1), scores[l], false, true, scale, 1);            // + q k^T / sqrt(e)
             Nd4j.exec(new SoftMax(scores[l], pattern[l], 3));
-            mm(pattern[l], part(heads[l], 2), z[l], false, false);
-            zFlat[l].assign(z[l].permute(0, 2, 1, 3).reshape(rows, (long) h * e));
+            mm(pattern[l], part(heads, 2), byHead(zFlat[l]), false, false);                    // z, into [rows, h e]
             mm(zFlat[l], params.get(p + 2), resid[l + 1], false, false);
             resid[l + 1].addiRowVector(params.get(p + 3)).addi(resid[l]);
         }
         int u = params.size() - 2;
         mm(resid[layers], params.get(u), logits, false, false);
         logits.addiRowVector(params.get(u + 1));
-        Nd4j.exec(new SoftMax(logits.reshape(sequences, t, logits.size(1)), probs, 2));
-        INDArray dLogits = probs.reshape(rows, logits.size(1)).subi(labels).divi(rows);
+        Nd4j.exec(new SoftMax(logits.reshape(sequenceCount, t, logits.size(1)), probs, 2));
+        // the loss and its gradient (softmax - one-hot target) / rows, from the probabilities and the next tokens
+        int v = (int) logits.size(1);
+        read(probs, dLogitValues);
+        double total = 0;
+        for (int s = 0; s < sequenceCount; s++) {
+            for (int p = 0; p < t; p++) {
+                int row = s * t + p;
+                int target = row * v + sequences[s][p + 1];
+                float probability = dLogitValues[target];
+                total += probability >= Float.MIN_NORMAL ? -Math.log(probability) : crossEntropy(row, target - row * v);
+                dLogitValues[target] -= 1;
+            }
+        }
+        loss = total / rows;
+        float perRow = 1f / rows;
+        for (int i = 0; i < dLogitValues.length; i++) {
+            dLogitValues[i] *= perRow;
+        }
+        write(dLogitValues, dLogits);
         mm(resid[layers], dLogits, grads.get(u), true, false);
         mm(ones, dLogits, grads.get(u + 1).reshape(1, -1), false, false);
         mm(dLogits, params.get(u), dResid, false, true);
@@ -180,19 +252,79 @@ final class AttentionOnlyStep {
             mm(zFlat[l], dResid, grads.get(p + 2), true, false);
             mm(ones, dResid, grads.get(p + 3).reshape(1, -1), false, false);
             mm(dResid, params.get(p + 2), dZFlat, false, true);
-            dZ.assign(dZFlat.reshape(sequences, t, h, e).permute(0, 2, 1, 3));
-            mm(dZ, part(heads[l], 2), dPattern, false, true);
+            INDArray heads = heads(qkv[l]);
+            INDArray dHeads = heads(dQkv);
+            INDArray dZ = byHead(dZFlat);
+            mm(dZ, part(heads, 2), dPattern, false, true);
             mm(pattern[l], dZ, part(dHeads, 2), true, false);
             Nd4j.exec(new SoftmaxBp(scores[l], dPattern, dScores, 3));
-            gemm(dScores, part(heads[l], 1), part(dHeads, 0), false, false, scale, 0);
-            gemm(dScores, part(heads[l], 0), part(dHeads, 1), true, false, scale, 0);
-            dQkv.reshape(sequences, t, 3, h, e).assign(dHeads.permute(1, 3, 0, 2, 4));
+            gemm(dScores, part(heads, 1), part(dHeads, 0), false, false, scale, 0);
+            gemm(dScores, part(heads, 0), part(dHeads, 1), true, false, scale, 0);
             mm(resid[l], dQkv, grads.get(p), true, false);
             mm(ones, dQkv, grads.get(p + 1).reshape(1, -1), false, false);
             gemm(dQkv, params.get(p), dResid, false, true, 1, 1);                              // += the residual's
         }
-        mm(x, dResid, grads.get(0), true, false);
+        // the embedding's gradient: each row's residual gradient, added to its token's row and its position's row
+        read(dResid, dEmbedded);
+        java.util.Arrays.fill(dEmbedding, 0f);
+        for (int s = 0; s < sequenceCount; s++) {
+            for (int p = 0; p < t; p++) {
+                int in = (s * t + p) * d;
+                int token = sequences[s][p] * d;
+                int position = (vocab + p) * d;
+                for (int j = 0; j < d; j++) {
+                    dEmbedding[token + j] += dEmbedded[in + j];
+                    dEmbedding[position + j] += dEmbedded[in + j];
+                }
+            }
+        }
+        write(dEmbedding, grads.get(0));
         return grads;
+    }
+
+    /** Row {@code row}'s cross-entropy against class {@code target}, from its logits in double precision. */
+    private double crossEntropy(int row, int target) {
+        float[] z = logits.getRow(row).toFloatVector();
+        double max = Double.NEGATIVE_INFINITY;
+        for (float value : z) {
+            max = Math.max(max, value);
+        }
+        double sum = 0;
+        for (float value : z) {
+            sum += Math.exp(value - max);
+        }
+        return Math.log(sum) + max - z[target];
+    }
+
+    /** Copies {@code a}'s values (a contiguous array or view, in row-major order) into {@code into}. */
+    private static void read(INDArray a, float[] into) {
+        requireContiguous(a, into.length);
+        a.data().asNio().asFloatBuffer().get((int) a.offset(), into);
+    }
+
+    /** Copies {@code from} into {@code a} (a contiguous array or view, in row-major order). */
+    private static void write(float[] from, INDArray a) {
+        requireContiguous(a, from.length);
+        a.data().asNio().asFloatBuffer().put((int) a.offset(), from);
+    }
+
+    private static void requireContiguous(INDArray a, int length) {
+        if (a.length() != length || a.ordering() != 'c' || !org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a)) {
+            throw new IllegalArgumentException("not a contiguous row-major array of " + length + ": " + a.shapeInfoToString());
+        }
+    }
+
+    /**
+     * The heads' queries, keys and values in {@code qkv} [rows, 3 h e] as a view [3, batch, h, pos, e]: no copy, as
+     * the batched products read and write each head's [pos, e] matrix with its row stride (3 h e).
+     */
+    private INDArray heads(INDArray qkv) {
+        return qkv.reshape(rows / cfg.n_ctx(), cfg.n_ctx(), 3, cfg.n_heads(), cfg.d_head()).permute(2, 0, 3, 1, 4);
+    }
+
+    /** The heads' outputs in {@code flat} [rows, h e] (the order W_O reads) as a view [batch, h, pos, e]. */
+    private INDArray byHead(INDArray flat) {
+        return flat.reshape(rows / cfg.n_ctx(), cfg.n_ctx(), cfg.n_heads(), cfg.d_head()).permute(0, 2, 1, 3);
     }
 
     /** q, k or v ({@code i} 0, 1, 2) of [3, batch, h, pos, e]: a view. */

@@ -78,7 +78,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 1e-5 times their scale.
  */
 final class AttentionOnlyTrainer {
-    static final String VERSION = "attention-only/10"; // 7: composition, copying scores, DLA, logit lens, patching; 8: ND4J's oneDNN build, rank-3 softmax; 9: fused Q/K/V and embedding products; 10: AttentionOnlyStep
+    static final String VERSION = "attention-only/11"; // 7: composition, copying scores, DLA, logit lens, patching; 8: ND4J's oneDNN build, rank-3 softmax; 9: fused Q/K/V and embedding products; 10: AttentionOnlyStep; 11: the step embeds by index, one Adam over every parameter
     static final String FINAL = org.circuitbook.widgets.weights.WeightNames.FINAL;
     static final int EVAL_SEQUENCES = 128;
     static final int PROBE_SEQUENCES = InductionProbes.COUNT;
@@ -126,11 +126,9 @@ final class AttentionOnlyTrainer {
         int done = 0;
         for (int step : points) {
             for (; done < step; done++) {
-                INDArray[] xy = batch(language, data, spec.batchSize(), cfg);
+                int[][] batch = batch(language, data, spec.batchSize(), cfg);
                 Progress.step(); // as Batches counts a step when SameDiff's fit takes its batch
-                stepLosses.record(trainer.step(xy[0], xy[1]), xy[1]);
-                xy[0].close();
-                xy[1].close();
+                stepLosses.record(trainer.step(batch));
             }
             float[] ndLogits = Training.floats(sd.output(Map.of("tokens", parityFeatures[0]), "logits").get("logits"));
             snapshots.add(new Snapshot(step, Transformers.weights(sd, cfg), ndLogits));
@@ -331,13 +329,13 @@ final class AttentionOnlyTrainer {
                 Training.array(y, new long[] {rows, vocab})};
     }
 
-    /** A fresh training batch: {@code size} sequences of the language, as {@link #oneHot} encodes them. */
-    static INDArray[] batch(SyntheticLanguage language, Lcg random, int size, TransformerConfig cfg) {
+    /** A fresh training batch: {@code size} sequences of the language, n_ctx + 1 tokens each. */
+    static int[][] batch(SyntheticLanguage language, Lcg random, int size, TransformerConfig cfg) {
         int[][] sequences = new int[size][];
         for (int i = 0; i < size; i++) {
             sequences[i] = language.sample(random, cfg.n_ctx() + 1);
         }
-        return oneHot(sequences, cfg);
+        return sequences;
     }
 
     /**

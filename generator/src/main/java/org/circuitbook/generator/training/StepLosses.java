@@ -40,13 +40,12 @@ final class StepLosses extends BaseListener {
         List<String> names = op.getOutputsOfOp();
         int i = names == null ? -1 : names.indexOf(logitsVariable);
         if (i >= 0) {
-            record(outputs[i], batch.getLabels(0));
+            record(crossEntropy(outputs[i], batch.getLabels(0)));
         }
     }
 
-    /** Records one step's loss from its logits and one-hot labels (a trainer that steps without SameDiff's fit). */
-    void record(INDArray logits, INDArray labels) {
-        double loss = crossEntropy(logits, labels);
+    /** Records one step's loss (a trainer that steps without SameDiff's fit, and computes its batch's loss itself). */
+    void record(double loss) {
         losses.add(loss);
         Progress.loss(loss);
     }

@@ -1,5 +1,7 @@
 package org.circuitbook.generator.training;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -46,7 +48,8 @@ class AttentionOnlyStepTest {
         return sd;
     }
 
-    private static INDArray[] batch(TransformerConfig cfg, long seed) {
+    /** Random sequences of n_ctx + 1 tokens: the step's batch (the graph's is their one-hot encoding). */
+    private static int[][] batch(TransformerConfig cfg, long seed) {
         Random r = new Random(seed);
         int[][] sequences = new int[SEQUENCES][cfg.n_ctx() + 1];
         for (int[] s : sequences) {
@@ -54,7 +57,7 @@ class AttentionOnlyStepTest {
                 s[i] = r.nextInt(cfg.d_vocab());
             }
         }
-        return AttentionOnlyTrainer.oneHot(sequences, cfg);
+        return sequences;
     }
 
     private static List<String> names(TransformerConfig cfg) {
@@ -77,11 +80,12 @@ class AttentionOnlyStepTest {
         for (int layers = 0; layers <= 2; layers++) {
             TransformerConfig cfg = config(layers);
             SameDiff sd = graph(cfg, 0);
-            INDArray[] xy = batch(cfg, 5);
+            int[][] sequences = batch(cfg, 5);
+            INDArray[] xy = AttentionOnlyTrainer.oneHot(sequences, cfg);
             List<String> names = names(cfg);
             Map<String, INDArray> expected = sd.calculateGradients(Map.of("tokens", xy[0], "label", xy[1]),
                     names.toArray(String[]::new));
-            List<INDArray> actual = new AttentionOnlyStep(sd, cfg, SEQUENCES, 0.01, 0).gradients(xy[0], xy[1]);
+            List<INDArray> actual = new AttentionOnlyStep(sd, cfg, SEQUENCES, 0.01, 0).gradients(sequences);
             for (int i = 0; i < names.size(); i++) {
                 INDArray e = expected.get(names.get(i));
                 double diff = maxAbs(e.sub(actual.get(i).reshape(e.shape())));
@@ -93,17 +97,22 @@ class AttentionOnlyStepTest {
     }
 
     @Test
-    @DisplayName("five steps give SameDiff fit's weights (Adam and decoupled weight decay), and the step's logits are the graph's")
+    @DisplayName("five steps give SameDiff fit's weights (Adam and decoupled weight decay); the step's logits are the graph's, its loss their cross-entropy")
     void steps() {
         TransformerConfig cfg = config(2);
         SameDiff reference = graph(cfg, 0.1);
         SameDiff trained = graph(cfg, 0.1);
         AttentionOnlyStep step = new AttentionOnlyStep(trained, cfg, SEQUENCES, 0.01, 0.1);
         for (int s = 0; s < 5; s++) {
-            INDArray[] xy = batch(cfg, 10 + s);
+            int[][] sequences = batch(cfg, 10 + s);
+            INDArray[] xy = AttentionOnlyTrainer.oneHot(sequences, cfg);
             INDArray graphLogits = trained.output(Map.of("tokens", xy[0]), "logits").get("logits");
-            INDArray logits = step.step(xy[0], xy[1]);
+            double loss = step.step(sequences);
+            INDArray logits = step.logits();
             assertTrue(maxAbs(graphLogits.sub(logits)) <= 1e-5 * Math.max(1, maxAbs(graphLogits)), "logits at step " + s);
+            double expectedLoss = StepLosses.crossEntropy(graphLogits, xy[1]);
+            assertTrue(Math.abs(loss - expectedLoss) <= 1e-5 * expectedLoss, "loss at step " + s + ": " + loss
+                    + " against " + expectedLoss);
             reference.fit(new MultiDataSet(xy[0].dup(), xy[1].dup()));
         }
         int he = cfg.n_heads() * cfg.d_head();
@@ -120,5 +129,16 @@ class AttentionOnlyStepTest {
             }
             assertTrue(maxAbs(diff) <= 1e-4, name + ": max |diff| " + maxAbs(diff) + " after 5 steps");
         }
+    }
+
+    @Test
+    @DisplayName("it refuses a token outside the vocabulary, which an index embedding would read from another row")
+    void tokenOutsideTheVocabulary() {
+        TransformerConfig cfg = config(1);
+        AttentionOnlyStep step = new AttentionOnlyStep(graph(cfg, 0), cfg, SEQUENCES, 0.01, 0);
+        int[][] sequences = batch(cfg, 3);
+        sequences[1][2] = cfg.d_vocab();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.step(sequences));
+        assertEquals("token 7 outside the vocabulary 0..6", e.getMessage());
     }
 }

@@ -280,9 +280,9 @@ class TrainBenchmark {
 
     /**
      * The two-layer (or any depth) attention-only transformer on the synthetic language, a fresh batch of
-     * sequences each step, as {@link AttentionOnlyTrainer} trains it. The Java side draws each batch in the step,
-     * as the trainer does (the language's sampler and the one-hot rows: part of its step's time); PyTorch gets the
-     * same sequences, drawn in advance, in the job.
+     * sequences each step, as {@link AttentionOnlyTrainer} trains it ({@link AttentionOnlyStep}). Both sides get the
+     * same sequences, drawn before the timed steps (PyTorch's in the job); each side's step embeds its batch's tokens
+     * by index.
      */
     static final class AttentionOnly implements Workload {
         private final AttentionOnlySpec spec;
@@ -367,7 +367,7 @@ class TrainBenchmark {
                 INDArray[] xy = AttentionOnlyTrainer.oneHot(eval, cfg);
                 double first = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
                 // the language's sequences are sampled before the timed steps, as the PyTorch side gets them (job);
-                // each step encodes its batch (the one-hot input and labels) and trains on it
+                // each step embeds its batch's tokens by index and trains on it
                 org.circuitbook.widgets.data.Lcg data = data();
                 int[][][] batches = new int[warmup + steps][spec.batchSize()][];
                 for (int[][] batch : batches) {
@@ -376,10 +376,7 @@ class TrainBenchmark {
                     }
                 }
                 for (int[][] batch : batches) {
-                    INDArray[] b = AttentionOnlyTrainer.oneHot(batch, cfg);
-                    step.step(b[0], b[1]);
-                    b[0].close();
-                    b[1].close();
+                    step.step(batch);
                     times.iterationDone(sd, null, null, null);
                 }
                 double last = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
