@@ -127,7 +127,7 @@ class TrainBenchmark {
                 if ((side == 0) == javaFirst) {
                     javaRuns.add(workload.java(WARMUP, STEPS, null));
                 } else {
-                    Map<?, ?> result = python(python, root, jobFile);
+                    Map<?, ?> result = python(python, root, "interop/bench_train.py", jobFile);
                     pythonInfo = result;
                     pythonRuns.add(new Run(doubles((List<?>) result.get("ms")), doubles((List<?>) result.get("cpu_ms")),
                             ((Number) result.get("loss_first")).doubleValue(),
@@ -193,9 +193,13 @@ class TrainBenchmark {
                 runs.get(0).lossLast());
     }
 
-    /** Runs the PyTorch side on the job; its standard error passes through, standard output is its JSON. */
-    private static Map<?, ?> python(String python, Path root, Path jobFile) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(python, root.resolve("interop/bench_train.py").toString(),
+    /**
+     * Runs a PyTorch side ({@code script}, from the repository root) on the job, one thread; its standard error
+     * passes through, standard output is its JSON.
+     */
+    static Map<?, ?> python(String python, Path root, String script, Path jobFile) throws IOException,
+            InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(python, root.resolve(script).toString(),
                 jobFile.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("MKL_NUM_THREADS", "1");
@@ -203,7 +207,7 @@ class TrainBenchmark {
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int status = process.waitFor();
         if (status != 0) {
-            throw new IllegalStateException(python + " interop/bench_train.py exited with " + status + " (make the "
+            throw new IllegalStateException(python + " " + script + " exited with " + status + " (make the "
                     + "interpreter with interop/venv, or name one with -Dcircuitbook.python=...)");
         }
         return (Map<?, ?>) Json.parse(stdout.strip());
@@ -588,7 +592,7 @@ class TrainBenchmark {
         return s[Math.max(0, (int) Math.ceil(q * s.length) - 1)];
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return parts[0] + ", " + parts[1] + ", " + parts[2];
@@ -597,7 +601,7 @@ class TrainBenchmark {
         }
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve("content/models"))) {
             dir = dir.getParent();
