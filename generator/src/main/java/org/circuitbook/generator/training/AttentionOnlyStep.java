@@ -304,18 +304,14 @@ final class AttentionOnlyStep {
         return grads;
     }
 
-    /** Row {@code row}'s cross-entropy against class {@code target}, from its logits in double precision. */
+    /**
+     * Row {@code row}'s cross-entropy against class {@code target}, from its logits: for a row whose softmax at the
+     * target underflowed, where -log of it would be infinite.
+     */
     private double crossEntropy(int row, int target) {
-        float[] z = logits.getRow(row).toFloatVector();
-        double max = Double.NEGATIVE_INFINITY;
-        for (float value : z) {
-            max = Math.max(max, value);
-        }
-        double sum = 0;
-        for (float value : z) {
-            sum += Math.exp(value - max);
-        }
-        return Math.log(sum) + max - z[target];
+        INDArray label = Nd4j.zeros(DataType.FLOAT, 1, logits.size(1));
+        label.putScalar(0, target, 1);
+        return StepLosses.crossEntropy(logits.getRow(row, true), label);
     }
 
     /** Copies {@code a}'s values (a contiguous array or view, in row-major order) into {@code into}. */

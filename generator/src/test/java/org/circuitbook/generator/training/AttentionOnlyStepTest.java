@@ -141,4 +141,19 @@ class AttentionOnlyStepTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.step(sequences));
         assertEquals("token 7 outside the vocabulary 0..6", e.getMessage());
     }
+
+    @Test
+    @DisplayName("its loss stays exact where the softmax at a target underflows to zero")
+    void underflow() {
+        TransformerConfig cfg = config(1);
+        SameDiff sd = graph(cfg, 0);
+        sd.getVariable("unembed.b_U").getArr().putScalar(0, 1000);    // every other class's probability is 0f
+        int[][] sequences = batch(cfg, 4);
+        sequences[0][1] = 1;                                           // at least one target is not class 0
+        INDArray[] xy = AttentionOnlyTrainer.oneHot(sequences, cfg);
+        double expected = StepLosses.crossEntropy(sd.output(Map.of("tokens", xy[0]), "logits").get("logits"), xy[1]);
+        double loss = new AttentionOnlyStep(sd, cfg, SEQUENCES, 0.01, 0).step(sequences);
+        assertTrue(expected > 100, "the test's premise: a loss of about 1000 at some rows, " + expected);
+        assertEquals(expected, loss, 1e-5 * expected);
+    }
 }
