@@ -24,7 +24,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * weight decay ({@code update += lr * decay * param}, after the updater, as SameDiff's {@code weightDecay(decay,
  * true)}). The graph's parameter variables become views of one buffer that the step updates in place, so the
  * graph's forward pass (the parity check) and {@link Transformers#weights} read the trained weights, and Adam, the
- * decay and the update run once a step over every parameter (they act element by element).
+ * decay and the update run once a step over every parameter (they act element by element). To hold views, the
+ * graph gets single-thread array holders: use it from one thread.
  *
  * <p>The products of the attention read each head's queries, keys and values as strided views of the one
  * [rows, 3 h e] product that makes them, and write each head's output into the [rows, h e] rows W_O reads: no
@@ -36,7 +37,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * the step's own softmax and the sequences' next tokens, with no one-hot labels.
  *
  * <p>Why not SameDiff's {@code fit}: on attn-only-2l SameDiff spends about 3 ms a step in Java between its 76 ops
- * and 1 ms in its cross-entropy gradient; this step is at PyTorch's pace (README, Training). AttentionOnlyStepTest
+ * and 1 ms in its cross-entropy gradient; this step is within about 10 % of PyTorch's on the machines measured
+ * (README, Training). AttentionOnlyStepTest
  * holds it to SameDiff's gradients and to several steps of SameDiff's Adam and weight decay.
  */
 final class AttentionOnlyStep {
