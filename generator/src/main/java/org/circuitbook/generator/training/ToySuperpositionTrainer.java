@@ -42,7 +42,7 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public final class ToySuperpositionTrainer {
     /** Bump when training changes in a way that changes the weights: it is part of the cache key. */
-    public static final String VERSION = "toy-superposition/6";
+    public static final String VERSION = "toy-superposition/7";
     public static final float PARITY_TOLERANCE = 1e-5f;
     /** How many loss values the metrics record over training. */
     static final int CURVE_POINTS = 20;
@@ -89,6 +89,7 @@ public final class ToySuperpositionTrainer {
         SplittableRandom[] data = all.streams();
         INDArray eval = all.eval();
         SameDiff sd = graph(toy, initSeeds);
+        ToySuperpositionStep trainer = new ToySuperpositionStep(sd, toy, toy.batchSize());
 
         List<List<Object>> curves = new ArrayList<>();
         double[] losses = evalLosses(sd, eval);
@@ -99,8 +100,11 @@ public final class ToySuperpositionTrainer {
         for (int point = 1; point <= CURVE_POINTS; point++) {
             int until = (int) ((long) toy.steps() * point / CURVE_POINTS);
             if (until > done) {
-                sd.fit(Batches.autoencoding(until - done,
-                        () -> batches(data, instanceSparsity, toy.batchSize(), n)), 1);
+                for (int step = done; step < until; step++) {
+                    fillBatches(data, instanceSparsity, trainer.input());
+                    Progress.step(); // as Batches counts a step when SameDiff's fit takes its batch
+                    trainer.step();
+                }
                 losses = evalLosses(sd, eval);
                 for (int k = 0; k < instances; k++) {
                     curves.get(k).add(List.of((long) until, losses[k]));
@@ -268,13 +272,18 @@ public final class ToySuperpositionTrainer {
     /** One training step's inputs: instance k's batch drawn from its own stream at its own sparsity. */
     static INDArray batches(SplittableRandom[] streams, double[] sparsity, int size, int n) {
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, streams.length, size, n);
+        fillBatches(streams, sparsity, out);
+        return out;
+    }
+
+    /** Fills {@code out} [instances, batch, n_features] (a new array, not a view) as {@link #batches} does. */
+    static void fillBatches(SplittableRandom[] streams, double[] sparsity, INDArray out) {
         FloatBuffer memory = out.data().asNio().asFloatBuffer();
-        float[] values = new float[size * n];
+        float[] values = new float[(int) (out.size(1) * out.size(2))];
         for (int k = 0; k < streams.length; k++) {
             fill(streams[k], sparsity[k], values);
             memory.put(k * values.length, values);
         }
-        return out;
     }
 
     /** A batch of synthetic inputs: each feature 0 with probability {@code sparsity}, else U[0, 1]. */

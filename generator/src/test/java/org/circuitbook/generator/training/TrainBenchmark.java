@@ -457,16 +457,26 @@ class TrainBenchmark {
         }
 
         @Override
+        public String javaSide() {
+            return "ND4J 1.0.0-M2.1 by hand";
+        }
+
+        @Override
         public Run java(int warmup, int steps, OpTimes ops) {
             return Training.quietly(() -> {
-                int n = toy.nFeatures();
+                // the trainer's graph gives the parameters and the evaluation; the steps are ToySuperpositionStep's,
+                // as in ToySuperpositionTrainer (no SameDiff op runs in them, so bench.profile has nothing to list),
+                // each drawing its batch in the step, as the PyTorch side does
                 SameDiff sd = ToySuperpositionTrainer.graph(toy, seeds);
+                ToySuperpositionStep step = new ToySuperpositionStep(sd, toy, toy.batchSize());
                 StepTimes times = new StepTimes();
-                sd.setListeners(listeners(times, ops));
                 double first = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
                 SplittableRandom[] data = ToySuperpositionTrainer.instances(toy).streams(); // fresh streams, as the trainer's
-                sd.fit(Batches.autoencoding(warmup + steps,
-                        () -> ToySuperpositionTrainer.batches(data, sparsity, toy.batchSize(), n)), 1);
+                for (int i = 0; i < warmup + steps; i++) {
+                    ToySuperpositionTrainer.fillBatches(data, sparsity, step.input());
+                    step.step();
+                    times.iterationDone(sd, null, null, null);
+                }
                 double last = sd.output(Map.of("input", eval, "label", eval), "loss").get("loss").getDouble(0);
                 return new Run(times.ms(warmup), times.cpuMs(warmup), first, last);
             });
