@@ -140,14 +140,14 @@ class CorruptCacheTest {
             assertTrue(!edited.equals(h), "the header names W's shape [2,5]: " + h);
             return edited;
         }));
-        assertEntryReported(site, "cannot verify toy: sparsity-0.9.safetensors is not what trainer toy-superposition/6"
+        assertEntryReported(site, "cannot verify toy: sparsity-0.9.safetensors is not what trainer toy-superposition/7"
                 + " writes: b_final must be [n_features] = [2], got Tensor[5]");
     }
 
     @Test
     @DisplayName("with a sparsity in its metadata that is not a number, or not the file's (build crashed drawing it)")
     void sparsityMetadata(@TempDir Path a, @TempDir Path b, @TempDir Path c) throws Exception {
-        String prefix = "cannot verify toy: sparsity-0.9.safetensors is not what trainer toy-superposition/6 writes: ";
+        String prefix = "cannot verify toy: sparsity-0.9.safetensors is not what trainer toy-superposition/7 writes: ";
         assertEntryReported(corrupted(a, editHeader(h -> replaced(h, "\"sparsity\":\"0.9\"", "\"sparsity\":\"abc\""))),
                 prefix + "__metadata__ \"sparsity\" is \"abc\", not 0.9");
         assertEntryReported(corrupted(b, editHeader(h -> replaced(h, "\"sparsity\":\"0.9\",", ""))),
