@@ -1,15 +1,15 @@
 package org.circuitbook.generator.training;
 
+import static org.circuitbook.generator.training.PlannedOps.exec;
+import static org.circuitbook.generator.training.PlannedOps.product;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.circuitbook.widgets.model.TransformerConfig;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.CustomOp;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SoftmaxBp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -351,19 +351,5 @@ final class AttentionOnlyStep {
     private static INDArray part(INDArray stacked, int i) {
         return stacked.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.all());
-    }
-
-    /** Work that sets out = alpha * a b + beta * out, a and b transposed as asked (batched over leading axes). */
-    private static Runnable product(INDArray a, INDArray b, INDArray out, boolean transposeA, boolean transposeB,
-                                    double alpha, double beta) {
-        return exec(new Mmul(a, b, out, alpha, beta, transposes(transposeA, transposeB)));
-    }
-
-    private static Runnable exec(CustomOp op) {
-        return () -> Nd4j.exec(op);
-    }
-
-    private static MMulTranspose transposes(boolean a, boolean b) {
-        return MMulTranspose.builder().transposeA(a).transposeB(b).build();
     }
 }

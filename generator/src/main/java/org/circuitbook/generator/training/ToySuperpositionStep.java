@@ -1,17 +1,16 @@
 package org.circuitbook.generator.training;
 
+import static org.circuitbook.generator.training.PlannedOps.exec;
+import static org.circuitbook.generator.training.PlannedOps.product;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.circuitbook.widgets.model.ToyModel;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.CustomOp;
-import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
@@ -69,8 +68,8 @@ final class ToySuperpositionStep {
         }
         INDArray coefficient = Nd4j.createFromArray(coefficients);
         INDArray bias = b.reshape(instances, n);
-        plan.add(product(x, w, h, false, true, 0));                                    // h = x W^T
-        plan.add(product(h, w, pre, false, false, 0));                                 // h W
+        plan.add(product(x, w, h, false, true, 1, 0));                                    // h = x W^T
+        plan.add(product(h, w, pre, false, false, 1, 0));                                 // h W
         plan.add(exec(new BroadcastAddOp(pre, bias, pre, 0, 2)));                      // + b_final
         if (toy.relu()) {
             INDArray out = Nd4j.zeros(DataType.FLOAT, instances, batch, n);
@@ -84,9 +83,9 @@ final class ToySuperpositionStep {
             plan.add(exec(new RectifiedLinearDerivative(pre, dOut, dPre)));
         }
         plan.add(exec(new Sum(dPre, dB.reshape(instances, n), 1)));                  // d b_final
-        plan.add(product(h, dPre, dW, true, false, 0));                               // d W, through h W
-        plan.add(product(dPre, w, dh, false, true, 0));                               // d h
-        plan.add(product(dh, x, dW, true, false, 1));                                 // += d W, through x W^T
+        plan.add(product(h, dPre, dW, true, false, 1, 0));                               // d W, through h W
+        plan.add(product(dPre, w, dh, false, true, 1, 0));                               // d h
+        plan.add(product(dh, x, dW, true, false, 1, 1));                                 // += d W, through x W^T
     }
 
     private static AdamUpdater adam(double learningRate, INDArray param) {
@@ -114,20 +113,5 @@ final class ToySuperpositionStep {
     List<INDArray> gradients() {
         plan.forEach(Runnable::run);
         return List.of(dW, dB);
-    }
-
-    /** Work that sets out = a b + beta * out, a and b transposed as asked (batched over the instances). */
-    private static Runnable product(INDArray a, INDArray b, INDArray out, boolean transposeA, boolean transposeB,
-                                    double beta) {
-        return exec(new Mmul(a, b, out, 1, beta,
-                MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build()));
-    }
-
-    private static Runnable exec(CustomOp op) {
-        return () -> Nd4j.exec(op);
-    }
-
-    private static Runnable exec(Op op) {
-        return () -> Nd4j.exec(op);
     }
 }
